@@ -1,0 +1,25 @@
+/**
+ * An error whose text is safe to show a person in chat.
+ *
+ * Everything that is not a UserError is shown only as "it failed, reference <id>" and logged in full
+ * (see `core/errors/present-error.ts`). Codes are stable identifiers that tests and audit records can rely on.
+ */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+
+  constructor(
+    /** Stable machine-readable code, e.g. `UnknownSite`, `AzureThrottled`. */
+    readonly code: string,
+    /** One or two sentences a network engineer can act on. Never contains secrets or raw exception text. */
+    readonly safeMessage: string,
+    /** Optional: what to do about it. */
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${safeMessage}`, options);
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'UserError' && typeof (error as { code?: unknown }).code === 'string');
+}

@@ -1,0 +1,65 @@
+// Order matters: a later block's no-restricted-imports replaces an earlier one's for the same files.
+// Lint enforces the architecture's boundaries (see README "Project structure"):
+// - orchestrations/ stay deterministic: no SDK, no Node built-in, no adapters, no clock or randomness;
+// - core/ and cards/ are framework-free: no Azure SDK, no botbuilder, no durable-functions;
+// - only adapters/teams/ may import botbuilder (archived upstream; one folder to replace);
+// - only adapters/ (and local/ tooling) may import Azure SDK clients.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const azureSdk = ['@azure/arm-*', '@azure/keyvault-*', '@azure/monitor-*', '@azure/data-tables', '@azure/identity', '@azure/core-*'];
+const botbuilder = ['botbuilder', 'botbuilder-*', 'botframework-*'];
+const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'tls', 'crypto', 'child_process', 'timers', 'timers/*', 'util', 'events', 'stream', 'dns', 'worker_threads', 'zlib'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.sandbox/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['functions/**/*.ts', 'activities/**/*.ts', 'orchestrations/**/*.ts', 'cards/**/*.ts', 'core/**/*.ts', 'adapters/azure/**/*.ts', 'adapters/storage/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['test/adapters/teams/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: botbuilder, message: 'botbuilder is archived upstream: keep it inside adapters/teams/.' }] }],
+    },
+  },
+  {
+    files: ['orchestrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...azureSdk, ...botbuilder, ...nodeBuiltins], message: 'Orchestrations are deterministic: call an activity for I/O.' },
+          { group: ['**/adapters/**', '**/local/**'], message: 'Orchestrations import activity names and types only, never adapters.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'setTimeout', message: 'Use context.df.createTimer.' },
+        { name: 'setInterval', message: 'Use context.df.createTimer.' },
+        { name: 'fetch', message: 'Call an activity for I/O.' },
+        { name: 'process', message: 'Orchestrations must not read the environment.' },
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'Use context.df.currentUtcDateTime.' },
+        { object: 'Math', property: 'random', message: 'Use context.df.newGuid.' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use context.df.currentUtcDateTime.' }],
+    },
+  },
+  {
+    files: ['core/**/*.ts', 'cards/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...azureSdk, ...botbuilder, 'durable-functions', '@azure/functions'], message: 'core/ and cards/ are framework-free.' },
+          { group: ['**/adapters/**', '**/local/**', '**/activities/**', '**/orchestrations/**', '**/functions/**'], message: 'core/ and cards/ depend on nothing outside core/ and cards/.' },
+        ],
+      }],
+    },
+  },
+);

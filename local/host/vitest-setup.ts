@@ -1,0 +1,2 @@
+// Replaced by the local host's functions-core hook.
+export {};
