@@ -1,0 +1,117 @@
+/**
+ * The subset of Adaptive Cards 1.5 the bot renders, and primitives that make untrusted text safe.
+ *
+ * Teams renders markdown in TextBlock and FactSet, so any text that came from a person or from Azure goes into
+ * RichTextBlock TextRuns, which are never parsed as markdown. Only text the bot wrote itself uses TextBlock.
+ */
+export interface AdaptiveCard {
+  readonly type: 'AdaptiveCard';
+  readonly $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
+  readonly version: '1.5';
+  readonly body: CardElement[];
+  readonly actions?: CardAction[];
+  readonly msteams?: { readonly width: 'Full' };
+  readonly refresh?: unknown;
+}
+
+export type CardElement = Record<string, unknown> & { readonly type: string };
+export type CardAction = Record<string, unknown> & { readonly type: 'Action.Execute' | 'Action.OpenUrl' | 'Action.ShowCard' | 'Action.ToggleVisibility' };
+export type Tone = 'default' | 'good' | 'warning' | 'attention' | 'accent';
+
+/** Longest single value we put on a card: cards must stay far below Teams' limits whatever Azure returns. */
+export const MAX_VALUE_LENGTH = 300;
+/** Teams' webhook limit; our goal for every card, so cards work everywhere. */
+export const MAX_CARD_BYTES = 28 * 1024;
+
+export function card(body: CardElement[], actions: CardAction[] = []): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    ...(actions.length > 0 ? { actions } : {}),
+    msteams: { width: 'Full' },
+  };
+}
+
+/** Removes control characters and shortens: applied to every untrusted value before it reaches a card. */
+export function cleanValue(value: string, max = MAX_VALUE_LENGTH): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  const cleaned = value.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, '');
+  const chars = Array.from(cleaned);
+  return chars.length <= max ? cleaned : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** Bot-authored heading (markdown allowed: the bot wrote it). */
+export function heading(text: string, tone: Tone = 'default'): CardElement {
+  return { type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true, ...(tone !== 'default' ? { color: tone } : {}) };
+}
+
+/** Bot-authored paragraph. */
+export function paragraph(text: string, options: { subtle?: boolean; tone?: Tone; size?: 'Small' | 'Default' } = {}): CardElement {
+  return {
+    type: 'TextBlock',
+    text,
+    wrap: true,
+    ...(options.subtle ? { isSubtle: true } : {}),
+    ...(options.tone && options.tone !== 'default' ? { color: options.tone } : {}),
+    ...(options.size ? { size: options.size } : {}),
+  };
+}
+
+export interface Run {
+  readonly text: string;
+  readonly bold?: boolean;
+  readonly mono?: boolean;
+  readonly tone?: Tone;
+  readonly subtle?: boolean;
+}
+
+/** Text made of runs that are shown literally, never as markdown: the only way untrusted text reaches a card. */
+export function literal(runs: Run[] | string, options: { max?: number } = {}): CardElement {
+  const list = typeof runs === 'string' ? [{ text: runs }] : runs;
+  return {
+    type: 'RichTextBlock',
+    inlines: list.map((run) => ({
+      type: 'TextRun',
+      text: cleanValue(run.text, options.max),
+      ...(run.bold ? { weight: 'Bolder' } : {}),
+      ...(run.mono ? { fontType: 'Monospace' } : {}),
+      ...(run.tone && run.tone !== 'default' ? { color: run.tone } : {}),
+      ...(run.subtle ? { isSubtle: true } : {}),
+    })),
+  };
+}
+
+/** Label/value rows; values are literal. (FactSet would render values as markdown.) */
+export function facts(rows: readonly (readonly [label: string, value: string | Run])[]): CardElement {
+  return {
+    type: 'Container',
+    spacing: 'Small',
+    items: rows.map(([label, value]) => ({
+      type: 'ColumnSet',
+      spacing: 'None',
+      columns: [
+        { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: label, weight: 'Bolder', wrap: true, minHeight: '0px' }], minHeight: '0px' },
+        { type: 'Column', width: 'stretch', items: [literal([typeof value === 'string' ? { text: value } : value])] },
+      ],
+    })),
+  };
+}
+
+export function container(items: CardElement[], style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent'): CardElement {
+  return { type: 'Container', items, ...(style ? { style } : {}) };
+}
+
+/** Monospaced block for quoted log lines; literal. */
+export function codeLines(lines: readonly string[], max = 240): CardElement {
+  return {
+    type: 'Container',
+    style: 'emphasis',
+    items: lines.map((line) => literal([{ text: line, mono: true }], { max })),
+  };
+}
+
+export function cardSizeBytes(value: AdaptiveCard): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}

@@ -1,0 +1,41 @@
+import type { AdaptiveCard, CardAction, CardElement } from './adaptive-card';
+import { card, container, facts, heading, literal, paragraph } from './adaptive-card';
+
+export interface ErrorCardModel {
+  readonly title: string;
+  /** What went wrong, safe text (may contain user input already quoted and shortened: shown literally). */
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix?: string;
+  readonly usage?: string;
+  readonly example?: string;
+  /** Error code, for people who report it. */
+  readonly code?: string;
+  /** Correlation id for failures whose detail is only in the logs. */
+  readonly reference?: string;
+  readonly actions?: CardAction[];
+}
+
+export function errorCard(model: ErrorCardModel): AdaptiveCard {
+  const body: CardElement[] = [heading(model.title, 'attention'), literal(model.problem)];
+  if (model.fix) body.push(literal(model.fix));
+  const rows: [string, string][] = [];
+  if (model.usage) rows.push(['Usage', model.usage]);
+  if (model.example) rows.push(['Example', model.example]);
+  if (rows.length > 0) body.push(container([facts(rows)], 'emphasis'));
+  const footer: string[] = [];
+  if (model.code) footer.push(`Code: ${model.code}`);
+  if (model.reference) footer.push(`Reference: ${model.reference}`);
+  if (footer.length > 0) body.push(literal([{ text: footer.join(' · '), subtle: true }]));
+  return card(body, model.actions ?? []);
+}
+
+/** Every failure that is not a known user error: no detail in chat, a reference to find it in the logs. */
+export function unexpectedErrorCard(reference: string): AdaptiveCard {
+  return card([
+    heading('Something went wrong', 'attention'),
+    paragraph('The bot hit an unexpected error and did not finish. Nothing was changed by this message.'),
+    literal([{ text: `Reference: ${reference}`, subtle: true }]),
+    paragraph('Try again in a minute; if it keeps failing, give the reference to the bot operators.', { subtle: true }),
+  ]);
+}

@@ -1,0 +1,27 @@
+/**
+ * Action.Execute verbs. Data carries ids and names only; the server re-checks identity and role from the verified
+ * invoke activity (never from the data), and `bot/invoke-handlers.ts` must handle every verb (compile-time check).
+ */
+export const VERBS = {
+  /** Run a command line as if the clicker had typed it (e.g. `status site-paris` from a fleet row). */
+  runCommand: 'runCommand',
+  /** Cancel a running job from the jobs card. */
+  cancelJob: 'cancelJob',
+  /** Create the gateway diagnostic setting that sends IKE and tunnel logs to Log Analytics. */
+  enableDiagnostics: 'enableDiagnostics',
+  /** Page through the fleet status card. */
+  fleetPage: 'fleetPage',
+} as const;
+
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+export interface VerbData {
+  runCommand: { readonly command: string };
+  cancelJob: { readonly jobId: string };
+  enableDiagnostics: { readonly site: string };
+  fleetPage: { readonly jobId: string; readonly page: number };
+}
+
+export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {
+  return { type: 'Action.Execute', title, verb, data, ...(options.style ? { style: options.style } : {}) };
+}

@@ -1,0 +1,47 @@
+import type { AccessPolicy } from '../auth/access-policy';
+
+/** Bot Framework authentication: on with an app registration, or explicitly off for local use only. */
+export type BotConfig =
+  | {
+      readonly authentication: 'enabled';
+      readonly appId: string;
+      readonly appType: 'UserAssignedMSI' | 'SingleTenant';
+      readonly tenantId: string;
+      /** SingleTenant only (prefer a Key Vault reference in the app setting). */
+      readonly appPassword?: string;
+    }
+  | { readonly authentication: 'disabled-for-local-use' };
+
+export type StateStorageConfig =
+  | { readonly kind: 'connection-string'; readonly connectionString: string }
+  | { readonly kind: 'managed-identity'; readonly tableEndpoint: string; readonly clientId?: string };
+
+/** A subscription, optionally narrowed to resource groups: where the bot looks for certificate connections. */
+export interface VpnScope {
+  readonly subscriptionId: string;
+  readonly resourceGroups?: readonly string[];
+}
+
+export type AzureTargetConfig =
+  | { readonly target: 'azure'; readonly managedIdentityClientId?: string }
+  | {
+      readonly target: 'simulator';
+      /** https://127.0.0.1:<port> of the local Azure simulator. */
+      readonly url: string;
+      /** PEM of the simulator's CA, trusted by the SDK clients only. */
+      readonly caPem: string;
+      /** Entra object id the local token credential speaks as. */
+      readonly principalId: string;
+      readonly tenantId: string;
+    };
+
+export interface AppConfig {
+  readonly bot: BotConfig;
+  readonly access: AccessPolicy;
+  readonly stateStorage: StateStorageConfig;
+  readonly azure: AzureTargetConfig;
+  readonly scopes: readonly VpnScope[];
+  readonly durableTaskHub: string;
+  /** `local` only in the sandbox and tests; shown on cards so nobody mistakes the sandbox for production. */
+  readonly environmentName: string;
+}

@@ -1,0 +1,169 @@
+import type { Role } from '../commands/command-spec';
+import { isGuid, normalizeId } from '../auth/access-policy';
+import type { AppConfig, AzureTargetConfig, BotConfig, StateStorageConfig, VpnScope } from './app-config';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Thrown at start when settings are missing or wrong; its message lists every problem and how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`The function app's settings are incomplete or wrong:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Value that turns Bot Framework authentication off. Deliberately long so nobody sets it by accident. */
+export const AUTH_DISABLED_VALUE = 'disabled-for-local-use';
+
+/** Reads and validates every setting once. Collects all problems before failing, so one deploy fixes them all. */
+export function loadConfig(env: Environment): AppConfig {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+
+  const bot = readBot(get, problems);
+  const access = readAccess(get, problems);
+  const stateStorage = readStateStorage(get, problems);
+  const azure = readAzure(get, problems);
+  const scopes = readScopes(get, problems);
+  const durableTaskHub = get('DURABLE_TASK_HUB') ?? 'vpncertops';
+  if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(durableTaskHub)) {
+    problems.push('DURABLE_TASK_HUB must be 3-45 letters and digits, starting with a letter (Durable task hub naming rules).');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
+}
+
+type Get = (name: string) => string | undefined;
+
+function readBot(get: Get, problems: string[]): BotConfig | undefined {
+  const appId = get('MicrosoftAppId');
+  const authSetting = get('BOT_AUTHENTICATION');
+  if (authSetting !== undefined && authSetting !== AUTH_DISABLED_VALUE && authSetting !== 'enabled') {
+    problems.push(`BOT_AUTHENTICATION must be "enabled" (default) or "${AUTH_DISABLED_VALUE}" (local use only).`);
+    return undefined;
+  }
+  if (authSetting === AUTH_DISABLED_VALUE) {
+    if (appId) {
+      problems.push(`BOT_AUTHENTICATION is "${AUTH_DISABLED_VALUE}" but MicrosoftAppId is set: remove one. Authentication is never off for a registered bot.`);
+      return undefined;
+    }
+    return { authentication: AUTH_DISABLED_VALUE };
+  }
+  const appType = get('MicrosoftAppType');
+  const tenantId = get('MicrosoftAppTenantId');
+  const before = problems.length;
+  if (!appId) problems.push(`MicrosoftAppId is missing: set it to the bot's Entra app (client) id. (Only for local use, set BOT_AUTHENTICATION=${AUTH_DISABLED_VALUE} instead.)`);
+  else if (!isGuid(appId)) problems.push('MicrosoftAppId must be a GUID (the bot registration\'s app id).');
+  if (appType !== 'UserAssignedMSI' && appType !== 'SingleTenant') {
+    problems.push(`MicrosoftAppType is ${appType ? `"${appType}"` : 'missing'}: set it to UserAssignedMSI (recommended) or SingleTenant.`);
+  }
+  if (!tenantId) problems.push("MicrosoftAppTenantId is missing: set it to your Entra tenant id (the bot's home tenant).");
+  else if (!isGuid(tenantId)) problems.push('MicrosoftAppTenantId must be a GUID.');
+  const appPassword = get('MicrosoftAppPassword');
+  if (appType === 'SingleTenant' && !appPassword) {
+    problems.push('MicrosoftAppPassword is missing: SingleTenant bots need the app secret (use a Key Vault reference), or switch MicrosoftAppType to UserAssignedMSI.');
+  }
+  if (problems.length > before) return undefined;
+  return {
+    authentication: 'enabled',
+    appId: appId!,
+    appType: appType as 'UserAssignedMSI' | 'SingleTenant',
+    tenantId: tenantId!,
+    ...(appType === 'SingleTenant' ? { appPassword: appPassword! } : {}),
+  };
+}
+
+function readIdList(get: Get, name: string, problems: string[]): Set<string> {
+  const raw = get(name);
+  const ids = new Set<string>();
+  if (!raw) return ids;
+  for (const part of raw.split(/[,;\s]+/).filter(Boolean)) {
+    if (!isGuid(part)) {
+      problems.push(`${name} has "${part.slice(0, 40)}", which is not an Entra object id (GUID). List GUIDs separated by commas.`);
+      continue;
+    }
+    ids.add(normalizeId(part));
+  }
+  return ids;
+}
+
+function readAccess(get: Get, problems: string[]): AppConfig['access'] {
+  // Missing role settings grant nothing: an empty set, never "everyone".
+  const members: Record<Role, Set<string>> = {
+    reader: readIdList(get, 'ACCESS_READERS', problems),
+    operator: readIdList(get, 'ACCESS_OPERATORS', problems),
+    approver: readIdList(get, 'ACCESS_APPROVERS', problems),
+  };
+  const allowedTenantIds = readIdList(get, 'ACCESS_ALLOWED_TENANTS', problems);
+  if (allowedTenantIds.size === 0) {
+    problems.push('ACCESS_ALLOWED_TENANTS is missing: list the Entra tenant ids whose users may use the bot (GUIDs, comma-separated).');
+  }
+  return { allowedTenantIds, members };
+}
+
+function readStateStorage(get: Get, problems: string[]): StateStorageConfig | undefined {
+  const connectionString = get('STATE_TABLES_CONNECTION_STRING');
+  const endpoint = get('STATE_TABLES_ENDPOINT');
+  if (connectionString && endpoint) {
+    problems.push('Set only one of STATE_TABLES_CONNECTION_STRING (local/Azurite) and STATE_TABLES_ENDPOINT (managed identity).');
+    return undefined;
+  }
+  if (connectionString) return { kind: 'connection-string', connectionString };
+  if (endpoint) {
+    if (!/^https:\/\/[^/\s]+\/?$/.test(endpoint)) {
+      problems.push('STATE_TABLES_ENDPOINT must be the table endpoint, e.g. https://<account>.table.core.windows.net');
+      return undefined;
+    }
+    const clientId = get('AZURE_CLIENT_ID');
+    return { kind: 'managed-identity', tableEndpoint: endpoint.replace(/\/$/, ''), ...(clientId ? { clientId } : {}) };
+  }
+  problems.push('STATE_TABLES_ENDPOINT is missing: set it to the storage account table endpoint (https://<account>.table.core.windows.net) the app reaches with its managed identity.');
+  return undefined;
+}
+
+function readAzure(get: Get, problems: string[]): AzureTargetConfig | undefined {
+  const target = get('AZURE_TARGET') ?? 'azure';
+  if (target === 'azure') {
+    const clientId = get('AZURE_CLIENT_ID');
+    return { target: 'azure', ...(clientId ? { managedIdentityClientId: clientId } : {}) };
+  }
+  if (target !== 'simulator') {
+    problems.push(`AZURE_TARGET must be "azure" (default) or "simulator" (local sandbox and tests), not "${target.slice(0, 20)}".`);
+    return undefined;
+  }
+  const url = get('AZURE_SIMULATOR_URL');
+  const caPem = get('AZURE_SIMULATOR_CA_PEM');
+  const principalId = get('AZURE_SIMULATOR_PRINCIPAL_ID');
+  const tenantId = get('AZURE_SIMULATOR_TENANT_ID');
+  const before = problems.length;
+  if (!url || !/^https:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(url)) problems.push('AZURE_SIMULATOR_URL must be https://127.0.0.1:<port> (the simulator only runs on loopback).');
+  if (!caPem || !caPem.includes('BEGIN CERTIFICATE')) problems.push("AZURE_SIMULATOR_CA_PEM must hold the simulator's CA certificate (PEM).");
+  if (!principalId || !isGuid(principalId)) problems.push('AZURE_SIMULATOR_PRINCIPAL_ID must be the GUID the app authenticates as in the simulator.');
+  if (!tenantId || !isGuid(tenantId)) problems.push('AZURE_SIMULATOR_TENANT_ID must be a GUID.');
+  if (problems.length > before) return undefined;
+  return { target: 'simulator', url: url!.replace(/\/$/, ''), caPem: caPem!, principalId: principalId!, tenantId: tenantId! };
+}
+
+function readScopes(get: Get, problems: string[]): VpnScope[] {
+  const raw = get('VPN_SCOPES');
+  if (!raw) {
+    problems.push('VPN_SCOPES is missing: list where the VPN connections live as <subscription-id> or <subscription-id>/<resource-group>, comma-separated.');
+    return [];
+  }
+  const bySubscription = new Map<string, Set<string> | 'all'>();
+  for (const part of raw.split(/[,;\s]+/).filter(Boolean)) {
+    const [subscriptionId, resourceGroup, extra] = part.split('/');
+    if (!subscriptionId || !isGuid(subscriptionId) || extra !== undefined || (resourceGroup !== undefined && !/^[-\w._()]{1,90}$/.test(resourceGroup))) {
+      problems.push(`VPN_SCOPES entry "${part.slice(0, 80)}" is not <subscription-id> or <subscription-id>/<resource-group>.`);
+      continue;
+    }
+    const key = normalizeId(subscriptionId);
+    const existing = bySubscription.get(key);
+    if (resourceGroup === undefined) bySubscription.set(key, 'all');
+    else if (existing !== 'all') bySubscription.set(key, (existing ?? new Set<string>()).add(resourceGroup));
+  }
+  return [...bySubscription].map(([subscriptionId, groups]) => (groups === 'all' ? { subscriptionId } : { subscriptionId, resourceGroups: [...groups] }));
+}

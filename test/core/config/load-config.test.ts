@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../core/config/load-config';
+
+const TENANT = '11111111-1111-1111-1111-111111111111';
+const APP = '22222222-2222-2222-2222-222222222222';
+const SUB = '33333333-3333-3333-3333-333333333333';
+
+const production = {
+  MicrosoftAppId: APP,
+  MicrosoftAppType: 'UserAssignedMSI',
+  MicrosoftAppTenantId: TENANT,
+  ACCESS_ALLOWED_TENANTS: TENANT,
+  ACCESS_READERS: 'aaaaaaaa-0000-0000-0000-000000000001',
+  STATE_TABLES_ENDPOINT: 'https://stvpnops.table.core.windows.net',
+  VPN_SCOPES: `${SUB}/rg-hub-network,${SUB}/rg-branch`,
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('loads a complete production configuration', () => {
+    const config = loadConfig(production);
+    expect(config.bot).toEqual({ authentication: 'enabled', appId: APP, appType: 'UserAssignedMSI', tenantId: TENANT });
+    expect(config.scopes).toEqual([{ subscriptionId: SUB, resourceGroups: ['rg-hub-network', 'rg-branch'] }]);
+    expect(config.azure).toEqual({ target: 'azure' });
+    expect(config.environmentName).toBe('production');
+  });
+
+  it('names the missing setting of a half-configured bot', () => {
+    const { MicrosoftAppTenantId: _omit, ...rest } = production;
+    const problems = problemsOf(rest);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^MicrosoftAppTenantId is missing/);
+  });
+
+  it('lists every problem at once, each saying how to fix it', () => {
+    const problems = problemsOf({ MicrosoftAppId: 'not-a-guid', MicrosoftAppType: 'MultiTenant' });
+    expect(problems.join('\n')).toMatch(/MicrosoftAppId must be a GUID/);
+    expect(problems.join('\n')).toMatch(/MicrosoftAppType is "MultiTenant": set it to UserAssignedMSI/);
+    expect(problems.join('\n')).toMatch(/ACCESS_ALLOWED_TENANTS is missing/);
+    expect(problems.join('\n')).toMatch(/STATE_TABLES_ENDPOINT is missing/);
+    expect(problems.join('\n')).toMatch(/VPN_SCOPES is missing/);
+  });
+
+  it('turns authentication off only when explicitly asked, and never with an app id', () => {
+    const { MicrosoftAppId: _a, MicrosoftAppType: _b, MicrosoftAppTenantId: _c, ...rest } = production;
+    expect(loadConfig({ ...rest, BOT_AUTHENTICATION: 'disabled-for-local-use' }).bot).toEqual({ authentication: 'disabled-for-local-use' });
+    expect(problemsOf({ ...production, BOT_AUTHENTICATION: 'disabled-for-local-use' })[0]).toMatch(/remove one/);
+    expect(problemsOf({ ...rest, BOT_AUTHENTICATION: 'off' })[0]).toMatch(/must be "enabled"/);
+    expect(problemsOf(rest)[0]).toMatch(/MicrosoftAppId is missing/);
+  });
+
+  it('requires the app secret for SingleTenant bots', () => {
+    expect(problemsOf({ ...production, MicrosoftAppType: 'SingleTenant' })[0]).toMatch(/MicrosoftAppPassword is missing/);
+  });
+
+  it('rejects role lists that are not GUIDs instead of ignoring them', () => {
+    expect(problemsOf({ ...production, ACCESS_OPERATORS: 'alice@contoso.com' })[0]).toMatch(/ACCESS_OPERATORS has "alice@contoso.com"/);
+  });
+
+  it('merges scopes per subscription; a whole subscription wins over its groups', () => {
+    expect(loadConfig({ ...production, VPN_SCOPES: `${SUB}/rg-a ${SUB}` }).scopes).toEqual([{ subscriptionId: SUB }]);
+    expect(problemsOf({ ...production, VPN_SCOPES: 'sub/rg/extra' })[0]).toMatch(/VPN_SCOPES entry/);
+  });
+
+  it('validates the simulator target for the sandbox', () => {
+    expect(problemsOf({ ...production, AZURE_TARGET: 'simulator', AZURE_SIMULATOR_URL: 'https://example.com' }).join('\n')).toMatch(/loopback/);
+    expect(problemsOf({ ...production, AZURE_TARGET: 'cloud' })[0]).toMatch(/AZURE_TARGET must be/);
+  });
+});
