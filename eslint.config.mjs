@@ -3,7 +3,8 @@
 // - orchestrations/ stay deterministic: no SDK, no Node built-in, no adapters, no clock or randomness;
 // - core/ and cards/ are framework-free: no Azure SDK, no botbuilder, no durable-functions;
 // - only adapters/teams/ may import botbuilder (archived upstream; one folder to replace);
-// - only adapters/ (and local/ tooling) may import Azure SDK clients.
+// - only adapters/ (and local/ tooling) may import Azure SDK clients;
+// - bot/ (command handling) talks to Teams, Azure and Durable only through ports, so it imports none of them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -23,10 +24,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['functions/**/*.ts', 'activities/**/*.ts', 'orchestrations/**/*.ts', 'cards/**/*.ts', 'core/**/*.ts', 'adapters/azure/**/*.ts', 'adapters/storage/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['functions/**/*.ts', 'bot/**/*.ts', 'activities/**/*.ts', 'orchestrations/**/*.ts', 'cards/**/*.ts', 'core/**/*.ts', 'adapters/azure/**/*.ts', 'adapters/storage/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     ignores: ['test/adapters/teams/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: botbuilder, message: 'botbuilder is archived upstream: keep it inside adapters/teams/.' }] }],
+    },
+  },
+  {
+    files: ['bot/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...azureSdk, ...botbuilder, 'durable-functions', '@azure/functions'], message: 'bot/ works through ports (bot/chat-ports.ts); adapters implement them.' },
+          { group: ['**/adapters/**', '**/local/**', '**/functions/**'], message: 'bot/ must not depend on adapters or the host.' },
+        ],
+      }],
     },
   },
   {

@@ -1,0 +1,69 @@
+import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
+import type { JobRecord, JobRuntimeStatus, JobService } from '../../bot/chat-ports';
+import type { JobEnvelope } from '../../orchestrations/job-envelope';
+
+/** Lists are capped: `jobs` shows the caller's recent work, not the whole task hub. */
+const MAX_LISTED = 500;
+
+/** Jobs as the bot sees them, over the real Durable client (HTTP to the Durable extension or the local host). */
+export function createDurableJobService(client: DurableClient): JobService {
+  return {
+    async start(orchestration, envelope) {
+      const existing = await getStatus(client, envelope.jobId);
+      if (existing && isRunning(existing.runtimeStatus)) return 'conflict';
+      try {
+        await client.startNew(orchestration, { instanceId: envelope.jobId, input: envelope });
+        return 'started';
+      } catch (error) {
+        // Two starts racing for one business key: the extension answers 409 to the second.
+        if (error instanceof Error && /status code: 409/.test(error.message)) return 'conflict';
+        throw error;
+      }
+    },
+    async get(jobId) {
+      const status = await getStatus(client, jobId);
+      return status ? toRecord(status) : undefined;
+    },
+    async listSince(since) {
+      const statuses = await client.getStatusBy({ createdTimeFrom: since });
+      return statuses
+        .slice(0, MAX_LISTED)
+        .map(toRecord)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    },
+    async cancel(jobId, reason) {
+      // The client puts the reason into the URL unencoded; keep it to characters that survive that.
+      await client.terminate(jobId, reason.replace(/[^A-Za-z0-9 .,_-]/g, '').slice(0, 200));
+    },
+  };
+}
+
+async function getStatus(client: DurableClient, jobId: string): Promise<DurableOrchestrationStatus | undefined> {
+  try {
+    return await client.getStatus(jobId, { showInput: true });
+  } catch (error) {
+    if (error instanceof Error && /404/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+function isRunning(status: string | undefined): boolean {
+  return status === 'Running' || status === 'Pending' || status === 'Suspended' || status === 'ContinuedAsNew';
+}
+
+const KNOWN: ReadonlySet<string> = new Set(['Running', 'Pending', 'Completed', 'Failed', 'Terminated', 'Suspended', 'ContinuedAsNew', 'Canceled']);
+
+function toRecord(status: DurableOrchestrationStatus): JobRecord {
+  const input = status.input as Partial<JobEnvelope<unknown>> | undefined;
+  const envelope = input && typeof input.jobId === 'string' && typeof input.requestedBy?.aadObjectId === 'string' ? (input as JobEnvelope<unknown>) : undefined;
+  return {
+    jobId: status.instanceId,
+    orchestration: status.name,
+    status: (KNOWN.has(String(status.runtimeStatus)) ? status.runtimeStatus : 'Unknown') as JobRuntimeStatus,
+    createdAt: new Date(status.createdTime),
+    lastUpdatedAt: new Date(status.lastUpdatedTime),
+    ...(envelope ? { envelope } : {}),
+    ...(status.customStatus !== undefined && status.customStatus !== null ? { customStatus: status.customStatus } : {}),
+    ...(status.output !== undefined && status.output !== null ? { output: status.output } : {}),
+  };
+}

@@ -1,0 +1,82 @@
+import {
+  ActivityTypes,
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  TurnContext,
+} from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
+import type { AdaptiveCard } from '../../cards/adaptive-card';
+import type { BotConfig } from '../../core/config/app-config';
+
+/** The HTTP request as the function received it: only what Bot Framework needs. */
+export interface BotHttpRequest {
+  readonly authorization: string | undefined;
+  readonly body: unknown;
+}
+
+export interface BotHttpResponse {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export type TurnLogic = (context: TurnContext) => Promise<void>;
+
+/**
+ * botbuilder's CloudAdapter, configured once from validated settings. `process()` of the base class writes raw
+ * exception text into the HTTP response; this adapter answers 401 for any authentication failure and a bare 500
+ * otherwise, and leaves logging to the caller.
+ */
+export class TeamsBotAdapter extends CloudAdapter {
+  readonly botAppId: string;
+
+  constructor(config: BotConfig) {
+    const settings =
+      config.authentication === 'enabled'
+        ? {
+            MicrosoftAppId: config.appId,
+            MicrosoftAppType: config.appType,
+            MicrosoftAppTenantId: config.tenantId,
+            ...(config.appPassword ? { MicrosoftAppPassword: config.appPassword } : {}),
+          }
+        : {};
+    super(new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings)));
+    this.botAppId = config.authentication === 'enabled' ? config.appId : '';
+  }
+
+  /** Authenticates and runs one activity; resolves to the HTTP answer (invoke responses included). */
+  async handle(request: BotHttpRequest, logic: TurnLogic, onError: (error: unknown) => void): Promise<BotHttpResponse> {
+    const activity = request.body;
+    if (typeof activity !== 'object' || activity === null || typeof (activity as { type?: unknown }).type !== 'string') {
+      return { status: 400, body: { error: 'The request body must be a Bot Framework activity (JSON object with a type).' } };
+    }
+    try {
+      const invokeResponse = await this.processActivity(request.authorization ?? '', activity as Activity, logic);
+      return { status: invokeResponse?.status ?? 200, ...(invokeResponse?.body !== undefined ? { body: invokeResponse.body } : {}) };
+    } catch (error) {
+      if (isAuthenticationFailure(error)) return { status: 401 };
+      onError(error);
+      return { status: 500 };
+    }
+  }
+
+  /** Runs `logic` in a conversation the bot was in before (proactive messages and card updates). */
+  async inConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void> {
+    await this.continueConversationAsync(this.botAppId, reference, logic);
+  }
+}
+
+/** Every failure to authenticate the caller is a 401, whatever status botbuilder attached to it. */
+function isAuthenticationFailure(error: unknown): boolean {
+  return error instanceof AuthenticationError;
+}
+
+export function adaptiveCardActivity(card: AdaptiveCard): Partial<Activity> {
+  return { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(card)] };
+}
+
+export function conversationReferenceOf(context: TurnContext): Partial<ConversationReference> {
+  return TurnContext.getConversationReference(context.activity);
+}

@@ -1,0 +1,61 @@
+import type { ConversationReference } from 'botbuilder';
+import type { AdaptiveCard } from '../../cards/adaptive-card';
+import type { CardMessenger, ConversationStore } from '../../bot/chat-ports';
+import { UserError } from '../../core/errors/user-error';
+import type { TeamsBotAdapter } from './teams-bot-adapter';
+import { adaptiveCardActivity } from './teams-bot-adapter';
+
+/** Teams answers these when a bot sends too fast (7 per second per thread) or is briefly unavailable. */
+const RETRYABLE = new Set([412, 429, 502, 503, 504]);
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/** Proactive messages and in-place card updates through stored conversation references, with Teams' backoff. */
+export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: ConversationStore, retry: RetryPolicy = DEFAULT_RETRY): CardMessenger {
+  const referenceFor = async (key: string): Promise<Partial<ConversationReference>> => {
+    const reference = await conversations.get(key);
+    if (!reference) throw new UserError('ConversationUnknown', 'The conversation this job should answer in is not known any more.');
+    return reference as Partial<ConversationReference>;
+  };
+  return {
+    async post(conversationKey: string, card: AdaptiveCard): Promise<string> {
+      const reference = await referenceFor(conversationKey);
+      let id = '';
+      await withRetry(retry, () =>
+        adapter.inConversation(reference, async (context) => {
+          id = (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
+        }),
+      );
+      return id;
+    },
+    async update(conversationKey: string, activityId: string, card: AdaptiveCard): Promise<void> {
+      const reference = await referenceFor(conversationKey);
+      await withRetry(retry, () =>
+        adapter.inConversation(reference, async (context) => {
+          await context.updateActivity({ ...adaptiveCardActivity(card), id: activityId, conversation: context.activity.conversation });
+        }),
+      );
+    },
+  };
+}
+
+async function withRetry(policy: RetryPolicy, work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (attempt >= policy.attempts || typeof status !== 'number' || !RETRYABLE.has(status)) throw error;
+      const retryAfter = Number((error as { response?: { headers?: { get?(name: string): string | null } } }).response?.headers?.get?.('retry-after'));
+      const delay = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : policy.baseDelayMs * 2 ** (attempt - 1);
+      await policy.sleep(Math.min(delay, 30_000));
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { ActivityTypes } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '../../cards/adaptive-card';
+import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, ConversationStore, FileAttachment } from '../../bot/chat-ports';
+import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
+import { downloadLimited } from './download-limited';
+
+/** What the bot does with turns; botbuilder-free (see bot/). */
+export interface TurnHandlers {
+  onMessage(message: ChatMessage): Promise<void>;
+  onAction(action: CardAction): Promise<ActionOutcome>;
+  onInstalled(reply: (card: AdaptiveCard) => Promise<string>): Promise<void>;
+}
+
+/**
+ * Turns a verified Bot Framework activity into the bot's own types. Identity comes from the activity only
+ * (`from.aadObjectId`, the conversation's tenant), never from anything a card sent back.
+ */
+export function createTurnLogic(handlers: TurnHandlers, conversations: ConversationStore, options: { allowLoopbackDownloads: boolean }) {
+  return async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
+    const reply = async (card: AdaptiveCard): Promise<string> => (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
+    const update = async (activityId: string, card: AdaptiveCard): Promise<void> => {
+      await context.updateActivity({ ...adaptiveCardActivity(card), id: activityId, conversation: activity.conversation });
+    };
+    const rememberConversation = async (): Promise<string> =>
+      conversations.save(activity.conversation.id, conversationReferenceOf(context) as Record<string, unknown>);
+    const caller = callerOf(activity);
+    const conversation = conversationOf(activity);
+
+    if (activity.type === ActivityTypes.Message) {
+      await handlers.onMessage({
+        text: typeof activity.text === 'string' ? activity.text : '',
+        caller,
+        conversation,
+        files: filesOf(activity, options),
+        reply,
+        update,
+        rememberConversation,
+      });
+      return;
+    }
+    if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') {
+      const action = (activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined)?.action;
+      const outcome: ActionOutcome =
+        action?.type === 'Action.Execute' && typeof action.verb === 'string'
+          ? await handlers.onAction({ verb: action.verb, data: action.data, caller, conversation, reply, update, rememberConversation })
+          : { kind: 'message', text: 'That button is not one of mine.' };
+      const body =
+        outcome.kind === 'card'
+          ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: outcome.card }
+          : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: outcome.text };
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+      return;
+    }
+    if (isBotInstalled(activity)) {
+      await handlers.onInstalled(reply);
+    }
+  };
+}
+
+function callerOf(activity: Activity): ChatMessage['caller'] {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const tenantId = activity.conversation?.tenantId ?? (typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined);
+  const aadObjectId = activity.from?.aadObjectId;
+  return {
+    ...(aadObjectId ? { aadObjectId } : {}),
+    ...(tenantId ? { tenantId } : {}),
+    displayName: activity.from?.name?.trim() || 'someone',
+  };
+}
+
+function conversationOf(activity: Activity): ConversationInfo {
+  const type = activity.conversation?.conversationType;
+  return {
+    id: activity.conversation.id,
+    type: type === 'channel' || type === 'groupChat' ? type : 'personal',
+    ...(activity.conversation?.tenantId ? { tenantId: activity.conversation.tenantId } : {}),
+  };
+}
+
+const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
+
+/**
+ * Files the user attached. Teams also attaches the message itself as text/html, and cards as attachments: those
+ * are not files. Personal-chat files arrive as a pre-authorised download URL; plain attachments as contentUrl.
+ */
+function filesOf(activity: Activity, options: { allowLoopbackDownloads: boolean }): FileAttachment[] {
+  const files: FileAttachment[] = [];
+  for (const attachment of activity.attachments ?? []) {
+    const name = attachment.name ?? 'attachment';
+    if (attachment.contentType === TEAMS_FILE) {
+      const content = attachment.content as { downloadUrl?: unknown; fileType?: unknown } | undefined;
+      if (typeof content?.downloadUrl !== 'string') continue;
+      const url = content.downloadUrl;
+      files.push({ name, contentType: typeof content.fileType === 'string' ? content.fileType : 'application/octet-stream', download: (max) => downloadLimited(url, max, options) });
+      continue;
+    }
+    if (attachment.contentType === 'text/html' || attachment.contentType.startsWith('application/vnd.microsoft.card')) continue;
+    if (typeof attachment.contentUrl === 'string') {
+      const url = attachment.contentUrl;
+      files.push({ name, contentType: attachment.contentType, download: (max) => downloadLimited(url, max, options) });
+    } else if (typeof attachment.content === 'string') {
+      const bytes = new TextEncoder().encode(attachment.content);
+      files.push({ name, contentType: attachment.contentType, size: bytes.length, download: async () => bytes });
+    }
+  }
+  return files;
+}
+
+function isBotInstalled(activity: Activity): boolean {
+  if (activity.type === ActivityTypes.InstallationUpdate) return activity.action === 'add';
+  if (activity.type === ActivityTypes.ConversationUpdate) {
+    return (activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id) && activity.conversation?.conversationType === 'personal';
+  }
+  return false;
+}

@@ -1,0 +1,15 @@
+import type { AccessPolicy } from '../core/auth/access-policy';
+import type { AuditLog, CardMessenger, JobService, Logger } from './chat-ports';
+
+/** Everything the bot's handlers use, injected (fakes in unit tests, real adapters in functions/). */
+export interface BotDeps {
+  readonly access: AccessPolicy;
+  readonly environmentName: string;
+  readonly jobs: JobService;
+  readonly messenger: CardMessenger;
+  readonly audit: AuditLog;
+  readonly log: Logger;
+  now(): Date;
+  /** Short random hex for job ids and error references. */
+  newId(): string;
+}

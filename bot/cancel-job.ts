@@ -1,0 +1,40 @@
+import { jobCard } from '../cards/job-card';
+import { normalizeId } from '../core/auth/access-policy';
+import { UserError } from '../core/errors/user-error';
+import type { BotDeps } from './bot-deps';
+import { isActive } from './job-summary';
+
+/**
+ * Cancels a job the caller started. Used by `cancel <job-id>` and the Cancel button, so both enforce the same
+ * rules: the caller must be the requester (taken from the job's recorded, verified identity) and the job must still run.
+ */
+export async function cancelJob(jobId: string, caller: { aadObjectId?: string; displayName: string }, deps: BotDeps): Promise<{ commandLine: string }> {
+  const job = await deps.jobs.get(jobId);
+  if (!job || !job.envelope) throw new UserError('JobNotFound', `There is no job ${jobId}.`, 'Type `jobs` to see your operations and their ids.');
+  const owner = normalizeId(job.envelope.requestedBy.aadObjectId);
+  if (!caller.aadObjectId || normalizeId(caller.aadObjectId) !== owner) {
+    await deps.audit.record({ action: 'cancel', actor: { ...(caller.aadObjectId ? { aadObjectId: caller.aadObjectId } : {}), name: caller.displayName }, target: jobId, outcome: 'denied', jobId, detail: 'not the requester' });
+    throw new UserError('NotYourJob', `Job ${jobId} was started by ${job.envelope.requestedBy.name}; you can only cancel jobs you started.`, `Ask ${job.envelope.requestedBy.name} to cancel it.`);
+  }
+  if (!isActive(job.status)) {
+    throw new UserError('JobNotRunning', `Job ${jobId} is not running any more (it is ${job.status.toLowerCase()}).`);
+  }
+  await deps.jobs.cancel(jobId, `Cancelled in Teams by ${caller.displayName}`);
+  await deps.audit.record({ action: 'cancel', actor: { aadObjectId: caller.aadObjectId, name: caller.displayName }, target: jobId, outcome: 'cancelled', jobId });
+  // A terminated orchestration can't update its own card, so the canceller does.
+  await deps.messenger
+    .update(
+      job.envelope.conversationKey,
+      job.envelope.cardActivityId,
+      jobCard({
+        jobId,
+        commandLine: job.envelope.commandLine,
+        requestedBy: job.envelope.requestedBy.name,
+        startedAt: new Date(job.envelope.requestedAt),
+        state: 'cancelled',
+        note: `Cancelled by ${caller.displayName}.`,
+      }),
+    )
+    .catch((error: unknown) => deps.log.warn('could not update the cancelled job card', { jobId, error: String(error) }));
+  return { commandLine: job.envelope.commandLine };
+}

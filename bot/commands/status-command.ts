@@ -1,0 +1,23 @@
+import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import type { CommandHandler } from '../command-handler';
+
+export interface SiteStatusPayload {
+  readonly site: string;
+}
+
+export interface FleetStatusPayload {
+  readonly page: number;
+}
+
+export const statusCommand: CommandHandler = {
+  kind: 'job',
+  async prepare({ command }) {
+    const site = command.args.site;
+    if (site === undefined || site === 'all') {
+      const payload: FleetStatusPayload = { page: 0 };
+      return { orchestration: ORCHESTRATIONS.fleetStatus, target: 'fleet', commandLine: 'status all', payload };
+    }
+    const payload: SiteStatusPayload = { site };
+    return { orchestration: ORCHESTRATIONS.siteStatus, target: site.toLowerCase(), commandLine: `status ${site}`, payload };
+  },
+};

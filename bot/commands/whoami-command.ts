@@ -1,0 +1,18 @@
+import { whoAmICard } from '../../cards/whoami-card';
+import { normalizeId } from '../../core/auth/access-policy';
+import type { CommandHandler } from '../command-handler';
+
+export const whoamiCommand: CommandHandler = {
+  kind: 'instant',
+  async run({ message, roles, deps }) {
+    const { caller } = message;
+    return whoAmICard({
+      displayName: caller.displayName,
+      ...(caller.aadObjectId ? { aadObjectId: caller.aadObjectId } : {}),
+      ...(caller.tenantId ? { tenantId: caller.tenantId } : {}),
+      tenantAllowed: caller.tenantId !== undefined && deps.access.allowedTenantIds.has(normalizeId(caller.tenantId)),
+      roles,
+      environmentName: deps.environmentName,
+    });
+  },
+};

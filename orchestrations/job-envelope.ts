@@ -1,0 +1,23 @@
+/**
+ * What every orchestration the bot starts receives: who asked, where to answer, and the command's own payload.
+ * Identity here was taken from the verified activity when the job started; it is recorded for audit and for
+ * `jobs`/`cancel`, never used to grant anything later.
+ */
+export interface JobEnvelope<Payload> {
+  readonly jobId: string;
+  /** The command line as the bot understood it, e.g. `status site-paris`. */
+  readonly commandLine: string;
+  readonly requestedBy: { readonly aadObjectId: string; readonly name: string };
+  /** Key of the stored conversation reference (see adapters/storage/conversation-store.ts). */
+  readonly conversationKey: string;
+  /** The acknowledgement card the job updates in place. */
+  readonly cardActivityId: string;
+  readonly requestedAt: string;
+  readonly payload: Payload;
+}
+
+/** Custom status every job sets, so `jobs` can show progress without reading history. */
+export interface JobProgress {
+  readonly step: string;
+  readonly detail?: string;
+}
