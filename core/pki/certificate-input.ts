@@ -1,0 +1,169 @@
+import { UserError } from '../errors/user-error';
+import { CertificateCodes } from './certificate-violation';
+
+/**
+ * Turning what people paste (PEM, base64 lines, JSON arrays of base64, raw DER) into DER byte strings, with limits
+ * so hostile input costs little and every failure says what was wrong without echoing the input.
+ */
+
+/** Largest certificate accepted; real ones are 1-8 KB, a huge SAN list stays well under this. */
+export const MAX_CERTIFICATE_BYTES = 64 * 1024;
+/** Largest text accepted for a chain: 16 large certificates as PEM. */
+export const MAX_CHAIN_TEXT_CHARS = 16 * 90 * 1024;
+/** More than this and it is not a chain someone meant to paste (Azure takes 5). */
+export const MAX_CHAIN_CERTIFICATES = 16;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----([\s\S]*?)-----END \1-----/g;
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{1,40})-----/g;
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'X.509 CERTIFICATE']);
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+export function invalidCertificate(message: string, hint?: string, cause?: unknown): UserError {
+  return new UserError(
+    CertificateCodes.InvalidCertificate,
+    message,
+    hint ?? 'Paste the certificate exported as Base-64 encoded X.509 (.cer), or PEM text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+function describeSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
+}
+
+export type DerEnvelope = { kind: 'complete'; total: number } | { kind: 'incomplete'; total?: number } | { kind: 'invalid'; reason: string };
+
+/** Reads the outer DER SEQUENCE header: how long the certificate says it is. */
+export function derEnvelope(bytes: Uint8Array): DerEnvelope {
+  if (bytes.length === 0) return { kind: 'incomplete' };
+  if (bytes[0] !== 0x30) return { kind: 'invalid', reason: 'it does not start with an ASN.1 SEQUENCE, so it is not DER certificate data' };
+  if (bytes.length < 2) return { kind: 'incomplete' };
+  const first = bytes[1] as number;
+  if (first < 0x80) return { kind: 'complete', total: 2 + first };
+  if (first === 0x80) return { kind: 'invalid', reason: 'it uses an indefinite length (BER), which certificates never do' };
+  const octets = first & 0x7f;
+  if (octets > 4) return { kind: 'invalid', reason: 'its length field is not a plausible certificate length' };
+  if (bytes.length < 2 + octets) return { kind: 'incomplete' };
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + (bytes[2 + i] as number);
+  return { kind: 'complete', total: 2 + octets + length };
+}
+
+/** Checks that `bytes` is exactly one DER object of a plausible size, with a message that says what is off. */
+export function checkSingleDer(bytes: Uint8Array): void {
+  if (bytes.length === 0) throw invalidCertificate('The certificate data is empty.');
+  if (bytes.length > MAX_CERTIFICATE_BYTES) {
+    throw invalidCertificate(`The certificate data is ${describeSize(bytes.length)}; a certificate is at most ${describeSize(MAX_CERTIFICATE_BYTES)}.`);
+  }
+  const env = derEnvelope(bytes);
+  if (env.kind === 'invalid') throw invalidCertificate(`The data is not a certificate: ${env.reason}.`);
+  if (env.kind === 'incomplete' || env.total > bytes.length) {
+    const declared = env.kind === 'complete' ? ` it declares ${env.total} bytes but only ${bytes.length} are present` : ' it ends inside its header';
+    throw invalidCertificate(`The certificate data is truncated:${declared}. Copy the whole certificate, up to its last character.`);
+  }
+  if (env.total > MAX_CERTIFICATE_BYTES) {
+    throw invalidCertificate(`The data declares a ${describeSize(env.total)} certificate; a certificate is at most ${describeSize(MAX_CERTIFICATE_BYTES)}.`);
+  }
+  if (env.total < bytes.length) {
+    throw invalidCertificate(`The data has ${bytes.length - env.total} extra bytes after the certificate. Paste one certificate per entry.`);
+  }
+}
+
+/** Text or bytes that are PEM/base64 text rather than DER. */
+function asText(input: Uint8Array | string): string | undefined {
+  if (typeof input === 'string') return input;
+  if (input.length > 0 && input[0] === 0x30) return undefined;
+  // Bytes of a .cer/.pem file: treat as text when every byte is printable ASCII or whitespace.
+  for (const b of input) {
+    if (b !== 0x09 && b !== 0x0a && b !== 0x0d && (b < 0x20 || b > 0x7e)) return undefined;
+  }
+  return Buffer.from(input).toString('latin1');
+}
+
+export interface DecodedInput {
+  readonly ders: Uint8Array[];
+  /** Labels of non-certificate PEM blocks (e.g. `PRIVATE KEY`), which callers may reject. */
+  readonly otherBlocks: string[];
+}
+
+/** Splits input into the DER of each certificate in it. Throws `InvalidCertificate` with a reason. */
+export function decodeCertificates(input: Uint8Array | string, maxChars: number): DecodedInput {
+  const text = asText(input);
+  if (text === undefined) {
+    const bytes = input as Uint8Array;
+    checkSingleDer(bytes);
+    return { ders: [bytes], otherBlocks: [] };
+  }
+  if (text.length > maxChars) {
+    throw invalidCertificate(`The input is ${describeSize(text.length)} of text; certificates for a VPN connection fit in ${describeSize(maxChars)}.`);
+  }
+  if (text.trim() === '') throw invalidCertificate('No certificate found: the text is empty.');
+  return text.includes('-----BEGIN') ? decodePem(text) : { ders: decodeBase64Tokens(text), otherBlocks: [] };
+}
+
+function decodePem(text: string): DecodedInput {
+  const ders: Uint8Array[] = [];
+  const otherBlocks: string[] = [];
+  let blocks = 0;
+  for (const match of text.matchAll(PEM_BLOCK)) {
+    blocks++;
+    const label = match[1] as string;
+    if (!CERTIFICATE_LABELS.has(label)) {
+      otherBlocks.push(label);
+      continue;
+    }
+    // PEM headers (Proc-Type etc.) only appear on encrypted keys, never on certificates.
+    const body = (match[2] as string).replace(/\s+/g, '');
+    if (!BASE64.test(body)) throw invalidCertificate(`Certificate ${ders.length + 1} has characters that are not base64 between its BEGIN and END lines.`);
+    const der = new Uint8Array(Buffer.from(body, 'base64'));
+    checkSingleDer(der);
+    ders.push(der);
+    if (ders.length > MAX_CHAIN_CERTIFICATES) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
+  }
+  const begins = [...text.matchAll(PEM_BEGIN)].length;
+  if (begins > blocks) {
+    throw invalidCertificate('A PEM block starts with -----BEGIN ...----- but has no matching -----END ...----- line: the text was cut off.');
+  }
+  if (ders.length === 0 && otherBlocks.length === 0) throw invalidCertificate('No certificate found in the PEM text.');
+  return { ders, otherBlocks };
+}
+
+/**
+ * Base64 without PEM armour: one certificate per line as the portal wants, a certificate wrapped over several lines,
+ * or a JSON array of base64 strings. Lines are joined until they make up a whole DER object.
+ */
+function decodeBase64Tokens(text: string): Uint8Array[] {
+  const tokens = text.split(/[\s,;"'[\]]+/).filter((t) => t.length > 0);
+  const ders: Uint8Array[] = [];
+  let pending = '';
+  for (const token of tokens) {
+    if (!BASE64.test(token)) {
+      throw invalidCertificate('The text is not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or Base-64 encoded DER, and it has other characters.');
+    }
+    pending += token;
+    if (pending.length % 4 !== 0) continue;
+    const bytes = new Uint8Array(Buffer.from(pending, 'base64'));
+    const env = derEnvelope(bytes);
+    if (env.kind === 'invalid') throw invalidCertificate(`The base64 text is not a certificate: ${env.reason}.`);
+    if (env.kind === 'incomplete' || env.total > bytes.length) {
+      if (bytes.length > MAX_CERTIFICATE_BYTES) checkSingleDer(bytes);
+      continue;
+    }
+    checkSingleDer(bytes);
+    ders.push(bytes);
+    pending = '';
+    if (ders.length > MAX_CHAIN_CERTIFICATES) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
+  }
+  if (pending !== '') {
+    const bytes = new Uint8Array(Buffer.from(pending.slice(0, pending.length - (pending.length % 4)), 'base64'));
+    const env = derEnvelope(bytes);
+    if (bytes.length === 0 || env.kind === 'invalid') {
+      throw invalidCertificate('The text is not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or Base-64 encoded DER.');
+    }
+    if (env.kind === 'complete' && env.total <= bytes.length) {
+      throw invalidCertificate('The base64 text has extra characters after a certificate. Paste each certificate whole, one per line.');
+    }
+    checkSingleDer(bytes);
+  }
+  return ders;
+}
