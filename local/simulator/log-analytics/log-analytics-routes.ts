@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { parseResourceId, resourceIdKey } from '../arm/resource-id';
+import { SimHttpError } from '../sim-http-error';
+import type { SimResources, SimWorkspace } from '../sim-resources';
+import type { SimHandlerContext, SimRoute } from '../sim-route';
+import { azureDiagnosticsColumns, type AzureDiagnosticsCategory, type DiagnosticLogSource } from './azure-diagnostics';
+import { executeKql, KqlSemanticError, serialize, type KqlRow, type KqlScanHints, type KqlTableSource } from './kql-engine';
+import { KqlSyntaxError, parseKql } from './kql-parser';
+
+export interface LogAnalyticsRouteDeps {
+  readonly resources: SimResources;
+  readonly logs: DiagnosticLogSource;
+  /** When each diagnostic setting started sending (rows before it never reached the workspace). */
+  readonly settingEnabledAt: (settingId: string) => Date | undefined;
+}
+
+/** How far back a workspace keeps data (the default 30-day retention). */
+const retentionMs = 30 * 24 * 3600 * 1000;
+const modelledCategories: readonly AzureDiagnosticsCategory[] = ['IKEDiagnosticLog', 'TunnelDiagnosticLog'];
+
+/** The Log Analytics query API: by workspace id (customerId) and resource-centric by workspace resource id. */
+export function createLogAnalyticsRoutes(deps: LogAnalyticsRouteDeps): SimRoute[] {
+  return [
+    {
+      service: 'logs',
+      method: 'POST',
+      template: '/v1/workspaces/{workspaceId}/query',
+      operation: 'Microsoft.OperationalInsights/workspaces/query',
+      action: 'Microsoft.OperationalInsights/workspaces/query/AzureDiagnostics/read',
+      scope: (p) => workspaceByCustomerId(deps.resources, p.workspaceId ?? '')?.id ?? `/workspaces/${p.workspaceId}`,
+      handle: (ctx) => {
+        const workspace = workspaceByCustomerId(deps.resources, ctx.params.workspaceId ?? '');
+        if (!workspace) throw new SimHttpError(404, 'WorkspaceNotFoundError', `The workspace could not be found`, { innererror: { code: 'WorkspaceNotFoundError', message: `Workspace ${ctx.params.workspaceId} was not found.` } });
+        return runQuery(deps, ctx, workspace);
+      },
+    },
+    {
+      service: 'logs',
+      method: 'POST',
+      template: '/v1/{resourceUri+}/query',
+      operation: 'Microsoft.OperationalInsights/workspaces/query',
+      action: 'Microsoft.OperationalInsights/workspaces/query/AzureDiagnostics/read',
+      scope: (p) => `/${p.resourceUri}`,
+      handle: (ctx) => {
+        const resourceId = `/${ctx.params.resourceUri ?? ''}`;
+        const parsed = parseResourceId(resourceId);
+        if (!parsed || parsed.fullType.toLowerCase() !== 'microsoft.operationalinsights/workspaces') {
+          throw new SimHttpError(400, 'BadArgumentError', 'The request had some invalid properties', { innererror: { code: 'InvalidResourceId', message: 'Resource-centric queries are modelled for Log Analytics workspaces only.' } });
+        }
+        const workspace = deps.resources.workspaces.get(resourceId);
+        if (!workspace) throw new SimHttpError(404, 'ResourceNotFoundError', `The resource could not be found`, { innererror: { code: 'ResourceNotFoundError', message: `Resource ${resourceId} was not found.` } });
+        return runQuery(deps, ctx, workspace);
+      },
+    },
+  ];
+}
+
+function runQuery(deps: LogAnalyticsRouteDeps, ctx: SimHandlerContext, workspace: SimWorkspace) {
+  const body = ctx.body && typeof ctx.body === 'object' ? (ctx.body as Record<string, unknown>) : {};
+  const text = body.query;
+  if (typeof text !== 'string' || !text.trim()) throw badArgument('InvalidQuery', 'The query is required.');
+  const window = parseQueryTimespan(typeof body.timespan === 'string' ? body.timespan : undefined, ctx.now);
+
+  let query;
+  try {
+    query = parseKql(text);
+  } catch (error) {
+    if (error instanceof KqlSyntaxError) {
+      throw new SimHttpError(400, 'BadArgumentError', 'The request had some invalid properties', {
+        innererror: { code: 'SyntaxError', message: 'A recognition error occurred in the query.', innererror: { code: 'SYN0002', message: error.message, line: error.line, pos: error.pos, token: error.token } },
+      });
+    }
+    throw error;
+  }
+
+  const tables = new Map<string, KqlTableSource>([['AzureDiagnostics', azureDiagnosticsTable(deps, workspace)]]);
+  let result;
+  try {
+    result = executeKql(query, tables, window);
+  } catch (error) {
+    if (error instanceof KqlSemanticError) {
+      throw new SimHttpError(400, 'BadArgumentError', 'The request had some invalid properties', {
+        innererror: { code: 'SemanticError', message: 'A semantic error occurred.', innererror: { code: 'SEM0100', message: error.message } },
+      });
+    }
+    throw error;
+  }
+  return {
+    status: 200,
+    headers: { 'x-ms-correlation-request-id': randomUUID() },
+    body: {
+      tables: [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows: result.rows.map((r) => r.map(serialize)) }],
+      ...(result.truncated
+        ? { error: { code: 'PartialError', message: 'There were some errors when processing your query.', details: [{ code: 'EngineError', message: 'Query result set has exceeded the internal record count limit.' }] } }
+        : {}),
+    },
+  };
+}
+
+function azureDiagnosticsTable(deps: LogAnalyticsRouteDeps, workspace: SimWorkspace): KqlTableSource {
+  return {
+    columns: azureDiagnosticsColumns,
+    *scan(hints: KqlScanHints): Iterable<KqlRow> {
+      const wantedCategories = hints.equals.get('category');
+      const wantedResources = hints.equals.get('resourceid') ?? hints.equals.get('_resourceid');
+      for (const category of modelledCategories) {
+        if (wantedCategories && !wantedCategories.includes(category.toLowerCase())) continue;
+        for (const setting of deps.resources.diagnosticSettings.list()) {
+          if (!setting.workspaceId || resourceIdKey(setting.workspaceId) !== resourceIdKey(workspace.id)) continue;
+          const sends = setting.logs.some((l) => l.enabled && (l.category?.toLowerCase() === category.toLowerCase() || l.categoryGroup?.toLowerCase() === 'alllogs'));
+          if (!sends) continue;
+          if (wantedResources && !wantedResources.includes(resourceIdKey(setting.resourceId))) continue;
+          const enabledAt = deps.settingEnabledAt(setting.id);
+          const from = new Date(Math.max(hints.from?.getTime() ?? 0, enabledAt?.getTime() ?? 0));
+          const to = hints.to ?? new Date(8.64e15);
+          if (from > to) continue;
+          yield* deps.logs.rows(setting.resourceId, category, from, to);
+        }
+      }
+    },
+  };
+}
+
+function workspaceByCustomerId(resources: SimResources, customerId: string): SimWorkspace | undefined {
+  return resources.workspaces.list((w) => w.customerId.toLowerCase() === customerId.toLowerCase())[0];
+}
+
+/** ISO 8601 intervals the query API accepts: `start/end`, `start/duration`, `duration/end`, or `duration` ending now. */
+export function parseQueryTimespan(timespan: string | undefined, now: Date): { from: Date; to: Date } {
+  const floor = new Date(now.getTime() - retentionMs);
+  if (!timespan) return { from: floor, to: now };
+  const [a, b] = timespan.split('/');
+  let from: Date | undefined;
+  let to: Date | undefined;
+  if (a && b) {
+    const da = parseDate(a);
+    const db = parseDate(b);
+    if (da && db) [from, to] = [da, db];
+    else if (da) [from, to] = [da, addDuration(da, b, 1)];
+    else if (db) [from, to] = [addDuration(db, a, -1), db];
+  } else if (a) {
+    to = now;
+    from = addDuration(now, a, -1);
+  }
+  if (!from || !to || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from > to) {
+    throw badArgument('InvalidTimespan', `The timespan '${timespan}' is not a valid ISO 8601 interval.`);
+  }
+  return { from: from < floor ? floor : from, to };
+}
+
+function parseDate(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function addDuration(base: Date, duration: string, sign: 1 | -1): Date {
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
+  if (!m || duration === 'P' || duration.endsWith('T')) return new Date(Number.NaN);
+  const ms = (Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
+  return new Date(base.getTime() + sign * ms);
+}
+
+function badArgument(code: string, message: string): SimHttpError {
+  return new SimHttpError(400, 'BadArgumentError', 'The request had some invalid properties', { innererror: { code, message } });
+}
