@@ -1,6 +1,7 @@
 import type { CertificateInfo } from './certificate-info';
 import { isIssuedBy, label, quoteName, uniqueByThumbprint } from './chain-links';
 import { formatDay, isExpired, isNotYetValid } from './days-until-expiry';
+import { dnKey } from './distinguished-name';
 import { nodeCertificateOf } from './parse-certificate';
 
 export type ChainVerification =
@@ -31,7 +32,11 @@ export async function verifyChain(leaf: CertificateInfo, chain: readonly Certifi
       if (current.selfIssued && path.length > 1) problems.untrustedRoot ??= `${label(current)} is a root that is not in the trusted chain.`;
       return undefined;
     }
-    const candidates = pool.filter((c) => !path.some((p) => p.thumbprint === c.thumbprint) && isIssuedBy(current, c));
+    // By name, key-identifier matches first: a same-name certificate with another key is still tried, so its
+    // signature failure can be reported as such ("the CA was re-keyed") rather than as a plain missing issuer.
+    const candidates = pool
+      .filter((c) => !path.some((p) => p.thumbprint === c.thumbprint) && dnKey(current.issuer) === dnKey(c.subject))
+      .sort((a, b) => Number(isIssuedBy(current, b)) - Number(isIssuedBy(current, a)));
     for (const issuer of candidates) {
       if (!signatureVerifies(current, issuer)) {
         problems.badSignature ??= `The signature on ${label(current)} does not verify with the public key of ${label(issuer)}: a certificate with the issuer's name but a different key.`;
