@@ -1,0 +1,650 @@
+import { foldValue, nameKey, parseDistinguishedName } from '../pki/distinguished-name';
+import type { Diagnosis, DiagnosisCause, DiagnosisConfidence, DiagnosisEvidence, DiagnoseInput } from './diagnosis';
+import { MAX_ACTION_TEXT, MAX_ACTIONS, MAX_EVIDENCE, MAX_EVIDENCE_TEXT, MAX_HEADLINE, MAX_LATEST_EVENTS } from './diagnosis';
+import type { IkeEvent, IkeEventKind, OutboundCertificateProblem, TrafficSelectorRange, TunnelEvent } from './ike-event';
+import { AZURE_DEFAULT_IKE_PROPOSALS, commonProposals, formatIkeProposal, type IkeProposal } from './ike-proposal';
+import { sanitizeLogText } from './sanitize-log-text';
+import { cidrToRange, formatSelector, rangeWithin } from './traffic-selectors';
+import { windowsIkeError } from './windows-ike-errors';
+
+/** Kinds that mean an attempt failed (retransmits alone do not: one lost packet is normal). */
+const FAILURE_KINDS: ReadonlySet<IkeEventKind> = new Set<IkeEventKind>([
+  'auth-failed-notify-sent',
+  'auth-failed-notify-received',
+  'credentials-unacceptable',
+  'signature-verify-failed',
+  'policy-mismatch',
+  'ts-unacceptable',
+  'negotiation-timeout',
+  'invalid-payload',
+  'invalid-ke',
+  'unsupported-ike-version',
+  'dpd-timeout',
+  'peer-not-responding',
+  'tunnel-closed',
+  'psk-mismatch',
+  'psk-missing',
+  'auth-method-mismatch',
+  'certificate-untrusted',
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'certificate-outside-validity',
+  'identity-mismatch',
+  'no-peer-config',
+  'outbound-certificate-unusable',
+  'child-sa-failed',
+]);
+
+/** How far back from the latest Azure failure the same incident reaches (retries of one problem). */
+const INCIDENT_WINDOW_MS = 30 * 60_000;
+/** Device IKE SAs with failures that we read, latest first. */
+const DEVICE_FAILED_SAS = 3;
+/** Events diagnose looks at per side at most; more than that is trimmed to the latest. */
+const MAX_INPUT_EVENTS = 20_000;
+
+const isFailure = (e: IkeEvent): boolean => FAILURE_KINDS.has(e.kind) && !(e.kind === 'tunnel-closed' && /success/i.test(e.status ?? ''));
+const isChildUp = (e: IkeEvent): boolean => e.kind === 'sa-established' && e.sa === 'child';
+const ms = (iso: string | undefined): number | undefined => {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
+};
+const day = (iso: string | undefined): string | undefined => (iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : undefined);
+const clip = (text: string, max: number): string => sanitizeLogText(text, max);
+const list = (items: readonly string[], max = 4): string => (items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', '));
+
+/** Whether two certificate identities are the same name: DN-wise (any RDN order, case and space folded) or by CN. */
+export function sameIdentity(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const pa = parseDistinguishedName(a.trim());
+  const pb = parseDistinguishedName(b.trim());
+  const cn = (rdns: ReturnType<typeof parseDistinguishedName>, raw: string): string[] =>
+    rdns
+      ? rdns
+          .flat()
+          .filter((x) => x.type === 'CN')
+          .map((x) => foldValue(x.value))
+      : [foldValue(raw)];
+  if (pa && pb) {
+    const single = (r: typeof pa): boolean => r.flat().length === 1 && r.flat()[0]?.type === 'CN';
+    if (single(pa) || single(pb)) return cn(pa, a).some((x) => cn(pb, b).includes(x));
+    return nameKey(pa) === nameKey(pb) || nameKey(pa) === nameKey([...pb].reverse());
+  }
+  return cn(pa, a).some((x) => cn(pb, b).includes(x));
+}
+
+function evidenceOf(e: IkeEvent): DiagnosisEvidence {
+  const ev: DiagnosisEvidence = { source: e.source, text: clip(e.text, MAX_EVIDENCE_TEXT) };
+  const time = e.at ?? e.stamp;
+  if (time) ev.time = time;
+  if (e.line !== undefined && !e.at) ev.line = e.line;
+  if (e.instance) ev.instance = e.instance;
+  return ev;
+}
+
+function tunnelEvidence(t: TunnelEvent): DiagnosisEvidence {
+  const ev: DiagnosisEvidence = { source: 'azure', time: t.at, text: clip(`Tunnel ${t.status}${t.reason ? `: ${t.reason}` : ''}`, MAX_EVIDENCE_TEXT) };
+  if (t.instance) ev.instance = t.instance;
+  return ev;
+}
+
+/** Azure events of the latest failing incident: the sessions that failed within INCIDENT_WINDOW_MS of the last failure. */
+function azureIncident(events: IkeEvent[]): { focus: IkeEvent[]; lastFailureAt?: number; childUpAfter: boolean } {
+  let last: number | undefined;
+  for (const e of events) {
+    const t = ms(e.at);
+    if (t !== undefined && isFailure(e) && (last === undefined || t > last)) last = t;
+  }
+  const undated = events.filter((e) => e.at === undefined);
+  if (last === undefined) return { focus: undated.some(isFailure) ? undated : [], childUpAfter: false };
+  const from = last - INCIDENT_WINDOW_MS;
+  const sessions = new Set<string>();
+  for (const e of events) {
+    const t = ms(e.at);
+    if (t !== undefined && t >= from && isFailure(e) && e.sessionId) sessions.add(e.sessionId);
+  }
+  const focus = events.filter((e) => {
+    if (e.sessionId && sessions.has(e.sessionId)) return true;
+    const t = ms(e.at);
+    return !e.sessionId && t !== undefined && t >= from && t <= last + 60_000;
+  });
+  const childUpAfter = events.some((e) => isChildUp(e) && (ms(e.at) ?? -Infinity) > last);
+  return { focus, lastFailureAt: last, childUpAfter };
+}
+
+/** Device events of the last few IKE SAs that failed, and whether a later SA came up. */
+function deviceIncident(events: IkeEvent[]): { focus: IkeEvent[]; childUpAfter: boolean } {
+  const order: string[] = [];
+  const bySa = new Map<string, IkeEvent[]>();
+  for (const e of events) {
+    const key = e.sessionId ?? '';
+    let group = bySa.get(key);
+    if (!group) {
+      group = [];
+      bySa.set(key, group);
+      order.push(key);
+    }
+    group.push(e);
+  }
+  const failed = order.filter((k) => (bySa.get(k) ?? []).some(isFailure)).slice(-DEVICE_FAILED_SAS);
+  const focus = events.filter((e) => failed.includes(e.sessionId ?? ''));
+  const lastFailureLine = Math.max(-1, ...focus.filter(isFailure).map((e) => e.line ?? -1));
+  const childUpAfter = events.some((e) => isChildUp(e) && (e.line ?? -1) > lastFailureLine);
+  return { focus, childUpAfter };
+}
+
+/** Connected / not connected as the connection resource or the latest tunnel rows say; undefined when unknown. */
+function connectedNow(input: DiagnoseInput, tunnels: TunnelEvent[]): boolean | undefined {
+  const status = input.connection?.status?.toLowerCase();
+  const tunnelStates = (input.connection?.tunnels ?? []).map((t) => t.status?.toLowerCase()).filter((s): s is string => !!s);
+  if (status === 'connected') return tunnelStates.every((s) => s === 'connected');
+  if (status === 'notconnected' || status === 'connecting') return false;
+  if (tunnels.length > 0) {
+    const latest = new Map<string, TunnelEvent>();
+    for (const t of tunnels) {
+      const key = t.instance ?? '';
+      const prev = latest.get(key);
+      if (!prev || t.at >= prev.at) latest.set(key, t);
+    }
+    return [...latest.values()].every((t) => t.status === 'Connected');
+  }
+  return undefined;
+}
+
+interface Finding {
+  cause: DiagnosisCause;
+  headline: string;
+  confidence: DiagnosisConfidence;
+  rejectedBy?: 'azure' | 'device';
+  evidence: IkeEvent[];
+  extraEvidence?: DiagnosisEvidence[];
+  actions: string[];
+}
+
+/** Resolves a certificate-outside-validity event to expired / not yet valid using its own time, else `now`. */
+function validityKind(e: IkeEvent, now: number): 'certificate-expired' | 'certificate-not-yet-valid' | undefined {
+  if (e.kind === 'certificate-expired' || e.kind === 'certificate-not-yet-valid') return e.kind;
+  if (e.kind !== 'certificate-outside-validity') return undefined;
+  const at = ms(e.at) ?? now;
+  const from = ms(e.validFrom);
+  const to = ms(e.validTo);
+  if (to !== undefined && at > to) return 'certificate-expired';
+  if (from !== undefined && at < from) return 'certificate-not-yet-valid';
+  return undefined;
+}
+
+const OUTBOUND_PROBLEMS: Record<OutboundCertificateProblem, { what: string; action: string }> = {
+  'key-vault-access': {
+    what: "the gateway's managed identity cannot read it from Key Vault",
+    action:
+      "Give the gateway's user-assigned identity read access to the certificate: the Key Vault Secrets User and Key Vault Certificate User roles on the vault (or get/list access policies on secrets and certificates).",
+  },
+  eku: {
+    what: 'it lacks the Server Authentication and Client Authentication extended key usages',
+    action: 'Reissue the outbound certificate with both Server Authentication and Client Authentication EKUs, then point the connection at the new version.',
+  },
+  key: {
+    what: 'its private key is not an exportable RSA key of at least 2048 bits',
+    action: 'Reissue the outbound certificate with an exportable RSA key of 2048 bits or more, then point the connection at the new version.',
+  },
+  expired: {
+    what: 'it has expired',
+    action: "Rotate the gateway's outbound certificate (the bot's rotate command) and give the device the new certificate's root if it changed.",
+  },
+  'not-found': {
+    what: 'Key Vault has no such certificate (version)',
+    action: 'Point the connection at an existing, versioned Key Vault certificate identifier (https://<vault>.vault.azure.net/certificates/<name>/<version>).',
+  },
+};
+
+function last<T>(items: readonly T[], predicate: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!)) return items[i];
+  return undefined;
+}
+
+function selectorsText(ranges: TrafficSelectorRange[] | undefined): string {
+  return ranges && ranges.length > 0 ? list(ranges.map(formatSelector), 3) : 'none';
+}
+
+/**
+ * Explains why a site-to-site tunnel is down, from Azure's IKE and tunnel logs, tunnel metrics, optionally the
+ * device's own log, and the connection's configuration. Reasoning order: the side that rejects a certificate or a
+ * proposal logs the reason, so a specific reason from either log wins; when Azure only shows AUTHENTICATION_FAILED /
+ * 13801, the configuration (e.g. the configured inbound subject vs the subject seen) decides when it can; otherwise the
+ * cause is `unknown` with the latest events, never a guess. The result is small and bounded: it travels through
+ * durable history.
+ */
+export function diagnose(input: DiagnoseInput): Diagnosis {
+  const nowMs = ms(input.now instanceof Date ? input.now.toISOString() : String(input.now)) ?? 0;
+  const azureAll = [...(input.azure ?? [])].slice(-MAX_INPUT_EVENTS);
+  azureAll.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
+  const deviceAll = [...(input.device ?? [])].slice(-MAX_INPUT_EVENTS);
+  const tunnels = [...(input.tunnels ?? [])].slice(-MAX_INPUT_EVENTS).sort((a, b) => a.at.localeCompare(b.at));
+  const connection = input.connection ?? {};
+  const metrics = input.metrics ?? {};
+  const tsDrops = (metrics.ingressPacketDropTSMismatch ?? 0) + (metrics.egressPacketDropTSMismatch ?? 0);
+
+  const az = azureIncident(azureAll);
+  const dev = deviceIncident(deviceAll);
+  const up = connectedNow(input, tunnels);
+
+  const finding =
+    healthyFinding(up, az, dev, azureAll, deviceAll, tunnels, tsDrops, metrics.ingressBytes, metrics.egressBytes) ??
+    reasonFinding(az.focus, dev.focus, deviceAll, connection, nowMs, tsDrops);
+  if (finding) return present(finding);
+
+  return unknownDiagnosis(azureAll, deviceAll, tunnels, az.focus, input);
+}
+
+function healthyFinding(
+  up: boolean | undefined,
+  az: ReturnType<typeof azureIncident>,
+  dev: ReturnType<typeof deviceIncident>,
+  azureAll: IkeEvent[],
+  deviceAll: IkeEvent[],
+  tunnels: TunnelEvent[],
+  tsDrops: number,
+  ingress: number | undefined,
+  egress: number | undefined,
+): Finding | undefined {
+  if (tsDrops > 0 || up === false) return undefined;
+  if (up === undefined) {
+    // Without a status from Azure, the logs must show the IPsec SA coming up after the last failure.
+    const azureUp = azureAll.length > 0 && (az.focus.length === 0 ? azureAll.some(isChildUp) : az.childUpAfter);
+    const deviceUp = azureAll.length === 0 && deviceAll.length > 0 && (dev.focus.length === 0 ? deviceAll.some(isChildUp) : dev.childUpAfter);
+    if (!azureUp && !deviceUp) return undefined;
+  }
+  const evidence = [last(azureAll, isChildUp), last(deviceAll, isChildUp)].filter((e): e is IkeEvent => !!e);
+  const connectedRow = last(tunnels, (t) => t.status === 'Connected');
+  const flowing = (ingress ?? 0) > 0 || (egress ?? 0) > 0;
+  return {
+    cause: 'healthy',
+    headline: `The tunnel is up: IKE and IPsec security associations are established${flowing ? ' and traffic is flowing' : ''}.`,
+    confidence: up === true || evidence.length > 0 ? 'high' : 'medium',
+    evidence,
+    extraEvidence: connectedRow ? [tunnelEvidence(connectedRow)] : [],
+    actions: flowing ? [] : ['If traffic still does not pass, check routes and network security groups on both sides; the tunnel itself is up.'],
+  };
+}
+
+function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, now: number, tsDrops: number): Finding | undefined {
+  const azFind = (kind: IkeEventKind, extra: (e: IkeEvent) => boolean = () => true): IkeEvent | undefined => last(azure, (e) => e.kind === kind && extra(e));
+  const devFind = (kind: IkeEventKind, extra: (e: IkeEvent) => boolean = () => true): IkeEvent | undefined => last(device, (e) => e.kind === kind && extra(e));
+
+  // Certificates as each side saw them.
+  const deviceOwnCert = last(deviceAll, (e) => e.kind === 'certificate-sent' && !!e.subject)?.subject;
+  const gatewayCertSeenByDevice = last(deviceAll, (e) => e.kind === 'certificate-received' && !!e.subject)?.subject;
+  const deviceCertSeenByAzure = last(azure, (e) => e.kind === 'certificate-received' && !!e.subject);
+  const deviceSubject = deviceCertSeenByAzure?.subject ?? deviceOwnCert;
+  const gatewaySubject = gatewayCertSeenByDevice ?? connection.outboundCertificateSubject;
+  const remoteIp = last(azure, (e) => !!e.remoteIp)?.remoteIp ?? connection.deviceIp;
+  // 13801 alone does not say who refused whom: Windows logs it both when it rejects the peer and when the peer's
+  // AUTHENTICATION_FAILED notify arrives. The notify's direction decides.
+  const azureSawRejection = azFind('auth-failed-notify-received');
+  const azureRejectedAuth = azFind('auth-failed-notify-sent') ?? azFind('signature-verify-failed') ?? (azureSawRejection ? undefined : azFind('credentials-unacceptable'));
+  const deviceSawRejection = devFind('auth-failed-notify-received');
+  const deviceRejectedAuth = devFind('auth-failed-notify-sent');
+  const closing = (events: IkeEvent[]): IkeEvent[] =>
+    [last(events, (e) => e.kind === 'tunnel-closed'), last(events, (e) => e.errorCode !== undefined && e.kind !== 'tunnel-closed')].filter((e): e is IkeEvent => !!e);
+
+  // 1. Azure cannot use its own certificate: nothing else can work until that is fixed.
+  const unusable = azFind('outbound-certificate-unusable');
+  if (unusable) {
+    const problem = unusable.problem ? OUTBOUND_PROBLEMS[unusable.problem] : undefined;
+    return {
+      cause: 'outbound-unusable',
+      headline: `Azure cannot use the connection's outbound certificate${problem ? `: ${problem.what}` : ''}, so it cannot authenticate to the device.`,
+      confidence: problem ? 'high' : 'medium',
+      rejectedBy: 'azure',
+      evidence: [unusable, ...closing(azure)],
+      actions: problem
+        ? [problem.action]
+        : [
+            "Check the connection's outbound certificate in Key Vault: it must exist (versioned identifier), be readable by the gateway's managed identity, be unexpired, have an exportable RSA key of at least 2048 bits and both Server and Client Authentication EKUs.",
+          ],
+    };
+  }
+
+  // 2. One side uses a pre-shared key, the other a certificate.
+  const azureMethod = azFind('auth-method-mismatch') ?? azFind('psk-used', (e) => e.direction === 'RECEIVED');
+  const devicePskSelf = devFind('psk-used', (e) => e.direction === 'SEND');
+  const deviceMethod = devFind('auth-method-mismatch') ?? devFind('psk-missing') ?? devFind('psk-used', (e) => e.direction === 'RECEIVED');
+  const certConnection = connection.authenticationType === undefined || /cert/i.test(connection.authenticationType);
+  if (azureMethod || (devicePskSelf && certConnection)) {
+    return {
+      cause: 'psk-one-side',
+      headline: 'The device authenticates with a pre-shared key, but the connection uses certificate authentication.',
+      confidence: 'high',
+      rejectedBy: 'azure',
+      evidence: [azureMethod, devicePskSelf, azureRejectedAuth ?? deviceSawRejection].filter((e): e is IkeEvent => !!e),
+      actions: [
+        `Configure the device for certificate (RSA signature) authentication with its certificate${connection.inboundSubject ? ` (subject ${connection.inboundSubject})` : ''} and remove the pre-shared key from its IKE profile.`,
+      ],
+    };
+  }
+  if (deviceMethod && !devicePskSelf) {
+    const pskConnection = connection.authenticationType !== undefined && /psk|shared/i.test(connection.authenticationType);
+    return {
+      cause: 'psk-one-side',
+      headline: 'The gateway authenticates with a pre-shared key, but the device expects a certificate.',
+      confidence: 'high',
+      rejectedBy: 'device',
+      evidence: [deviceMethod, deviceRejectedAuth].filter((e): e is IkeEvent => !!e),
+      actions: [
+        pskConnection
+          ? 'Switch the connection to certificate authentication (outbound certificate in Key Vault, inbound subject and chain), or configure the same pre-shared key on the device.'
+          : "Make both sides use the same method: the connection's authentication type and the device's IKE profile must both be certificate (or both pre-shared key).",
+      ],
+    };
+  }
+
+  // 3. Certificate validity, on whichever side checked it.
+  for (const e of [...azure].reverse()) {
+    const kind = validityKind(e, now);
+    if (!kind) continue;
+    const subject = e.subject ?? deviceSubject;
+    const date = day(kind === 'certificate-expired' ? e.validTo : e.validFrom);
+    return {
+      cause: kind,
+      headline:
+        kind === 'certificate-expired'
+          ? `The device's certificate${subject ? ` ${subject}` : ''} has expired${date ? ` (on ${date})` : ''}, so Azure rejects it.`
+          : `The device's certificate${subject ? ` ${subject}` : ''} is not valid yet${date ? ` (valid from ${date})` : ''}, so Azure rejects it.`,
+      confidence: 'high',
+      rejectedBy: 'azure',
+      evidence: [e, azureRejectedAuth, deviceSawRejection].filter((x): x is IkeEvent => !!x),
+      actions:
+        kind === 'certificate-expired'
+          ? [`Renew the device certificate${subject ? ` ${subject}` : ''} and install it on the device; the connection's inbound chain only changes if the issuing CA changed.`]
+          : [`Check the device's clock and the certificate's start date${date ? ` (${date})` : ''}; reissue it with a start date in the past if needed.`],
+    };
+  }
+  for (const e of [...device].reverse()) {
+    const kind = validityKind(e, now);
+    if (!kind) continue;
+    const subject = e.subject ?? gatewaySubject;
+    const date = day(kind === 'certificate-expired' ? e.validTo : e.validFrom);
+    return {
+      cause: kind,
+      headline:
+        kind === 'certificate-expired'
+          ? `The gateway's outbound certificate${subject ? ` ${subject}` : ''} has expired${date ? ` (on ${date})` : ''}, so the device rejects it.`
+          : `The gateway's outbound certificate${subject ? ` ${subject}` : ''} is not valid yet${date ? ` (valid from ${date})` : ''} by the device's clock, so the device rejects it.`,
+      confidence: 'high',
+      rejectedBy: 'device',
+      evidence: [e, devFind('certificate-received'), azureSawRejection].filter((x): x is IkeEvent => !!x),
+      actions:
+        kind === 'certificate-expired'
+          ? ["Rotate the gateway's outbound certificate (the bot's rotate command); if its root changes, add the new root to the device's trusted CAs."]
+          : ["Check the device's clock (NTP); if it is right, wait for the certificate's start date or reissue the outbound certificate with a start date in the past."],
+    };
+  }
+
+  // 4. Identity: the certificate is trusted but is not the name the other side expects.
+  const azureIdentity = azFind('identity-mismatch');
+  if (azureIdentity) {
+    const seen = azureIdentity.peerId ?? deviceSubject;
+    const expected = azureIdentity.expectedId ?? connection.inboundSubject;
+    return subjectMismatchByAzure(seen, expected, [azureIdentity, azureRejectedAuth, deviceSawRejection], 'high');
+  }
+  const deviceIdentity = devFind('identity-mismatch');
+  if (deviceIdentity) {
+    const seen = deviceIdentity.peerId ?? gatewaySubject;
+    return {
+      cause: 'subject-mismatch',
+      headline: `The device expects the gateway to identify as ${deviceIdentity.expectedId ?? 'another name'}, but the gateway's certificate is ${seen ?? 'a different name'}.`,
+      confidence: 'high',
+      rejectedBy: 'device',
+      evidence: [deviceIdentity, devFind('certificate-received'), azureSawRejection].filter((e): e is IkeEvent => !!e),
+      actions: [
+        `Set the device's expected remote identity to ${seen ?? "the subject of the gateway's outbound certificate"} (it is ${deviceIdentity.expectedId ?? 'something else'} now).`,
+      ],
+    };
+  }
+  const deviceNoConfig = devFind('no-peer-config');
+  if (deviceNoConfig) {
+    return {
+      cause: 'subject-mismatch',
+      headline: `The device has no connection configured for the identities it was offered (${deviceNoConfig.localId ?? '?'} and ${deviceNoConfig.peerId ?? '?'}), so it refuses the gateway.`,
+      confidence: 'medium',
+      rejectedBy: 'device',
+      evidence: [deviceNoConfig, devFind('certificate-received'), azureSawRejection].filter((e): e is IkeEvent => !!e),
+      actions: [
+        `On the device, make the connection's local and remote identities match the certificates in use: the gateway presents ${gatewaySubject ?? deviceNoConfig.peerId ?? "its outbound certificate's subject"}.`,
+      ],
+    };
+  }
+  const azureRejects = azureRejectedAuth ?? deviceSawRejection;
+  if (azureRejects && deviceSubject && connection.inboundSubject && !sameIdentity(deviceSubject, connection.inboundSubject)) {
+    return subjectMismatchByAzure(deviceSubject, connection.inboundSubject, [deviceCertSeenByAzure, last(deviceAll, (e) => e.kind === 'certificate-sent'), azureRejectedAuth, deviceSawRejection], 'high');
+  }
+
+  // 5. Trust: the side that rejects the chain says so.
+  const azureUntrusted = azFind('certificate-untrusted');
+  if (azureUntrusted) {
+    const subject = azureUntrusted.subject ?? deviceSubject;
+    const issuer = azureUntrusted.issuer ?? deviceCertSeenByAzure?.issuer;
+    return inboundUntrusted(subject, issuer, [azureUntrusted, deviceCertSeenByAzure, azureRejectedAuth, deviceSawRejection], 'high');
+  }
+  if (azureRejects && deviceCertSeenByAzure?.issuer && connection.inboundChainSubjects && connection.inboundChainSubjects.length > 0 && !connection.inboundChainSubjects.some((s) => sameIdentity(s, deviceCertSeenByAzure.issuer))) {
+    return inboundUntrusted(deviceCertSeenByAzure.subject, deviceCertSeenByAzure.issuer, [deviceCertSeenByAzure, azureRejectedAuth, deviceSawRejection], 'high');
+  }
+  const deviceUntrusted = devFind('certificate-untrusted', (e) => !deviceOwnCert || !sameIdentity(e.subject, deviceOwnCert));
+  if (deviceUntrusted) {
+    const issuerEvent = devFind('certificate-untrusted', (e) => !!e.issuer);
+    const issuer = issuerEvent?.issuer;
+    const subject = deviceUntrusted.subject ?? gatewaySubject;
+    return {
+      cause: 'outbound-rejected-by-device',
+      headline: `The device does not trust the gateway's certificate${subject ? ` ${subject}` : ''}${issuer ? `: its issuer ${issuer} is not among the device's trusted CAs` : ''}.`,
+      confidence: 'high',
+      rejectedBy: 'device',
+      evidence: [issuerEvent, deviceUntrusted, devFind('certificate-received'), azureSawRejection].filter((e): e is IkeEvent => !!e),
+      actions: [
+        `Install the root CA${issuer ? ` ${issuer}` : ''} that issued the gateway's outbound certificate${subject ? ` (${subject})` : ''} on the device as a trusted CA, with any intermediate CA.`,
+      ],
+    };
+  }
+  const deviceRefused = azureSawRejection ?? deviceRejectedAuth;
+  if (deviceRefused && !azureRejectedAuth) {
+    return {
+      cause: 'outbound-rejected-by-device',
+      headline: `The device rejected the gateway's authentication (it sent AUTHENTICATION_FAILED)${gatewaySubject ? ` for the certificate ${gatewaySubject}` : ''}; Azure's log cannot say why.`,
+      confidence: 'medium',
+      rejectedBy: 'device',
+      evidence: [deviceRefused, ...closing(azure)],
+      actions: [
+        "Check on the device that the root CA of the gateway's outbound certificate is trusted, that the expected remote identity is the certificate's subject, and that the certificate is in its validity period.",
+        "Paste the device's IKE log into diagnose: the side that rejects a certificate logs the reason.",
+      ],
+    };
+  }
+
+  // 6. Proposals.
+  const azurePolicy = azFind('policy-mismatch') ?? azFind('invalid-ke');
+  const devicePolicy = devFind('policy-mismatch') ?? devFind('invalid-ke');
+  if (azurePolicy || devicePolicy) {
+    const azureOffers =
+      last(azure, (e) => e.kind === 'proposals-offered' && e.phase !== 'ipsec')?.proposals ??
+      last(deviceAll, (e) => e.kind === 'proposals-received')?.proposals ??
+      (connection.ikePolicies && connection.ikePolicies.length > 0 ? connection.ikePolicies : undefined);
+    const deviceOffers = last(deviceAll, (e) => e.kind === 'proposals-offered')?.proposals ?? last(azure, (e) => e.kind === 'proposals-received')?.proposals;
+    const ipsec = (azurePolicy?.tags.includes('QUICK_MODE') ?? false) || last(azure, (e) => e.kind === 'proposals-received')?.phase === 'ipsec';
+    return proposalMismatch(azureOffers, deviceOffers, ipsec, [azurePolicy, devicePolicy, last(azure, (e) => e.kind === 'proposals-offered' || e.kind === 'proposals-received'), last(device, (e) => e.kind === 'proposals-received' || e.kind === 'proposals-offered')], connection);
+  }
+
+  // 7. Traffic selectors.
+  const azureTs = azFind('ts-unacceptable');
+  const deviceTs = devFind('ts-unacceptable', (e) => !!e.tsi) ?? devFind('ts-unacceptable');
+  const tsRequest = last(azure, (e) => e.kind === 'traffic-selectors' && e.direction !== 'SEND' && !!e.tsi);
+  const tsThenTimeout = tsRequest && azFind('negotiation-timeout', (e) => !e.sessionId || e.sessionId === tsRequest.sessionId);
+  if (azureTs || deviceTs || tsThenTimeout || tsDrops > 0) {
+    const withSelectors = [azureTs, tsRequest, deviceTs].find((e) => e?.tsi && e.tsi.length > 0);
+    return tsMismatch(withSelectors, [azureTs, tsRequest, deviceTs, tsThenTimeout].filter((e): e is IkeEvent => !!e), connection, tsDrops);
+  }
+
+  // 8. Nobody answers.
+  const azureTimeout = azFind('negotiation-timeout') ?? azFind('peer-not-responding') ?? azFind('dpd-timeout');
+  const azureHeardPeer = azure.some((e) => e.direction === 'RECEIVED');
+  const deviceTimeout = devFind('peer-not-responding') ?? devFind('dpd-timeout');
+  if ((azureTimeout && !azureHeardPeer) || deviceTimeout) {
+    const retransmits = azure.filter((e) => e.kind === 'retransmit').length;
+    const deviceRetransmits = device.filter((e) => e.kind === 'retransmit').length;
+    const fromAzure = azureTimeout && !azureHeardPeer;
+    return {
+      cause: 'peer-not-responding',
+      headline: fromAzure
+        ? `The device${remoteIp ? ` at ${remoteIp}` : ''} does not answer IKE: Azure sent IKE_SA_INIT${retransmits > 0 ? `, retransmitted ${retransmits} times` : ''} and gave up.`
+        : `The device gets no answer from the gateway${deviceTimeout?.remoteIp ? ` at ${deviceTimeout.remoteIp}` : ''}: it retransmitted${deviceRetransmits > 0 ? ` ${deviceRetransmits} times` : ''} and gave up.`,
+      confidence: fromAzure && deviceTimeout ? 'high' : 'medium',
+      evidence: [azureTimeout, last(azure, (e) => e.kind === 'retransmit'), deviceTimeout, last(device, (e) => e.kind === 'retransmit')].filter((e): e is IkeEvent => !!e),
+      actions: [
+        `Check that the device${remoteIp ? ` at ${remoteIp}` : ''} is up and that UDP 500 and 4500 between it and the gateway's public IPs pass every firewall and NAT on the way.`,
+        "Check that the local network gateway's IP address is the device's current public IP.",
+      ],
+    };
+  }
+
+  // 9. Azure refused the device's authentication, but nothing says why: say so, without guessing.
+  if (azureRejects) {
+    const code = azureRejects.errorCode ?? last(azure, (e) => e.errorCode !== undefined)?.errorCode;
+    const known = windowsIkeError(code);
+    return {
+      cause: 'unknown',
+      headline: `Azure rejected the device's authentication${known ? ` (${known.message})` : ''}, but its log does not say which certificate rule failed.`,
+      confidence: 'low',
+      rejectedBy: 'azure',
+      evidence: [azureRejects, deviceCertSeenByAzure, last(deviceAll, (e) => e.kind === 'certificate-sent'), ...closing(azure)].filter((e): e is IkeEvent => !!e),
+      actions: [
+        `Check the device's certificate against the connection: its root (and intermediates) in the inbound chain, its subject equal to the inbound subject${connection.inboundSubject ? ` (${connection.inboundSubject})` : ''}, and its validity dates.`,
+        "Paste the device's IKE log into diagnose to see both sides.",
+      ],
+    };
+  }
+  return undefined;
+}
+
+function subjectMismatchByAzure(seen: string | undefined, expected: string | undefined, evidence: (IkeEvent | undefined)[], confidence: DiagnosisConfidence): Finding {
+  return {
+    cause: 'subject-mismatch',
+    headline: `The device's certificate subject ${seen ?? '(not logged)'} is not the inbound subject the connection expects${expected ? ` (${expected})` : ''}.`,
+    confidence,
+    rejectedBy: 'azure',
+    evidence: evidence.filter((e): e is IkeEvent => !!e),
+    actions: [
+      seen
+        ? `Set the connection's inbound certificate subject name to ${seen}${expected ? ` (it is ${expected} now)` : ''}, or install a device certificate whose subject is ${expected ?? 'the configured name'}.`
+        : "Make the connection's inbound certificate subject name equal to the subject of the device's certificate.",
+    ],
+  };
+}
+
+function inboundUntrusted(subject: string | undefined, issuer: string | undefined, evidence: (IkeEvent | undefined)[], confidence: DiagnosisConfidence): Finding {
+  return {
+    cause: 'inbound-untrusted',
+    headline: `Azure does not trust the device's certificate${subject ? ` ${subject}` : ''}: ${issuer ? `its issuer ${issuer} does not chain` : 'it does not chain'} to a root in the connection's inbound certificate chain.`,
+    confidence,
+    rejectedBy: 'azure',
+    evidence: evidence.filter((e): e is IkeEvent => !!e),
+    actions: [
+      `Add the root CA that issued ${subject ?? "the device's certificate"}${issuer ? ` (${issuer}, or its root)` : ''} to the connection's inbound certificate chain (root first, then intermediates; at most 5 certificates).`,
+    ],
+  };
+}
+
+function proposalMismatch(azureOffers: IkeProposal[] | undefined, deviceOffers: IkeProposal[] | undefined, ipsec: boolean, evidence: (IkeEvent | undefined)[], connection: NonNullable<DiagnoseInput['connection']>): Finding {
+  const azureList = azureOffers && azureOffers.length > 0 ? azureOffers : undefined;
+  const phase = ipsec ? 'IPsec (phase 2)' : 'IKE (phase 1)';
+  const shared = azureList && deviceOffers ? commonProposals(azureList, deviceOffers) : [];
+  const suggestion = azureList?.[1] ?? azureList?.[0] ?? (connection.ikePolicies ? undefined : AZURE_DEFAULT_IKE_PROPOSALS[1]);
+  const headline =
+    azureList && deviceOffers && shared.length === 0
+      ? `The device and Azure share no ${phase} proposal: Azure offers ${list(azureList.map(formatIkeProposal), 3)}; the device accepts ${list(deviceOffers.map(formatIkeProposal), 3)}.`
+      : `The ${phase} proposals do not match: the two sides found no common encryption, integrity and DH group.`;
+  const actions = [
+    suggestion
+      ? `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to include one Azure offers, e.g. ${formatIkeProposal(suggestion)}${azureList && azureList.length > 1 ? ` (Azure offers ${list(azureList.map(formatIkeProposal), 6)})` : ''}.`
+      : `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to match the connection's custom IPsec/IKE policy.`,
+  ];
+  if (deviceOffers && deviceOffers.length > 0) {
+    actions.push(`Or apply a custom IPsec/IKE policy on the connection that matches the device: ${formatIkeProposal(deviceOffers[0]!)}.`);
+  }
+  return { cause: 'proposal-mismatch', headline, confidence: azureList || deviceOffers ? 'high' : 'medium', evidence: evidence.filter((e): e is IkeEvent => !!e), actions };
+}
+
+function tsMismatch(withSelectors: IkeEvent | undefined, evidence: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, tsDrops: number): Finding {
+  const lng = (connection.localNetworkPrefixes ?? []).map((p) => cidrToRange(p)).filter((r): r is TrafficSelectorRange => !!r);
+  // The on-premises side of the selectors: the initiator's when the device initiated (Azure received the request).
+  const deviceInitiated = withSelectors?.source === 'azure' || withSelectors?.role !== 'responder';
+  const onPrem = deviceInitiated ? withSelectors?.tsi : withSelectors?.tsr;
+  const azureSide = deviceInitiated ? withSelectors?.tsr : withSelectors?.tsi;
+  const outside = onPrem && lng.length > 0 ? onPrem.filter((r) => !lng.some((p) => rangeWithin(r, p))) : [];
+  const headline = withSelectors
+    ? `The traffic selectors do not match: on-premises ${selectorsText(onPrem)} to Azure ${selectorsText(azureSide)}${outside.length > 0 ? `, but ${list(outside.map(formatSelector), 3)} is outside the local network gateway's address space (${list((connection.localNetworkPrefixes ?? []).slice(0, 4))})` : ' is not accepted by the other side'}.`
+    : `Traffic selectors do not match${tsDrops > 0 ? `: the gateway dropped ${tsDrops} packets for traffic-selector mismatch` : ''}.`;
+  const extra: DiagnosisEvidence[] = tsDrops > 0 ? [{ source: 'azure', text: `TunnelIngress/EgressPacketDropTSMismatch: ${tsDrops} packets` }] : [];
+  return {
+    cause: 'traffic-selector-mismatch',
+    headline,
+    confidence: evidence.length > 0 ? 'high' : 'medium',
+    evidence,
+    extraEvidence: extra,
+    actions: [
+      connection.localNetworkPrefixes && connection.localNetworkPrefixes.length > 0
+        ? `Make the device's local selectors match the local network gateway's address space (${list(connection.localNetworkPrefixes, 6)}) and its remote selectors the virtual network's prefixes, or update the local network gateway's prefixes to what the device protects.`
+        : "Make the device's local and remote traffic selectors match the local network gateway's address space and the virtual network's prefixes.",
+      'For a policy-based device, enable policy-based traffic selectors on the connection, or configure the device for route-based (any-to-any) selectors.',
+    ],
+  };
+}
+
+function present(f: Finding): Diagnosis {
+  const seen = new Set<string>();
+  const evidence: DiagnosisEvidence[] = [];
+  for (const e of [...f.evidence.map(evidenceOf), ...(f.extraEvidence ?? [])]) {
+    const key = `${e.source}|${e.time ?? ''}|${e.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    evidence.push(e);
+    if (evidence.length >= MAX_EVIDENCE) break;
+  }
+  const diagnosis: Diagnosis = {
+    cause: f.cause,
+    headline: clip(f.headline, MAX_HEADLINE),
+    confidence: f.confidence,
+    evidence,
+    actions: f.actions.slice(0, MAX_ACTIONS).map((a) => clip(a, MAX_ACTION_TEXT)),
+  };
+  if (f.rejectedBy) diagnosis.rejectedBy = f.rejectedBy;
+  return diagnosis;
+}
+
+function unknownDiagnosis(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: TunnelEvent[], azureFocus: IkeEvent[], input: DiagnoseInput): Diagnosis {
+  const interesting = (e: IkeEvent): boolean => e.kind !== 'other';
+  const latest = [...azureAll.filter(interesting).slice(-MAX_LATEST_EVENTS), ...deviceAll.filter(interesting).slice(-MAX_LATEST_EVENTS)];
+  const latestEvents = [...latest.map(evidenceOf), ...tunnels.slice(-2).map(tunnelEvidence)]
+    .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
+    .slice(-MAX_LATEST_EVENTS);
+  const nothing = azureAll.length === 0 && deviceAll.length === 0 && tunnels.length === 0;
+  const actions = nothing
+    ? [
+        "Send the gateway's IKEDiagnosticLog and TunnelDiagnosticLog to a Log Analytics workspace (diagnostic setting) and try again after the next connection attempt.",
+        "Paste the device's IKE log into diagnose.",
+      ]
+    : [
+        input.device ? 'Reset the connection and diagnose again right after the next attempt, so the logs show the failure.' : "Paste the device's IKE log into diagnose: the side that rejects the other logs the reason.",
+        'Check that the device and the connection agree on IKEv2, certificate authentication, proposals and traffic selectors.',
+      ];
+  return {
+    cause: 'unknown',
+    headline: nothing
+      ? 'There are no IKE or tunnel logs for this connection in the period, so the cause cannot be told.'
+      : azureFocus.length === 0 && !deviceAll.some(isFailure)
+        ? 'The logs show no failed IKE negotiation, but the tunnel is not connected.'
+        : 'The logs show failed IKE negotiations, but none of the known causes.',
+    confidence: 'low',
+    evidence: [],
+    actions,
+    latestEvents,
+  };
+}

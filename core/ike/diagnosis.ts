@@ -1,0 +1,98 @@
+import type { IkeEvent, TunnelEvent } from './ike-event';
+import type { IkeProposal } from './ike-proposal';
+
+/** Why a tunnel is down (or that it is not). Closed: cards and audit records switch over it. */
+export const DIAGNOSIS_CAUSES = [
+  'healthy',
+  'inbound-untrusted',
+  'subject-mismatch',
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'outbound-unusable',
+  'outbound-rejected-by-device',
+  'proposal-mismatch',
+  'traffic-selector-mismatch',
+  'peer-not-responding',
+  'psk-one-side',
+  'unknown',
+] as const;
+
+export type DiagnosisCause = (typeof DIAGNOSIS_CAUSES)[number];
+
+export type DiagnosisConfidence = 'high' | 'medium' | 'low';
+
+/** One quoted log line (or metric/config fact) that supports a diagnosis. Trimmed; never a whole log. */
+export interface DiagnosisEvidence {
+  source: 'azure' | 'device';
+  /** ISO time, or the device's timestamp as written. */
+  time?: string;
+  /** Device line number when the device log had no usable time. */
+  line?: number;
+  instance?: string;
+  text: string;
+}
+
+export interface Diagnosis {
+  cause: DiagnosisCause;
+  /** One plain sentence a network engineer would say. */
+  headline: string;
+  confidence: DiagnosisConfidence;
+  /** Which side refused the other, when one did. */
+  rejectedBy?: 'azure' | 'device';
+  /** At most MAX_EVIDENCE lines, the deciding one first. */
+  evidence: DiagnosisEvidence[];
+  /** What to do, most useful first; at most MAX_ACTIONS. */
+  actions: string[];
+  /** Only for `unknown`: the latest events from both sides, so a person can read on. */
+  latestEvents?: DiagnosisEvidence[];
+}
+
+/** Tunnel metrics over the diagnosed period (sums of the gateway metrics for this connection). */
+export interface TunnelMetricsSummary {
+  ingressBytes?: number;
+  egressBytes?: number;
+  ingressPacketDropCount?: number;
+  egressPacketDropCount?: number;
+  ingressPacketDropTSMismatch?: number;
+  egressPacketDropTSMismatch?: number;
+}
+
+/** What the connection's configuration says (from the network adapter); every field optional. */
+export interface ConnectionFacts {
+  /** connectionStatus: Unknown | Connecting | Connected | NotConnected. */
+  status?: string;
+  tunnels?: { name?: string; status?: string; ingressBytes?: number; egressBytes?: number }[];
+  /** `Certificate` or `PSK`. */
+  authenticationType?: string;
+  /** inboundAuthCertificateSubjectName, as configured (with or without `CN=`). */
+  inboundSubject?: string;
+  /** Subjects of the certificates in inboundAuthCertificateChain, root first. */
+  inboundChainSubjects?: string[];
+  outboundCertificateSubject?: string;
+  outboundCertificateIssuer?: string;
+  /** The device's public IP (local network gateway). */
+  deviceIp?: string;
+  /** Local network gateway address prefixes (the on-premises side). */
+  localNetworkPrefixes?: string[];
+  /** A custom IPsec/IKE policy on the connection, when one is set (replaces Azure's defaults). */
+  ikePolicies?: IkeProposal[];
+}
+
+export interface DiagnoseInput {
+  /** Parsed IKEDiagnosticLog rows (any order). */
+  azure: IkeEvent[];
+  /** Parsed TunnelDiagnosticLog rows (any order). */
+  tunnels: TunnelEvent[];
+  /** Parsed device (charon) log, when the user pasted one. */
+  device?: IkeEvent[];
+  metrics?: TunnelMetricsSummary;
+  connection?: ConnectionFacts;
+  now: Date | string;
+}
+
+export const MAX_EVIDENCE = 5;
+export const MAX_ACTIONS = 4;
+export const MAX_LATEST_EVENTS = 8;
+export const MAX_EVIDENCE_TEXT = 240;
+export const MAX_HEADLINE = 300;
+export const MAX_ACTION_TEXT = 400;

@@ -1,0 +1,266 @@
+import type { IkeDirection, IkeEvent, IkeEventKind, OutboundCertificateProblem } from './ike-event';
+import { parseAzureLogPolicies } from './ike-proposal';
+import { MAX_SCANNED_LINE, sanitizeLogText } from './sanitize-log-text';
+import { parseAzureTrafficSelectors } from './traffic-selectors';
+import { windowsIkeError, windowsIkeErrorByMessage } from './windows-ike-errors';
+
+/** One AzureDiagnostics row of category IKEDiagnosticLog, as the logs adapter returns it. */
+export interface AzureIkeRow {
+  timeGenerated: Date | string;
+  message: string;
+  instance?: string;
+  level?: string;
+}
+
+const SESSION = /^SESSION_ID\s*:?\s*\{?([0-9A-Fa-f-]{8,40})\}?\s*/;
+const ENDPOINTS = /^Remote\s+(\S{1,60}):(\d{1,5}):\s*Local\s+(\S{1,60}):(\d{1,5}):\s*/;
+const WFP = /\[ikeext\]\s+[^|\s]{0,20}\|([0-9A-Fa-f.:]{2,45})\|(.*)$/;
+const LEADING_TAG = /^\[([A-Za-z_]{1,24})\]\s*/;
+const IP_LIKE = /^[0-9A-Fa-f.:]{2,45}$/;
+
+const DIRECTIONS: Record<string, IkeDirection> = { SEND: 'SEND', SENT: 'SEND', RECEIVED: 'RECEIVED', RECEIVE: 'RECEIVED', RECV: 'RECEIVED', LOCAL: 'LOCAL', LOCAL_MSG: 'LOCAL' };
+
+function toIso(value: Date | string | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const date = value instanceof Date ? value : new Date(String(value));
+  const time = date.getTime();
+  return Number.isFinite(time) ? date.toISOString() : undefined;
+}
+
+function ipOrUndefined(text: string | undefined): string | undefined {
+  return text !== undefined && IP_LIKE.test(text) && (text.includes('.') || text.includes(':')) ? text : undefined;
+}
+
+function parseCode(text: string): number | undefined {
+  const value = /^0x/i.test(text) ? Number.parseInt(text.slice(2), 16) : Number.parseInt(text, 10);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** The first Windows/CryptoAPI error code a message carries, in any of the ways Azure prints one. */
+function extractErrorCode(scan: string): number | undefined {
+  let m: RegExpExecArray | null = null;
+  if (scan.includes('ErrorCode]')) m = /\[ErrorCode\]\s*(0x[0-9A-Fa-f]{1,8}|\d{1,10})/.exec(scan);
+  if (!m && scan.includes('rror ')) m = /(?:Windows error|called with error|failed with error)\s+(0x[0-9A-Fa-f]{1,8}|\d{1,10})/.exec(scan);
+  if (!m && /error code/i.test(scan)) m = /error code\s*:?\s*(0x[0-9A-Fa-f]{1,8}|\d{1,10})/i.exec(scan);
+  if (!m && scan.includes('[ErrorMessage]')) m = /\b(1[34]\d{3})\s*\[ErrorMessage\]/.exec(scan);
+  if (!m && /0x800B01/i.test(scan)) m = /(0x800B01[0-9A-Fa-f]{2})/i.exec(scan);
+  return m ? parseCode(m[1]!) : undefined;
+}
+
+function quoted(scan: string, label: RegExp): string | undefined {
+  const m = label.exec(scan);
+  return m ? sanitizeLogText(m[1]!, 300) : undefined;
+}
+
+function outboundProblem(lower: string): OutboundCertificateProblem | undefined {
+  if (/access|forbidden|denied|permission/.test(lower)) return 'key-vault-access';
+  if (/key usage|\beku\b|client authentication|server authentication/.test(lower)) return 'eku';
+  if (/private key|rsa|key size|key length/.test(lower)) return 'key';
+  if (lower.includes('expired')) return 'expired';
+  if (lower.includes('not found') || lower.includes('notfound')) return 'not-found';
+  return undefined;
+}
+
+/** What a notify line announces, from Azure's wording ("Sending Notify Message - Policy Mismatch"). */
+function notifyKind(lower: string, sending: boolean): { kind: IkeEventKind; notify?: string } {
+  if (lower.includes('authentication failed') || lower.includes('authentication_failed')) {
+    return { kind: sending ? 'auth-failed-notify-sent' : 'auth-failed-notify-received', notify: 'AUTHENTICATION_FAILED' };
+  }
+  if (lower.includes('policy mismatch') || lower.includes('no proposal chosen') || lower.includes('no_proposal_chosen')) return { kind: 'policy-mismatch', notify: 'NO_PROPOSAL_CHOSEN' };
+  if (lower.includes('ts_unacceptable') || lower.includes('traffic selector unacceptable')) return { kind: 'ts-unacceptable', notify: 'TS_UNACCEPTABLE' };
+  if (lower.includes('invalid_ke') || lower.includes('invalid ke')) return { kind: 'invalid-ke', notify: 'INVALID_KE_PAYLOAD' };
+  if (lower.includes('invalid_syntax') || lower.includes('invalid payload')) return { kind: 'invalid-payload', notify: 'INVALID_SYNTAX' };
+  return { kind: 'exchange' };
+}
+
+/**
+ * Parses the Message of one IKEDiagnosticLog row. Handles the shape the gateway writes
+ * (`SESSION_ID :{GUID} Remote <ip>:500: Local <ip>:500: [SEND][SA_INIT] ...`), the same without SESSION_ID as Network
+ * Watcher's IKElogs.txt shows it, bare lines (`IkeCleanupQMNegotiation called with error 13868 and flags a`), Network
+ * Watcher's IKEErrors summaries and wfpdiag trace lines. Never throws; unknown text becomes kind `other`.
+ */
+export function parseAzureIkeMessage(row: AzureIkeRow): IkeEvent {
+  const raw = typeof row?.message === 'string' ? row.message : String(row?.message ?? '');
+  let rest = raw.length > MAX_SCANNED_LINE ? raw.slice(0, MAX_SCANNED_LINE) : raw;
+  const event: IkeEvent = { source: 'azure', kind: 'other', tags: [], text: '' };
+  const at = toIso(row?.timeGenerated);
+  if (at) event.at = at;
+  if (typeof row?.instance === 'string' && row.instance) event.instance = sanitizeLogText(row.instance, 80);
+  if (typeof row?.level === 'string' && row.level) event.level = sanitizeLogText(row.level, 40);
+
+  rest = rest.trimStart();
+  const session = SESSION.exec(rest);
+  if (session) {
+    event.sessionId = session[1]!.toLowerCase();
+    rest = rest.slice(session[0].length);
+  }
+  const endpoints = ENDPOINTS.exec(rest);
+  if (endpoints) {
+    const remote = ipOrUndefined(endpoints[1]);
+    const local = ipOrUndefined(endpoints[3]);
+    if (remote) event.remoteIp = remote;
+    if (local) event.localIp = local;
+    rest = rest.slice(endpoints[0].length);
+  } else if (rest.includes('[ikeext]')) {
+    const wfp = WFP.exec(rest);
+    if (wfp) {
+      const remote = ipOrUndefined(wfp[1]);
+      if (remote) event.remoteIp = remote;
+      rest = wfp[2]!;
+    }
+  }
+  for (let tag = LEADING_TAG.exec(rest); tag; tag = LEADING_TAG.exec(rest)) {
+    const name = tag[1]!.toUpperCase();
+    const direction = DIRECTIONS[name];
+    if (direction) event.direction ??= direction;
+    else if (!event.tags.includes(name)) event.tags.push(name);
+    rest = rest.slice(tag[0].length);
+  }
+  // Windows names the phase in the cleanup call: main mode is the IKE SA, quick mode the IPsec (child) SA.
+  if (rest.startsWith('IkeCleanupMM')) event.tags.push('MAIN_MODE');
+  else if (rest.startsWith('IkeCleanupQM')) event.tags.push('QUICK_MODE');
+  const ikeEvent = rest.includes('[IkeEvent]') ? /\[IkeEvent\]\s*([A-Z_]{2,40})/.exec(rest) : null;
+  if (ikeEvent && !event.tags.includes(ikeEvent[1]!)) event.tags.push(ikeEvent[1]!);
+
+  event.text = sanitizeLogText(rest);
+  const scan = rest;
+  const lower = scan.toLowerCase();
+  if (!event.direction) {
+    if (/^(sending|sent|proposed)\b/.test(lower)) event.direction = 'SEND';
+    else if (/^(received|receiving)\b/.test(lower)) event.direction = 'RECEIVED';
+  }
+  const code = extractErrorCode(scan);
+  if (code !== undefined) event.errorCode = code;
+  classify(event, scan, lower);
+  return event;
+}
+
+function classify(event: IkeEvent, scan: string, lower: string): void {
+  const set = (kind: IkeEventKind): void => {
+    event.kind = kind;
+  };
+
+  if (lower.includes('notify message')) {
+    const sending = event.direction === 'SEND' || /\bsending notify/.test(lower);
+    if (!event.direction) event.direction = sending ? 'SEND' : 'RECEIVED';
+    if (!event.tags.includes('NOTIFY')) event.tags.push('NOTIFY');
+    const { kind, notify } = notifyKind(lower, sending);
+    set(kind);
+    if (notify) event.notify = notify;
+    return;
+  }
+  if (lower.includes('peer failed with')) {
+    event.direction ??= 'RECEIVED';
+    const known = windowsIkeError(event.errorCode);
+    set(known?.kind === 'credentials-unacceptable' || event.errorCode === undefined ? 'auth-failed-notify-received' : known?.kind ?? 'other');
+    return;
+  }
+  if (lower.includes('tunnel closed')) {
+    set('tunnel-closed');
+    const status = /with status\s+(.{1,300})$/i.exec(scan);
+    if (status) {
+      event.status = sanitizeLogText(status[1]!, 300);
+      if (event.errorCode === undefined) {
+        const known = windowsIkeErrorByMessage(status[1]!);
+        if (known) event.errorCode = known.code;
+      }
+    }
+    return;
+  }
+  if (lower.includes('number of tsis') || (lower.includes('traffic selector') && lower.includes('startaddress'))) {
+    const ts = parseAzureTrafficSelectors(scan);
+    if (ts) {
+      event.tsi = ts.tsi;
+      event.tsr = ts.tsr;
+    }
+    set(/unacceptable|not within|mismatch|failed/.test(lower) ? 'ts-unacceptable' : 'traffic-selectors');
+    return;
+  }
+  if (lower.includes('traffic selector') && /unacceptable|not within|mismatch|failed/.test(lower)) {
+    set('ts-unacceptable');
+    return;
+  }
+  if (lower.includes('cipher=')) {
+    const proposals = parseAzureLogPolicies(scan);
+    if (proposals.length > 0) {
+      event.proposals = proposals;
+      event.phase = /ipsec|quick mode|child|esp/.test(lower) ? 'ipsec' : 'ike';
+      if (lower.includes('selected')) set('proposal-selected');
+      else set(event.direction === 'RECEIVED' ? 'proposals-received' : 'proposals-offered');
+      return;
+    }
+  }
+  if (lower.includes('shared key')) {
+    if (/requires? certificate|certificate authentication/.test(lower)) set('auth-method-mismatch');
+    else if (lower.includes('check shared key')) set('credentials-unacceptable');
+    else if (/mismatch|does not match|incorrect/.test(lower)) set('psk-mismatch');
+    else if (/not found|no shared key|missing|not configured/.test(lower)) set('psk-missing');
+    else set('psk-used');
+    return;
+  }
+  if (lower.includes('certificate')) {
+    const subject = quoted(scan, /subject\s+"([^"]{1,300})"/i);
+    const issuer = quoted(scan, /issuer\s+"([^"]{1,300})"/i);
+    if (subject) event.subject = subject;
+    if (issuer) event.issuer = issuer;
+    if (lower.includes('outbound')) {
+      set('outbound-certificate-unusable');
+      const problem = outboundProblem(lower);
+      if (problem) event.problem = problem;
+      return;
+    }
+    if (/does not match|doesn't match|mismatch/.test(lower) || event.errorCode === 0x800b010f) {
+      set('identity-mismatch');
+      const expected = quoted(scan, /subject name\s+"([^"]{1,300})"/i);
+      if (expected) event.expectedId = expected;
+      if (subject) event.peerId = subject;
+      return;
+    }
+    const notBefore = /NotBefore\s+(\d{4}-\d{2}-\d{2}T[\d:.]+Z?)/.exec(scan);
+    const notAfter = /NotAfter\s+(\d{4}-\d{2}-\d{2}T[\d:.]+Z?)/.exec(scan);
+    if (notBefore) event.validFrom = notBefore[1]!;
+    if (notAfter) event.validTo = notAfter[1]!;
+    if (lower.includes('not yet valid')) return set('certificate-not-yet-valid');
+    if (lower.includes('expired')) return set('certificate-expired');
+    if (lower.includes('validity period') || event.errorCode === 0x800b0101) return set('certificate-outside-validity');
+    if (/untrusted|not trusted|could not be built|chain validation failed|revoked/.test(lower) || event.errorCode === 0x800b0109 || event.errorCode === 0x800b010a) {
+      return set('certificate-untrusted');
+    }
+    if (/validated|trusted/.test(lower)) return set('certificate-trusted');
+    if (/^(sending|sent)\b/.test(lower) || event.direction === 'SEND') return set('certificate-sent');
+    if (/received|peer certificate/.test(lower)) return set('certificate-received');
+  }
+  if (lower.includes('retransmit')) {
+    set('retransmit');
+    const attempt = /(?:attempt|retransmit(?:ting)?[^\d]{0,40})\s*#?(\d{1,3})/.exec(lower);
+    if (attempt) event.attempt = Number(attempt[1]);
+    return;
+  }
+  if (lower.includes('dpd') || lower.includes('dead peer')) {
+    if (/timed out|timeout|expired|no response/.test(lower)) return set('dpd-timeout');
+  }
+  if (lower.includes('no response from peer') || lower.includes('not responding')) return set('peer-not-responding');
+  if (lower.includes('invalid_ke') || lower.includes('invalid ke')) {
+    event.notify = 'INVALID_KE_PAYLOAD';
+    return set('invalid-ke');
+  }
+  if (lower.includes('unsupported ike version') || lower.includes('invalid_major_version')) return set('unsupported-ike-version');
+  if (/\bsa established|tunnel established|\bsa is established/.test(lower)) {
+    event.sa = /child|quick mode|ipsec sa|qm sa/.test(lower) ? 'child' : 'ike';
+    return set('sa-established');
+  }
+  if (lower.includes('invalid payload')) return set('invalid-payload');
+  if (lower.includes('failed to verify signature')) return set('signature-verify-failed');
+  const known = windowsIkeError(event.errorCode) ?? windowsIkeErrorByMessage(lower);
+  if (known) {
+    if (event.errorCode === undefined) event.errorCode = known.code;
+    if (known.kind === 'outbound-certificate-unusable') {
+      const problem = outboundProblem(lower);
+      if (problem) event.problem = problem;
+    }
+    return set(known.kind);
+  }
+  if (/\bsa\b.*\bdeleted|deleting .*\bsa\b|received delete/.test(lower)) return set('sa-deleted');
+  if (lower.includes('authentication failed')) return set('credentials-unacceptable');
+  if (event.tags.some((t) => t.startsWith('SA_') || t === 'INFORMATIONAL' || t === 'CHILD_SA') || /^(sending|received) ike\b/.test(lower)) set('exchange');
+}
