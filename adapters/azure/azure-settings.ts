@@ -1,5 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { CommonClientOptions } from '@azure/core-client';
+import { DefaultAzureCredential } from '@azure/identity';
+import { LocalTokenCredential, type LocalPrincipal } from './local-token-credential';
 
 /**
  * How every Azure adapter reaches Azure. Production and the sandbox differ only in these values:
@@ -22,7 +24,16 @@ export interface AzureSettings {
   /** Prefix for the User-Agent header, so Azure-side logs can tell our calls apart. */
   readonly userAgentPrefix: string;
   readonly retry: { readonly maxRetries: number; readonly retryDelayInMs: number; readonly maxRetryDelayInMs: number };
+  /** Deadline for one call (including the SDK's retries); past it the call fails as a timeout. Default 60 s. */
+  readonly operationTimeoutMs?: number;
+  /** Deadline for a long-running operation (create, update, delete, reset) to finish. Default 30 min. */
+  readonly longRunningTimeoutMs?: number;
+  /** Poll interval for long-running operations when Azure gives no Retry-After. Default 2 s (the SDK's). */
+  readonly longRunningPollIntervalMs?: number;
 }
+
+export const defaultOperationTimeoutMs = 60_000;
+export const defaultLongRunningTimeoutMs = 30 * 60_000;
 
 /** Options shared by every SDK client the adapters create: retry, user agent and (sandbox only) the trusted CA. */
 export function sdkClientOptions(settings: AzureSettings): CommonClientOptions {
@@ -30,5 +41,77 @@ export function sdkClientOptions(settings: AzureSettings): CommonClientOptions {
     retryOptions: { ...settings.retry },
     userAgentOptions: { userAgentPrefix: settings.userAgentPrefix },
     ...(settings.trustedCaPem ? { tlsOptions: { ca: settings.trustedCaPem } } : {}),
+  };
+}
+
+/** Configuration values `createAzureSettings` reads (from app settings in production, from the sandbox locally). */
+export type AzureSettingsConfig =
+  | {
+      readonly mode: 'azure';
+      /** Client id of the function app's user-assigned managed identity; omit for the system-assigned one. */
+      readonly managedIdentityClientId?: string;
+      readonly userAgentPrefix?: string;
+      readonly retry?: Partial<AzureSettings['retry']>;
+      readonly operationTimeoutMs?: number;
+      readonly longRunningTimeoutMs?: number;
+    }
+  | {
+      readonly mode: 'simulator';
+      /** `https://127.0.0.1:<port>` of the Azure simulator. */
+      readonly simulatorUrl: string;
+      /** The simulator's CA certificate (PEM). */
+      readonly caPem: string;
+      /** Who the local credential speaks for. */
+      readonly principal: LocalPrincipal;
+      /** Source of "now" for token lifetimes when the simulator runs on an injected clock. */
+      readonly now?: () => Date;
+      readonly userAgentPrefix?: string;
+      readonly retry?: Partial<AzureSettings['retry']>;
+      readonly operationTimeoutMs?: number;
+      readonly longRunningTimeoutMs?: number;
+      readonly longRunningPollIntervalMs?: number;
+    };
+
+const defaultRetry = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 60_000 };
+
+/**
+ * Builds AzureSettings from configuration. Production: DefaultAzureCredential (managed identity in Azure, developer
+ * sign-in elsewhere), public endpoints, full Key Vault challenge checks. Simulator: the local credential, the
+ * simulator's URL for ARM and Log Analytics, and its CA trusted for these clients only.
+ */
+export function createAzureSettings(config: AzureSettingsConfig): AzureSettings {
+  const userAgentPrefix = config.userAgentPrefix ?? 'vpn-cert-chatops';
+  const retry = { ...defaultRetry, ...(config.retry ?? {}) };
+  if (config.mode === 'azure') {
+    if (config.managedIdentityClientId !== undefined && !/^[0-9a-fA-F-]{36}$/.test(config.managedIdentityClientId)) {
+      throw new Error('The managed identity client id must be a GUID (the identity\'s "Client ID"). Fix the AZURE_CLIENT_ID app setting.');
+    }
+    return {
+      credential: new DefaultAzureCredential(config.managedIdentityClientId ? { managedIdentityClientId: config.managedIdentityClientId } : {}),
+      armEndpoint: 'https://management.azure.com',
+      logAnalyticsEndpoint: 'https://api.loganalytics.io/v1',
+      keyVaultVerifyChallengeResource: true,
+      userAgentPrefix,
+      retry,
+      ...(config.operationTimeoutMs !== undefined ? { operationTimeoutMs: config.operationTimeoutMs } : {}),
+      ...(config.longRunningTimeoutMs !== undefined ? { longRunningTimeoutMs: config.longRunningTimeoutMs } : {}),
+    };
+  }
+  const url = new URL(config.simulatorUrl);
+  if (url.protocol !== 'https:' || (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost')) {
+    throw new Error('The Azure simulator URL must be https on 127.0.0.1 or localhost.');
+  }
+  const base = url.origin;
+  return {
+    credential: new LocalTokenCredential(config.principal, config.now ? { now: config.now } : {}),
+    armEndpoint: base,
+    logAnalyticsEndpoint: `${base}/v1`,
+    keyVaultVerifyChallengeResource: false,
+    trustedCaPem: config.caPem,
+    userAgentPrefix,
+    retry,
+    ...(config.operationTimeoutMs !== undefined ? { operationTimeoutMs: config.operationTimeoutMs } : {}),
+    ...(config.longRunningTimeoutMs !== undefined ? { longRunningTimeoutMs: config.longRunningTimeoutMs } : {}),
+    ...(config.longRunningPollIntervalMs !== undefined ? { longRunningPollIntervalMs: config.longRunningPollIntervalMs } : {}),
   };
 }

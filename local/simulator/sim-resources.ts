@@ -122,6 +122,8 @@ export interface SimDiagnosticSetting {
   logAnalyticsDestinationType?: string;
   logs: { category?: string; categoryGroup?: string; enabled: boolean }[];
   metrics: { category: string; enabled: boolean; timeGrain?: string }[];
+  /** When the setting started sending: rows from before never reached the destination. */
+  readonly since: Date;
 }
 
 /** One resource collection keyed by lower-cased id, iterated in insertion order. */

@@ -27,8 +27,10 @@ export interface SimServerDeps {
   readonly latencyMs: number;
   readonly checkTokenLifetime: boolean;
   readonly subscriptionId: string;
+  /** Public, unauthenticated files (`/files/...`): the sandbox's public certificate chains. */
+  readonly publicFiles?: ReadonlyMap<string, string>;
   /** Brings simulated state up to "now" before each request (settles LROs, advances tunnels). */
-  readonly tick: () => void;
+  readonly tick: () => Promise<void>;
 }
 
 const maxBodyBytes = 4 * 1024 * 1024;
@@ -91,6 +93,13 @@ export class SimServer {
     const requestId = randomUUID();
     const baseHeaders: Record<string, string> = service === 'arm' ? { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': (req.headers['x-ms-correlation-request-id'] as string | undefined) ?? requestId } : { 'x-ms-request-id': requestId };
 
+    const file = method === 'GET' ? this.deps.publicFiles?.get(path) : undefined;
+    if (file !== undefined) {
+      this.deps.stats.record({ operation: 'files/read', service, method, status: 200 });
+      res.writeHead(200, { 'content-type': path.endsWith('.pem') ? 'application/x-pem-file' : 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(file) });
+      res.end(file);
+      return;
+    }
     const matched = this.deps.router.match(service, method, path);
     const operation = matched.route?.operation ?? `${service}/${method} unmatched`;
     let principal: SimPrincipal | undefined;
@@ -103,7 +112,7 @@ export class SimServer {
     try {
       const rawBody = await readBody(req);
       principal = readBearerPrincipal(header(req, 'authorization'), service, this.deps.clock.now(), this.deps.checkTokenLifetime);
-      this.deps.tick();
+      await this.deps.tick();
 
       const fault = this.deps.faults.take(facts());
       if (fault) {
@@ -182,7 +191,7 @@ export class SimServer {
     try {
       const principal = readBearerPrincipal(header(req, 'authorization'), 'keyvault', this.deps.clock.now(), this.deps.checkTokenLifetime);
       principalId = principal.objectId;
-      this.deps.tick();
+      await this.deps.tick();
       const fault = this.deps.faults.take({ method, path: url.pathname, service: 'keyvault', operation, principalId });
       if (fault) {
         const handled = await this.applyFault(fault, req, 'keyvault', principal);

@@ -119,8 +119,10 @@ function putSetting(deps: InsightsRouteDeps, ctx: SimHandlerContext) {
       }
     }
   }
+  const previousSince = resources.diagnosticSettings.get(id)?.since;
   const setting = resources.diagnosticSettings.set({
     id,
+    since: previousSince ?? ctx.now,
     name,
     resourceId: resources.gateways.get(resourceId)?.id ?? resourceId,
     ...(workspaceId ? { workspaceId: resources.workspaces.get(workspaceId)?.id ?? workspaceId } : {}),

@@ -166,8 +166,9 @@ export function renderConnection(connection: SimConnection, health: SimConnectio
       provisioningState: connection.provisioningState,
       resourceGuid: connection.resourceGuid,
       packetCaptureDiagnosticState: 'None',
-      virtualNetworkGateway1: { id: c.virtualNetworkGatewayId },
-      localNetworkGateway2: { id: c.localNetworkGatewayId },
+      // Azure embeds the referenced gateways as `{ id, properties: {} }` (and the SDK's deserializer needs `properties`).
+      virtualNetworkGateway1: { id: c.virtualNetworkGatewayId, properties: {} },
+      localNetworkGateway2: { id: c.localNetworkGatewayId, properties: {} },
       connectionType: c.connectionType,
       connectionProtocol: c.connectionProtocol,
       routingWeight: c.routingWeight,

@@ -10,8 +10,6 @@ import { KqlSyntaxError, parseKql } from './kql-parser';
 export interface LogAnalyticsRouteDeps {
   readonly resources: SimResources;
   readonly logs: DiagnosticLogSource;
-  /** When each diagnostic setting started sending (rows before it never reached the workspace). */
-  readonly settingEnabledAt: (settingId: string) => Date | undefined;
 }
 
 /** How far back a workspace keeps data (the default 30-day retention). */
@@ -110,8 +108,7 @@ function azureDiagnosticsTable(deps: LogAnalyticsRouteDeps, workspace: SimWorksp
           const sends = setting.logs.some((l) => l.enabled && (l.category?.toLowerCase() === category.toLowerCase() || l.categoryGroup?.toLowerCase() === 'alllogs'));
           if (!sends) continue;
           if (wantedResources && !wantedResources.includes(resourceIdKey(setting.resourceId))) continue;
-          const enabledAt = deps.settingEnabledAt(setting.id);
-          const from = new Date(Math.max(hints.from?.getTime() ?? 0, enabledAt?.getTime() ?? 0));
+          const from = new Date(Math.max(hints.from?.getTime() ?? 0, setting.since.getTime()));
           const to = hints.to ?? new Date(8.64e15);
           if (from > to) continue;
           yield* deps.logs.rows(setting.resourceId, category, from, to);

@@ -1,0 +1,235 @@
+import { AZURE_DEFAULT_IKE_PROPOSALS } from '../../core/ike/ike-proposal';
+import { createRootCa, issueCertificate, toPemBundle, type IssuedCertificate } from '../pki/cert-factory';
+import type { Estate, EstateSite } from './estate';
+
+/**
+ * The names of the sandbox estate. They are part of the contract: the sandbox README, the bot's sample settings and
+ * end-to-end tests use them.
+ *
+ * Naming: each site `site-<city>` has a local network gateway `lng-site-<city>` and a certificate connection
+ * `cn-site-<city>` on gateway `vpngw-hub`; its outbound certificate is Key Vault certificate `outbound-site-<city>`
+ * in `kv-vpn-certs`.
+ */
+export const sandboxNames = {
+  subscriptionId: '5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d',
+  tenantId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+  location: 'westeurope',
+  resourceGroup: 'rg-hub-network',
+  virtualNetwork: 'vnet-hub',
+  gateway: 'vpngw-hub',
+  gatewayPublicIps: ['198.51.100.10', '198.51.100.11'],
+  identity: 'id-vpngw-kv',
+  identityPrincipalId: '0b7f4c2a-6d1e-4f3b-8a9c-5e2d1f0a7b6c',
+  identityClientId: '3e9a1d5b-2c4f-4a6e-9b8d-7f0c2e1a5d4b',
+  keyVault: 'kv-vpn-certs',
+  workspace: 'log-vpn',
+  workspaceCustomerId: '9c2e4a6b-1d3f-4e5a-8b7c-6d0e2f4a1c3b',
+  diagnosticSetting: 'diag-vpngw-hub',
+  principals: {
+    /** The function app's managed identity: what the bot acts as. */
+    bot: { objectId: '6a1c3e5f-7b9d-4f2a-8c4e-1d3f5a7b9c2e', appId: 'f2d4b6a8-1c3e-4a5f-9b7d-3e5a7c9f1b2d', displayName: 'func-vpn-chatops' },
+    /** A person with Reader only: can look, cannot change. */
+    reader: { objectId: '4e6a8c1d-3f5b-4d7e-9a2c-6b8d0f2e4a1c', appId: 'c7e9a1b3-5d7f-4b2e-8c1a-9d3f5b7e2c4a', displayName: 'network-reader' },
+    /** A principal with no role at all. */
+    outsider: { objectId: '8d0f2b4e-6a8c-4e1f-9b3d-5c7e9a1d3f6b', appId: 'a9c1e3f5-7b2d-4c6e-8f1a-3b5d7f9c2e4a', displayName: 'outsider' },
+  },
+  sites: {
+    'site-london': { publicIp: '203.0.113.10', prefixes: ['10.10.0.0/16'], deviceCn: 'london-vpn.contoso.example' },
+    'site-paris': { publicIp: '203.0.113.20', prefixes: ['10.20.0.0/16'], deviceCn: 'paris-vpn.contoso.example' },
+    'site-berlin': { publicIp: '203.0.113.30', prefixes: ['10.30.0.0/16'], deviceCn: 'berlin-vpn.contoso.example' },
+    'site-madrid': { publicIp: '203.0.113.40', prefixes: ['10.40.0.0/16'], deviceCn: 'madrid-vpn.contoso.example' },
+    'site-rome': { publicIp: '203.0.113.50', prefixes: ['10.50.0.0/16'], deviceCn: 'rome-vpn.contoso.example' },
+    'site-oslo': { publicIp: '203.0.113.60', prefixes: ['10.60.0.0/16'], deviceCn: 'oslo-vpn.contoso.example' },
+  },
+  /** Files written under the sandbox state dir and served at `<simulator url>/files/<path>`. */
+  files: {
+    romeDeviceChain: 'certificates/site-rome/device-chain.pem',
+    romeDeviceRoot: 'certificates/site-rome/root-ca.pem',
+    romeDeviceLeaf: 'certificates/site-rome/device.pem',
+    azureOutboundRoot: 'certificates/azure-outbound-root-ca.pem',
+  },
+} as const;
+
+type SiteName = keyof typeof sandboxNames.sites;
+
+const dayMs = 24 * 3600 * 1000;
+const hourMs = 3600 * 1000;
+
+/**
+ * Builds the sandbox estate with fresh certificates and dates relative to `now`:
+ * - site-london: Connected, outbound certificate valid ~300 more days.
+ * - site-paris: Connected, outbound certificate expires in 10 days.
+ * - site-berlin: NotConnected for 2 hours: the device was re-issued under a new root the connection's inbound chain lacks.
+ * - site-madrid: NotConnected for 3 hours: the connection's inbound subject was changed and no longer matches the device.
+ * - site-oslo: NotConnected since created: the device's IKE proposals share nothing with Azure's defaults.
+ * - site-rome: a device only (not provisioned in Azure); its public chain is written to files for the user, and
+ *   Key Vault already holds `outbound-site-rome` for provisioning.
+ */
+export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
+  const now = opts.now.getTime();
+  const at = (ms: number) => new Date(now + ms);
+  const n = sandboxNames;
+  const sub = n.subscriptionId;
+  const rgScope = `/subscriptions/${sub}/resourceGroups/${n.resourceGroup}`;
+
+  // Azure side: the root that issues the outbound certificates, trusted by every device.
+  const azureRoot = await createRootCa({ subject: 'CN=Contoso Azure VPN Root CA, O=Contoso, C=GB', notBefore: at(-400 * dayMs), notAfter: at(3250 * dayMs) });
+  const outbound = (site: SiteName, notBefore: number, notAfter: number) =>
+    issueCertificate(azureRoot, { subject: `CN=azure-${site.replace('site-', '')}.vpn.contoso.example, O=Contoso`, notBefore: at(notBefore), notAfter: at(notAfter) });
+
+  // Device PKIs: each site has its own root; berlin's device moved to a second-generation root.
+  const deviceRoot = (city: string, generation = '') => createRootCa({ subject: `CN=${city} Device Root CA${generation}, O=Contoso ${city}`, notBefore: at(-500 * dayMs), notAfter: at(3000 * dayMs) });
+  const deviceLeaf = (root: IssuedCertificate, site: SiteName) =>
+    issueCertificate(root, { subject: `CN=${n.sites[site].deviceCn}`, notBefore: at(-30 * dayMs), notAfter: at(335 * dayMs), subjectAltNames: { dns: [n.sites[site].deviceCn] } });
+
+  const [londonRoot, parisRoot, berlinRootG1, berlinRootG2, madridRoot, romeRoot, osloRoot] = await Promise.all([
+    deviceRoot('London'),
+    deviceRoot('Paris'),
+    deviceRoot('Berlin'),
+    deviceRoot('Berlin', ' G2'),
+    deviceRoot('Madrid'),
+    deviceRoot('Rome'),
+    deviceRoot('Oslo'),
+  ]);
+  const [londonDevice, parisDevice, berlinDevice, madridDevice, romeDevice, osloDevice] = await Promise.all([
+    deviceLeaf(londonRoot, 'site-london'),
+    deviceLeaf(parisRoot, 'site-paris'),
+    deviceLeaf(berlinRootG2, 'site-berlin'),
+    deviceLeaf(madridRoot, 'site-madrid'),
+    deviceLeaf(romeRoot, 'site-rome'),
+    deviceLeaf(osloRoot, 'site-oslo'),
+  ]);
+  const [londonOut, parisOut, berlinOut, madridOut, romeOut, osloOut] = await Promise.all([
+    outbound('site-london', -65 * dayMs, 300 * dayMs),
+    outbound('site-paris', -355 * dayMs, 10 * dayMs),
+    outbound('site-berlin', -100 * dayMs, 265 * dayMs),
+    outbound('site-madrid', -100 * dayMs, 265 * dayMs),
+    outbound('site-rome', -1 * dayMs, 364 * dayMs),
+    outbound('site-oslo', -100 * dayMs, 265 * dayMs),
+  ]);
+
+  const gw = n.gateway;
+  const device = (site: SiteName, leaf: IssuedCertificate, root: IssuedCertificate, proposals = AZURE_DEFAULT_IKE_PROPOSALS) => ({
+    publicIp: n.sites[site].publicIp,
+    prefixes: [...n.sites[site].prefixes],
+    certificate: leaf.info,
+    chain: [root.info],
+    trustedRoots: [azureRoot.info],
+    proposals: proposals.map((p) => ({ ...p })),
+  });
+  const provisioned = (site: SiteName, leaf: IssuedCertificate, root: IssuedCertificate, connection: Omit<NonNullable<EstateSite['connection']>, 'name' | 'gateway' | 'outbound'>, proposals = AZURE_DEFAULT_IKE_PROPOSALS): EstateSite => ({
+    name: site,
+    resourceGroup: n.resourceGroup,
+    device: device(site, leaf, root, proposals),
+    localNetworkGateway: { name: `lng-${site}`, addressPrefixes: [...n.sites[site].prefixes] },
+    connection: { name: `cn-${site}`, gateway: gw, outbound: { vault: n.keyVault, certificate: `outbound-${site}` }, ...connection },
+  });
+
+  const sites: EstateSite[] = [
+    provisioned('site-london', londonDevice, londonRoot, { inboundSubjectName: `CN=${n.sites['site-london'].deviceCn}`, inboundChain: [londonRoot.info], createdAt: at(-6 * hourMs) }),
+    provisioned('site-paris', parisDevice, parisRoot, { inboundSubjectName: n.sites['site-paris'].deviceCn, inboundChain: [parisRoot.info], createdAt: at(-6 * hourMs) }),
+    provisioned('site-berlin', berlinDevice, berlinRootG2, {
+      inboundSubjectName: `CN=${n.sites['site-berlin'].deviceCn}`,
+      inboundChain: [berlinRootG1.info],
+      createdAt: at(-6 * hourMs),
+      history: [{ at: at(-6 * hourMs), outcome: { kind: 'connected' } }],
+      currentSince: at(-2 * hourMs),
+    }),
+    provisioned('site-madrid', madridDevice, madridRoot, {
+      inboundSubjectName: 'CN=madrid-gw.contoso.example',
+      inboundChain: [madridRoot.info],
+      createdAt: at(-6 * hourMs),
+      history: [{ at: at(-6 * hourMs), outcome: { kind: 'connected' } }],
+      currentSince: at(-3 * hourMs),
+    }),
+    provisioned('site-oslo', osloDevice, osloRoot, { inboundSubjectName: `CN=${n.sites['site-oslo'].deviceCn}`, inboundChain: [osloRoot.info], createdAt: at(-4 * hourMs) }, [
+      { encryption: 'AES128', integrity: 'SHA256', dhGroup: 'ECP256' },
+      { encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' },
+    ]),
+    { name: 'site-rome', resourceGroup: n.resourceGroup, device: device('site-rome', romeDevice, romeRoot) },
+  ];
+
+  const outboundAccess = { objectId: n.identityPrincipalId, certificates: ['get', 'list'], secrets: ['get', 'list'], keys: [] };
+  const botAccess = { objectId: n.principals.bot.objectId, certificates: ['get', 'list', 'create', 'import', 'update', 'getissuers', 'managecontacts'], secrets: ['get', 'list'], keys: ['get', 'list', 'sign'] };
+  const readerAccess = { objectId: n.principals.reader.objectId, certificates: ['get', 'list'], secrets: [], keys: [] };
+
+  return {
+    subscriptionId: sub,
+    tenantId: n.tenantId,
+    location: n.location,
+    resourceGroups: [n.resourceGroup],
+    principals: [
+      {
+        key: 'bot',
+        ...n.principals.bot,
+        roles: [
+          { role: 'Reader', scope: `/subscriptions/${sub}` },
+          { role: 'Network Contributor', scope: rgScope },
+          { role: 'Monitoring Contributor', scope: rgScope },
+          { role: 'Log Analytics Reader', scope: rgScope },
+          { role: 'Managed Identity Operator', scope: `${rgScope}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n.identity}` },
+        ],
+      },
+      { key: 'reader', ...n.principals.reader, roles: [{ role: 'Reader', scope: `/subscriptions/${sub}` }] },
+      { key: 'outsider', ...n.principals.outsider, roles: [] },
+    ],
+    identities: [{ name: n.identity, resourceGroup: n.resourceGroup, principalId: n.identityPrincipalId, clientId: n.identityClientId }],
+    virtualNetworks: [
+      {
+        name: n.virtualNetwork,
+        resourceGroup: n.resourceGroup,
+        addressPrefixes: ['10.0.0.0/16'],
+        subnets: [
+          { name: 'GatewaySubnet', addressPrefix: '10.0.255.0/27' },
+          { name: 'snet-workloads', addressPrefix: '10.0.1.0/24' },
+        ],
+      },
+    ],
+    gateways: [
+      {
+        name: gw,
+        resourceGroup: n.resourceGroup,
+        sku: 'VpnGw2AZ',
+        activeActive: true,
+        virtualNetwork: n.virtualNetwork,
+        publicIps: [
+          { name: `pip-${gw}-1`, ipAddress: n.gatewayPublicIps[0] },
+          { name: `pip-${gw}-2`, ipAddress: n.gatewayPublicIps[1] },
+        ],
+        privateIps: ['10.0.255.4', '10.0.255.5'],
+        identity: n.identity,
+      },
+    ],
+    workspaces: [{ name: n.workspace, resourceGroup: n.resourceGroup, customerId: n.workspaceCustomerId }],
+    diagnosticSettings: [
+      {
+        name: n.diagnosticSetting,
+        gateway: { resourceGroup: n.resourceGroup, name: gw },
+        workspace: { resourceGroup: n.resourceGroup, name: n.workspace },
+        categories: ['IKEDiagnosticLog', 'TunnelDiagnosticLog'],
+        since: at(-7 * hourMs),
+      },
+    ],
+    vaults: [
+      {
+        name: n.keyVault,
+        accessPolicies: [outboundAccess, botAccess, readerAccess],
+        certificates: [
+          { name: 'outbound-site-london', pem: toPemBundle(londonOut, [azureRoot]) },
+          { name: 'outbound-site-paris', pem: toPemBundle(parisOut, [azureRoot]) },
+          { name: 'outbound-site-berlin', pem: toPemBundle(berlinOut, [azureRoot]) },
+          { name: 'outbound-site-madrid', pem: toPemBundle(madridOut, [azureRoot]) },
+          { name: 'outbound-site-oslo', pem: toPemBundle(osloOut, [azureRoot]) },
+          { name: 'outbound-site-rome', pem: toPemBundle(romeOut, [azureRoot]) },
+        ],
+      },
+    ],
+    sites,
+    files: [
+      { path: n.files.romeDeviceChain, content: romeRoot.pem },
+      { path: n.files.romeDeviceRoot, content: romeRoot.pem },
+      { path: n.files.romeDeviceLeaf, content: romeDevice.pem },
+      { path: n.files.azureOutboundRoot, content: azureRoot.pem },
+    ],
+  };
+}
