@@ -23,6 +23,8 @@ export interface KeyVaultFixture {
   readonly caPem: string;
   /** A CA outside Key Vault that issues the certificates the tests import, and signs CSRs. */
   readonly externalCa: IssuedCertificate;
+  /** Moves the vault's clock forward (Key Vault timestamps have one-second resolution). */
+  advance(ms: number): void;
   clients(who: keyof typeof principals): { certificates: CertificateClient; secrets: SecretClient; keys: KeyClient; credential: LocalTokenCredential };
   close(): Promise<void>;
 }
@@ -35,7 +37,8 @@ export async function startKeyVaultFixture(opts: { pageSize?: number } = {}): Pr
   const tlsCa = await createRootCa({ subject: 'CN=Key Vault Test TLS CA' });
   const tlsCert = await issueCertificate(tlsCa, { subject: 'CN=127.0.0.1', subjectAltNames: { ip: ['127.0.0.1'], dns: ['localhost'] }, extendedKeyUsages: [EKU.serverAuth] });
   const externalCa = await createRootCa({ subject: 'CN=Contoso Issuing CA, O=Contoso' });
-  const store = new KeyVaultStore({ now: () => new Date(), ...(opts.pageSize ? { pageSize: opts.pageSize } : {}) });
+  let offsetMs = 0;
+  const store = new KeyVaultStore({ now: () => new Date(Date.now() + offsetMs), ...(opts.pageSize ? { pageSize: opts.pageSize } : {}) });
   store.createVault(VAULT, {
     accessPolicies: [
       { objectId: principals.operator.objectId, certificates: ['all'], secrets: ['get', 'list'], keys: ['get', 'sign'] },
@@ -50,6 +53,9 @@ export async function startKeyVaultFixture(opts: { pageSize?: number } = {}): Pr
     listener,
     caPem: tlsCa.pem,
     externalCa,
+    advance(ms) {
+      offsetMs += ms;
+    },
     clients(who) {
       const credential = new LocalTokenCredential(principals[who]);
       return {
