@@ -288,7 +288,7 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
     [last(events, (e) => e.kind === 'tunnel-closed'), last(events, (e) => e.errorCode !== undefined && e.kind !== 'tunnel-closed')].filter((e): e is IkeEvent => !!e);
 
   // 1. Azure cannot use its own certificate: nothing else can work until that is fixed.
-  const unusable = azFind('outbound-certificate-unusable');
+  const unusable = azFind('outbound-certificate-unusable', (e) => !!e.problem) ?? azFind('outbound-certificate-unusable');
   if (unusable) {
     const problem = unusable.problem ? OUTBOUND_PROBLEMS[unusable.problem] : undefined;
     return {
@@ -479,8 +479,8 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
   const tsRequest = last(azure, (e) => e.kind === 'traffic-selectors' && e.direction !== 'SEND' && !!e.tsi);
   const tsThenTimeout = tsRequest && azFind('negotiation-timeout', (e) => !e.sessionId || e.sessionId === tsRequest.sessionId);
   if (azureTs || deviceTs || tsThenTimeout || tsDrops > 0) {
-    const withSelectors = [azureTs, tsRequest, deviceTs].find((e) => e?.tsi && e.tsi.length > 0);
-    return tsMismatch(withSelectors, [azureTs, tsRequest, deviceTs, tsThenTimeout].filter((e): e is IkeEvent => !!e), connection, tsDrops);
+    const withSelectors = [tsRequest, azureTs, deviceTs].find((e) => e?.tsi && e.tsi.length > 0);
+    return tsMismatch(withSelectors, azureTs ?? deviceTs, [azureTs, tsRequest, deviceTs, tsThenTimeout].filter((e): e is IkeEvent => !!e), connection, tsDrops);
   }
 
   // 8. Nobody answers.
@@ -572,30 +572,45 @@ function proposalMismatch(azureOffers: IkeProposal[] | undefined, deviceOffers: 
   return { cause: 'proposal-mismatch', headline, confidence: azureList || deviceOffers ? 'high' : 'medium', evidence: evidence.filter((e): e is IkeEvent => !!e), actions };
 }
 
-function tsMismatch(withSelectors: IkeEvent | undefined, evidence: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, tsDrops: number): Finding {
-  const lng = (connection.localNetworkPrefixes ?? []).map((p) => cidrToRange(p)).filter((r): r is TrafficSelectorRange => !!r);
-  // The on-premises side of the selectors: the initiator's when the device initiated (Azure received the request).
+function tsMismatch(withSelectors: IkeEvent | undefined, refusal: IkeEvent | undefined, evidence: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, tsDrops: number): Finding {
+  const ranges = (prefixes: string[] | undefined): TrafficSelectorRange[] => (prefixes ?? []).map((p) => cidrToRange(p)).filter((r): r is TrafficSelectorRange => !!r);
+  const lng = ranges(connection.localNetworkPrefixes);
+  const vnet = ranges(connection.vnetPrefixes);
+  // TSi is the initiator's side: the device's when Azure received the request or the device log says it initiated.
   const deviceInitiated = withSelectors?.source === 'azure' || withSelectors?.role !== 'responder';
   const onPrem = deviceInitiated ? withSelectors?.tsi : withSelectors?.tsr;
   const azureSide = deviceInitiated ? withSelectors?.tsr : withSelectors?.tsi;
-  const outside = onPrem && lng.length > 0 ? onPrem.filter((r) => !lng.some((p) => rangeWithin(r, p))) : [];
+  const outsideOf = (side: TrafficSelectorRange[] | undefined, space: TrafficSelectorRange[]): TrafficSelectorRange[] =>
+    side && space.length > 0 ? side.filter((r) => !space.some((p) => rangeWithin(r, p))) : [];
+  const onPremOutside = outsideOf(onPrem, lng);
+  const azureOutside = outsideOf(azureSide, vnet);
+  // Who refused: a LOCAL/SEND refusal is the logging side's own, a RECEIVED one the other side's.
+  const rejectedBy: 'azure' | 'device' | undefined = refusal ? ((refusal.direction === 'RECEIVED') === (refusal.source === 'azure') ? 'device' : 'azure') : undefined;
+  const why =
+    azureOutside.length > 0
+      ? `, but ${list(azureOutside.map(formatSelector), 3)} is not in the virtual network's address space (${list(connection.vnetPrefixes ?? [], 4)})`
+      : onPremOutside.length > 0
+        ? `, but ${list(onPremOutside.map(formatSelector), 3)} is not in the local network gateway's address space (${list(connection.localNetworkPrefixes ?? [], 4)})`
+        : rejectedBy
+          ? `, which ${rejectedBy === 'azure' ? 'Azure' : 'the device'} does not accept`
+          : '';
   const headline = withSelectors
-    ? `The traffic selectors do not match: on-premises ${selectorsText(onPrem)} to Azure ${selectorsText(azureSide)}${outside.length > 0 ? `, but ${list(outside.map(formatSelector), 3)} is outside the local network gateway's address space (${list((connection.localNetworkPrefixes ?? []).slice(0, 4))})` : ' is not accepted by the other side'}.`
-    : `Traffic selectors do not match${tsDrops > 0 ? `: the gateway dropped ${tsDrops} packets for traffic-selector mismatch` : ''}.`;
+    ? `The traffic selectors do not match: the tunnel is negotiated for on-premises ${selectorsText(onPrem)} to Azure ${selectorsText(azureSide)}${why}.`
+    : `The traffic selectors do not match${tsDrops > 0 ? `: the gateway dropped ${tsDrops} packets for traffic-selector mismatch` : ''}.`;
   const extra: DiagnosisEvidence[] = tsDrops > 0 ? [{ source: 'azure', text: `TunnelIngress/EgressPacketDropTSMismatch: ${tsDrops} packets` }] : [];
-  return {
+  const finding: Finding = {
     cause: 'traffic-selector-mismatch',
     headline,
     confidence: evidence.length > 0 ? 'high' : 'medium',
     evidence,
     extraEvidence: extra,
     actions: [
-      connection.localNetworkPrefixes && connection.localNetworkPrefixes.length > 0
-        ? `Make the device's local selectors match the local network gateway's address space (${list(connection.localNetworkPrefixes, 6)}) and its remote selectors the virtual network's prefixes, or update the local network gateway's prefixes to what the device protects.`
-        : "Make the device's local and remote traffic selectors match the local network gateway's address space and the virtual network's prefixes.",
+      `Make the device's local selectors the local network gateway's address space${connection.localNetworkPrefixes?.length ? ` (${list(connection.localNetworkPrefixes, 6)})` : ''} and its remote selectors the virtual network's prefixes${connection.vnetPrefixes?.length ? ` (${list(connection.vnetPrefixes, 6)})` : ''}, or change the local network gateway's prefixes to what the device protects.`,
       'For a policy-based device, enable policy-based traffic selectors on the connection, or configure the device for route-based (any-to-any) selectors.',
     ],
   };
+  if (rejectedBy) finding.rejectedBy = rejectedBy;
+  return finding;
 }
 
 function present(f: Finding): Diagnosis {

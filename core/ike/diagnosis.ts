@@ -74,6 +74,8 @@ export interface ConnectionFacts {
   deviceIp?: string;
   /** Local network gateway address prefixes (the on-premises side). */
   localNetworkPrefixes?: string[];
+  /** The virtual network's address prefixes (the Azure side). */
+  vnetPrefixes?: string[];
   /** A custom IPsec/IKE policy on the connection, when one is set (replaces Azure's defaults). */
   ikePolicies?: IkeProposal[];
 }

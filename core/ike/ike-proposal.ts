@@ -27,7 +27,23 @@ function keyBits(token: string): string | undefined {
   return m?.[1];
 }
 
-export function normalizeEncryption(raw: string): string {
+/**
+ * Logs repeat the same few algorithm names millions of times; remembering the answers makes proposal parsing cheap.
+ * Bounded, so hostile input with endless distinct names cannot grow it.
+ */
+function memo(fn: (raw: string) => string): (raw: string) => string {
+  const cache = new Map<string, string>();
+  return (raw: string): string => {
+    let hit = cache.get(raw);
+    if (hit === undefined) {
+      hit = fn(raw);
+      if (cache.size < 512 && raw.length <= 64) cache.set(raw, hit);
+    }
+    return hit;
+  };
+}
+
+export const normalizeEncryption = memo(function normalizeEncryption(raw: string): string {
   const t = compact(raw);
   if (t === '') return '';
   if (t.includes('GCM')) return `GCMAES${keyBits(t.replace(/^AESGCM16|^AESGCM12|^AESGCM8/, 'AESGCM')) ?? '128'}`;
@@ -35,9 +51,9 @@ export function normalizeEncryption(raw: string): string {
   if (t.startsWith('AES')) return `AES${keyBits(t) ?? '128'}`;
   if (t.startsWith('DES')) return 'DES';
   return t;
-}
+});
 
-export function normalizeIntegrity(raw: string): string {
+export const normalizeIntegrity = memo(function normalizeIntegrity(raw: string): string {
   const t = compact(raw);
   if (t === '') return '';
   if (t.includes('GCM')) return `GCMAES${keyBits(t) ?? '128'}`;
@@ -46,11 +62,11 @@ export function normalizeIntegrity(raw: string): string {
   if (/SHA1|SHA(?!\d)/.test(t)) return 'SHA1';
   if (t.includes('MD5')) return 'MD5';
   return t;
-}
+});
 
 const MODP_GROUPS: Record<string, string> = { '768': 'DHGroup1', '1024': 'DHGroup2', '1536': 'DHGroup5', '2048': 'DHGroup14', '3072': 'DHGroup15', '4096': 'DHGroup16' };
 
-export function normalizeDhGroup(raw: string): string {
+export const normalizeDhGroup = memo(function normalizeDhGroup(raw: string): string {
   const t = compact(raw);
   if (t === '') return '';
   if (t === 'NONE' || t === 'NOPFS' || t === 'PFSNONE') return 'None';
@@ -63,7 +79,7 @@ export function normalizeDhGroup(raw: string): string {
   const group = /(?:GROUP|^DH|^PFS)(\d+)$/.exec(t);
   if (group) return group[1] === '2048' ? 'DHGroup14' : `DHGroup${group[1]}`;
   return t;
-}
+});
 
 export function normalizeIkeProposal(p: IkeProposal): IkeProposal {
   return { encryption: normalizeEncryption(p.encryption), integrity: normalizeIntegrity(p.integrity), dhGroup: normalizeDhGroup(p.dhGroup) };

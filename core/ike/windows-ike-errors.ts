@@ -51,8 +51,11 @@ export function hexCode(code: number): string {
   return `0x${code.toString(16).toUpperCase()}`;
 }
 
+const MESSAGE_KEYS = WINDOWS_IKE_ERRORS.map((e) => ({ key: e.message.toLowerCase().slice(0, 40), error: e }));
+
 /** The code whose message a status text quotes ("with status Policy match error" -> 13868). */
 export function windowsIkeErrorByMessage(text: string): WindowsIkeError | undefined {
   const lower = text.toLowerCase();
-  return WINDOWS_IKE_ERRORS.find((e) => lower.includes(e.message.toLowerCase().slice(0, 40)));
+  for (const { key, error } of MESSAGE_KEYS) if (lower.includes(key)) return error;
+  return undefined;
 }
