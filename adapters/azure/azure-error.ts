@@ -59,6 +59,11 @@ export class AzureError extends UserError {
   get retryAfterSeconds(): number | undefined {
     return this.details.retryAfterSeconds;
   }
+
+  /** HTTP status Azure answered with; undefined when no answer came (network failure, timeout, failed operation). */
+  get status(): number | undefined {
+    return this.details.status;
+  }
 }
 
 export function isAzureError(error: unknown): error is AzureError {

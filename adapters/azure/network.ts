@@ -1,5 +1,6 @@
 import { NetworkManagementClient, type IpsecPolicy, type LocalNetworkGateway, type VirtualNetworkGateway, type VirtualNetworkGatewayConnection } from '@azure/arm-network';
 import { ArmRequester } from './arm-request';
+import { isUserError } from '../../core/errors/user-error';
 import { toAzureError } from './azure-error';
 import { parseAzureResourceId, resourceGroupOf } from './azure-resource-id';
 import { defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
@@ -184,6 +185,8 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
     try {
       return await fn();
     } catch (error) {
+      // Our own input checks are already safe to show; everything else came from Azure or the network.
+      if (isUserError(error)) throw error;
       throw toAzureError(error, operation);
     }
   };
@@ -208,12 +211,12 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
         return out;
       }),
 
-    getConnection: (id) => {
+    getConnection: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
       return call(`get connection ${ref.name}`, async () => toConnectionDetails(await client(ref.subscriptionId).virtualNetworkGatewayConnections.get(ref.resourceGroup, ref.name, { abortSignal: timeout() })));
     },
 
-    getLocalNetworkGateway: (id) => {
+    getLocalNetworkGateway: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/localNetworkGateways');
       return call(`get local network gateway ${ref.name}`, async () => toLocalNetworkGateway(await client(ref.subscriptionId).localNetworkGateways.get(ref.resourceGroup, ref.name, { abortSignal: timeout() })));
     },
@@ -227,12 +230,12 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
         return out;
       }),
 
-    getGateway: (id) => {
+    getGateway: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/virtualNetworkGateways');
       return call(`get VPN gateway ${ref.name}`, async () => toGateway(await client(ref.subscriptionId).virtualNetworkGateways.get(ref.resourceGroup, ref.name, { abortSignal: timeout() })));
     },
 
-    getVirtualNetwork: (id) => {
+    getVirtualNetwork: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/virtualNetworks');
       return call(`get virtual network ${ref.name}`, async () => {
         const v = await client(ref.subscriptionId).virtualNetworks.get(ref.resourceGroup, ref.name, { abortSignal: timeout() });
@@ -247,7 +250,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       });
     },
 
-    getUserAssignedIdentity: (id) => {
+    getUserAssignedIdentity: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.ManagedIdentity/userAssignedIdentities');
       return call(`get managed identity ${ref.name}`, async () => {
         const body = await arm(ref.subscriptionId).get<{ id: string; name: string; location: string; properties?: { principalId?: string; clientId?: string; tenantId?: string } }>(ref.id, managedIdentityApiVersion, timeout());
@@ -263,7 +266,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       });
     },
 
-    upsertLocalNetworkGateway: (input) => {
+    upsertLocalNetworkGateway: async (input) => {
       const ref = parseAzureResourceId(input.id, 'Microsoft.Network/localNetworkGateways');
       return call(`create or update local network gateway ${ref.name}`, async () => {
         const result = await client(ref.subscriptionId).localNetworkGateways.createOrUpdate(
@@ -276,7 +279,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       });
     },
 
-    upsertCertificateConnection: (input) => {
+    upsertCertificateConnection: async (input) => {
       const ref = parseAzureResourceId(input.id, 'Microsoft.Network/connections');
       parseAzureResourceId(input.gatewayId, 'Microsoft.Network/virtualNetworkGateways');
       parseAzureResourceId(input.localNetworkGatewayId, 'Microsoft.Network/localNetworkGateways');
@@ -308,7 +311,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       });
     },
 
-    setGatewayIdentity: (gatewayId, identityId) => {
+    setGatewayIdentity: async (gatewayId, identityId) => {
       const ref = parseAzureResourceId(gatewayId, 'Microsoft.Network/virtualNetworkGateways');
       parseAzureResourceId(identityId, 'Microsoft.ManagedIdentity/userAssignedIdentities');
       return call(`set the managed identity of VPN gateway ${ref.name}`, async () => {
@@ -320,14 +323,14 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       });
     },
 
-    deleteConnection: (id) => {
+    deleteConnection: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
       return call(`delete connection ${ref.name}`, async () => {
         await client(ref.subscriptionId).virtualNetworkGatewayConnections.delete(ref.resourceGroup, ref.name, lroOptions());
       });
     },
 
-    resetConnection: (id) => {
+    resetConnection: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
       return call(`reset connection ${ref.name}`, async () => {
         await client(ref.subscriptionId).virtualNetworkGatewayConnections.resetConnection(ref.resourceGroup, ref.name, lroOptions());

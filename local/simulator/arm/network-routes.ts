@@ -173,11 +173,16 @@ function putGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse
     throw badRequest('GatewayChangeNotSupportedBySimulator', 'Changing the SKU or active-active mode of a gateway is not modelled by the simulator.');
   }
 
-  const identity = parseGatewayIdentity(body.identity, gateway, resources);
-  const newlyAssigned = (identity?.userAssignedIdentityIds ?? []).filter((i) => !(gateway.identity?.userAssignedIdentityIds ?? []).some((c) => resourceIdKey(c) === resourceIdKey(i)));
+  const requested = parseGatewayIdentity(body.identity, gateway);
+  const newlyAssigned = (requested?.userAssignedIdentityIds ?? []).filter((i) => !(gateway.identity?.userAssignedIdentityIds ?? []).some((c) => resourceIdKey(c) === resourceIdKey(i)));
+  // ARM checks access to linked resources before the resource provider looks at them.
   if (newlyAssigned.length > 0) {
     deps.rbac.demandLinked(ctx.principal, 'Microsoft.Network/virtualNetworkGateways/write', gateway.id, 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', newlyAssigned);
   }
+  for (const id of requested?.userAssignedIdentityIds ?? []) {
+    if (!resources.identities.get(id)) throw badRequest('InvalidIdentityValues', `The user-assigned identity '${id}' was not found.`);
+  }
+  const identity: SimGateway['identity'] = requested ? { type: 'UserAssigned', userAssignedIdentityIds: requested.userAssignedIdentityIds.map((i) => resources.identities.get(i)?.id ?? i) } : undefined;
 
   const previous = { identity: gateway.identity, tags: gateway.tags };
   if (identity) gateway.identity = identity;
@@ -210,7 +215,7 @@ function putGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse
   return { status: 200, body: renderGateway(gateway, resources), headers: deps.lro.headers(op, ctx.baseUrl, ctx.apiVersion, false) };
 }
 
-function parseGatewayIdentity(value: unknown, gateway: SimGateway, resources: SimResources): SimGateway['identity'] {
+function parseGatewayIdentity(value: unknown, gateway: SimGateway): SimGateway['identity'] {
   if (value === undefined || value === null) return undefined;
   const identity = objectBody(value, 'identity');
   const type = typeof identity.type === 'string' ? identity.type : '';
@@ -230,11 +235,8 @@ function parseGatewayIdentity(value: unknown, gateway: SimGateway, resources: Si
     if (!parsed || parsed.fullType.toLowerCase() !== 'microsoft.managedidentity/userassignedidentities') {
       throw badRequest('LinkedInvalidPropertyId', `Property id '${id}' at path 'identity.userAssignedIdentities' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.`);
     }
-    if (!resources.identities.get(id)) {
-      throw badRequest('InvalidIdentityValues', `The user-assigned identity '${id}' was not found.`);
-    }
   }
-  return { type: 'UserAssigned', userAssignedIdentityIds: ids.map((id) => resources.identities.get(id)?.id ?? id) };
+  return { type: 'UserAssigned', userAssignedIdentityIds: ids };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
