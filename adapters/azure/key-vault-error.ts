@@ -1,5 +1,5 @@
-import { isRestError } from '@azure/core-rest-pipeline';
 import { UserError } from '../../core/errors/user-error';
+import { AzureError, toAzureError } from './azure-error';
 
 /** What the adapter was doing, in words a network engineer reads in chat. */
 export interface KeyVaultErrorContext {
@@ -20,53 +20,62 @@ function vaultLabel(vaultUrl: string): string {
   }
 }
 
-function keyVaultCode(error: { details?: unknown; code?: string }): string | undefined {
-  const details = error.details as { error?: { code?: unknown; innerError?: { code?: unknown } } } | undefined;
-  const code = details?.error?.code ?? error.code;
-  return typeof code === 'string' && /^[A-Za-z]{1,60}$/.test(code) ? code : undefined;
+/** `does not have certificates get permission` -> `certificates get`: the access-policy permission that is missing. */
+function missingPermission(error: unknown): string | undefined {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  const match = typeof message === 'string' ? /does not have (certificates|secrets|keys) ([a-z]{2,20}) permission/i.exec(message) : null;
+  return match ? `${match[1]?.toLowerCase()} ${match[2]?.toLowerCase()}` : undefined;
 }
 
 /**
- * Translates what the Key Vault SDK throws into a `UserError` with a stable code and safe text; Key Vault's own
- * error code is kept (it is an identifier, not free text), its message and the raw exception only as `cause`, for
- * the log. Anything that is not an HTTP or network failure is returned unchanged: that is a bug, not a user problem.
+ * Translates what the Key Vault SDK throws (RestError, abort) into an `AzureError` (the shared classification: kind, Azure's error
+ * code, retry-after) worded for Key Vault: which vault, which certificate, what access to grant. Key Vault's own
+ * message and the raw exception stay in `cause`, for the log only.
  */
 export function toKeyVaultError(error: unknown, ctx: KeyVaultErrorContext): unknown {
   if (error instanceof UserError) return error;
+  // Anything that is not a failed HTTP call or a timeout is a bug, not a user problem: keep it as it is.
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  if (name !== 'RestError' && name !== 'AbortError' && name !== 'TimeoutError') return error;
+  const base = toAzureError(error, ctx.action);
   const vault = vaultLabel(ctx.vaultUrl);
   const options = { cause: error };
-  if (!isRestError(error)) {
-    return error;
-  }
-  const status = error.statusCode;
-  const code = keyVaultCode(error);
-  if (status === undefined) {
-    return new UserError('KeyVaultUnreachable', `Key Vault ${vault} could not be reached to ${ctx.action}.`, 'Check the vault URL and that the vault accepts connections from this app (firewall, private endpoint).', options);
-  }
-  if (status === 401 || status === 403) {
-    return new UserError(
-      'KeyVaultAccessDenied',
-      `The bot's identity is not allowed to ${ctx.action} in Key Vault ${vault}${code && code !== 'Forbidden' ? ` (${code})` : ''}.`,
-      'Give the bot\'s managed identity the Key Vault access it needs: get and list on certificates to read them; import, create and update to change them (access policy, or the Key Vault Certificates Officer role).',
-      options,
-    );
-  }
-  if (status === 404) {
-    if (code === 'PendingCertificateNotFound') {
-      return new UserError('KeyVaultNoPendingRequest', `There is no pending certificate request for '${ctx.name ?? ''}' in Key Vault ${vault}.`, 'Start a new certificate request first.', options);
+  const codeSuffix = base.azureCode && !['Forbidden', 'Unauthorized', 'BadParameter', 'Conflict'].includes(base.azureCode) ? ` (${base.azureCode})` : '';
+  switch (base.kind) {
+    case 'ServiceUnavailable':
+      return base.details.status === undefined
+        ? new AzureError('ServiceUnavailable', `Key Vault ${vault} could not be reached to ${ctx.action}.`, base.details, 'Check the vault URL and that the vault accepts connections from this app (firewall, private endpoint).', options)
+        : new AzureError('ServiceUnavailable', `Key Vault ${vault} had a service error while trying to ${ctx.action}.`, base.details, 'Try again in a few minutes.', options);
+    case 'Unauthenticated':
+      return new AzureError('Unauthenticated', `Key Vault ${vault} did not accept the bot's credentials while trying to ${ctx.action}.`, base.details, "Check the function app's managed identity and the vault's tenant.", options);
+    case 'Forbidden': {
+      const permission = missingPermission(error);
+      return new AzureError(
+        'Forbidden',
+        `The bot's identity is not allowed to ${ctx.action} in Key Vault ${vault}${permission ? ` (it lacks ${permission})` : ''}.`,
+        { ...base.details, ...(permission ? { missingAction: permission } : {}) },
+        "Give the bot's managed identity the Key Vault access it needs: get and list on certificates to read them; import, create and update to change them (access policy, or the Key Vault Certificates Officer role).",
+        options,
+      );
     }
-    const what = ctx.version ? `Certificate '${ctx.name ?? ''}' version ${ctx.version}` : `Certificate '${ctx.name ?? ''}'`;
-    return new UserError('KeyVaultCertificateNotFound', `${what} was not found in Key Vault ${vault}.`, 'Check the certificate name and version (Key Vault > Certificates).', options);
+    case 'NotFound':
+      if (base.azureCode === 'PendingCertificateNotFound') {
+        return new AzureError('NotFound', `There is no pending certificate request for '${ctx.name ?? ''}' in Key Vault ${vault}.`, base.details, 'Start a new certificate request first.', options);
+      }
+      return new AzureError(
+        'NotFound',
+        `${ctx.version ? `Certificate '${ctx.name ?? ''}' version ${ctx.version}` : `Certificate '${ctx.name ?? ''}'`} was not found in Key Vault ${vault}.`,
+        base.details,
+        'Check the certificate name and version (Key Vault > Certificates).',
+        options,
+      );
+    case 'Conflict':
+      return new AzureError('Conflict', `Key Vault ${vault} refused to ${ctx.action}: a conflicting operation is in progress (for example a pending certificate request).`, base.details, 'Complete or cancel the pending request, then try again.', options);
+    case 'BadRequest':
+      return new AzureError('BadRequest', `Key Vault ${vault} refused to ${ctx.action}${base.azureCode ? ` (${base.azureCode})` : ''}.`, base.details, ctx.badRequestHint, options);
+    case 'Throttled':
+      return new AzureError('Throttled', `Key Vault ${vault} is throttling requests, so it could not ${ctx.action}${codeSuffix}.`, base.details, base.hint, options);
+    default:
+      return base;
   }
-  if (status === 409) {
-    return new UserError('KeyVaultConflict', `Key Vault ${vault} refused to ${ctx.action}: a conflicting operation is in progress (for example a pending certificate request).`, 'Complete or cancel the pending request, then try again.', options);
-  }
-  if (status === 429) {
-    const retryAfter = Number(error.response?.headers.get('retry-after'));
-    return new UserError('AzureThrottled', `Key Vault ${vault} is throttling requests.`, Number.isFinite(retryAfter) && retryAfter > 0 ? `Try again in ${Math.ceil(retryAfter)} seconds.` : 'Try again in a minute.', options);
-  }
-  if (status >= 500) {
-    return new UserError('KeyVaultUnavailable', `Key Vault ${vault} had a service error while trying to ${ctx.action} (HTTP ${status}).`, 'Try again in a few minutes.', options);
-  }
-  return new UserError('KeyVaultBadRequest', `Key Vault ${vault} refused to ${ctx.action}${code ? ` (${code})` : ''}.`, ctx.badRequestHint, options);
 }

@@ -3,7 +3,8 @@ import { UserError } from '../../core/errors/user-error';
 import { EKU, type CertificateInfo } from '../../core/pki/certificate-info';
 import { parseCertificate } from '../../core/pki/parse-certificate';
 import { parseCertificateChain } from '../../core/pki/parse-certificate-chain';
-import { sdkClientOptions, type AzureSettings } from './azure-settings';
+import { defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
+import { AzureError } from './azure-error';
 import { toKeyVaultError, type KeyVaultErrorContext } from './key-vault-error';
 
 /** A certificate in Key Vault, addressed the way `outboundAuthCertificate` addresses it. */
@@ -93,9 +94,9 @@ export interface KeyVaultAdapter {
 }
 
 export interface KeyVaultAdapterOptions {
-  /** How often to poll a Self-issued creation. Key Vault usually finishes in a few seconds. */
+  /** How often to poll a Self-issued creation (default: the settings' long-running poll interval, else 2 s). */
   readonly pollIntervalMs?: number;
-  /** Give up waiting for a Self-issued creation after this long. */
+  /** Give up waiting for a Self-issued creation after this long (default: the settings' long-running deadline). */
   readonly createTimeoutMs?: number;
 }
 
@@ -202,8 +203,10 @@ function toCsrPem(der: Uint8Array): string {
  */
 export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVaultAdapterOptions = {}): KeyVaultAdapter {
   const clients = new Map<string, CertificateClient>();
-  const pollIntervalMs = options.pollIntervalMs ?? 2000;
-  const createTimeoutMs = options.createTimeoutMs ?? 120_000;
+  const pollIntervalMs = options.pollIntervalMs ?? settings.longRunningPollIntervalMs ?? 2000;
+  const createTimeoutMs = options.createTimeoutMs ?? settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs;
+  /** Per-call deadline, including the SDK's own retries. */
+  const deadline = (): { abortSignal: AbortSignal } => ({ abortSignal: AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs) });
 
   const client = (vaultUrl: string): CertificateClient => {
     const key = vaultUrl.replace(/\/+$/, '').toLowerCase();
@@ -238,7 +241,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
     const ref = typeof refOrId === 'string' ? parseKeyVaultCertificateId(refOrId) : refOrId;
     checkName(ref.name);
     const ctx = { action: `read certificate '${ref.name}'`, vaultUrl: ref.vaultUrl, name: ref.name, ...(ref.version ? { version: ref.version } : {}) };
-    const cert = await call(ctx, () => (ref.version ? client(ref.vaultUrl).getCertificateVersion(ref.name, ref.version) : client(ref.vaultUrl).getCertificate(ref.name)));
+    const cert = await call(ctx, () => (ref.version ? client(ref.vaultUrl).getCertificateVersion(ref.name, ref.version, deadline()) : client(ref.vaultUrl).getCertificate(ref.name, deadline())));
     return withCertificate(cert, ref.vaultUrl);
   };
 
@@ -246,7 +249,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
     checkName(name);
     const versions = await call({ action: `list the versions of certificate '${name}'`, vaultUrl, name }, async () => {
       const found: KeyVaultCertificateVersion[] = [];
-      for await (const properties of client(vaultUrl).listPropertiesOfCertificateVersions(name)) found.push(versionOf(properties, vaultUrl));
+      for await (const properties of client(vaultUrl).listPropertiesOfCertificateVersions(name, deadline())) found.push(versionOf(properties, vaultUrl));
       return found;
     });
     const created = (v: KeyVaultCertificateVersion): number => v.createdOn?.getTime() ?? 0;
@@ -254,7 +257,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
   };
 
   const pendingRequest = async (vaultUrl: string, name: string): Promise<PendingCertificateRequest | undefined> => {
-    const poller = await call({ action: `read the pending request of '${name}'`, vaultUrl, name }, () => client(vaultUrl).getCertificateOperation(name, { intervalInMs: pollIntervalMs }));
+    const poller = await call({ action: `read the pending request of '${name}'`, vaultUrl, name }, () => client(vaultUrl).getCertificateOperation(name, { intervalInMs: pollIntervalMs, ...deadline() }));
     const operation = poller.getOperationState().certificateOperation;
     // A completed, cancelled or failed operation stays readable in Key Vault, but nothing is pending any more.
     if (!operation?.csr || operation.status !== 'inProgress') return undefined;
@@ -283,6 +286,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       };
       const cert = await call(ctx, () =>
         client(vaultUrl).importCertificate(name, bytes, {
+          ...deadline(),
           ...(isPem ? { policy: { contentType: 'application/x-pem-file' as const } } : {}),
           ...(!isPem && content.password !== undefined ? { password: content.password } : {}),
           ...(opts.enabled !== undefined ? { enabled: opts.enabled } : {}),
@@ -313,7 +317,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       }).catch((error: unknown) => {
         if (error instanceof UserError) throw error;
         // The poller reports a failed or timed-out operation as a plain Error; its text is Key Vault's, not ours.
-        throw new UserError('KeyVaultCreateFailed', `Key Vault did not finish creating a new version of '${name}'.`, 'Look at the certificate operation in Key Vault, then try again.', { cause: error });
+        throw new AzureError('OperationFailed', `Key Vault did not finish creating a new version of '${name}'.`, { operation: ctx.action }, 'Look at the certificate operation in Key Vault, then try again.', { cause: error });
       });
       return withCertificate(cert, vaultUrl);
     },
@@ -322,7 +326,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       checkName(name);
       const ctx = { action: `start a certificate request for '${name}'`, vaultUrl, name, badRequestHint: 'Key Vault creates RSA keys of 2048, 3072 or 4096 bits; the subject must look like CN=vpn-azure.contoso.com.' };
       const sdkPolicy = toSdkPolicy(policy, 'Unknown');
-      await call(ctx, () => client(vaultUrl).beginCreateCertificate(name, sdkPolicy, { intervalInMs: pollIntervalMs }));
+      await call(ctx, () => client(vaultUrl).beginCreateCertificate(name, sdkPolicy, { intervalInMs: pollIntervalMs, ...deadline() }));
       const pending = await pendingRequest(vaultUrl, name);
       if (!pending) throw new UserError('KeyVaultNoPendingRequest', `Key Vault did not return a certificate request for '${name}'.`);
       return pending;
@@ -333,7 +337,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       try {
         return await pendingRequest(vaultUrl, name);
       } catch (error) {
-        if (error instanceof UserError && (error.code === 'KeyVaultNoPendingRequest' || error.code === 'KeyVaultCertificateNotFound')) return undefined;
+        if (error instanceof AzureError && error.kind === 'NotFound') return undefined;
         throw error;
       }
     },
@@ -343,7 +347,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       const certificates = typeof chain === 'string' ? parseCertificateChain(chain) : chain.map((c) => parseCertificate(c));
       if (certificates.length === 0) throw new UserError('InvalidCertificate', 'Give the signed certificate (and its issuers) to complete the request.');
       const ctx = { action: `complete the certificate request for '${name}'`, vaultUrl, name, badRequestHint: "The first certificate must be the one the CA issued for this request's key." };
-      const cert = await call(ctx, () => client(vaultUrl).mergeCertificate(name, certificates.map((c) => c.der)));
+      const cert = await call(ctx, () => client(vaultUrl).mergeCertificate(name, certificates.map((c) => c.der), deadline()));
       return withCertificate(cert, vaultUrl);
     },
 
@@ -351,34 +355,34 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       checkName(name);
       const ctx = { action: `cancel the certificate request for '${name}'`, vaultUrl, name };
       await call(ctx, async () => {
-        const poller = await client(vaultUrl).getCertificateOperation(name, { intervalInMs: pollIntervalMs });
-        if (poller.getOperationState().certificateOperation?.status === 'inProgress') await poller.cancelOperation();
-        await client(vaultUrl).deleteCertificateOperation(name);
+        const poller = await client(vaultUrl).getCertificateOperation(name, { intervalInMs: pollIntervalMs, ...deadline() });
+        if (poller.getOperationState().certificateOperation?.status === 'inProgress') await poller.cancelOperation(deadline());
+        await client(vaultUrl).deleteCertificateOperation(name, deadline());
       });
     },
 
     async getPolicy(vaultUrl, name) {
       checkName(name);
-      const policy = await call({ action: `read the policy of certificate '${name}'`, vaultUrl, name }, () => client(vaultUrl).getCertificatePolicy(name));
+      const policy = await call({ action: `read the policy of certificate '${name}'`, vaultUrl, name }, () => client(vaultUrl).getCertificatePolicy(name, deadline()));
       return fromSdkPolicy(policy);
     },
 
     async updatePolicy(vaultUrl, name, patch) {
       checkName(name);
       const ctx = { action: `update the policy of certificate '${name}'`, vaultUrl, name };
-      const current = await call(ctx, () => client(vaultUrl).getCertificatePolicy(name));
+      const current = await call(ctx, () => client(vaultUrl).getCertificatePolicy(name, deadline()));
       const merged = { ...fromSdkPolicy(current), ...patch };
       const issuer = merged.issuer === 'Self' || merged.issuer === 'Unknown' ? merged.issuer : 'Unknown';
       // The SDK's updateCertificatePolicy returns an empty policy, so read it back.
-      await call(ctx, () => client(vaultUrl).updateCertificatePolicy(name, { ...toSdkPolicy(merged, issuer), ...(merged.issuer ? { issuerName: merged.issuer } : {}) }));
-      return fromSdkPolicy(await call(ctx, () => client(vaultUrl).getCertificatePolicy(name)));
+      await call(ctx, () => client(vaultUrl).updateCertificatePolicy(name, { ...toSdkPolicy(merged, issuer), ...(merged.issuer ? { issuerName: merged.issuer } : {}) }, deadline()));
+      return fromSdkPolicy(await call(ctx, () => client(vaultUrl).getCertificatePolicy(name, deadline())));
     },
 
     async setEnabled(refOrId, enabled) {
       const ref = typeof refOrId === 'string' ? parseKeyVaultCertificateId(refOrId) : refOrId;
       checkName(ref.name);
       const ctx = { action: `${enabled ? 'enable' : 'disable'} certificate '${ref.name}'`, vaultUrl: ref.vaultUrl, name: ref.name, ...(ref.version ? { version: ref.version } : {}) };
-      const updated = await call(ctx, () => client(ref.vaultUrl).updateCertificateProperties(ref.name, ref.version ?? '', { enabled }));
+      const updated = await call(ctx, () => client(ref.vaultUrl).updateCertificateProperties(ref.name, ref.version ?? '', { enabled, ...deadline() }));
       return versionOf(updated.properties, ref.vaultUrl);
     },
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError, type UserError } from '../../../core/errors/user-error';
 import { checkOutboundCertificate, EKU } from '../../../core/pki';
 import type { AzureSettings } from '../../../adapters/azure/azure-settings';
+import { isAzureError } from '../../../adapters/azure/azure-error';
 import { createKeyVaultAdapter, keyVaultCertificateId, parseKeyVaultCertificateId, type KeyVaultAdapter } from '../../../adapters/azure/key-vault';
 import { LocalTokenCredential } from '../../../adapters/azure/local-token-credential';
 import { issueCertificate, toPemBundle, toPkcs12 } from '../../../local/pki/cert-factory';
@@ -128,33 +129,35 @@ describe('Key Vault adapter through the real SDK against the simulated vault', (
   describe('errors become UserErrors with safe text', () => {
     it('access denied names the vault and what to grant, never the raw Key Vault message', async () => {
       const error = await userError(outsider.getCertificate({ vaultUrl: fx.listener.url, name: 'london-out' }));
-      expect(error.code).toBe('KeyVaultAccessDenied');
-      expect(error.safeMessage).toBe(`The bot's identity is not allowed to read certificate 'london-out' in Key Vault ${new URL(fx.listener.url).host}.`);
+      expect(error.code).toBe('AzureForbidden');
+      expect(error.safeMessage).toBe(`The bot's identity is not allowed to read certificate 'london-out' in Key Vault ${new URL(fx.listener.url).host} (it lacks certificates get).`);
+      expect(isAzureError(error) && error.details).toMatchObject({ status: 403, azureCode: 'Forbidden', missingAction: 'certificates get' });
       expect(error.safeMessage).not.toMatch(/oid=|appid=/);
       expect(error.hint).toMatch(/get and list on certificates/);
     });
 
     it('not found, with the version asked for', async () => {
       const error = await userError(kv.getCertificate({ vaultUrl: fx.listener.url, name: 'london-out', version: 'ffffffffffffffffffffffffffffffff' }));
-      expect(error.code).toBe('KeyVaultCertificateNotFound');
+      expect(error.code).toBe('AzureNotFound');
       expect(error.safeMessage).toMatch(/version ffffffffffffffffffffffffffffffff was not found/);
     });
 
     it('a wrong PFX password is a bad request with a hint about the file', async () => {
       const leaf = await issueCertificate(fx.externalCa, { subject: 'CN=bad' });
       const error = await userError(kv.importCertificate(fx.listener.url, 'bad-out', { pfx: toPkcs12(leaf, [], 'right'), password: 'wrong' }));
-      expect(error).toMatchObject({ code: 'KeyVaultBadRequest', safeMessage: expect.stringMatching(/refused to import certificate 'bad-out' \(BadParameter\)/) });
+      expect(error).toMatchObject({ code: 'AzureBadRequest', safeMessage: expect.stringMatching(/refused to import certificate 'bad-out' \(BadParameter\)/) });
       expect(error.hint).toMatch(/password/);
     });
 
     it('a second request while one is pending is a conflict', async () => {
       await kv.beginCsrCertificate(fx.listener.url, 'oslo-out', { subject: 'CN=oslo-out' });
-      expect((await userError(kv.beginCsrCertificate(fx.listener.url, 'oslo-out', { subject: 'CN=oslo-out' }))).code).toBe('KeyVaultConflict');
+      expect((await userError(kv.beginCsrCertificate(fx.listener.url, 'oslo-out', { subject: 'CN=oslo-out' }))).code).toBe('AzureConflict');
     });
 
     it('a vault that does not answer is unreachable', async () => {
       const error = await userError(kv.getCertificate('https://127.0.0.1:9/certificates/london-out/abc'));
-      expect(error.code).toBe('KeyVaultUnreachable');
+      expect(error.code).toBe('AzureUnavailable');
+      expect(error.safeMessage).toMatch(/could not be reached to read certificate 'london-out'/);
     });
 
     it('a pending version cannot be read as a certificate', async () => {

@@ -106,10 +106,8 @@ describe('parseCertificate', () => {
     });
 
     it('huge input is refused by size before any parsing', () => {
-      const started = performance.now();
       const error = parseError('A'.repeat(5 * 1024 * 1024));
       expect(error.safeMessage).toMatch(/5\.0 MB/);
-      expect(performance.now() - started).toBeLessThan(1000);
       expect(parseError(new Uint8Array(200 * 1024).fill(0x30)).safeMessage).toMatch(/at most 64 KB/);
     });
 
