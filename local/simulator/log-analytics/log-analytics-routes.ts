@@ -25,12 +25,9 @@ export function createLogAnalyticsRoutes(deps: LogAnalyticsRouteDeps): SimRoute[
       template: '/v1/workspaces/{workspaceId}/query',
       operation: 'Microsoft.OperationalInsights/workspaces/query',
       action: 'Microsoft.OperationalInsights/workspaces/query/AzureDiagnostics/read',
-      scope: (p) => workspaceByCustomerId(deps.resources, p.workspaceId ?? '')?.id ?? `/workspaces/${p.workspaceId}`,
-      handle: (ctx) => {
-        const workspace = workspaceByCustomerId(deps.resources, ctx.params.workspaceId ?? '');
-        if (!workspace) throw new SimHttpError(404, 'WorkspaceNotFoundError', `The workspace could not be found`, { innererror: { code: 'WorkspaceNotFoundError', message: `Workspace ${ctx.params.workspaceId} was not found.` } });
-        return runQuery(deps, ctx, workspace);
-      },
+      // An unknown workspace is a 404 before any access check (there is nothing to check access on).
+      scope: (p) => knownWorkspace(deps.resources, p.workspaceId ?? '').id,
+      handle: (ctx) => runQuery(deps, ctx, knownWorkspace(deps.resources, ctx.params.workspaceId ?? '')),
     },
     {
       service: 'logs',
@@ -118,8 +115,10 @@ function azureDiagnosticsTable(deps: LogAnalyticsRouteDeps, workspace: SimWorksp
   };
 }
 
-function workspaceByCustomerId(resources: SimResources, customerId: string): SimWorkspace | undefined {
-  return resources.workspaces.list((w) => w.customerId.toLowerCase() === customerId.toLowerCase())[0];
+function knownWorkspace(resources: SimResources, customerId: string): SimWorkspace {
+  const workspace = resources.workspaces.list((w) => w.customerId.toLowerCase() === customerId.toLowerCase())[0];
+  if (!workspace) throw new SimHttpError(404, 'WorkspaceNotFoundError', 'The workspace could not be found', { innererror: { code: 'WorkspaceNotFoundError', message: `Workspace ${customerId} was not found.` } });
+  return workspace;
 }
 
 /** ISO 8601 intervals the query API accepts: `start/end`, `start/duration`, `duration/end`, or `duration` ending now. */
