@@ -13,8 +13,7 @@ export const MAX_CHAIN_TEXT_CHARS = 16 * 90 * 1024;
 /** More than this and it is not a chain someone meant to paste (Azure takes 5). */
 export const MAX_CHAIN_CERTIFICATES = 16;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----([\s\S]*?)-----END \1-----/g;
-const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{1,40})-----/g;
+const PEM_LABEL = /^[A-Z0-9 ]{1,40}$/;
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'X.509 CERTIFICATE']);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -101,28 +100,42 @@ export function decodeCertificates(input: Uint8Array | string, maxChars: number)
   return text.includes('-----BEGIN') ? decodePem(text) : { ders: decodeBase64Tokens(text), otherBlocks: [] };
 }
 
+/**
+ * PEM blocks, found with indexOf rather than a backtracking regex: the scan stays linear however many BEGIN lines a
+ * hostile text has.
+ */
 function decodePem(text: string): DecodedInput {
   const ders: Uint8Array[] = [];
   const otherBlocks: string[] = [];
-  let blocks = 0;
-  for (const match of text.matchAll(PEM_BLOCK)) {
-    blocks++;
-    const label = match[1] as string;
+  const BEGIN = '-----BEGIN ';
+  let pos = 0;
+  for (;;) {
+    const begin = text.indexOf(BEGIN, pos);
+    if (begin < 0) break;
+    const labelStart = begin + BEGIN.length;
+    const labelEnd = text.indexOf('-----', labelStart);
+    const label = labelEnd < 0 ? '' : text.slice(labelStart, labelEnd);
+    if (labelEnd < 0 || !PEM_LABEL.test(label)) throw invalidCertificate('A PEM header line is malformed: expected -----BEGIN CERTIFICATE-----.');
+    const endMarker = `-----END ${label}-----`;
+    const bodyStart = labelEnd + 5;
+    const end = text.indexOf(endMarker, bodyStart);
+    const nextBegin = text.indexOf(BEGIN, bodyStart);
+    if (end < 0 || (nextBegin >= 0 && nextBegin < end)) {
+      throw invalidCertificate(`A PEM block starts with -----BEGIN ${label.slice(0, 40)}----- but has no matching -----END ${label.slice(0, 40)}----- line: the text was cut off.`);
+    }
+    pos = end + endMarker.length;
+    if (ders.length + otherBlocks.length >= MAX_CHAIN_CERTIFICATES + 4) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
     if (!CERTIFICATE_LABELS.has(label)) {
       otherBlocks.push(label);
       continue;
     }
     // PEM headers (Proc-Type etc.) only appear on encrypted keys, never on certificates.
-    const body = (match[2] as string).replace(/\s+/g, '');
+    const body = text.slice(bodyStart, end).replace(/\s+/g, '');
     if (!BASE64.test(body)) throw invalidCertificate(`Certificate ${ders.length + 1} has characters that are not base64 between its BEGIN and END lines.`);
     const der = new Uint8Array(Buffer.from(body, 'base64'));
     checkSingleDer(der);
     ders.push(der);
     if (ders.length > MAX_CHAIN_CERTIFICATES) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
-  }
-  const begins = [...text.matchAll(PEM_BEGIN)].length;
-  if (begins > blocks) {
-    throw invalidCertificate('A PEM block starts with -----BEGIN ...----- but has no matching -----END ...----- line: the text was cut off.');
   }
   if (ders.length === 0 && otherBlocks.length === 0) throw invalidCertificate('No certificate found in the PEM text.');
   return { ders, otherBlocks };
@@ -136,34 +149,39 @@ function decodeBase64Tokens(text: string): Uint8Array[] {
   const tokens = text.split(/[\s,;"'[\]]+/).filter((t) => t.length > 0);
   const ders: Uint8Array[] = [];
   let pending = '';
+  /** Base64 length of the certificate being assembled, known once its DER header is in. */
+  let neededChars: number | undefined;
+  let declaredBytes = 0;
   for (const token of tokens) {
     if (!BASE64.test(token)) {
       throw invalidCertificate('The text is not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or Base-64 encoded DER, and it has other characters.');
     }
     pending += token;
-    if (pending.length % 4 !== 0) continue;
-    const bytes = new Uint8Array(Buffer.from(pending, 'base64'));
-    const env = derEnvelope(bytes);
-    if (env.kind === 'invalid') throw invalidCertificate(`The base64 text is not a certificate: ${env.reason}.`);
-    if (env.kind === 'incomplete' || env.total > bytes.length) {
-      if (bytes.length > MAX_CERTIFICATE_BYTES) checkSingleDer(bytes);
-      continue;
+    if (neededChars === undefined) {
+      if (pending.length < 8) continue;
+      // Six bytes hold any certificate's SEQUENCE header; only the header is decoded until the whole is there.
+      const env = derEnvelope(new Uint8Array(Buffer.from(pending.slice(0, 8), 'base64')));
+      if (env.kind === 'invalid') throw invalidCertificate(`The base64 text is not a certificate: ${env.reason}.`);
+      if (env.kind === 'incomplete') throw invalidCertificate('The base64 text is not a certificate: its header is incomplete.');
+      if (env.total > MAX_CERTIFICATE_BYTES) {
+        throw invalidCertificate(`The data declares a ${describeSize(env.total)} certificate; a certificate is at most ${describeSize(MAX_CERTIFICATE_BYTES)}.`);
+      }
+      declaredBytes = env.total;
+      neededChars = Math.ceil(env.total / 3) * 4;
     }
-    checkSingleDer(bytes);
-    ders.push(bytes);
+    if (pending.length < neededChars) continue;
+    if (pending.length > neededChars) throw invalidCertificate('The base64 text has extra characters after a certificate. Paste each certificate whole, one per line.');
+    const der = new Uint8Array(Buffer.from(pending, 'base64'));
+    checkSingleDer(der);
+    ders.push(der);
     pending = '';
+    neededChars = undefined;
     if (ders.length > MAX_CHAIN_CERTIFICATES) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
   }
   if (pending !== '') {
-    const bytes = new Uint8Array(Buffer.from(pending.slice(0, pending.length - (pending.length % 4)), 'base64'));
-    const env = derEnvelope(bytes);
-    if (bytes.length === 0 || env.kind === 'invalid') {
-      throw invalidCertificate('The text is not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or Base-64 encoded DER.');
-    }
-    if (env.kind === 'complete' && env.total <= bytes.length) {
-      throw invalidCertificate('The base64 text has extra characters after a certificate. Paste each certificate whole, one per line.');
-    }
-    checkSingleDer(bytes);
+    if (neededChars === undefined) throw invalidCertificate('The text is not a certificate: expected PEM (-----BEGIN CERTIFICATE-----) or Base-64 encoded DER.');
+    const present = Math.floor((pending.length * 3) / 4);
+    throw invalidCertificate(`The certificate data is truncated: it declares ${declaredBytes} bytes but only about ${present} are present. Copy the whole certificate, up to its last character.`);
   }
   return ders;
 }

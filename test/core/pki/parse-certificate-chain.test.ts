@@ -55,6 +55,14 @@ describe('parseCertificateChain', () => {
     expect(chainError(Array.from({ length: 17 }, () => extra.pem).join('')).safeMessage).toMatch(/more than 16 certificates/);
   });
 
+  it('stays linear on pathological text: thousands of BEGIN lines, or a certificate split into tiny tokens', () => {
+    expect(chainError('-----BEGIN CERTIFICATE-----\n'.repeat(40_000)).safeMessage).toMatch(/no matching -----END CERTIFICATE----- line/);
+    const b64 = toBase64Der(pki.root.info);
+    const tiny = Array.from({ length: 60 }, () => b64.match(/.{1,4}/g)?.join(' ')).join(' ');
+    expect(chainError(tiny).code).toBe('InvalidCertificate');
+    expect(chainError(`${b64.slice(0, 8)} ${'AAAA '.repeat(200_000)}`).safeMessage).toMatch(/extra characters|truncated|not a certificate|at most/);
+  });
+
   it('refuses text that is not certificates', () => {
     expect(chainError('hello world').code).toBe('InvalidCertificate');
     expect(chainError('').safeMessage).toMatch(/empty/);
