@@ -1,5 +1,6 @@
 import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
 import type { CertificateInfo } from '../../../core/pki/certificate-info';
+import { decodeCertificates, MAX_CHAIN_TEXT_CHARS } from '../../../core/pki/certificate-input';
 import { parseDer } from '../../../core/pki/parse-certificate';
 import { createSelfSignedCertificate, generateKey } from '../../pki/cert-factory';
 import { createCsr } from '../../pki/csr';
@@ -444,8 +445,12 @@ function readImport(input: CertificateImportInput): { leaf: Uint8Array; chain: U
   let contentType: string;
   if ('pem' in input) {
     contentType = PEM;
-    certificates = [...input.pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')));
-    const keyBlock = /-----BEGIN (RSA |EC |)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/.exec(input.pem)?.[0];
+    try {
+      certificates = decodeCertificates(input.pem, MAX_CHAIN_TEXT_CHARS).ders;
+    } catch {
+      throw kvErrors.badParameter('The specified X.509 PEM certificate content is invalid.');
+    }
+    const keyBlock = findPrivateKeyBlock(input.pem);
     if (!keyBlock) throw kvErrors.badParameter('Private key is not specified in the specified X.509 PEM certificate content. Please specify private key in the X.509 PEM certificate content.');
     try {
       privateKeyPem = createPrivateKey(keyBlock).export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -479,6 +484,18 @@ function readImport(input: CertificateImportInput): { leaf: Uint8Array; chain: U
   if (leafIndex < 0) throw kvErrors.badParameter('The specified X.509 certificate content is invalid: no certificate matches the private key.');
   const leaf = certificates[leafIndex] as Uint8Array;
   return { leaf, chain: certificates.filter((_, i) => i !== leafIndex), privateKeyPem: key, contentType };
+}
+
+/** The first unencrypted private key block (PKCS#8, PKCS#1 or SEC1), found without a backtracking regex. */
+function findPrivateKeyBlock(text: string): string | undefined {
+  for (const label of ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']) {
+    const begin = text.indexOf(`-----BEGIN ${label}-----`);
+    if (begin < 0) continue;
+    const endMarker = `-----END ${label}-----`;
+    const end = text.indexOf(endMarker, begin);
+    if (end >= 0) return text.slice(begin, end + endMarker.length);
+  }
+  return undefined;
 }
 
 function safeMatches(privateKeyPem: string, der: Uint8Array): boolean {
