@@ -23,11 +23,11 @@ import { SimResources } from './sim-resources';
 import { SimRouter } from './sim-route';
 import { SimServer } from './sim-server';
 import { SimStats } from './sim-stats';
-import { SimThrottle } from './sim-throttle';
+import { armThrottleLimits, SimThrottle, type ThrottleKind } from './sim-throttle';
 import { createSimTlsMaterial } from './sim-tls';
 import { SimDevices, type SimDevice } from './tunnels/sim-device';
 import { TunnelEngine } from './tunnels/tunnel-engine';
-import type { IkeAttemptWriter } from './tunnels/tunnel-outcome';
+import type { IkeAttemptWriter, TunnelOutcome } from './tunnels/tunnel-outcome';
 
 export interface AzureSimulatorOptions {
   /** `'sandbox'`: the seeded sandbox estate (certificates made now); or any Estate (tests, benchmarks). */
@@ -38,8 +38,8 @@ export interface AzureSimulatorOptions {
   readonly tunnelSettleMs?: number;
   /** Added to every answer (benchmarks). */
   readonly latencyMs?: number;
-  /** ARM per-principal token buckets (reads 250 @ 25/s, writes 200 @ 10/s). Default off. */
-  readonly throttling?: boolean;
+  /** ARM per-principal token buckets (Azure's: reads 250 @ 25/s, writes 200 @ 10/s); or custom limits. Default off. */
+  readonly throttling?: boolean | Partial<Record<ThrottleKind, { capacity: number; refillPerSecond: number }>>;
   /** Where the sandbox writes files for the user (public certificate chains). */
   readonly stateDir?: string;
   /** Long-running operation timing. Default: 1.5 s and Retry-After 1 on the real clock; instant on a manual clock. */
@@ -98,6 +98,8 @@ export interface AzureSimulator {
   setDeviceProposals(site: string, proposals: IkeProposal[]): void;
   setDeviceReachable(site: string, reachable: boolean): void;
   addDevice(device: SimDevice): void;
+  /** Each tunnel of a connection: state, and the outcome of its last negotiation (what the IKE log explains). */
+  inspectTunnels(connectionId: string): { instance: string; status: string; outcome?: TunnelOutcome; since: Date }[];
   /** Manual clock only: moves time forward and settles everything due. */
   advance(ms: number): Promise<void>;
   /** Settles due long-running operations and tunnel changes now. */
@@ -156,7 +158,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
     rbac,
     faults,
     stats,
-    ...(options.throttling ? { throttle: new SimThrottle(clock) } : {}),
+    ...(options.throttling ? { throttle: new SimThrottle(clock, { ...armThrottleLimits, ...(typeof options.throttling === 'object' ? options.throttling : {}) }) } : {}),
     latencyMs: options.latencyMs ?? 0,
     checkTokenLifetime: !manual,
     subscriptionId: estate.subscriptionId,
@@ -258,6 +260,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
         devices.add(d);
         changed(d);
       },
+      inspectTunnels: (connectionId) => engine.inspect(connectionId, clock.now()),
       async advance(ms) {
         if (!isManualClock(clock)) throw new Error('advance() needs a manual clock (startAzureSimulator({ clock: createManualClock() })).');
         clock.advance(ms);

@@ -125,6 +125,10 @@ export class SimServer {
       }
       if (this.deps.latencyMs > 0) await sleep(this.deps.latencyMs);
 
+      const subscription = service === 'arm' ? /^\/subscriptions\/([^/]+)/i.exec(path)?.[1] : undefined;
+      if (subscription && subscription.toLowerCase() !== this.deps.subscriptionId.toLowerCase()) {
+        throw new SimHttpError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`);
+      }
       if (!matched.route) {
         throw matched.methodMismatch
           ? new SimHttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`)

@@ -198,6 +198,15 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
     return total > 0 ? evaluation.unroutedDevicePrefixes.length / total : 0;
   }
 
+  /** The current state and negotiation outcome of each of a connection's tunnels (a test and sandbox hook). */
+  inspect(connectionId: string, now: Date): { instance: GatewayInstanceName; status: string; outcome?: TunnelOutcome; since: Date }[] {
+    const state = this.live.get(resourceIdKey(connectionId));
+    return (state?.tracks ?? []).map((track) => {
+      const segment = segmentAt(track, now);
+      return { instance: track.instance, status: segment?.status ?? 'Unknown', ...(segment?.outcome ? { outcome: segment.outcome } : {}), since: segment?.from ?? track.createdAt };
+    });
+  }
+
   // ----------------------------------------------------------------------------------------------------------
   // ConnectionRuntime: what GET and PUT need
 
