@@ -231,9 +231,25 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const finding =
     healthyFinding(up, az, dev, azureAll, deviceAll, tunnels, tsDrops, metrics.ingressBytes, metrics.egressBytes) ??
     reasonFinding(az.focus, dev.focus, deviceAll, connection, nowMs, tsDrops);
-  if (finding) return present(finding);
-
+  if (finding) {
+    const diagnosis = present(finding);
+    if (diagnosis.cause === 'unknown') diagnosis.latestEvents = latestEvents(azureAll, deviceAll, tunnels);
+    return diagnosis;
+  }
   return unknownDiagnosis(azureAll, deviceAll, tunnels, az.focus, input);
+}
+
+/** The latest recognised events of both sides and the last tunnel rows, oldest first: what a person reads next. */
+function latestEvents(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: TunnelEvent[]): DiagnosisEvidence[] {
+  const interesting = (e: IkeEvent): boolean => e.kind !== 'other';
+  const azureLatest = azureAll.filter(interesting).slice(-MAX_LATEST_EVENTS).map(evidenceOf);
+  const deviceLatest = deviceAll.filter(interesting).slice(-MAX_LATEST_EVENTS).map(evidenceOf);
+  const timed = [...azureLatest, ...tunnels.slice(-2).map(tunnelEvidence)].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
+  // Device lines often have no comparable time: keep their own order and give each side half the room.
+  const half = Math.ceil(MAX_LATEST_EVENTS / 2);
+  const azurePart = timed.slice(-(deviceLatest.length > 0 ? half : MAX_LATEST_EVENTS));
+  const devicePart = deviceLatest.slice(-(MAX_LATEST_EVENTS - azurePart.length));
+  return [...azurePart, ...devicePart];
 }
 
 function healthyFinding(
@@ -335,6 +351,19 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
           ? 'Switch the connection to certificate authentication (outbound certificate in Key Vault, inbound subject and chain), or configure the same pre-shared key on the device.'
           : "Make both sides use the same method: the connection's authentication type and the device's IKE profile must both be certificate (or both pre-shared key).",
       ],
+    };
+  }
+
+  // Both sides use pre-shared keys and they differ: not one of the certificate causes, but known, so say it.
+  const pskMismatch = devFind('psk-mismatch') ?? azFind('psk-mismatch');
+  if (pskMismatch) {
+    return {
+      cause: 'unknown',
+      headline: 'Both sides authenticate with pre-shared keys, and the keys differ.',
+      confidence: 'medium',
+      rejectedBy: pskMismatch.source,
+      evidence: [pskMismatch, deviceRejectedAuth ?? azureRejectedAuth].filter((e): e is IkeEvent => !!e),
+      actions: ['Switch both sides to certificate authentication, or set the same pre-shared key on the device and the connection.'],
     };
   }
 
@@ -470,7 +499,7 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
       (connection.ikePolicies && connection.ikePolicies.length > 0 ? connection.ikePolicies : undefined);
     const deviceOffers = last(deviceAll, (e) => e.kind === 'proposals-offered')?.proposals ?? last(azure, (e) => e.kind === 'proposals-received')?.proposals;
     const ipsec = (azurePolicy?.tags.includes('QUICK_MODE') ?? false) || last(azure, (e) => e.kind === 'proposals-received')?.phase === 'ipsec';
-    return proposalMismatch(azureOffers, deviceOffers, ipsec, [azurePolicy, devicePolicy, last(azure, (e) => e.kind === 'proposals-offered' || e.kind === 'proposals-received'), last(device, (e) => e.kind === 'proposals-received' || e.kind === 'proposals-offered')], connection);
+    return proposalMismatch(azureOffers, deviceOffers, ipsec, [azurePolicy, devicePolicy, last(azure, (e) => e.kind === 'proposals-offered' || e.kind === 'proposals-received'), last(device, (e) => e.kind === 'proposals-received' || e.kind === 'proposals-offered')]);
   }
 
   // 7. Traffic selectors.
@@ -552,19 +581,20 @@ function inboundUntrusted(subject: string | undefined, issuer: string | undefine
   };
 }
 
-function proposalMismatch(azureOffers: IkeProposal[] | undefined, deviceOffers: IkeProposal[] | undefined, ipsec: boolean, evidence: (IkeEvent | undefined)[], connection: NonNullable<DiagnoseInput['connection']>): Finding {
+function proposalMismatch(azureOffers: IkeProposal[] | undefined, deviceOffers: IkeProposal[] | undefined, ipsec: boolean, evidence: (IkeEvent | undefined)[]): Finding {
   const azureList = azureOffers && azureOffers.length > 0 ? azureOffers : undefined;
   const phase = ipsec ? 'IPsec (phase 2)' : 'IKE (phase 1)';
   const shared = azureList && deviceOffers ? commonProposals(azureList, deviceOffers) : [];
-  const suggestion = azureList?.[1] ?? azureList?.[0] ?? (connection.ikePolicies ? undefined : AZURE_DEFAULT_IKE_PROPOSALS[1]);
+  const fromDefaults = !azureList;
+  const suggestion = azureList?.[1] ?? azureList?.[0] ?? AZURE_DEFAULT_IKE_PROPOSALS[1];
   const headline =
     azureList && deviceOffers && shared.length === 0
       ? `The device and Azure share no ${phase} proposal: Azure offers ${list(azureList.map(formatIkeProposal), 3)}; the device accepts ${list(deviceOffers.map(formatIkeProposal), 3)}.`
       : `The ${phase} proposals do not match: the two sides found no common encryption, integrity and DH group.`;
   const actions = [
-    suggestion
-      ? `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to include one Azure offers, e.g. ${formatIkeProposal(suggestion)}${azureList && azureList.length > 1 ? ` (Azure offers ${list(azureList.map(formatIkeProposal), 6)})` : ''}.`
-      : `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to match the connection's custom IPsec/IKE policy.`,
+    fromDefaults
+      ? `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to include one Azure offers: with Azure's default policy e.g. ${formatIkeProposal(suggestion!)}; with a custom IPsec/IKE policy on the connection, that policy's algorithms.`
+      : `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to include one Azure offers, e.g. ${formatIkeProposal(suggestion!)}${azureList && azureList.length > 1 ? ` (Azure offers ${list(azureList.map(formatIkeProposal), 6)})` : ''}.`,
   ];
   if (deviceOffers && deviceOffers.length > 0) {
     actions.push(`Or apply a custom IPsec/IKE policy on the connection that matches the device: ${formatIkeProposal(deviceOffers[0]!)}.`);
@@ -596,7 +626,11 @@ function tsMismatch(withSelectors: IkeEvent | undefined, refusal: IkeEvent | und
           : '';
   const headline = withSelectors
     ? `The traffic selectors do not match: the tunnel is negotiated for on-premises ${selectorsText(onPrem)} to Azure ${selectorsText(azureSide)}${why}.`
-    : `The traffic selectors do not match${tsDrops > 0 ? `: the gateway dropped ${tsDrops} packets for traffic-selector mismatch` : ''}.`;
+    : tsDrops > 0
+      ? `The traffic selectors do not match: the gateway dropped ${tsDrops} packets for traffic-selector mismatch.`
+      : rejectedBy
+        ? `The traffic selectors do not match: ${rejectedBy === 'azure' ? 'Azure' : 'the device'} refused the other side's with TS_UNACCEPTABLE.`
+        : 'The traffic selectors do not match.';
   const extra: DiagnosisEvidence[] = tsDrops > 0 ? [{ source: 'azure', text: `TunnelIngress/EgressPacketDropTSMismatch: ${tsDrops} packets` }] : [];
   const finding: Finding = {
     cause: 'traffic-selector-mismatch',
@@ -635,11 +669,6 @@ function present(f: Finding): Diagnosis {
 }
 
 function unknownDiagnosis(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: TunnelEvent[], azureFocus: IkeEvent[], input: DiagnoseInput): Diagnosis {
-  const interesting = (e: IkeEvent): boolean => e.kind !== 'other';
-  const latest = [...azureAll.filter(interesting).slice(-MAX_LATEST_EVENTS), ...deviceAll.filter(interesting).slice(-MAX_LATEST_EVENTS)];
-  const latestEvents = [...latest.map(evidenceOf), ...tunnels.slice(-2).map(tunnelEvidence)]
-    .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
-    .slice(-MAX_LATEST_EVENTS);
   const nothing = azureAll.length === 0 && deviceAll.length === 0 && tunnels.length === 0;
   const actions = nothing
     ? [
@@ -660,6 +689,6 @@ function unknownDiagnosis(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: 
     confidence: 'low',
     evidence: [],
     actions,
-    latestEvents,
+    latestEvents: latestEvents(azureAll, deviceAll, tunnels),
   };
 }

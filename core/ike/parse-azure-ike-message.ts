@@ -49,6 +49,7 @@ function readEndpoints(text: string): { remote?: string; local?: string; length:
 }
 const WFP = /\[ikeext\]\s+[^|\s]{0,20}\|([0-9A-Fa-f.:]{2,45})\|(.*)$/;
 const TAG_NAME = /^[A-Z_]{1,24}$/;
+const EXCHANGE_TAGS = new Set(['SA_INIT', 'SA_AUTH', 'IKE_SA_INIT', 'IKE_AUTH', 'INFORMATIONAL', 'CHILD_SA', 'CREATE_CHILD_SA', 'NOTIFY']);
 const IP_LIKE = /^[0-9A-Fa-f.:]{2,45}$/;
 
 const DIRECTIONS: Record<string, IkeDirection> = { SEND: 'SEND', SENT: 'SEND', RECEIVED: 'RECEIVED', RECEIVE: 'RECEIVED', RECV: 'RECEIVED', LOCAL: 'LOCAL', LOCAL_MSG: 'LOCAL' };
@@ -168,7 +169,8 @@ export function parseAzureIkeMessage(row: AzureIkeRow): IkeEvent {
   while (rest.charCodeAt(0) === 91) {
     const close = rest.indexOf(']');
     if (close < 2 || close > 25) break;
-    const name = rest.slice(1, close).toUpperCase();
+    // Upper-case only: `[ErrorCode]`, `[ErrorMessage]` and `[IkeEvent]` are labels inside the text, not tags.
+    const name = rest.slice(1, close);
     if (!TAG_NAME.test(name)) break;
     const direction = DIRECTIONS[name];
     if (direction) event.direction ??= direction;
@@ -323,5 +325,5 @@ function classify(event: IkeEvent, scan: string, lower: string): void {
   }
   if (/\bsa\b.*\bdeleted|deleting .*\bsa\b|received delete/.test(lower)) return set('sa-deleted');
   if (lower.includes('authentication failed')) return set('credentials-unacceptable');
-  if (event.tags.some((t) => t.startsWith('SA_') || t === 'INFORMATIONAL' || t === 'CHILD_SA') || /^(sending|received) ike\b/.test(lower)) set('exchange');
+  if (event.tags.some((t) => EXCHANGE_TAGS.has(t)) || /^(sending|received) ike\b/.test(lower)) set('exchange');
 }

@@ -134,13 +134,13 @@ const NOTIFY_KINDS: Record<string, IkeEventKind> = {
   INVALID_MAJOR_VERSION: 'unsupported-ike-version',
 };
 
-// Short notify names charon prints in message summaries (`[ N(AUTH_FAILED) ]`) and what *sending* one means.
-const SENT_NOTIFY_KINDS: Record<string, { kind: IkeEventKind; notify: string }> = {
-  AUTH_FAILED: { kind: 'auth-failed-notify-sent', notify: 'AUTHENTICATION_FAILED' },
-  NO_PROP: { kind: 'policy-mismatch', notify: 'NO_PROPOSAL_CHOSEN' },
-  TS_UNACCEPT: { kind: 'ts-unacceptable', notify: 'TS_UNACCEPTABLE' },
-  INVAL_KE: { kind: 'invalid-ke', notify: 'INVALID_KE_PAYLOAD' },
-  INVAL_SYN: { kind: 'invalid-payload', notify: 'INVALID_SYNTAX' },
+// Short notify names charon prints in message summaries (`[ N(AUTH_FAILED) ]`) and what sending or receiving one means.
+const SUMMARY_NOTIFY_KINDS: Record<string, { sent: IkeEventKind; received: IkeEventKind; notify: string }> = {
+  AUTH_FAILED: { sent: 'auth-failed-notify-sent', received: 'auth-failed-notify-received', notify: 'AUTHENTICATION_FAILED' },
+  NO_PROP: { sent: 'policy-mismatch', received: 'policy-mismatch', notify: 'NO_PROPOSAL_CHOSEN' },
+  TS_UNACCEPT: { sent: 'ts-unacceptable', received: 'ts-unacceptable', notify: 'TS_UNACCEPTABLE' },
+  INVAL_KE: { sent: 'invalid-ke', received: 'invalid-ke', notify: 'INVALID_KE_PAYLOAD' },
+  INVAL_SYN: { sent: 'invalid-payload', received: 'invalid-payload', notify: 'INVALID_SYNTAX' },
 };
 
 function assignSelectors(event: IkeEvent, state: SaState, local: TrafficSelectorRange[], remote: TrafficSelectorRange[]): void {
@@ -178,13 +178,13 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
       event.tags.push(m[2]!);
       const notifies = m[4]!.match(/N\(([A-Z_]{2,24})\)/g) ?? [];
       if (notifies.length > 0) event.tags.push('NOTIFY');
-      if (sending) {
-        for (const n of notifies) {
-          const sent = SENT_NOTIFY_KINDS[n.slice(2, -1)];
-          if (sent) {
-            event.notify = sent.notify;
-            return set(sent.kind, 'SEND');
-          }
+      // charon logs "received X notify error" for most notifies, but not for an AUTH_FAILED that arrives in an
+      // INFORMATIONAL after the IKE_SA was established: the message summary is the only trace of it.
+      for (const n of notifies) {
+        const known = SUMMARY_NOTIFY_KINDS[n.slice(2, -1)];
+        if (known) {
+          event.notify = known.notify;
+          return set(sending ? known.sent : known.received, sending ? 'SEND' : 'RECEIVED');
         }
       }
       return set('exchange', sending ? 'SEND' : 'RECEIVED');
@@ -279,12 +279,13 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     return set('certificate-untrusted', 'LOCAL');
   }
   if (t.startsWith('issuer is ')) {
+    // The continuation of "no issuer certificate found": it names the CA the other side would have to trust.
     const issuer = dq(t);
-    if (issuer && state.untrusted && !state.untrusted.issuer) {
-      state.untrusted.issuer = issuer;
-      return false;
+    if (issuer) {
+      event.issuer = issuer;
+      if (state.untrusted && !state.untrusted.issuer) state.untrusted.issuer = issuer;
     }
-    if (issuer) event.issuer = issuer;
+    if (state.untrusted?.subject) event.subject = state.untrusted.subject;
     return set('certificate-untrusted', 'LOCAL');
   }
   if (t.startsWith('no trusted ') && t.includes(' public key found for ')) {

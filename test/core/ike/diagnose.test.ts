@@ -1,0 +1,376 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, sameIdentity } from '../../../core/ike/diagnose';
+import { DIAGNOSIS_CAUSES, MAX_EVIDENCE, MAX_LATEST_EVENTS, type Diagnosis, type DiagnosisCause, type DiagnoseInput } from '../../../core/ike/diagnosis';
+import type { IkeEvent, TunnelEvent } from '../../../core/ike/ike-event';
+import { parseAzureIkeMessage } from '../../../core/ike/parse-azure-ike-message';
+import { charonEvents, scenarioRunDate } from './ike-fixtures';
+
+const NOW = scenarioRunDate();
+const START = NOW.getTime() - 3_600_000;
+
+/** Azure IKEDiagnosticLog rows, 10 ms apart, as the gateway writes them (bare lines like IkeCleanup... stay bare). */
+function azure(lines: string[], session = '5b0e6a51-3c1d-4e2f-9a8b-0c1d2e3f4a5b', offsetMs = 0): IkeEvent[] {
+  return lines.map((text, i) =>
+    parseAzureIkeMessage({
+      timeGenerated: new Date(START + offsetMs + i * 10),
+      message: text.startsWith('Ike') ? text : `SESSION_ID :{${session}} Remote 203.0.113.10:500: Local 20.50.1.10:500: ${text}`,
+      instance: 'GatewayTenantWorker_IN_0',
+      level: 'Informational',
+    }),
+  );
+}
+
+const tunnel = (status: TunnelEvent['status'], reason?: string): TunnelEvent => ({ at: new Date(START + 5_000).toISOString(), status, ...(reason ? { reason } : {}), instance: 'GatewayTenantWorker_IN_0' });
+
+const SA_INIT = ['[SEND][SA_INIT] Sending IKE SA_INIT message', '[SEND][SA_INIT] Proposed IKE policies: Policy1: Cipher=AES-CBC-256 Integrity=SHA1 DhGroup=DhGroup2 Policy2: Cipher=AES-CBC-256 Integrity=SHA256 DhGroup=DhGroup2', '[RECEIVED][SA_INIT] Received IKE SA_INIT message'];
+const AZURE_SENT_AUTH = ['[SEND][SA_AUTH] Sending IKE AUTH message', '[RECEIVED][SA_AUTH] Received IKE AUTH message'];
+const AZURE_REJECTS = [
+  '[LOCAL] [IkeEvent] SA_NEGOTIATION_FAILED [ErrorCode] 0x35E9 [ErrorMessage] IKE authentication credentials are unacceptable',
+  '[SEND][NOTIFY] Sending Notify Message - Authentication failed',
+  'IkeCleanupMMNegotiation called with error 13801 and flags a',
+  '[LOCAL] IKE Tunnel closed for remote 203.0.113.10 with status IKE authentication credentials are unacceptable',
+];
+const DEVICE_REJECTS_AZURE = ['[RECEIVED][NOTIFY] Received Notify Message - Authentication failed', 'IkeCleanupMMNegotiation called with error 13801 and flags a', '[LOCAL] IKE Tunnel closed for remote 203.0.113.10 with status IKE authentication credentials are unacceptable'];
+
+const base = (over: Partial<DiagnoseInput>): DiagnoseInput => ({ azure: [], tunnels: [], now: NOW, ...over });
+
+interface Case {
+  name: string;
+  input: DiagnoseInput;
+  cause: DiagnosisCause;
+  rejectedBy?: 'azure' | 'device';
+  confidence?: Diagnosis['confidence'];
+  headline?: RegExp;
+  action?: RegExp;
+}
+
+const cases: Case[] = [
+  {
+    name: 'healthy: Azure and device both establish the CHILD_SA, tunnel row Connected',
+    input: base({
+      azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, '[LOCAL][SA_AUTH] IKE SA established', '[LOCAL][CHILD_SA] Child SA established']),
+      tunnels: [tunnel('Connected', 'IKE and IPsec security associations established')],
+      device: charonEvents('good', 'initiator'),
+      metrics: { ingressBytes: 1200, egressBytes: 900 },
+    }),
+    cause: 'healthy',
+    confidence: 'high',
+    headline: /traffic is flowing/,
+  },
+  {
+    name: 'healthy from the connection status alone',
+    input: base({ connection: { status: 'Connected', tunnels: [{ name: 'a', status: 'Connected' }, { name: 'b', status: 'Connected' }] } }),
+    cause: 'healthy',
+  },
+  {
+    name: "inbound-untrusted: Azure's chain validation fails; the device only sees AUTHENTICATION_FAILED",
+    input: base({
+      azure: azure([
+        ...SA_INIT,
+        ...AZURE_SENT_AUTH,
+        '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Contoso Device Root CA"',
+        '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
+        ...AZURE_REJECTS,
+      ]),
+      // The device's view of any rejection by the gateway is the same AUTHENTICATION_FAILED notify.
+      device: charonEvents('expired', 'initiator'),
+    }),
+    cause: 'inbound-untrusted',
+    rejectedBy: 'azure',
+    confidence: 'high',
+    headline: /CN=onprem-vpn\.contoso\.example.*CN=Contoso Device Root CA/,
+    action: /Add the root CA that issued CN=onprem-vpn\.contoso\.example .*inbound certificate chain \(root first/,
+  },
+  {
+    name: "inbound-untrusted decided by configuration: the issuer Azure saw is not in the inbound chain",
+    input: base({
+      azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Fabrikam Issuing CA"', ...AZURE_REJECTS]),
+      connection: { inboundSubject: 'CN=onprem-vpn.contoso.example', inboundChainSubjects: ['CN=Contoso Device Root CA'] },
+    }),
+    cause: 'inbound-untrusted',
+    rejectedBy: 'azure',
+    headline: /Fabrikam Issuing CA/,
+  },
+  {
+    name: 'subject-mismatch decided by configuration: Azure says only 13801, the device presents CN=branch',
+    input: base({ azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, ...AZURE_REJECTS]), device: charonEvents('subject-mismatch', 'initiator'), connection: { authenticationType: 'Certificate', inboundSubject: 'CN=onprem-vpn.contoso.example' } }),
+    cause: 'subject-mismatch',
+    rejectedBy: 'azure',
+    confidence: 'high',
+    headline: /CN=branch-vpn\.contoso\.example.*CN=onprem-vpn\.contoso\.example/,
+    action: /inbound certificate subject name to CN=branch-vpn\.contoso\.example/,
+  },
+  {
+    name: 'subject-mismatch logged by Azure',
+    input: base({ azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, '[LOCAL][SA_AUTH] Peer certificate subject "CN=branch-vpn.contoso.example" does not match the configured inbound certificate subject name "CN=onprem-vpn.contoso.example"', ...AZURE_REJECTS]) }),
+    cause: 'subject-mismatch',
+    rejectedBy: 'azure',
+    headline: /CN=branch-vpn.*\(CN=onprem-vpn/,
+  },
+  {
+    name: "subject-mismatch on the device: it requires another identity for the gateway (constraint check failed)",
+    input: base({ azure: azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]), device: charonEvents('gateway-id-mismatch', 'initiator') }),
+    cause: 'subject-mismatch',
+    rejectedBy: 'device',
+    confidence: 'high',
+    headline: /expects the gateway to identify as CN=\*, O=Contoso Azure.*CN=vpngw-hub\.contoso\.example/,
+    action: /expected remote identity to CN=vpngw-hub\.contoso\.example/,
+  },
+  {
+    name: 'subject-mismatch on the device: no peer config matches the identities (device as responder)',
+    input: base({ device: charonEvents('subject-mismatch', 'responder') }),
+    cause: 'subject-mismatch',
+    rejectedBy: 'device',
+    confidence: 'medium',
+  },
+  {
+    name: "certificate-expired: Azure rejects the device's expired certificate",
+    input: base({
+      azure: azure([
+        ...SA_INIT,
+        ...AZURE_SENT_AUTH,
+        '[LOCAL][SA_AUTH] Peer certificate subject "CN=onprem-vpn.contoso.example" has expired (NotBefore 2025-10-19T17:58:20.000Z NotAfter 2026-10-19T17:58:20.000Z): [ErrorCode] 0x800B0101 [ErrorMessage] A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.',
+        ...AZURE_REJECTS,
+      ]),
+      device: charonEvents('expired', 'initiator'),
+    }),
+    cause: 'certificate-expired',
+    rejectedBy: 'azure',
+    headline: /device's certificate CN=onprem-vpn\.contoso\.example has expired \(on 2026-10-19\)/,
+    action: /Renew the device certificate/,
+  },
+  {
+    name: "certificate-expired on the device: it rejects the gateway's expired certificate (roles of the expired fixture swapped)",
+    input: base({ azure: azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]), device: charonEvents('expired', 'responder') }),
+    cause: 'certificate-expired',
+    rejectedBy: 'device',
+    headline: /gateway's outbound certificate CN=onprem-vpn\.contoso\.example has expired/,
+    action: /Rotate the gateway's outbound certificate/,
+  },
+  {
+    name: 'certificate-not-yet-valid on the device (validity judged against now)',
+    input: base({ device: charonEvents('not-yet-valid', 'responder') }),
+    cause: 'certificate-not-yet-valid',
+    rejectedBy: 'device',
+    action: /clock/,
+  },
+  {
+    name: 'certificate-not-yet-valid logged by Azure',
+    input: base({ azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, '[LOCAL][SA_AUTH] Peer certificate is not yet valid: [ErrorCode] 0x800B0101 [ErrorMessage] A required certificate is not within its validity period', ...AZURE_REJECTS]) }),
+    cause: 'certificate-not-yet-valid',
+    rejectedBy: 'azure',
+  },
+  {
+    name: 'outbound-unusable: the gateway cannot read its certificate from Key Vault',
+    input: base({
+      azure: azure([
+        ...SA_INIT,
+        "[LOCAL][SA_AUTH] Outbound authentication certificate could not be used: the gateway's managed identity was denied access to the Key Vault certificate (VpnGatewayKeyVaultInaccessibleKeyvault)",
+        '[LOCAL] [IkeEvent] SA_NEGOTIATION_FAILED [ErrorCode] 0x35EE [ErrorMessage] IKE failed to find valid machine certificate.',
+      ]),
+    }),
+    cause: 'outbound-unusable',
+    rejectedBy: 'azure',
+    confidence: 'high',
+    action: /Key Vault Secrets User and Key Vault Certificate User/,
+  },
+  {
+    name: "outbound-rejected-by-device: the device names the untrusted issuer of the gateway's certificate",
+    input: base({ azure: azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]), device: charonEvents('wrong-root', 'initiator') }),
+    cause: 'outbound-rejected-by-device',
+    rejectedBy: 'device',
+    confidence: 'high',
+    headline: /CN=vpngw-hub\.contoso\.example.*issuer CN=Fabrikam Root CA/,
+    action: /Install the root CA CN=Fabrikam Root CA/,
+  },
+  {
+    name: 'outbound-rejected-by-device from Azure alone (only the notify): medium, and no invented reason',
+    input: base({ azure: azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]) }),
+    cause: 'outbound-rejected-by-device',
+    rejectedBy: 'device',
+    confidence: 'medium',
+    headline: /cannot say why/,
+  },
+  {
+    name: "proposal-mismatch: the device's log lists both sides; Azure got NO_PROPOSAL_CHOSEN",
+    input: base({ azure: azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a']), device: charonEvents('proposal-mismatch', 'responder') }),
+    cause: 'proposal-mismatch',
+    confidence: 'high',
+    headline: /Azure offers AES256\/SHA1\/DHGroup2.*the device accepts GCMAES256\/SHA384\/ECP384/,
+    action: /include one Azure offers, e\.g\. AES256\/SHA256\/DHGroup2/,
+  },
+  {
+    name: 'proposal-mismatch from the device alone (it got NO_PROPOSAL_CHOSEN)',
+    input: base({ device: charonEvents('proposal-mismatch', 'initiator') }),
+    cause: 'proposal-mismatch',
+  },
+  {
+    name: 'proposal-mismatch in quick mode from the verbatim Microsoft sample',
+    input: base({ azure: azure(['[RECEIVED]Received IPSec payload: Policy1:Cipher=DESIntegrity=Md5', 'IkeCleanupQMNegotiation called with error 13868 and flags a', '[SEND][NOTIFY] Sending Notify Message - Policy Mismatch']) }),
+    cause: 'proposal-mismatch',
+    headline: /IPsec \(phase 2\)/,
+    action: /Or apply a custom IPsec\/IKE policy on the connection that matches the device: DES\/MD5\/None/,
+  },
+  {
+    name: "traffic-selector-mismatch: the device (responder) refuses the gateway's selectors",
+    input: base({ device: charonEvents('ts-mismatch', 'responder'), connection: { localNetworkPrefixes: ['10.99.3.0/24'] } }),
+    cause: 'traffic-selector-mismatch',
+    rejectedBy: 'device',
+    headline: /on-premises 10\.99\.2\.0\/24 to Azure 10\.99\.1\.0\/24, but 10\.99\.2\.0\/24 is not in the local network gateway's address space \(10\.99\.3\.0\/24\)/,
+  },
+  {
+    name: 'traffic-selector-mismatch: Azure refuses the TSr the device proposes',
+    input: base({
+      azure: azure([
+        'Received Traffic Selector payload request- [Tsid 0x729  ]Number of TSIs 1: StartAddress 10.99.1.0 EndAddress 10.99.1.255 PortStart 0 PortEnd 65535 Protocol 0 Number of TSRs 1:StartAddress 10.2.0.0 EndAddress 10.2.255.255 PortStart 0 PortEnd 65535 Protocol 0',
+        '[SEND][NOTIFY] Sending Notify Message - TS_UNACCEPTABLE',
+        '[LOCAL] [IkeEvent] SA_NEGOTIATION_FAILED [ErrorCode] 0x35ED [ErrorMessage] Negotiation timed out',
+      ]),
+      device: charonEvents('ts-mismatch', 'initiator'),
+      connection: { vnetPrefixes: ['10.0.0.0/16'] },
+    }),
+    cause: 'traffic-selector-mismatch',
+    rejectedBy: 'azure',
+    headline: /10\.2\.0\.0\/16 is not in the virtual network's address space \(10\.0\.0\.0\/16\)/,
+  },
+  {
+    name: 'traffic-selector-mismatch from drop metrics although the tunnel is connected',
+    input: base({ connection: { status: 'Connected' }, metrics: { ingressPacketDropTSMismatch: 40, egressPacketDropTSMismatch: 2 } }),
+    cause: 'traffic-selector-mismatch',
+    headline: /dropped 42 packets/,
+  },
+  {
+    name: 'peer-not-responding: Azure retransmits into silence and times out',
+    input: base({
+      azure: azure([
+        '[SEND][SA_INIT] Sending IKE SA_INIT message',
+        '[SEND][SA_INIT] Retransmitting IKE SA_INIT message (attempt 2)',
+        '[SEND][SA_INIT] Retransmitting IKE SA_INIT message (attempt 3)',
+        '[LOCAL] [IkeEvent] SA_NEGOTIATION_FAILED [ErrorCode] 0x35ED [ErrorMessage] Negotiation timed out',
+        'IkeCleanupMMNegotiation called with error 13805 and flags a',
+      ]),
+      tunnels: [tunnel('Disconnected', 'Negotiation timed out')],
+    }),
+    cause: 'peer-not-responding',
+    headline: /203\.0\.113\.10 does not answer IKE.*retransmitted 2 times/,
+    action: /UDP 500 and 4500/,
+  },
+  {
+    name: 'peer-not-responding seen from the device',
+    input: base({ device: charonEvents('peer-unreachable', 'initiator') }),
+    cause: 'peer-not-responding',
+    headline: /retransmitted 3 times/,
+  },
+  {
+    name: 'psk-one-side: the device authenticates with a PSK on a certificate connection',
+    input: base({ azure: azure(['[RECEIVED][SA_INIT] Received IKE SA_INIT message', '[RECEIVED][SA_AUTH] Received IKE AUTH message', ...AZURE_REJECTS]), device: charonEvents('psk-one-side', 'initiator'), connection: { authenticationType: 'Certificate' } }),
+    cause: 'psk-one-side',
+    rejectedBy: 'azure',
+    action: /certificate \(RSA signature\) authentication/,
+  },
+  {
+    name: 'psk-one-side logged by Azure',
+    input: base({ azure: azure(['[RECEIVED][SA_AUTH] Received IKE AUTH message', '[RECEIVED][SA_AUTH] Peer authenticated with a pre-shared key, but the connection requires certificate authentication', ...AZURE_REJECTS]) }),
+    cause: 'psk-one-side',
+    rejectedBy: 'azure',
+  },
+  {
+    name: 'psk-one-side: the gateway used a PSK and the device (certificate-only) has no key',
+    input: base({ device: charonEvents('psk-one-side', 'responder'), connection: { authenticationType: 'PSK' } }),
+    cause: 'psk-one-side',
+    rejectedBy: 'device',
+    action: /Switch the connection to certificate authentication/,
+  },
+  {
+    name: 'psk-one-side: the device verifies the key but requires public key authentication',
+    input: base({ device: charonEvents('psk-one-side-key-known', 'responder') }),
+    cause: 'psk-one-side',
+    rejectedBy: 'device',
+  },
+  {
+    name: 'unknown: Azure only says 13801 and nothing decides why (no guess)',
+    input: base({ azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, ...AZURE_REJECTS]) }),
+    cause: 'unknown',
+    rejectedBy: 'azure',
+    confidence: 'low',
+    headline: /IKE authentication credentials are unacceptable.*does not say which certificate rule failed/,
+  },
+  {
+    name: 'unknown: no logs at all',
+    input: base({}),
+    cause: 'unknown',
+    headline: /no IKE or tunnel logs/,
+    action: /IKEDiagnosticLog and TunnelDiagnosticLog/,
+  },
+  {
+    name: 'unknown: not connected but no failed negotiation in the logs',
+    input: base({ azure: azure([...SA_INIT]), connection: { status: 'NotConnected' } }),
+    cause: 'unknown',
+    headline: /no failed IKE negotiation/,
+  },
+];
+
+describe('diagnose', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const d = diagnose(c.input);
+      expect(d.cause, d.headline).toBe(c.cause);
+      if (c.rejectedBy) expect(d.rejectedBy).toBe(c.rejectedBy);
+      if (c.confidence) expect(d.confidence).toBe(c.confidence);
+      if (c.headline) expect(d.headline).toMatch(c.headline);
+      if (c.action) expect(d.actions.join('\n')).toMatch(c.action);
+      expect(d.headline.length).toBeGreaterThan(20);
+      expect(d.evidence.length).toBeLessThanOrEqual(MAX_EVIDENCE);
+      if (d.cause !== 'unknown' && d.cause !== 'healthy' && (c.input.azure.length > 0 || (c.input.device?.length ?? 0) > 0)) expect(d.evidence.length).toBeGreaterThan(0);
+      if (d.cause === 'unknown') expect(d.latestEvents).toBeDefined();
+      else expect(d.latestEvents).toBeUndefined();
+    });
+  }
+
+  it('covers every cause in the closed union', () => {
+    const covered = new Set(cases.map((c) => c.cause));
+    expect([...DIAGNOSIS_CAUSES].filter((cause) => !covered.has(cause))).toEqual([]);
+  });
+
+  it("quotes evidence from both sides with time, instance or line, deciding line first", () => {
+    const d = diagnose(cases.find((c) => c.cause === 'outbound-rejected-by-device' && c.input.device)!.input);
+    expect(d.evidence[0]).toMatchObject({ source: 'device', text: 'issuer is "CN=Fabrikam Root CA"' });
+    expect(d.evidence[0]!.time).toMatch(/^[A-Z][a-z]{2} /);
+    const fromAzure = d.evidence.find((e) => e.source === 'azure');
+    expect(fromAzure).toMatchObject({ instance: 'GatewayTenantWorker_IN_0', text: 'Received Notify Message - Authentication failed' });
+    expect(fromAzure?.time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('reads the latest incident: an old proposal failure does not hide a current certificate problem', () => {
+    const old = azure(['[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a'], '11111111-1111-4111-8111-111111111111', -3 * 3_600_000);
+    const current = azure([...SA_INIT, ...AZURE_SENT_AUTH, '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.', ...AZURE_REJECTS]);
+    expect(diagnose(base({ azure: [...current, ...old] })).cause).toBe('inbound-untrusted');
+  });
+
+  it('stays small for huge inputs: bounded evidence, text and latest events; no raw log', () => {
+    const noise = Array.from({ length: 30_000 }, (_, i) => `[SEND][SA_INIT] Sending IKE SA_INIT message ${'x'.repeat(i % 3 === 0 ? 5000 : 10)}`);
+    const d = diagnose(base({ azure: azure([...noise, ...SA_INIT, ...AZURE_SENT_AUTH, ...AZURE_REJECTS]), connection: { status: 'NotConnected' } }));
+    const json = JSON.stringify(d);
+    expect(json.length).toBeLessThan(8_000);
+    expect(d.evidence.length).toBeLessThanOrEqual(MAX_EVIDENCE);
+    for (const e of [...d.evidence, ...(d.latestEvents ?? [])]) expect(e.text.length).toBeLessThanOrEqual(240);
+    expect(d.latestEvents?.length ?? 0).toBeLessThanOrEqual(MAX_LATEST_EVENTS);
+  });
+
+  it('survives a JSON round trip unchanged (it travels through durable history)', () => {
+    for (const c of cases) {
+      const d = diagnose(c.input);
+      expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    }
+  });
+});
+
+describe('sameIdentity', () => {
+  it('compares DNs in any RDN order, case and spacing folded, and bare names with the CN', () => {
+    expect(sameIdentity('CN=vpn.contoso.example, O=Contoso', 'o=contoso,  cn=VPN.contoso.example')).toBe(true);
+    expect(sameIdentity('CN=onprem-vpn.contoso.example', 'onprem-vpn.contoso.example')).toBe(true);
+    expect(sameIdentity('CN=onprem-vpn.contoso.example, O=Contoso', 'CN=onprem-vpn.contoso.example')).toBe(true);
+    expect(sameIdentity('CN=branch-vpn.contoso.example', 'CN=onprem-vpn.contoso.example')).toBe(false);
+    expect(sameIdentity(undefined, 'CN=a')).toBe(false);
+  });
+});
