@@ -310,14 +310,12 @@ export class DurableHttpApi {
     if (mediaType !== 'application/json') {
       return errorResponse(400, 'Only application/json request content is supported');
     }
-    const text = request.body.toString('utf8');
-    let inputJson: string | null = null;
-    if (text.trim().length > 0) {
-      try {
-        inputJson = JSON.stringify(JSON.parse(text));
-      } catch (error) {
-        return errorResponse(400, 'Invalid JSON content', (error as Error).message);
-      }
+    // JToken.Load: an empty body is not JSON either (the SDK sends none when eventData is undefined).
+    let inputJson: string;
+    try {
+      inputJson = JSON.stringify(JSON.parse(request.body.toString('utf8')));
+    } catch (error) {
+      return errorResponse(400, 'Invalid JSON content', (error as Error).message);
     }
     const result = this.engine.raiseEvent(instanceId, eventName, inputJson);
     return controlResponse(result, instanceId, 'raiseEvent');
