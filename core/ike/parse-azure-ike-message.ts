@@ -198,10 +198,19 @@ export function parseAzureIkeMessage(row: AzureIkeRow): IkeEvent {
   return event;
 }
 
+// Every phrase the rules below look for. Most lines (plain exchange messages) contain none of them: one scan for
+// all of them lets those lines skip the rule chain.
+const ANY_PHRASE =
+  /notify message|peer failed with|tunnel closed|number of tsis|traffic selector|cipher=|shared key|certificate|retransmit|dpd|dead peer|no response from peer|not responding|invalid_ke|invalid ke|unsupported ike version|invalid_major_version|established|invalid payload|failed to verify signature|deleted|deleting|received delete|authentication failed/;
+
 function classify(event: IkeEvent, scan: string, lower: string): void {
   const set = (kind: IkeEventKind): void => {
     event.kind = kind;
   };
+  if (!ANY_PHRASE.test(lower)) {
+    classifyByCode(event, lower, set);
+    return;
+  }
 
   if (lower.includes('notify message')) {
     const sending = event.direction === 'SEND' || /\bsending notify/.test(lower);
@@ -314,6 +323,14 @@ function classify(event: IkeEvent, scan: string, lower: string): void {
   }
   if (lower.includes('invalid payload')) return set('invalid-payload');
   if (lower.includes('failed to verify signature')) return set('signature-verify-failed');
+  if (classifyByCode(event, lower, set, false)) return;
+  if (/\bsa\b.*\bdeleted|deleting .*\bsa\b|received delete/.test(lower)) return set('sa-deleted');
+  if (lower.includes('authentication failed')) return set('credentials-unacceptable');
+  classifyExchange(event, lower, set);
+}
+
+/** By the Windows error code or message the line carries; then, unless told otherwise, as a plain exchange message. */
+function classifyByCode(event: IkeEvent, lower: string, set: (kind: IkeEventKind) => void, orExchange = true): boolean {
   const known = windowsIkeError(event.errorCode) ?? windowsIkeErrorByMessage(lower);
   if (known) {
     if (event.errorCode === undefined) event.errorCode = known.code;
@@ -321,9 +338,13 @@ function classify(event: IkeEvent, scan: string, lower: string): void {
       const problem = outboundProblem(lower);
       if (problem) event.problem = problem;
     }
-    return set(known.kind);
+    set(known.kind);
+    return true;
   }
-  if (/\bsa\b.*\bdeleted|deleting .*\bsa\b|received delete/.test(lower)) return set('sa-deleted');
-  if (lower.includes('authentication failed')) return set('credentials-unacceptable');
+  if (orExchange) classifyExchange(event, lower, set);
+  return false;
+}
+
+function classifyExchange(event: IkeEvent, lower: string, set: (kind: IkeEventKind) => void): void {
   if (event.tags.some((t) => EXCHANGE_TAGS.has(t)) || /^(sending|received) ike\b/.test(lower)) set('exchange');
 }

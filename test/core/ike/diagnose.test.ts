@@ -161,6 +161,34 @@ const cases: Case[] = [
     rejectedBy: 'azure',
   },
   {
+    name: 'certificate-not-yet-valid: Azure logs it, the device sees AUTHENTICATION_FAILED',
+    input: base({
+      azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, '[LOCAL][SA_AUTH] Peer certificate subject "CN=onprem-vpn.contoso.example" is not yet valid (NotBefore 2026-12-23T17:58:24.000Z NotAfter 2027-12-28T17:58:24.000Z): [ErrorCode] 0x800B0101 [ErrorMessage] A required certificate is not within its validity period', ...AZURE_REJECTS]),
+      device: charonEvents('not-yet-valid', 'initiator'),
+    }),
+    cause: 'certificate-not-yet-valid',
+    rejectedBy: 'azure',
+    headline: /valid from 2026-12-23/,
+  },
+  {
+    name: "outbound-unusable: a device log that shows nothing (the gateway never got to authenticate) does not change Azure's finding",
+    input: base({
+      azure: azure([...SA_INIT, '[LOCAL][SA_AUTH] Outbound authentication certificate could not be used: the certificate was not found in Key Vault (VpnGatewayKeyVaultSecretNotFound)', ...AZURE_REJECTS.slice(2)]),
+      device: charonEvents('peer-unreachable', 'responder'),
+    }),
+    cause: 'outbound-unusable',
+    action: /versioned Key Vault certificate identifier/,
+  },
+  {
+    name: 'peer-not-responding: Azure times out and the device log shows no IKE traffic at all',
+    input: base({
+      azure: azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', '[SEND][SA_INIT] Retransmitting IKE SA_INIT message (attempt 2)', '[LOCAL] [IkeEvent] SA_NEGOTIATION_FAILED [ErrorCode] 0x35ED [ErrorMessage] Negotiation timed out']),
+      device: charonEvents('peer-unreachable', 'responder'),
+      connection: { deviceIp: '203.0.113.10', status: 'NotConnected' },
+    }),
+    cause: 'peer-not-responding',
+  },
+  {
     name: 'outbound-unusable: the gateway cannot read its certificate from Key Vault',
     input: base({
       azure: azure([

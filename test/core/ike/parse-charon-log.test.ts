@@ -149,6 +149,11 @@ describe('parseCharonLog line shapes', () => {
     expect(events.map((e) => [e.kind, e.subject, e.line])).toEqual([['certificate-received', 'CN=gw', 1]]);
   });
 
+  it('reads journalctl -o short-iso lines of charon-systemd (no marker, zone in the stamp)', () => {
+    const [e] = parseCharonLog("2026-11-23T17:55:34+0100 vpn01 charon-systemd[812]: no trusted RSA public key found for 'CN=vpngw-hub.contoso.example'");
+    expect(e).toMatchObject({ kind: 'certificate-untrusted', subject: 'CN=vpngw-hub.contoso.example', at: '2026-11-23T16:55:34.000Z' });
+  });
+
   it('turns syslog stamps into absolute times when year and offset are given', () => {
     const [e] = parseCharonLog('Jan  3 01:02:03 08[IKE] <c|1> giving up after 5 retransmits', { year: 2027, utcOffsetMinutes: 120 });
     expect(e?.at).toBe('2027-01-02T23:02:03.000Z');
