@@ -12,6 +12,8 @@ export interface SimHandlerContext {
   readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
+  /** Request headers, lower-cased names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
   readonly params: Readonly<Record<string, string>>;
   readonly body: unknown;
   readonly principal: SimPrincipal;

@@ -175,7 +175,8 @@ export class SimServer {
             : new SimHttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
         }
       }
-      const ctx: SimHandlerContext = { method, path, query: url.searchParams, params: matched.params, body, principal, now: this.deps.clock.now(), baseUrl, apiVersion, facts: facts() };
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
+      const ctx: SimHandlerContext = { method, path, query: url.searchParams, headers, params: matched.params, body, principal, now: this.deps.clock.now(), baseUrl, apiVersion, facts: facts() };
       const response = await route.handle(ctx);
       finish(response.status, response.body, { ...throttleHeaders, ...(response.headers ?? {}) });
     } catch (error) {

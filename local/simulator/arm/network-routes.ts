@@ -266,6 +266,7 @@ function putLocalNetworkGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext):
   const addressPrefixes = prefixes as string[];
 
   const existing = resources.localNetworkGateways.get(id);
+  checkIfMatch(ctx, existing?.etag);
   if (existing) {
     // Connections already using this site must keep a disjoint address space from their virtual network.
     for (const connection of connectionsUsing(resources, existing.id)) {
@@ -350,6 +351,7 @@ function putConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRespo
   const location = requireLocation(body);
   const properties = objectBody(body.properties, 'properties');
   const existing = resources.connections.get(id);
+  checkIfMatch(ctx, existing?.etag);
 
   const gatewayRef = referencedId(properties.virtualNetworkGateway1, 'properties.virtualNetworkGateway1.id', 'Microsoft.Network/virtualNetworkGateways');
   const gateway = resources.gateways.get(gatewayRef);
@@ -560,6 +562,14 @@ export function requireKnownScope(resources: SimResources, params: Readonly<Reco
   if (rg !== undefined && !resources.resourceGroup(rg)) {
     throw new SimHttpError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
   }
+}
+
+/** Optimistic concurrency: `If-Match: <etag>` must name the current version (`*`: any existing one). */
+function checkIfMatch(ctx: SimHandlerContext, etag: string | undefined): void {
+  const wanted = ctx.headers['if-match'];
+  if (wanted === undefined) return;
+  if (wanted === '*' ? etag !== undefined : wanted === etag) return;
+  throw new SimHttpError(412, 'PreconditionFailed', 'The resource was changed since it was read: the If-Match etag does not match the current one.');
 }
 
 function rgNameOf(resources: SimResources, params: Readonly<Record<string, string>>): string {

@@ -280,7 +280,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
     if (end <= from) return undefined;
     const connected = connectedMs(track, from, end);
     const segment = segmentAt(track, new Date(from));
-    return minuteSample(track.key, track.profile, minuteIndex, connected / minuteMs, segment?.unroutedShare ?? 0);
+    return minuteSample(track.profile, minuteIndex, connected / minuteMs, segment?.unroutedShare ?? 0);
   }
 
   private cumulativeBytes(track: Track, now: Date): { ingress: number; egress: number } {

@@ -230,6 +230,22 @@ describe('network adapter against the simulator (real @azure/arm-network client)
     });
   });
 
+  it('replaces a connection only if it is unchanged since read (If-Match)', async () => {
+    const paris = await network.getConnection(connectionId('site-paris'));
+    const input = {
+      id: paris.id,
+      location: paris.location,
+      gatewayId: paris.gatewayId,
+      localNetworkGatewayId: paris.localNetworkGatewayId ?? '',
+      certificate: paris.certificate ?? { outboundCertificateUrl: '', inboundSubjectName: '', inboundChain: [] },
+    };
+    const stale = await azureError(network.upsertCertificateConnection({ ...input, ifMatchEtag: 'W/"stale"' }));
+    expect(stale).toMatchObject({ kind: 'PreconditionFailed', code: 'AzureChangedConcurrently', status: 412 });
+    const updated = await network.upsertCertificateConnection({ ...input, ifMatchEtag: paris.etag ?? '' });
+    expect(updated.provisioningState).toBe('Succeeded');
+    expect(updated.etag).not.toBe(paris.etag);
+  });
+
   it('rejects ids that are not the expected resource type before calling Azure', async () => {
     sim.stats.reset();
     await expect(network.getConnection('/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/connections/a')).rejects.toMatchObject({ code: 'InvalidResourceId' });
