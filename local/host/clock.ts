@@ -70,6 +70,20 @@ export class VirtualClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): { cancel(): void } {
     const timer: VirtualTimer = { due: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
+    if (ms <= 0) {
+      // Already due: virtual time does not need to move for it.
+      setImmediate(() => {
+        if (!timer.cancelled) {
+          timer.cancelled = true;
+          fn();
+        }
+      });
+      return {
+        cancel: () => {
+          timer.cancelled = true;
+        },
+      };
+    }
     this.#timers.push(timer);
     return {
       cancel: () => {

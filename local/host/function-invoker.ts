@@ -125,7 +125,8 @@ export class FunctionInvoker {
       throw new Error('No programming model was registered: @azure/functions never reached the local host (see README).');
     }
     const functionName = registered.metadata.name;
-    let invocationContext: unknown;
+    // Filled in once getArguments has built the library's InvocationContext (log hooks receive it).
+    const current: { invocationContext?: unknown } = {};
     const logger = this.logger;
     const coreCtx: CoreInvocationContext = {
       invocationId,
@@ -138,7 +139,7 @@ export class FunctionInvoker {
       metadata: registered.metadata,
       state: undefined as InvocationState | undefined,
       log(level: RpcLogLevel, category: RpcLogCategory, message: string): void {
-        const hookContext = { level, message, category, invocationContext, hookData: {}, appHookData: registry.appHookData };
+        const hookContext = { level, message, category, invocationContext: current.invocationContext, hookData: {}, appHookData: registry.appHookData };
         for (const hook of registry.hooks.log) {
           try {
             void hook(hookContext);
@@ -153,7 +154,7 @@ export class FunctionInvoker {
     const invocationModel = await model.getInvocationModel(coreCtx);
     const hookData: HookData = {};
     const args = await invocationModel.getArguments();
-    invocationContext = args.context;
+    current.invocationContext = args.context;
     let inputs = args.inputs;
     let callback: FunctionCallback = registered.callback;
 

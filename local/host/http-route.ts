@@ -257,7 +257,8 @@ function buildConstraint(spec: string, template: string): Constraint {
     case 'range':
       return (v) => /^-?\d+$/.test(v) && Number(v) >= (nums[0] ?? -Infinity) && Number(v) <= (nums[1] ?? Infinity);
     case 'regex': {
-      const re = new RegExp(arg ?? '', 'i');
+      // Braces inside a route template are escaped by doubling them.
+      const re = new RegExp((arg ?? '').replace(/\{\{/g, '{').replace(/\}\}/g, '}'), 'i');
       return (v) => re.test(v);
     }
     case 'required':

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RealClock, VirtualClock, type Clock } from './clock';
 import { DurableEngine, isTerminal, type DurableFunctionCatalog, type InstanceSnapshot } from './durable/durable-engine';

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { app } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostLogEntry, LocalHost } from '../../../local/host';
 import { fixtureState } from '../../fixtures/host-app/fixture-state';
@@ -101,5 +103,12 @@ describe('local host: HTTP front door', () => {
     expect(functions).toContainEqual({ name: 'Nightly', trigger: 'timerTrigger' });
     expect(functions).toContainEqual({ name: 'HelloSequence', trigger: 'orchestrationTrigger' });
     expect(functions).toContainEqual({ name: 'SayHello', trigger: 'activityTrigger' });
+  });
+
+  it('answers require("@azure/functions-core") with the worker API and refuses registrations after startup', () => {
+    const coreApi = createRequire(import.meta.url)('@azure/functions-core') as Record<string, unknown>;
+    expect(Object.keys(coreApi).sort()).toEqual(['Disposable', 'getProgrammingModel', 'hostVersion', 'log', 'registerFunction', 'registerHook', 'setProgrammingModel', 'version']);
+    expect((coreApi.getProgrammingModel as () => { name: string })().name).toBe('@azure/functions');
+    expect(() => app.http('LateRegistration', { handler: () => ({}) })).toThrow('A function can only be registered during app startup.');
   });
 });
