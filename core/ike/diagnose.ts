@@ -89,7 +89,7 @@ function tunnelEvidence(t: TunnelEvent): DiagnosisEvidence {
 }
 
 /** Azure events of the latest failing incident: the sessions that failed within INCIDENT_WINDOW_MS of the last failure. */
-function azureIncident(events: IkeEvent[]): { focus: IkeEvent[]; lastFailureAt?: number; childUpAfter: boolean } {
+function azureIncident(events: IkeEvent[]): { focus: IkeEvent[]; childUpAfter: boolean } {
   let last: number | undefined;
   for (const e of events) {
     const t = ms(e.at);
@@ -109,7 +109,7 @@ function azureIncident(events: IkeEvent[]): { focus: IkeEvent[]; lastFailureAt?:
     return !e.sessionId && t !== undefined && t >= from && t <= last + 60_000;
   });
   const childUpAfter = events.some((e) => isChildUp(e) && (ms(e.at) ?? -Infinity) > last);
-  return { focus, lastFailureAt: last, childUpAfter };
+  return { focus, childUpAfter };
 }
 
 /** Device events of the last few IKE SAs that failed, and whether a later SA came up. */
@@ -128,7 +128,7 @@ function deviceIncident(events: IkeEvent[]): { focus: IkeEvent[]; childUpAfter: 
   }
   const failed = order.filter((k) => (bySa.get(k) ?? []).some(isFailure)).slice(-DEVICE_FAILED_SAS);
   const focus = events.filter((e) => failed.includes(e.sessionId ?? ''));
-  const lastFailureLine = Math.max(-1, ...focus.filter(isFailure).map((e) => e.line ?? -1));
+  const lastFailureLine = focus.reduce((max, e) => (isFailure(e) && (e.line ?? -1) > max ? (e.line ?? -1) : max), -1);
   const childUpAfter = events.some((e) => isChildUp(e) && (e.line ?? -1) > lastFailureLine);
   return { focus, childUpAfter };
 }
@@ -162,10 +162,11 @@ interface Finding {
 }
 
 /** Resolves a certificate-outside-validity event to expired / not yet valid using its own time, else `now`. */
-function validityKind(e: IkeEvent, now: number): 'certificate-expired' | 'certificate-not-yet-valid' | undefined {
+function validityKind(e: IkeEvent, now: number | undefined): 'certificate-expired' | 'certificate-not-yet-valid' | undefined {
   if (e.kind === 'certificate-expired' || e.kind === 'certificate-not-yet-valid') return e.kind;
   if (e.kind !== 'certificate-outside-validity') return undefined;
   const at = ms(e.at) ?? now;
+  if (at === undefined) return undefined;
   const from = ms(e.validFrom);
   const to = ms(e.validTo);
   if (to !== undefined && at > to) return 'certificate-expired';
@@ -215,7 +216,7 @@ function selectorsText(ranges: TrafficSelectorRange[] | undefined): string {
  * durable history.
  */
 export function diagnose(input: DiagnoseInput): Diagnosis {
-  const nowMs = ms(input.now instanceof Date ? input.now.toISOString() : String(input.now)) ?? 0;
+  const nowMs = input.now instanceof Date ? (Number.isFinite(input.now.getTime()) ? input.now.getTime() : undefined) : ms(String(input.now));
   const azureAll = [...(input.azure ?? [])].slice(-MAX_INPUT_EVENTS);
   azureAll.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
   const deviceAll = [...(input.device ?? [])].slice(-MAX_INPUT_EVENTS);
@@ -245,10 +246,13 @@ function latestEvents(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: Tunn
   const azureLatest = azureAll.filter(interesting).slice(-MAX_LATEST_EVENTS).map(evidenceOf);
   const deviceLatest = deviceAll.filter(interesting).slice(-MAX_LATEST_EVENTS).map(evidenceOf);
   const timed = [...azureLatest, ...tunnels.slice(-2).map(tunnelEvidence)].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
-  // Device lines often have no comparable time: keep their own order and give each side half the room.
+  // Device lines often have no comparable time: keep their own order and give each side half the room (or all of
+  // it when the other side has nothing).
   const half = Math.ceil(MAX_LATEST_EVENTS / 2);
-  const azurePart = timed.slice(-(deviceLatest.length > 0 ? half : MAX_LATEST_EVENTS));
-  const devicePart = deviceLatest.slice(-(MAX_LATEST_EVENTS - azurePart.length));
+  const azureRoom = deviceLatest.length > 0 ? Math.max(half, MAX_LATEST_EVENTS - deviceLatest.length) : MAX_LATEST_EVENTS;
+  const azurePart = azureRoom > 0 ? timed.slice(-azureRoom) : [];
+  const deviceRoom = MAX_LATEST_EVENTS - azurePart.length;
+  const devicePart = deviceRoom > 0 ? deviceLatest.slice(-deviceRoom) : [];
   return [...azurePart, ...devicePart];
 }
 
@@ -283,7 +287,7 @@ function healthyFinding(
   };
 }
 
-function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, now: number, tsDrops: number): Finding | undefined {
+function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, now: number | undefined, tsDrops: number): Finding | undefined {
   const azFind = (kind: IkeEventKind, extra: (e: IkeEvent) => boolean = () => true): IkeEvent | undefined => last(azure, (e) => e.kind === kind && extra(e));
   const devFind = (kind: IkeEventKind, extra: (e: IkeEvent) => boolean = () => true): IkeEvent | undefined => last(device, (e) => e.kind === kind && extra(e));
 
@@ -311,7 +315,6 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
       cause: 'outbound-unusable',
       headline: `Azure cannot use the connection's outbound certificate${problem ? `: ${problem.what}` : ''}, so it cannot authenticate to the device.`,
       confidence: problem ? 'high' : 'medium',
-      rejectedBy: 'azure',
       evidence: [unusable, ...closing(azure)],
       actions: problem
         ? [problem.action]

@@ -198,7 +198,6 @@ const cases: Case[] = [
       ]),
     }),
     cause: 'outbound-unusable',
-    rejectedBy: 'azure',
     confidence: 'high',
     action: /Key Vault Secrets User and Key Vault Certificate User/,
   },

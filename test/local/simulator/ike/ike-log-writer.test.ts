@@ -25,7 +25,7 @@ const ROUND_TRIP: { outcome: TunnelOutcome; cause: DiagnosisCause; rejectedBy?: 
   { outcome: { kind: 'inbound-expired' }, cause: 'certificate-expired', rejectedBy: 'azure', withDetails: /expired \(on 2026-06-01\)/ },
   { outcome: { kind: 'inbound-not-yet-valid' }, cause: 'certificate-not-yet-valid', rejectedBy: 'azure', withDetails: /valid from 2025-01-01/ },
   { outcome: { kind: 'outbound-rejected-by-peer' }, cause: 'outbound-rejected-by-device', rejectedBy: 'device' },
-  { outcome: { kind: 'outbound-unusable', reason: 'key-vault-access' }, cause: 'outbound-unusable', rejectedBy: 'azure', withDetails: /cannot read it from Key Vault/ },
+  { outcome: { kind: 'outbound-unusable', reason: 'key-vault-access' }, cause: 'outbound-unusable', withDetails: /cannot read it from Key Vault/ },
   { outcome: { kind: 'outbound-unusable', reason: 'eku' }, cause: 'outbound-unusable', withDetails: /Server Authentication and Client Authentication/ },
   { outcome: { kind: 'outbound-unusable', reason: 'key' }, cause: 'outbound-unusable', withDetails: /RSA key of at least 2048 bits/ },
   { outcome: { kind: 'outbound-unusable', reason: 'expired' }, cause: 'outbound-unusable', withDetails: /it has expired/ },
@@ -56,7 +56,7 @@ describe('writeIkeAttempt -> parseAzureIkeMessage -> diagnose', () => {
       for (const instance of ['GatewayTenantWorker_IN_0', 'GatewayTenantWorker_IN_1'] as const) {
         const plain = roundTrip(outcome, undefined, instance);
         expect(plain.diagnosis.cause, plain.diagnosis.headline).toBe(cause);
-        if (rejectedBy) expect(plain.diagnosis.rejectedBy).toBe(rejectedBy);
+        expect(plain.diagnosis.rejectedBy).toBe(rejectedBy);
         expect(plain.diagnosis.evidence.every((e) => e.instance === instance)).toBe(true);
       }
       const detailed = roundTrip(outcome, DETAILS);
