@@ -50,5 +50,5 @@ export function jobsCard(model: { jobs: readonly JobSummary[]; now: Date; window
     body.push(container(items, 'emphasis'));
   }
   if (model.jobs.length > shown.length) body.push(paragraph(`…and ${model.jobs.length - shown.length} older.`, { subtle: true }));
-  return card(body, [executeAction('Refresh', VERBS.runCommand, { command: 'jobs' })]);
+  return card(body, [executeAction('Refresh', VERBS.runCommand, { command: 'jobs', replace: true })]);
 }

@@ -16,7 +16,8 @@ export const VERBS = {
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
 export interface VerbData {
-  runCommand: { readonly command: string };
+  /** `replace`: the answer replaces the pressed card (Refresh buttons). */
+  runCommand: { readonly command: string; readonly replace?: boolean };
   cancelJob: { readonly jobId: string };
   enableDiagnostics: { readonly site: string };
   fleetPage: { readonly jobId: string; readonly page: number };

@@ -1,8 +1,12 @@
-/** Orchestration names: the bot starts them by name, `functions/` registers them under the same names. */
+/**
+ * Orchestration names: the bot starts them by name, `functions/` registers them under the same names. Function
+ * names share one namespace with activities, hence the `Job` suffix.
+ */
 export const ORCHESTRATIONS = {
-  siteStatus: 'siteStatus',
-  fleetStatus: 'fleetStatus',
-  diagnoseSite: 'diagnoseSite',
+  siteStatus: 'siteStatusJob',
+  fleetStatus: 'fleetStatusJob',
+  diagnoseSite: 'diagnoseSiteJob',
+  enableDiagnostics: 'enableDiagnosticsJob',
 } as const;
 
 export type OrchestrationName = (typeof ORCHESTRATIONS)[keyof typeof ORCHESTRATIONS];

@@ -1,13 +1,7 @@
+import type { FleetStatusPayload } from '../../orchestrations/fleet-status';
 import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import type { SiteStatusPayload } from '../../orchestrations/site-status';
 import type { CommandHandler } from '../command-handler';
-
-export interface SiteStatusPayload {
-  readonly site: string;
-}
-
-export interface FleetStatusPayload {
-  readonly page: number;
-}
 
 export const statusCommand: CommandHandler = {
   kind: 'job',

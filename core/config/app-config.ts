@@ -42,6 +42,8 @@ export interface AppConfig {
   readonly azure: AzureTargetConfig;
   readonly scopes: readonly VpnScope[];
   readonly durableTaskHub: string;
+  /** Log Analytics workspace (resource id) that the "Enable diagnostics" button sends gateway logs to. */
+  readonly diagnosticsWorkspaceId?: string;
   /** `local` only in the sandbox and tests; shown on cards so nobody mistakes the sandbox for production. */
   readonly environmentName: string;
 }

@@ -1,0 +1,121 @@
+import type { TunnelMetricSeries } from '../adapters/azure/monitor';
+import { UserError } from '../core/errors/user-error';
+import { diagnose } from '../core/ike/diagnose';
+import type { ConnectionFacts, TunnelMetricsSummary } from '../core/ike/diagnosis';
+import type { IkeEvent, TunnelEvent } from '../core/ike/ike-event';
+import { parseAzureIkeMessage } from '../core/ike/parse-azure-ike-message';
+import { parseTunnelDiagnosticRow } from '../core/ike/parse-tunnel-diagnostic-row';
+import { parseCertificate } from '../core/pki/parse-certificate';
+import type { DiagnoseSiteInput, DiagnoseSiteOutput } from './activity-names';
+import type { ActivityPorts } from './activity-ports';
+import { lookupOutboundCertificate } from './outbound-certificate';
+import { findSite } from './site-directory';
+
+/** Newest rows read per log; enough for hours of retries, bounded so a noisy gateway can't flood the activity. */
+const MAX_ROWS = 1000;
+
+/**
+ * `diagnose <site>`: reads the gateway's IKE and tunnel logs in Log Analytics, the tunnel metrics and the
+ * connection's configuration, adds the device's side when given, and concludes. Returns only the diagnosis and a
+ * few evidence lines: the rows stay in Log Analytics, never in durable history.
+ */
+export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPorts): Promise<DiagnoseSiteOutput> {
+  const { resolution } = await findSite(ports, input.site);
+  if (resolution.kind === 'not-found') return { kind: 'site-not-found', typed: input.site, suggestions: resolution.suggestions };
+  if (resolution.kind === 'ambiguous') {
+    throw new UserError('AmbiguousSite', `${resolution.matches.length} connections are called ${input.site}.`, 'Give the connection name instead.');
+  }
+  const c = resolution.item;
+  const to = ports.now();
+  const from = new Date(to.getTime() - input.hours * 3_600_000);
+  const [details, gateway, lng, diagnostics] = await Promise.all([
+    ports.network.getConnection(c.id),
+    ports.network.getGateway(c.gatewayId),
+    c.localNetworkGatewayId ? ports.network.getLocalNetworkGateway(c.localNetworkGatewayId) : Promise.resolve(undefined),
+    ports.monitor.getGatewayDiagnostics(c.gatewayId),
+  ]);
+  const ikeWorkspace = diagnostics.workspaceFor.IKEDiagnosticLog;
+  const tunnelWorkspace = diagnostics.workspaceFor.TunnelDiagnosticLog;
+  const missing = [...(ikeWorkspace ? [] : ['IKEDiagnosticLog']), ...(tunnelWorkspace ? [] : ['TunnelDiagnosticLog'])];
+  if (missing.length > 0 && input.deviceEvents === undefined) {
+    return { kind: 'diagnostics-off', site: c.site, gatewayName: gateway.name, missing, status: details.status };
+  }
+  const deviceIp = lng?.gatewayIpAddress;
+  const query = { gatewayResourceId: c.gatewayId, from, to, limit: MAX_ROWS, ...(deviceIp ? { remoteIp: deviceIp } : {}) };
+  const [ikeRows, tunnelRows, metrics, vnet, outbound] = await Promise.all([
+    ikeWorkspace ? ports.logs.queryIkeDiagnostics(ikeWorkspace, query) : Promise.resolve([]),
+    tunnelWorkspace ? ports.logs.queryTunnelDiagnostics(tunnelWorkspace, query) : Promise.resolve([]),
+    ports.monitor.getTunnelMetrics(c.gatewayId, { from, to, interval: input.hours > 48 ? 'PT1H' : 'PT5M', connectionName: c.name }),
+    gateway.virtualNetworkId ? ports.network.getVirtualNetwork(gateway.virtualNetworkId).catch(() => undefined) : Promise.resolve(undefined),
+    c.certificate?.outboundCertificateUrl ? lookupOutboundCertificate(ports, c.certificate.outboundCertificateUrl, { checkLatest: false }) : Promise.resolve(undefined),
+  ]);
+  if (ikeRows.length === 0 && tunnelRows.length === 0 && input.deviceEvents === undefined) {
+    return { kind: 'no-logs', site: c.site, connectionName: c.name, status: details.status, hours: input.hours, workspaceName: lastSegment(ikeWorkspace ?? tunnelWorkspace ?? 'the workspace') };
+  }
+  const azure: IkeEvent[] = ikeRows.map((row) => parseAzureIkeMessage({ timeGenerated: row.at, message: row.message, instance: row.instance, level: row.level }));
+  const tunnels: TunnelEvent[] = tunnelRows
+    .map((row) => parseTunnelDiagnosticRow({ timeGenerated: row.at, status_s: row.status, ...(row.reason ? { stateChangeReason_s: row.reason } : {}), remoteIP_s: row.remoteIp, instance_s: row.instance, ...(row.operationName ? { operationName: row.operationName } : {}) }))
+    .filter((e): e is TunnelEvent => e !== undefined);
+  const inboundChainSubjects: string[] = [];
+  for (const entry of details.certificate?.inboundChain ?? []) {
+    try {
+      inboundChainSubjects.push(parseCertificate(entry).subject);
+    } catch {
+      // An unreadable chain entry is reported by status; the diagnosis works from the readable ones.
+    }
+  }
+  const connection: ConnectionFacts = {
+    status: details.status,
+    tunnels: details.tunnels.map((t) => ({ name: t.name, status: t.status, ingressBytes: t.ingressBytes, egressBytes: t.egressBytes })),
+    authenticationType: details.authenticationType,
+    ...(details.certificate?.inboundSubjectName ? { inboundSubject: details.certificate.inboundSubjectName } : {}),
+    inboundChainSubjects,
+    ...(outbound?.certificate ? { outboundCertificateSubject: outbound.certificate.subject, outboundCertificateIssuer: outbound.certificate.issuer } : {}),
+    ...(deviceIp ? { deviceIp } : {}),
+    localNetworkPrefixes: [...(lng?.addressPrefixes ?? [])],
+    ...(vnet ? { vnetPrefixes: [...vnet.addressPrefixes] } : {}),
+    ...(details.ipsecPolicy ? { ikePolicies: [{ encryption: details.ipsecPolicy.ikeEncryption, integrity: details.ipsecPolicy.ikeIntegrity, dhGroup: details.ipsecPolicy.dhGroup }] } : {}),
+  };
+  const diagnosis = diagnose({
+    azure,
+    tunnels,
+    ...(input.deviceEvents ? { device: [...input.deviceEvents] } : {}),
+    metrics: summarizeMetrics(metrics),
+    connection,
+    now: to,
+  });
+  return {
+    kind: 'diagnosed',
+    site: c.site,
+    connectionName: c.name,
+    status: details.status,
+    hours: input.hours,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    diagnosis,
+    counts: { ike: ikeRows.length, tunnel: tunnelRows.length, ...(input.deviceEvents ? { device: input.deviceEvents.length } : {}) },
+  };
+}
+
+function summarizeMetrics(series: readonly TunnelMetricSeries[]): TunnelMetricsSummary {
+  const sum = (name: TunnelMetricSeries['metric']): number | undefined => {
+    const points = series.filter((s) => s.metric === name).flatMap((s) => s.points.map((p) => p.value).filter((v): v is number => v !== undefined));
+    return points.length > 0 ? points.reduce((a, b) => a + b, 0) : undefined;
+  };
+  const summary: Record<string, number> = {};
+  const put = (key: keyof TunnelMetricsSummary, name: TunnelMetricSeries['metric']) => {
+    const value = sum(name);
+    if (value !== undefined) summary[key] = value;
+  };
+  put('ingressBytes', 'TunnelIngressBytes');
+  put('egressBytes', 'TunnelEgressBytes');
+  put('ingressPacketDropCount', 'TunnelIngressPacketDropCount');
+  put('egressPacketDropCount', 'TunnelEgressPacketDropCount');
+  put('ingressPacketDropTSMismatch', 'TunnelIngressPacketDropTSMismatch');
+  put('egressPacketDropTSMismatch', 'TunnelEgressPacketDropTSMismatch');
+  return summary as TunnelMetricsSummary;
+}
+
+function lastSegment(id: string): string {
+  return id.split('/').filter(Boolean).pop() ?? id;
+}

@@ -1,0 +1,95 @@
+import { parseKeyVaultCertificateId } from '../adapters/azure/key-vault';
+import { isUserError } from '../core/errors/user-error';
+import { daysUntilExpiry } from '../core/pki/days-until-expiry';
+import { parseCertificate } from '../core/pki/parse-certificate';
+import type { FleetRow } from '../core/status/fleet-status';
+import type { FleetRef, InspectFleetChunkInput, InspectFleetChunkOutput, ListFleetOutput } from './activity-names';
+import type { ActivityPorts } from './activity-ports';
+import { mapConcurrent } from './map-concurrent';
+import { listScopeConnections } from './site-directory';
+
+/** Connection reads in flight per chunk; several chunks run at once, and ARM throttling is per principal. */
+const READS_PER_CHUNK = 5;
+
+/**
+ * The fleet from the list calls: which connections exist, their certificate references and the inbound chain's
+ * expiry (the chain is in the list result, so it costs no extra call).
+ */
+export async function listFleet(_input: unknown, ports: ActivityPorts): Promise<ListFleetOutput> {
+  const now = ports.now();
+  const { connections, gaps } = await listScopeConnections(ports);
+  const refs: FleetRef[] = connections.map((c) => {
+    let inboundDays: number | undefined;
+    let inboundProblem: string | undefined;
+    const chain = c.certificate?.inboundChain ?? [];
+    if (chain.length === 0) inboundProblem = 'no inbound chain';
+    for (const entry of chain) {
+      try {
+        const days = daysUntilExpiry(parseCertificate(entry), now);
+        inboundDays = inboundDays === undefined ? days : Math.min(inboundDays, days);
+      } catch {
+        inboundProblem = 'unreadable inbound certificate';
+      }
+    }
+    return {
+      site: c.site,
+      connectionName: c.name,
+      connectionId: c.id,
+      subscriptionId: c.subscriptionId,
+      resourceGroup: c.resourceGroup,
+      authenticationType: c.authenticationType,
+      ...(c.certificate?.outboundCertificateUrl ? { outboundCertificateId: c.certificate.outboundCertificateUrl } : {}),
+      ...(inboundDays !== undefined ? { inboundDays } : {}),
+      ...(inboundProblem ? { inboundProblem } : {}),
+    };
+  });
+  return { refs, gaps };
+}
+
+/**
+ * What the list lacks, for a chunk of the fleet: live status per connection (one GET each) and the outbound
+ * certificate's expiry (one Key Vault read per distinct certificate).
+ */
+export async function inspectFleetChunk(input: InspectFleetChunkInput, ports: ActivityPorts): Promise<InspectFleetChunkOutput> {
+  const now = ports.now();
+  const certificateIds = [...new Set(input.refs.map((r) => r.outboundCertificateId).filter((id): id is string => id !== undefined))];
+  const [details, certificates] = await Promise.all([
+    mapConcurrent(input.refs, READS_PER_CHUNK, async (ref) => {
+      try {
+        return { ok: true as const, value: await ports.network.getConnection(ref.connectionId) };
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        return { ok: false as const, problem: error.safeMessage };
+      }
+    }),
+    mapConcurrent(certificateIds, READS_PER_CHUNK, async (id) => {
+      try {
+        const cert = await ports.keyVault.getCertificate(parseKeyVaultCertificateId(id));
+        return [id, { days: daysUntilExpiry(cert.certificate, now) }] as const;
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        return [id, { problem: 'outbound certificate unreadable' }] as const;
+      }
+    }),
+  ]);
+  const byId = new Map<string, { days?: number; problem?: string }>(certificates);
+  const rows: FleetRow[] = input.refs.map((ref, index) => {
+    const d = details[index]!;
+    const cert = ref.outboundCertificateId ? byId.get(ref.outboundCertificateId) : undefined;
+    const problem = !d.ok ? `could not read the connection: ${d.problem}` : (cert?.problem ?? ref.inboundProblem);
+    return {
+      site: ref.site,
+      connectionName: ref.connectionName,
+      subscriptionId: ref.subscriptionId,
+      resourceGroup: ref.resourceGroup,
+      status: d.ok ? d.value.status : 'Unknown',
+      tunnelsUp: d.ok ? d.value.tunnels.filter((t) => t.status === 'Connected').length : 0,
+      tunnelsTotal: d.ok ? Math.max(d.value.tunnels.length, 1) : 1,
+      authenticationType: ref.authenticationType,
+      ...(cert?.days !== undefined ? { outboundDays: cert.days } : {}),
+      ...(ref.inboundDays !== undefined ? { inboundDays: ref.inboundDays } : {}),
+      ...(problem ? { problem } : {}),
+    };
+  });
+  return { rows };
+}

@@ -1,0 +1,18 @@
+import type { CommandName } from '../../core/commands/command-specs';
+import type { CommandHandler } from '../command-handler';
+import { cancelCommand } from './cancel-command';
+import { diagnoseCommand } from './diagnose-command';
+import { helpCommand } from './help-command';
+import { jobsCommand } from './jobs-command';
+import { statusCommand } from './status-command';
+import { whoamiCommand } from './whoami-command';
+
+/** Every spec in core/commands has a handler here; a missing one is a compile error. */
+export const COMMAND_HANDLERS = {
+  help: helpCommand,
+  whoami: whoamiCommand,
+  status: statusCommand,
+  diagnose: diagnoseCommand,
+  jobs: jobsCommand,
+  cancel: cancelCommand,
+} as const satisfies Record<CommandName, CommandHandler>;

@@ -1,0 +1,20 @@
+import { errorCard } from '../../cards/error-card';
+import type { DiagnoseSitePayload } from '../../orchestrations/diagnose-site';
+import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import type { CommandHandler } from '../command-handler';
+import { readDeviceLog } from '../device-log';
+
+export const diagnoseCommand: CommandHandler = {
+  kind: 'job',
+  async prepare({ command, message }) {
+    const site = command.args.site!;
+    const hours = (command.flags.hours as number | undefined) ?? 24;
+    const device = await readDeviceLog(command.pastedText, message.files);
+    if (device.kind === 'rejected') {
+      return { rejected: errorCard({ title: 'Could not read the device log', problem: device.problem, fix: device.fix, code: device.code }) };
+    }
+    const payload: DiagnoseSitePayload = { site, hours, ...(device.kind === 'parsed' ? { deviceLog: device.summary } : {}) };
+    const suffix = device.kind === 'parsed' ? ' (+ device log)' : '';
+    return { orchestration: ORCHESTRATIONS.diagnoseSite, target: site.toLowerCase(), commandLine: `diagnose ${site} --hours ${hours}${suffix}`, payload };
+  },
+};

@@ -1,0 +1,127 @@
+import { errorCard } from '../cards/error-card';
+import { jobCard } from '../cards/job-card';
+import { unknownCommandCard } from '../cards/unknown-command-card';
+import type { AdaptiveCard } from '../cards/adaptive-card';
+import { authorize } from '../core/auth/access-policy';
+import type { AccessDecision } from '../core/auth/access-policy';
+import type { ParseFailure, ParsedCommand } from '../core/commands/parse-command';
+import { parseCommand } from '../core/commands/parse-command';
+import type { JobEnvelope } from '../orchestrations/job-envelope';
+import type { BotDeps } from './bot-deps';
+import type { ChatMessage } from './chat-ports';
+import { COMMAND_HANDLERS } from './commands/command-handlers';
+import { presentError } from './present-error';
+
+/**
+ * One chat message: parse against the specs, authorize from the verified identity, then either answer at once or
+ * acknowledge and start a job. Always answers with exactly one card; never throws.
+ */
+export async function handleMessage(message: ChatMessage, deps: BotDeps): Promise<void> {
+  const reference = deps.newId();
+  try {
+    const parsed = parseCommand(message.text);
+    if (!parsed.ok) {
+      await message.reply(parseFailureCard(parsed.failure));
+      return;
+    }
+    const outcome = await executeCommand(parsed.command, message, deps);
+    if (outcome.kind === 'card') await message.reply(outcome.card);
+  } catch (error) {
+    const card = presentError(error, { log: deps.log, reference, where: 'message' });
+    await message.reply(card).catch((replyError: unknown) => deps.log.error('could not send the error card', { reference, error: String(replyError) }));
+  }
+}
+
+export type CommandOutcome = { readonly kind: 'card'; readonly card: AdaptiveCard } | { readonly kind: 'job'; readonly jobId: string; readonly commandLine: string; readonly started: boolean };
+
+/**
+ * Authorizes and runs a parsed command for the person in `surface`. Instant commands resolve to their card (the
+ * caller decides where it goes); jobs post their acknowledgement card themselves and update it if starting fails.
+ */
+export async function executeCommand(command: ParsedCommand, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<CommandOutcome> {
+  const decision = authorize(surface.caller, command.spec.role, deps.access);
+  if (!decision.allowed) {
+    await deps.audit.record({
+      action: command.spec.name,
+      actor: { ...(surface.caller.aadObjectId ? { aadObjectId: surface.caller.aadObjectId } : {}), name: surface.caller.displayName },
+      target: commandTarget(command),
+      outcome: 'denied',
+      detail: decision.reason,
+    });
+    return { kind: 'card', card: accessDeniedCard(command, decision) };
+  }
+  const handler = COMMAND_HANDLERS[command.spec.name];
+  const ctx = { command, message: { ...surface, text: '' }, roles: decision.roles, deps };
+  if (handler.kind === 'instant') return { kind: 'card', card: await handler.run(ctx) };
+
+  const prepared = await handler.prepare(ctx);
+  if ('rejected' in prepared) return { kind: 'card', card: prepared.rejected };
+  const jobId = `${command.spec.name}-${prepared.target}-${deps.newId()}`.toLowerCase();
+  const startedAt = deps.now();
+  const requestedBy = { aadObjectId: surface.caller.aadObjectId!, name: surface.caller.displayName };
+  const conversationKey = await surface.rememberConversation();
+  const cardActivityId = await surface.reply(jobCard({ jobId, commandLine: prepared.commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' }));
+  const envelope: JobEnvelope<unknown> = {
+    jobId,
+    commandLine: prepared.commandLine,
+    requestedBy,
+    conversationKey,
+    cardActivityId,
+    requestedAt: startedAt.toISOString(),
+    payload: prepared.payload,
+  };
+  let started: 'started' | 'conflict' | 'failed';
+  try {
+    started = await deps.jobs.start(prepared.orchestration, envelope);
+  } catch (error) {
+    await surface.update(cardActivityId, presentError(error, { log: deps.log, reference: jobId, where: `start ${prepared.orchestration}`, title: 'Could not start the job' }));
+    started = 'failed';
+  }
+  if (started === 'conflict') {
+    await surface.update(
+      cardActivityId,
+      errorCard({ title: 'Already running', problem: `A job with id ${jobId} is already running.`, fix: 'Wait for it to finish, or see `jobs`.', code: 'JobAlreadyRunning' }),
+    );
+  } else if (started === 'started') {
+    await deps.audit.record({ action: command.spec.name, actor: requestedBy, target: commandTarget(command), outcome: 'started', jobId });
+  }
+  return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started' };
+}
+
+function commandTarget(command: ParsedCommand): string {
+  const values = Object.values(command.args).filter((v): v is string => typeof v === 'string');
+  return values.length > 0 ? values.join(' ') : command.spec.name;
+}
+
+export function parseFailureCard(failure: ParseFailure): AdaptiveCard {
+  switch (failure.kind) {
+    case 'empty':
+      return errorCard({ title: 'Type a command', problem: 'The message had no command in it.', fix: 'Type help to see what I can do.', code: 'EmptyCommand' });
+    case 'too-long':
+      return errorCard({
+        title: 'Message too long',
+        problem: `That message is longer than ${failure.limit.toLocaleString('en-US')} characters, so I did not read it.`,
+        fix: 'Shorten it. To share a long device log, attach it as a .log or .txt file.',
+        code: 'MessageTooLong',
+      });
+    case 'unknown-command':
+      return unknownCommandCard(failure.typed, failure.suggestions);
+    case 'invalid':
+      return errorCard({ title: `Check the ${failure.spec.name} command`, problem: failure.problem, usage: failure.usage, example: failure.example, code: 'InvalidArguments' });
+  }
+}
+
+function accessDeniedCard(command: ParsedCommand, decision: Extract<AccessDecision, { allowed: false }>): AdaptiveCard {
+  const problem =
+    decision.reason === 'no-identity'
+      ? 'This channel did not tell me who you are, so I cannot check your roles.'
+      : decision.reason === 'tenant-not-allowed'
+        ? "Your organisation's tenant is not allowed to use this bot."
+        : `${command.spec.name} needs the ${decision.required} role${decision.roles.length > 0 ? `; you have ${decision.roles.join(', ')}` : ', and you have no role'}.`;
+  return errorCard({
+    title: 'Not allowed',
+    problem,
+    fix: 'Type whoami to see your identity and roles, and ask the bot operators for the role you need.',
+    code: 'AccessDenied',
+  });
+}

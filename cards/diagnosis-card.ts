@@ -1,0 +1,73 @@
+import type { DiagnosisCause } from '../core/ike/diagnosis';
+import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
+import type { AdaptiveCard, CardElement, Tone } from './adaptive-card';
+import { card, codeLines, container, heading, literal, paragraph } from './adaptive-card';
+import { formatUtc } from './format';
+import { executeAction, VERBS } from './verbs';
+
+const CAUSE_TITLE: Record<DiagnosisCause, string> = {
+  healthy: 'Healthy',
+  'inbound-untrusted': "Azure doesn't trust the device's certificate",
+  'subject-mismatch': 'Certificate subject mismatch',
+  'certificate-expired': 'A certificate has expired',
+  'certificate-not-yet-valid': 'A certificate is not valid yet',
+  'outbound-unusable': "Azure can't use its outbound certificate",
+  'outbound-rejected-by-device': "The device doesn't trust Azure's certificate",
+  'proposal-mismatch': 'IKE proposal mismatch',
+  'traffic-selector-mismatch': 'Traffic selector mismatch',
+  'peer-not-responding': 'The device is not responding',
+  'psk-one-side': 'Pre-shared key on one side only',
+  unknown: 'No known cause found',
+};
+
+function evidenceLine(e: { source: string; time?: string; line?: number; instance?: string; text: string }): string {
+  const where = e.source === 'azure' ? `Azure${e.instance ? ` ${e.instance.replace('GatewayTenantWorker_', '')}` : ''}` : 'device';
+  const when = e.time ? (/^\d{4}-\d\d-\d\dT/.test(e.time) ? e.time.slice(11, 19) : e.time) : e.line !== undefined ? `line ${e.line}` : '';
+  return `[${where}${when ? ` ${when}` : ''}] ${e.text}`;
+}
+
+/** `diagnose <site>`: one headline cause, the lines that show it, what to do. */
+export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
+  if (outcome.kind === 'diagnostics-off') {
+    return card(
+      [
+        heading(`diagnose ${outcome.site}: no IKE logs to read`, 'warning'),
+        literal(`Gateway ${outcome.gatewayName} does not send ${outcome.missing.join(' and ')} to a Log Analytics workspace, so there is nothing to diagnose from.`),
+        paragraph('Enable diagnostics to send IKE and tunnel logs to the workspace. Logs appear a few minutes later; run diagnose again then.'),
+      ],
+      [executeAction('Enable diagnostics', VERBS.enableDiagnostics, { site: outcome.site }, { style: 'positive' })],
+    );
+  }
+  if (outcome.kind === 'no-logs') {
+    return card(
+      [
+        heading(`diagnose ${outcome.site}: no log entries`, 'warning'),
+        literal(`Log Analytics workspace ${outcome.workspaceName} has no IKE or tunnel log entries for ${outcome.connectionName} in the last ${outcome.hours} h. The connection is ${outcome.status}.`),
+        paragraph('If diagnostics were enabled recently, wait a few minutes. Otherwise widen the window, e.g. --hours 72, or paste the device\'s charon log under the command.'),
+      ],
+      [executeAction('Last 72 h', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours 72` })],
+    );
+  }
+  const d = outcome.diagnosis;
+  const tone: Tone = d.cause === 'healthy' ? 'good' : d.cause === 'unknown' ? 'warning' : 'attention';
+  const body: CardElement[] = [
+    heading(`diagnose ${outcome.site}: ${CAUSE_TITLE[d.cause]}`, tone),
+    literal([{ text: d.headline, bold: true }], { max: 400 }),
+    literal([{ text: `Connection ${outcome.connectionName} is ${outcome.status}. Confidence: ${d.confidence}${d.rejectedBy ? `; rejected by ${d.rejectedBy === 'azure' ? 'Azure' : 'the device'}` : ''}.`, subtle: true }]),
+  ];
+  if (d.evidence.length > 0) {
+    body.push(paragraph('Evidence', { subtle: true }));
+    body.push(codeLines(d.evidence.map(evidenceLine)));
+  }
+  if (d.actions.length > 0) {
+    body.push(paragraph('What to do', { subtle: true }));
+    body.push(container(d.actions.map((a, i) => literal(`${i + 1}. ${a}`, { max: 420 }))));
+  }
+  if (d.cause === 'unknown' && d.latestEvents && d.latestEvents.length > 0) {
+    body.push(paragraph('Latest events', { subtle: true }));
+    body.push(codeLines(d.latestEvents.map(evidenceLine)));
+  }
+  const counts = `${outcome.counts.ike} IKE and ${outcome.counts.tunnel} tunnel log entries${outcome.counts.device !== undefined ? ` plus ${outcome.counts.device} device log events` : ''}`;
+  body.push(literal([{ text: `Read ${counts} from ${formatUtc(new Date(outcome.from))} to ${formatUtc(new Date(outcome.to))}.`, subtle: true }]));
+  return card(body, [executeAction('Status', VERBS.runCommand, { command: `status ${outcome.site}` }), executeAction('Run again', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${outcome.hours}` })]);
+}

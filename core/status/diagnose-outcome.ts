@@ -1,0 +1,33 @@
+import type { Diagnosis } from '../ike/diagnosis';
+import type { ConnectionState } from './site-status';
+
+/** What `diagnose <site>` concluded; compact and JSON-safe (it is an activity result in durable history). */
+export type DiagnoseOutcome =
+  | {
+      readonly kind: 'diagnosed';
+      readonly site: string;
+      readonly connectionName: string;
+      readonly status: ConnectionState;
+      readonly hours: number;
+      readonly from: string;
+      readonly to: string;
+      readonly diagnosis: Diagnosis;
+      /** Rows read, for the card's footer (the rows themselves stay in Log Analytics). */
+      readonly counts: { readonly ike: number; readonly tunnel: number; readonly device?: number };
+    }
+  | {
+      readonly kind: 'diagnostics-off';
+      readonly site: string;
+      readonly gatewayName: string;
+      /** Categories the gateway does not send to a Log Analytics workspace. */
+      readonly missing: readonly string[];
+      readonly status: ConnectionState;
+    }
+  | {
+      readonly kind: 'no-logs';
+      readonly site: string;
+      readonly connectionName: string;
+      readonly status: ConnectionState;
+      readonly hours: number;
+      readonly workspaceName: string;
+    };

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { createAzureSettings } from '../adapters/azure/azure-settings';
+import type { AzureSettings } from '../adapters/azure/azure-settings';
+import { createKeyVaultAdapter } from '../adapters/azure/key-vault';
+import { createLogsAdapter } from '../adapters/azure/logs';
+import { createMonitorAdapter } from '../adapters/azure/monitor';
+import { createNetworkAdapter } from '../adapters/azure/network';
+import { createConsoleLogger } from '../adapters/logging/console-logger';
+import { createTableAuditLog } from '../adapters/storage/table-audit-log';
+import { createTableClientFactory } from '../adapters/storage/table-client-factory';
+import { createTableConversationStore } from '../adapters/storage/table-conversation-store';
+import { TeamsBotAdapter } from '../adapters/teams/teams-bot-adapter';
+import { createTeamsMessenger } from '../adapters/teams/teams-messenger';
+import type { ActivityPorts } from '../activities/activity-ports';
+import type { BotDeps } from '../bot/bot-deps';
+import type { AuditLog, CardMessenger, ConversationStore, JobService, Logger } from '../bot/chat-ports';
+import type { AppConfig } from '../core/config/app-config';
+import { loadConfig } from '../core/config/load-config';
+
+/**
+ * The composition root: the one file that turns validated configuration into real adapters. Built once per worker
+ * process; production and the sandbox differ only in the configuration it reads.
+ */
+export interface AppServices {
+  readonly config: AppConfig;
+  readonly log: Logger;
+  readonly teams: TeamsBotAdapter;
+  readonly conversations: ConversationStore;
+  readonly audit: AuditLog;
+  readonly messenger: CardMessenger;
+  readonly activityPorts: ActivityPorts;
+  botDeps(jobs: JobService): BotDeps;
+}
+
+export function createAppServices(config: AppConfig): AppServices {
+  const log = createConsoleLogger('vpn-cert-bot');
+  const tables = createTableClientFactory(config.stateStorage);
+  const conversations = createTableConversationStore(tables);
+  const audit = createTableAuditLog(tables);
+  const teams = new TeamsBotAdapter(config.bot);
+  const messenger = createTeamsMessenger(teams, conversations);
+  const azure = azureSettingsFor(config);
+  const now = () => new Date();
+  const newId = () => randomBytes(4).toString('hex');
+  const activityPorts: ActivityPorts = {
+    network: createNetworkAdapter(azure),
+    keyVault: createKeyVaultAdapter(azure),
+    monitor: createMonitorAdapter(azure),
+    logs: createLogsAdapter(azure),
+    messenger,
+    ...(config.diagnosticsWorkspaceId ? { diagnosticsWorkspaceId: config.diagnosticsWorkspaceId } : {}),
+    audit,
+    scopes: config.scopes,
+    log,
+    now,
+  };
+  return {
+    config,
+    log,
+    teams,
+    conversations,
+    audit,
+    messenger,
+    activityPorts,
+    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, messenger, audit, log, now, newId }),
+  };
+}
+
+function azureSettingsFor(config: AppConfig): AzureSettings {
+  if (config.azure.target === 'azure') {
+    return createAzureSettings({ mode: 'azure', ...(config.azure.managedIdentityClientId ? { managedIdentityClientId: config.azure.managedIdentityClientId } : {}) });
+  }
+  return createAzureSettings({
+    mode: 'simulator',
+    simulatorUrl: config.azure.url,
+    caPem: config.azure.caPem,
+    principal: { objectId: config.azure.principalId, tenantId: config.azure.tenantId, appId: config.azure.principalId, displayName: 'vpn-cert-bot (sandbox)' },
+  });
+}
+
+let services: AppServices | undefined;
+
+/** Reads and validates configuration on first use (at start, from functions/index.ts) and keeps the result. */
+export function appServices(): AppServices {
+  services ??= createAppServices(loadConfig(process.env));
+  return services;
+}

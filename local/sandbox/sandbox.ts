@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { Clock, LocalHost } from '../host';
+import { startLocalHost } from '../host';
+import type { AzureSimulator, AzureSimulatorOptions } from '../simulator/azure-simulator';
+import { startAzureSimulator } from '../simulator/azure-simulator';
+import type { RunningAzurite } from './azurite';
+import { startAzurite } from './azurite';
+import type { RunningPlayground } from './playground';
+import { startPlayground } from './playground';
+import { projectRoot } from './project-root';
+import { sandboxAccessSettings } from './sandbox-identities';
+
+export interface SandboxOptions {
+  /** Port of the local Functions host (3978, the Bot Framework default, when free). */
+  readonly hostPort?: number;
+  /** Port of the Agents Playground (56150, its default, when free). Ignored without the Playground. */
+  readonly playgroundPort?: number;
+  readonly withPlayground?: boolean;
+  readonly log?: 'quiet' | 'info' | 'debug';
+  /** Where the sandbox writes its files (the public certificate chains of the estate, the Playground's folder). */
+  readonly stateDir?: string;
+  readonly simulator?: Partial<AzureSimulatorOptions>;
+  readonly hostClock?: Clock;
+  /** App settings to add or override (tests). */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+export interface Sandbox {
+  readonly host: LocalHost;
+  readonly simulator: AzureSimulator;
+  readonly azurite: RunningAzurite;
+  readonly playground?: RunningPlayground;
+  /** The app settings the function app runs with (no secrets: the sandbox has none). */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly messagesUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product on one machine: Azurite for Table Storage, the Azure simulator with the seeded estate, the
+ * function app's real registrations in the local host, and the Agents Playground as the Teams client. The app gets
+ * its configuration through the same settings production uses; only their values differ.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const root = projectRoot();
+  const stateDir = options.stateDir ?? join(root, '.sandbox');
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const azurite = await startAzurite();
+    stops.push(() => azurite.stop());
+    const simulator = await startAzureSimulator({ estate: 'sandbox', stateDir: join(stateDir, 'files'), ...options.simulator });
+    stops.push(() => simulator.close());
+    const info = simulator.estateInfo;
+    const bot = info.principals.bot;
+    if (!bot) throw new Error('The sandbox estate has no "bot" principal.');
+    const settings: Record<string, string> = {
+      ENVIRONMENT_NAME: 'sandbox',
+      BOT_AUTHENTICATION: 'disabled-for-local-use',
+      ...sandboxAccessSettings(),
+      STATE_TABLES_CONNECTION_STRING: azurite.connectionString,
+      AZURE_TARGET: 'simulator',
+      AZURE_SIMULATOR_URL: simulator.url,
+      AZURE_SIMULATOR_CA_PEM: simulator.caPem,
+      AZURE_SIMULATOR_PRINCIPAL_ID: bot.objectId,
+      AZURE_SIMULATOR_TENANT_ID: info.tenantId,
+      VPN_SCOPES: info.resourceGroups.map((rg) => `${info.subscriptionId}/${rg}`).join(','),
+      DURABLE_TASK_HUB: 'sandbox',
+      ...(info.workspaces[0] ? { DIAGNOSTICS_WORKSPACE_ID: info.workspaces[0].id } : {}),
+      ...options.settings,
+    };
+    Object.assign(process.env, settings);
+    const host = await startLocalHost({
+      appRoot: root,
+      port: options.hostPort ?? 0,
+      loadApp: () => import('../../functions/index'),
+      ...(options.hostClock ? { clock: options.hostClock } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    stops.push(() => host.close());
+    const messagesUrl = `${host.baseUrl}/api/messages`;
+    let playground: RunningPlayground | undefined;
+    if (options.withPlayground !== false) {
+      playground = await startPlayground({ botEndpoint: messagesUrl, workDir: join(stateDir, 'playground'), ...(options.playgroundPort ? { port: options.playgroundPort } : {}) });
+      stops.push(() => playground!.stop());
+    }
+    return { host, simulator, azurite, ...(playground ? { playground } : {}), settings, messagesUrl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
