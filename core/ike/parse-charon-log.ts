@@ -199,7 +199,7 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     if (t.startsWith('configured')) return set('proposals-offered', 'LOCAL');
     return set('proposal-selected', 'LOCAL');
   }
-  if (t === 'received proposals unacceptable' || t.startsWith('no acceptable proposal found') || t.startsWith('no matching proposal found') || t === 'no proposal found') {
+  if (t === 'received proposals unacceptable' || /^no (?:acceptable|matching) (?:[A-Z]{2,3} )?proposal found/.test(t) || t === 'no proposal found') {
     event.notify = 'NO_PROPOSAL_CHOSEN';
     return set('policy-mismatch', 'LOCAL');
   }
@@ -356,6 +356,8 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     return set('other', myself ? 'SEND' : 'LOCAL');
   }
   if (t.startsWith('signature validation failed')) return set('signature-verify-failed', 'LOCAL');
+  // Older charon and IKEv1 wording for a key that does not verify.
+  if (t.includes('pre-shared key') && /authentication failed|verification failed|mismatch/.test(t)) return set('psk-mismatch', 'LOCAL');
   if (t.startsWith('looking for ') && t.includes('peer configs matching ')) {
     const m = /matching [^[\s]{1,60}\[([^\]]{0,300})\]\.\.\.[^[\s]{1,60}\[([^\]]{0,300})\]/.exec(t);
     if (m) {

@@ -154,6 +154,11 @@ describe('parseCharonLog line shapes', () => {
     expect(e).toMatchObject({ kind: 'certificate-untrusted', subject: 'CN=vpngw-hub.contoso.example', at: '2026-11-23T16:55:34.000Z' });
   });
 
+  it('reads the other wordings of proposal and key failures', () => {
+    const events = parseCharonLog(['08[IKE] <c|1> no acceptable ESP proposal found', '08[CFG] <c|1> no matching proposal found, sending NO_PROPOSAL_CHOSEN', '08[IKE] <c|1> pre-shared key authentication failed'].join('\n'));
+    expect(events.map((e) => e.kind)).toEqual(['policy-mismatch', 'policy-mismatch', 'psk-mismatch']);
+  });
+
   it('turns syslog stamps into absolute times when year and offset are given', () => {
     const [e] = parseCharonLog('Jan  3 01:02:03 08[IKE] <c|1> giving up after 5 retransmits', { year: 2027, utcOffsetMinutes: 120 });
     expect(e?.at).toBe('2027-01-02T23:02:03.000Z');
