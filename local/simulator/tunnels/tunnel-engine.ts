@@ -148,11 +148,16 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
       const connection = this.options.resources.connections.get(state.connectionId);
       if (!connection) continue;
       for (let guard = 0; guard < 1000; guard++) {
-        const due = state.pendingAt ?? state.nextChangeAt;
+        const pending = state.pendingAt;
+        const due = pending ?? state.nextChangeAt;
         if (!due || due > now) break;
-        const evaluation = await this.evaluate(connection, due);
-        const forced = state.pendingAt !== undefined;
+        const forced = pending !== undefined;
         const cause = forced ? (state.pendingCause ?? 'evaluation') : 'evaluation';
+        const evaluation = await this.evaluate(connection, due);
+        // A change that arrived while evaluating supersedes this result (its Connecting state is already recorded);
+        // a deletion ends the tunnels.
+        if (this.live.get(resourceIdKey(connection.id)) !== state) break;
+        if (state.pendingAt !== pending) continue;
         delete state.pendingAt;
         delete state.pendingCause;
         if (evaluation.nextChangeAt) state.nextChangeAt = evaluation.nextChangeAt;
