@@ -276,95 +276,112 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
-
-  // The durable client rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set (and not 0.0.0.0).
-  const previousHostname = process.env.WEBSITE_HOSTNAME;
-  const setHostname = !previousHostname || previousHostname.includes('0.0.0.0');
-  if (setHostname) process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
-  ensureLoopbackBypassesProxy();
-
-  if (clock instanceof VirtualClock) clock.attachSettle(() => engine.idle());
-
-  for (const hook of registry.hooks.appStart) {
-    await hook({ hookData: {}, appHookData: registry.appHookData, functionAppDirectory: options.appRoot });
-  }
-  timers.start();
-
-  logger.host('information', `Local Functions host listening on ${origin} (task hub '${config.hubName}').`);
-  for (const info of infos) {
-    const where = info.route !== undefined ? ` ${info.methods ? `[${info.methods.join(',')}] ` : ''}${origin}${config.routePrefix ? `/${config.routePrefix}` : ''}/${info.route.replace(/^\/+/, '')}` : '';
-    logger.host('information', `  ${info.name}: ${info.trigger}${where}`);
+  try {
+    return await finishStartup(port);
+  } catch (error) {
+    engine.close();
+    timers.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    registry.logSink = previousSink;
+    throw error;
   }
 
-  let closed = false;
-  const host: LocalHost = {
-    baseUrl: origin,
-    clock,
-    hubName: config.hubName,
-    durable: {
-      getInstance: (id) => engine.snapshot(id),
-      list: () => engine.snapshots(),
-      idle: () => engine.idle(),
-      waitFor(id, predicate = (s) => isTerminal(s.runtimeStatus), timeoutMs = 10_000) {
-        return new Promise<InstanceSnapshot>((resolve, reject) => {
-          const check = (): void => {
-            const snapshot = engine.snapshot(id);
-            if (snapshot && predicate(snapshot)) {
+  async function finishStartup(port: number): Promise<LocalHost> {
+    // The durable client rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set (and not 0.0.0.0).
+    const previousHostname = process.env.WEBSITE_HOSTNAME;
+    const setHostname = !previousHostname || previousHostname.includes('0.0.0.0');
+    const restoreHostname = (): void => {
+      if (!setHostname) return;
+      if (previousHostname === undefined) delete process.env.WEBSITE_HOSTNAME;
+      else process.env.WEBSITE_HOSTNAME = previousHostname;
+    };
+    if (setHostname) process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
+    ensureLoopbackBypassesProxy();
+
+    try {
+      for (const hook of registry.hooks.appStart) {
+        await hook({ hookData: {}, appHookData: registry.appHookData, functionAppDirectory: options.appRoot });
+      }
+    } catch (error) {
+      restoreHostname();
+      throw error;
+    }
+    if (clock instanceof VirtualClock) clock.attachSettle(() => engine.idle());
+    timers.start();
+
+    logger.host('information', `Local Functions host listening on ${origin} (task hub '${config.hubName}').`);
+    for (const info of infos) {
+      const where = info.route !== undefined ? ` ${info.methods ? `[${info.methods.join(',')}] ` : ''}${origin}${config.routePrefix ? `/${config.routePrefix}` : ''}/${info.route.replace(/^\/+/, '')}` : '';
+      logger.host('information', `  ${info.name}: ${info.trigger}${where}`);
+    }
+
+    let closed = false;
+    const host: LocalHost = {
+      baseUrl: origin,
+      clock,
+      hubName: config.hubName,
+      durable: {
+        getInstance: (id) => engine.snapshot(id),
+        list: () => engine.snapshots(),
+        idle: () => engine.idle(),
+        waitFor(id, predicate = (s) => isTerminal(s.runtimeStatus), timeoutMs = 10_000) {
+          return new Promise<InstanceSnapshot>((resolve, reject) => {
+            const check = (): void => {
+              const snapshot = engine.snapshot(id);
+              if (snapshot && predicate(snapshot)) {
+                cleanup();
+                resolve(snapshot);
+              }
+            };
+            const unsubscribe = engine.onChange((changed) => {
+              if (changed === id) check();
+            });
+            const timer = setTimeout(() => {
               cleanup();
-              resolve(snapshot);
-            }
-          };
-          const unsubscribe = engine.onChange((changed) => {
-            if (changed === id) check();
+              const status = engine.get(id)?.status ?? 'not found';
+              reject(new Error(`Timed out after ${timeoutMs} ms waiting for durable instance '${id}' (current status: ${status}).`));
+            }, timeoutMs);
+            const cleanup = (): void => {
+              clearTimeout(timer);
+              unsubscribe();
+            };
+            check();
           });
-          const timer = setTimeout(() => {
-            cleanup();
-            const status = engine.get(id)?.status ?? 'not found';
-            reject(new Error(`Timed out after ${timeoutMs} ms waiting for durable instance '${id}' (current status: ${status}).`));
-          }, timeoutMs);
-          const cleanup = (): void => {
-            clearTimeout(timer);
-            unsubscribe();
-          };
-          check();
-        });
+        },
       },
-    },
-    async invokeTimer(functionName) {
-      const fn = invoker.find(functionName);
-      if (!fn || !timers.has(fn.metadata.name)) throw new Error(`'${functionName}' is not a timer-triggered function of this app.`);
-      try {
-        await engine.trackWork(timers.invokeNow(fn.metadata.name));
-      } catch (error) {
-        throw new Error(`Timer function '${fn.metadata.name}' failed.`, { cause: error });
-      }
-    },
-    functions: () => infos.map((i) => ({ ...i, ...(i.methods ? { methods: [...i.methods] } : {}) })),
-    async close() {
-      if (closed) return;
-      closed = true;
-      timers.stop();
-      engine.close();
-      if (clock instanceof VirtualClock) clock.detachSettle();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      for (const hook of registry.hooks.appTerminate) {
+      async invokeTimer(functionName) {
+        const fn = invoker.find(functionName);
+        if (!fn || !timers.has(fn.metadata.name)) throw new Error(`'${functionName}' is not a timer-triggered function of this app.`);
         try {
-          await hook({ hookData: {}, appHookData: registry.appHookData });
+          await engine.trackWork(timers.invokeNow(fn.metadata.name));
         } catch (error) {
-          logger.host('error', `An appTerminate hook failed: ${describeError(error)}`);
+          throw new Error(`Timer function '${fn.metadata.name}' failed.`, { cause: error });
         }
-      }
-      if (setHostname) {
-        if (previousHostname === undefined) delete process.env.WEBSITE_HOSTNAME;
-        else process.env.WEBSITE_HOSTNAME = previousHostname;
-      }
-      registry.logSink = previousSink;
-    },
-  };
-  return host;
+      },
+      functions: () => infos.map((i) => ({ ...i, ...(i.methods ? { methods: [...i.methods] } : {}) })),
+      async close() {
+        if (closed) return;
+        closed = true;
+        timers.stop();
+        engine.close();
+        if (clock instanceof VirtualClock) clock.detachSettle();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        for (const hook of registry.hooks.appTerminate) {
+          try {
+            await hook({ hookData: {}, appHookData: registry.appHookData });
+          } catch (error) {
+            logger.host('error', `An appTerminate hook failed: ${describeError(error)}`);
+          }
+        }
+        restoreHostname();
+        registry.logSink = previousSink;
+      },
+    };
+    return host;
+  }
 }
 
 function findHttpOutput(response: RpcInvocationResponse): RpcHttpData | undefined {

@@ -232,6 +232,19 @@ describe('local host: Durable client API through the real DurableClient', () => 
     expect(started.headers.get('location')).toBe(`${host.baseUrl}${api}/instances/start-wait-2?taskHub=HostAppHub&connection=Storage`);
   });
 
+  it('restarts an instance with its original input, under a new id by default or under the same id', async () => {
+    await start('InputRoundTrip', 'restart-1', 'original input');
+    await host.durable.waitFor('restart-1');
+    const renewed = await raw('instances/restart-1/restart', { method: 'POST' });
+    expect(renewed.status).toBe(202);
+    const newId = ((await renewed.json()) as { id: string }).id;
+    expect(newId).not.toBe('restart-1');
+    expect((await host.durable.waitFor(newId)).output).toMatchObject({ received: 'original input' });
+    const same = await raw('instances/restart-1/restart?restartWithNewInstanceId=false', { method: 'POST' });
+    expect(((await same.json()) as { id: string }).id).toBe('restart-1');
+    expect((await raw('instances/nobody/restart', { method: 'POST' })).status).toBe(400);
+  });
+
   it('serves only its own task hub and answers 501 for entities', async () => {
     expect((await raw('instances/status-1?taskHub=OtherHub')).status).toBe(404);
     expect((await raw('entities/Counter/x')).status).toBe(501);
