@@ -41,7 +41,7 @@ export function severityOf(row: FleetRow): FleetSeverity {
 export function headlineOf(row: FleetRow): string {
   const parts: string[] = [];
   if (row.problem) parts.push(row.problem);
-  if (row.status !== 'Connected') parts.push(row.status);
+  if (row.status !== 'Connected') parts.push(row.status === 'Unknown' ? 'state unknown' : row.status === 'Connecting' ? 'connecting' : 'no tunnel up');
   else if (row.tunnelsUp < row.tunnelsTotal) parts.push(`${row.tunnelsUp}/${row.tunnelsTotal} tunnels up`);
   if (row.outboundDays !== undefined && row.outboundDays < 0) parts.push('outbound certificate expired');
   else if (row.outboundDays !== undefined && row.outboundDays < EXPIRY_WARNING_DAYS) parts.push(`outbound certificate expires in ${row.outboundDays} d`);

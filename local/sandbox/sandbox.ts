@@ -75,7 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const host = await startLocalHost({
       appRoot: root,
       port: options.hostPort ?? 0,
-      loadApp: () => import('../../functions/index'),
+      loadApp: () => import('../../functions/index.js'),
       ...(options.hostClock ? { clock: options.hostClock } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
