@@ -48,6 +48,13 @@ const SA_NAME = /^<(?:([^|<>]{1,64})\|)?(\d{1,10})>\s?/;
 const ISO_STAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2})?/;
 const SYSLOG_STAMP = /^([A-Z][a-z]{2})\s{1,2}(\d{1,2})\s(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?/;
 const SYSLOG_HEADER = /^\S+\s+[\w./-]{1,64}(?:\[\d{1,10}\])?:\s+/;
+// Hoisted: a regex literal inside a function is a new object on every call.
+const RECEIVED_NOTIFY = /^received ([A-Z0-9_]{3,40}) (?:error )?notify/;
+const MESSAGE_SUMMARY = /^(generating|parsed) ([A-Z_]{3,24}) (request|response) \d{1,10} \[ ?(.{0,600}?) ?\]$/;
+const NOTIFY_IN_SUMMARY = /N\(([A-Z_]{2,24})\)/g;
+const NO_PROPOSAL = /^no (?:acceptable|matching) (?:[A-Z]{2,3} )?proposal found/;
+const RETRANSMIT = /^retransmit (\d{1,4}) of (?:request|response)/;
+const VALIDITY = /^(subject|issuer|peer) certificate invalid \(valid from (.{8,40}) to (.{8,40})\)$/;
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 // strongSwan's %T: `Oct 19 17:55:39 2025`.
 const CHARON_TIME = /([A-Z][a-z]{2})\s{1,2}(\d{1,2})\s(\d{2}):(\d{2}):(\d{2})\s(\d{4})/;
@@ -164,7 +171,7 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
   };
 
   if (t.startsWith('received ') && t.includes(' notify')) {
-    const m = /^received ([A-Z0-9_]{3,40}) (?:error )?notify/.exec(t);
+    const m = RECEIVED_NOTIFY.exec(t);
     if (m) {
       event.notify = m[1]!;
       event.tags.push('NOTIFY');
@@ -172,11 +179,11 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     }
   }
   if (t.startsWith('generating ') || t.startsWith('parsed ')) {
-    const m = /^(generating|parsed) ([A-Z_]{3,24}) (request|response) \d{1,10} \[ ?(.{0,600}?) ?\]$/.exec(t);
+    const m = MESSAGE_SUMMARY.exec(t);
     if (m) {
       const sending = m[1] === 'generating';
       event.tags.push(m[2]!);
-      const notifies = m[4]!.match(/N\(([A-Z_]{2,24})\)/g) ?? [];
+      const notifies = m[4]!.includes('N(') ? (m[4]!.match(NOTIFY_IN_SUMMARY) ?? []) : [];
       if (notifies.length > 0) event.tags.push('NOTIFY');
       // charon logs "received X notify error" for most notifies, but not for an AUTH_FAILED that arrives in an
       // INFORMATIONAL after the IKE_SA was established: the message summary is the only trace of it.
@@ -199,7 +206,7 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     if (t.startsWith('configured')) return set('proposals-offered', 'LOCAL');
     return set('proposal-selected', 'LOCAL');
   }
-  if (t === 'received proposals unacceptable' || /^no (?:acceptable|matching) (?:[A-Z]{2,3} )?proposal found/.test(t) || t === 'no proposal found') {
+  if (t === 'received proposals unacceptable' || (t.startsWith('no ') && NO_PROPOSAL.test(t)) || t === 'no proposal found') {
     event.notify = 'NO_PROPOSAL_CHOSEN';
     return set('policy-mismatch', 'LOCAL');
   }
@@ -243,7 +250,7 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     return set('exchange', 'RECEIVED');
   }
   if (t.startsWith('retransmit ')) {
-    const m = /^retransmit (\d{1,4}) of (?:request|response)/.exec(t);
+    const m = RETRANSMIT.exec(t);
     if (m) {
       event.attempt = Number(m[1]);
       return set('retransmit', 'SEND');
@@ -297,7 +304,7 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     if (state.usingCertificate) event.subject = state.usingCertificate;
     return set('certificate-untrusted', 'LOCAL');
   }
-  const validity = /^(subject|issuer|peer) certificate invalid \(valid from (.{8,40}) to (.{8,40})\)$/.exec(t);
+  const validity = t.includes(' certificate invalid (valid from ') ? VALIDITY.exec(t) : null;
   if (validity) {
     const from = charonTime(validity[2]!, options);
     const to = charonTime(validity[3]!, options);
