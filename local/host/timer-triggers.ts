@@ -89,12 +89,6 @@ export class TimerTriggers {
     await this.invoke(functionName, this.#inputData(timer, this.clock.now(), false), 'This function was programmatically called via the host APIs.');
   }
 
-  /** The next occurrence after `after` for a registered timer (exposed for diagnostics and tests). */
-  nextOccurrence(functionName: string, after: Date): Date | undefined {
-    const timer = this.#timers.get(functionName);
-    return timer ? this.#next(timer, after) : undefined;
-  }
-
   #next(timer: TimerFunction, after: Date): Date {
     return timer.schedule.kind === 'cron' ? timer.schedule.cron.next(after) : new Date(after.getTime() + timer.schedule.ms);
   }

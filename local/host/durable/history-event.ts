@@ -50,7 +50,3 @@ export interface HistoryEvent {
 export function historyEvent(type: EventType, time: Date, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: time.toISOString(), ...fields };
 }
-
-export function eventTypeName(type: number): string {
-  return EventType[type] ?? String(type);
-}
