@@ -12,6 +12,7 @@ export const ACTIVITIES = {
   inspectSite: 'inspectSite',
   listFleet: 'listFleet',
   inspectFleetChunk: 'inspectFleetChunk',
+  readFleetCertificates: 'readFleetCertificates',
   diagnoseSite: 'diagnoseSite',
   enableDiagnostics: 'enableDiagnostics',
   showJobCard: 'showJobCard',
@@ -45,6 +46,10 @@ export interface FleetRef {
 export type ListFleetOutput = { readonly refs: readonly FleetRef[]; readonly gaps: readonly string[] };
 export type InspectFleetChunkInput = { readonly refs: readonly FleetRef[] };
 export type InspectFleetChunkOutput = { readonly rows: readonly FleetRow[] };
+/** Distinct outbound certificate ids of the fleet: each is read once, however many connections share it. */
+export type ReadFleetCertificatesInput = { readonly certificateIds: readonly string[] };
+/** Days to expiry (or a problem) per certificate id. */
+export type ReadFleetCertificatesOutput = { readonly certificates: Readonly<Record<string, { readonly days?: number; readonly problem?: string }>> };
 
 /** The fleet job's output: what the paging buttons render from. */
 export interface FleetResult {

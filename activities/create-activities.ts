@@ -2,7 +2,7 @@ import type { ActivityName } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 import { diagnoseSite } from './diagnose-site';
 import { enableDiagnostics } from './enable-diagnostics';
-import { inspectFleetChunk, listFleet } from './fleet-activities';
+import { inspectFleetChunk, listFleet, readFleetCertificates } from './fleet-activities';
 import { inspectSite } from './inspect-site';
 import { recordAudit } from './record-audit';
 import { showJobCard } from './show-job-card';
@@ -14,6 +14,7 @@ export const ACTIVITY_FUNCTIONS = {
   inspectSite,
   listFleet,
   inspectFleetChunk,
+  readFleetCertificates,
   diagnoseSite,
   enableDiagnostics,
   showJobCard,

@@ -3,7 +3,7 @@ import { isUserError } from '../core/errors/user-error';
 import { daysUntilExpiry } from '../core/pki/days-until-expiry';
 import { parseCertificate } from '../core/pki/parse-certificate';
 import type { FleetRow } from '../core/status/fleet-status';
-import type { FleetRef, InspectFleetChunkInput, InspectFleetChunkOutput, ListFleetOutput } from './activity-names';
+import type { FleetRef, InspectFleetChunkInput, InspectFleetChunkOutput, ListFleetOutput, ReadFleetCertificatesInput, ReadFleetCertificatesOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 import { mapConcurrent } from './map-concurrent';
 import { listScopeConnections } from './site-directory';
@@ -46,37 +46,19 @@ export async function listFleet(_input: unknown, ports: ActivityPorts): Promise<
   return { refs, gaps };
 }
 
-/**
- * What the list lacks, for a chunk of the fleet: live status per connection (one GET each) and the outbound
- * certificate's expiry (one Key Vault read per distinct certificate).
- */
+/** Live status of a chunk of the fleet: one connection GET each (the list result lacks connectionStatus). */
 export async function inspectFleetChunk(input: InspectFleetChunkInput, ports: ActivityPorts): Promise<InspectFleetChunkOutput> {
-  const now = ports.now();
-  const certificateIds = [...new Set(input.refs.map((r) => r.outboundCertificateId).filter((id): id is string => id !== undefined))];
-  const [details, certificates] = await Promise.all([
-    mapConcurrent(input.refs, READS_PER_CHUNK, async (ref) => {
-      try {
-        return { ok: true as const, value: await ports.network.getConnection(ref.connectionId) };
-      } catch (error) {
-        if (!isUserError(error)) throw error;
-        return { ok: false as const, problem: error.safeMessage };
-      }
-    }),
-    mapConcurrent(certificateIds, READS_PER_CHUNK, async (id) => {
-      try {
-        const cert = await ports.keyVault.getCertificate(parseKeyVaultCertificateId(id));
-        return [id, { days: daysUntilExpiry(cert.certificate, now) }] as const;
-      } catch (error) {
-        if (!isUserError(error)) throw error;
-        return [id, { problem: 'outbound certificate unreadable' }] as const;
-      }
-    }),
-  ]);
-  const byId = new Map<string, { days?: number; problem?: string }>(certificates);
+  const details = await mapConcurrent(input.refs, READS_PER_CHUNK, async (ref) => {
+    try {
+      return { ok: true as const, value: await ports.network.getConnection(ref.connectionId) };
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      return { ok: false as const, problem: error.safeMessage };
+    }
+  });
   const rows: FleetRow[] = input.refs.map((ref, index) => {
     const d = details[index]!;
-    const cert = ref.outboundCertificateId ? byId.get(ref.outboundCertificateId) : undefined;
-    const problem = !d.ok ? `could not read the connection: ${d.problem}` : (cert?.problem ?? ref.inboundProblem);
+    const problem = !d.ok ? `could not read the connection: ${d.problem}` : ref.inboundProblem;
     return {
       site: ref.site,
       connectionName: ref.connectionName,
@@ -86,10 +68,28 @@ export async function inspectFleetChunk(input: InspectFleetChunkInput, ports: Ac
       tunnelsUp: d.ok ? d.value.tunnels.filter((t) => t.status === 'Connected').length : 0,
       tunnelsTotal: d.ok ? Math.max(d.value.tunnels.length, 1) : 1,
       authenticationType: ref.authenticationType,
-      ...(cert?.days !== undefined ? { outboundDays: cert.days } : {}),
+      ...(ref.outboundCertificateId ? { outboundCertificateId: ref.outboundCertificateId } : {}),
       ...(ref.inboundDays !== undefined ? { inboundDays: ref.inboundDays } : {}),
       ...(problem ? { problem } : {}),
     };
   });
   return { rows };
+}
+
+/** Key Vault reads per activity in flight; Key Vault allows thousands of GETs per 10 s per vault. */
+const CERTIFICATE_READS = 16;
+
+/** The fleet's outbound certificates, each read once (many connections may share one). */
+export async function readFleetCertificates(input: ReadFleetCertificatesInput, ports: ActivityPorts): Promise<ReadFleetCertificatesOutput> {
+  const now = ports.now();
+  const entries = await mapConcurrent(input.certificateIds, CERTIFICATE_READS, async (id) => {
+    try {
+      const cert = await ports.keyVault.getCertificate(parseKeyVaultCertificateId(id));
+      return [id, { days: daysUntilExpiry(cert.certificate, now) }] as const;
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      return [id, { problem: 'outbound certificate unreadable' }] as const;
+    }
+  });
+  return { certificates: Object.fromEntries(entries) };
 }

@@ -15,6 +15,8 @@ export interface FleetRow {
   /** Fewest days until any certificate of the inbound chain expires. */
   readonly inboundDays?: number;
   readonly authenticationType: string;
+  /** Key Vault id of the outbound certificate, so its expiry can be joined in once read. */
+  readonly outboundCertificateId?: string;
   /** A problem that kept us from judging the row (unreadable certificate, failed read). */
   readonly problem?: string;
 }
@@ -83,4 +85,17 @@ export function summarizeFleet(rows: readonly FleetRow[]): FleetSummary {
 function minDays(row: FleetRow): number | undefined {
   const values = [row.outboundDays, row.inboundDays].filter((d): d is number => d !== undefined);
   return values.length > 0 ? Math.min(...values) : undefined;
+}
+
+/** Joins the separately read outbound certificates into the rows (days to expiry, or the read problem). */
+export function withCertificates(rows: readonly FleetRow[], certificates: Readonly<Record<string, { readonly days?: number; readonly problem?: string }>>): FleetRow[] {
+  return rows.map((row) => {
+    const cert = row.outboundCertificateId ? certificates[row.outboundCertificateId] : undefined;
+    if (!cert) return row;
+    return {
+      ...row,
+      ...(cert.days !== undefined ? { outboundDays: cert.days } : {}),
+      ...(cert.problem && !row.problem ? { problem: cert.problem } : {}),
+    };
+  });
 }
