@@ -47,6 +47,17 @@ export function heading(text: string, tone: Tone = 'default'): CardElement {
   return { type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true, ...(tone !== 'default' ? { color: tone } : {}) };
 }
 
+/**
+ * A heading that names something untrusted (a site name comes from an Azure tag): it looks like `heading` but its
+ * text is one literal TextRun, so a tag value can't turn into a link or formatting.
+ */
+export function literalHeading(text: string, tone: Tone = 'default'): CardElement {
+  return {
+    type: 'RichTextBlock',
+    inlines: [{ type: 'TextRun', text: cleanValue(text), weight: 'Bolder', size: 'Medium', ...(tone !== 'default' ? { color: tone } : {}) }],
+  };
+}
+
 /** Bot-authored paragraph. */
 export function paragraph(text: string, options: { subtle?: boolean; tone?: Tone; size?: 'Small' | 'Default' } = {}): CardElement {
   return {

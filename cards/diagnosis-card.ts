@@ -1,7 +1,7 @@
 import type { DiagnosisCause } from '../core/ike/diagnosis';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
 import type { AdaptiveCard, CardElement, Tone } from './adaptive-card';
-import { card, codeLines, container, heading, literal, paragraph } from './adaptive-card';
+import { card, codeLines, container, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
 import { executeAction, VERBS } from './verbs';
 
@@ -31,7 +31,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
   if (outcome.kind === 'diagnostics-off') {
     return card(
       [
-        heading(`diagnose ${outcome.site}: no IKE logs to read`, 'warning'),
+        literalHeading(`diagnose ${outcome.site}: no IKE logs to read`, 'warning'),
         literal(`Gateway ${outcome.gatewayName} does not send ${outcome.missing.join(' and ')} to a Log Analytics workspace, so there is nothing to diagnose from.`),
         paragraph('Enable diagnostics to send IKE and tunnel logs to the workspace. Logs appear a few minutes later; run diagnose again then.'),
       ],
@@ -41,7 +41,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
   if (outcome.kind === 'no-logs') {
     return card(
       [
-        heading(`diagnose ${outcome.site}: no log entries`, 'warning'),
+        literalHeading(`diagnose ${outcome.site}: no log entries`, 'warning'),
         literal(`Log Analytics workspace ${outcome.workspaceName} has no IKE or tunnel log entries for ${outcome.connectionName} in the last ${outcome.hours} h. The connection is ${outcome.status}.`),
         paragraph('If diagnostics were enabled recently, wait a few minutes. Otherwise widen the window, e.g. --hours 72, or paste the device\'s charon log under the command.'),
       ],
@@ -51,7 +51,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
   const d = outcome.diagnosis;
   const tone: Tone = d.cause === 'healthy' ? 'good' : d.cause === 'unknown' ? 'warning' : 'attention';
   const body: CardElement[] = [
-    heading(`diagnose ${outcome.site}: ${CAUSE_TITLE[d.cause]}`, tone),
+    literalHeading(`diagnose ${outcome.site}: ${CAUSE_TITLE[d.cause]}`, tone),
     literal([{ text: d.headline, bold: true }], { max: 400 }),
     literal([{ text: `Connection ${outcome.connectionName} is ${outcome.status}. Confidence: ${d.confidence}${d.rejectedBy ? `; rejected by ${d.rejectedBy === 'azure' ? 'Azure' : 'the device'}` : ''}.`, subtle: true }]),
   ];

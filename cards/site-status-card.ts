@@ -1,7 +1,7 @@
 import type { CertificateSummary } from '../core/pki/describe-certificate';
 import type { SiteStatus, StatusWarning } from '../core/status/site-status';
 import type { AdaptiveCard, CardElement, Run, Tone } from './adaptive-card';
-import { card, container, facts, heading, literal, paragraph } from './adaptive-card';
+import { card, container, facts, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatAge, formatBytes, formatUtc } from './format';
 import { executeAction, VERBS } from './verbs';
 
@@ -23,7 +23,7 @@ function warningLine(w: StatusWarning): CardElement {
 export function siteStatusCard(status: SiteStatus, options: { now: Date }): AdaptiveCard {
   const now = options.now;
   const body: CardElement[] = [
-    heading(`status ${status.site}`),
+    literalHeading(`status ${status.site}`),
     literal([
       { text: status.status, tone: STATE_TONE[status.status] ?? 'default', bold: true },
       { text: `  ${status.connectionName} on ${status.gatewayName} (${status.resourceGroup})`, subtle: true },
