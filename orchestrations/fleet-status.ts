@@ -11,17 +11,23 @@ export interface FleetStatusPayload {
   readonly page: number;
 }
 
-/** Connections per inspect activity: small enough that the card fills in steadily. */
+/** Connections per inspect activity. */
 export const FLEET_CHUNK_SIZE = 25;
+/** Chunks inspected together before the card is updated with what is known so far. */
+export const FLEET_WAVE_CHUNKS = 4;
 /** Fewest milliseconds between progress updates of the card (Teams allows a few updates per second per thread). */
 export const FLEET_UPDATE_INTERVAL_MS = 1_500;
 
 type Certificates = ReadFleetCertificatesOutput['certificates'];
 
 /**
- * `status all`: list once; then, in parallel, inspect the fleet in chunks (one connection GET each) and read every
- * distinct outbound certificate once. As results arrive, the card shows the worst rows so far with counts (at most
- * every 1.5 s of orchestration time); the full ranked fleet is the job's output, which the paging buttons read.
+ * `status all`: list once; then inspect the fleet in waves of chunks run in parallel (one connection GET each),
+ * reading every distinct outbound certificate once alongside the first wave. After each wave the card shows the
+ * worst rows so far with counts (at most every 1.5 s of orchestration time); the full ranked fleet is the job's
+ * output, which the paging buttons read.
+ *
+ * Every task is yielded exactly once (in one Task.all): yielding a scheduled task again inside a new Task.any makes
+ * the Durable extension schedule its activity a second time, which breaks replay.
  */
 export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchestration<FleetResult> {
   const envelope = context.df.getInput<JobEnvelope<FleetStatusPayload>>();
@@ -33,34 +39,35 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
     yield showCard(context, envelope, failureView('Could not list the fleet', error));
     throw error;
   }
+  const chunks: FleetRef[][] = [];
+  for (let i = 0; i < listed.refs.length; i += FLEET_CHUNK_SIZE) chunks.push(listed.refs.slice(i, i + FLEET_CHUNK_SIZE));
   const certificateIds = [...new Set(listed.refs.map((r) => r.outboundCertificateId).filter((id): id is string => id !== undefined))];
-  const work: { task: Task; refs?: FleetRef[] }[] = [];
-  if (certificateIds.length > 0) work.push({ task: context.df.callActivityWithRetry(ACTIVITIES.readFleetCertificates, readRetry(), { certificateIds }) });
-  for (let i = 0; i < listed.refs.length; i += FLEET_CHUNK_SIZE) {
-    const refs = listed.refs.slice(i, i + FLEET_CHUNK_SIZE);
-    work.push({ refs, task: context.df.callActivityWithRetry(ACTIVITIES.inspectFleetChunk, readRetry(), { refs }) });
-  }
 
   let rows: FleetRow[] = [];
   let certificates: Certificates = {};
   const gaps = [...listed.gaps];
-  let pending = work;
   let lastUpdate = context.df.currentUtcDateTime.getTime();
-  while (pending.length > 0) {
-    const winner = (yield context.df.Task.any(pending.map((p) => p.task))) as Task;
-    const done = pending.find((p) => p.task === winner)!;
-    pending = pending.filter((p) => p !== done);
-    if (!done.refs) {
-      if (winner.isFaulted) gaps.push('Could not read the outbound certificates from Key Vault; their expiry is not in this report.');
-      else certificates = (winner.result as ReadFleetCertificatesOutput).certificates;
-    } else if (winner.isFaulted) {
-      gaps.push(`Could not read ${done.refs.length} connection(s) (${done.refs.slice(0, 3).map((r) => r.site).join(', ')}${done.refs.length > 3 ? ', …' : ''}); they are not in this report.`);
-    } else {
-      rows = rows.concat((winner.result as InspectFleetChunkOutput).rows);
+  for (let first = 0; first < Math.max(chunks.length, certificateIds.length > 0 ? 1 : 0); first += FLEET_WAVE_CHUNKS) {
+    const wave = chunks.slice(first, first + FLEET_WAVE_CHUNKS).map((refs) => ({ refs, task: context.df.callActivityWithRetry(ACTIVITIES.inspectFleetChunk, readRetry(), { refs }) }));
+    const certificateTask = first === 0 && certificateIds.length > 0 ? context.df.callActivityWithRetry(ACTIVITIES.readFleetCertificates, readRetry(), { certificateIds }) : undefined;
+    const tasks: Task[] = [...wave.map((w) => w.task), ...(certificateTask ? [certificateTask] : [])];
+    try {
+      yield context.df.Task.all(tasks);
+    } catch {
+      // Task.all fails on the first failed child; each child is judged on its own below.
+    }
+    for (const { refs, task } of wave) {
+      if (task.isCompleted && !task.isFaulted) rows = rows.concat((task.result as InspectFleetChunkOutput).rows);
+      else gaps.push(`Could not read ${refs.length} connection(s) (${refs.slice(0, 3).map((r) => r.site).join(', ')}${refs.length > 3 ? ', …' : ''}); they are not in this report.`);
+    }
+    if (certificateTask) {
+      if (certificateTask.isCompleted && !certificateTask.isFaulted) certificates = (certificateTask.result as ReadFleetCertificatesOutput).certificates;
+      else gaps.push('Could not read the outbound certificates from Key Vault; their expiry is not in this report.');
     }
     setProgress(context, { step: 'inspecting connections', detail: `${rows.length} of ${listed.refs.length}` });
     const now = context.df.currentUtcDateTime.getTime();
-    if (pending.length > 0 && now - lastUpdate >= FLEET_UPDATE_INTERVAL_MS) {
+    const more = first + FLEET_WAVE_CHUNKS < chunks.length;
+    if (more && now - lastUpdate >= FLEET_UPDATE_INTERVAL_MS) {
       lastUpdate = now;
       const ranked = rankFleet(withCertificates(rows, certificates));
       yield showCard(context, envelope, {

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardActions, cardText } from '../../local/playground-client/playground-client';
+import type { BotMessage } from '../../local/playground-client/playground-client';
+import type { ChatFixture } from './sandbox-fixture';
+import { startChat } from './sandbox-fixture';
+
+let chat: ChatFixture;
+
+beforeAll(async () => {
+  chat = await startChat();
+});
+
+afterAll(async () => {
+  await chat?.close();
+});
+
+/** Sends a command that starts a job and resolves with its card once the job's result replaced the ack. */
+async function result(text: string, options: { conversation?: 'personal' | 'group' | 'channel' } = {}, final = /Checked|Read \d+|No such site|no IKE logs|no log entries|Could not|Failed|Cancelled/): Promise<BotMessage> {
+  const ack = await chat.say(text, options);
+  expect(cardText(ack)).toMatch(/Working on it/);
+  return chat.until(ack.id, final, 45_000);
+}
+
+describe('diagnose names the cause for each sandbox site', () => {
+  it('site-berlin: the inbound chain lacks the root that signed the device certificate', async () => {
+    const text = cardText(await result('diagnose site-berlin'));
+    expect(text).toMatch(/Azure doesn't trust the device's certificate/);
+    expect(text).toMatch(/Add the root CA that issued CN=berlin-vpn\.contoso\.example/);
+    expect(text).toMatch(/Evidence/);
+  });
+
+  it('site-madrid: the device subject differs from the configured inbound subject', async () => {
+    const text = cardText(await result('diagnose site-madrid'));
+    expect(text).toMatch(/Certificate subject mismatch/);
+  });
+
+  it('site-oslo: the IKE proposals do not match', async () => {
+    const text = cardText(await result('diagnose SITE-OSLO --hours 6'));
+    expect(text).toMatch(/IKE proposal mismatch/);
+    expect(text).toMatch(/last|6 h|Read \d+ IKE/);
+  });
+
+  it('site-london: healthy', async () => {
+    expect(cardText(await result('diagnose site-london'))).toMatch(/diagnose site-london: Healthy/);
+  });
+
+  it('combines a pasted strongSwan log from the device with the gateway logs', async () => {
+    const deviceLog = readFileSync(join(__dirname, '../fixtures/ike/strongswan/proposal-mismatch-responder.log'), 'utf8');
+    const text = cardText(await result(`diagnose site-oslo\n${deviceLog}`));
+    expect(text).toMatch(/IKE proposal mismatch/);
+    expect(text).toMatch(/plus \d+ device log events/);
+    expect(text).toMatch(/\[device/);
+  });
+
+  it('refuses a pasted text that is not a charon log, saying what to paste', async () => {
+    const reply = await chat.say('diagnose site-oslo\nhello, this is not a log\nat all');
+    expect(cardText(reply)).toMatch(/does not look like a strongSwan \(charon\) log/);
+  });
+
+  it('says when a site does not exist and suggests the closest names', async () => {
+    const card = await result('diagnose site-pariss');
+    expect(cardText(card)).toMatch(/No such site.*site-pariss.*Did you mean site-paris/);
+    expect(cardActions(card).map((a) => a.title)).toContain('diagnose site-paris');
+  });
+});
+
+describe('status', () => {
+  it('shows the fleet worst first with a summary and per-site actions', async () => {
+    const card = await result('status');
+    const text = cardText(card);
+    expect(text).toMatch(/2 connected\s+·\s+3 down\s+·\s+1 expiring\s+of 5 sites/);
+    const order = ['site-berlin', 'site-madrid', 'site-oslo', 'site-paris', 'site-london'].map((s) => text.indexOf(s));
+    expect(order.every((position) => position >= 0)).toBe(true);
+    expect(order.slice(3)).toEqual([...order.slice(3)].sort((a, b) => a - b));
+    expect(Math.max(...order.slice(0, 3))).toBeLessThan(order[3]!);
+    expect(text).toMatch(/site-paris.*outbound certificate expires in (9|10) d/);
+    const commands = cardActions(card).map((a) => (a.data as { command?: string }).command);
+    expect(commands).toContain('status site-berlin');
+    expect(commands).toContain('diagnose site-berlin');
+  });
+
+  it('a row button runs the command as the person who pressed it', async () => {
+    const fleet = await result('status all');
+    const button = cardActions(fleet).find((a) => (a.data as { command?: string }).command === 'status site-london')!;
+    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
+    const pressed = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: fleet.id, conversationId: fleet.conversationId });
+    expect(pressed.status).toBe(200);
+    expect(String(pressed.body.value)).toMatch(/Started status site-london/);
+    const ack = await next;
+    expect(cardText(await chat.until(ack.id, /Checked/))).toMatch(/status site-london.*Connected/);
+  });
+
+  it('explains an Azure permission failure without raw error text', async () => {
+    const fault = chat.sandbox.simulator.faults.add({ match: { method: 'GET', pathContains: 'connections/cn-site-madrid' }, respond: { status: 403 }, times: 20 });
+    try {
+      const text = cardText(await result('status site-madrid'));
+      expect(text).toMatch(/Could not read site-madrid/);
+      expect(text).toMatch(/permission|not allowed|authoriz/i);
+      expect(text).not.toMatch(/at .*\.ts:\d+|RestError|stack/i);
+    } finally {
+      fault.remove();
+    }
+  });
+
+  it('rides out ARM throttling (429 with Retry-After) and still answers', async () => {
+    const fault = chat.sandbox.simulator.faults.add({ match: { method: 'GET', pathContains: 'connections/cn-site-london' }, respond: { status: 429, retryAfterSeconds: 1 }, times: 2 });
+    try {
+      expect(cardText(await result('status site-london'))).toMatch(/status site-london.*Connected/);
+      expect(fault.hits).toBe(2);
+    } finally {
+      fault.remove();
+    }
+  });
+});
+
+describe('jobs and cancel', () => {
+  it('cancels a running job of the caller and updates its card', async () => {
+    const slow = chat.sandbox.simulator.faults.add({ match: { method: 'GET', pathContains: 'connections/cn-site-london' }, respond: { delayMs: 20_000 }, times: 1 });
+    try {
+      const ack = await chat.say('status site-london');
+      const jobId = /\bJob\s+([a-z0-9._-]+)/.exec(cardText(ack))![1]!;
+      const jobs = await chat.say('jobs');
+      expect(cardText(jobs)).toContain(jobId);
+      expect(cardActions(jobs).some((a) => a.verb === 'cancelJob' && (a.data as { jobId: string }).jobId === jobId)).toBe(true);
+
+      const others = await chat.say(`cancel ${jobId}`, { conversation: 'group', as: 'user-id-4' });
+      expect(cardText(others)).toMatch(/you can only cancel jobs you started/);
+
+      const cancelled = await chat.say(`cancel ${jobId}`);
+      expect(cardText(cancelled)).toMatch(/Cancelled/);
+      expect(cardText(await chat.until(ack.id, /Cancelled by Alex Wilber/))).toContain(jobId);
+      expect(chat.sandbox.host.durable.getInstance(jobId)?.runtimeStatus).toBe('Terminated');
+      expect(cardText(await chat.say('jobs'))).toMatch(new RegExp(`status site-london\\s+cancelled[\\s\\S]*${jobId}`));
+    } finally {
+      slow.remove();
+    }
+  });
+
+  it('says when the job to cancel does not exist', async () => {
+    expect(cardText(await chat.say('cancel status-site-nowhere-00000000'))).toMatch(/There is no job status-site-nowhere-00000000/);
+  });
+});
+
+describe('enable diagnostics from the diagnose card', () => {
+  it('offers the button when the gateway sends no IKE logs, and only operators may press it', async () => {
+    const sim = chat.sandbox.simulator;
+    const gatewayId = sim.estateInfo.gateways[0]!.id;
+    const removed = sim.resources.diagnosticSettingsOf(gatewayId);
+    for (const setting of removed) sim.resources.diagnosticSettings.delete(setting.id);
+
+    // In the group chat, so that another member (the auditor) can press the button too.
+    const off = await result('diagnose site-london', { conversation: 'group' });
+    expect(cardText(off)).toMatch(/no IKE logs to read.*does not send IKEDiagnosticLog and TunnelDiagnosticLog/);
+    const button = cardActions(off).find((a) => a.title === 'Enable diagnostics')!;
+    expect(button).toBeDefined();
+
+    const denied = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: off.id, conversationId: off.conversationId, fromId: 'user-id-3' });
+    expect(String(denied.body.value)).toMatch(/You need the operator role/);
+
+    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
+    const pressed = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: off.id, conversationId: off.conversationId });
+    expect(String(pressed.body.value)).toMatch(/Enabling diagnostics for site-london/);
+    const job = await next;
+    expect(cardText(await chat.until(job.id, /Diagnostics enabled/))).toMatch(/sends IKEDiagnosticLog and TunnelDiagnosticLog to Log Analytics workspace log-vpn/);
+    expect(sim.resources.diagnosticSettingsOf(gatewayId).length).toBeGreaterThan(0);
+
+    // Log Analytics only has what was sent after the setting existed: the card now says to wait for logs.
+    const after = cardText(await result('diagnose site-london'));
+    expect(after).toMatch(/no log entries/);
+    expect(after).toMatch(/If diagnostics were enabled recently, wait a few minutes/);
+  });
+});
