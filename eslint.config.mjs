@@ -31,6 +31,24 @@ export default tseslint.config(
     },
   },
   {
+    // Deployed code never reaches into local/ (the sandbox, simulator and host are not deployed).
+    files: ['functions/**/*.ts', 'activities/**/*.ts', 'adapters/azure/**/*.ts', 'adapters/storage/**/*.ts', 'adapters/durable/**/*.ts', 'adapters/logging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: botbuilder, message: 'botbuilder is archived upstream: keep it inside adapters/teams/.' },
+          { group: ['**/local/**'], message: 'local/ is never deployed.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['adapters/teams/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/local/**'], message: 'local/ is never deployed.' }] }],
+    },
+  },
+  {
     files: ['bot/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
