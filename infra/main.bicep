@@ -1,0 +1,323 @@
+// Production infrastructure of the VPN certificate ChatOps bot, deployed with `azd up` (azure.yaml): the function
+// app on Flex Consumption with its storage and telemetry, the Azure Bot with the Teams channel, two user-assigned
+// identities, and least-privilege role assignments for the app identity on the VPN estate. No secret is created,
+// stored or passed: every caller authenticates with Entra.
+//
+// Parameters that list several values take them comma-separated, exactly as the app settings do, so one azd
+// environment variable (e.g. VPN_SCOPES) drives both the setting and the role assignments that back it.
+
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group (rg-<name>) and seeds the unique resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the function app and its resources. It must offer Flex Consumption.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@minLength(36)
+@description('VPN_SCOPES: where the certificate-authenticated connections live, as <subscription-id> or <subscription-id>/<resource-group>, comma-separated. The app identity gets Reader and Monitoring Reader on each.')
+param vpnScopes string
+
+@description('ACCESS_ALLOWED_TENANTS: Entra tenant ids whose people may use the bot, comma-separated. Empty means the tenant of this deployment.')
+param accessAllowedTenants string = ''
+
+@description('ACCESS_READERS: Entra object ids (users or groups) with the reader role, comma-separated. Empty grants nobody.')
+param accessReaders string = ''
+
+@description('ACCESS_OPERATORS: Entra object ids with the operator role (can also read), comma-separated. Empty grants nobody.')
+param accessOperators string = ''
+
+@description('ACCESS_APPROVERS: Entra object ids with the approver role (can also read), comma-separated. Empty grants nobody.')
+param accessApprovers string = ''
+
+@description('DIAGNOSTICS_WORKSPACE_ID: resource id of the Log Analytics workspace that receives gateway IKE and tunnel logs. The app identity may query it; empty turns "Enable diagnostics" off.')
+param diagnosticsWorkspaceId string = ''
+
+@description('Resource ids of other Log Analytics workspaces that already hold gateway logs, comma-separated; diagnose may query each.')
+param gatewayLogWorkspaceIds string = ''
+
+@description('Resource ids of the Key Vaults (RBAC permission model) that hold the outbound certificates, comma-separated.')
+param certificateVaultIds string = ''
+
+@allowed([
+  'read'
+  'manage'
+])
+@description('Access of the app identity to the certificate vaults: read (Key Vault Reader, enough for status) or manage (Key Vault Certificates Officer, for rotation).')
+param certificateVaultAccess string = 'read'
+
+@description('Grant Network Contributor on the VPN scopes so provision and rotate can change connections. Off, the app can only read.')
+param allowVpnChanges bool = false
+
+@description('Grant Monitoring Contributor on the VPN scopes (and destination access on the diagnostics workspace) so the diagnose card\'s "Enable diagnostics" button can add a diagnostic setting to a gateway.')
+param allowEnableDiagnostics bool = false
+
+@minLength(3)
+@maxLength(45)
+@description('DURABLE_TASK_HUB: 3-45 letters and digits, starting with a letter.')
+param durableTaskHub string = 'vpncertops'
+
+@minLength(1)
+@maxLength(32)
+@description('ENVIRONMENT_NAME shown on help and whoami cards; "production" shows none.')
+param appEnvironmentLabel string = 'production'
+
+@minLength(1)
+@maxLength(42)
+@description('Display name of the bot in Bot Service.')
+param botDisplayName string = 'VPN Cert Ops'
+
+@allowed([
+  'F0'
+  'S1'
+])
+@description('Azure Bot pricing tier. Teams is a standard channel: F0 is enough.')
+param botSku string = 'F0'
+
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+])
+@description('Redundancy of the app storage account (Durable Functions state, the bot\'s tables). Choose Standard_ZRS where the region has availability zones.')
+param storageSku string = 'Standard_LRS'
+
+@minValue(1)
+@maxValue(1000)
+@description('Most instances the function app may scale out to.')
+param maximumInstanceCount int = 40
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of one function app instance, MB.')
+param instanceMemoryMB int = 2048
+
+@minValue(30)
+@maxValue(730)
+@description('Days the app\'s own telemetry is kept.')
+param telemetryRetentionDays int = 30
+
+var tags = {
+  'azd-env-name': environmentName
+}
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var serviceName = 'api'
+var functionAppName = 'func-vpncert-${resourceToken}'
+var deploymentContainerName = 'app-package-${resourceToken}'
+// Fixed by adapters/storage/table-client-factory.ts (TABLES).
+var stateTableNames = [
+  'conversations'
+  'auditlog'
+  'subscriptions'
+]
+var separators = [
+  ','
+  ';'
+  ' '
+]
+
+var allowedTenants = empty(accessAllowedTenants) ? tenant().tenantId : accessAllowedTenants
+
+// VPN_SCOPES entries split into [subscription] or [subscription, resource group]; union() drops repeats.
+var vpnScopeParts = union(map(filter(split(vpnScopes, separators), entry => !empty(entry)), entry => split(entry, '/')), [])
+var vpnGroupScopes = filter(vpnScopeParts, parts => length(parts) == 2)
+var vpnSubscriptionScopes = filter(vpnScopeParts, parts => length(parts) == 1)
+
+// Workspace and vault resource ids: /subscriptions/<0>/resourceGroups/<1>/providers/<ns>/<type>/<name>.
+var logWorkspaceIds = union(
+  filter(split(gatewayLogWorkspaceIds, separators), id => !empty(id)),
+  empty(diagnosticsWorkspaceId) ? [] : [diagnosticsWorkspaceId]
+)
+var vaultIds = union(filter(split(certificateVaultIds, separators), id => !empty(id)), [])
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module appIdentity 'modules/user-assigned-identity.bicep' = {
+  name: 'app-identity'
+  scope: rg
+  params: {
+    name: 'id-vpncert-app-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module botIdentity 'modules/user-assigned-identity.bicep' = {
+  name: 'bot-identity'
+  scope: rg
+  params: {
+    name: 'id-vpncert-bot-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    workspaceName: 'log-vpncert-${resourceToken}'
+    applicationInsightsName: 'appi-vpncert-${resourceToken}'
+    location: location
+    tags: tags
+    retentionInDays: telemetryRetentionDays
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'stvpncert${resourceToken}'
+    location: location
+    tags: tags
+    skuName: storageSku
+    deploymentContainerName: deploymentContainerName
+    tableNames: stateTableNames
+  }
+}
+
+module appResourceRoles 'modules/app-resource-roles.bicep' = {
+  name: 'app-resource-roles'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    principalId: appIdentity.outputs.principalId
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  // The host starts as soon as the app exists: its identity must already reach storage and telemetry.
+  dependsOn: [
+    appResourceRoles
+  ]
+  params: {
+    name: functionAppName
+    planName: 'plan-vpncert-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: serviceName
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageTableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    appIdentityId: appIdentity.outputs.id
+    appIdentityClientId: appIdentity.outputs.clientId
+    botIdentityId: botIdentity.outputs.id
+    botIdentityClientId: botIdentity.outputs.clientId
+    botTenantId: botIdentity.outputs.tenantId
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    accessAllowedTenants: allowedTenants
+    accessReaders: accessReaders
+    accessOperators: accessOperators
+    accessApprovers: accessApprovers
+    vpnScopes: vpnScopes
+    diagnosticsWorkspaceId: diagnosticsWorkspaceId
+    durableTaskHub: durableTaskHub
+    environmentLabel: appEnvironmentLabel
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+}
+
+module bot 'modules/bot.bicep' = {
+  name: 'bot'
+  scope: rg
+  params: {
+    name: 'bot-vpncert-${resourceToken}'
+    displayName: botDisplayName
+    tags: tags
+    sku: botSku
+    endpoint: 'https://${functionApp.outputs.defaultHostName}/api/messages'
+    botIdentityId: botIdentity.outputs.id
+    botIdentityClientId: botIdentity.outputs.clientId
+    tenantId: botIdentity.outputs.tenantId
+  }
+}
+
+module vpnGroupRoles 'modules/vpn-group-roles.bicep' = [for (parts, i) in vpnGroupScopes: {
+  name: 'vpncert-${resourceToken}-vpn-group-roles-${i}'
+  scope: resourceGroup(parts[0], parts[1])
+  params: {
+    principalId: appIdentity.outputs.principalId
+    allowVpnChanges: allowVpnChanges
+    allowEnableDiagnostics: allowEnableDiagnostics
+  }
+}]
+
+module vpnSubscriptionRoles 'modules/vpn-subscription-roles.bicep' = [for (parts, i) in vpnSubscriptionScopes: {
+  name: 'vpncert-${resourceToken}-vpn-subscription-roles-${i}'
+  scope: subscription(parts[0])
+  params: {
+    principalId: appIdentity.outputs.principalId
+    allowVpnChanges: allowVpnChanges
+    allowEnableDiagnostics: allowEnableDiagnostics
+  }
+}]
+
+module workspaceRoles 'modules/workspace-roles.bicep' = [for (id, i) in logWorkspaceIds: {
+  name: 'vpncert-${resourceToken}-workspace-roles-${i}'
+  scope: resourceGroup(split(id, '/')[2], split(id, '/')[4])
+  params: {
+    workspaceName: last(split(id, '/'))
+    principalId: appIdentity.outputs.principalId
+    allowAsDiagnosticsDestination: allowEnableDiagnostics && toLower(id) == toLower(diagnosticsWorkspaceId)
+  }
+}]
+
+module vaultRoles 'modules/key-vault-roles.bicep' = [for (id, i) in vaultIds: {
+  name: 'vpncert-${resourceToken}-vault-roles-${i}'
+  scope: resourceGroup(split(id, '/')[2], split(id, '/')[4])
+  params: {
+    vaultName: last(split(id, '/'))
+    principalId: appIdentity.outputs.principalId
+    access: certificateVaultAccess
+  }
+}]
+
+@description('Region of the deployment (azd).')
+output AZURE_LOCATION string = location
+
+@description('Tenant of the deployment (azd).')
+output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('Resource group of the app (azd).')
+output AZURE_RESOURCE_GROUP string = rg.name
+
+@description('Function app name.')
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('Client id of the app identity (AZURE_CLIENT_ID of the app).')
+output AZURE_CLIENT_ID string = appIdentity.outputs.clientId
+
+@description('The bot\'s app id: the BOT_ID placeholder of appPackage/manifest.json.')
+output BOT_ID string = botIdentity.outputs.clientId
+
+@description('Host name of the messaging endpoint.')
+output BOT_DOMAIN string = functionApp.outputs.defaultHostName
+
+@description('Bot Framework messaging endpoint.')
+output BOT_ENDPOINT string = 'https://${functionApp.outputs.defaultHostName}/api/messages'
+
+@description('Azure Bot resource name.')
+output BOT_SERVICE_NAME string = bot.outputs.name
+
+@description('Table endpoint the bot keeps its state in.')
+output STATE_TABLES_ENDPOINT string = storage.outputs.tableEndpoint
