@@ -1,5 +1,6 @@
 import type { FleetResult } from '../activities/activity-names';
 import { renderJobCard } from '../activities/show-job-card';
+import { errorCard } from '../cards/error-card';
 import { FLEET_PAGE_SIZE } from '../cards/fleet-status-card';
 import { jobCard } from '../cards/job-card';
 import { UserError } from '../core/errors/user-error';
@@ -24,12 +25,17 @@ export async function enableDiagnosticsAction(action: CardAction, deps: BotDeps)
   const conversationKey = await action.rememberConversation();
   const cardActivityId = await action.reply(jobCard({ jobId, commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' }));
   const envelope: JobEnvelope<EnableDiagnosticsPayload> = { jobId, commandLine, requestedBy, conversationKey, cardActivityId, requestedAt: startedAt.toISOString(), payload: { site } };
+  let started: 'started' | 'conflict';
   try {
-    const started = await deps.jobs.start(ORCHESTRATIONS.enableDiagnostics, envelope);
-    if (started === 'conflict') return { kind: 'message', text: 'Diagnostics are already being enabled for that site.' };
+    started = await deps.jobs.start(ORCHESTRATIONS.enableDiagnostics, envelope);
   } catch (error) {
     await action.update(cardActivityId, presentError(error, { log: deps.log, reference: jobId, where: 'start enableDiagnostics', title: 'Could not start' }));
     return { kind: 'message', text: 'Could not start; see the card below.' };
+  }
+  if (started === 'conflict') {
+    // No job will update the acknowledgement card, so it must not keep promising a result.
+    await action.update(cardActivityId, errorCard({ title: 'Already running', problem: 'Diagnostics are already being enabled for that site.', fix: 'Wait for it to finish, or see `jobs`.', code: 'JobAlreadyRunning' }));
+    return { kind: 'message', text: 'Diagnostics are already being enabled for that site.' };
   }
   await deps.audit.record({ action: 'enable-diagnostics', actor: requestedBy, target: site, outcome: 'started', jobId });
   return { kind: 'message', text: `Enabling diagnostics for ${site}.` };
