@@ -145,6 +145,8 @@ export interface UpsertCertificateConnectionInput {
 export interface NetworkAdapter {
   /** Certificate-authenticated connections of the subscription (or the given resource groups), from the list calls. */
   listCertificateConnections(scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<ConnectionSummary[]>;
+  /** Every site-to-site (IPsec) connection of the scope, whatever its authentication (for `status <site>` on a PSK one). */
+  listSiteToSiteConnections(scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<ConnectionSummary[]>;
   getConnection(id: string): Promise<ConnectionDetails>;
   getLocalNetworkGateway(id: string): Promise<LocalNetworkGatewayInfo>;
   listLocalNetworkGateways(scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<LocalNetworkGatewayInfo[]>;
@@ -162,6 +164,8 @@ export interface NetworkAdapter {
 }
 
 const resourcesApiVersion = '2021-04-01';
+/** Resource groups listed at once when a scope is a whole subscription. */
+const listConcurrency = 4;
 const managedIdentityApiVersion = '2023-01-31';
 
 export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
@@ -197,19 +201,30 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
     return groups.map((g) => g.name);
   };
 
-  return {
-    listCertificateConnections: (scope) =>
-      call('list the VPN connections', async () => {
-        const groups = await resourceGroupsOf(scope);
-        const out: ConnectionSummary[] = [];
-        for (const group of groups) {
-          for await (const c of client(scope.subscriptionId).virtualNetworkGatewayConnections.list(group, { abortSignal: timeout() })) {
-            const summary = toConnectionSummary(c);
-            if (summary.authenticationType === 'Certificate') out.push(summary);
+  /** Site-to-site (IPsec) connections of the scope: one list call per resource group, a few groups at a time. */
+  const listSiteToSite = (scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<ConnectionSummary[]> =>
+    call('list the VPN connections', async () => {
+      const groups = await resourceGroupsOf(scope);
+      const perGroup: ConnectionSummary[][] = new Array(groups.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < groups.length) {
+          const index = next++;
+          const found: ConnectionSummary[] = [];
+          for await (const c of client(scope.subscriptionId).virtualNetworkGatewayConnections.list(groups[index]!, { abortSignal: timeout() })) {
+            if (c.connectionType === undefined || c.connectionType === 'IPsec') found.push(toConnectionSummary(c));
           }
+          perGroup[index] = found;
         }
-        return out;
-      }),
+      };
+      await Promise.all(Array.from({ length: Math.min(listConcurrency, groups.length) }, worker));
+      return perGroup.flat();
+    });
+
+  return {
+    listCertificateConnections: async (scope) => (await listSiteToSite(scope)).filter((c) => c.authenticationType === 'Certificate'),
+
+    listSiteToSiteConnections: (scope) => listSiteToSite(scope),
 
     getConnection: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
