@@ -108,8 +108,11 @@ function filesOf(activity: Activity, options: { allowLoopbackDownloads: boolean 
   return files;
 }
 
+/**
+ * Teams sends both installationUpdate and conversationUpdate when someone adds the bot to a personal chat; the
+ * welcome answers only the latter, so it is said once.
+ */
 function isBotInstalled(activity: Activity): boolean {
-  if (activity.type === ActivityTypes.InstallationUpdate) return activity.action === 'add';
   if (activity.type === ActivityTypes.ConversationUpdate) {
     return (activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id) && activity.conversation?.conversationType === 'personal';
   }

@@ -22,6 +22,17 @@ describe('chatting with the bot through the Agents Playground', () => {
     expect(text).toContain('Environment: sandbox');
   });
 
+  it('welcomes the person once when they install the bot in a personal chat', async () => {
+    const conversationId = await chat.client.conversationId('personal');
+    const before = chat.client.all().length;
+    const welcome = chat.client.waitFor((_m, e) => e.action === 'createMessage');
+    const response = await fetch(`${chat.sandbox.playground!.url}/_debug/conversation/${conversationId}/installation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.ok).toBe(true);
+    expect(cardText(await welcome)).toMatch(/VPN certificate bot/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(chat.client.all().length).toBe(before + 1);
+  });
+
   it('tells the caller who they are and which roles they have', async () => {
     const reply = await chat.say('whoami');
     expect(cardText(reply)).toMatch(/Alex Wilber.*5a7c0de0-0000-4000-8000-00000000a001.*reader, operator/);
