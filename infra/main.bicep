@@ -128,17 +128,19 @@ var separators = [
 
 var allowedTenants = empty(accessAllowedTenants) ? tenant().tenantId : accessAllowedTenants
 
-// VPN_SCOPES entries split into [subscription] or [subscription, resource group]; union() drops repeats.
-var vpnScopeParts = union(map(filter(split(vpnScopes, separators), entry => !empty(entry)), entry => split(entry, '/')), [])
+// VPN_SCOPES entries split into [subscription] or [subscription, resource group]. Azure compares these names
+// case-insensitively; lower-casing first lets union() drop repeats that would collide as role assignments.
+var vpnScopeParts = union(map(filter(split(toLower(vpnScopes), separators), entry => !empty(entry)), entry => split(entry, '/')), [])
 var vpnGroupScopes = filter(vpnScopeParts, parts => length(parts) == 2)
 var vpnSubscriptionScopes = filter(vpnScopeParts, parts => length(parts) == 1)
 
-// Workspace and vault resource ids: /subscriptions/<0>/resourceGroups/<1>/providers/<ns>/<type>/<name>.
+// Workspace and vault resource ids (/subscriptions/<id>/resourceGroups/<name>/providers/…/<name>): split on '/',
+// index 2 is the subscription, 4 the resource group and the last part the resource name.
 var logWorkspaceIds = union(
-  filter(split(gatewayLogWorkspaceIds, separators), id => !empty(id)),
-  empty(diagnosticsWorkspaceId) ? [] : [diagnosticsWorkspaceId]
+  filter(split(toLower(gatewayLogWorkspaceIds), separators), id => !empty(id)),
+  empty(diagnosticsWorkspaceId) ? [] : [toLower(diagnosticsWorkspaceId)]
 )
-var vaultIds = union(filter(split(certificateVaultIds, separators), id => !empty(id)), [])
+var vaultIds = union(filter(split(toLower(certificateVaultIds), separators), id => !empty(id)), [])
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -278,7 +280,7 @@ module workspaceRoles 'modules/workspace-roles.bicep' = [for (id, i) in logWorks
   params: {
     workspaceName: last(split(id, '/'))
     principalId: appIdentity.outputs.principalId
-    allowAsDiagnosticsDestination: allowEnableDiagnostics && toLower(id) == toLower(diagnosticsWorkspaceId)
+    allowAsDiagnosticsDestination: allowEnableDiagnostics && id == toLower(diagnosticsWorkspaceId)
   }
 }]
 
@@ -304,8 +306,9 @@ output AZURE_RESOURCE_GROUP string = rg.name
 @description('Function app name.')
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 
-@description('Client id of the app identity (AZURE_CLIENT_ID of the app).')
-output AZURE_CLIENT_ID string = appIdentity.outputs.clientId
+// Not named AZURE_CLIENT_ID: azd hooks export outputs, and that name would steer a developer's DefaultAzureCredential.
+@description('Client id of the app identity (the app\'s AZURE_CLIENT_ID setting).')
+output APP_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
 
 @description('The bot\'s app id: the BOT_ID placeholder of appPackage/manifest.json.')
 output BOT_ID string = botIdentity.outputs.clientId
