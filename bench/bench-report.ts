@@ -1,0 +1,213 @@
+import type { AckLatencyBenchResult } from './ack-latency-bench';
+import { median } from './bench-stats';
+import type { FleetStatusBenchResult, FleetStatusRun } from './fleet-status-bench';
+import type { IkeParseBenchResult } from './ike-parse';
+
+export interface MachineInfo {
+  readonly cpuCount: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly totalMemoryBytes: number;
+}
+
+/** A benchmark's result, or why it could not run. */
+export type BenchOutcome<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: string };
+
+export interface BenchResults {
+  readonly ikeParse?: BenchOutcome<IkeParseBenchResult>;
+  readonly fleetStatus100?: BenchOutcome<FleetStatusBenchResult>;
+  readonly fleetStatus500?: BenchOutcome<FleetStatusBenchResult>;
+  readonly ackLatency?: BenchOutcome<AckLatencyBenchResult>;
+}
+
+export type Verdict = 'met' | 'not met' | 'not run';
+
+export interface TargetVerdict {
+  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99';
+  readonly target: string;
+  readonly measured: string;
+  readonly verdict: Verdict;
+  /** Why a target was not met or not measured. */
+  readonly reason?: string;
+}
+
+export interface BenchReport extends BenchResults {
+  readonly date: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  readonly targets: readonly TargetVerdict[];
+}
+
+export const TARGETS = {
+  fleet100WallMs: 1000,
+  fleet500BoundRatio: 1.2,
+  cardBytes: 28 * 1024,
+  ikeLinesPerSecond: 200_000,
+  ackP99Ms: 1000,
+} as const;
+
+/** Why a run's timing says nothing about the product's speed: the job did not finish with the whole fleet in it. */
+export function incompleteRun(run: FleetStatusRun, sites: number): string | undefined {
+  if (run.orchestrationStatus !== 'Completed') return `the job ended ${run.orchestrationStatus}`;
+  if (run.reportedSites !== sites) return `the report held ${run.reportedSites} of ${sites} sites`;
+  if (run.gaps.length > 0) return `the report had gaps: ${run.gaps.join('; ')}`;
+  return undefined;
+}
+
+function ms(value: number): string {
+  return value >= 10_000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function notRun(id: TargetVerdict['id'], target: string, outcome: BenchOutcome<unknown> | undefined): TargetVerdict {
+  return { id, target, measured: '-', verdict: 'not run', reason: outcome && !outcome.ok ? firstLine(outcome.error) : 'not selected' };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/** Each target as met / not met / not run, with what was measured against it. */
+export function evaluateTargets(results: BenchResults): TargetVerdict[] {
+  const verdicts: TargetVerdict[] = [];
+
+  const f100 = results.fleetStatus100;
+  const t100 = `100 sites: message to final card < ${ms(TARGETS.fleet100WallMs)} (median of runs)`;
+  if (f100?.ok && f100.result.runs.length > 0) {
+    const walls = f100.result.runs.map((r) => r.wallMs);
+    const wall = median(walls);
+    const broken = f100.result.runs.map((r) => incompleteRun(r, f100.result.sites)).find((x) => x !== undefined);
+    const measured = `${ms(wall)} (runs: ${walls.map(ms).join(', ')})`;
+    verdicts.push(
+      broken
+        ? { id: 'fleet-100-wall', target: t100, measured, verdict: 'not met', reason: broken }
+        : wall < TARGETS.fleet100WallMs
+          ? { id: 'fleet-100-wall', target: t100, measured, verdict: 'met' }
+          : { id: 'fleet-100-wall', target: t100, measured, verdict: 'not met', reason: `median ${ms(wall)} is over the target` },
+    );
+  } else verdicts.push(notRun('fleet-100-wall', t100, f100));
+
+  const f500 = results.fleetStatus500;
+  const t500 = `500 sites: wall time within ${TARGETS.fleet500BoundRatio}x of the throttling bound`;
+  if (f500?.ok && f500.result.runs.length > 0) {
+    const bound = f500.result.bound.boundSeconds * 1000;
+    const ratio = median(f500.result.runs.map((r) => r.wallMs)) / bound;
+    const broken = f500.result.runs.map((r) => incompleteRun(r, f500.result.sites)).find((x) => x !== undefined);
+    const measured = `${ratio.toFixed(2)}x (${f500.result.runs.map((r) => ms(r.wallMs)).join(', ')} vs bound ${ms(bound)})`;
+    verdicts.push(
+      broken
+        ? { id: 'fleet-500-bound', target: t500, measured, verdict: 'not met', reason: broken }
+        : ratio <= TARGETS.fleet500BoundRatio
+          ? { id: 'fleet-500-bound', target: t500, measured, verdict: 'met' }
+          : { id: 'fleet-500-bound', target: t500, measured, verdict: 'not met', reason: `${ratio.toFixed(2)}x the bound` },
+    );
+  } else verdicts.push(notRun('fleet-500-bound', t500, f500));
+
+  const tCard = `every fleet card < ${kb(TARGETS.cardBytes)}`;
+  const fleetRuns = [f100, f500].flatMap((o) => (o?.ok ? o.result.runs : []));
+  if (fleetRuns.length > 0) {
+    const largest = Math.max(...fleetRuns.map((r) => r.maxCardBytes));
+    const measured = `largest ${largest} B (${kb(largest)}) over ${fleetRuns.reduce((n, r) => n + r.cardsSeen, 0)} cards`;
+    verdicts.push(
+      largest < TARGETS.cardBytes
+        ? { id: 'fleet-card-size', target: tCard, measured, verdict: 'met' }
+        : { id: 'fleet-card-size', target: tCard, measured, verdict: 'not met', reason: `a card of ${largest} bytes` },
+    );
+  } else verdicts.push(notRun('fleet-card-size', tCard, f100?.ok === false ? f100 : f500));
+
+  const ike = results.ikeParse;
+  const tIke = `IKE parsing >= ${TARGETS.ikeLinesPerSecond.toLocaleString('en-US')} lines/s (best of 5)`;
+  if (ike?.ok) {
+    const measured = `best ${ike.result.linesPerSecond.toLocaleString('en-US')}, median ${ike.result.medianLinesPerSecond.toLocaleString('en-US')} lines/s`;
+    verdicts.push(
+      ike.result.linesPerSecond >= TARGETS.ikeLinesPerSecond
+        ? { id: 'ike-parse-rate', target: tIke, measured, verdict: 'met' }
+        : { id: 'ike-parse-rate', target: tIke, measured, verdict: 'not met', reason: 'the fastest round is below the target' },
+    );
+  } else verdicts.push(notRun('ike-parse-rate', tIke, ike));
+
+  const ack = results.ackLatency;
+  const tAck = `acknowledgement card p99 < ${ms(TARGETS.ackP99Ms)}`;
+  if (ack?.ok) {
+    const a = ack.result.ack;
+    const measured = `p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, max ${a.max.toFixed(1)} ms (${a.count} messages)`;
+    verdicts.push(
+      a.p99 < TARGETS.ackP99Ms
+        ? { id: 'ack-p99', target: tAck, measured, verdict: 'met' }
+        : { id: 'ack-p99', target: tAck, measured, verdict: 'not met', reason: `p99 ${a.p99.toFixed(0)} ms` },
+    );
+  } else verdicts.push(notRun('ack-p99', tAck, ack));
+
+  return verdicts;
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? '').length)));
+  return rows.map((r) => r.map((cell, column) => (column === r.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n');
+}
+
+function fleetDetails(label: string, outcome: BenchOutcome<FleetStatusBenchResult> | undefined): string[] {
+  if (!outcome) return [];
+  if (!outcome.ok) return [`${label}: could not run: ${firstLine(outcome.error)}`];
+  const r = outcome.result;
+  const lines = [
+    `${label}: ${r.sites} sites in ${r.resourceGroups} resource groups, +${r.latencyMs} ms per Azure call, ARM reads ${r.readBucket.capacity} @ ${r.readBucket.refillPerSecond}/s` +
+      ` (sandbox up in ${ms(r.startupMs)})`,
+    `  required ARM reads ${r.required.reads} (${r.required.listCalls} list + ${r.required.connectionGets} GET), ${r.required.sequentialCalls} in sequence` +
+      ` -> bound ${r.bound.boundSeconds.toFixed(2)} s (${r.bound.throttleSeconds.toFixed(2)} s throttling + ${r.bound.latencySeconds.toFixed(2)} s latency)`,
+  ];
+  r.runs.forEach((run, i) => {
+    const ops = Object.entries(run.azureCalls.byOperation)
+      .sort((a, b) => b[1] - a[1])
+      .map(([op, n]) => `${n} ${op.replace(/^Microsoft\./, '')}`)
+      .join(', ');
+    const broken = incompleteRun(run, r.sites);
+    lines.push(
+      `  run ${i + 1}: final card ${ms(run.wallMs)} (${(run.wallMs / 1000 / Math.max(r.bound.boundSeconds, 1e-9)).toFixed(2)}x bound), ack ${ms(run.ackMs)}, ` +
+        `first progress card ${run.firstProgressMs !== undefined ? ms(run.firstProgressMs) : 'none (done before one was due)'}, ${run.progressCards} progress card(s)`,
+      `         Azure calls ${run.azureCalls.total}: ${ops}; ARM reads ${run.armReads}, 429s ${run.throttled429}`,
+      `         cards: largest ${run.maxCardBytes} B (activity ${run.maxActivityBytes} B) of ${run.cardsSeen}; peak RSS ${mb(run.memory.self.peakBytes)} ` +
+        `(from ${mb(run.memory.self.startBytes)}, ${run.memory.method})${run.memory.children.map((c) => `, ${c.name} ${mb(c.peakBytes)}`).join('')}` +
+        `${broken ? `; INCOMPLETE: ${broken}` : ''}`,
+    );
+  });
+  return lines;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(0)} MB`;
+}
+
+/** The readable report `npm run bench` prints. */
+export function formatReport(report: BenchReport): string {
+  const lines: string[] = [];
+  const m = report.machine;
+  lines.push(`npm run bench  ${report.date}  ${m.cpuCount} CPU (${m.cpuModel}), Node ${m.node}, ${m.platform}, ${mb(m.totalMemoryBytes)} RAM  (${report.durationSeconds.toFixed(0)} s)`, '');
+  lines.push(table([['target', 'measured', 'verdict'], ...report.targets.map((t) => [t.target, t.measured, t.verdict + (t.reason ? ` (${t.reason})` : '')])]), '');
+  lines.push(...fleetDetails('Fleet status, 100 sites', report.fleetStatus100));
+  lines.push(...fleetDetails('Fleet status, 500 sites', report.fleetStatus500));
+  const ike = report.ikeParse;
+  if (ike?.ok) {
+    const r = ike.result;
+    lines.push(`IKE parsing: ${r.lines.toLocaleString('en-US')} lines; rounds ${r.roundSeconds.map((s) => `${(s * 1000).toFixed(0)} ms`).join(', ')}`);
+  } else if (ike) lines.push(`IKE parsing: could not run: ${firstLine(ike.error)}`);
+  const ack = report.ackLatency;
+  if (ack?.ok) {
+    const r = ack.result;
+    lines.push(
+      `Acknowledgement: ${r.messages} x "${r.text}" sequential, +${r.latencyMs} ms per Azure call; ack p50 ${r.ack.p50.toFixed(1)} / p99 ${r.ack.p99.toFixed(1)} / max ${r.ack.max.toFixed(1)} ms;` +
+        ` HTTP answer p50 ${r.httpAnswer.p50.toFixed(1)} / p99 ${r.httpAnswer.p99.toFixed(1)} ms`,
+      `  background jobs ${r.jobs.started}: ${Object.entries(r.jobs.byStatus).map(([s, n]) => `${n} ${s}`).join(', ')} (drained ${ms(r.jobs.drainMs)} after the last message); Azure calls ${r.azureCalls}, 429s ${r.throttled429}`,
+    );
+  } else if (ack) lines.push(`Acknowledgement: could not run: ${firstLine(ack.error)}`);
+  const memory = report.fleetStatus500?.ok ? report.fleetStatus500.result.runs : [];
+  if (memory.length > 0) {
+    const peak = Math.max(...memory.map((r) => r.memory.self.peakBytes));
+    lines.push(`Memory: peak RSS during the 500-site run ${mb(peak)} (app, local host and simulator share the process; Azurite is separate)`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench [-- --only ike,fleet-100,fleet-500,ack]`: measures the product on this machine, prints a table and
+ * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
+ * could not run.
+ */
+import { writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { AckLatencyBenchResult } from './ack-latency-bench';
+import type { BenchScenario } from './bench-scenario';
+import type { BenchOutcome, BenchReport, BenchResults } from './bench-report';
+import { evaluateTargets, formatReport } from './bench-report';
+import type { FleetStatusBenchResult } from './fleet-status-bench';
+import { projectRoot } from '../local/sandbox/project-root';
+import { runIkeParseBench } from './ike-parse';
+import { runScenarioInChild } from './run-scenario-in-child';
+
+const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+/** Azure's latency as the benchmarks model it: added to every simulator answer. */
+const AZURE_LATENCY_MS = 50;
+
+const SCENARIOS = {
+  // Three runs: each costs under a second plus the wait for the read bucket to refill (about 5 s).
+  'fleet-100': { kind: 'fleet-status', options: { sites: 100, resourceGroups: 10, latencyMs: AZURE_LATENCY_MS, runs: 3 } },
+  // One run: it takes the ~10 s the throttling bound imposes, and a second would wait 20 s for the bucket first.
+  'fleet-500': { kind: 'fleet-status', options: { sites: 500, resourceGroups: 10, latencyMs: AZURE_LATENCY_MS, runs: 1 } },
+  ack: { kind: 'ack-latency', options: { messages: 200, text: 'status site-paris', latencyMs: AZURE_LATENCY_MS } },
+} as const satisfies Record<Exclude<BenchmarkName, 'ike'>, BenchScenario>;
+
+const SCENARIO_TIMEOUT_MS = 150_000;
+
+function selected(argv: string[]): Set<BenchmarkName> {
+  const at = argv.indexOf('--only');
+  if (at < 0) return new Set(BENCHMARKS);
+  const names = (argv[at + 1] ?? '').split(',').filter((n) => n.length > 0);
+  const unknown = names.filter((n) => !(BENCHMARKS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--only takes a comma-separated list of ${BENCHMARKS.join(', ')}${unknown.length > 0 ? ` (not: ${unknown.join(', ')})` : ''}.`);
+  return new Set(names as BenchmarkName[]);
+}
+
+async function attempt<T>(name: string, run: () => Promise<T>): Promise<BenchOutcome<T>> {
+  process.stderr.write(`bench: ${name}…\n`);
+  const started = performance.now();
+  try {
+    const result = await run();
+    process.stderr.write(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return { ok: true, result };
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`bench: ${name} could not run: ${text}\n`);
+    return { ok: false, error: text };
+  }
+}
+
+async function main(): Promise<void> {
+  const only = selected(process.argv.slice(2));
+  const started = performance.now();
+  const date = new Date().toISOString();
+  const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {};
+
+  // First, while nothing else runs in this process: the parser benchmark measures CPU alone.
+  if (only.has('ike')) results.ikeParse = await attempt('IKE log parsing', () => runIkeParseBench(100_000));
+  if (only.has('fleet-100')) results.fleetStatus100 = await attempt('fleet status, 100 sites', () => runScenarioInChild(SCENARIOS['fleet-100'], SCENARIO_TIMEOUT_MS) as Promise<FleetStatusBenchResult>);
+  if (only.has('fleet-500')) results.fleetStatus500 = await attempt('fleet status, 500 sites', () => runScenarioInChild(SCENARIOS['fleet-500'], SCENARIO_TIMEOUT_MS) as Promise<FleetStatusBenchResult>);
+  if (only.has('ack')) results.ackLatency = await attempt('acknowledgement latency', () => runScenarioInChild(SCENARIOS.ack, SCENARIO_TIMEOUT_MS) as Promise<AckLatencyBenchResult>);
+
+  const cpuList = cpus();
+  const report: BenchReport = {
+    date,
+    durationSeconds: (performance.now() - started) / 1000,
+    machine: { cpuCount: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${platform()} ${release()}`, totalMemoryBytes: totalmem() },
+    ...results,
+    targets: evaluateTargets(results),
+  };
+  console.log(formatReport(report));
+  // The committed results are the full run's; a partial run (--only) must not overwrite them with holes.
+  const path = join(projectRoot(), 'bench', only.size === BENCHMARKS.length ? 'results.json' : 'results.partial.json');
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  console.log(`\nWrote ${path}`);
+  const failed = Object.values(results).some((outcome) => !outcome.ok);
+  if (failed) process.exitCode = 1;
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

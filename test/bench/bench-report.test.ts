@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { AckLatencyBenchResult } from '../../bench/ack-latency-bench';
+import type { BenchResults, TargetVerdict } from '../../bench/bench-report';
+import { evaluateTargets, formatReport } from '../../bench/bench-report';
+import type { FleetStatusBenchResult, FleetStatusRun } from '../../bench/fleet-status-bench';
+import type { IkeParseBenchResult } from '../../bench/ike-parse';
+
+function run(over: Partial<FleetStatusRun> = {}): FleetStatusRun {
+  return {
+    wallMs: 700,
+    ackMs: 15,
+    progressCards: 0,
+    orchestrationStatus: 'Completed',
+    azureCalls: { total: 112, byOperation: { 'Microsoft.Network/connections/read': 110 }, byService: { arm: 110, keyvault: 2 } },
+    armReads: 110,
+    throttled429: 0,
+    maxCardBytes: 9_800,
+    maxActivityBytes: 10_400,
+    cardsSeen: 2,
+    reportedSites: 100,
+    gaps: [],
+    memory: { method: 'kernel', self: { pid: 1, name: 'bench process', startBytes: 150e6, peakBytes: 180e6 }, children: [] },
+    ...over,
+  };
+}
+
+function fleet(sites: number, boundSeconds: number, runs: FleetStatusRun[]): FleetStatusBenchResult {
+  return {
+    sites,
+    resourceGroups: 10,
+    latencyMs: 50,
+    readBucket: { capacity: 250, refillPerSecond: 25 },
+    required: { listCalls: 10, connectionGets: sites, reads: sites + 10, sequentialCalls: 2 },
+    bound: { throttleSeconds: boundSeconds - 0.1, latencySeconds: 0.1, boundSeconds },
+    startupMs: 4000,
+    runs,
+  };
+}
+
+const ike: IkeParseBenchResult = { lines: 100_000, seconds: 0.4, linesPerSecond: 250_000, roundSeconds: [0.4, 0.45, 0.5, 0.42, 0.41], medianLinesPerSecond: 238_095 };
+
+function ack(p99: number): AckLatencyBenchResult {
+  return {
+    messages: 200,
+    text: 'status site-paris',
+    latencyMs: 50,
+    startupMs: 4000,
+    ack: { count: 200, p50: 9, p99, max: p99 + 5, mean: 12 },
+    httpAnswer: { count: 200, p50: 20, p99: 140, max: 200, mean: 30 },
+    ackSamples: [9],
+    jobs: { started: 200, byStatus: { Completed: 200 }, drainMs: 15_000 },
+    azureCalls: 1500,
+    throttled429: 300,
+  };
+}
+
+const good: BenchResults = {
+  ikeParse: { ok: true, result: ike },
+  fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 800 }), run({ wallMs: 700 }), run({ wallMs: 1400 })]) },
+  fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_000, reportedSites: 500, throttled429: 116 })]) },
+  ackLatency: { ok: true, result: ack(70) },
+};
+
+const verdict = (verdicts: TargetVerdict[], id: TargetVerdict['id']) => verdicts.find((v) => v.id === id)!;
+
+describe('evaluateTargets', () => {
+  it('meets every target when the numbers are inside them (the 100-site target is on the median run)', () => {
+    const verdicts = evaluateTargets(good);
+    expect(verdicts.map((v) => [v.id, v.verdict])).toEqual([
+      ['fleet-100-wall', 'met'],
+      ['fleet-500-bound', 'met'],
+      ['fleet-card-size', 'met'],
+      ['ike-parse-rate', 'met'],
+      ['ack-p99', 'met'],
+    ]);
+    expect(verdict(verdicts, 'fleet-500-bound').measured).toMatch(/^1\.14x/);
+  });
+
+  it('misses each target that a number is outside of, and says by how much', () => {
+    const verdicts = evaluateTargets({
+      ikeParse: { ok: true, result: { ...ike, linesPerSecond: 150_000 } },
+      fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 1200 }), run({ wallMs: 1000 }), run({ wallMs: 900 })]) },
+      fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_700, reportedSites: 500, maxCardBytes: 28 * 1024 })]) },
+      ackLatency: { ok: true, result: ack(1000) },
+    });
+    expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
+    expect(verdict(verdicts, 'fleet-500-bound').reason).toBe('1.21x the bound');
+    expect(verdict(verdicts, 'fleet-card-size').reason).toBe('a card of 28672 bytes');
+  });
+
+  it('does not count a fast run whose report was incomplete', () => {
+    const verdicts = evaluateTargets({
+      fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 300, reportedSites: 75, gaps: ['Could not read 25 connection(s)'] })]) },
+      fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 2_000, orchestrationStatus: 'Failed', reportedSites: 0 })]) },
+    });
+    expect(verdict(verdicts, 'fleet-100-wall')).toMatchObject({ verdict: 'not met', reason: 'the report held 75 of 100 sites' });
+    expect(verdict(verdicts, 'fleet-500-bound')).toMatchObject({ verdict: 'not met', reason: 'the job ended Failed' });
+  });
+
+  it('marks targets of benchmarks that could not run, or were not selected, as not run', () => {
+    const verdicts = evaluateTargets({ ackLatency: { ok: false, error: 'Azurite: not ready after 20000 ms.\nstack' } });
+    expect(verdict(verdicts, 'ack-p99')).toMatchObject({ verdict: 'not run', reason: 'Azurite: not ready after 20000 ms.' });
+    expect(verdict(verdicts, 'ike-parse-rate')).toMatchObject({ verdict: 'not run', reason: 'not selected' });
+    expect(verdict(verdicts, 'fleet-card-size').verdict).toBe('not run');
+  });
+});
+
+describe('formatReport', () => {
+  it('prints the target table and each benchmark\'s detail', () => {
+    const text = formatReport({
+      ...good,
+      date: '2026-01-01T00:00:00.000Z',
+      durationSeconds: 70,
+      machine: { cpuCount: 2, cpuModel: 'Test CPU', node: 'v22.0.0', platform: 'linux', totalMemoryBytes: 8 * 1024 ** 3 },
+      targets: evaluateTargets(good),
+    });
+    expect(text).toContain('2 CPU (Test CPU), Node v22.0.0');
+    expect(text).toMatch(/100 sites: message to final card < 1000 ms \(median of runs\)\s+800 ms \(runs: 800 ms, 700 ms, 1400 ms\)\s+met/);
+    expect(text).toContain('required ARM reads 510 (10 list + 500 GET), 2 in sequence -> bound 10.50 s');
+    expect(text).toContain('ack p50 9.0 / p99 70.0');
+    expect(text).toContain('Memory: peak RSS during the 500-site run 172 MB');
+  });
+});
