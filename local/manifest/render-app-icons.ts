@@ -93,18 +93,19 @@ function glyph(box: GlyphBox, px: number, py: number): { shield: boolean; keyhol
 }
 
 /**
- * Draws both icons: a shield with a keyhole (certificates guarding the tunnels). The colour icon keeps the glyph
- * inside the central area Teams leaves uncropped; the outline icon is the same glyph in white on transparency.
+ * Draws both icons: a shield with a keyhole (certificates guarding the tunnels). Teams' icon rules: the colour
+ * icon's symbol fits 96x96 with 48 px of padding (Teams crops to rounded squares and hexagons); the outline icon is
+ * pure white (255, 255, 255) on transparency and fills its 32x32 without padding.
  */
 export function renderAppIcons(accentColor: string = ACCENT_COLOR): AppIcons {
   const accent = hexToRgb(accentColor);
-  const colorBox: GlyphBox = { left: 44, top: 36, width: 104, height: 120 };
+  const colorBox: GlyphBox = { left: 54, top: 48, width: 84, height: 96 };
   const color = render(192, (px, py) => {
     const g = glyph(colorBox, px, py);
     if (!g.shield || g.keyhole) return [accent, 1];
     return [g.left ? WHITE : SHIELD_SHADE, 1];
   });
-  const outlineBox: GlyphBox = { left: 5, top: 3, width: 22, height: 26 };
+  const outlineBox: GlyphBox = { left: 2, top: 0, width: 28, height: 32 };
   const outline = render(32, (px, py) => {
     const g = glyph(outlineBox, px, py);
     return [WHITE, g.shield && !g.keyhole ? 1 : 0];

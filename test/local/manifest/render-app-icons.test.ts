@@ -36,11 +36,11 @@ describe('renderAppIcons', () => {
     expect(pixel(color, 96, 80)).toEqual([...accent, 255]);
   });
 
-  it('keeps the glyph inside the central area Teams does not crop', () => {
+  it('keeps the symbol within 96x96 with 48 px of padding, so Teams can crop the icon without losing it', () => {
     const offMargin: string[] = [];
     for (let y = 0; y < 192; y++) {
       for (let x = 0; x < 192; x++) {
-        if (x >= 32 && x < 160 && y >= 32 && y < 160) continue;
+        if (x >= 48 && x < 144 && y >= 48 && y < 144) continue;
         if (pixel(color, x, y).join() !== [...accent, 255].join()) offMargin.push(`${x},${y}`);
       }
     }
@@ -56,8 +56,13 @@ describe('renderAppIcons', () => {
     }
     expect(notWhite).toEqual([]);
     expect(opaque).toBeGreaterThan(200);
-    for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31], [16, 13]] as const) expect(pixel(outline, x, y)[3]).toBe(0);
+    for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31], [16, 12]] as const) expect(pixel(outline, x, y)[3]).toBe(0);
     expect(pixel(outline, 8, 8)[3]).toBe(255);
+    // No padding: the symbol reaches the top and bottom rows and both side columns.
+    const alphaAt = (x: number, y: number) => pixel(outline, x, y)[3]!;
+    const rows = [0, 31].map((y) => Math.max(...Array.from({ length: 32 }, (_, x) => alphaAt(x, y))));
+    const columns = [2, 29].map((x) => Math.max(...Array.from({ length: 32 }, (_, y) => alphaAt(x, y))));
+    for (const edge of [...rows, ...columns]) expect(edge).toBeGreaterThan(0);
   });
 
   it('is deterministic', () => {
