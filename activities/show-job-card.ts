@@ -6,6 +6,7 @@ import { fleetStatusCard } from '../cards/fleet-status-card';
 import { jobCard } from '../cards/job-card';
 import { siteStatusCard } from '../cards/site-status-card';
 import { executeAction, VERBS } from '../cards/verbs';
+import { findCommandSpec } from '../core/commands/command-specs';
 import type { JobCardView, ShowJobCardInput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 
@@ -22,7 +23,7 @@ export function renderJobCard({ envelope, view }: ShowJobCardInput, now: Date): 
     case 'site-status':
       return siteStatusCard(view.status, { now });
     case 'site-not-found':
-      return siteNotFoundCard(view.typed, view.suggestions, envelope.commandLine.split(' ')[0] ?? 'status');
+      return siteNotFoundCard(view.typed, view.suggestions, rerunCommandOf(envelope.commandLine));
     case 'fleet':
       return fleetStatusCard({ jobId: envelope.jobId, rows: view.rows, page: view.page, pageCount: view.pageCount, summary: view.summary, gaps: view.gaps, checkedAt: view.checkedAt, ...(view.progress ? { progress: view.progress } : {}) });
     case 'diagnosis':
@@ -36,6 +37,15 @@ export function renderJobCard({ envelope, view }: ShowJobCardInput, now: Date): 
     case 'failed':
       return errorCard({ title: view.title, problem: view.problem, ...(view.fix ? { fix: view.fix } : {}), code: view.code, reference: envelope.jobId });
   }
+}
+
+/**
+ * The command a suggestion button reruns: the job's own, when it is one people type; jobs started by a button
+ * (enable diagnostics) have none, so their suggestions offer diagnose, which shows that button again if needed.
+ */
+function rerunCommandOf(commandLine: string): string {
+  const first = commandLine.split(' ')[0] ?? '';
+  return findCommandSpec(first) ? first : 'diagnose';
 }
 
 function siteNotFoundCard(typed: string, suggestions: readonly string[], command: string): AdaptiveCard {
