@@ -3,6 +3,7 @@ import type { JobCardView } from '../../activities/activity-names';
 import { recordAudit } from '../../activities/record-audit';
 import { renderJobCard, showJobCard } from '../../activities/show-job-card';
 import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import { parseCommand } from '../../core/commands/parse-command';
 import { summarizeFleet } from '../../core/status/fleet-status';
 import { fleetRows, realistic, siteStatusFixture } from '../cards/card-fixtures';
 import { cardProblems, executeActions, visibleText } from '../cards/card-inspect';
@@ -67,6 +68,15 @@ describe('renderJobCard', () => {
     expect(visibleText(diagnose)).toContain('Type status to list every site.');
     expect(executeActions(diagnose)).toEqual([]);
     expect(executeActions(render({ kind: 'site-not-found', typed: 'site-pari', suggestions: ['site-paris'] }, 'diagnose site-pari --hours 24')).map((a) => a.data)).toEqual([{ command: 'diagnose site-paris' }]);
+  });
+
+  it('site not found: every suggestion button runs a command that exists, whichever job asked', () => {
+    for (const commandLine of ['status site-pari', 'diagnose site-pari --hours 24 (+ device log)', 'enable diagnostics for site-pari']) {
+      const card = render({ kind: 'site-not-found', typed: 'site-pari', suggestions: ['site-paris'] }, commandLine);
+      const commands = executeActions(card).map((a) => (a.data as { command: string }).command);
+      expect(commands).toHaveLength(1);
+      for (const command of commands) expect({ commandLine, command, parses: parseCommand(command).ok }).toEqual({ commandLine, command, parses: true });
+    }
   });
 
   it('fleet: the page with the job id on its paging buttons, and progress while collecting', () => {
