@@ -32,8 +32,15 @@ export interface TargetVerdict {
   readonly reason?: string;
 }
 
+/** The code measured: the commit, and whether product files differed from it (others' work in progress). */
+export interface MeasuredRevision {
+  readonly commit: string;
+  readonly uncommittedProductFiles: readonly string[];
+}
+
 export interface BenchReport extends BenchResults {
   readonly date: string;
+  readonly revision?: MeasuredRevision;
   readonly durationSeconds: number;
   readonly machine: MachineInfo;
   readonly targets: readonly TargetVerdict[];
@@ -51,6 +58,7 @@ export const TARGETS = {
 export function incompleteRun(run: FleetStatusRun, sites: number): string | undefined {
   if (run.orchestrationStatus !== 'Completed') return `the job ended ${run.orchestrationStatus}`;
   if (run.reportedSites !== sites) return `the report held ${run.reportedSites} of ${sites} sites`;
+  if (run.unreadConnections > 0) return `${run.unreadConnections} connection(s) could not be read`;
   if (run.gaps.length > 0) return `the report had gaps: ${run.gaps.join('; ')}`;
   return undefined;
 }
@@ -169,7 +177,9 @@ function fleetDetails(label: string, outcome: BenchOutcome<FleetStatusBenchResul
     lines.push(
       `  run ${i + 1}: final card ${ms(run.wallMs)} (${(run.wallMs / 1000 / Math.max(r.bound.boundSeconds, 1e-9)).toFixed(2)}x bound), ack ${ms(run.ackMs)}, ` +
         `first progress card ${run.firstProgressMs !== undefined ? ms(run.firstProgressMs) : 'none (done before one was due)'}, ${run.progressCards} progress card(s)`,
-      `         Azure calls ${run.azureCalls.total}: ${ops}; ARM reads ${run.armReads}, 429s ${run.throttled429}`,
+      `         Azure calls ${run.azureCalls.total}: ${ops}; ARM reads ${run.armReads}, 429s ${run.throttled429}; by status ${Object.entries(run.azureCalls.byStatus)
+        .map(([status, n]) => `${status}: ${n}`)
+        .join(', ')}`,
       `         cards: largest ${run.maxCardBytes} B (activity ${run.maxActivityBytes} B) of ${run.cardsSeen}; peak RSS ${mb(run.memory.self.peakBytes)} ` +
         `(from ${mb(run.memory.self.startBytes)}, ${run.memory.method})${run.memory.children.map((c) => `, ${c.name} ${mb(c.peakBytes)}`).join('')}` +
         `${broken ? `; INCOMPLETE: ${broken}` : ''}`,
@@ -186,7 +196,12 @@ function mb(bytes: number): string {
 export function formatReport(report: BenchReport): string {
   const lines: string[] = [];
   const m = report.machine;
-  lines.push(`npm run bench  ${report.date}  ${m.cpuCount} CPU (${m.cpuModel}), Node ${m.node}, ${m.platform}, ${mb(m.totalMemoryBytes)} RAM  (${report.durationSeconds.toFixed(0)} s)`, '');
+  lines.push(`npm run bench  ${report.date}  ${m.cpuCount} CPU (${m.cpuModel}), Node ${m.node}, ${m.platform}, ${mb(m.totalMemoryBytes)} RAM  (${report.durationSeconds.toFixed(0)} s)`);
+  if (report.revision) {
+    const changed = report.revision.uncommittedProductFiles;
+    lines.push(`commit ${report.revision.commit.slice(0, 12)}${changed.length > 0 ? ` with uncommitted changes to ${changed.length} product file(s): ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}` : ''}`);
+  }
+  lines.push('');
   lines.push(table([['target', 'measured', 'verdict'], ...report.targets.map((t) => [t.target, t.measured, t.verdict + (t.reason ? ` (${t.reason})` : '')])]), '');
   lines.push(...fleetDetails('Fleet status, 100 sites', report.fleetStatus100));
   lines.push(...fleetDetails('Fleet status, 500 sites', report.fleetStatus500));

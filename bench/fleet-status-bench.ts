@@ -36,15 +36,25 @@ export interface FleetStatusRun {
   readonly progressCards: number;
   readonly orchestrationStatus: string;
   /** Every Azure call the simulator answered during the run (ARM, Key Vault), by RBAC operation. */
-  readonly azureCalls: { readonly total: number; readonly byOperation: Readonly<Record<string, number>>; readonly byService: Readonly<Record<string, number>> };
+  readonly azureCalls: {
+    readonly total: number;
+    readonly byOperation: Readonly<Record<string, number>>;
+    readonly byService: Readonly<Record<string, number>>;
+    readonly byStatus: Readonly<Record<string, number>>;
+  };
   readonly armReads: number;
   readonly throttled429: number;
   /** Largest card (attachment content JSON) and largest activity the connector received for this job. */
   readonly maxCardBytes: number;
   readonly maxActivityBytes: number;
   readonly cardsSeen: number;
-  /** What the finished report said: every site in it, no gaps, is the benchmark's sanity check. */
+  /** What the finished report said: every site in it, each one read, no gaps, is the benchmark's sanity check. */
   readonly reportedSites: number;
+  /**
+   * Rows whose connection could not be read (status Unknown: the read failed, e.g. still throttled after the SDK's
+   * retries). A run that drops reads is not a faster run; the synthetic estate itself never reports Unknown.
+   */
+  readonly unreadConnections: number;
   readonly gaps: readonly string[];
   readonly memory: PeakRss;
 }
@@ -148,13 +158,14 @@ async function measureRun(bench: BenchSandbox, timeoutMs: number): Promise<Fleet
     ...(progress[0] ? { firstProgressMs: progress[0].receivedAt - sent.postedAt } : {}),
     progressCards: progress.length,
     orchestrationStatus: finished.runtimeStatus,
-    azureCalls: { total: stats.total, byOperation: stats.byOperation, byService: stats.byService },
+    azureCalls: { total: stats.total, byOperation: stats.byOperation, byService: stats.byService, byStatus: stats.byStatus },
     armReads: armReadsOf(bench),
     throttled429: stats.throttled,
     maxCardBytes: Math.max(0, ...cardEvents.flatMap((e) => e.cardBytes)),
     maxActivityBytes: Math.max(0, ...cardEvents.map((e) => e.activityBytes)),
     cardsSeen: cardEvents.length,
     reportedSites: output?.summary?.total ?? 0,
+    unreadConnections: (output?.rows ?? []).filter((r) => r.status === 'Unknown').length,
     gaps: output?.gaps ?? [],
     memory,
   };

@@ -3,13 +3,14 @@
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AckLatencyBenchResult } from './ack-latency-bench';
 import type { BenchScenario } from './bench-scenario';
-import type { BenchOutcome, BenchReport, BenchResults } from './bench-report';
+import type { BenchOutcome, BenchReport, BenchResults, MeasuredRevision } from './bench-report';
 import { evaluateTargets, formatReport } from './bench-report';
 import type { FleetStatusBenchResult } from './fleet-status-bench';
 import { projectRoot } from '../local/sandbox/project-root';
@@ -41,6 +42,24 @@ function selected(argv: string[]): Set<BenchmarkName> {
   return new Set(names as BenchmarkName[]);
 }
 
+/** Folders and files whose code the benchmarks measure (bench/ and tests are not product). */
+const PRODUCT_PATHS = ['functions', 'bot', 'orchestrations', 'activities', 'cards', 'core', 'adapters', 'local', 'host.json', 'package.json'];
+
+/** Which code was measured; undefined outside a git checkout. */
+function measuredRevision(root: string): MeasuredRevision | undefined {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = git('rev-parse', 'HEAD').trim();
+    const uncommittedProductFiles = git('status', '--porcelain', '--', ...PRODUCT_PATHS)
+      .split('\n')
+      .filter((line) => line.trim().length > 0)
+      .map((line) => line.slice(3));
+    return { commit, uncommittedProductFiles };
+  } catch {
+    return undefined;
+  }
+}
+
 async function attempt<T>(name: string, run: () => Promise<T>): Promise<BenchOutcome<T>> {
   process.stderr.write(`bench: ${name}…\n`);
   const started = performance.now();
@@ -59,6 +78,8 @@ async function main(): Promise<void> {
   const only = selected(process.argv.slice(2));
   const started = performance.now();
   const date = new Date().toISOString();
+  const root = projectRoot();
+  const revision = measuredRevision(root);
   const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {};
 
   // First, while nothing else runs in this process: the parser benchmark measures CPU alone.
@@ -70,6 +91,7 @@ async function main(): Promise<void> {
   const cpuList = cpus();
   const report: BenchReport = {
     date,
+    ...(revision ? { revision } : {}),
     durationSeconds: (performance.now() - started) / 1000,
     machine: { cpuCount: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${platform()} ${release()}`, totalMemoryBytes: totalmem() },
     ...results,
@@ -77,7 +99,7 @@ async function main(): Promise<void> {
   };
   console.log(formatReport(report));
   // The committed results are the full run's; a partial run (--only) must not overwrite them with holes.
-  const path = join(projectRoot(), 'bench', only.size === BENCHMARKS.length ? 'results.json' : 'results.partial.json');
+  const path = join(root, 'bench', only.size === BENCHMARKS.length ? 'results.json' : 'results.partial.json');
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
   console.log(`\nWrote ${path}`);
   const failed = Object.values(results).some((outcome) => !outcome.ok);

@@ -11,13 +11,14 @@ function run(over: Partial<FleetStatusRun> = {}): FleetStatusRun {
     ackMs: 15,
     progressCards: 0,
     orchestrationStatus: 'Completed',
-    azureCalls: { total: 112, byOperation: { 'Microsoft.Network/connections/read': 110 }, byService: { arm: 110, keyvault: 2 } },
+    azureCalls: { total: 112, byOperation: { 'Microsoft.Network/connections/read': 110 }, byService: { arm: 110, keyvault: 2 }, byStatus: { '200': 112 } },
     armReads: 110,
     throttled429: 0,
     maxCardBytes: 9_800,
     maxActivityBytes: 10_400,
     cardsSeen: 2,
     reportedSites: 100,
+    unreadConnections: 0,
     gaps: [],
     memory: { method: 'kernel', self: { pid: 1, name: 'bench process', startBytes: 150e6, peakBytes: 180e6 }, children: [] },
     ...over,
@@ -95,6 +96,11 @@ describe('evaluateTargets', () => {
     });
     expect(verdict(verdicts, 'fleet-100-wall')).toMatchObject({ verdict: 'not met', reason: 'the report held 75 of 100 sites' });
     expect(verdict(verdicts, 'fleet-500-bound')).toMatchObject({ verdict: 'not met', reason: 'the job ended Failed' });
+  });
+
+  it('does not count a run under the bound that gave up on throttled reads', () => {
+    const verdicts = evaluateTargets({ fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 10_200, reportedSites: 500, unreadConnections: 11 })]) } });
+    expect(verdict(verdicts, 'fleet-500-bound')).toMatchObject({ verdict: 'not met', reason: '11 connection(s) could not be read' });
   });
 
   it('marks targets of benchmarks that could not run, or were not selected, as not run', () => {
