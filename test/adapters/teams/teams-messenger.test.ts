@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { BotAdapter, TurnContext } from 'botbuilder';
+import type { Activity, ConversationReference, ResourceResponse } from 'botbuilder';
+import { TeamsBotAdapter } from '../../../adapters/teams/teams-bot-adapter';
+import { createTeamsMessenger } from '../../../adapters/teams/teams-messenger';
+import type { RetryPolicy } from '../../../adapters/teams/teams-messenger';
+import type { ConversationStore } from '../../../bot/chat-ports';
+import { card, literal } from '../../../cards/adaptive-card';
+
+const REFERENCE = { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', conversation: { id: 'a:1personal' }, bot: { id: '28:bot' } };
+
+class Transport extends BotAdapter {
+  readonly sent: Partial<Activity>[] = [];
+  readonly updated: Partial<Activity>[] = [];
+  async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    this.sent.push(...activities);
+    return activities.map(() => ({ id: `posted-${this.sent.length}` }));
+  }
+  async updateActivity(_context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    this.updated.push(activity);
+  }
+  async deleteActivity(): Promise<void> {}
+  async continueConversation(): Promise<void> {}
+}
+
+/** The real adapter class, with the one call the messenger makes answered locally: Teams' replies are scripted. */
+class ScriptedTeams extends TeamsBotAdapter {
+  readonly transport = new Transport();
+  readonly references: Partial<ConversationReference>[] = [];
+  /** Errors the next calls fail with, in order (then success). */
+  failures: unknown[] = [];
+
+  constructor() {
+    super({ authentication: 'disabled-for-local-use' });
+  }
+
+  override async inConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    this.references.push(reference);
+    const failure = this.failures.shift();
+    if (failure !== undefined) throw failure;
+    await logic(new TurnContext(this.transport, { type: 'event', conversation: reference.conversation, serviceUrl: reference.serviceUrl, channelId: reference.channelId } as Activity));
+  }
+}
+
+const store: ConversationStore = {
+  async save() {
+    return 'unused';
+  },
+  async get(key) {
+    return key === 'known' ? { ...REFERENCE } : undefined;
+  },
+};
+
+function teamsError(statusCode: number, retryAfter?: string): Error {
+  return Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, response: { headers: { get: (name: string) => (name === 'retry-after' ? (retryAfter ?? null) : null) } } });
+}
+
+function retry(): RetryPolicy & { slept: number[] } {
+  const slept: number[] = [];
+  return { attempts: 5, baseDelayMs: 500, slept, sleep: async (ms) => void slept.push(ms) };
+}
+
+const payload = card([literal('status site-paris')]);
+
+describe('createTeamsMessenger', () => {
+  it('posts a card into the stored conversation and returns its id', async () => {
+    const teams = new ScriptedTeams();
+    const messenger = createTeamsMessenger(teams, store, retry());
+    expect(await messenger.post('known', payload)).toBe('posted-1');
+    expect(teams.references).toEqual([REFERENCE]);
+    expect(teams.transport.sent[0]).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: payload }] });
+  });
+
+  it('replaces a card by id in the stored conversation', async () => {
+    const teams = new ScriptedTeams();
+    await createTeamsMessenger(teams, store, retry()).update('known', 'ack-1', payload);
+    expect(teams.transport.updated[0]).toMatchObject({ id: 'ack-1', conversation: { id: 'a:1personal' }, attachments: [{ content: payload }] });
+  });
+
+  it('refuses a conversation it does not know with a safe error', async () => {
+    const teams = new ScriptedTeams();
+    await expect(createTeamsMessenger(teams, store, retry()).update('forgotten', 'ack-1', payload)).rejects.toMatchObject({ code: 'ConversationUnknown' });
+    expect(teams.references).toEqual([]);
+  });
+
+  it('waits as long as Teams says after a 429, then succeeds', async () => {
+    const teams = new ScriptedTeams();
+    teams.failures = [teamsError(429, '3')];
+    const policy = retry();
+    await createTeamsMessenger(teams, store, policy).update('known', 'ack-1', payload);
+    expect(policy.slept).toEqual([3000]);
+    expect(teams.transport.updated).toHaveLength(1);
+  });
+
+  it('backs off exponentially on 412, 502, 503, 504 and gives up after the last attempt', async () => {
+    const teams = new ScriptedTeams();
+    teams.failures = [teamsError(503), teamsError(502), teamsError(504), teamsError(412), teamsError(503)];
+    const policy = retry();
+    await expect(createTeamsMessenger(teams, store, policy).update('known', 'ack-1', payload)).rejects.toMatchObject({ statusCode: 503 });
+    expect(policy.slept).toEqual([500, 1000, 2000, 4000]);
+    expect(teams.references).toHaveLength(5);
+  });
+
+  it('never waits more than 30 s, whatever Teams asks', async () => {
+    const teams = new ScriptedTeams();
+    teams.failures = [teamsError(429, '3600')];
+    const policy = retry();
+    await createTeamsMessenger(teams, store, policy).post('known', payload);
+    expect(policy.slept).toEqual([30_000]);
+  });
+
+  it('does not retry what retrying cannot fix', async () => {
+    for (const failure of [teamsError(403), teamsError(404), new Error('no status')]) {
+      const teams = new ScriptedTeams();
+      teams.failures = [failure];
+      const policy = retry();
+      await expect(createTeamsMessenger(teams, store, policy).post('known', payload)).rejects.toBe(failure);
+      expect(policy.slept).toEqual([]);
+    }
+  });
+});

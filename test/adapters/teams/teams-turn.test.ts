@@ -1,0 +1,246 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotAdapter, TurnContext } from 'botbuilder';
+import type { Activity, ResourceResponse } from 'botbuilder';
+import type { ActionOutcome, CardAction, ChatMessage, ConversationStore } from '../../../bot/chat-ports';
+import { card, literal } from '../../../cards/adaptive-card';
+import type { AdaptiveCard } from '../../../cards/adaptive-card';
+import { createTurnLogic } from '../../../adapters/teams/teams-turn';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const ALEX = '5a7c0de0-0000-4000-8000-00000000a001';
+
+/** A Bot Framework adapter that records what the turn sent, replaced and answered: the transport, faked. */
+class RecordingAdapter extends BotAdapter {
+  readonly sent: Partial<Activity>[] = [];
+  readonly updated: Partial<Activity>[] = [];
+  async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    this.sent.push(...activities);
+    return activities.map((_, i) => ({ id: `sent-${this.sent.length - activities.length + i + 1}` }));
+  }
+  async updateActivity(_context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    this.updated.push(activity);
+  }
+  async deleteActivity(): Promise<void> {
+    throw new Error('the bot never deletes');
+  }
+  async continueConversation(): Promise<void> {
+    throw new Error('not used by a turn');
+  }
+}
+
+class RecordingStore implements ConversationStore {
+  readonly saved: { conversationId: string; reference: Record<string, unknown> }[] = [];
+  async save(conversationId: string, reference: Record<string, unknown>): Promise<string> {
+    this.saved.push({ conversationId, reference });
+    return `key-${this.saved.length}`;
+  }
+  async get(): Promise<undefined> {
+    return undefined;
+  }
+}
+
+interface Turn {
+  readonly adapter: RecordingAdapter;
+  readonly store: RecordingStore;
+  readonly messages: ChatMessage[];
+  readonly actions: CardAction[];
+  readonly installs: number;
+}
+
+function activityOf(over: Partial<Activity>): Activity {
+  return {
+    type: 'message',
+    id: 'incoming-1',
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    from: { id: '29:1abc', aadObjectId: ALEX, name: '  Alex Wilber ' },
+    recipient: { id: '28:bot', name: 'VPN Bot' },
+    conversation: { id: 'a:1personal', conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
+    ...over,
+  } as Activity;
+}
+
+async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void> } = {}): Promise<Turn> {
+  const adapter = new RecordingAdapter();
+  const store = new RecordingStore();
+  const turn = { adapter, store, messages: [] as ChatMessage[], actions: [] as CardAction[], installs: 0 };
+  const logic = createTurnLogic(
+    {
+      onMessage: async (m) => {
+        turn.messages.push(m);
+        await options.onMessage?.(m);
+      },
+      onAction: async (a) => {
+        turn.actions.push(a);
+        return options.outcome ?? { kind: 'message', text: 'ok' };
+      },
+      onInstalled: async (reply) => {
+        turn.installs++;
+        await reply(card([literal('welcome')]));
+      },
+    },
+    store,
+    { allowLoopbackDownloads: options.allowLoopbackDownloads ?? false },
+  );
+  await logic(new TurnContext(adapter, activityOf(over)));
+  return turn;
+}
+
+const smallCard: AdaptiveCard = card([literal('hello')]);
+
+describe('createTurnLogic: messages', () => {
+  it('takes identity and tenant from the activity, and the conversation type', async () => {
+    const { messages } = await runTurn({ text: '<at>VPN Bot</at> status' });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.text).toBe('<at>VPN Bot</at> status');
+    expect(messages[0]!.caller).toEqual({ aadObjectId: ALEX, tenantId: TENANT, displayName: 'Alex Wilber' });
+    expect(messages[0]!.conversation).toEqual({ id: 'a:1personal', type: 'personal', tenantId: TENANT });
+  });
+
+  it('reads the tenant from channel data when the conversation does not carry it, and names an anonymous caller', async () => {
+    const { messages } = await runTurn({ from: { id: 'x', name: '   ' }, conversation: { id: '19:ch@thread.tacv2', conversationType: 'channel', isGroup: true, name: '' }, channelData: { tenant: { id: TENANT } } });
+    expect(messages[0]!.caller).toEqual({ tenantId: TENANT, displayName: 'someone' });
+    expect(messages[0]!.conversation).toEqual({ id: '19:ch@thread.tacv2', type: 'channel' });
+  });
+
+  it('maps group chats, and anything unknown to personal', async () => {
+    expect((await runTurn({ conversation: { id: 'g', conversationType: 'groupChat', isGroup: true, name: '' } })).messages[0]!.conversation.type).toBe('groupChat');
+    expect((await runTurn({ conversation: { id: 'x', conversationType: 'meeting', isGroup: true, name: '' } })).messages[0]!.conversation.type).toBe('personal');
+  });
+
+  it('replies with an Adaptive Card attachment, replaces a card by id, and remembers the conversation reference', async () => {
+    const turn = await runTurn({}, {
+      onMessage: async (m) => {
+        expect(await m.reply(smallCard)).toBe('sent-1');
+        await m.update('sent-1', smallCard);
+        expect(await m.rememberConversation()).toBe('key-1');
+      },
+    });
+    expect(turn.adapter.sent).toMatchObject([{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: smallCard }] }]);
+    expect(turn.adapter.updated[0]).toMatchObject({ id: 'sent-1', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }], conversation: { id: 'a:1personal' } });
+    expect(turn.store.saved[0]!.conversationId).toBe('a:1personal');
+    expect(turn.store.saved[0]!.reference).toMatchObject({ serviceUrl: 'https://smba.trafficmanager.net/emea/', channelId: 'msteams', conversation: { id: 'a:1personal', tenantId: TENANT } });
+  });
+});
+
+describe('createTurnLogic: attachments', () => {
+  it('skips the message itself (text/html) and cards; takes Teams files, links and inline text', async () => {
+    const { messages } = await runTurn({
+      attachments: [
+        { contentType: 'text/html', content: '<p>diagnose site-oslo</p>' },
+        { contentType: 'application/vnd.microsoft.card.adaptive', content: {} },
+        { contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'charon.log', content: { downloadUrl: 'https://contoso.sharepoint.com/charon.log', fileType: 'log' } },
+        { contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'no-url.log', content: {} },
+        { contentType: 'text/plain', name: 'linked.txt', contentUrl: 'https://files.example/linked.txt' },
+        { contentType: 'text/plain', name: 'inline.txt', content: 'Nov 23 17:58:10 08[IKE] hello' },
+      ],
+    });
+    const files = messages[0]!.files;
+    expect(files.map((f) => [f.name, f.contentType, f.size])).toEqual([
+      ['charon.log', 'log', undefined],
+      ['linked.txt', 'text/plain', undefined],
+      ['inline.txt', 'text/plain', 29],
+    ]);
+    expect(new TextDecoder().decode(await files[2]!.download(1024))).toBe('Nov 23 17:58:10 08[IKE] hello');
+  });
+
+  describe('downloads', () => {
+    let server: ReturnType<typeof createServer>;
+    let base = '';
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        if (req.url === '/small.log') {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end('Nov 23 17:58:10 08[IKE] small');
+        } else if (req.url === '/declared-big.log') {
+          res.writeHead(200, { 'content-length': String(5000) });
+          res.end('x'.repeat(5000));
+        } else if (req.url === '/streamed-big.log') {
+          res.writeHead(200, { 'transfer-encoding': 'chunked' });
+          for (let i = 0; i < 10; i++) res.write('y'.repeat(1000));
+          res.end();
+        } else {
+          res.writeHead(404);
+          res.end('secret 404 page');
+        }
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    async function fileFor(path: string, allowLoopbackDownloads: boolean) {
+      const { messages } = await runTurn({ attachments: [{ contentType: 'text/plain', name: 'f.log', contentUrl: `${base}${path}` }] }, { allowLoopbackDownloads });
+      return messages[0]!.files[0]!;
+    }
+
+    it('downloads over plain http only from loopback, and only where the sandbox allows it', async () => {
+      expect(new TextDecoder().decode(await (await fileFor('/small.log', true)).download(1024))).toBe('Nov 23 17:58:10 08[IKE] small');
+      await expect((await fileFor('/small.log', false)).download(1024)).rejects.toMatchObject({ code: 'AttachmentUnreadable', safeMessage: 'The attachment is not on a secure (https) link, so I did not download it.' });
+    });
+
+    it('stops at the limit, whether the size is declared or only seen while streaming', async () => {
+      await expect((await fileFor('/declared-big.log', true)).download(1024)).rejects.toMatchObject({ code: 'AttachmentTooLarge', safeMessage: 'The attachment is larger than 1 KB.' });
+      await expect((await fileFor('/streamed-big.log', true)).download(4096)).rejects.toMatchObject({ code: 'AttachmentTooLarge' });
+    });
+
+    it('reports a failed download by status only', async () => {
+      const error = await (await fileFor('/missing.log', true)).download(1024).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'AttachmentUnreadable', safeMessage: 'Downloading the attachment failed (HTTP 404).' });
+      expect(JSON.stringify(error)).not.toContain('secret');
+    });
+  });
+});
+
+describe('createTurnLogic: card actions', () => {
+  const invoke = (action: unknown): Partial<Activity> => ({ type: 'invoke', name: 'adaptiveCard/action', value: { action, trigger: 'manual' } });
+
+  it('hands an Action.Execute to the bot with the verified caller, whatever the data claims', async () => {
+    const turn = await runTurn({ ...invoke({ type: 'Action.Execute', verb: 'cancelJob', data: { jobId: 'x', from: { aadObjectId: 'someone-else' }, aadObjectId: 'someone-else', tenantId: 'other' } }), from: { id: '29:2', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a003', name: 'Adele Vance' } });
+    expect(turn.actions).toHaveLength(1);
+    expect(turn.actions[0]!.verb).toBe('cancelJob');
+    expect(turn.actions[0]!.data).toEqual({ jobId: 'x', from: { aadObjectId: 'someone-else' }, aadObjectId: 'someone-else', tenantId: 'other' });
+    expect(turn.actions[0]!.caller).toEqual({ aadObjectId: '5a7c0de0-0000-4000-8000-00000000a003', tenantId: TENANT, displayName: 'Adele Vance' });
+  });
+
+  it('answers the invoke with the card that replaces the pressed one', async () => {
+    const turn = await runTurn(invoke({ type: 'Action.Execute', verb: 'runCommand', data: { command: 'jobs', replace: true } }), { outcome: { kind: 'card', card: smallCard } });
+    expect(turn.adapter.sent).toMatchObject([{ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: smallCard } } }]);
+  });
+
+  it('answers the invoke with a message when the card stays', async () => {
+    const turn = await runTurn(invoke({ type: 'Action.Execute', verb: 'runCommand', data: { command: 'whoami' } }), { outcome: { kind: 'message', text: 'Done.' } });
+    expect(turn.adapter.sent).toMatchObject([{ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' } } }]);
+  });
+
+  it('does not pass on anything but an Action.Execute with a verb', async () => {
+    for (const action of [{ type: 'Action.Submit', data: { verb: 'cancelJob' } }, { type: 'Action.Execute' }, { type: 'Action.Execute', verb: 42 }, undefined]) {
+      const turn = await runTurn(invoke(action));
+      expect(turn.actions).toEqual([]);
+      expect(turn.adapter.sent).toMatchObject([{ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'That button is not one of mine.' } } }]);
+    }
+  });
+
+  it('ignores invokes it does not handle', async () => {
+    const turn = await runTurn({ type: 'invoke', name: 'composeExtension/query', value: {} });
+    expect(turn.actions).toEqual([]);
+    expect(turn.adapter.sent).toEqual([]);
+  });
+});
+
+describe('createTurnLogic: installation', () => {
+  it('welcomes once, when the bot itself is added to a personal chat', async () => {
+    const added = await runTurn({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'VPN Bot' }] });
+    expect(added.installs).toBe(1);
+    expect(added.adapter.sent).toHaveLength(1);
+  });
+
+  it('says nothing for the installation event Teams sends alongside, for people joining, or in a channel', async () => {
+    expect((await runTurn({ type: 'installationUpdate', action: 'add' })).installs).toBe(0);
+    expect((await runTurn({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone', name: 'Megan' }] })).installs).toBe(0);
+    expect((await runTurn({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'VPN Bot' }], conversation: { id: '19:c', conversationType: 'channel', isGroup: true, name: '' } })).installs).toBe(0);
+    expect((await runTurn({ type: 'typing' })).adapter.sent).toEqual([]);
+  });
+});
