@@ -18,18 +18,29 @@ const READS_PER_CHUNK = 5;
 export async function listFleet(_input: unknown, ports: ActivityPorts): Promise<ListFleetOutput> {
   const now = ports.now();
   const { connections, gaps } = await listScopeConnections(ports);
+  // Connections usually share their chain's root: parse each distinct certificate once.
+  const parsed = new Map<string, { days: number } | { problem: true }>();
+  const expiryOf = (entry: string) => {
+    let known = parsed.get(entry);
+    if (!known) {
+      try {
+        known = { days: daysUntilExpiry(parseCertificate(entry), now) };
+      } catch {
+        known = { problem: true };
+      }
+      parsed.set(entry, known);
+    }
+    return known;
+  };
   const refs: FleetRef[] = connections.map((c) => {
     let inboundDays: number | undefined;
     let inboundProblem: string | undefined;
     const chain = c.certificate?.inboundChain ?? [];
     if (chain.length === 0) inboundProblem = 'no inbound chain';
     for (const entry of chain) {
-      try {
-        const days = daysUntilExpiry(parseCertificate(entry), now);
-        inboundDays = inboundDays === undefined ? days : Math.min(inboundDays, days);
-      } catch {
-        inboundProblem = 'unreadable inbound certificate';
-      }
+      const expiry = expiryOf(entry);
+      if ('days' in expiry) inboundDays = inboundDays === undefined ? expiry.days : Math.min(inboundDays, expiry.days);
+      else inboundProblem = 'unreadable inbound certificate';
     }
     return {
       site: c.site,
