@@ -26,10 +26,11 @@ export function createDurableJobService(client: DurableClient): JobService {
     },
     async listSince(since) {
       const statuses = await client.getStatusBy({ createdTimeFrom: since });
+      // The extension lists in its own order (oldest first, or by partition): rank before capping.
       return statuses
-        .slice(0, MAX_LISTED)
         .map(toRecord)
-        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+        .slice(0, MAX_LISTED);
     },
     async cancel(jobId, reason) {
       // The client puts the reason into the URL unencoded; keep it to characters that survive that.
