@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTableAuditLog } from '../../../adapters/storage/table-audit-log';
+import { createTableClientFactory } from '../../../adapters/storage/table-client-factory';
+import { conversationKeyOf, createTableConversationStore } from '../../../adapters/storage/table-conversation-store';
+import type { RunningAzurite } from '../../../local/sandbox/azurite';
+import { startAzurite } from '../../../local/sandbox/azurite';
+
+let azurite: RunningAzurite;
+let tables: ReturnType<typeof createTableClientFactory>;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  tables = createTableClientFactory({ kind: 'connection-string', connectionString: azurite.connectionString });
+});
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+describe('table conversation store (Azurite)', () => {
+  const reference = { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', conversation: { id: '19:abc/def#ghi?x@thread.tacv2', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, bot: { id: '28:bot' } };
+
+  it('keys a conversation by a stable hash, so ids with characters RowKey forbids work', async () => {
+    const store = createTableConversationStore(tables);
+    const key = await store.save(reference.conversation.id, reference);
+    expect(key).toMatch(/^[0-9a-f]{40}$/);
+    expect(key).toBe(conversationKeyOf(reference.conversation.id));
+    expect(await store.get(key)).toEqual(reference);
+    expect(conversationKeyOf('a:1other')).not.toBe(key);
+  });
+
+  it('refreshes a saved reference in place', async () => {
+    const store = createTableConversationStore(tables);
+    const key = await store.save('a:1personal', { serviceUrl: 'https://old.example/' });
+    expect(await store.save('a:1personal', { serviceUrl: 'https://new.example/' })).toBe(key);
+    expect(await store.get(key)).toEqual({ serviceUrl: 'https://new.example/' });
+  });
+
+  it('knows no reference for an unknown key, and does not query with a malformed one', async () => {
+    const store = createTableConversationStore(tables);
+    expect(await store.get('0'.repeat(40))).toBeUndefined();
+    let calls = 0;
+    const counting = createTableConversationStore(async (name) => {
+      calls++;
+      return tables(name);
+    });
+    expect(await counting.get("x' or PartitionKey ne 'y")).toBeUndefined();
+    expect(calls).toBe(0);
+  });
+
+  it('creating its tables again (another worker) is harmless', async () => {
+    const again = createTableClientFactory({ kind: 'connection-string', connectionString: azurite.connectionString });
+    const store = createTableConversationStore(again);
+    expect(await store.get(await store.save('a:1again', { ok: true }))).toEqual({ ok: true });
+  });
+});
+
+describe('table audit log (Azurite)', () => {
+  it('records who did what to what, and lists a month newest first', async () => {
+    let now = new Date('2026-06-01T10:00:00.000Z');
+    const audit = createTableAuditLog(tables, () => now);
+    await audit.record({ action: 'status', actor: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a001', name: 'Alex Wilber' }, target: 'site-paris', outcome: 'started', jobId: 'status-site-paris-1' });
+    now = new Date('2026-06-01T10:05:00.000Z');
+    await audit.record({ action: 'jobs', actor: { name: 'someone' }, target: 'jobs', outcome: 'denied', detail: 'no-identity' });
+    now = new Date('2026-07-01T00:00:00.000Z');
+    await audit.record({ action: 'cancel', actor: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a005', name: 'Patti Fernandez' }, target: 'status-fleet-2', outcome: 'cancelled', jobId: 'status-fleet-2' });
+    expect(await audit.list('2026-06')).toEqual([
+      { at: '2026-06-01T10:05:00.000Z', action: 'jobs', actor: { name: 'someone' }, target: 'jobs', outcome: 'denied', detail: 'no-identity' },
+      { at: '2026-06-01T10:00:00.000Z', action: 'status', actor: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a001', name: 'Alex Wilber' }, target: 'site-paris', outcome: 'started', jobId: 'status-site-paris-1' },
+    ]);
+    expect((await audit.list('2026-07')).map((r) => r.action)).toEqual(['cancel']);
+    expect(await audit.list('2026-06', 1)).toHaveLength(1);
+  });
+
+  it('keeps two records made in the same millisecond', async () => {
+    const at = new Date('2026-08-01T00:00:00.000Z');
+    const audit = createTableAuditLog(tables, () => at);
+    await audit.record({ action: 'status', actor: { name: 'a' }, target: 'x', outcome: 'started' });
+    await audit.record({ action: 'status', actor: { name: 'b' }, target: 'x', outcome: 'started' });
+    expect((await audit.list('2026-08')).map((r) => r.actor.name).sort()).toEqual(['a', 'b']);
+  });
+
+  it('a month that tries to widen the query reads nothing', async () => {
+    const audit = createTableAuditLog(tables);
+    expect(await audit.list("2026-06' or PartitionKey ne '")).toEqual([]);
+  });
+});
