@@ -30,6 +30,11 @@ export type ParseResult = { readonly ok: true; readonly command: ParsedCommand }
 
 /** Azure resource names: 1-80 characters, letters, digits, underscore, period, hyphen; start alphanumeric. */
 const SITE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
+/** Whether `value` is a site name people can type (the `site` argument's rule). */
+export function isSiteName(value: string): boolean {
+  return SITE_NAME.test(value);
+}
+
 /** Job ids are durable instance ids the bot minted: lowercase, digits, `.`, `_`, `-`. */
 const JOB_ID = /^[a-z0-9][a-z0-9._-]{2,159}$/;
 

@@ -1,3 +1,4 @@
+import { isSiteName } from '../commands/parse-command';
 import { closestMatches } from '../text/closest-match';
 
 /**
@@ -6,8 +7,10 @@ import { closestMatches } from '../text/closest-match';
  * Names compare case-insensitively, as Azure resource names do.
  */
 export function siteNameOf(connection: { readonly name: string; readonly tags?: Readonly<Record<string, string>> }): string {
-  const tag = connection.tags?.site ?? connection.tags?.Site;
-  if (tag && tag.trim()) return tag.trim();
+  const tag = connection.tags?.site?.trim() ?? connection.tags?.Site?.trim();
+  // A tag value nobody could type back (spaces, symbols, over 80 characters) would make a site that cards can't
+  // address, so the connection name is used instead.
+  if (tag && isSiteName(tag)) return tag;
   return connection.name.replace(/^cn-/i, '');
 }
 
