@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../../core/commands/parse-command';
 import { resolveSite, siteNameOf } from '../../../core/status/site-name';
 
 describe('siteNameOf', () => {
@@ -16,6 +17,23 @@ describe('siteNameOf', () => {
 
   it('ignores a blank site tag', () => {
     expect(siteNameOf({ name: 'cn-site-rome', tags: { site: '   ' } })).toBe('site-rome');
+  });
+
+  it('is always a name people can type back (cards put it in status and diagnose buttons)', () => {
+    // Tag values are free text (up to 256 characters); connection names are Azure resource names.
+    const connections = [
+      { name: 'cn-0042', tags: { site: 'London HQ' } },
+      { name: 'cn-0043', tags: { site: '**Approve** [here](https://evil.example)' } },
+      { name: 'cn-0044', tags: { site: 'x'.repeat(200) } },
+      { name: 'cn-0045', tags: { site: 'paris-dc.eu_1' } },
+      { name: 'cn-site-oslo' },
+    ];
+    const names = connections.map((c) => siteNameOf(c));
+    for (const name of names) {
+      const typed = parseCommand(`status ${name}`);
+      expect({ name, parses: typed.ok && typed.command.args.site === name }).toEqual({ name, parses: true });
+    }
+    expect(names).toEqual(['0042', '0043', '0044', 'paris-dc.eu_1', 'site-oslo']);
   });
 });
 
