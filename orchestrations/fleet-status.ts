@@ -46,7 +46,8 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
   let rows: FleetRow[] = [];
   let certificates: Certificates = {};
   const gaps = [...listed.gaps];
-  let lastUpdate = context.df.currentUtcDateTime.getTime();
+  // The first wave's rows show at once; later updates are spaced out.
+  let lastUpdate = Number.NEGATIVE_INFINITY;
   for (let first = 0; first < Math.max(chunks.length, certificateIds.length > 0 ? 1 : 0); first += FLEET_WAVE_CHUNKS) {
     const wave = chunks.slice(first, first + FLEET_WAVE_CHUNKS).map((refs) => ({ refs, task: context.df.callActivityWithRetry(ACTIVITIES.inspectFleetChunk, readRetry(), { refs }) }));
     const certificateTask = first === 0 && certificateIds.length > 0 ? context.df.callActivityWithRetry(ACTIVITIES.readFleetCertificates, readRetry(), { certificateIds }) : undefined;

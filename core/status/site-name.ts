@@ -7,7 +7,9 @@ import { closestMatches } from '../text/closest-match';
  * Names compare case-insensitively, as Azure resource names do.
  */
 export function siteNameOf(connection: { readonly name: string; readonly tags?: Readonly<Record<string, string>> }): string {
-  const tag = connection.tags?.site?.trim() ?? connection.tags?.Site?.trim();
+  // Azure tag names are case-insensitive: `site`, `Site` and `SITE` are the same tag.
+  const key = Object.keys(connection.tags ?? {}).find((k) => k.toLowerCase() === 'site');
+  const tag = key !== undefined ? connection.tags![key]!.trim() : undefined;
   // A tag value nobody could type back (spaces, symbols, over 80 characters) would make a site that cards can't
   // address, so the connection name is used instead.
   if (tag && isSiteName(tag)) return tag;

@@ -26,7 +26,8 @@ function renderElements(elements: unknown, lines: string[], buttons: string[], i
       case 'TextBlock':
       case 'RichTextBlock': {
         const text = textOf(element);
-        const heading = element.weight === 'Bolder' && element.size === 'Medium';
+        const first = (element.inlines as Record<string, unknown>[] | undefined)?.[0];
+        const heading = (element.weight === 'Bolder' && element.size === 'Medium') || (first?.weight === 'Bolder' && first?.size === 'Medium');
         if (text) lines.push(`${indent}${heading ? `== ${text} ==` : text}`);
         break;
       }
