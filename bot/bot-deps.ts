@@ -1,11 +1,12 @@
 import type { AccessPolicy } from '../core/auth/access-policy';
-import type { AuditLog, CardMessenger, JobService, Logger } from './chat-ports';
+import type { AuditLog, CardMessenger, JobIndex, JobService, Logger } from './chat-ports';
 
 /** Everything the bot's handlers use, injected (fakes in unit tests, real adapters in functions/). */
 export interface BotDeps {
   readonly access: AccessPolicy;
   readonly environmentName: string;
   readonly jobs: JobService;
+  readonly jobIndex: JobIndex;
   readonly messenger: CardMessenger;
   readonly audit: AuditLog;
   readonly log: Logger;

@@ -71,9 +71,17 @@ export interface JobService {
   /** Starts the orchestration; `conflict` when a job with this id is still running. */
   start(orchestration: string, envelope: JobEnvelope<unknown>): Promise<'started' | 'conflict'>;
   get(jobId: string): Promise<JobRecord | undefined>;
-  /** Jobs created since `since`, newest first. */
-  listSince(since: Date): Promise<JobRecord[]>;
   cancel(jobId: string, reason: string): Promise<void>;
+}
+
+/**
+ * Which jobs each person started, so `jobs` reads only the caller's few instead of every instance in the task hub.
+ * Status still comes from the Durable client; the index only knows ids.
+ */
+export interface JobIndex {
+  add(entry: { readonly jobId: string; readonly requesterId: string; readonly createdAt: Date }): Promise<void>;
+  /** Job ids the person started since `since`, newest first, at most `limit`. */
+  recentFor(requesterId: string, since: Date, limit: number): Promise<string[]>;
 }
 
 /** Answers a job's card later, from anywhere (activities, cancel), through a stored conversation reference. */

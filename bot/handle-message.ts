@@ -83,9 +83,19 @@ export async function executeCommand(command: ParsedCommand, surface: Omit<ChatM
       errorCard({ title: 'Already running', problem: `A job with id ${jobId} is already running.`, fix: 'Wait for it to finish, or see `jobs`.', code: 'JobAlreadyRunning' }),
     );
   } else if (started === 'started') {
+    await indexJob(deps, jobId, requestedBy.aadObjectId, startedAt);
     await deps.audit.record({ action: command.spec.name, actor: requestedBy, target: commandTarget(command), outcome: 'started', jobId });
   }
   return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started' };
+}
+
+/** Records who started the job for `jobs`. The job runs either way: a failed index write only hides it from `jobs`. */
+export async function indexJob(deps: BotDeps, jobId: string, requesterId: string, createdAt: Date): Promise<void> {
+  try {
+    await deps.jobIndex.add({ jobId, requesterId, createdAt });
+  } catch (error) {
+    deps.log.warn('could not index the job for `jobs`', { jobId, error: String(error) });
+  }
 }
 
 function commandTarget(command: ParsedCommand): string {

@@ -10,6 +10,7 @@ import { ORCHESTRATIONS } from '../orchestrations/orchestration-names';
 import type { BotDeps } from './bot-deps';
 import type { ActionOutcome, CardAction } from './chat-ports';
 import { numberField, stringField } from './handle-card-action';
+import { indexJob } from './handle-message';
 import { presentError } from './present-error';
 
 const SITE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
@@ -37,6 +38,7 @@ export async function enableDiagnosticsAction(action: CardAction, deps: BotDeps)
     await action.update(cardActivityId, errorCard({ title: 'Already running', problem: 'Diagnostics are already being enabled for that site.', fix: 'Wait for it to finish, or see `jobs`.', code: 'JobAlreadyRunning' }));
     return { kind: 'message', text: 'Diagnostics are already being enabled for that site.' };
   }
+  await indexJob(deps, jobId, requestedBy.aadObjectId, startedAt);
   await deps.audit.record({ action: 'enable-diagnostics', actor: requestedBy, target: site, outcome: 'started', jobId });
   return { kind: 'message', text: `Enabling diagnostics for ${site}.` };
 }

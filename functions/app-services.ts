@@ -9,6 +9,7 @@ import { createConsoleLogger } from '../adapters/logging/console-logger';
 import { createTableAuditLog } from '../adapters/storage/table-audit-log';
 import { createTableClientFactory } from '../adapters/storage/table-client-factory';
 import { createTableConversationStore } from '../adapters/storage/table-conversation-store';
+import { createTableJobIndex } from '../adapters/storage/table-job-index';
 import { TeamsBotAdapter } from '../adapters/teams/teams-bot-adapter';
 import { createTeamsMessenger } from '../adapters/teams/teams-messenger';
 import type { ActivityPorts } from '../activities/activity-ports';
@@ -37,6 +38,7 @@ export function createAppServices(config: AppConfig): AppServices {
   const tables = createTableClientFactory(config.stateStorage);
   const conversations = createTableConversationStore(tables);
   const audit = createTableAuditLog(tables);
+  const jobIndex = createTableJobIndex(tables);
   const teams = new TeamsBotAdapter(config.bot);
   const messenger = createTeamsMessenger(teams, conversations);
   const azure = azureSettingsFor(config);
@@ -62,7 +64,7 @@ export function createAppServices(config: AppConfig): AppServices {
     audit,
     messenger,
     activityPorts,
-    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, messenger, audit, log, now, newId }),
+    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, jobIndex, messenger, audit, log, now, newId }),
   };
 }
 

@@ -118,6 +118,7 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 var stateTableNames = [
   'conversations'
   'auditlog'
+  'jobs'
   'subscriptions'
 ]
 var separators = [

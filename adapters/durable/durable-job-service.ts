@@ -2,9 +2,6 @@ import type { DurableClient, DurableOrchestrationStatus } from 'durable-function
 import type { JobRecord, JobRuntimeStatus, JobService } from '../../bot/chat-ports';
 import type { JobEnvelope } from '../../orchestrations/job-envelope';
 
-/** Lists are capped: `jobs` shows the caller's recent work, not the whole task hub. */
-const MAX_LISTED = 500;
-
 /** Jobs as the bot sees them, over the real Durable client (HTTP to the Durable extension or the local host). */
 export function createDurableJobService(client: DurableClient): JobService {
   return {
@@ -23,14 +20,6 @@ export function createDurableJobService(client: DurableClient): JobService {
     async get(jobId) {
       const status = await getStatus(client, jobId);
       return status ? toRecord(status) : undefined;
-    },
-    async listSince(since) {
-      const statuses = await client.getStatusBy({ createdTimeFrom: since });
-      // The extension lists in its own order (oldest first, or by partition): rank before capping.
-      return statuses
-        .map(toRecord)
-        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-        .slice(0, MAX_LISTED);
     },
     async cancel(jobId, reason) {
       // The client puts the reason into the URL unencoded; keep it to characters that survive that.

@@ -6,6 +6,7 @@ import type { StateStorageConfig } from '../../core/config/app-config';
 export const TABLES = {
   conversations: 'conversations',
   audit: 'auditlog',
+  jobs: 'jobs',
   subscriptions: 'subscriptions',
 } as const;
 

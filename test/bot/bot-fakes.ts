@@ -1,6 +1,6 @@
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { BotDeps } from '../../bot/bot-deps';
-import type { AuditLog, AuditRecord, CardAction, CardMessenger, ChatMessage, ConversationInfo, FileAttachment, JobRecord, JobService, Logger } from '../../bot/chat-ports';
+import type { AuditLog, AuditRecord, CardAction, CardMessenger, ChatMessage, ConversationInfo, FileAttachment, JobIndex, JobRecord, JobService, Logger } from '../../bot/chat-ports';
 import type { AccessPolicy } from '../../core/auth/access-policy';
 import type { JobEnvelope } from '../../orchestrations/job-envelope';
 
@@ -45,9 +45,11 @@ export class FakeJobService implements JobService {
   readonly records = new Map<string, JobRecord>();
   /** What the next start answers; an Error is thrown. */
   startAnswer: 'started' | 'conflict' | Error = 'started';
-  listError?: Error;
 
-  constructor(private readonly timeline: Timeline) {}
+  constructor(
+    private readonly timeline: Timeline,
+    private readonly index: FakeJobIndex,
+  ) {}
 
   async start(orchestration: string, envelope: JobEnvelope<unknown>): Promise<'started' | 'conflict'> {
     this.timeline.push(`start ${orchestration}`);
@@ -63,11 +65,6 @@ export class FakeJobService implements JobService {
     return this.records.get(jobId);
   }
 
-  async listSince(since: Date): Promise<JobRecord[]> {
-    if (this.listError) throw this.listError;
-    return [...this.records.values()].filter((r) => r.createdAt >= since).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-  }
-
   async cancel(jobId: string, reason: string): Promise<void> {
     this.timeline.push(`cancel ${jobId}`);
     this.cancelled.push({ jobId, reason });
@@ -79,7 +76,32 @@ export class FakeJobService implements JobService {
   add(record: Omit<JobRecord, 'createdAt' | 'lastUpdatedAt' | 'orchestration'> & Partial<JobRecord>): JobRecord {
     const full: JobRecord = { orchestration: 'siteStatusJob', createdAt: new Date(NOW.getTime() - 60_000), lastUpdatedAt: NOW, ...record };
     this.records.set(full.jobId, full);
+    if (full.envelope) this.index.entries.push({ jobId: full.jobId, requesterId: full.envelope.requestedBy.aadObjectId.toLowerCase(), createdAt: full.createdAt });
     return full;
+  }
+}
+
+/** The per-person job index, in memory. */
+export class FakeJobIndex implements JobIndex {
+  readonly entries: { jobId: string; requesterId: string; createdAt: Date }[] = [];
+  listError?: Error;
+  addError?: Error;
+
+  constructor(private readonly timeline: Timeline) {}
+
+  async add(entry: { jobId: string; requesterId: string; createdAt: Date }): Promise<void> {
+    this.timeline.push(`index ${entry.jobId}`);
+    if (this.addError) throw this.addError;
+    this.entries.push({ ...entry, requesterId: entry.requesterId.toLowerCase() });
+  }
+
+  async recentFor(requesterId: string, since: Date, limit: number): Promise<string[]> {
+    if (this.listError) throw this.listError;
+    return this.entries
+      .filter((e) => e.requesterId === requesterId.toLowerCase() && e.createdAt >= since)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, limit)
+      .map((e) => e.jobId);
   }
 }
 
@@ -135,6 +157,7 @@ export interface TestBot {
   readonly deps: BotDeps;
   readonly timeline: Timeline;
   readonly jobs: FakeJobService;
+  readonly jobIndex: FakeJobIndex;
   readonly messenger: FakeMessenger;
   readonly audit: FakeAudit;
   readonly log: FakeLogger;
@@ -142,7 +165,8 @@ export interface TestBot {
 
 export function testBot(): TestBot {
   const timeline: Timeline = [];
-  const jobs = new FakeJobService(timeline);
+  const jobIndex = new FakeJobIndex(timeline);
+  const jobs = new FakeJobService(timeline, jobIndex);
   const messenger = new FakeMessenger(timeline);
   const audit = new FakeAudit(timeline);
   const log = new FakeLogger();
@@ -151,6 +175,7 @@ export function testBot(): TestBot {
     access: accessPolicy(),
     environmentName: 'test',
     jobs,
+    jobIndex,
     messenger,
     audit,
     log,
@@ -158,7 +183,7 @@ export function testBot(): TestBot {
     // Lowercase hex like the real one, so ids pass the job-id rules.
     newId: () => (0xa0000000 + ++ids).toString(16),
   };
-  return { deps, timeline, jobs, messenger, audit, log };
+  return { deps, timeline, jobs, jobIndex, messenger, audit, log };
 }
 
 /** The chat surface of one conversation: what the bot sent and replaced there. */

@@ -65,7 +65,7 @@ describe('handleCardAction: verbs and data', () => {
 
   it('an unexpected failure in a handler shows a reference, not the exception', async () => {
     const bot = testBot();
-    bot.jobs.listError = new Error('socket hang up password=swordfish');
+    bot.jobIndex.listError = new Error('socket hang up password=swordfish');
     const { outcome, surface } = await press(bot, VERBS.runCommand, { command: 'jobs', replace: true });
     expect(outcome.kind).toBe('message');
     const text = visibleText(surface.replies[0]!);
@@ -224,7 +224,7 @@ describe('enableDiagnostics button', () => {
     const bot = testBot();
     const { outcome, surface } = await press(bot, VERBS.enableDiagnostics, { site: 'site-oslo' }, PEOPLE.patti);
     expect(outcome).toEqual({ kind: 'message', text: 'Enabling diagnostics for site-oslo.' });
-    expect(bot.timeline).toEqual(['remember', 'reply', 'start enableDiagnosticsJob', 'audit enable-diagnostics started']);
+    expect(bot.timeline).toEqual(['remember', 'reply', 'start enableDiagnosticsJob', 'index enable-diagnostics-site-oslo-a0000002', 'audit enable-diagnostics started']);
     expect(visibleText(surface.replies[0]!)).toMatch(/Working on it: enable[\s\S]*enable diagnostics for site-oslo[\s\S]*Patti Fernandez/);
     expect(bot.jobs.started[0]!.envelope).toEqual({
       jobId: 'enable-diagnostics-site-oslo-a0000002',

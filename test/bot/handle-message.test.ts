@@ -119,10 +119,11 @@ describe('handleMessage: instant commands', () => {
 });
 
 describe('handleMessage: commands that start a job', () => {
-  it('sends the acknowledgement card first, then starts the job with the card id, then audits', async () => {
+  it('sends the acknowledgement card first, then starts the job with the card id, indexes it for jobs, then audits', async () => {
     const bot = testBot();
     const chat = await say(bot, 'status Site-Paris', PEOPLE.lynne);
-    expect(bot.timeline).toEqual(['remember', 'reply', `start ${ORCHESTRATIONS.siteStatus}`, 'audit status started']);
+    expect(bot.timeline).toEqual(['remember', 'reply', `start ${ORCHESTRATIONS.siteStatus}`, 'index status-site-paris-a0000002', 'audit status started']);
+    expect(bot.jobIndex.entries).toEqual([{ jobId: 'status-site-paris-a0000002', requesterId: PEOPLE.lynne.aadObjectId.toLowerCase(), createdAt: NOW }]);
     expect(onlyReply(chat.replies)).toMatch(/Working on it: status[\s\S]*status Site-Paris[\s\S]*Lynne Robbins/);
     expect(chat.updates).toEqual([]);
     const [{ orchestration, envelope: started }] = bot.jobs.started as [(typeof bot.jobs.started)[0]];
@@ -205,10 +206,28 @@ describe('handleMessage: commands that start a job', () => {
   });
 });
 
+describe('job index', () => {
+  it('a job whose index write fails still runs and is audited; the failure is logged', async () => {
+    const bot = testBot();
+    bot.jobIndex.addError = new Error('table unavailable');
+    await say(bot, 'status site-paris');
+    expect(bot.jobs.started).toHaveLength(1);
+    expect(bot.audit.records.map((r) => r.outcome)).toEqual(['started']);
+    expect(bot.log.entries).toContainEqual(expect.objectContaining({ level: 'warn', message: 'could not index the job for `jobs`' }));
+  });
+
+  it('jobs shows a job the index names only if the job itself records the caller as requester', async () => {
+    const bot = testBot();
+    bot.jobs.add({ jobId: 'status-site-rome-z1', status: 'Running', envelope: envelope({ jobId: 'status-site-rome-z1', commandLine: 'status site-rome', requestedBy: { aadObjectId: PEOPLE.patti.aadObjectId, name: 'Patti Fernandez' } }) });
+    bot.jobIndex.entries.push({ jobId: 'status-site-rome-z1', requesterId: PEOPLE.alex.aadObjectId.toLowerCase(), createdAt: NOW });
+    expect(onlyReply((await say(bot, 'jobs')).replies)).not.toContain('site-rome');
+  });
+});
+
 describe('handleMessage: unexpected failures', () => {
   it('answers with one error card carrying a reference, logs the detail, and never throws', async () => {
     const bot = testBot();
-    bot.jobs.listError = new TypeError("Cannot read properties of undefined (reading 'token=abc123')");
+    bot.jobIndex.listError = new TypeError("Cannot read properties of undefined (reading 'token=abc123')");
     const chat = await say(bot, 'jobs');
     const text = onlyReply(chat.replies);
     expect(text).toContain('Something went wrong');
@@ -219,7 +238,7 @@ describe('handleMessage: unexpected failures', () => {
 
   it('still does not throw when even the error card cannot be sent', async () => {
     const bot = testBot();
-    bot.jobs.listError = new Error('boom');
+    bot.jobIndex.listError = new Error('boom');
     const message = chatMessage(bot, 'jobs', PEOPLE.alex);
     message.surface.failReplies = new Error('Teams is down');
     await expect(handleMessage(message, bot.deps)).resolves.toBeUndefined();

@@ -43,8 +43,6 @@ df.app.client.http('JobOps', {
         return { jsonBody: { ok: true } };
       case 'get':
         return { jsonBody: { record: (await jobs.get(String(args.jobId))) ?? null } };
-      case 'listSince':
-        return { jsonBody: { records: await jobs.listSince(new Date(String(args.since))) } };
       case 'cancel':
         await jobs.cancel(String(args.jobId), String(args.reason));
         return { jsonBody: { ok: true } };
