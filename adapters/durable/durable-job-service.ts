@@ -32,7 +32,8 @@ async function getStatus(client: DurableClient, jobId: string): Promise<DurableO
   try {
     return await client.getStatus(jobId, { showInput: true });
   } catch (error) {
-    if (error instanceof Error && /404/.test(error.message)) return undefined;
+    // durable-functions reports an unknown instance as "...replied with HTTP 404 response...".
+    if (error instanceof Error && /HTTP 404 response/.test(error.message)) return undefined;
     throw error;
   }
 }

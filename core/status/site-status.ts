@@ -55,7 +55,7 @@ export interface SiteStatus {
   readonly checkedAt: string;
 }
 
-/** Orders warnings: errors first, then by code for stable cards. */
+/** Orders warnings: errors first, each group in the order found (stable, so cards don't reshuffle). */
 export function sortWarnings(warnings: StatusWarning[]): StatusWarning[] {
   return warnings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
