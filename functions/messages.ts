@@ -28,7 +28,7 @@ export async function messages(request: HttpRequest, context: InvocationContext)
     {
       onMessage: (message) => handleMessage(message, deps),
       onAction: (action) => handleCardAction(action, deps),
-      onInstalled: (reply) => welcome(reply, deps),
+      onInstalled: (caller, reply) => welcome(caller, reply, deps),
     },
     services.conversations,
     { allowLoopbackDownloads: services.config.azure.target === 'simulator' },

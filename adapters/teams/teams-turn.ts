@@ -9,7 +9,7 @@ import { downloadLimited } from './download-limited';
 export interface TurnHandlers {
   onMessage(message: ChatMessage): Promise<void>;
   onAction(action: CardAction): Promise<ActionOutcome>;
-  onInstalled(reply: (card: AdaptiveCard) => Promise<string>): Promise<void>;
+  onInstalled(caller: ChatMessage['caller'], reply: (card: AdaptiveCard) => Promise<string>): Promise<void>;
 }
 
 /**
@@ -54,7 +54,7 @@ export function createTurnLogic(handlers: TurnHandlers, conversations: Conversat
       return;
     }
     if (isBotInstalled(activity)) {
-      await handlers.onInstalled(reply);
+      await handlers.onInstalled(caller, reply);
     }
   };
 }

@@ -76,7 +76,7 @@ async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutco
         turn.actions.push(a);
         return options.outcome ?? { kind: 'message', text: 'ok' };
       },
-      onInstalled: async (reply) => {
+      onInstalled: async (_caller, reply) => {
         turn.installs++;
         await reply(card([literal('welcome')]));
       },
