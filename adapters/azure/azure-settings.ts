@@ -115,3 +115,23 @@ export function createAzureSettings(config: AzureSettingsConfig): AzureSettings 
     ...(config.longRunningPollIntervalMs !== undefined ? { longRunningPollIntervalMs: config.longRunningPollIntervalMs } : {}),
   };
 }
+
+/**
+ * One ARM SDK client per subscription, created on first use with the shared options (credential, retry, user agent,
+ * endpoint, trusted CA), so every adapter configures its clients the same way.
+ */
+export function armClientPerSubscription<C>(
+  settings: AzureSettings,
+  create: (credential: AzureSettings['credential'], subscriptionId: string, options: CommonClientOptions & { endpoint: string }) => C,
+): (subscriptionId: string) => C {
+  const clients = new Map<string, C>();
+  return (subscriptionId) => {
+    const key = subscriptionId.toLowerCase();
+    let client = clients.get(key);
+    if (!client) {
+      client = create(settings.credential, subscriptionId, { ...sdkClientOptions(settings), endpoint: settings.armEndpoint });
+      clients.set(key, client);
+    }
+    return client;
+  };
+}

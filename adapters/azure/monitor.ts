@@ -3,7 +3,7 @@ import { ArmRequester } from './arm-request';
 import { isUserError, UserError } from '../../core/errors/user-error';
 import { toAzureError } from './azure-error';
 import { parseAzureResourceId } from './azure-resource-id';
-import { defaultOperationTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
+import { armClientPerSubscription, defaultOperationTimeoutMs, type AzureSettings } from './azure-settings';
 
 /** The gateway log categories the product reads. */
 export const gatewayLogCategories = ['IKEDiagnosticLog', 'TunnelDiagnosticLog'] as const;
@@ -103,16 +103,7 @@ export const productDiagnosticSettingName = 'vpn-chatops-diagnostics';
 const operationalInsightsApiVersion = '2022-10-01';
 
 export function createMonitorAdapter(settings: AzureSettings): MonitorAdapter {
-  const clients = new Map<string, MonitorClient>();
-  const client = (subscriptionId: string): MonitorClient => {
-    const key = subscriptionId.toLowerCase();
-    let c = clients.get(key);
-    if (!c) {
-      c = new MonitorClient(settings.credential, subscriptionId, { ...sdkClientOptions(settings), endpoint: settings.armEndpoint });
-      clients.set(key, c);
-    }
-    return c;
-  };
+  const client = armClientPerSubscription(settings, (credential, subscriptionId, options) => new MonitorClient(credential, subscriptionId, options));
   const timeout = () => AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs);
   const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     try {

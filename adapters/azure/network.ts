@@ -3,7 +3,7 @@ import { ArmRequester } from './arm-request';
 import { isUserError } from '../../core/errors/user-error';
 import { toAzureError } from './azure-error';
 import { parseAzureResourceId, resourceGroupOf } from './azure-resource-id';
-import { defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
+import { armClientPerSubscription, defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, type AzureSettings } from './azure-settings';
 
 export type ConnectionStatus = 'Unknown' | 'Connecting' | 'Connected' | 'NotConnected';
 
@@ -169,16 +169,7 @@ const listConcurrency = 4;
 const managedIdentityApiVersion = '2023-01-31';
 
 export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
-  const clients = new Map<string, NetworkManagementClient>();
-  const client = (subscriptionId: string): NetworkManagementClient => {
-    const key = subscriptionId.toLowerCase();
-    let c = clients.get(key);
-    if (!c) {
-      c = new NetworkManagementClient(settings.credential, subscriptionId, { ...sdkClientOptions(settings), endpoint: settings.armEndpoint });
-      clients.set(key, c);
-    }
-    return c;
-  };
+  const client = armClientPerSubscription(settings, (credential, subscriptionId, options) => new NetworkManagementClient(credential, subscriptionId, options));
   const arm = (subscriptionId: string) => new ArmRequester(client(subscriptionId).pipeline, settings.armEndpoint);
   const timeout = () => AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs);
   const lroOptions = () => ({

@@ -3,24 +3,15 @@ import type { CertificateViolation } from '../pki/certificate-violation';
 import { checkInboundChain } from '../pki/check-inbound-chain';
 import { checkOutboundCertificate } from '../pki/check-outbound-certificate';
 import { describeCertificate } from '../pki/describe-certificate';
-import type { ConnectionState, SiteStatus, StatusWarning, TunnelView } from './site-status';
+import type { SiteStatus, StatusWarning } from './site-status';
 import { EXPIRY_WARNING_DAYS, sortWarnings } from './site-status';
 
 /** What the activity gathered from Azure for one site, with certificates already parsed. */
-export interface SiteFacts {
-  readonly site: string;
-  readonly connectionName: string;
-  readonly connectionId: string;
-  readonly subscriptionId: string;
-  readonly resourceGroup: string;
-  readonly gatewayName: string;
-  readonly activeActive: boolean;
-  readonly status: ConnectionState;
-  readonly authenticationType: string;
-  readonly tunnels: readonly TunnelView[];
-  readonly ingressBytes: number;
-  readonly egressBytes: number;
-  readonly device: SiteStatus['device'];
+export interface SiteFacts
+  extends Pick<
+    SiteStatus,
+    'site' | 'connectionName' | 'connectionId' | 'subscriptionId' | 'resourceGroup' | 'gatewayName' | 'activeActive' | 'status' | 'authenticationType' | 'tunnels' | 'ingressBytes' | 'egressBytes' | 'device'
+  > {
   readonly outbound?: {
     readonly vaultName: string;
     readonly certificateName: string;
