@@ -5,11 +5,11 @@ import type { Verb } from '../cards/verbs';
 import { authorize } from '../core/auth/access-policy';
 import type { Role } from '../core/commands/command-spec';
 import { parseCommand } from '../core/commands/parse-command';
-import { UserError } from '../core/errors/user-error';
 import type { BotDeps } from './bot-deps';
 import { cancelJob } from './cancel-job';
 import type { ActionOutcome, CardAction } from './chat-ports';
 import { executeCommand, parseFailureCard } from './handle-message';
+import { booleanField, stringField } from './card-data';
 import { presentError } from './present-error';
 import { enableDiagnosticsAction, fleetPageAction } from './status-actions';
 
@@ -70,24 +70,4 @@ export async function handleCardAction(action: CardAction, deps: BotDeps): Promi
     await action.reply(errorCard).catch(() => undefined);
     return { kind: 'message', text: 'That did not work; see the card below.' };
   }
-}
-
-export function stringField(data: unknown, name: string, maxLength: number): string {
-  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[name] : undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    throw new UserError('InvalidCardData', 'That button sent data I cannot use.', 'Run the command again by typing it.');
-  }
-  return value;
-}
-
-export function numberField(data: unknown, name: string, min: number, max: number): number {
-  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[name] : undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UserError('InvalidCardData', 'That button sent data I cannot use.', 'Run the command again by typing it.');
-  }
-  return value;
-}
-
-function booleanField(data: unknown, name: string): boolean {
-  return typeof data === 'object' && data !== null && (data as Record<string, unknown>)[name] === true;
 }

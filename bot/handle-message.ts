@@ -1,16 +1,15 @@
 import { errorCard } from '../cards/error-card';
-import { jobCard } from '../cards/job-card';
 import { unknownCommandCard } from '../cards/unknown-command-card';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { authorize } from '../core/auth/access-policy';
 import type { AccessDecision } from '../core/auth/access-policy';
 import type { ParseFailure, ParsedCommand } from '../core/commands/parse-command';
 import { parseCommand } from '../core/commands/parse-command';
-import type { JobEnvelope } from '../orchestrations/job-envelope';
 import type { BotDeps } from './bot-deps';
 import type { ChatMessage } from './chat-ports';
 import { COMMAND_HANDLERS } from './commands/command-handlers';
 import { presentError } from './present-error';
+import { startJob } from './start-job';
 
 /**
  * One chat message: parse against the specs, authorize from the verified identity, then either answer at once or
@@ -57,45 +56,19 @@ export async function executeCommand(command: ParsedCommand, surface: Omit<ChatM
   const prepared = await handler.prepare(ctx);
   if ('rejected' in prepared) return { kind: 'card', card: prepared.rejected };
   const jobId = `${command.spec.name}-${prepared.target}-${deps.newId()}`.toLowerCase();
-  const startedAt = deps.now();
-  const requestedBy = { aadObjectId: surface.caller.aadObjectId!, name: surface.caller.displayName };
-  const conversationKey = await surface.rememberConversation();
-  const cardActivityId = await surface.reply(jobCard({ jobId, commandLine: prepared.commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' }));
-  const envelope: JobEnvelope<unknown> = {
-    jobId,
-    commandLine: prepared.commandLine,
-    requestedBy,
-    conversationKey,
-    cardActivityId,
-    requestedAt: startedAt.toISOString(),
-    payload: prepared.payload,
-  };
-  let started: 'started' | 'conflict' | 'failed';
-  try {
-    started = await deps.jobs.start(prepared.orchestration, envelope);
-  } catch (error) {
-    await surface.update(cardActivityId, presentError(error, { log: deps.log, reference: jobId, where: `start ${prepared.orchestration}`, title: 'Could not start the job' }));
-    started = 'failed';
-  }
-  if (started === 'conflict') {
-    await surface.update(
-      cardActivityId,
-      errorCard({ title: 'Already running', problem: `A job with id ${jobId} is already running.`, fix: 'Wait for it to finish, or see `jobs`.', code: 'JobAlreadyRunning' }),
-    );
-  } else if (started === 'started') {
-    await indexJob(deps, jobId, requestedBy.aadObjectId, startedAt);
-    await deps.audit.record({ action: command.spec.name, actor: requestedBy, target: commandTarget(command), outcome: 'started', jobId });
-  }
+  const started = await startJob(
+    surface,
+    {
+      orchestration: prepared.orchestration,
+      jobId,
+      commandLine: prepared.commandLine,
+      payload: prepared.payload,
+      audit: { action: command.spec.name, target: commandTarget(command) },
+      alreadyRunning: `A job with id ${jobId} is already running.`,
+    },
+    deps,
+  );
   return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started' };
-}
-
-/** Records who started the job for `jobs`. The job runs either way: a failed index write only hides it from `jobs`. */
-export async function indexJob(deps: BotDeps, jobId: string, requesterId: string, createdAt: Date): Promise<void> {
-  try {
-    await deps.jobIndex.add({ jobId, requesterId, createdAt });
-  } catch (error) {
-    deps.log.warn('could not index the job for `jobs`', { jobId, error: String(error) });
-  }
 }
 
 function commandTarget(command: ParsedCommand): string {

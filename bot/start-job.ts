@@ -1,0 +1,59 @@
+import { errorCard } from '../cards/error-card';
+import { jobCard } from '../cards/job-card';
+import type { JobEnvelope } from '../orchestrations/job-envelope';
+import type { BotDeps } from './bot-deps';
+import type { ChatMessage } from './chat-ports';
+import { presentError } from './present-error';
+
+export interface JobToStart {
+  readonly orchestration: string;
+  readonly jobId: string;
+  readonly commandLine: string;
+  readonly payload: unknown;
+  /** What the audit record calls the action and its target. */
+  readonly audit: { readonly action: string; readonly target: string };
+  /** Shown when a job with this id is still running. */
+  readonly alreadyRunning: string;
+}
+
+export type JobStartResult = 'started' | 'conflict' | 'failed';
+
+/**
+ * The one way the bot starts a job: acknowledgement card first (so the person sees an answer at once), then the
+ * orchestration with that card's id to update, then the per-person index and the audit record. If the job can't
+ * start, the acknowledgement card is replaced: it must never keep promising a result no job will bring.
+ */
+export async function startJob(surface: Pick<ChatMessage, 'caller' | 'reply' | 'update' | 'rememberConversation'>, job: JobToStart, deps: BotDeps): Promise<JobStartResult> {
+  const startedAt = deps.now();
+  const requestedBy = { aadObjectId: surface.caller.aadObjectId!, name: surface.caller.displayName };
+  const conversationKey = await surface.rememberConversation();
+  const cardActivityId = await surface.reply(jobCard({ jobId: job.jobId, commandLine: job.commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' }));
+  const envelope: JobEnvelope<unknown> = {
+    jobId: job.jobId,
+    commandLine: job.commandLine,
+    requestedBy,
+    conversationKey,
+    cardActivityId,
+    requestedAt: startedAt.toISOString(),
+    payload: job.payload,
+  };
+  let started: 'started' | 'conflict';
+  try {
+    started = await deps.jobs.start(job.orchestration, envelope);
+  } catch (error) {
+    await surface.update(cardActivityId, presentError(error, { log: deps.log, reference: job.jobId, where: `start ${job.orchestration}`, title: 'Could not start the job' }));
+    return 'failed';
+  }
+  if (started === 'conflict') {
+    await surface.update(cardActivityId, errorCard({ title: 'Already running', problem: job.alreadyRunning, fix: 'Wait for it to finish, or see `jobs`.', code: 'JobAlreadyRunning' }));
+    return 'conflict';
+  }
+  try {
+    await deps.jobIndex.add({ jobId: job.jobId, requesterId: requestedBy.aadObjectId, createdAt: startedAt });
+  } catch (error) {
+    // The job runs either way: a failed index write only hides it from `jobs`.
+    deps.log.warn('could not index the job for `jobs`', { jobId: job.jobId, error: String(error) });
+  }
+  await deps.audit.record({ action: job.audit.action, actor: requestedBy, target: job.audit.target, outcome: 'started', jobId: job.jobId });
+  return 'started';
+}
