@@ -1,5 +1,4 @@
 import type { TunnelMetricSeries } from '../adapters/azure/monitor';
-import { UserError } from '../core/errors/user-error';
 import { diagnose } from '../core/ike/diagnose';
 import type { ConnectionFacts, TunnelMetricsSummary } from '../core/ike/diagnosis';
 import type { IkeEvent, TunnelEvent } from '../core/ike/ike-event';
@@ -20,12 +19,8 @@ const MAX_ROWS = 1000;
  * few evidence lines: the rows stay in Log Analytics, never in durable history.
  */
 export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPorts): Promise<DiagnoseSiteOutput> {
-  const { resolution } = await findSite(ports, input.site);
-  if (resolution.kind === 'not-found') return { kind: 'site-not-found', typed: input.site, suggestions: resolution.suggestions };
-  if (resolution.kind === 'ambiguous') {
-    throw new UserError('AmbiguousSite', `${resolution.matches.length} connections are called ${input.site}.`, 'Give the connection name instead.');
-  }
-  const c = resolution.item;
+  const c = await findSite(ports, input.site);
+  if ('kind' in c) return c;
   const to = ports.now();
   const from = new Date(to.getTime() - input.hours * 3_600_000);
   const [details, gateway, lng, diagnostics] = await Promise.all([

@@ -12,10 +12,8 @@ export async function enableDiagnostics(input: EnableDiagnosticsInput, ports: Ac
       'Set the DIAGNOSTICS_WORKSPACE_ID app setting to the workspace resource id, or add a diagnostic setting on the gateway in the portal.',
     );
   }
-  const { resolution } = await findSite(ports, input.site);
-  if (resolution.kind === 'not-found') return { kind: 'site-not-found', typed: input.site, suggestions: resolution.suggestions };
-  if (resolution.kind === 'ambiguous') throw new UserError('AmbiguousSite', `${resolution.matches.length} connections are called ${input.site}.`, 'Give the connection name instead.');
-  const c = resolution.item;
+  const c = await findSite(ports, input.site);
+  if ('kind' in c) return c;
   const before = await ports.monitor.getGatewayDiagnostics(c.gatewayId);
   const alreadyEnabled = before.workspaceFor.IKEDiagnosticLog !== undefined && before.workspaceFor.TunnelDiagnosticLog !== undefined;
   if (!alreadyEnabled) await ports.monitor.enableGatewayDiagnostics(c.gatewayId, ports.diagnosticsWorkspaceId);

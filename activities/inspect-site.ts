@@ -1,6 +1,5 @@
 import { parseCertificate } from '../core/pki/parse-certificate';
 import type { CertificateInfo } from '../core/pki/certificate-info';
-import { UserError } from '../core/errors/user-error';
 import { assessSite } from '../core/status/assess-site';
 import type { InspectSiteInput, InspectSiteOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
@@ -9,15 +8,8 @@ import { findSite } from './site-directory';
 
 /** `status <site>`: every read one site needs, in parallel, judged by core/status. */
 export async function inspectSite(input: InspectSiteInput, ports: ActivityPorts): Promise<InspectSiteOutput> {
-  const { resolution, gaps } = await findSite(ports, input.site);
-  if (resolution.kind === 'not-found') {
-    if (gaps.length > 0) throw new UserError('ScopeUnreadable', `I could not find ${input.site}, and part of the scope could not be read: ${gaps[0]}`);
-    return { kind: 'site-not-found', typed: input.site, suggestions: resolution.suggestions };
-  }
-  if (resolution.kind === 'ambiguous') {
-    throw new UserError('AmbiguousSite', `${resolution.matches.length} connections are called ${input.site} (in ${resolution.matches.map((m) => m.resourceGroup).join(', ')}).`, 'Give the connection name instead.');
-  }
-  const c = resolution.item;
+  const c = await findSite(ports, input.site);
+  if ('kind' in c) return c;
   const now = ports.now();
   const [details, gateway, lng, outbound] = await Promise.all([
     ports.network.getConnection(c.id),

@@ -1,6 +1,6 @@
 import type { ConnectionSummary } from '../adapters/azure/network';
-import { isUserError } from '../core/errors/user-error';
-import type { SiteResolution } from '../core/status/site-name';
+import { isUserError, UserError } from '../core/errors/user-error';
+import type { SiteNotFound } from './activity-names';
 import { resolveSite, siteNameOf } from '../core/status/site-name';
 import type { ActivityPorts } from './activity-ports';
 import { mapConcurrent } from './map-concurrent';
@@ -42,8 +42,18 @@ export async function listScopeConnections(ports: ActivityPorts, options: { cert
   return { connections, gaps };
 }
 
-/** One site by name, among all site-to-site connections (a site that moved to a pre-shared key is still found). */
-export async function findSite(ports: ActivityPorts, typed: string): Promise<{ resolution: SiteResolution<ListedConnection>; gaps: string[] }> {
+/**
+ * One site by name, among all site-to-site connections (a site that moved to a pre-shared key is still found).
+ * Not found: the closest names, unless part of the scope could not be read (then we can't say it doesn't exist).
+ * Two connections with that name: the person must name the connection instead.
+ */
+export async function findSite(ports: ActivityPorts, typed: string): Promise<ListedConnection | SiteNotFound> {
   const { connections, gaps } = await listScopeConnections(ports, { certificateOnly: false });
-  return { resolution: resolveSite(typed, connections), gaps };
+  const resolution = resolveSite(typed, connections);
+  if (resolution.kind === 'found') return resolution.item;
+  if (resolution.kind === 'ambiguous') {
+    throw new UserError('AmbiguousSite', `${resolution.matches.length} connections are called ${typed} (in ${resolution.matches.map((m) => m.resourceGroup).join(', ')}).`, 'Give the connection name instead.');
+  }
+  if (gaps.length > 0) throw new UserError('ScopeUnreadable', `I could not find ${typed}, and part of the scope could not be read: ${gaps[0]}`);
+  return { kind: 'site-not-found', typed, suggestions: resolution.suggestions };
 }
