@@ -5,7 +5,7 @@ import { parseCertificate } from '../core/pki/parse-certificate';
 import type { FleetRow } from '../core/status/fleet-status';
 import type { FleetRef, InspectFleetChunkInput, InspectFleetChunkOutput, ListFleetOutput, ReadFleetCertificatesInput, ReadFleetCertificatesOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
-import { mapConcurrent } from './map-concurrent';
+import { mapConcurrent } from '../core/async/map-concurrent';
 import { listScopeConnections } from './site-directory';
 
 /** Connection reads in flight per chunk; several chunks run at once, and ARM throttling is per principal. */

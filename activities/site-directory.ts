@@ -3,7 +3,7 @@ import { isUserError, UserError } from '../core/errors/user-error';
 import type { SiteNotFound } from './activity-names';
 import { resolveSite, siteNameOf } from '../core/status/site-name';
 import type { ActivityPorts } from './activity-ports';
-import { mapConcurrent } from './map-concurrent';
+import { mapConcurrent } from '../core/async/map-concurrent';
 
 export interface ListedConnection extends ConnectionSummary {
   readonly site: string;

@@ -1,5 +1,6 @@
 import { NetworkManagementClient, type IpsecPolicy, type LocalNetworkGateway, type VirtualNetworkGateway, type VirtualNetworkGatewayConnection } from '@azure/arm-network';
 import { ArmRequester } from './arm-request';
+import { mapConcurrent } from '../../core/async/map-concurrent';
 import { isUserError } from '../../core/errors/user-error';
 import { toAzureError } from './azure-error';
 import { parseAzureResourceId, resourceGroupOf } from './azure-resource-id';
@@ -196,19 +197,13 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
   const listSiteToSite = (scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<ConnectionSummary[]> =>
     call('list the VPN connections', async () => {
       const groups = await resourceGroupsOf(scope);
-      const perGroup: ConnectionSummary[][] = new Array(groups.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < groups.length) {
-          const index = next++;
-          const found: ConnectionSummary[] = [];
-          for await (const c of client(scope.subscriptionId).virtualNetworkGatewayConnections.list(groups[index]!, { abortSignal: timeout() })) {
-            if (c.connectionType === undefined || c.connectionType === 'IPsec') found.push(toConnectionSummary(c));
-          }
-          perGroup[index] = found;
+      const perGroup = await mapConcurrent(groups, listConcurrency, async (group) => {
+        const found: ConnectionSummary[] = [];
+        for await (const c of client(scope.subscriptionId).virtualNetworkGatewayConnections.list(group, { abortSignal: timeout() })) {
+          if (c.connectionType === undefined || c.connectionType === 'IPsec') found.push(toConnectionSummary(c));
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(listConcurrency, groups.length) }, worker));
+        return found;
+      });
       return perGroup.flat();
     });
 

@@ -1,4 +1,5 @@
 import { errorCard } from '../../cards/error-card';
+import { DEFAULT_DIAGNOSE_HOURS } from '../../core/commands/command-specs';
 import type { DiagnoseSitePayload } from '../../orchestrations/diagnose-site';
 import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
 import type { CommandHandler } from '../command-handler';
@@ -8,7 +9,7 @@ export const diagnoseCommand: CommandHandler = {
   kind: 'job',
   async prepare({ command, message }) {
     const site = command.args.site!;
-    const hours = (command.flags.hours as number | undefined) ?? 24;
+    const hours = (command.flags.hours as number | undefined) ?? DEFAULT_DIAGNOSE_HOURS;
     const device = await readDeviceLog(command.pastedText, message.files);
     if (device.kind === 'rejected') {
       return { rejected: errorCard({ title: 'Could not read the device log', problem: device.problem, fix: device.fix, code: device.code }) };

@@ -1,4 +1,5 @@
 import { jobsCard, MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
+import { mapConcurrent } from '../../core/async/map-concurrent';
 import { normalizeId } from '../../core/auth/access-policy';
 import type { JobRecord } from '../chat-ports';
 import type { CommandHandler } from '../command-handler';
@@ -16,16 +17,7 @@ export const jobsCommand: CommandHandler = {
     const now = deps.now();
     const me = normalizeId(message.caller.aadObjectId ?? '');
     const ids = await deps.jobIndex.recentFor(me, new Date(now.getTime() - JOBS_WINDOW_DAYS * 86_400_000), MAX_JOBS_ON_CARD + 1);
-    const records: (JobRecord | undefined)[] = new Array(ids.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(READS, ids.length) }, async () => {
-        while (next < ids.length) {
-          const index = next++;
-          records[index] = await deps.jobs.get(ids[index]!);
-        }
-      }),
-    );
+    const records = await mapConcurrent(ids, READS, (id) => deps.jobs.get(id));
     // The index knows ids; ownership is checked again against the job's own recorded requester.
     const mine = records.filter((r): r is JobRecord => r !== undefined && r.envelope !== undefined && normalizeId(r.envelope.requestedBy.aadObjectId) === me);
     const canCancel = roles.includes('operator');

@@ -55,7 +55,7 @@ export const COMMAND_SPECS = [
       "Paste the on-prem device's strongSwan log under the command (or attach it as a .log/.txt file) to combine both sides.",
     args: [{ name: 'site', type: 'site', required: true, description: 'The site to diagnose, such as site-berlin.' }],
     flags: [
-      { name: 'hours', type: 'integer', valueName: 'N', description: 'How many hours of logs to read (1 to 168).', min: 1, max: 168, defaultValue: 24 },
+      { name: 'hours', type: 'integer', valueName: 'N', description: `How many hours of logs to read (1 to ${MAX_DIAGNOSE_HOURS}).`, min: 1, max: MAX_DIAGNOSE_HOURS, defaultValue: DEFAULT_DIAGNOSE_HOURS },
     ],
     examples: ['diagnose site-berlin', 'diagnose site-oslo --hours 6'],
     role: 'reader',

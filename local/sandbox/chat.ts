@@ -95,9 +95,8 @@ async function waitForJob(hostUrl: string, jobId: string, timeoutMs: number): Pr
 
 /** Resolves once no bot message has arrived or changed for `ms`. */
 async function quiet(client: PlaygroundClient, ms: number): Promise<void> {
-  for (;;) {
-    const changed = await Promise.race([client.waitFor(() => true, ms).then(() => true, () => false)]);
-    if (!changed) return;
+  while (await client.waitFor(() => true, ms).then(() => true, () => false)) {
+    // Something changed: wait for another quiet spell.
   }
 }
 

@@ -19,10 +19,6 @@ export function parseIpv4(text: string): number | undefined {
   return value;
 }
 
-export function formatIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-
 /** Parses `a.b.c.d/n`; undefined for malformed prefixes or host bits set (Azure rejects both). */
 export function parseIpv4Prefix(text: string): Ipv4Prefix | undefined {
   const match = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(text.trim());

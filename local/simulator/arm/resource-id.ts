@@ -46,11 +46,6 @@ export function parseResourceId(id: unknown): ResourceId | undefined {
 }
 
 /** True when `id` parses and has the given full type (case-insensitive), e.g. `Microsoft.Network/localNetworkGateways`. */
-export function isResourceIdOfType(id: unknown, fullType: string): boolean {
-  const parsed = parseResourceId(id);
-  return parsed !== undefined && parsed.fullType.toLowerCase() === fullType.toLowerCase();
-}
-
 export function resourceIdKey(id: string): string {
   return id.replace(/\/$/, '').toLowerCase();
 }
