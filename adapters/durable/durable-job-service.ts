@@ -6,8 +6,7 @@ import type { JobEnvelope } from '../../orchestrations/job-envelope';
 export function createDurableJobService(client: DurableClient): JobService {
   return {
     async start(orchestration, envelope) {
-      const existing = await getStatus(client, envelope.jobId);
-      if (existing && isRunning(existing.runtimeStatus)) return 'conflict';
+      // One call on the acknowledgement path: the extension itself refuses an id that is still running (409).
       try {
         await client.startNew(orchestration, { instanceId: envelope.jobId, input: envelope });
         return 'started';
@@ -36,10 +35,6 @@ async function getStatus(client: DurableClient, jobId: string): Promise<DurableO
     if (error instanceof Error && /HTTP 404 response/.test(error.message)) return undefined;
     throw error;
   }
-}
-
-function isRunning(status: string | undefined): boolean {
-  return status === 'Running' || status === 'Pending' || status === 'Suspended' || status === 'ContinuedAsNew';
 }
 
 const KNOWN: ReadonlySet<string> = new Set(['Running', 'Pending', 'Completed', 'Failed', 'Terminated', 'Suspended', 'ContinuedAsNew', 'Canceled']);
