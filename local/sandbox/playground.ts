@@ -25,7 +25,19 @@ export async function startPlayground(options: { botEndpoint: string; workDir: s
     env: { ...process.env, APPLICATION_INSIGHTS_NO_STATSBEAT: '1', TEAMSAPPTESTER_BROWSER: 'none', BROWSER: 'none' },
     ...(options.echo !== undefined ? { echo: options.echo } : {}),
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil('Agents Playground', async () => (await (await fetch(`${url}/_debug/ping`)).text()).includes('pong'), { timeoutMs: 30_000, process: proc });
-  return { url, port, stop: () => proc.stop() };
+  // The port is a request: the Playground falls back to a random one when it is taken by the time it binds
+  // (documented in its --help). The port it really serves on is the one it prints.
+  let url = '';
+  await waitUntil(
+    'Agents Playground',
+    async () => {
+      const listening = /Listening on (\d+)/.exec(proc.output());
+      if (!listening) return false;
+      url = `http://127.0.0.1:${listening[1]}`;
+      const ping = await fetch(`${url}/_debug/ping`, { signal: AbortSignal.timeout(2000) });
+      return (await ping.text()).includes('pong');
+    },
+    { timeoutMs: 60_000, process: proc },
+  );
+  return { url, port: Number(new URL(url).port), stop: () => proc.stop() };
 }

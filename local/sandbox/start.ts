@@ -2,6 +2,7 @@
  * `npm start`: the bot on the sandbox estate, with the Agents Playground as the Teams client. Ctrl-C stops
  * everything it started.
  */
+import { freePort } from './free-port';
 import { SANDBOX_USERS } from './sandbox-identities';
 import { clearSandboxState, writeSandboxState } from './sandbox-state';
 import { startSandbox } from './sandbox';
@@ -9,7 +10,7 @@ import { startSandbox } from './sandbox';
 async function main(): Promise<void> {
   const started = Date.now();
   console.log('Starting the sandbox: Azurite, the Azure simulator (seeded estate), the function app in the local host, and the Agents Playground…');
-  const sandbox = await startSandbox({ hostPort: 3978, playgroundPort: 56150, log: 'info' });
+  const sandbox = await startSandbox({ hostPort: await freePort(3978), playgroundPort: 56150, log: 'info' });
   const playgroundUrl = sandbox.playground!.url.replace('127.0.0.1', 'localhost');
   writeSandboxState({ pid: process.pid, playgroundUrl: sandbox.playground!.url, hostUrl: sandbox.host.baseUrl, messagesUrl: sandbox.messagesUrl, simulatorUrl: sandbox.simulator.url });
   const info = sandbox.simulator.estateInfo;
