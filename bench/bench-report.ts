@@ -2,6 +2,7 @@ import type { AckLatencyBenchResult } from './ack-latency-bench';
 import { median } from './bench-stats';
 import type { FleetStatusBenchResult, FleetStatusRun } from './fleet-status-bench';
 import type { IkeParseBenchResult } from './ike-parse';
+import { IKE_PARSE_ROUNDS } from './ike-parse';
 
 export interface MachineInfo {
   readonly cpuCount: number;
@@ -128,7 +129,7 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
   } else verdicts.push(notRun('fleet-card-size', tCard, f100?.ok === false ? f100 : f500));
 
   const ike = results.ikeParse;
-  const tIke = `IKE parsing >= ${TARGETS.ikeLinesPerSecond.toLocaleString('en-US')} lines/s (best of 5)`;
+  const tIke = `IKE parsing >= ${TARGETS.ikeLinesPerSecond.toLocaleString('en-US')} lines/s (best of ${IKE_PARSE_ROUNDS})`;
   if (ike?.ok) {
     const measured = `best ${ike.result.linesPerSecond.toLocaleString('en-US')}, median ${ike.result.medianLinesPerSecond.toLocaleString('en-US')} lines/s`;
     verdicts.push(
