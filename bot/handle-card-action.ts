@@ -8,7 +8,7 @@ import { parseCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
 import { cancelJob } from './cancel-job';
 import type { ActionOutcome, CardAction } from './chat-ports';
-import { executeCommand, parseFailureCard } from './handle-message';
+import { executeCommand, parseFailureReply } from './handle-message';
 import { booleanField, stringField } from './card-data';
 import { presentError } from './present-error';
 import { enableDiagnosticsAction, fleetPageAction } from './status-actions';
@@ -29,8 +29,9 @@ export const VERB_HANDLERS = {
     async run(action, deps) {
       const line = stringField(action.data, 'command', MAX_COMMAND_FROM_CARD);
       const parsed = parseCommand(line);
-      if (!parsed.ok) return { kind: 'card', card: parseFailureCard(parsed.failure) };
-      const outcome = await executeCommand(parsed.command, { caller: action.caller, conversation: action.conversation, files: [], reply: action.reply, update: action.update, rememberConversation: action.rememberConversation }, deps);
+      const surface = { caller: action.caller, conversation: action.conversation, files: [], reply: action.reply, update: action.update, rememberConversation: action.rememberConversation };
+      if (!parsed.ok) return { kind: 'card', card: await parseFailureReply(parsed.failure, surface, deps) };
+      const outcome = await executeCommand(parsed.command, surface, deps);
       if (outcome.kind === 'job') return { kind: 'message', text: outcome.started ? `Started ${outcome.commandLine} (${outcome.jobId}).` : `Could not start ${outcome.commandLine}.` };
       // Refresh-style buttons replace their own card; everything else answers in a new card.
       if (booleanField(action.data, 'replace')) return { kind: 'card', card: outcome.card };

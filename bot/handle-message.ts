@@ -3,6 +3,7 @@ import { unknownCommandCard } from '../cards/unknown-command-card';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { authorize } from '../core/auth/access-policy';
 import type { AccessDecision } from '../core/auth/access-policy';
+import type { CommandSpec } from '../core/commands/command-spec';
 import type { ParseFailure, ParsedCommand } from '../core/commands/parse-command';
 import { parseCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
@@ -20,7 +21,7 @@ export async function handleMessage(message: ChatMessage, deps: BotDeps): Promis
   try {
     const parsed = parseCommand(message.text);
     if (!parsed.ok) {
-      await message.reply(parseFailureCard(parsed.failure));
+      await message.reply(await parseFailureReply(parsed.failure, message, deps));
       return;
     }
     const outcome = await executeCommand(parsed.command, message, deps);
@@ -39,16 +40,7 @@ export type CommandOutcome = { readonly kind: 'card'; readonly card: AdaptiveCar
  */
 export async function executeCommand(command: ParsedCommand, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<CommandOutcome> {
   const decision = authorize(surface.caller, command.spec.role, deps.access);
-  if (!decision.allowed) {
-    await deps.audit.record({
-      action: command.spec.name,
-      actor: { ...(surface.caller.aadObjectId ? { aadObjectId: surface.caller.aadObjectId } : {}), name: surface.caller.displayName },
-      target: commandTarget(command),
-      outcome: 'denied',
-      detail: decision.reason,
-    });
-    return { kind: 'card', card: accessDeniedCard(command, decision) };
-  }
+  if (!decision.allowed) return { kind: 'card', card: await deny(command.spec, commandTarget(command), decision, surface, deps) };
   const handler = COMMAND_HANDLERS[command.spec.name];
   const ctx = { command, message: { ...surface, text: '' }, roles: decision.roles, deps };
   if (handler.kind === 'instant') return { kind: 'card', card: await handler.run(ctx) };
@@ -71,12 +63,38 @@ export async function executeCommand(command: ParsedCommand, surface: Omit<ChatM
   return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started' };
 }
 
+/** The access-denied card (audited) when the caller may not run `spec`; undefined when they may. */
+async function refusal(spec: CommandSpec, target: string, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<AdaptiveCard | undefined> {
+  const decision = authorize(surface.caller, spec.role, deps.access);
+  return decision.allowed ? undefined : deny(spec, target, decision, surface, deps);
+}
+
+async function deny(spec: CommandSpec, target: string, decision: Extract<AccessDecision, { allowed: false }>, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<AdaptiveCard> {
+  await deps.audit.record({
+    action: spec.name,
+    actor: { ...(surface.caller.aadObjectId ? { aadObjectId: surface.caller.aadObjectId } : {}), name: surface.caller.displayName },
+    target,
+    outcome: 'denied',
+    detail: decision.reason,
+  });
+  return accessDeniedCard(spec, decision);
+}
+
 function commandTarget(command: ParsedCommand): string {
   const values = Object.values(command.args).filter((v): v is string => typeof v === 'string');
   return values.length > 0 ? values.join(' ') : command.spec.name;
 }
 
-export function parseFailureCard(failure: ParseFailure): AdaptiveCard {
+/**
+ * The answer to a line that did not parse. Someone without the command's role learns that they lack it (audited),
+ * not how its arguments are checked.
+ */
+export async function parseFailureReply(failure: ParseFailure, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<AdaptiveCard> {
+  const refused = failure.kind === 'invalid' ? await refusal(failure.spec, failure.spec.name, surface, deps) : undefined;
+  return refused ?? parseFailureCard(failure);
+}
+
+function parseFailureCard(failure: ParseFailure): AdaptiveCard {
   switch (failure.kind) {
     case 'empty':
       return errorCard({ title: 'Type a command', problem: 'The message had no command in it.', fix: 'Type help to see what I can do.', code: 'EmptyCommand' });
@@ -94,13 +112,13 @@ export function parseFailureCard(failure: ParseFailure): AdaptiveCard {
   }
 }
 
-function accessDeniedCard(command: ParsedCommand, decision: Extract<AccessDecision, { allowed: false }>): AdaptiveCard {
+function accessDeniedCard(spec: CommandSpec, decision: Extract<AccessDecision, { allowed: false }>): AdaptiveCard {
   const problem =
     decision.reason === 'no-identity'
       ? 'This channel did not tell me who you are, so I cannot check your roles.'
       : decision.reason === 'tenant-not-allowed'
         ? "Your organisation's tenant is not allowed to use this bot."
-        : `${command.spec.name} needs the ${decision.required} role${decision.roles.length > 0 ? `; you have ${decision.roles.join(', ')}` : ', and you have no role'}.`;
+        : `${spec.name} needs the ${decision.required} role${decision.roles.length > 0 ? `; you have ${decision.roles.join(', ')}` : ', and you have no role'}.`;
   return errorCard({
     title: 'Not allowed',
     problem,

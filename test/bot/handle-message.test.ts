@@ -61,6 +61,16 @@ describe('handleMessage: authorization', () => {
     expect(bot.audit.records[0]).toMatchObject({ action: 'cancel', outcome: 'denied', target: 'status-fleet-a0000001' });
   });
 
+  it('refuses a person without the role before judging their arguments', async () => {
+    const bot = testBot();
+    const text = onlyReply((await say(bot, 'cancel x', PEOPLE.lynne)).replies);
+    expect(text).toContain('cancel needs the operator role; you have reader.');
+    expect(text).not.toContain('InvalidArguments');
+    expect(bot.audit.records[0]).toMatchObject({ action: 'cancel', outcome: 'denied', target: 'cancel' });
+    // Someone who holds the role hears what is wrong with the arguments.
+    expect(onlyReply((await say(bot, 'cancel x')).replies)).toContain('Code: InvalidArguments');
+  });
+
   it('refuses a caller from a tenant that is not allowed, even with a listed object id', async () => {
     const bot = testBot();
     expect(onlyReply((await say(bot, 'status', PEOPLE.stranger)).replies)).toContain("Your organisation's tenant is not allowed to use this bot.");
