@@ -63,7 +63,7 @@ export function siteStatusCard(status: SiteStatus, options: { now: Date }): Adap
       ['Version', `${out.version}${out.usesLatestEnabledVersion === false ? ' (not the newest enabled)' : out.usesLatestEnabledVersion ? ' (newest enabled)' : ''}`],
     ];
     if (out.certificate) {
-      rows.push(['Subject', out.certificate.subject], ['Thumbprint', out.certificate.thumbprint], ['Expires', days(out.certificate)], ['Valid until', formatUtc(new Date(out.certificate.notAfter))]);
+      rows.push(['Subject', out.certificate.subject], ['Thumbprint', out.certificate.thumbprint], ['Validity', days(out.certificate)], ['Valid until', formatUtc(new Date(out.certificate.notAfter))]);
     }
     if (out.problem) rows.push(['Problem', { text: out.problem, tone: 'attention' }]);
     body.push(facts(rows));
