@@ -77,31 +77,37 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   const outbound = (site: SiteName, notBefore: number, notAfter: number) =>
     issueCertificate(azureRoot, { subject: `CN=azure-${site.replace('site-', '')}.vpn.contoso.example, O=Contoso`, notBefore: at(notBefore), notAfter: at(notAfter) });
 
-  // Device PKIs: each site has its own root; berlin's device moved to a second-generation root.
-  const deviceRoot = (city: string, generation = '') => createRootCa({ subject: `CN=${city} Device Root CA${generation}, O=Contoso ${city}`, notBefore: at(-500 * dayMs), notAfter: at(3000 * dayMs) });
-  const deviceLeaf = (root: IssuedCertificate, site: SiteName) =>
-    issueCertificate(root, { subject: `CN=${n.sites[site].deviceCn}`, notBefore: at(-30 * dayMs), notAfter: at(335 * dayMs), subjectAltNames: { dns: [n.sites[site].deviceCn] } });
+  // Device PKIs as the portal guidance wants them: each site has its own root and an issuing CA under it, and the
+  // connection's inbound chain carries both (root first). Berlin's device moved to a second-generation PKI.
+  const devicePki = async (city: string, generation = ''): Promise<{ root: IssuedCertificate; issuing: IssuedCertificate }> => {
+    const root = await createRootCa({ subject: `CN=${city} Device Root CA${generation}, O=Contoso ${city}`, notBefore: at(-500 * dayMs), notAfter: at(3000 * dayMs) });
+    const issuing = await issueCertificate(root, { subject: `CN=${city} Device Issuing CA${generation}, O=Contoso ${city}`, isCa: true, pathLength: 0, notBefore: at(-400 * dayMs), notAfter: at(1500 * dayMs) });
+    return { root, issuing };
+  };
+  const deviceLeaf = (pki: { issuing: IssuedCertificate }, site: SiteName) =>
+    issueCertificate(pki.issuing, { subject: `CN=${n.sites[site].deviceCn}`, notBefore: at(-30 * dayMs), notAfter: at(335 * dayMs), subjectAltNames: { dns: [n.sites[site].deviceCn] } });
+  const chainOf = (pki: { root: IssuedCertificate; issuing: IssuedCertificate }) => [pki.root.info, pki.issuing.info];
 
-  const [londonRoot, parisRoot, berlinRootG1, berlinRootG2, madridRoot, romeRoot, osloRoot] = await Promise.all([
-    deviceRoot('London'),
-    deviceRoot('Paris'),
-    deviceRoot('Berlin'),
-    deviceRoot('Berlin', ' G2'),
-    deviceRoot('Madrid'),
-    deviceRoot('Rome'),
-    deviceRoot('Oslo'),
+  const [londonPki, parisPki, berlinPkiG1, berlinPkiG2, madridPki, romePki, osloPki] = await Promise.all([
+    devicePki('London'),
+    devicePki('Paris'),
+    devicePki('Berlin'),
+    devicePki('Berlin', ' G2'),
+    devicePki('Madrid'),
+    devicePki('Rome'),
+    devicePki('Oslo'),
   ]);
   const [londonDevice, parisDevice, berlinDevice, madridDevice, romeDevice, osloDevice] = await Promise.all([
-    deviceLeaf(londonRoot, 'site-london'),
-    deviceLeaf(parisRoot, 'site-paris'),
-    deviceLeaf(berlinRootG2, 'site-berlin'),
-    deviceLeaf(madridRoot, 'site-madrid'),
-    deviceLeaf(romeRoot, 'site-rome'),
-    deviceLeaf(osloRoot, 'site-oslo'),
+    deviceLeaf(londonPki, 'site-london'),
+    deviceLeaf(parisPki, 'site-paris'),
+    deviceLeaf(berlinPkiG2, 'site-berlin'),
+    deviceLeaf(madridPki, 'site-madrid'),
+    deviceLeaf(romePki, 'site-rome'),
+    deviceLeaf(osloPki, 'site-oslo'),
   ]);
   const [londonOut, parisOut, berlinOut, madridOut, romeOut, osloOut] = await Promise.all([
-    outbound('site-london', -65 * dayMs, 300 * dayMs),
-    outbound('site-paris', -355 * dayMs, 10 * dayMs),
+    outbound('site-london', -65 * dayMs, 300 * dayMs + 6 * hourMs),
+    outbound('site-paris', -355 * dayMs, 10 * dayMs + 6 * hourMs),
     outbound('site-berlin', -100 * dayMs, 265 * dayMs),
     outbound('site-madrid', -100 * dayMs, 265 * dayMs),
     outbound('site-rome', -1 * dayMs, 364 * dayMs),
@@ -109,44 +115,44 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   ]);
 
   const gw = n.gateway;
-  const device = (site: SiteName, leaf: IssuedCertificate, root: IssuedCertificate, proposals = AZURE_DEFAULT_IKE_PROPOSALS) => ({
+  const device = (site: SiteName, leaf: IssuedCertificate, pki: { root: IssuedCertificate; issuing: IssuedCertificate }, proposals = AZURE_DEFAULT_IKE_PROPOSALS) => ({
     publicIp: n.sites[site].publicIp,
     prefixes: [...n.sites[site].prefixes],
     certificate: leaf.info,
-    chain: [root.info],
+    chain: [pki.issuing.info, pki.root.info],
     trustedRoots: [azureRoot.info],
     proposals: proposals.map((p) => ({ ...p })),
   });
-  const provisioned = (site: SiteName, leaf: IssuedCertificate, root: IssuedCertificate, connection: Omit<NonNullable<EstateSite['connection']>, 'name' | 'gateway' | 'outbound'>, proposals = AZURE_DEFAULT_IKE_PROPOSALS): EstateSite => ({
+  const provisioned = (site: SiteName, leaf: IssuedCertificate, pki: { root: IssuedCertificate; issuing: IssuedCertificate }, connection: Omit<NonNullable<EstateSite['connection']>, 'name' | 'gateway' | 'outbound'>, proposals = AZURE_DEFAULT_IKE_PROPOSALS): EstateSite => ({
     name: site,
     resourceGroup: n.resourceGroup,
-    device: device(site, leaf, root, proposals),
+    device: device(site, leaf, pki, proposals),
     localNetworkGateway: { name: `lng-${site}`, addressPrefixes: [...n.sites[site].prefixes] },
     connection: { name: `cn-${site}`, gateway: gw, outbound: { vault: n.keyVault, certificate: `outbound-${site}` }, ...connection },
   });
 
   const sites: EstateSite[] = [
-    provisioned('site-london', londonDevice, londonRoot, { inboundSubjectName: `CN=${n.sites['site-london'].deviceCn}`, inboundChain: [londonRoot.info], createdAt: at(-6 * hourMs) }),
-    provisioned('site-paris', parisDevice, parisRoot, { inboundSubjectName: n.sites['site-paris'].deviceCn, inboundChain: [parisRoot.info], createdAt: at(-6 * hourMs) }),
-    provisioned('site-berlin', berlinDevice, berlinRootG2, {
+    provisioned('site-london', londonDevice, londonPki, { inboundSubjectName: `CN=${n.sites['site-london'].deviceCn}`, inboundChain: chainOf(londonPki), createdAt: at(-6 * hourMs) }),
+    provisioned('site-paris', parisDevice, parisPki, { inboundSubjectName: n.sites['site-paris'].deviceCn, inboundChain: chainOf(parisPki), createdAt: at(-6 * hourMs) }),
+    provisioned('site-berlin', berlinDevice, berlinPkiG2, {
       inboundSubjectName: `CN=${n.sites['site-berlin'].deviceCn}`,
-      inboundChain: [berlinRootG1.info],
+      inboundChain: chainOf(berlinPkiG1),
       createdAt: at(-6 * hourMs),
       history: [{ at: at(-6 * hourMs), outcome: { kind: 'connected' } }],
       currentSince: at(-2 * hourMs),
     }),
-    provisioned('site-madrid', madridDevice, madridRoot, {
+    provisioned('site-madrid', madridDevice, madridPki, {
       inboundSubjectName: 'CN=madrid-gw.contoso.example',
-      inboundChain: [madridRoot.info],
+      inboundChain: chainOf(madridPki),
       createdAt: at(-6 * hourMs),
       history: [{ at: at(-6 * hourMs), outcome: { kind: 'connected' } }],
       currentSince: at(-3 * hourMs),
     }),
-    provisioned('site-oslo', osloDevice, osloRoot, { inboundSubjectName: `CN=${n.sites['site-oslo'].deviceCn}`, inboundChain: [osloRoot.info], createdAt: at(-4 * hourMs) }, [
+    provisioned('site-oslo', osloDevice, osloPki, { inboundSubjectName: `CN=${n.sites['site-oslo'].deviceCn}`, inboundChain: chainOf(osloPki), createdAt: at(-4 * hourMs) }, [
       { encryption: 'AES128', integrity: 'SHA256', dhGroup: 'ECP256' },
       { encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' },
     ]),
-    { name: 'site-rome', resourceGroup: n.resourceGroup, device: device('site-rome', romeDevice, romeRoot) },
+    { name: 'site-rome', resourceGroup: n.resourceGroup, device: device('site-rome', romeDevice, romePki) },
   ];
 
   const outboundAccess = { objectId: n.identityPrincipalId, certificates: ['get', 'list'], secrets: ['get', 'list'], keys: [] };
@@ -226,8 +232,8 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     ],
     sites,
     files: [
-      { path: n.files.romeDeviceChain, content: romeRoot.pem },
-      { path: n.files.romeDeviceRoot, content: romeRoot.pem },
+      { path: n.files.romeDeviceChain, content: `${romePki.root.pem}${romePki.issuing.pem}` },
+      { path: n.files.romeDeviceRoot, content: romePki.root.pem },
       { path: n.files.romeDeviceLeaf, content: romeDevice.pem },
       { path: n.files.azureOutboundRoot, content: azureRoot.pem },
     ],

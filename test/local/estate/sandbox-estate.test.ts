@@ -6,6 +6,8 @@ import { createLogsAdapter } from '../../../adapters/azure/logs';
 import { createMonitorAdapter } from '../../../adapters/azure/monitor';
 import { createNetworkAdapter } from '../../../adapters/azure/network';
 import { toBase64Der } from '../../../core/pki/certificate-info';
+import { checkInboundChain } from '../../../core/pki/check-inbound-chain';
+import { parseCertificate } from '../../../core/pki/parse-certificate';
 import { parseCertificateChain } from '../../../core/pki/parse-certificate-chain';
 import { verifyChain } from '../../../core/pki/verify-chain';
 import { sandboxNames } from '../../../local/estate/sandbox-estate';
@@ -53,6 +55,15 @@ describe('the sandbox estate', () => {
     expect(kinds('site-berlin')).toEqual(Array(2).fill(['inbound-untrusted', new Date(testNow.getTime() - 2 * hour).toISOString()]));
     expect(kinds('site-madrid')).toEqual(Array(2).fill(['inbound-subject-mismatch', new Date(testNow.getTime() - 3 * hour).toISOString()]));
     expect(kinds('site-oslo')).toEqual(Array(2).fill(['proposal-mismatch', new Date(testNow.getTime() - 4 * hour).toISOString()]));
+  });
+
+  it("follows the portal's chain guidance: each inbound chain is the device's root, then its issuing CA", async () => {
+    const network = createNetworkAdapter(sim.settingsFor('bot'));
+    for (const site of ['site-london', 'site-paris', 'site-berlin', 'site-madrid', 'site-oslo']) {
+      const chain = ((await network.getConnection(connection(site))).certificate?.inboundChain ?? []).map((b64) => parseCertificate(Buffer.from(b64, 'base64')));
+      expect(chain.map((c) => c.subject)).toEqual([expect.stringMatching(/^CN=\w+ Device Root CA/), expect.stringMatching(/^CN=\w+ Device Issuing CA/)]);
+      expect(checkInboundChain(chain, testNow)).toEqual([]);
+    }
   });
 
   it('gives paris an outbound certificate that expires in 10 days and london one valid for about 300', async () => {
