@@ -43,12 +43,15 @@ export function rolesOf(caller: Caller, policy: AccessPolicy): Role[] {
   if (!caller.aadObjectId || !caller.tenantId) return [];
   if (!policy.allowedTenantIds.has(normalizeId(caller.tenantId))) return [];
   const id = normalizeId(caller.aadObjectId);
+  return withImpliedRoles((['reader', 'operator', 'approver'] as const).filter((role) => policy.members[role].has(id)));
+}
+
+/** The roles that `assigned` grants, with the ones they imply, in a fixed order. */
+export function withImpliedRoles(assigned: readonly Role[]): Role[] {
   const roles = new Set<Role>();
-  for (const role of ['reader', 'operator', 'approver'] as const) {
-    if (policy.members[role].has(id)) {
-      roles.add(role);
-      for (const implied of IMPLIED[role]) roles.add(implied);
-    }
+  for (const role of assigned) {
+    roles.add(role);
+    for (const implied of IMPLIED[role]) roles.add(implied);
   }
   return (['reader', 'operator', 'approver'] as const).filter((r) => roles.has(r));
 }

@@ -2,6 +2,7 @@
  * `npm start`: the bot on the sandbox estate, with the Agents Playground as the Teams client. Ctrl-C stops
  * everything it started.
  */
+import { withImpliedRoles } from '../../core/auth/access-policy';
 import { freePort } from './free-port';
 import { SANDBOX_USERS } from './sandbox-identities';
 import { clearSandboxState, writeSandboxState } from './sandbox-state';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     `  Azure simulator:                   ${sandbox.simulator.url}  (subscription ${info.subscriptionId})`,
     '',
     'People (the Playground chats as the first; `npm run chat -- --as <name> "<command>"` speaks as any):',
-    ...SANDBOX_USERS.map((u) => `  ${u.handle.padEnd(7)} ${u.name.padEnd(16)} ${(u.roles.join(', ') || 'no role').padEnd(17)} ${u.description}`),
+    ...SANDBOX_USERS.map((u) => `  ${u.handle.padEnd(7)} ${u.name.padEnd(16)} ${(withImpliedRoles(u.roles).join(', ') || 'no role').padEnd(17)} ${u.description}`),
     '',
     `Sites in ${info.resourceGroups.join(', ')}: ${info.sites.map((s) => s.name).join(', ')}`,
     ...(rome ? [`site-rome's public device chain (for provisioning): ${rome.path}`] : []),
