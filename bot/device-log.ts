@@ -47,13 +47,14 @@ export async function readDeviceLog(pastedText: string | undefined, files: reado
 }
 
 function summarize(text: string, source: 'pasted' | 'file'): DeviceLogResult {
-  const lines = text.split('\n').length;
+  // Lines as a person counts them: a trailing newline does not start another one.
+  const lines = text.replace(/\r?\n$/, '').split('\n').length;
   const events = parseCharonLog(text);
   const significant = events.filter((e) => e.kind !== 'other');
   if (events.length === 0) {
     return reject(
       'NotACharonLog',
-      `The ${source === 'file' ? 'attached file' : 'pasted text'} does not look like a strongSwan (charon) log: none of its ${lines} lines has a charon marker such as "08[IKE]".`,
+      `The ${source === 'file' ? 'attached file' : 'pasted text'} does not look like a strongSwan (charon) log: ${lines === 1 ? 'its one line has no' : `none of its ${lines} lines has a`} charon marker such as "08[IKE]".`,
       'Copy the lines from the device\'s charon log (journalctl -u strongswan, or /var/log/charon.log) around the failed connection attempt.',
     );
   }

@@ -158,6 +158,7 @@ const ARG_CHECKS: Record<ArgType, (value: string, arg: ArgSpec) => string | unde
 };
 
 function checkArgValue(arg: ArgSpec, value: string): string | undefined {
+  if (value.trim() === '') return `<${arg.name}> is empty (\`""\`): ${lowerFirst(arg.description)}`;
   return ARG_CHECKS[arg.type](value, arg);
 }
 

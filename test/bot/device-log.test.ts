@@ -26,7 +26,7 @@ describe('readDeviceLog', () => {
   it('reads pasted charon lines down to their significant events, bounded for durable history', async () => {
     const summary = parsed(await readDeviceLog(LOG, []));
     expect(summary.source).toBe('pasted');
-    expect(summary.lines).toBe(LOG.split('\n').length);
+    expect(summary.lines).toBe(LOG.replace(/\n$/, '').split('\n').length);
     expect(summary.events.length).toBeGreaterThan(0);
     expect(summary.events.length).toBeLessThanOrEqual(MAX_DEVICE_EVENTS);
     expect(summary.events.every((e) => e.kind !== 'other' && e.source === 'device')).toBe(true);
@@ -109,7 +109,8 @@ describe('readDeviceLog', () => {
 
   it('refuses text that is not a charon log, and says how many lines it read', async () => {
     const text = 'hello\nthis is my router config\ninterface Gi0/0\n';
-    expect(rejected(await readDeviceLog(text, []))).toMatchObject({ code: 'NotACharonLog', problem: expect.stringContaining('The pasted text does not look like a strongSwan (charon) log: none of its 4 lines') });
+    expect(rejected(await readDeviceLog(text, []))).toMatchObject({ code: 'NotACharonLog', problem: expect.stringContaining('The pasted text does not look like a strongSwan (charon) log: none of its 3 lines') });
+    expect(rejected(await readDeviceLog('hello', [])).problem).toContain('its one line has no charon marker');
     expect(rejected(await readDeviceLog(undefined, [textFile('config.txt', text)])).problem).toContain('The attached file does not look like');
   });
 });

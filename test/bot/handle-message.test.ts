@@ -166,7 +166,7 @@ describe('handleMessage: commands that start a job', () => {
     const [{ envelope: started }] = bot.jobs.started as [(typeof bot.jobs.started)[0]];
     expect(started.commandLine).toBe('diagnose site-berlin --hours 6 (+ device log)');
     const payload = started.payload as { site: string; hours: number; deviceLog: { source: string; lines: number; events: { kind: string }[] } };
-    expect(payload).toMatchObject({ site: 'site-berlin', hours: 6, deviceLog: { source: 'pasted', lines: log.split('\n').length } });
+    expect(payload).toMatchObject({ site: 'site-berlin', hours: 6, deviceLog: { source: 'pasted', lines: log.replace(/\n$/, '').split('\n').length } });
     expect(payload.deviceLog.events.length).toBeGreaterThan(0);
     expect(payload.deviceLog.events.every((e) => e.kind !== 'other')).toBe(true);
     expect(JSON.stringify(payload)).not.toContain('loaded plugins');

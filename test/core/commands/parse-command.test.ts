@@ -87,6 +87,11 @@ describe('parseCommand', () => {
     expect(p.length).toBeLessThan(200);
   });
 
+  it('says an argument given as empty quotes is empty, and what belongs there', () => {
+    expect(problem(parseCommand('status ""'))).toBe('<site> is empty (`""`): a site name such as site-paris, or `all`.');
+    expect(problem(parseCommand("diagnose ''"))).toMatch(/^<site> is empty/);
+  });
+
   it('accepts pasted text only where the command allows it', () => {
     const cmd = ok(parseCommand('diagnose site-berlin\nNov 23 10:00:01 08[IKE] <site-berlin|1> received AUTHENTICATION_FAILED notify error'));
     expect(cmd.pastedText).toContain('<site-berlin|1> received AUTHENTICATION_FAILED');
