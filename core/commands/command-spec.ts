@@ -49,7 +49,10 @@ export interface CommandSpec<Name extends string = string> {
 /** `diagnose <site> [--hours N]` */
 export function usageOf(spec: CommandSpec): string {
   const parts: string[] = [spec.name];
-  for (const arg of spec.args) parts.push(arg.required ? `<${arg.name}>` : `[${arg.name}]`);
+  for (const arg of spec.args) {
+    const name = arg.type === 'site-or-all' ? `${arg.name}|all` : arg.name;
+    parts.push(arg.required ? `<${name}>` : `[${name}]`);
+  }
   for (const flag of spec.flags) {
     parts.push(flag.type === 'boolean' ? `[--${flag.name}]` : `[--${flag.name} ${flag.valueName ?? 'N'}]`);
   }

@@ -81,7 +81,7 @@ describe('untrusted text', () => {
 describe('help cards', () => {
   it('lists what a reader may run, and what needs another role separately', () => {
     const text = visibleText(cards['help (reader)']!);
-    expect(text).toMatch(/status \[site\][\s\S]*diagnose <site> \[--hours N\][\s\S]*jobs/);
+    expect(text).toMatch(/status \[site\|all\][\s\S]*diagnose <site> \[--hours N\][\s\S]*jobs/);
     expect(text).toMatch(/Needs a role you do not have:\ncancel <job-id> {2}Cancel one of your running operations\. \(operator\)/);
     expect(text).toContain('Environment: sandbox');
     expect(executeActions(cards['help (reader)']!)).toEqual([

@@ -17,7 +17,7 @@ describe('chatting with the bot through the Agents Playground', () => {
   it('answers help in a personal chat with the commands the caller may run', async () => {
     const reply = await chat.say('help');
     const text = cardText(reply);
-    expect(text).toContain('status [site]');
+    expect(text).toContain('status [site|all]');
     expect(text).toContain('diagnose <site> [--hours N]');
     expect(text).toContain('Environment: sandbox');
   });
