@@ -1,8 +1,10 @@
-import { foldValue, nameKey, parseDistinguishedName } from '../pki/distinguished-name';
-import type { Diagnosis, DiagnosisCause, DiagnosisConfidence, DiagnosisEvidence, DiagnoseInput } from './diagnosis';
-import { MAX_ACTION_TEXT, MAX_ACTIONS, MAX_EVIDENCE, MAX_EVIDENCE_TEXT, MAX_HEADLINE, MAX_LATEST_EVENTS } from './diagnosis';
+import { deviceLogProvenance, type DeviceLogProvenance } from './device-log-provenance';
+import type { ConnectionFacts, Diagnosis, DiagnosisCause, DiagnosisConfidence, DiagnosisEvidence, DiagnosisNote, DiagnoseInput } from './diagnosis';
+import { MAX_ACTION_TEXT, MAX_ACTIONS, MAX_EVIDENCE, MAX_EVIDENCE_TEXT, MAX_HEADLINE, MAX_LATEST_EVENTS, MAX_NOTE_EVIDENCE, MAX_NOTE_TEXT, MAX_NOTES } from './diagnosis';
 import type { IkeEvent, IkeEventKind, OutboundCertificateProblem, TrafficSelectorRange, TunnelEvent } from './ike-event';
-import { AZURE_DEFAULT_IKE_PROPOSALS, commonProposals, formatIkeProposal, type IkeProposal } from './ike-proposal';
+import { commonProposals, formatIkeProposal, type IkeProposal } from './ike-proposal';
+import { azurePolicyCanPin, customPolicyText, isStrongProposal, STRONG_PROPOSAL_ADVICE, weaknessSummary, type ProposalPhase } from './proposal-strength';
+import { sameIdentity } from './same-identity';
 import { sanitizeLogText } from './sanitize-log-text';
 import { cidrToRange, formatSelector, rangeWithin } from './traffic-selectors';
 import { windowsIkeError } from './windows-ike-errors';
@@ -51,27 +53,9 @@ const ms = (iso: string | undefined): number | undefined => {
 };
 const day = (iso: string | undefined): string | undefined => (iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : undefined);
 const clip = (text: string, max: number): string => sanitizeLogText(text, max);
-const list = (items: readonly string[], max = 4): string => (items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', '));
+export { sameIdentity };
 
-/** Whether two certificate identities are the same name: DN-wise (any RDN order, case and space folded) or by CN. */
-export function sameIdentity(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const pa = parseDistinguishedName(a.trim());
-  const pb = parseDistinguishedName(b.trim());
-  const cn = (rdns: ReturnType<typeof parseDistinguishedName>, raw: string): string[] =>
-    rdns
-      ? rdns
-          .flat()
-          .filter((x) => x.type === 'CN')
-          .map((x) => foldValue(x.value))
-      : [foldValue(raw)];
-  if (pa && pb) {
-    const single = (r: typeof pa): boolean => r.flat().length === 1 && r.flat()[0]?.type === 'CN';
-    if (single(pa) || single(pb)) return cn(pa, a).some((x) => cn(pb, b).includes(x));
-    return nameKey(pa) === nameKey(pb) || nameKey(pa) === nameKey([...pb].reverse());
-  }
-  return cn(pa, a).some((x) => cn(pb, b).includes(x));
-}
+const list = (items: readonly string[], max = 4): string => (items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', '));
 
 function evidenceOf(e: IkeEvent): DiagnosisEvidence {
   const ev: DiagnosisEvidence = { source: e.source, text: clip(e.text, MAX_EVIDENCE_TEXT) };
@@ -225,19 +209,109 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const metrics = input.metrics ?? {};
   const tsDrops = (metrics.ingressPacketDropTSMismatch ?? 0) + (metrics.egressPacketDropTSMismatch ?? 0);
 
+  // A log from another peer must not decide anything: it is kept aside and only reported (see device-log-provenance.ts).
+  const provenance = deviceAll.length > 0 ? deviceLogProvenance(deviceAll, connection) : undefined;
+  const deviceUsed = provenance?.verdict === 'other-peer' ? [] : deviceAll;
+
   const az = azureIncident(azureAll);
-  const dev = deviceIncident(deviceAll);
+  const dev = deviceIncident(deviceUsed);
   const up = connectedNow(input, tunnels);
 
   const finding =
-    healthyFinding(up, az, dev, azureAll, deviceAll, tunnels, tsDrops, metrics.ingressBytes, metrics.egressBytes) ??
-    reasonFinding(az.focus, dev.focus, deviceAll, connection, nowMs, tsDrops);
-  if (finding) {
-    const diagnosis = present(finding);
-    if (diagnosis.cause === 'unknown') diagnosis.latestEvents = latestEvents(azureAll, deviceAll, tunnels);
-    return diagnosis;
+    healthyFinding(up, az, dev, azureAll, deviceUsed, tunnels, tsDrops, metrics.ingressBytes, metrics.egressBytes) ??
+    reasonFinding(az.focus, dev.focus, deviceUsed, connection, nowMs, tsDrops);
+  const diagnosis = finding ? present(finding) : unknownDiagnosis(azureAll, deviceUsed, tunnels, az.focus, input.device !== undefined && deviceUsed.length > 0);
+  if (finding && diagnosis.cause === 'unknown') diagnosis.latestEvents = latestEvents(azureAll, deviceUsed, tunnels);
+  const notes = provenance ? deviceNotes(diagnosis, provenance, deviceAll, az.focus, connection, nowMs, tsDrops) : [];
+  if (notes.length > 0) diagnosis.notes = notes.slice(0, MAX_NOTES);
+  return diagnosis;
+}
+
+/** A finding's headline as a clause inside a note ("the device does not trust ..."). */
+function clause(headline: string): string {
+  const text = headline.replace(/\.\s*$/, '');
+  return text.startsWith('The ') ? `the ${text.slice(4)}` : text;
+}
+
+/** A finding worth a note: a named cause, or an `unknown` that still says something specific (e.g. PSKs differ). */
+const specific = (f: Finding | undefined): f is Finding => !!f && (f.cause !== 'unknown' || f.confidence !== 'low');
+
+function note(text: string, events: readonly (IkeEvent | DiagnosisEvidence | undefined)[]): DiagnosisNote {
+  const evidence: DiagnosisEvidence[] = [];
+  for (const e of events) {
+    if (!e || evidence.length >= MAX_NOTE_EVIDENCE) continue;
+    const ev = 'kind' in e ? evidenceOf(e) : e;
+    if (!evidence.some((x) => x.source === ev.source && x.text === ev.text && x.line === ev.line)) evidence.push(ev);
   }
-  return unknownDiagnosis(azureAll, deviceAll, tunnels, az.focus, input);
+  return { text: clip(text, MAX_NOTE_TEXT), evidence };
+}
+
+/**
+ * Never drop silently what a pasted device log says. Notes, in order: where the log seems to come from (when it is
+ * not this connection's, or it saw another gateway certificate); the device's own finding when the headline does not
+ * already say it (Azure up, log from another peer, or a different cause); Azure's own finding when the device's log
+ * decided the headline and Azure's log names another cause. The headline stays with the stronger evidence: Azure's
+ * live state and logs, unless the device's log names a reason Azure's does not.
+ */
+function deviceNotes(
+  diagnosis: Diagnosis,
+  provenance: DeviceLogProvenance,
+  deviceAll: IkeEvent[],
+  azureFocus: IkeEvent[],
+  connection: ConnectionFacts,
+  now: number | undefined,
+  tsDrops: number,
+): DiagnosisNote[] {
+  const notes: DiagnosisNote[] = [];
+  const foreign = provenance.verdict === 'other-peer';
+  const seen = provenance.gatewayCertificateSeen;
+  if (foreign) {
+    const also = [
+      seen ? `the gateway presenting ${seen.seen} (this connection's outbound certificate is ${seen.configured})` : undefined,
+      provenance.deviceCertificateSent ? `the device presenting ${provenance.deviceCertificateSent.sent} (the connection expects ${provenance.deviceCertificateSent.configured})` : undefined,
+    ].filter((x): x is string => !!x);
+    notes.push(
+      note(
+        `The attached device log talks to ${list(provenance.peers, 3)}, not this gateway (${list(provenance.gatewayIps, 3)}): check it is the right device's log. It was left out of this diagnosis.${also.length > 0 ? ` It also shows ${also.join(' and ')}.` : ''}`,
+        [provenance.peerEvent, seen?.event],
+      ),
+    );
+  } else if (seen) {
+    notes.push(note(`The device log shows the gateway presenting ${seen.seen}, but this connection's outbound certificate is ${seen.configured}: the log may be older than the current certificate or from another peer.`, [seen.event]));
+  }
+
+  const dev = deviceIncident(deviceAll);
+  const deviceFailing = dev.focus.some(isFailure) && !dev.childUpAfter;
+  // A foreign log is read on its own terms: this connection's configuration says nothing about its peers.
+  const deviceFinding = deviceFailing ? reasonFinding([], dev.focus, deviceAll, foreign ? {} : connection, now, 0) : undefined;
+  const deviceEvidence = (f: Finding | undefined): (IkeEvent | DiagnosisEvidence)[] => {
+    const lines = f ? present(f).evidence.filter((e) => e.source === 'device') : [];
+    const lastFailure = last(dev.focus, isFailure);
+    return lines.length > 0 ? lines : lastFailure ? [lastFailure] : [];
+  };
+  const says = (f: Finding | undefined): string => (specific(f) ? `a failure: ${clause(f.headline)}` : 'failed IKE negotiations that none of the known causes explains');
+  if (deviceFailing) {
+    if (foreign) {
+      notes.push(note(`That log shows ${says(deviceFinding)}.`, deviceEvidence(deviceFinding)));
+    } else if (diagnosis.cause === 'healthy') {
+      const when =
+        provenance.verdict === 'this-connection'
+          ? 'so that log is probably from before the current tunnel came up: check its timestamps'
+          : 'so that log may be older than the current tunnel or from another peer';
+      notes.push(note(`The device log you attached shows ${says(deviceFinding)}. Azure's side is up now, ${when}.`, deviceEvidence(deviceFinding)));
+    } else if (specific(deviceFinding) && deviceFinding.cause !== diagnosis.cause) {
+      notes.push(note(`The device log points to another cause: ${clause(deviceFinding.headline)}.`, deviceEvidence(deviceFinding)));
+    }
+  }
+
+  if (!foreign && diagnosis.cause !== 'healthy' && specific(deviceFinding) && deviceFinding.cause === diagnosis.cause) {
+    // The device's log decided the headline: Azure's own finding, when it names another cause, must still show.
+    const azureFinding = reasonFinding(azureFocus, [], [], connection, now, tsDrops);
+    if (specific(azureFinding) && azureFinding.cause !== diagnosis.cause) {
+      notes.push(note(`Azure's log points to another cause: ${clause(azureFinding.headline)}.`, present(azureFinding).evidence.filter((e) => e.source === 'azure')));
+    }
+  }
+  return notes;
 }
 
 /** The latest recognised events of both sides and the last tunnel rows, oldest first: what a person reads next. */
@@ -586,23 +660,51 @@ function inboundUntrusted(subject: string | undefined, issuer: string | undefine
 
 function proposalMismatch(azureOffers: IkeProposal[] | undefined, deviceOffers: IkeProposal[] | undefined, ipsec: boolean, evidence: (IkeEvent | undefined)[]): Finding {
   const azureList = azureOffers && azureOffers.length > 0 ? azureOffers : undefined;
-  const phase = ipsec ? 'IPsec (phase 2)' : 'IKE (phase 1)';
-  const shared = azureList && deviceOffers ? commonProposals(azureList, deviceOffers) : [];
-  const fromDefaults = !azureList;
-  const suggestion = azureList?.[1] ?? azureList?.[0] ?? AZURE_DEFAULT_IKE_PROPOSALS[1];
+  const deviceList = deviceOffers && deviceOffers.length > 0 ? deviceOffers : undefined;
+  const phaseName = ipsec ? 'IPsec (phase 2)' : 'IKE (phase 1)';
+  const shared = azureList && deviceList ? commonProposals(azureList, deviceList) : [];
   const headline =
-    azureList && deviceOffers && shared.length === 0
-      ? `The device and Azure share no ${phase} proposal: Azure offers ${list(azureList.map(formatIkeProposal), 3)}; the device accepts ${list(deviceOffers.map(formatIkeProposal), 3)}.`
-      : `The ${phase} proposals do not match: the two sides found no common encryption, integrity and DH group.`;
-  const actions = [
-    fromDefaults
-      ? `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to include one Azure offers: with Azure's default policy e.g. ${formatIkeProposal(suggestion!)}; with a custom IPsec/IKE policy on the connection, that policy's algorithms.`
-      : `Set the device's ${ipsec ? 'IPsec' : 'IKE'} proposal to include one Azure offers, e.g. ${formatIkeProposal(suggestion!)}${azureList && azureList.length > 1 ? ` (Azure offers ${list(azureList.map(formatIkeProposal), 6)})` : ''}.`,
-  ];
-  if (deviceOffers && deviceOffers.length > 0) {
-    actions.push(`Or apply a custom IPsec/IKE policy on the connection that matches the device: ${formatIkeProposal(deviceOffers[0]!)}.`);
+    azureList && deviceList && shared.length === 0
+      ? `The device and Azure share no ${phaseName} proposal: Azure offers ${list(azureList.map(formatIkeProposal), 3)}; the device accepts ${list(deviceList.map(formatIkeProposal), 3)}.`
+      : shared.length > 0
+        ? `The ${phaseName} proposals were refused, although both sides list ${list(shared.map(formatIkeProposal), 3)}.`
+        : `The ${phaseName} proposals do not match: the two sides found no common encryption, integrity and DH group.`;
+  return { cause: 'proposal-mismatch', headline, confidence: azureList || deviceList ? 'high' : 'medium', evidence: evidence.filter((e): e is IkeEvent => !!e), actions: proposalActions(azureList, deviceList, shared, ipsec ? 'ipsec' : 'ike') };
+}
+
+/**
+ * What to change for a proposal mismatch. The fix is never "match the weaker side": recommend only strong proposals
+ * (see proposal-strength.ts), pinned on the connection with a custom IPsec/IKE policy, because Azure's default policy
+ * offers only DH group 2 proposals when it initiates, whatever it would accept as responder.
+ */
+function proposalActions(azureList: IkeProposal[] | undefined, deviceList: IkeProposal[] | undefined, shared: IkeProposal[], phase: ProposalPhase): string[] {
+  const kind = phase === 'ipsec' ? 'IPsec' : 'IKE';
+  const azureStrong = (azureList ?? []).filter((p) => isStrongProposal(p, phase));
+  const deviceStrong = (deviceList ?? []).filter((p) => isStrongProposal(p, phase) && azurePolicyCanPin(p, phase));
+  const actions: string[] = [];
+  if (azureStrong.length > 0) {
+    const [first, ...rest] = azureStrong.map(formatIkeProposal);
+    actions.push(`Set the device's ${kind} proposal to ${first}${rest.length > 0 ? ` (or ${list(rest, 3)})` : ''}, which the connection's IPsec/IKE policy offers.`);
   }
-  return { cause: 'proposal-mismatch', headline, confidence: azureList || deviceOffers ? 'high' : 'medium', evidence: evidence.filter((e): e is IkeEvent => !!e), actions };
+  if (deviceStrong.length > 0) {
+    const p = deviceStrong[0]!;
+    actions.push(
+      `${azureStrong.length > 0 ? 'Or pin' : 'Pin'} the device's proposal ${formatIkeProposal(p)} on the connection with a custom IPsec/IKE policy: ${customPolicyText(p, phase)}${phase === 'ike' ? ' (give the device the same ESP proposal)' : ''}. Azure then offers exactly that.`,
+    );
+  }
+  if (azureStrong.length === 0 && deviceStrong.length === 0) {
+    actions.push(`Configure one strong ${kind} proposal on the device and pin the same on the connection with a custom IPsec/IKE policy: ${STRONG_PROPOSAL_ADVICE[phase]}.`);
+  }
+  const weakShared = shared.filter((p) => !isStrongProposal(p, phase));
+  if (weakShared.length > 0 && weakShared.length === shared.length) {
+    actions.push(`The only ${kind} proposals both sides have in common (${list(weakShared.map(formatIkeProposal), 3)}) use ${weaknessSummary(weakShared, phase)}, which are weak: do not settle on them.`);
+  } else if (azureList && azureStrong.length === 0) {
+    actions.push(`Do not add Azure's proposals to the device to make them match: they use ${weaknessSummary(azureList, phase)}, which are weak.`);
+  }
+  if (deviceList && deviceList.every((p) => !isStrongProposal(p, phase))) {
+    actions.push(`The device offers only weak ${kind} proposals (${list(deviceList.map(formatIkeProposal), 3)}, with ${weaknessSummary(deviceList, phase)}): replace them on the device rather than allowing them on the connection.`);
+  }
+  return actions;
 }
 
 function tsMismatch(withSelectors: IkeEvent | undefined, refusal: IkeEvent | undefined, evidence: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, tsDrops: number): Finding {
@@ -671,7 +773,7 @@ function present(f: Finding): Diagnosis {
   return diagnosis;
 }
 
-function unknownDiagnosis(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: TunnelEvent[], azureFocus: IkeEvent[], input: DiagnoseInput): Diagnosis {
+function unknownDiagnosis(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: TunnelEvent[], azureFocus: IkeEvent[], deviceLogUsed: boolean): Diagnosis {
   const nothing = azureAll.length === 0 && deviceAll.length === 0 && tunnels.length === 0;
   const actions = nothing
     ? [
@@ -679,7 +781,7 @@ function unknownDiagnosis(azureAll: IkeEvent[], deviceAll: IkeEvent[], tunnels: 
         "Paste the device's IKE log into diagnose.",
       ]
     : [
-        input.device ? 'Reset the connection and diagnose again right after the next attempt, so the logs show the failure.' : "Paste the device's IKE log into diagnose: the side that rejects the other logs the reason.",
+        deviceLogUsed ? 'Reset the connection and diagnose again right after the next attempt, so the logs show the failure.' : "Paste the device's IKE log into diagnose: the side that rejects the other logs the reason.",
         'Check that the device and the connection agree on IKEv2, certificate authentication, proposals and traffic selectors.',
       ];
   return {

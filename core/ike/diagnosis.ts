@@ -45,6 +45,19 @@ export interface Diagnosis {
   actions: string[];
   /** Only for `unknown`: the latest events from both sides, so a person can read on. */
   latestEvents?: DiagnosisEvidence[];
+  /**
+   * What the headline does not say but a person must not miss: a device log that disagrees with Azure, a device log
+   * that seems to belong to another peer, the other side's finding when both logs point to different causes.
+   * At most MAX_NOTES.
+   */
+  notes?: DiagnosisNote[];
+}
+
+/** A secondary finding, worded for the card, with the few lines that show it. */
+export interface DiagnosisNote {
+  text: string;
+  /** At most MAX_NOTE_EVIDENCE lines. */
+  evidence: DiagnosisEvidence[];
 }
 
 /** Tunnel metrics over the diagnosed period (sums of the gateway metrics for this connection). */
@@ -72,6 +85,11 @@ export interface ConnectionFacts {
   outboundCertificateIssuer?: string;
   /** The device's public IP (local network gateway). */
   deviceIp?: string;
+  /**
+   * The gateway's public IPs (every instance; from the gateway and its tunnels): the addresses a device log of this
+   * connection must name as its peer.
+   */
+  gatewayIps?: string[];
   /** Local network gateway address prefixes (the on-premises side). */
   localNetworkPrefixes?: string[];
   /** The virtual network's address prefixes (the Azure side). */
@@ -98,3 +116,6 @@ export const MAX_LATEST_EVENTS = 8;
 export const MAX_EVIDENCE_TEXT = 240;
 export const MAX_HEADLINE = 300;
 export const MAX_ACTION_TEXT = 400;
+export const MAX_NOTES = 3;
+export const MAX_NOTE_TEXT = 500;
+export const MAX_NOTE_EVIDENCE = 2;

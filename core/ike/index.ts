@@ -17,17 +17,21 @@ export {
 export { parseAzureIkeMessage, type AzureIkeRow } from './parse-azure-ike-message';
 export { parseTunnelDiagnosticRow, type TunnelDiagnosticRow } from './parse-tunnel-diagnostic-row';
 export { parseCharonLog, DEFAULT_MAX_CHARON_EVENTS, type CharonParseOptions } from './parse-charon-log';
-export { diagnose, sameIdentity } from './diagnose';
+export { diagnose } from './diagnose';
+export { sameIdentity } from './same-identity';
+export { deviceLogProvenance, type DeviceLogProvenance } from './device-log-provenance';
 export {
   DIAGNOSIS_CAUSES,
   MAX_ACTIONS,
   MAX_EVIDENCE,
   MAX_LATEST_EVENTS,
+  MAX_NOTES,
   type ConnectionFacts,
   type Diagnosis,
   type DiagnosisCause,
   type DiagnosisConfidence,
   type DiagnosisEvidence,
+  type DiagnosisNote,
   type DiagnoseInput,
   type TunnelMetricsSummary,
 } from './diagnosis';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, sameIdentity } from '../../../core/ike/diagnose';
-import { DIAGNOSIS_CAUSES, MAX_EVIDENCE, MAX_LATEST_EVENTS, type Diagnosis, type DiagnosisCause, type DiagnoseInput } from '../../../core/ike/diagnosis';
+import { DIAGNOSIS_CAUSES, MAX_EVIDENCE, MAX_LATEST_EVENTS, MAX_NOTES, type Diagnosis, type DiagnosisCause, type DiagnoseInput } from '../../../core/ike/diagnosis';
+import type { IkeProposal } from '../../../core/ike/ike-proposal';
 import type { IkeEvent, TunnelEvent } from '../../../core/ike/ike-event';
 import { parseAzureIkeMessage } from '../../../core/ike/parse-azure-ike-message';
 import { charonEvents, scenarioRunDate } from './ike-fixtures';
@@ -224,7 +225,7 @@ const cases: Case[] = [
     cause: 'proposal-mismatch',
     confidence: 'high',
     headline: /Azure offers AES256\/SHA1\/DHGroup2.*the device accepts GCMAES256\/SHA384\/ECP384/,
-    action: /include one Azure offers, e\.g\. AES256\/SHA256\/DHGroup2/,
+    action: /^Pin the device's proposal GCMAES256\/SHA384\/ECP384 on the connection with a custom IPsec\/IKE policy: IKE encryption GCMAES256, IKE integrity SHA384, DH group ECP384, and IPsec encryption and integrity GCMAES256 with PFS group ECP384/,
   },
   {
     name: 'proposal-mismatch from the device alone (it got NO_PROPOSAL_CHOSEN)',
@@ -236,7 +237,7 @@ const cases: Case[] = [
     input: base({ azure: azure(['[RECEIVED]Received IPSec payload: Policy1:Cipher=DESIntegrity=Md5', 'IkeCleanupQMNegotiation called with error 13868 and flags a', '[SEND][NOTIFY] Sending Notify Message - Policy Mismatch']) }),
     cause: 'proposal-mismatch',
     headline: /IPsec \(phase 2\)/,
-    action: /Or apply a custom IPsec\/IKE policy on the connection that matches the device: DES\/MD5\/None/,
+    action: /^Configure one strong IPsec proposal on the device and pin the same on the connection with a custom IPsec\/IKE policy: GCMAES256[\s\S]*only weak IPsec proposals \(DES\/MD5\/None, with DES and MD5\)/,
   },
   {
     name: "traffic-selector-mismatch: the device (responder) refuses the gateway's selectors",
@@ -389,6 +390,137 @@ describe('diagnose', () => {
       const d = diagnose(c.input);
       expect(JSON.parse(JSON.stringify(d))).toEqual(d);
     }
+  });
+});
+
+describe('a device log that disagrees with Azure, or belongs to another peer', () => {
+  // The fixtures' "gateway" is 10.99.0.2; this connection's gateway is 20.50.1.10/11 unless a test says otherwise.
+  const GATEWAY_IPS = ['20.50.1.10', '20.50.1.11'];
+  const up = { status: 'Connected', tunnels: [{ name: 'a', status: 'Connected' }, { name: 'b', status: 'Connected' }] };
+  const wrongRoot = charonEvents('wrong-root', 'initiator');
+  const notesText = (d: Diagnosis): string => (d.notes ?? []).map((n) => n.text).join('\n');
+
+  it("Azure up, device log rejecting the gateway's certificate: headline stays healthy, the device's finding is a note with its line", () => {
+    const d = diagnose(base({ device: wrongRoot, connection: up }));
+    expect(d.cause).toBe('healthy');
+    expect(d.notes).toHaveLength(1);
+    expect(d.notes![0]!.text).toMatch(/^The device log you attached shows a failure: the device does not trust the gateway's certificate CN=vpngw-hub\.contoso\.example: its issuer CN=Fabrikam Root CA .*Azure's side is up now, so that log may be older than the current tunnel or from another peer\.$/);
+    expect(d.notes![0]!.evidence.map((e) => e.text)).toContain("no trusted RSA public key found for 'CN=vpngw-hub.contoso.example'");
+    expect(d.notes![0]!.evidence.every((e) => e.source === 'device' && e.line !== undefined)).toBe(true);
+  });
+
+  it("Azure up and the log is this gateway's: the log is probably from before the tunnel came up", () => {
+    const d = diagnose(base({ device: wrongRoot, connection: { ...up, gatewayIps: ['10.99.0.2'] } }));
+    expect(notesText(d)).toMatch(/Azure's side is up now, so that log is probably from before the current tunnel came up/);
+  });
+
+  it("a log whose peer is not this gateway is named as such, does not drive the headline, and its finding is still told", () => {
+    const azureOnly = azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]);
+    const mine = diagnose(base({ azure: azureOnly, device: wrongRoot, connection: { gatewayIps: ['10.99.0.2'] } }));
+    expect(mine).toMatchObject({ cause: 'outbound-rejected-by-device', confidence: 'high' });
+    expect(mine.notes).toBeUndefined();
+
+    const d = diagnose(base({ azure: azureOnly, device: wrongRoot, connection: { gatewayIps: GATEWAY_IPS, inboundSubject: 'CN=berlin-vpn.contoso.example' } }));
+    // Azure's log alone: the device refused, without a reason; nothing of the foreign log in the headline or evidence.
+    expect(d).toMatchObject({ cause: 'outbound-rejected-by-device', confidence: 'medium' });
+    expect(d.headline).toMatch(/cannot say why/);
+    expect(d.evidence.every((e) => e.source === 'azure')).toBe(true);
+    expect(d.notes![0]!.text).toBe(
+      "The attached device log talks to 10.99.0.2, not this gateway (20.50.1.10, 20.50.1.11): check it is the right device's log. It was left out of this diagnosis. It also shows the device presenting CN=onprem-vpn.contoso.example (the connection expects CN=berlin-vpn.contoso.example).",
+    );
+    expect(d.notes![0]!.evidence[0]).toMatchObject({ source: 'device', line: 14, text: 'initiating IKE_SA s2s[1] to 10.99.0.2' });
+    expect(d.notes![1]!.text).toMatch(/^That log shows a failure: the device does not trust the gateway's certificate CN=vpngw-hub\.contoso\.example/);
+  });
+
+  it('a foreign log on a healthy connection: healthy, plus where the log is from and what it shows', () => {
+    const d = diagnose(base({ device: wrongRoot, connection: { ...up, gatewayIps: GATEWAY_IPS } }));
+    expect(d.cause).toBe('healthy');
+    expect(notesText(d)).toMatch(/talks to 10\.99\.0\.2, not this gateway[\s\S]*That log shows a failure: the device does not trust/);
+  });
+
+  it('a different cause on each side: the headline from the side that names the reason, the other as a note', () => {
+    const azureUntrusted = azure([
+      ...SA_INIT,
+      ...AZURE_SENT_AUTH,
+      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Contoso Device Root CA"',
+      '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
+      ...AZURE_REJECTS,
+    ]);
+    const d = diagnose(base({ azure: azureUntrusted, device: wrongRoot }));
+    expect(d.cause).toBe('inbound-untrusted');
+    expect(d.notes).toHaveLength(1);
+    expect(d.notes![0]!.text).toMatch(/^The device log points to another cause: the device does not trust the gateway's certificate/);
+
+    // The device's log decides (a specific reason before Azure's): Azure's own finding is the note.
+    const policy = azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a']);
+    const e = diagnose(base({ azure: policy, device: charonEvents('expired', 'responder') }));
+    expect(e).toMatchObject({ cause: 'certificate-expired', rejectedBy: 'device' });
+    expect(e.notes![0]!.text).toMatch(/^Azure's log points to another cause: the IKE \(phase 1\) proposals do not match/);
+    expect(e.notes![0]!.evidence.every((x) => x.source === 'azure')).toBe(true);
+  });
+
+  it('no note when both sides agree, or one side only knows less', () => {
+    for (const c of cases.filter((x) => /device names the untrusted issuer|subject-mismatch decided by configuration|Azure logs it, the device sees AUTHENTICATION_FAILED/.test(x.name))) {
+      expect(diagnose(c.input).notes, c.name).toBeUndefined();
+    }
+  });
+
+  it("a subject mismatch stays the diagnosis: identity differences never exclude a log", () => {
+    const d = diagnose(
+      base({ azure: azure([...SA_INIT, ...AZURE_SENT_AUTH, ...AZURE_REJECTS]), device: charonEvents('subject-mismatch', 'initiator'), connection: { authenticationType: 'Certificate', inboundSubject: 'CN=onprem-vpn.contoso.example', gatewayIps: ['10.99.0.2'] } }),
+    );
+    expect(d).toMatchObject({ cause: 'subject-mismatch', rejectedBy: 'azure', confidence: 'high' });
+    expect(d.notes).toBeUndefined();
+  });
+
+  it("a log that saw another gateway certificate says so, without being excluded", () => {
+    const d = diagnose(base({ azure: azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]), device: wrongRoot, connection: { outboundCertificateSubject: 'CN=vpngw-west.contoso.example' } }));
+    expect(d).toMatchObject({ cause: 'outbound-rejected-by-device', confidence: 'high' });
+    expect(d.notes![0]!.text).toMatch(/^The device log shows the gateway presenting CN=vpngw-hub\.contoso\.example, but this connection's outbound certificate is CN=vpngw-west\.contoso\.example: the log may be older/);
+  });
+
+  it('notes stay bounded and JSON-safe', () => {
+    const d = diagnose(base({ device: wrongRoot, connection: { ...up, gatewayIps: GATEWAY_IPS, outboundCertificateSubject: `CN=${'x'.repeat(900)}` } }));
+    expect(d.notes!.length).toBeLessThanOrEqual(MAX_NOTES);
+    for (const n of d.notes!) {
+      expect(n.text.length).toBeLessThanOrEqual(500);
+      expect(n.evidence.length).toBeLessThanOrEqual(2);
+    }
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+  });
+});
+
+describe('proposal mismatch advice', () => {
+  const offered = (phase: 'ike' | 'ipsec', proposals: IkeProposal[]): IkeEvent => ({ source: 'device', kind: 'proposals-offered', phase, proposals, tags: [], text: 'configured proposals', line: 1 });
+  const refused: IkeEvent = { source: 'device', kind: 'policy-mismatch', tags: [], text: 'received proposals unacceptable', line: 2, notify: 'NO_PROPOSAL_CHOSEN' };
+  const WEAK = /\bDES3?\b|3DES|MD5|DHGroup[125]\b|SHA1\b/;
+
+  it('never recommends DES, 3DES, MD5, SHA1 or DH groups 1, 2 and 5; names them only to warn', () => {
+    const inputs = [
+      cases.find((c) => c.name.startsWith("proposal-mismatch: the device's log lists both sides"))!.input,
+      cases.find((c) => c.name.startsWith('proposal-mismatch in quick mode'))!.input,
+      base({ device: charonEvents('proposal-mismatch', 'initiator') }),
+      base({ device: [offered('ike', [{ encryption: 'DES3', integrity: 'MD5', dhGroup: 'DHGroup1' }]), refused] }),
+    ];
+    for (const input of inputs) {
+      const d = diagnose(input);
+      expect(d.cause).toBe('proposal-mismatch');
+      expect(d.actions[0], d.actions[0]).not.toMatch(WEAK);
+      for (const a of d.actions.slice(1)) if (WEAK.test(a) || /DH group 2|3DES/.test(a)) expect(a).toMatch(/weak/);
+    }
+  });
+
+  it("recommends a connection policy's strong proposal to the device, or the device's strong one to pin on the connection", () => {
+    const d = diagnose(base({ device: [offered('ike', [{ encryption: 'AES256', integrity: 'SHA256', dhGroup: 'DHGroup14' }]), refused], connection: { ikePolicies: [{ encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' }] } }));
+    expect(d.actions[0]).toBe("Set the device's IKE proposal to GCMAES256/SHA384/ECP384, which the connection's IPsec/IKE policy offers.");
+    expect(d.actions[1]).toMatch(/^Or pin the device's proposal AES256\/SHA256\/DHGroup14 on the connection with a custom IPsec\/IKE policy: IKE encryption AES256, IKE integrity SHA256, DH group DHGroup14/);
+  });
+
+  it('says so when the only overlap would be weak', () => {
+    const weakBoth = [{ encryption: 'AES256', integrity: 'SHA1', dhGroup: 'DHGroup2' }];
+    const d = diagnose(base({ device: [offered('ike', weakBoth), refused], connection: { ikePolicies: weakBoth } }));
+    expect(d.actions.join('\n')).toMatch(/The only IKE proposals both sides have in common \(AES256\/SHA1\/DHGroup2\) use SHA1 and DH group 2 \(1024-bit MODP\), which are weak: do not settle on them\./);
+    expect(d.actions[0]).toMatch(/^Configure one strong IKE proposal on the device and pin the same on the connection with a custom IPsec\/IKE policy: AES256 or GCMAES256 with SHA256 or SHA384 and DH group 14 or higher/);
   });
 });
 

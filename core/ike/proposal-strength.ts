@@ -1,0 +1,84 @@
+import { normalizeIkeProposal, type IkeProposal } from './ike-proposal';
+
+/**
+ * Which algorithms diagnose will never recommend, and what Azure's custom IPsec/IKE policy can pin.
+ *
+ * Weak, following RFC 8247 and the VPN Gateway security baseline ("AES-256 ... SHA-256 or stronger; avoid weak
+ * ciphers"): DES and 3DES, no encryption, MD5 and SHA1 integrity, MODP DH groups 1, 2 and 5 (768 to 1536 bits).
+ * An IPsec proposal without PFS (`None`) is not weak: Azure's own default has none.
+ */
+export type ProposalPhase = 'ike' | 'ipsec';
+
+const WEAK_ENCRYPTION: Record<string, string> = { DES: 'DES', DES3: '3DES', NULL: 'no encryption', NONE: 'no encryption' };
+const WEAK_INTEGRITY: Record<string, string> = { MD5: 'MD5', SHA1: 'SHA1' };
+const WEAK_DH: Record<string, string> = { DHGroup1: 'DH group 1 (768-bit MODP)', DHGroup2: 'DH group 2 (1024-bit MODP)', DHGroup5: 'DH group 5 (1536-bit MODP)' };
+
+// Values of the connection's custom IPsec/IKE policy (Network RP `IpsecPolicy`), as our normalised names.
+const AZURE_IKE_ENCRYPTION = new Set(['GCMAES256', 'GCMAES128', 'AES256', 'AES192', 'AES128', 'DES3', 'DES']);
+const AZURE_IKE_INTEGRITY = new Set(['SHA384', 'SHA256', 'SHA1', 'MD5']);
+const AZURE_DH_GROUP = new Set(['DHGroup24', 'ECP384', 'ECP256', 'DHGroup14', 'DHGroup2', 'DHGroup1', 'None']);
+const AZURE_IPSEC_ENCRYPTION = new Set(['GCMAES256', 'GCMAES192', 'GCMAES128', 'AES256', 'AES192', 'AES128', 'DES3', 'DES', 'None']);
+const AZURE_IPSEC_INTEGRITY = new Set(['GCMAES256', 'GCMAES192', 'GCMAES128', 'SHA256', 'SHA1', 'MD5']);
+/** The policy's PFS group names for our DH names (PFS2048 is MODP 2048, i.e. DH group 14). */
+const AZURE_PFS_GROUP: Record<string, string> = { DHGroup24: 'PFS24', ECP384: 'ECP384', ECP256: 'ECP256', DHGroup14: 'PFS2048', DHGroup2: 'PFS2', DHGroup1: 'PFS1', None: 'None' };
+
+/** The weak part of one slot of a normalised proposal (0 encryption, 1 integrity, 2 DH group), if it is weak. */
+function weakPart(p: IkeProposal, phase: ProposalPhase, slot: 0 | 1 | 2): string | undefined {
+  if (slot === 0) return WEAK_ENCRYPTION[p.encryption] ?? (p.encryption === '' ? 'no encryption' : undefined);
+  // GCM carries its own integrity; in IKE the "integrity" of a GCM proposal is its PRF, judged like any hash.
+  if (slot === 1) return WEAK_INTEGRITY[p.integrity];
+  return WEAK_DH[p.dhGroup] ?? (phase === 'ike' && (p.dhGroup === 'None' || p.dhGroup === '') ? 'no DH group' : undefined);
+}
+
+/** The weak parts of one proposal, in words a network engineer uses ("3DES", "DH group 2 (1024-bit MODP)"). */
+export function weakParts(proposal: IkeProposal, phase: ProposalPhase): string[] {
+  const p = normalizeIkeProposal(proposal);
+  return ([0, 1, 2] as const).map((slot) => weakPart(p, phase, slot)).filter((x): x is string => x !== undefined);
+}
+
+export function isStrongProposal(proposal: IkeProposal, phase: ProposalPhase): boolean {
+  return weakParts(proposal, phase).length === 0;
+}
+
+/** The weak algorithms across proposals, each named once, ciphers first: "3DES, SHA1 and DH group 2 (1024-bit MODP)". */
+export function weaknessSummary(proposals: readonly IkeProposal[], phase: ProposalPhase): string {
+  const parts: string[] = [];
+  for (const slot of [0, 1, 2] as const) {
+    for (const p of proposals) {
+      const part = weakPart(normalizeIkeProposal(p), phase, slot);
+      if (part && !parts.includes(part)) parts.push(part);
+    }
+  }
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** Whether a custom IPsec/IKE policy on the connection can express this proposal for the phase. */
+export function azurePolicyCanPin(proposal: IkeProposal, phase: ProposalPhase): boolean {
+  const p = normalizeIkeProposal(proposal);
+  if (phase === 'ike') return AZURE_IKE_ENCRYPTION.has(p.encryption) && AZURE_IKE_INTEGRITY.has(p.integrity) && AZURE_DH_GROUP.has(p.dhGroup);
+  // GCM in IPsec authenticates itself: the policy's integrity must then be the same GCM algorithm.
+  const gcm = p.encryption.startsWith('GCMAES');
+  return AZURE_IPSEC_ENCRYPTION.has(p.encryption) && AZURE_IPSEC_INTEGRITY.has(p.integrity) && (!gcm || p.integrity === p.encryption) && AZURE_PFS_GROUP[p.dhGroup] !== undefined;
+}
+
+/**
+ * The custom IPsec/IKE policy fields that pin `proposal`, in the policy's own names. The policy always sets both
+ * phases, so for an IKE proposal the IPsec half is chosen to match its strength (GCM with GCM, the same group for
+ * PFS); the device must be given the same.
+ */
+export function customPolicyText(proposal: IkeProposal, phase: ProposalPhase): string {
+  const p = normalizeIkeProposal(proposal);
+  if (phase === 'ipsec') {
+    return `IPsec encryption ${p.encryption}, IPsec integrity ${p.integrity}, PFS group ${AZURE_PFS_GROUP[p.dhGroup] ?? p.dhGroup}`;
+  }
+  const gcm = p.encryption.startsWith('GCMAES');
+  const ipsecEncryption = gcm ? p.encryption : 'GCMAES256';
+  const pfs = AZURE_PFS_GROUP[p.dhGroup] ?? 'ECP384';
+  return `IKE encryption ${p.encryption}, IKE integrity ${p.integrity}, DH group ${p.dhGroup}, and IPsec encryption and integrity ${ipsecEncryption} with PFS group ${pfs}`;
+}
+
+/** What to configure when neither side offers a strong proposal Azure can pin. */
+export const STRONG_PROPOSAL_ADVICE: Record<ProposalPhase, string> = {
+  ike: 'AES256 or GCMAES256 with SHA256 or SHA384 and DH group 14 or higher (DHGroup14, ECP256 or ECP384), e.g. IKE GCMAES256/SHA384/ECP384 with IPsec GCMAES256 and PFS group ECP384',
+  ipsec: 'GCMAES256 (integrity GCMAES256) or AES256 with SHA256, and PFS group ECP384, ECP256 or PFS2048 (or none)',
+};
