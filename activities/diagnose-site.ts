@@ -10,8 +10,11 @@ import type { ActivityPorts } from './activity-ports';
 import { lookupOutboundCertificate } from './outbound-certificate';
 import { findSite } from './site-directory';
 
-/** Newest rows read per log; enough for hours of retries, bounded so a noisy gateway can't flood the activity. */
-const MAX_ROWS = 1000;
+/**
+ * Newest rows read per log; enough for hours of retries, bounded so a noisy gateway can't flood the activity. When a
+ * log reaches it, the outcome says so (`truncated`): the card must not present the newest rows as the whole window.
+ */
+export const MAX_DIAGNOSE_ROWS = 1000;
 
 /**
  * `diagnose <site>`: reads the gateway's IKE and tunnel logs in Log Analytics, the tunnel metrics and the
@@ -36,7 +39,7 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
     return { kind: 'diagnostics-off', site: c.site, gatewayName: gateway.name, missing, status: details.status };
   }
   const deviceIp = lng?.gatewayIpAddress;
-  const query = { gatewayResourceId: c.gatewayId, from, to, limit: MAX_ROWS, ...(deviceIp ? { remoteIp: deviceIp } : {}) };
+  const query = { gatewayResourceId: c.gatewayId, from, to, limit: MAX_DIAGNOSE_ROWS, ...(deviceIp ? { remoteIp: deviceIp } : {}) };
   const [ikeRows, tunnelRows, metrics, vnet, outbound] = await Promise.all([
     ikeWorkspace ? ports.logs.queryIkeDiagnostics(ikeWorkspace, query) : Promise.resolve([]),
     tunnelWorkspace ? ports.logs.queryTunnelDiagnostics(tunnelWorkspace, query) : Promise.resolve([]),
@@ -67,6 +70,8 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
     inboundChainSubjects,
     ...(outbound?.certificate ? { outboundCertificateSubject: outbound.certificate.subject, outboundCertificateIssuer: outbound.certificate.issuer } : {}),
     ...(deviceIp ? { deviceIp } : {}),
+    // Already read with the gateway and the connection: what a device log of this connection must name as its peer.
+    gatewayIps: [...new Set([...gateway.publicIpAddresses, ...details.tunnels.map((t) => t.gatewayPublicIp).filter((ip): ip is string => !!ip)])],
     localNetworkPrefixes: [...(lng?.addressPrefixes ?? [])],
     ...(vnet ? { vnetPrefixes: [...vnet.addressPrefixes] } : {}),
     ...(details.ipsecPolicy ? { ikePolicies: [{ encryption: details.ipsecPolicy.ikeEncryption, integrity: details.ipsecPolicy.ikeIntegrity, dhGroup: details.ipsecPolicy.dhGroup }] } : {}),
@@ -79,6 +84,10 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
     connection,
     now: to,
   });
+  const truncated = rowCap([
+    ['ike', ikeRows],
+    ['tunnel', tunnelRows],
+  ]);
   return {
     kind: 'diagnosed',
     site: c.site,
@@ -89,7 +98,19 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
     to: to.toISOString(),
     diagnosis,
     counts: { ike: ikeRows.length, tunnel: tunnelRows.length, ...(input.deviceEvents ? { device: input.deviceEvents.length } : {}) },
+    ...(truncated ? { truncated } : {}),
   };
+}
+
+/**
+ * Which logs came back full (the query returns the newest rows, so older ones in the window were left out) and from
+ * when on every capped log is complete: the later of their oldest rows.
+ */
+function rowCap(logs: readonly (readonly ['ike' | 'tunnel', readonly { readonly at: Date }[]])[]): { limit: number; logs: ('ike' | 'tunnel')[]; oldestRead: string } | undefined {
+  const capped = logs.filter(([, rows]) => rows.length >= MAX_DIAGNOSE_ROWS);
+  if (capped.length === 0) return undefined;
+  const oldest = capped.reduce((latest, [, rows]) => Math.max(latest, rows.reduce((min, r) => Math.min(min, r.at.getTime()), Infinity)), -Infinity);
+  return { limit: MAX_DIAGNOSE_ROWS, logs: capped.map(([name]) => name), oldestRead: new Date(oldest).toISOString() };
 }
 
 function summarizeMetrics(series: readonly TunnelMetricSeries[]): TunnelMetricsSummary {

@@ -55,6 +55,14 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
     literal([{ text: d.headline, bold: true }], { max: 400 }),
     literal([{ text: `Connection ${outcome.connectionName} is ${outcome.status}. Confidence: ${d.confidence}${d.rejectedBy ? `; rejected by ${d.rejectedBy === 'azure' ? 'Azure' : 'the device'}` : ''}.`, subtle: true }]),
   ];
+  // Notes come before the evidence: they say what the headline does not (a device log that disagrees, or that talks
+  // to another peer), and a person must not miss them.
+  if (d.notes && d.notes.length > 0) {
+    body.push(paragraph(d.notes.length === 1 ? 'Note' : 'Notes', { subtle: true }));
+    for (const n of d.notes) {
+      body.push(container([literal(n.text, { max: 420 }), ...(n.evidence.length > 0 ? [codeLines(n.evidence.map(evidenceLine))] : [])], 'warning'));
+    }
+  }
   if (d.evidence.length > 0) {
     body.push(paragraph('Evidence', { subtle: true }));
     body.push(codeLines(d.evidence.map(evidenceLine)));
@@ -68,6 +76,28 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
     body.push(codeLines(d.latestEvents.map(evidenceLine)));
   }
   const counts = `${outcome.counts.ike} IKE and ${outcome.counts.tunnel} tunnel log entries${outcome.counts.device !== undefined ? ` plus ${outcome.counts.device} device log events` : ''}`;
-  body.push(literal([{ text: `Read ${counts} from ${formatUtc(new Date(outcome.from))} to ${formatUtc(new Date(outcome.to))}.`, subtle: true }]));
-  return card(body, [executeAction('Status', VERBS.runCommand, { command: `status ${outcome.site}` }), executeAction('Run again', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${outcome.hours}` })]);
+  const actions = [executeAction('Status', VERBS.runCommand, { command: `status ${outcome.site}` }), executeAction('Run again', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${outcome.hours}` })];
+  const cap = outcome.truncated;
+  if (!cap) {
+    body.push(literal([{ text: `Read ${counts} from ${formatUtc(new Date(outcome.from))} to ${formatUtc(new Date(outcome.to))}.`, subtle: true }]));
+    return card(body, actions);
+  }
+  // The queries return the newest rows: a capped log covers only the end of the window. A window no longer than the
+  // covered span is read in full.
+  const oldest = new Date(cap.oldestRead);
+  const covered = Math.floor((new Date(outcome.to).getTime() - oldest.getTime()) / 3_600_000);
+  const which = cap.logs.map((l) => (l === 'ike' ? 'IKE' : 'tunnel')).join(' and ');
+  body.push(literal([{ text: `Read ${counts}, up to ${formatUtc(new Date(outcome.to))}.`, subtle: true }]));
+  body.push(
+    literal([
+      {
+        text: `Only the newest ${cap.limit} ${which} log entries were read, from ${formatUtc(oldest)} on: earlier ones in the ${outcome.hours} h window (from ${formatUtc(new Date(outcome.from))}) were not. ${
+          covered >= 1 ? `A shorter window, --hours ${covered} or less, is read in full.` : `Even the last hour has more than ${cap.limit}.`
+        }`,
+        tone: 'warning',
+      },
+    ]),
+  );
+  if (covered >= 1) actions.push(executeAction(`Last ${covered} h`, VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${covered}` }));
+  return card(body, actions);
 }

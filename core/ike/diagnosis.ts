@@ -117,5 +117,5 @@ export const MAX_EVIDENCE_TEXT = 240;
 export const MAX_HEADLINE = 300;
 export const MAX_ACTION_TEXT = 400;
 export const MAX_NOTES = 3;
-export const MAX_NOTE_TEXT = 500;
+export const MAX_NOTE_TEXT = 400;
 export const MAX_NOTE_EVIDENCE = 2;

@@ -14,6 +14,11 @@ export type DiagnoseOutcome =
       readonly diagnosis: Diagnosis;
       /** Rows read, for the card's footer (the rows themselves stay in Log Analytics). */
       readonly counts: { readonly ike: number; readonly tunnel: number; readonly device?: number };
+      /**
+       * Set when a log query hit its row cap: only the newest `limit` rows of those logs were read, so the window is
+       * covered from `oldestRead` (ISO; the later one when both logs were capped) to `to`, not from `from`.
+       */
+      readonly truncated?: { readonly limit: number; readonly logs: readonly ('ike' | 'tunnel')[]; readonly oldestRead: string };
     }
   | {
       readonly kind: 'diagnostics-off';

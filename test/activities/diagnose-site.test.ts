@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnoseSiteOutput } from '../../activities/activity-names';
-import { diagnoseSite } from '../../activities/diagnose-site';
+import { diagnoseSite, MAX_DIAGNOSE_ROWS } from '../../activities/diagnose-site';
 import type { IkeDiagnosticRow } from '../../adapters/azure/logs';
 import { parseCharonLog } from '../../core/ike/parse-charon-log';
 import { charonFixture } from '../core/ike/ike-fixtures';
@@ -85,13 +85,46 @@ describe('diagnoseSite', () => {
     expect(t.monitor.metricQueries[0]!.interval).toBe('PT1H');
   });
 
+  it("says when a log reached the row cap: only the newest rows were read, from the oldest one's time on", async () => {
+    const t = estate();
+    const retries = Array.from({ length: MAX_DIAGNOSE_ROWS / 5 }, () => untrustedRows().slice(0, 5)).flat();
+    // Oldest first, as the adapter returns them: one attempt every 20 s over the last ~5.5 hours.
+    t.logs.ike = retries.map((row, i) => ({ ...row, at: new Date(STATUS_NOW.getTime() - (retries.length - i) * 20_000) }));
+    const result = outcome(await diagnoseSite({ site: 'site-paris', hours: 168 }, t.ports));
+    if (result.kind !== 'diagnosed') throw new Error('expected a diagnosis');
+    expect(result.counts.ike).toBe(MAX_DIAGNOSE_ROWS);
+    expect(result.truncated).toEqual({ limit: MAX_DIAGNOSE_ROWS, logs: ['ike'], oldestRead: new Date(STATUS_NOW.getTime() - MAX_DIAGNOSE_ROWS * 20_000).toISOString() });
+
+    const few = estate();
+    few.logs.ike = untrustedRows();
+    expect(outcome(await diagnoseSite({ site: 'site-paris', hours: 168 }, few.ports))).not.toHaveProperty('truncated');
+  });
+
+  it("checks a pasted device log against the gateway's public IPs: a log of another peer is named, not used, and its finding still told", async () => {
+    const t = testPorts();
+    t.keyVault.put('vpn-out', '4c7e0f0b2a6d4e1f8a9b0c1d2e3f4a5b', pki.outbound.good.info);
+    t.network.add({ name: 'cn-site-paris', inboundChain: [pki.deviceRoot.info, pki.deviceIssuing.info] });
+    const device = parseCharonLog(charonFixture('wrong-root', 'initiator')).filter((e) => e.kind !== 'other');
+    const result = outcome(await diagnoseSite({ site: 'site-paris', hours: 24, deviceEvents: device, deviceLines: 46 }, t.ports));
+    if (result.kind !== 'diagnosed') throw new Error('expected a diagnosis');
+    expect(result.diagnosis.cause).toBe('healthy');
+    const notes = (result.diagnosis.notes ?? []).map((n) => n.text);
+    expect(notes[0]).toMatch(/^The attached device log talks to 10\.99\.0\.2, not this gateway \(20\.50\.1\.10, 20\.50\.1\.11\)/);
+    expect(notes[1]).toMatch(/the device does not trust the gateway's certificate/);
+    // Compact: the notes quote single lines, never the pasted log.
+    expect(JSON.stringify(result).length).toBeLessThan(8_000);
+    expect(JSON.stringify(result)).not.toContain('SIGTERM');
+  });
+
   it('device only: with diagnostics off, the pasted device log is diagnosed on its own', async () => {
     const t = estate();
     t.monitor.workspaceFor = { IKEDiagnosticLog: undefined, TunnelDiagnosticLog: undefined };
-    const device = parseCharonLog(charonFixture('proposal-mismatch', 'initiator')).filter((e) => e.kind !== 'other');
+    // The fixture's daemons talked over 10.99.0.x: as this site's device log, its peer is the gateway's public IP.
+    const device = parseCharonLog(charonFixture('proposal-mismatch', 'initiator').replaceAll('10.99.0.2', '20.50.1.10')).filter((e) => e.kind !== 'other');
     const result = outcome(await diagnoseSite({ site: 'site-paris', hours: 24, deviceEvents: device, deviceLines: 40 }, t.ports));
     if (result.kind !== 'diagnosed') throw new Error(`expected a diagnosis, got ${result.kind}`);
     expect(result.diagnosis.cause).toBe('proposal-mismatch');
+    expect(result.diagnosis.notes).toBeUndefined();
     expect(result.counts).toEqual({ ike: 0, tunnel: 0, device: device.length });
     expect(t.logs.queries).toEqual([]);
   });

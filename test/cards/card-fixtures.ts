@@ -205,6 +205,45 @@ export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
     'diagnosis (no logs)': diagnosisCard({ kind: 'no-logs', site: u('site-oslo'), connectionName: u('cn-site-oslo'), status: 'NotConnected', hours: 24, workspaceName: u('log-vpn') }),
     'diagnosis (cause found)': diagnosisCard({ ...diagnosed, diagnosis: diagnosisFixture(u) }),
     'diagnosis (healthy)': diagnosisCard({ ...diagnosed, status: 'Connected', counts: { ike: 12, tunnel: 2 }, diagnosis: { cause: 'healthy', headline: u('Both tunnels are up and traffic is flowing.'), confidence: 'high', evidence: [], actions: [] } }),
+    'diagnosis (healthy, device log notes)': diagnosisCard({
+      ...diagnosed,
+      site: u('site-london'),
+      connectionName: u('cn-site-london'),
+      status: 'Connected',
+      diagnosis: {
+        cause: 'healthy',
+        headline: u('The tunnel is up: IKE and IPsec security associations are established and traffic is flowing.'),
+        confidence: 'high',
+        evidence: [],
+        actions: [],
+        notes: [
+          {
+            text: u("The attached device log talks to 10.99.0.2, not this gateway (20.50.1.10, 20.50.1.11): check it is the right device's log. It was left out of this diagnosis."),
+            evidence: [evidence(u, 'initiating IKE_SA s2s[1] to 10.99.0.2', { source: 'device', time: u('Nov 23 17:58:10'), line: 14 })],
+          },
+          {
+            text: u("That log shows a failure: the device does not trust the gateway's certificate CN=vpngw-hub.contoso.example: its issuer CN=Fabrikam Root CA is not among the device's trusted CAs."),
+            evidence: [evidence(u, "no trusted RSA public key found for 'CN=vpngw-hub.contoso.example'", { source: 'device', time: u('Nov 23 17:58:10'), line: 43 })],
+          },
+        ],
+      },
+    }),
+    'diagnosis (row cap reached)': diagnosisCard({
+      ...diagnosed,
+      site: u('site-oslo'),
+      connectionName: u('cn-site-oslo'),
+      hours: 168,
+      from: '2026-05-25T12:00:00.000Z',
+      counts: { ike: 1000, tunnel: 14 },
+      truncated: { limit: 1000, logs: ['ike'], oldestRead: '2026-06-01T06:27:40.000Z' },
+      diagnosis: diagnosisFixture(u, {
+        cause: 'proposal-mismatch',
+        headline: u('The device and Azure share no IKE (phase 1) proposal.'),
+        rejectedBy: undefined,
+        evidence: [evidence(u, 'Received Notify Message - No Proposal Chosen')],
+        actions: [u('Pin the device\'s proposal GCMAES256/SHA384/ECP384 on the connection with a custom IPsec/IKE policy.')],
+      }),
+    }),
     'diagnosis (unknown, latest events)': diagnosisCard({
       ...diagnosed,
       diagnosis: diagnosisFixture(u, {

@@ -297,6 +297,32 @@ describe('diagnosis card', () => {
     expect(text).toContain('Read 12 IKE and 2 tunnel log entries from');
   });
 
+  it('notes: shown before the evidence, each with its own quoted lines, so a disagreeing device log is never silent', () => {
+    const card = cards['diagnosis (healthy, device log notes)']!;
+    expect(toneOf(card.body[0])).toBe('good');
+    const text = visibleText(card);
+    expect(text).toMatch(
+      /diagnose site-london: Healthy[\s\S]*Notes\nThe attached device log talks to 10\.99\.0\.2, not this gateway \(20\.50\.1\.10, 20\.50\.1\.11\)[\s\S]*\n\[device Nov 23 17:58:10\] initiating IKE_SA s2s\[1\] to 10\.99\.0\.2\nThat log shows a failure: the device does not trust the gateway's certificate[\s\S]*\n\[device Nov 23 17:58:10\] no trusted RSA public key found/,
+    );
+    expect(text.indexOf('Notes')).toBeLessThan(text.indexOf('Read '));
+    expect(visibleText(cards['diagnosis (cause found)']!)).not.toMatch(/\bNotes?\b/);
+  });
+
+  it('row cap reached: says only the newest entries were read and from when, and offers a window read in full', () => {
+    const card = cards['diagnosis (row cap reached)']!;
+    const text = visibleText(card);
+    expect(text).toContain('Read 1000 IKE and 14 tunnel log entries, up to 2026-06-01 12:00 UTC.');
+    expect(text).toContain('Only the newest 1000 IKE log entries were read, from 2026-06-01 06:27 UTC on: earlier ones in the 168 h window (from 2026-05-25 12:00 UTC) were not. A shorter window, --hours 5 or less, is read in full.');
+    expect(text).not.toMatch(/Read 1000 IKE .* from 2026-05-25/);
+    expect(executeActions(card).map((a) => [a.title, a.data])).toEqual([
+      ['Status', { command: 'status site-oslo' }],
+      ['Run again', { command: 'diagnose site-oslo --hours 168' }],
+      ['Last 5 h', { command: 'diagnose site-oslo --hours 5' }],
+    ]);
+    // Not capped: the window as asked, and no cap sentence.
+    expect(visibleText(cards['diagnosis (cause found)']!)).not.toContain('Only the newest');
+  });
+
   it('unknown: shows the latest events so a person can read on', () => {
     const text = visibleText(cards['diagnosis (unknown, latest events)']!);
     expect(text).toContain('No known cause found');

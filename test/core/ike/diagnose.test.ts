@@ -483,7 +483,7 @@ describe('a device log that disagrees with Azure, or belongs to another peer', (
     const d = diagnose(base({ device: wrongRoot, connection: { ...up, gatewayIps: GATEWAY_IPS, outboundCertificateSubject: `CN=${'x'.repeat(900)}` } }));
     expect(d.notes!.length).toBeLessThanOrEqual(MAX_NOTES);
     for (const n of d.notes!) {
-      expect(n.text.length).toBeLessThanOrEqual(500);
+      expect(n.text.length).toBeLessThanOrEqual(400);
       expect(n.evidence.length).toBeLessThanOrEqual(2);
     }
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
