@@ -46,12 +46,33 @@ describe('diagnose names the cause for each sandbox site', () => {
     expect(cardText(await result('diagnose site-london'))).toMatch(/diagnose site-london: Healthy/);
   });
 
-  it('combines a pasted strongSwan log from the device with the gateway logs', async () => {
+  it("reads a pasted strongSwan log with the gateway logs, and says when its peer is not this gateway", async () => {
+    // The fixture's daemons talked over 10.99.0.x, not the sandbox gateway's public IPs.
     const deviceLog = readFileSync(join(__dirname, '../fixtures/ike/strongswan/proposal-mismatch-responder.log'), 'utf8');
     const text = cardText(await result(`diagnose site-oslo\n${deviceLog}`));
     expect(text).toMatch(/IKE proposal mismatch/);
     expect(text).toMatch(/plus \d+ device log events/);
-    expect(text).toMatch(/\[device/);
+    expect(text).toMatch(/The attached device log talks to 10\.99\.0\.1, not this gateway \(\d+\.\d+\.\d+\.\d+/);
+    expect(text).toMatch(/\[device [^\]]*\] 10\.99\.0\.1 is initiating an IKE_SA/);
+    // The fix pins a strong proposal; Azure's weak defaults are only named as something not to copy.
+    const pinned = /1\. Pin the device's proposal (\S+) on the connection with a custom IPsec\/IKE policy/.exec(text)?.[1];
+    expect(pinned).toMatch(/^(GCM)?AES\d+\/SHA(256|384)\/(ECP\d+|DHGroup(14|24))$/);
+    expect(text).not.toMatch(/e\.g\. [A-Z0-9]+\/[A-Z0-9]+\/DHGroup2/);
+  });
+
+  it('site-oslo over a week: says that only the newest 1000 IKE entries were read, not the whole window', async () => {
+    const text = cardText(await result('diagnose site-oslo --hours 168'));
+    expect(text).toMatch(/Read 1000 IKE and \d+ tunnel log entries, up to /);
+    expect(text).toMatch(/Only the newest 1000 IKE log entries were read, from \d{4}-\d\d-\d\d \d\d:\d\d UTC on: earlier ones in the 168 h window/);
+  });
+
+  it("site-london with a device log that rejects the gateway's certificate: healthy, but the log's finding is on the card", async () => {
+    const deviceLog = readFileSync(join(__dirname, '../fixtures/ike/strongswan/wrong-root-initiator.log'), 'utf8');
+    const text = cardText(await result(`diagnose site-london\n${deviceLog}`));
+    expect(text).toMatch(/diagnose site-london: Healthy/);
+    expect(text).toMatch(/talks to 10\.99\.0\.2, not this gateway/);
+    expect(text).toMatch(/That log shows a failure: the device does not trust the gateway's certificate CN=vpngw-hub\.contoso\.example/);
+    expect(text).toMatch(/no trusted RSA public key found for 'CN=vpngw-hub\.contoso\.example'/);
   });
 
   it('refuses a pasted text that is not a charon log, saying what to paste', async () => {
