@@ -3,7 +3,7 @@ import type { ConnectionFacts, Diagnosis, DiagnosisCause, DiagnosisConfidence, D
 import { MAX_ACTION_TEXT, MAX_ACTIONS, MAX_EVIDENCE, MAX_EVIDENCE_TEXT, MAX_HEADLINE, MAX_LATEST_EVENTS, MAX_NOTE_EVIDENCE, MAX_NOTE_TEXT, MAX_NOTES } from './diagnosis';
 import type { IkeEvent, IkeEventKind, OutboundCertificateProblem, TrafficSelectorRange, TunnelEvent } from './ike-event';
 import { commonProposals, formatIkeProposal, type IkeProposal } from './ike-proposal';
-import { azurePolicyCanPin, customPolicyText, isStrongProposal, STRONG_PROPOSAL_ADVICE, weaknessSummary, type ProposalPhase } from './proposal-strength';
+import { azurePolicyCanPin, customPolicyText, isStrongProposal, STRONG_PROPOSAL_ADVICE, strongestFirst, weaknessSummary, type ProposalPhase } from './proposal-strength';
 import { sameIdentity } from './same-identity';
 import { sanitizeLogText } from './sanitize-log-text';
 import { cidrToRange, formatSelector, rangeWithin } from './traffic-selectors';
@@ -266,19 +266,22 @@ function deviceNotes(
   const foreign = provenance.verdict === 'other-peer';
   const seen = provenance.gatewayCertificateSeen;
   if (foreign) {
-    const also = [
-      seen ? `the gateway presenting ${seen.seen} (this connection's outbound certificate is ${seen.configured})` : undefined,
-      provenance.deviceCertificateSent ? `the device presenting ${provenance.deviceCertificateSent.sent} (the connection expects ${provenance.deviceCertificateSent.configured})` : undefined,
-    ].filter((x): x is string => !!x);
     notes.push(
-      note(
-        `The attached device log talks to ${list(provenance.peers, 3)}, not this gateway (${list(provenance.gatewayIps, 3)}): check it is the right device's log. It was left out of this diagnosis.${also.length > 0 ? ` It also shows ${also.join(' and ')}.` : ''}`,
-        [provenance.peerEvent, seen?.event],
-      ),
+      note(`The attached device log talks to ${list(provenance.peers, 3)}, not this gateway (${list(provenance.gatewayIps, 3)}): check it is the right device's log. It was left out of this diagnosis.`, [
+        provenance.peerEvent,
+      ]),
     );
   } else if (seen) {
     notes.push(note(`The device log shows the gateway presenting ${seen.seen}, but this connection's outbound certificate is ${seen.configured}: the log may be older than the current certificate or from another peer.`, [seen.event]));
   }
+  // For a foreign log, other certificate names support the verdict; they come after its finding (the least needed).
+  const sent = provenance.deviceCertificateSent;
+  const foreignNames = foreign
+    ? [
+        seen ? `the gateway presented ${seen.seen} (this connection's outbound certificate is ${seen.configured})` : undefined,
+        sent ? `the device presented ${sent.sent} (the connection expects ${sent.configured})` : undefined,
+      ].filter((x): x is string => !!x)
+    : [];
 
   const dev = deviceIncident(deviceAll);
   const deviceFailing = dev.focus.some(isFailure) && !dev.childUpAfter;
@@ -311,6 +314,7 @@ function deviceNotes(
       notes.push(note(`Azure's log points to another cause: ${clause(azureFinding.headline)}.`, present(azureFinding).evidence.filter((e) => e.source === 'azure')));
     }
   }
+  if (foreignNames.length > 0) notes.push(note(`In that log ${foreignNames.join('; ')}.`, [seen?.event, sent?.event]));
   return notes;
 }
 
@@ -680,7 +684,7 @@ function proposalMismatch(azureOffers: IkeProposal[] | undefined, deviceOffers: 
 function proposalActions(azureList: IkeProposal[] | undefined, deviceList: IkeProposal[] | undefined, shared: IkeProposal[], phase: ProposalPhase): string[] {
   const kind = phase === 'ipsec' ? 'IPsec' : 'IKE';
   const azureStrong = (azureList ?? []).filter((p) => isStrongProposal(p, phase));
-  const deviceStrong = (deviceList ?? []).filter((p) => isStrongProposal(p, phase) && azurePolicyCanPin(p, phase));
+  const deviceStrong = strongestFirst((deviceList ?? []).filter((p) => isStrongProposal(p, phase) && azurePolicyCanPin(p, phase)));
   const actions: string[] = [];
   if (azureStrong.length > 0) {
     const [first, ...rest] = azureStrong.map(formatIkeProposal);

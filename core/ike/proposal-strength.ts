@@ -52,6 +52,22 @@ export function weaknessSummary(proposals: readonly IkeProposal[], phase: Propos
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
+const DH_RANK: Record<string, number> = { ECP384: 4, DHGroup24: 2, ECP256: 3, DHGroup14: 1 };
+
+/**
+ * Orders strong proposals strongest first (key length, then AEAD, then hash, then DH group), keeping the given order
+ * among equals: of the proposals a device accepts, the one to pin is its strongest, not merely its first.
+ */
+export function strongestFirst(proposals: readonly IkeProposal[]): IkeProposal[] {
+  const rank = (proposal: IkeProposal): number => {
+    const p = normalizeIkeProposal(proposal);
+    const bits = Number(/(\d{3})$/.exec(p.encryption)?.[1] ?? 0);
+    const hash = Number(/^SHA(\d{3})$/.exec(p.integrity)?.[1] ?? 0);
+    return bits * 1000 + (p.encryption.startsWith('GCMAES') ? 500 : 0) + hash + (DH_RANK[p.dhGroup] ?? 0);
+  };
+  return proposals.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => b.r - a.r || a.i - b.i).map((x) => x.p);
+}
+
 /** Whether a custom IPsec/IKE policy on the connection can express this proposal for the phase. */
 export function azurePolicyCanPin(proposal: IkeProposal, phase: ProposalPhase): boolean {
   const p = normalizeIkeProposal(proposal);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AZURE_DEFAULT_IKE_PROPOSALS, type IkeProposal } from '../../../core/ike/ike-proposal';
-import { azurePolicyCanPin, customPolicyText, isStrongProposal, weaknessSummary, weakParts } from '../../../core/ike/proposal-strength';
+import { azurePolicyCanPin, customPolicyText, isStrongProposal, strongestFirst, weaknessSummary, weakParts } from '../../../core/ike/proposal-strength';
 
 const p = (encryption: string, integrity: string, dhGroup: string): IkeProposal => ({ encryption, integrity, dhGroup });
 
@@ -36,5 +36,10 @@ describe('proposal strength', () => {
     expect(customPolicyText(p('GCMAES256', 'SHA384', 'ECP384'), 'ike')).toBe('IKE encryption GCMAES256, IKE integrity SHA384, DH group ECP384, and IPsec encryption and integrity GCMAES256 with PFS group ECP384');
     expect(customPolicyText(p('AES256', 'SHA256', 'DHGroup14'), 'ike')).toMatch(/DH group DHGroup14, and IPsec encryption and integrity GCMAES256 with PFS group PFS2048$/);
     expect(customPolicyText(p('AES256', 'SHA256', 'DHGroup14'), 'ipsec')).toBe('IPsec encryption AES256, IPsec integrity SHA256, PFS group PFS2048');
+  });
+
+  it("puts the strongest first (the one to pin), keeping the device's order among equals", () => {
+    const offers = [p('AES128', 'SHA256', 'ECP256'), p('GCMAES256', 'SHA384', 'ECP384'), p('AES256', 'SHA256', 'DHGroup14'), p('AES256', 'SHA256', 'DHGroup14')];
+    expect(strongestFirst(offers).map((x) => `${x.encryption}/${x.dhGroup}`)).toEqual(['GCMAES256/ECP384', 'AES256/DHGroup14', 'AES256/DHGroup14', 'AES128/ECP256']);
   });
 });
