@@ -11,10 +11,11 @@ import { lookupOutboundCertificate } from './outbound-certificate';
 import { findSite } from './site-directory';
 
 /**
- * Newest rows read per log; enough for hours of retries, bounded so a noisy gateway can't flood the activity. When a
+ * Newest rows read per log: a failing tunnel writes some ten IKE lines a minute, so this is the last several hours
+ * of retries (a few MB, parsed in tens of milliseconds), bounded so a noisy gateway can't flood the activity. When a
  * log reaches it, the outcome says so (`truncated`): the card must not present the newest rows as the whole window.
  */
-export const MAX_DIAGNOSE_ROWS = 1000;
+export const MAX_DIAGNOSE_ROWS = 10_000;
 
 /**
  * `diagnose <site>`: reads the gateway's IKE and tunnel logs in Log Analytics, the tunnel metrics and the

@@ -1,24 +1,10 @@
-import type { DiagnosisCause } from '../core/ike/diagnosis';
+import { DIAGNOSIS_TITLES } from '../core/ike/diagnosis';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
 import type { AdaptiveCard, CardElement, Tone } from './adaptive-card';
 import { card, codeLines, container, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
 import { executeAction, VERBS } from './verbs';
 
-const CAUSE_TITLE: Record<DiagnosisCause, string> = {
-  healthy: 'Healthy',
-  'inbound-untrusted': "Azure doesn't trust the device's certificate",
-  'subject-mismatch': 'Certificate subject mismatch',
-  'certificate-expired': 'A certificate has expired',
-  'certificate-not-yet-valid': 'A certificate is not valid yet',
-  'outbound-unusable': "Azure can't use its outbound certificate",
-  'outbound-rejected-by-device': "The device doesn't trust Azure's certificate",
-  'proposal-mismatch': 'IKE proposal mismatch',
-  'traffic-selector-mismatch': 'Traffic selector mismatch',
-  'peer-not-responding': 'The device is not responding',
-  'psk-one-side': 'Pre-shared key on one side only',
-  unknown: 'No known cause found',
-};
 
 function evidenceLine(e: { source: string; time?: string; line?: number; instance?: string; text: string }): string {
   const where = e.source === 'azure' ? `Azure${e.instance ? ` ${e.instance.replace('GatewayTenantWorker_', '')}` : ''}` : 'device';
@@ -51,7 +37,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
   const d = outcome.diagnosis;
   const tone: Tone = d.cause === 'healthy' ? 'good' : d.cause === 'unknown' ? 'warning' : 'attention';
   const body: CardElement[] = [
-    literalHeading(`diagnose ${outcome.site}: ${CAUSE_TITLE[d.cause]}`, tone),
+    literalHeading(`diagnose ${outcome.site}: ${DIAGNOSIS_TITLES[d.cause]}`, tone),
     literal([{ text: d.headline, bold: true }], { max: 400 }),
     literal([{ text: `Connection ${outcome.connectionName} is ${outcome.status}. Confidence: ${d.confidence}${d.rejectedBy ? `; rejected by ${d.rejectedBy === 'azure' ? 'Azure' : 'the device'}` : ''}.`, subtle: true }]),
   ];
@@ -75,29 +61,25 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
     body.push(paragraph('Latest events', { subtle: true }));
     body.push(codeLines(d.latestEvents.map(evidenceLine)));
   }
-  const counts = `${outcome.counts.ike} IKE and ${outcome.counts.tunnel} tunnel log entries${outcome.counts.device !== undefined ? ` plus ${outcome.counts.device} device log events` : ''}`;
+  const num = (count: number) => count.toLocaleString('en-US');
+  const counts = `${num(outcome.counts.ike)} IKE and ${num(outcome.counts.tunnel)} tunnel log entries${outcome.counts.device !== undefined ? ` plus ${num(outcome.counts.device)} device log events` : ''}`;
   const actions = [executeAction('Status', VERBS.runCommand, { command: `status ${outcome.site}` }), executeAction('Run again', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${outcome.hours}` })];
   const cap = outcome.truncated;
   if (!cap) {
     body.push(literal([{ text: `Read ${counts} from ${formatUtc(new Date(outcome.from))} to ${formatUtc(new Date(outcome.to))}.`, subtle: true }]));
     return card(body, actions);
   }
-  // The queries return the newest rows: a capped log covers only the end of the window. A window no longer than the
-  // covered span is read in full.
-  const oldest = new Date(cap.oldestRead);
-  const covered = Math.floor((new Date(outcome.to).getTime() - oldest.getTime()) / 3_600_000);
+  // The queries return the newest rows: a capped log covers only the end of the window, and the person must know
+  // where the evidence stops. (A shorter window would read the same newest rows, so there is nothing to offer.)
   const which = cap.logs.map((l) => (l === 'ike' ? 'IKE' : 'tunnel')).join(' and ');
   body.push(literal([{ text: `Read ${counts}, up to ${formatUtc(new Date(outcome.to))}.`, subtle: true }]));
   body.push(
     literal([
       {
-        text: `Only the newest ${cap.limit} ${which} log entries were read, from ${formatUtc(oldest)} on: earlier ones in the ${outcome.hours} h window (from ${formatUtc(new Date(outcome.from))}) were not. ${
-          covered >= 1 ? `A shorter window, --hours ${covered} or less, is read in full.` : `Even the last hour has more than ${cap.limit}.`
-        }`,
+        text: `Only the newest ${cap.limit.toLocaleString('en-US')} ${which} log entries were read, from ${formatUtc(new Date(cap.oldestRead))} on; the ${outcome.hours} h window starts ${formatUtc(new Date(outcome.from))}, so older events are not part of this diagnosis.`,
         tone: 'warning',
       },
     ]),
   );
-  if (covered >= 1) actions.push(executeAction(`Last ${covered} h`, VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${covered}` }));
   return card(body, actions);
 }

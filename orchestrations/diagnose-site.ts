@@ -1,5 +1,6 @@
 import type { DiagnoseSiteInput, DiagnoseSiteOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
+import { DIAGNOSIS_TITLES } from '../core/ike/diagnosis';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { JobEnvelope } from './job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
@@ -26,6 +27,20 @@ export function* diagnoseSiteOrchestrator(context: OrchestrationContext): Orches
     throw error;
   }
   yield showCard(context, envelope, result.kind === 'site-not-found' ? { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions } : { kind: 'diagnosis', outcome: result });
-  setProgress(context, { step: 'done', detail: result.kind === 'diagnosed' ? result.diagnosis.cause : result.kind });
+  setProgress(context, { step: 'done', detail: outcomeInWords(result) });
   return result;
+}
+
+/** The job list's one-line outcome, in the card's words. */
+function outcomeInWords(result: DiagnoseSiteOutput): string {
+  switch (result.kind) {
+    case 'diagnosed':
+      return DIAGNOSIS_TITLES[result.diagnosis.cause];
+    case 'diagnostics-off':
+      return 'diagnostic logs are off';
+    case 'no-logs':
+      return 'no log entries in the window';
+    case 'site-not-found':
+      return 'unknown site';
+  }
 }

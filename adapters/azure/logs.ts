@@ -45,7 +45,8 @@ export interface LogsAdapter {
   queryTunnelDiagnostics(workspace: string, query: DiagnosticsQuery): Promise<TunnelDiagnosticRow[]>;
 }
 
-export const maxDiagnosticsRows = 1000;
+/** Most rows one diagnostics query may ask for (the service allows far more; this bounds one activity's memory). */
+export const maxDiagnosticsRows = 10_000;
 
 /**
  * KQL for a gateway's IKE log in a time window, newest first (the adapter returns them oldest first).

@@ -19,6 +19,22 @@ export const DIAGNOSIS_CAUSES = [
 
 export type DiagnosisCause = (typeof DIAGNOSIS_CAUSES)[number];
 
+/** Each cause in a few words, as cards and job lists name it. */
+export const DIAGNOSIS_TITLES: Readonly<Record<DiagnosisCause, string>> = {
+  healthy: 'Healthy',
+  'inbound-untrusted': "Azure doesn't trust the device's certificate",
+  'subject-mismatch': 'Certificate subject mismatch',
+  'certificate-expired': 'A certificate has expired',
+  'certificate-not-yet-valid': 'A certificate is not valid yet',
+  'outbound-unusable': "Azure can't use its outbound certificate",
+  'outbound-rejected-by-device': "The device doesn't trust Azure's certificate",
+  'proposal-mismatch': 'IKE proposal mismatch',
+  'traffic-selector-mismatch': 'Traffic selector mismatch',
+  'peer-not-responding': 'The device is not responding',
+  'psk-one-side': 'Pre-shared key on one side only',
+  unknown: 'No known cause found',
+};
+
 export type DiagnosisConfidence = 'high' | 'medium' | 'low';
 
 /** One quoted log line (or metric/config fact) that supports a diagnosis. Trimmed; never a whole log. */

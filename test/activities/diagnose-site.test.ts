@@ -71,7 +71,7 @@ describe('diagnoseSite', () => {
     expect(result.diagnosis.rejectedBy).toBe('azure');
     expect(result.counts).not.toHaveProperty('device');
     const ikeQuery = t.logs.queries.find((q) => q.table === 'ike')!;
-    expect(ikeQuery).toEqual({ table: 'ike', workspace: WORKSPACE_ID, query: { gatewayResourceId: GATEWAY_ID, from: new Date('2026-05-31T12:00:00.000Z'), to: STATUS_NOW, limit: 1000, remoteIp: '198.51.100.20' } });
+    expect(ikeQuery).toEqual({ table: 'ike', workspace: WORKSPACE_ID, query: { gatewayResourceId: GATEWAY_ID, from: new Date('2026-05-31T12:00:00.000Z'), to: STATUS_NOW, limit: MAX_DIAGNOSE_ROWS, remoteIp: '198.51.100.20' } });
     expect(t.monitor.metricQueries[0]).toMatchObject({ interval: 'PT5M', connectionName: 'cn-site-paris' });
     // The result crosses into durable history: compact and JSON-safe.
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);

@@ -158,7 +158,7 @@ export function diagnosisFixture(u: Untrusted, over: Partial<Diagnosis> = {}): D
 export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
   const jobs: JobSummary[] = [
     { jobId: u('status-site-paris-3f9c2a1b'), commandLine: u('status site-paris'), state: 'running', createdAt: at(2), lastUpdatedAt: at(1), detail: u('reading Azure: site-paris'), cancellable: true },
-    { jobId: u('diagnose-site-oslo-0a1b2c3d'), commandLine: u('diagnose site-oslo --hours 24'), state: 'completed', createdAt: at(200), lastUpdatedAt: at(199), detail: u('done: proposal-mismatch'), cancellable: false },
+    { jobId: u('diagnose-site-oslo-0a1b2c3d'), commandLine: u('diagnose site-oslo --hours 24'), state: 'completed', createdAt: at(200), lastUpdatedAt: at(199), detail: u('done: IKE proposal mismatch'), cancellable: false },
     { jobId: u('status-fleet-77aa88bb'), commandLine: u('status all'), state: 'failed', createdAt: at(60 * 50), lastUpdatedAt: at(60 * 50), cancellable: false },
   ];
   const rows = fleetRows(u);

@@ -308,16 +308,15 @@ describe('diagnosis card', () => {
     expect(visibleText(cards['diagnosis (cause found)']!)).not.toMatch(/\bNotes?\b/);
   });
 
-  it('row cap reached: says only the newest entries were read and from when, and offers a window read in full', () => {
+  it('row cap reached: says only the newest entries were read, from when, and that older events are not part of it', () => {
     const card = cards['diagnosis (row cap reached)']!;
     const text = visibleText(card);
-    expect(text).toContain('Read 1000 IKE and 14 tunnel log entries, up to 2026-06-01 12:00 UTC.');
-    expect(text).toContain('Only the newest 1000 IKE log entries were read, from 2026-06-01 06:27 UTC on: earlier ones in the 168 h window (from 2026-05-25 12:00 UTC) were not. A shorter window, --hours 5 or less, is read in full.');
-    expect(text).not.toMatch(/Read 1000 IKE .* from 2026-05-25/);
+    expect(text).toContain('Read 1,000 IKE and 14 tunnel log entries, up to 2026-06-01 12:00 UTC.');
+    expect(text).toContain('Only the newest 1,000 IKE log entries were read, from 2026-06-01 06:27 UTC on; the 168 h window starts 2026-05-25 12:00 UTC, so older events are not part of this diagnosis.');
+    expect(text).not.toMatch(/Read 1,000 IKE .* from 2026-05-25/);
     expect(executeActions(card).map((a) => [a.title, a.data])).toEqual([
       ['Status', { command: 'status site-oslo' }],
       ['Run again', { command: 'diagnose site-oslo --hours 168' }],
-      ['Last 5 h', { command: 'diagnose site-oslo --hours 5' }],
     ]);
     // Not capped: the window as asked, and no cap sentence.
     expect(visibleText(cards['diagnosis (cause found)']!)).not.toContain('Only the newest');

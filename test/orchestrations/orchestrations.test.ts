@@ -302,8 +302,24 @@ describe('diagnose job', () => {
     const done = await run(ORCHESTRATIONS.diagnoseSite, envelope);
     expect(done.runtimeStatus).toBe('Completed');
     expect(callsOf('diagnoseSite')).toEqual([{ site: 'site-oslo', hours: 6, deviceEvents: deviceLog.events, deviceLines: 3 }]);
-    expect(done.customStatus).toEqual({ step: 'done', detail: 'no-logs' });
+    expect(done.customStatus).toEqual({ step: 'done', detail: 'no log entries in the window' });
     expect(cardTexts(envelope)[0]).toMatch(/^diagnose site-oslo: no log entries/);
+  });
+
+  it("leaves the cause in the card's words for the job list", async () => {
+    appState.scripts.diagnoseSite = async () => ({
+      kind: 'diagnosed',
+      site: 'site-oslo',
+      connectionName: 'cn-site-oslo',
+      status: 'NotConnected',
+      hours: 24,
+      from: '2026-05-31T12:00:00.000Z',
+      to: '2026-06-01T12:00:00.000Z',
+      counts: { ike: 12, tunnel: 0 },
+      diagnosis: { cause: 'proposal-mismatch', headline: 'The device and Azure share no IKE proposal.', confidence: 'high', evidence: [], actions: [] },
+    });
+    const done = await run(ORCHESTRATIONS.diagnoseSite, envelopeFor('diagnose site-oslo', { site: 'site-oslo', hours: 24 }));
+    expect(done.customStatus).toEqual({ step: 'done', detail: 'IKE proposal mismatch' });
   });
 });
 

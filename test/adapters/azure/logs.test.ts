@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAzureError } from '../../../adapters/azure/azure-error';
-import { createLogsAdapter, ikeDiagnosticsQuery, kqlString, tunnelDiagnosticsQuery, type LogsAdapter } from '../../../adapters/azure/logs';
+import { createLogsAdapter, ikeDiagnosticsQuery, kqlString, maxDiagnosticsRows, tunnelDiagnosticsQuery, type LogsAdapter } from '../../../adapters/azure/logs';
 import { sandboxNames } from '../../../local/estate/sandbox-estate';
 import type { AzureSimulator } from '../../../local/simulator/azure-simulator';
 import { startTestSimulator, testNow } from '../../local/simulator/simulator-fixture';
@@ -70,7 +70,8 @@ describe('logs adapter against the simulator (real @azure/monitor-query-logs cli
     );
     expect(() => tunnelDiagnosticsQuery({ ...lastHour, limit: 10, remoteIp: '1.2.3.4" or 1==1 //' })).toThrow(/IPv4/);
     expect(() => tunnelDiagnosticsQuery({ ...lastHour, gatewayResourceId: `${gatewayResourceId}" | take 1 //`, limit: 10 })).toThrow();
-    expect(() => ikeDiagnosticsQuery({ ...lastHour, limit: 5000 })).toThrow(/limit/);
+    expect(() => ikeDiagnosticsQuery({ ...lastHour, limit: maxDiagnosticsRows + 1 })).toThrow(/limit/);
+    expect(() => ikeDiagnosticsQuery({ ...lastHour, limit: maxDiagnosticsRows })).not.toThrow();
   });
 
   it('turns refusals and throttling into typed errors', async () => {
