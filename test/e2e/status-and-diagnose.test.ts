@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxNames } from '../../local/estate/sandbox-estate';
 import { cardActions, cardText } from '../../local/playground-client/playground-client';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import type { ChatFixture } from './sandbox-fixture';
@@ -44,6 +45,18 @@ describe('diagnose names the cause for each sandbox site', () => {
 
   it('site-london: healthy', async () => {
     expect(cardText(await result('diagnose site-london'))).toMatch(/diagnose site-london: Healthy/);
+  });
+
+  it("combines a pasted strongSwan log of this site's device with the gateway's logs in one diagnosis", async () => {
+    // A real charon log from the lab, as this site's device would write it: its peer is the sandbox gateway.
+    const deviceLog = readFileSync(join(__dirname, '../fixtures/ike/strongswan/proposal-mismatch-responder.log'), 'utf8').replaceAll('10.99.0.1', sandboxNames.gatewayPublicIps[0]!);
+    const text = cardText(await result(`diagnose site-oslo\n${deviceLog}`));
+    expect(text).toMatch(/IKE proposal mismatch/);
+    expect(text).toMatch(/plus \d+ device log events/);
+    expect(text).not.toMatch(/talks to/);
+    const evidence = text.slice(text.indexOf('Evidence'), text.indexOf('What to do'));
+    expect(evidence).toMatch(/\[Azure [^\]]*\]/);
+    expect(evidence).toMatch(/\[device [^\]]*\]/);
   });
 
   it("reads a pasted strongSwan log with the gateway logs, and says when its peer is not this gateway", async () => {
