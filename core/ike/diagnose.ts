@@ -657,7 +657,7 @@ function inboundUntrusted(subject: string | undefined, issuer: string | undefine
     rejectedBy: 'azure',
     evidence: evidence.filter((e): e is IkeEvent => !!e),
     actions: [
-      `Add the root CA that issued ${subject ?? "the device's certificate"}${issuer ? ` (${issuer}, or its root)` : ''} to the connection's inbound certificate chain (root first, then intermediates; at most 5 certificates).`,
+      `Add the CA that issued ${subject ?? "the device's certificate"}${issuer ? ` (${issuer})` : ''}, and the root above it if it is an intermediate, to the connection's inbound certificate chain (root first, then intermediates; at most 5 certificates).`,
     ],
   };
 }

@@ -28,7 +28,7 @@ describe('diagnose names the cause for each sandbox site', () => {
   it('site-berlin: the inbound chain lacks the root that signed the device certificate', async () => {
     const text = cardText(await result('diagnose site-berlin'));
     expect(text).toMatch(/Azure doesn't trust the device's certificate/);
-    expect(text).toMatch(/Add the root CA that issued CN=berlin-vpn\.contoso\.example/);
+    expect(text).toMatch(/Add the CA that issued CN=berlin-vpn\.contoso\.example \(CN=Berlin Device Issuing CA G2, O=Contoso Berlin\), and the root above it if it is an intermediate/);
     expect(text).toMatch(/Evidence/);
   });
 

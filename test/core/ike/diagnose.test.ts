@@ -80,7 +80,7 @@ const cases: Case[] = [
     rejectedBy: 'azure',
     confidence: 'high',
     headline: /CN=onprem-vpn\.contoso\.example.*CN=Contoso Device Root CA/,
-    action: /Add the root CA that issued CN=onprem-vpn\.contoso\.example .*inbound certificate chain \(root first/,
+    action: /Add the CA that issued CN=onprem-vpn\.contoso\.example .*root above it if it is an intermediate, to the connection's inbound certificate chain \(root first/,
   },
   {
     name: "inbound-untrusted decided by configuration: the issuer Azure saw is not in the inbound chain",
