@@ -217,14 +217,36 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const dev = deviceIncident(deviceUsed);
   const up = connectedNow(input, tunnels);
 
-  const finding =
+  const combined =
     healthyFinding(up, az, dev, azureAll, deviceUsed, tunnels, tsDrops, metrics.ingressBytes, metrics.egressBytes) ??
     reasonFinding(az.focus, dev.focus, deviceUsed, connection, nowMs, tsDrops);
+  const finding = azureLeads(combined, az.focus, deviceUsed, connection, nowMs, tsDrops);
   const diagnosis = finding ? present(finding) : unknownDiagnosis(azureAll, deviceUsed, tunnels, az.focus, input.device !== undefined && deviceUsed.length > 0);
   if (finding && diagnosis.cause === 'unknown') diagnosis.latestEvents = latestEvents(azureAll, deviceUsed, tunnels);
   const notes = provenance ? deviceNotes(diagnosis, provenance, deviceAll, az.focus, connection, nowMs, tsDrops) : [];
   if (notes.length > 0) diagnosis.notes = notes.slice(0, MAX_NOTES);
   return diagnosis;
+}
+
+/**
+ * Causes Azure's own log shows in full, whichever side refused: the proposals, traffic selectors, its own outbound
+ * certificate, and a pre-shared key arriving where a certificate was expected. With `rejectedBy: 'azure'` (Azure
+ * refused the device and logged why) these are the findings a pasted device log cannot overrule.
+ */
+const AZURE_SEES_IN_FULL: ReadonlySet<DiagnosisCause> = new Set(['proposal-mismatch', 'traffic-selector-mismatch', 'outbound-unusable', 'psk-one-side']);
+
+/**
+ * Azure's log is the live record of this connection; a pasted device log may be older or from another tunnel. When
+ * Azure's log alone names a cause it sees in full, and the log-combined finding names another, Azure's stays the
+ * verdict (the device's becomes a note). A device log only decides what Azure cannot see: why the device refused.
+ * E.g. Azure failing at IKE_SA_INIT on proposals while the device log shows a certificate or PSK failure at IKE_AUTH:
+ * the device cannot have reached IKE_AUTH in this window.
+ */
+function azureLeads(combined: Finding | undefined, azureFocus: IkeEvent[], deviceUsed: IkeEvent[], connection: ConnectionFacts, now: number | undefined, tsDrops: number): Finding | undefined {
+  if (!combined || combined.cause === 'healthy' || deviceUsed.length === 0) return combined;
+  const azureOnly = reasonFinding(azureFocus, [], [], connection, now, tsDrops);
+  if (!azureOnly || azureOnly.cause === 'unknown' || azureOnly.cause === combined.cause) return combined;
+  return azureOnly.rejectedBy === 'azure' || AZURE_SEES_IN_FULL.has(azureOnly.cause) ? azureOnly : combined;
 }
 
 /** A finding's headline as a clause inside a note ("the device does not trust ..."). */
@@ -303,7 +325,21 @@ function deviceNotes(
           : 'so that log may be older than the current tunnel or from another peer';
       notes.push(note(`The device log you attached shows ${says(deviceFinding)}. Azure's side is up now, ${when}.`, deviceEvidence(deviceFinding)));
     } else if (specific(deviceFinding) && deviceFinding.cause !== diagnosis.cause) {
-      notes.push(note(`The device log points to another cause: ${clause(deviceFinding.headline)}.`, deviceEvidence(deviceFinding)));
+      notes.push(note(`The device log points to another cause: ${clause(deviceFinding.headline)}. Azure's own log of this window names the verdict above: check that log's time and that it is this device's.`, deviceEvidence(deviceFinding)));
+    }
+  } else if (!foreign && diagnosis.cause !== 'healthy') {
+    // A log of a working tunnel on a connection that is down now: older than the failure, or another tunnel's.
+    const working = last(deviceAll, isChildUp) ?? last(deviceAll, (e) => e.kind === 'proposal-selected');
+    if (working) notes.push(note("The device log you attached shows the negotiation succeeding, but Azure's side is failing now: that log is probably from before the failure (check its timestamps) or from another tunnel.", [working]));
+  }
+  if (!foreign) {
+    // The device's own certificate in its log, against what Azure received (or, failing that, what the connection expects).
+    const deviceOwn = last(deviceAll, (e) => e.kind === 'certificate-sent' && !!e.subject);
+    const azureSeen = last(azureFocus, (e) => e.kind === 'certificate-received' && !!e.subject);
+    if (deviceOwn?.subject && azureSeen?.subject && !sameIdentity(deviceOwn.subject, azureSeen.subject)) {
+      notes.push(note(`In the device log the device presents ${deviceOwn.subject}, but Azure received ${azureSeen.subject}: the log is from another device or an older certificate.`, [deviceOwn, azureSeen]));
+    } else if (!azureSeen && sent && diagnosis.cause !== 'subject-mismatch') {
+      notes.push(note(`In the device log the device presents ${sent.sent}; the connection expects ${sent.configured}.`, [sent.event]));
     }
   }
 
@@ -315,7 +351,9 @@ function deviceNotes(
     }
   }
   if (foreignNames.length > 0) notes.push(note(`In that log ${foreignNames.join('; ')}.`, [seen?.event, sent?.event]));
-  return notes;
+  // A line already quoted as evidence is not quoted again under a note.
+  const quoted = (e: DiagnosisEvidence) => diagnosis.evidence.some((x) => x.source === e.source && x.text === e.text && x.line === e.line && x.time === e.time);
+  return notes.map((n) => ({ ...n, evidence: n.evidence.filter((e) => !quoted(e)) }));
 }
 
 /** The latest recognised events of both sides and the last tunnel rows, oldest first: what a person reads next. */

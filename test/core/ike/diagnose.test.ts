@@ -439,7 +439,7 @@ describe('a device log that disagrees with Azure, or belongs to another peer', (
     expect(notesText(d)).toMatch(/talks to 10\.99\.0\.2, not this gateway[\s\S]*That log shows a failure: the device does not trust/);
   });
 
-  it('a different cause on each side: the headline from the side that names the reason, the other as a note', () => {
+  it("a different cause on each side: Azure's verdict when its log shows the cause in full, the device's only for why it refused", () => {
     const azureUntrusted = azure([
       ...SA_INIT,
       ...AZURE_SENT_AUTH,
@@ -452,12 +452,75 @@ describe('a device log that disagrees with Azure, or belongs to another peer', (
     expect(d.notes).toHaveLength(1);
     expect(d.notes![0]!.text).toMatch(/^The device log points to another cause: the device does not trust the gateway's certificate/);
 
-    // The device's log decides (a specific reason before Azure's): Azure's own finding is the note.
+    // Azure fails at IKE_SA_INIT on proposals; the device log fails later, at IKE_AUTH: it cannot be of this window.
     const policy = azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a']);
     const e = diagnose(base({ azure: policy, device: charonEvents('expired', 'responder') }));
-    expect(e).toMatchObject({ cause: 'certificate-expired', rejectedBy: 'device' });
-    expect(e.notes![0]!.text).toMatch(/^Azure's log points to another cause: the IKE \(phase 1\) proposals do not match/);
-    expect(e.notes![0]!.evidence.every((x) => x.source === 'azure')).toBe(true);
+    expect(e).toMatchObject({ cause: 'proposal-mismatch' });
+    expect(e.notes![0]!.text).toMatch(/^The device log points to another cause: .*expired.*check that log's time and that it is this device's\.$/);
+    expect(e.notes![0]!.evidence.every((x) => x.source === 'device')).toBe(true);
+
+    // Azure only knows the device refused it: the device's log says why, and decides; Azure's view is the note.
+    const refused = diagnose(base({ azure: azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]), device: charonEvents('expired', 'initiator'), connection: { gatewayIps: ['10.99.0.2'] } }));
+    expect(refused).toMatchObject({ rejectedBy: 'device' });
+    expect(refused.cause).not.toBe('proposal-mismatch');
+  });
+
+  it("a pre-shared-key log does not overrule Azure's own verdict (proposals, or a subject Azure rejected)", () => {
+    const psk = charonEvents('psk-one-side', 'responder');
+    const policy = azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a']);
+    const oslo = diagnose(base({ azure: policy, device: psk, connection: { authenticationType: 'Certificate', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
+    expect(oslo.cause).toBe('proposal-mismatch');
+    expect(notesText(oslo)).toMatch(/^The device log points to another cause: .*pre-shared key/);
+
+    const madridAzure = azure([
+      ...SA_INIT,
+      ...AZURE_SENT_AUTH,
+      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=madrid-vpn.contoso.example" issuer "CN=Madrid Device Issuing CA"',
+      '[LOCAL][SA_AUTH] Peer certificate subject "CN=madrid-vpn.contoso.example" does not match the configured inbound certificate subject name "CN=madrid-gw.contoso.example"',
+      ...AZURE_REJECTS,
+    ]);
+    const madrid = diagnose(base({ azure: madridAzure, device: charonEvents('psk-mismatch', 'initiator'), connection: { authenticationType: 'Certificate', inboundSubject: 'CN=madrid-gw.contoso.example', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
+    expect(madrid).toMatchObject({ cause: 'subject-mismatch', rejectedBy: 'azure' });
+    expect(notesText(madrid)).toMatch(/pre-shared key/);
+  });
+
+  it('a device log of a working negotiation on a connection that is down is named, not dropped', () => {
+    const policy = azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[SEND][NOTIFY] Sending Notify Message - Policy Mismatch', 'IkeCleanupMMNegotiation called with error 13868 and flags a']);
+    const d = diagnose(base({ azure: policy, device: charonEvents('good', 'responder'), connection: { status: 'NotConnected', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
+    expect(d.cause).toBe('proposal-mismatch');
+    expect(d.notes).toHaveLength(1);
+    expect(d.notes![0]!.text).toMatch(/^The device log you attached shows the negotiation succeeding, but Azure's side is failing now/);
+    expect(d.notes![0]!.evidence).toEqual([expect.objectContaining({ source: 'device' })]);
+  });
+
+  it("says when the device's own certificate in its log is not the one Azure received", () => {
+    const azureSaw = azure([
+      ...SA_INIT,
+      ...AZURE_SENT_AUTH,
+      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=madrid-vpn.contoso.example" issuer "CN=Madrid Device Issuing CA"',
+      '[LOCAL][SA_AUTH] Peer certificate subject "CN=madrid-vpn.contoso.example" does not match the configured inbound certificate subject name "CN=madrid-gw.contoso.example"',
+      ...AZURE_REJECTS,
+    ]);
+    const d = diagnose(base({ azure: azureSaw, device: charonEvents('subject-mismatch', 'initiator'), connection: { inboundSubject: 'CN=madrid-gw.contoso.example', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
+    expect(d.cause).toBe('subject-mismatch');
+    expect(notesText(d)).toMatch(/In the device log the device presents CN=branch-vpn\.contoso\.example, but Azure received CN=madrid-vpn\.contoso\.example: the log is from another device or an older certificate\./);
+  });
+
+  it('never quotes a line under a note that the evidence already shows', () => {
+    const azureUntrusted = azure([
+      ...SA_INIT,
+      ...AZURE_SENT_AUTH,
+      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Contoso Device Root CA"',
+      '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
+      ...AZURE_REJECTS,
+    ]);
+    const berlin = diagnose(base({ azure: azureUntrusted, device: charonEvents('wrong-root', 'responder'), connection: { gatewayIps: ['10.99.0.2', '10.99.0.1'], outboundCertificateSubject: 'CN=vpngw-hub.contoso.example' } }));
+    expect(berlin.notes?.length).toBeGreaterThan(0);
+    for (const n of berlin.notes ?? []) for (const e of n.evidence) expect(berlin.evidence).not.toContainEqual(e);
+    for (const c of cases) {
+      const d = diagnose({ ...c.input, connection: { ...c.input.connection, gatewayIps: ['10.99.0.2', '10.99.0.1'] } });
+      for (const n of d.notes ?? []) for (const e of n.evidence) expect(d.evidence, c.name).not.toContainEqual(e);
+    }
   });
 
   it('no note when both sides agree, or one side only knows less', () => {
