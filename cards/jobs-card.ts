@@ -29,10 +29,18 @@ const STATE_LABEL: Record<JobState, { text: string; tone: 'default' | 'good' | '
 /** At most this many jobs on the card; older ones are summarised in a count. */
 export const MAX_JOBS_ON_CARD = 15;
 
-export function jobsCard(model: { jobs: readonly JobSummary[]; now: Date; windowDays: number; notice?: string }): AdaptiveCard {
+/** Jobs the caller has beyond those given to the card; `exact: false` when only a lower bound is known. */
+export interface OlderJobs {
+  readonly count: number;
+  readonly exact: boolean;
+}
+
+export function jobsCard(model: { jobs: readonly JobSummary[]; older?: OlderJobs; now: Date; windowDays: number; notice?: string }): AdaptiveCard {
   const body: CardElement[] = [heading('Your operations')];
   if (model.notice) body.push(literal(model.notice));
-  if (model.jobs.length === 0) {
+  const olderCount = Math.max(0, model.jobs.length - MAX_JOBS_ON_CARD) + (model.older?.count ?? 0);
+  const exact = model.older?.exact ?? true;
+  if (model.jobs.length === 0 && olderCount === 0 && exact) {
     body.push(paragraph(`You have no running operations and none in the last ${model.windowDays} days.`));
     return card(body);
   }
@@ -49,6 +57,14 @@ export function jobsCard(model: { jobs: readonly JobSummary[]; now: Date; window
     }
     body.push(container(items, 'emphasis'));
   }
-  if (model.jobs.length > shown.length) body.push(paragraph(`…and ${model.jobs.length - shown.length} older.`, { subtle: true }));
+  if (olderCount > 0 || !exact) {
+    const count = olderCount.toLocaleString('en-US');
+    // With no job shown there is nothing to be "older" than, so that line stands on its own.
+    const text =
+      shown.length > 0
+        ? `…and ${exact ? count : `more than ${count}`} older.`
+        : `${exact ? count : `More than ${count}`} ${exact && olderCount === 1 ? 'operation' : 'operations'} of the last ${model.windowDays} days could not be listed here.`;
+    body.push(paragraph(text, { subtle: true }));
+  }
   return card(body, [executeAction('Refresh', VERBS.runCommand, { command: 'jobs', replace: true })]);
 }

@@ -45,6 +45,8 @@ export class FakeJobService implements JobService {
   readonly records = new Map<string, JobRecord>();
   /** What the next start answers; an Error is thrown. */
   startAnswer: 'started' | 'conflict' | Error = 'started';
+  /** Ids read with `get`, in order: status reads are what `jobs` must keep bounded. */
+  readonly reads: string[] = [];
 
   constructor(
     private readonly timeline: Timeline,
@@ -62,6 +64,7 @@ export class FakeJobService implements JobService {
   }
 
   async get(jobId: string): Promise<JobRecord | undefined> {
+    this.reads.push(jobId);
     return this.records.get(jobId);
   }
 

@@ -119,6 +119,46 @@ describe('handleMessage: instant commands', () => {
     expect(executeActions(chat.replies[0]!).filter((a) => a.verb === 'cancelJob').map((a) => a.data)).toEqual([{ jobId: 'status-site-paris-a1' }]);
   });
 
+  /** `n` jobs of alex's, newest first as `status-site-<i>-j`, one minute apart. */
+  function manyJobs(bot: TestBot, n: number, from = 0) {
+    for (let i = from; i < from + n; i++) {
+      const jobId = `status-site-${i}-j`;
+      bot.jobs.add({ jobId, status: 'Completed', createdAt: new Date(NOW.getTime() - (i + 1) * 60_000), envelope: envelope({ jobId, commandLine: `status site-${i}` }) });
+    }
+  }
+
+  it('jobs counts every older job of the week, reading status only for the ones on the card', async () => {
+    const bot = testBot();
+    manyJobs(bot, 35);
+    const text = onlyReply((await say(bot, 'jobs')).replies);
+    expect(text.match(/status site-\d+ {2}done/g)).toHaveLength(15);
+    expect(text).toContain('status site-0  done');
+    expect(text).toContain('status site-14  done');
+    expect(text).not.toContain('status site-15 ');
+    expect(text).toContain('…and 20 older.');
+    expect(bot.jobs.reads).toHaveLength(15);
+  });
+
+  it('jobs fills the card past jobs Durable no longer has, and counts only what it did not read as older', async () => {
+    const bot = testBot();
+    manyJobs(bot, 25);
+    for (let i = 0; i < 4; i++) bot.jobs.records.delete(`status-site-${i}-j`);
+    const text = onlyReply((await say(bot, 'jobs')).replies);
+    expect(text.match(/status site-\d+ {2}done/g)).toHaveLength(15);
+    expect(text).toContain('status site-4  done');
+    expect(text).toContain('status site-18  done');
+    expect(text).toContain('…and 6 older.');
+    expect(bot.jobs.reads).toHaveLength(19);
+  });
+
+  it('jobs says "more than" once the week holds more jobs than it counts', async () => {
+    const bot = testBot();
+    manyJobs(bot, 1200);
+    const text = onlyReply((await say(bot, 'jobs')).replies);
+    expect(text).toContain('…and more than 984 older.');
+    expect(bot.jobs.reads).toHaveLength(15);
+  });
+
   it('a reader sees their jobs without Cancel buttons', async () => {
     const bot = testBot();
     bot.jobs.add({ jobId: 'status-site-paris-b1', status: 'Running', envelope: envelope({ jobId: 'status-site-paris-b1', requestedBy: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' } }) });

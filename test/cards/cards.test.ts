@@ -3,7 +3,7 @@ import { cardSizeBytes, MAX_CARD_BYTES } from '../../cards/adaptive-card';
 import { diagnosisCard } from '../../cards/diagnosis-card';
 import { errorCard } from '../../cards/error-card';
 import { FLEET_PAGE_SIZE, fleetStatusCard } from '../../cards/fleet-status-card';
-import { MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
+import { jobsCard, MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
 import { VERBS } from '../../cards/verbs';
 import { summarizeFleet } from '../../core/status/fleet-status';
 import { allCards, CARD_NOW, fleetRow, hostile, realistic } from './card-fixtures';
@@ -159,6 +159,20 @@ describe('jobs card', () => {
     const text = visibleText(cards['jobs (more than fit)']!);
     expect(text.match(/diagnose site-oslo/g)).toHaveLength(MAX_JOBS_ON_CARD);
     expect(text).toContain('…and 2 older.');
+  });
+
+  it('adds the older jobs it was told about to those past the card, and says "more than" for a lower bound', () => {
+    const job = { jobId: 'status-site-paris-3f9c2a1b', commandLine: 'status site-paris', state: 'completed' as const, createdAt: CARD_NOW, lastUpdatedAt: CARD_NOW, cancellable: false };
+    const jobs = Array.from({ length: MAX_JOBS_ON_CARD + 1 }, () => job);
+    expect(visibleText(jobsCard({ jobs, older: { count: 1234, exact: true }, now: CARD_NOW, windowDays: 7 }))).toContain('…and 1,235 older.');
+    expect(visibleText(jobsCard({ jobs: [job], older: { count: 984, exact: false }, now: CARD_NOW, windowDays: 7 }))).toContain('…and more than 984 older.');
+    expect(visibleText(jobsCard({ jobs: [job], older: { count: 0, exact: true }, now: CARD_NOW, windowDays: 7 }))).not.toContain('older');
+  });
+
+  it('with none readable but some counted, does not claim there are none', () => {
+    const text = visibleText(jobsCard({ jobs: [], older: { count: 1, exact: true }, now: CARD_NOW, windowDays: 7 }));
+    expect(text).toContain('1 operation of the last 7 days could not be listed here.');
+    expect(text).not.toContain('You have no running operations');
   });
 
   it('says when there are none, and shows a notice', () => {
