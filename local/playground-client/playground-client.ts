@@ -32,6 +32,94 @@ interface PlaygroundConfig {
   };
 }
 
+/**
+ * The Playground (or, for other people's messages, the bot endpoint) did not answer with what the client needs:
+ * an error status or a body that is not JSON. The message is ready for a person: status, what the server said in
+ * one line, and what to do.
+ */
+export class PlaygroundRequestError extends Error {
+  constructor(
+    readonly status: number,
+    /** The server's own words, one line (an Express HTML error page reduces to e.g. "Payload Too Large"). */
+    readonly said: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PlaygroundRequestError';
+  }
+}
+
+/** Longest part of a server's error body quoted back, so a stack trace or a whole page never floods the terminal. */
+const MAX_SAID = 160;
+
+/** One line of an error body: a JSON `message`, the text of an HTML page's <pre> or <title>, or the text itself. */
+export function summarizeBody(body: string, contentType: string): string {
+  let text = body;
+  if (/json/i.test(contentType)) {
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown; error?: { message?: unknown } };
+      const message = parsed.message ?? parsed.error?.message;
+      if (typeof message === 'string') text = message;
+    } catch {
+      // Not the JSON it claims to be: quote it as text.
+    }
+  } else if (/html/i.test(contentType) || /^\s*</.test(body)) {
+    // Express's error page is <pre>Payload Too Large</pre>, or in development the error name and its stack
+    // separated by <br>: the first line is what was said, the rest is the server's business.
+    const block = /<pre[^>]*>([\s\S]*?)<\/pre>/i.exec(body)?.[1] ?? /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1] ?? body;
+    text = block.split(/<br\s*\/?>|\n/i).find((line) => line.replace(/<[^>]*>/g, '').trim() !== '') ?? '';
+    text = text
+      .replace(/<[^>]*>/g, '')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
+  } else {
+    text = body.split('\n').find((line) => line.trim() !== '') ?? '';
+  }
+  // Control characters could move the cursor or recolour the terminal the message is printed to.
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > MAX_SAID ? `${line.slice(0, MAX_SAID - 1)}…` : line;
+}
+
+/**
+ * The JSON answer of a request, checked first: an error status or a body that is not JSON becomes a
+ * PlaygroundRequestError saying what happened (`what` is e.g. "the message") and `fix`'s advice for the status.
+ */
+async function readJson<T>(response: Response, what: string, fix: (status: number) => string): Promise<T> {
+  const contentType = response.headers.get('content-type') ?? '';
+  const body = await response.text();
+  const said = summarizeBody(body, contentType);
+  if (!response.ok) {
+    throw new PlaygroundRequestError(response.status, said, `The Agents Playground refused ${what}: HTTP ${response.status}${said ? ` (${said})` : ''}. ${fix(response.status)}`);
+  }
+  if (!/json/i.test(contentType)) {
+    throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered ${what} with ${contentType || 'no content type'} instead of JSON${said ? ` (${said})` : ''}. Is ${response.url || 'the URL'} really the Playground?`);
+  }
+  try {
+    return JSON.parse(body) as T;
+  } catch {
+    throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered ${what} with JSON it could not read${said ? ` (${said})` : ''}.`);
+  }
+}
+
+const kilobytes = (bytes: number) => `${Math.ceil(bytes / 1024).toLocaleString('en-US')} KB`;
+
+/** What to do when the Playground (or the bot) refuses a message, by status. */
+function messageFix(bytes: number, who = 'The Playground'): (status: number) => string {
+  return (status) =>
+    status === 413
+      ? `The message is ${kilobytes(bytes)}, too big to send; Teams itself limits how big a message can be, so attach a long device log to the message as a file instead of pasting it, or paste only the lines around the failure.`
+      : status >= 500
+        ? `${who} failed while handling it; see the output of \`npm start\`.`
+        : 'Check the conversation and the sender the message names.';
+}
+
+const TRY_AGAIN = (status: number) => (status >= 500 ? 'The Playground failed while handling it; see the output of `npm start`.' : 'Check that the sandbox is running (`npm start`).');
+
 export class PlaygroundClient {
   private socket: WebSocket | undefined;
   private readonly messages = new Map<string, BotMessage>();
@@ -68,8 +156,7 @@ export class PlaygroundClient {
   async config(): Promise<PlaygroundConfig['config']> {
     if (!this.cachedConfig) {
       const response = await fetch(`${this.baseUrl}/_internal/v1/config`, { signal: AbortSignal.timeout(60_000) });
-      if (!response.ok) throw new Error(`Playground config: HTTP ${response.status}`);
-      this.cachedConfig = ((await response.json()) as PlaygroundConfig).config;
+      this.cachedConfig = (await readJson<PlaygroundConfig>(response, 'the request for its configuration', TRY_AGAIN)).config;
     }
     return this.cachedConfig;
   }
@@ -101,13 +188,13 @@ export class PlaygroundClient {
       ...(kind === 'personal' ? {} : { mentions: [{ mentioned: { id: config.bot.id }, text: mention }] }),
       ...(options.attachments ? { attachments: options.attachments } : {}),
     };
+    const payload = JSON.stringify(body);
     const response = await fetch(`${this.baseUrl}/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: payload,
     });
-    const answer = (await response.json()) as { messageId?: string; postConversationId?: string; message?: string };
-    if (!response.ok) throw new Error(`Playground refused the message: HTTP ${response.status} ${answer.message ?? ''}`);
+    const answer = await readJson<{ messageId?: string; postConversationId?: string }>(response, 'the message', messageFix(Buffer.byteLength(payload)));
     return { messageId: String(answer.messageId), conversationId: answer.postConversationId ?? conversationId };
   }
 
@@ -136,8 +223,12 @@ export class PlaygroundClient {
       channelData: { tenant: { id: config.tenantId }, ...(kind === 'channel' ? { teamsChannelId: conversationId, teamsTeamId: team.id, team: { id: team.id }, channel: { id: conversationId } } : {}) },
       ...(attachments ? { attachments } : {}),
     };
-    const response = await fetch(this.botEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    if (!response.ok) throw new Error(`The bot answered HTTP ${response.status}`);
+    const payload = JSON.stringify(activity);
+    const response = await fetch(this.botEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    if (!response.ok) {
+      const said = summarizeBody(await response.text(), response.headers.get('content-type') ?? '');
+      throw new PlaygroundRequestError(response.status, said, `The bot refused the message: HTTP ${response.status}${said ? ` (${said})` : ''}. ${messageFix(Buffer.byteLength(payload), 'The bot')(response.status)}`);
+    }
     return { messageId: id, conversationId };
   }
 
@@ -155,8 +246,16 @@ export class PlaygroundClient {
         replyToId: options.replyToId,
       }),
     });
+    // The status is the bot's invoke answer and callers judge it; a body that is not JSON (an HTML error page from
+    // the Playground itself) is not an answer at all.
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as { type?: string; value?: unknown }) : {} };
+    if (!text) return { status: response.status, body: {} };
+    try {
+      return { status: response.status, body: JSON.parse(text) as { type?: string; value?: unknown } };
+    } catch {
+      const said = summarizeBody(text, response.headers.get('content-type') ?? '');
+      throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered the button press with HTTP ${response.status}${said ? ` (${said})` : ''} instead of the bot's answer. ${TRY_AGAIN(response.status)}`);
+    }
   }
 
   all(): BotMessage[] {

@@ -15,6 +15,7 @@ import { startSandbox } from './sandbox';
 import type { Sandbox } from './sandbox';
 import { findSandboxUser, SANDBOX_USERS } from './sandbox-identities';
 import { findRunningSandbox } from './sandbox-state';
+import type { SandboxState } from './sandbox-state';
 
 const USAGE = 'Usage: npm run chat -- [--as <person>] [--in personal|group|channel] [--json] "<command>"';
 const TERMINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
@@ -46,41 +47,73 @@ function parseArgs(argv: string[]): ChatArgs {
   return { text, json, ...(as ? { as } : {}), ...(where ? { in: where } : {}) };
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+/** Where `runChat` finds a sandbox and writes; the CLI passes the real ones, tests a fake Playground and buffers. */
+export interface ChatDeps {
+  readonly findRunningSandbox: () => Promise<SandboxState | undefined>;
+  readonly startSandbox: () => Promise<Sandbox>;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const CLI_DEPS: ChatDeps = {
+  findRunningSandbox,
+  startSandbox: () => startSandbox({ log: 'quiet', stateDir: mkdtempSync(join(tmpdir(), 'vpn-chat-')) }),
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/**
+ * Runs one chat exchange and resolves to the exit code. A failure prints its message alone: they are written
+ * for the person at the terminal (the Playground client's say what the Playground answered and what to do), and a
+ * stack trace would bury that.
+ */
+export async function runChat(argv: string[], deps: ChatDeps = CLI_DEPS): Promise<number> {
+  try {
+    await chat(parseArgs(argv), deps);
+    return 0;
+  } catch (error: unknown) {
+    deps.err(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function chat(args: ChatArgs, deps: ChatDeps): Promise<void> {
   const person = args.as ? findSandboxUser(args.as) : SANDBOX_USERS[0];
   if (!person) throw new Error(`No sandbox person "${args.as}". Choose one of: ${SANDBOX_USERS.map((u) => u.handle).join(', ')}.`);
   const conversation: ConversationKind = args.in ?? (person === SANDBOX_USERS[0] ? 'personal' : 'group');
 
-  const running = await findRunningSandbox();
+  const running = await deps.findRunningSandbox();
   let own: Sandbox | undefined;
   if (!running) {
-    process.stderr.write('No running `npm start` found; starting a sandbox for this message (takes a few seconds)…\n');
-    own = await startSandbox({ log: 'quiet', stateDir: mkdtempSync(join(tmpdir(), 'vpn-chat-')) });
+    deps.err('No running `npm start` found; starting a sandbox for this message (takes a few seconds)…\n');
+    own = await deps.startSandbox();
   }
   const playgroundUrl = running?.playgroundUrl ?? own!.playground!.url;
   const hostUrl = running?.hostUrl ?? own!.host.baseUrl;
   const messagesUrl = running?.messagesUrl ?? own!.messagesUrl;
   const client = new PlaygroundClient(playgroundUrl, messagesUrl);
+  let first: Promise<BotMessage> | undefined;
   try {
     await client.connect();
     await client.config();
-    const first = client.waitFor((_m, event) => event.action === 'createMessage', 30_000);
+    first = client.waitFor((_m, event) => event.action === 'createMessage', 30_000);
     await client.send(args.text, { fromId: person.id, conversation });
     const reply = await first;
     const jobId = /Working on it/.test(cardText(reply)) ? /\bJob\s+([a-z0-9._-]+)/.exec(cardText(reply))?.[1] : undefined;
-    if (jobId) await waitForJob(hostUrl, jobId, 180_000);
+    if (jobId) await waitForJob(hostUrl, jobId, 180_000, deps);
     await quiet(client, 800);
     const messages = client.all().filter((m) => m.receivedAt >= reply.receivedAt);
-    if (args.json) console.log(JSON.stringify(messages, null, 2));
-    else for (const message of messages) console.log(render(message));
+    if (args.json) deps.out(`${JSON.stringify(messages, null, 2)}\n`);
+    else for (const message of messages) deps.out(`${render(message)}\n`);
   } finally {
+    // When sending failed nobody awaits the reply; its timeout must not surface later as an unhandled rejection.
+    first?.catch(() => undefined);
     client.close();
     await own?.close();
   }
 }
 
-async function waitForJob(hostUrl: string, jobId: string, timeoutMs: number): Promise<void> {
+async function waitForJob(hostUrl: string, jobId: string, timeoutMs: number, deps: ChatDeps): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const response = await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(jobId)}`);
@@ -90,7 +123,7 @@ async function waitForJob(hostUrl: string, jobId: string, timeoutMs: number): Pr
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  process.stderr.write(`Job ${jobId} is still running after ${timeoutMs / 1000} s; showing its card as it is now.\n`);
+  deps.err(`Job ${jobId} is still running after ${timeoutMs / 1000} s; showing its card as it is now.\n`);
 }
 
 /** Resolves once no bot message has arrived or changed for `ms`. */
@@ -106,7 +139,6 @@ function render(message: BotMessage): string {
   return `${header}\n${body}\n`;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+if (typeof require !== 'undefined' && require.main === module) {
+  void runChat(process.argv.slice(2)).then((code) => process.exit(code));
+}
