@@ -62,7 +62,14 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
     body.push(codeLines(d.latestEvents.map(evidenceLine)));
   }
   const num = (count: number) => count.toLocaleString('en-US');
-  const counts = `${num(outcome.counts.ike)} IKE and ${num(outcome.counts.tunnel)} tunnel log entries${outcome.counts.device !== undefined ? ` plus ${num(outcome.counts.device)} device log events` : ''}`;
+  const entries = (count: number) => (count === 1 ? 'log entry' : 'log entries');
+  // "412 IKE and 6 tunnel log entries" shares the noun; when the count next to it is 1 each count gets its own.
+  const logCounts =
+    outcome.counts.tunnel === 1
+      ? `${num(outcome.counts.ike)} IKE ${entries(outcome.counts.ike)} and 1 tunnel log entry`
+      : `${num(outcome.counts.ike)} IKE and ${num(outcome.counts.tunnel)} tunnel log entries`;
+  const device = outcome.counts.device;
+  const counts = `${logCounts}${device !== undefined ? ` plus ${num(device)} device log ${device === 1 ? 'event' : 'events'}` : ''}`;
   const actions = [executeAction('Status', VERBS.runCommand, { command: `status ${outcome.site}` }), executeAction('Run again', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${outcome.hours}` })];
   const cap = outcome.truncated;
   if (!cap) {

@@ -39,7 +39,8 @@ export function siteStatusCard(status: SiteStatus, options: { now: Date }): Adap
         { text: tunnel.status, tone: STATE_TONE[tunnel.status] ?? 'default', bold: true },
         { text: `  ${tunnel.name}${tunnel.gatewayIp ? ` (${tunnel.gatewayIp})` : ''}` },
         { text: `  in ${formatBytes(tunnel.ingressBytes)} / out ${formatBytes(tunnel.egressBytes)}`, subtle: true },
-        ...(tunnel.lastConnectedAt ? [{ text: `  connected ${formatAge(new Date(tunnel.lastConnectedAt), now)}`, subtle: true }] : []),
+        // A tunnel that is down still carries when it last came up: "connected 6 h ago" would read as up.
+        ...(tunnel.lastConnectedAt ? [{ text: `  ${tunnel.status === 'Connected' ? 'connected' : 'last connected'} ${formatAge(new Date(tunnel.lastConnectedAt), now)}`, subtle: true }] : []),
       ]),
     );
   }

@@ -69,7 +69,7 @@ export function siteStatusFixture(u: Untrusted): SiteStatus {
     authenticationType: u('Certificate'),
     tunnels: [
       { name: u('GatewayTenantWorker_IN_0'), gatewayIp: u('20.50.1.10'), status: 'Connected', lastConnectedAt: at(180).toISOString(), ingressBytes: 1_572_864, egressBytes: 524_288 },
-      { name: u('GatewayTenantWorker_IN_1'), gatewayIp: u('20.50.1.11'), status: 'NotConnected', ingressBytes: 0, egressBytes: 0 },
+      { name: u('GatewayTenantWorker_IN_1'), gatewayIp: u('20.50.1.11'), status: 'NotConnected', lastConnectedAt: at(360).toISOString(), ingressBytes: 0, egressBytes: 0 },
     ],
     ingressBytes: 1_572_864,
     egressBytes: 524_288,

@@ -205,6 +205,9 @@ describe('site status card', () => {
     expect(text.indexOf('✖ ')).toBeLessThan(text.indexOf('⚠ '));
     expect(text.indexOf('⚠ ')).toBeLessThan(text.indexOf('Tunnels'));
     expect(text).toMatch(/Connected {2}GatewayTenantWorker_IN_0 \(20\.50\.1\.10\) {2}in 1\.5 MB \/ out 512 KB {2}connected 3 h ago/);
+    // A tunnel that is down says when it was last up, never "connected … ago" as if it still were.
+    expect(text).toMatch(/NotConnected {2}GatewayTenantWorker_IN_1 \(20\.50\.1\.11\) {2}in 0 B \/ out 0 B {2}last connected 6 h ago/);
+    expect(text.match(/(?<!last )connected \d+ h ago/g)).toEqual(['connected 3 h ago']);
     expect(text).toContain('198.51.100.20');
     expect(text).toContain('10.20.0.0/16, 10.21.0.0/16');
     expect(text).toContain('kv-vpn-certs / vpn-out-paris');
@@ -340,6 +343,18 @@ describe('diagnosis card', () => {
     const text = visibleText(cards['diagnosis (unknown, latest events)']!);
     expect(text).toContain('No known cause found');
     expect(text).toMatch(/Latest events\n\[Azure IN_0 11:32:03\] Sending IKE SA_INIT message\n\[device line 12\] retransmit 3/);
+  });
+
+  it('counts what was read with singular nouns for one', () => {
+    const base = { kind: 'diagnosed', site: 'site-x', connectionName: 'cn-site-x', status: 'NotConnected', hours: 1, from: CARD_NOW.toISOString(), to: CARD_NOW.toISOString() } as const;
+    const read = (counts: { ike: number; tunnel: number; device?: number }) =>
+      /Read (.*) from /.exec(visibleText(diagnosisCard({ ...base, counts, diagnosis: { cause: 'healthy', headline: 'h', confidence: 'low', evidence: [], actions: [] } })))?.[1];
+    expect(read({ ike: 412, tunnel: 6, device: 1 })).toBe('412 IKE and 6 tunnel log entries plus 1 device log event');
+    expect(read({ ike: 412, tunnel: 6, device: 2 })).toBe('412 IKE and 6 tunnel log entries plus 2 device log events');
+    expect(read({ ike: 412, tunnel: 1 })).toBe('412 IKE log entries and 1 tunnel log entry');
+    expect(read({ ike: 1, tunnel: 1, device: 0 })).toBe('1 IKE log entry and 1 tunnel log entry plus 0 device log events');
+    expect(read({ ike: 1, tunnel: 6 })).toBe('1 IKE and 6 tunnel log entries');
+    expect(read({ ike: 1_200, tunnel: 0 })).toBe('1,200 IKE and 0 tunnel log entries');
   });
 
   it('every cause has its own title', () => {
