@@ -1,5 +1,6 @@
 import type { InspectSiteOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
+import type { SiteStatus } from '../core/status/site-status';
 import type { JobEnvelope } from './job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { failureView, readRetry, setProgress, showCard } from './orchestration-context';
@@ -20,6 +21,14 @@ export function* siteStatusOrchestrator(context: OrchestrationContext): Orchestr
     throw error;
   }
   yield showCard(context, envelope, result.kind === 'found' ? { kind: 'site-status', status: result.status } : { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions });
-  setProgress(context, { step: 'done', detail: result.kind === 'found' ? result.status.status : 'unknown site' });
+  setProgress(context, { step: 'done', detail: result.kind === 'found' ? statusInWords(result.status) : 'unknown site' });
   return result;
+}
+
+/** The job list's one-line outcome: the connection state and how much on the card needs attention. */
+function statusInWords(status: SiteStatus): string {
+  const errors = status.warnings.filter((w) => w.severity === 'error').length;
+  const warnings = status.warnings.length - errors;
+  const counts = [errors > 0 ? `${errors} ${errors === 1 ? 'problem' : 'problems'}` : '', warnings > 0 ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''].filter((x) => x !== '');
+  return counts.length > 0 ? `${status.status}, ${counts.join(' and ')}` : status.status;
 }

@@ -83,7 +83,7 @@ describe('site status job', () => {
     const done = await run(ORCHESTRATIONS.siteStatus, envelope);
     expect(done.runtimeStatus).toBe('Completed');
     expect(done.output).toEqual({ kind: 'found', status });
-    expect(done.customStatus).toEqual({ step: 'done', detail: 'Connected' });
+    expect(done.customStatus).toEqual({ step: 'done', detail: 'Connected, 1 problem and 1 warning' });
     expect(callsOf('inspectSite')).toEqual([{ site: 'site-paris' }]);
     expect(appState.views.map((v) => v.kind)).toEqual(['site-status']);
     const [card] = cardTexts(envelope);
