@@ -33,6 +33,25 @@ const AZURE_REJECTS = [
 ];
 const DEVICE_REJECTS_AZURE = ['[RECEIVED][NOTIFY] Received Notify Message - Authentication failed', 'IkeCleanupMMNegotiation called with error 13801 and flags a', '[LOCAL] IKE Tunnel closed for remote 203.0.113.10 with status IKE authentication credentials are unacceptable'];
 
+/** Azure refuses the device's certificate: its issuer does not chain to the inbound chain (berlin). */
+const AZURE_UNTRUSTS_DEVICE = [
+  ...SA_INIT,
+  ...AZURE_SENT_AUTH,
+  '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Contoso Device Root CA"',
+  '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
+  ...AZURE_REJECTS,
+];
+/** Azure refuses the device's certificate subject (madrid). */
+const AZURE_SUBJECT_MISMATCH = [
+  ...SA_INIT,
+  ...AZURE_SENT_AUTH,
+  '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=madrid-vpn.contoso.example" issuer "CN=Madrid Device Issuing CA"',
+  '[LOCAL][SA_AUTH] Peer certificate subject "CN=madrid-vpn.contoso.example" does not match the configured inbound certificate subject name "CN=madrid-gw.contoso.example"',
+  ...AZURE_REJECTS,
+];
+/** The device answers Azure's IKE_SA_INIT with NO_PROPOSAL_CHOSEN (oslo). */
+const AZURE_NO_PROPOSAL_CHOSEN = ['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a'];
+
 const base = (over: Partial<DiagnoseInput>): DiagnoseInput => ({ azure: [], tunnels: [], now: NOW, ...over });
 
 interface Case {
@@ -66,13 +85,7 @@ const cases: Case[] = [
   {
     name: "inbound-untrusted: Azure's chain validation fails; the device only sees AUTHENTICATION_FAILED",
     input: base({
-      azure: azure([
-        ...SA_INIT,
-        ...AZURE_SENT_AUTH,
-        '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Contoso Device Root CA"',
-        '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
-        ...AZURE_REJECTS,
-      ]),
+      azure: azure(AZURE_UNTRUSTS_DEVICE),
       // The device's view of any rejection by the gateway is the same AUTHENTICATION_FAILED notify.
       device: charonEvents('expired', 'initiator'),
     }),
@@ -221,7 +234,7 @@ const cases: Case[] = [
   },
   {
     name: "proposal-mismatch: the device's log lists both sides; Azure got NO_PROPOSAL_CHOSEN",
-    input: base({ azure: azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a']), device: charonEvents('proposal-mismatch', 'responder') }),
+    input: base({ azure: azure(AZURE_NO_PROPOSAL_CHOSEN), device: charonEvents('proposal-mismatch', 'responder') }),
     cause: 'proposal-mismatch',
     confidence: 'high',
     headline: /Azure offers AES256\/SHA1\/DHGroup2.*the device accepts GCMAES256\/SHA384\/ECP384/,
@@ -440,21 +453,13 @@ describe('a device log that disagrees with Azure, or belongs to another peer', (
   });
 
   it("a different cause on each side: Azure's verdict when its log shows the cause in full, the device's only for why it refused", () => {
-    const azureUntrusted = azure([
-      ...SA_INIT,
-      ...AZURE_SENT_AUTH,
-      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Contoso Device Root CA"',
-      '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
-      ...AZURE_REJECTS,
-    ]);
-    const d = diagnose(base({ azure: azureUntrusted, device: wrongRoot }));
+    const d = diagnose(base({ azure: azure(AZURE_UNTRUSTS_DEVICE), device: wrongRoot }));
     expect(d.cause).toBe('inbound-untrusted');
     expect(d.notes).toHaveLength(1);
     expect(d.notes![0]!.text).toMatch(/^The device log points to another cause: the device does not trust the gateway's certificate/);
 
     // Azure fails at IKE_SA_INIT on proposals; the device log fails later, at IKE_AUTH: it cannot be of this window.
-    const policy = azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a']);
-    const e = diagnose(base({ azure: policy, device: charonEvents('expired', 'responder') }));
+    const e = diagnose(base({ azure: azure(AZURE_NO_PROPOSAL_CHOSEN), device: charonEvents('expired', 'responder') }));
     expect(e).toMatchObject({ cause: 'proposal-mismatch' });
     expect(e.notes![0]!.text).toMatch(/^The device log points to another cause: .*expired.*check that log's time and that it is this device's\.$/);
     expect(e.notes![0]!.evidence.every((x) => x.source === 'device')).toBe(true);
@@ -467,19 +472,11 @@ describe('a device log that disagrees with Azure, or belongs to another peer', (
 
   it("a pre-shared-key log does not overrule Azure's own verdict (proposals, or a subject Azure rejected)", () => {
     const psk = charonEvents('psk-one-side', 'responder');
-    const policy = azure(['[SEND][SA_INIT] Sending IKE SA_INIT message', SA_INIT[1]!, '[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', 'IkeCleanupMMNegotiation called with error 13868 and flags a']);
-    const oslo = diagnose(base({ azure: policy, device: psk, connection: { authenticationType: 'Certificate', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
+    const oslo = diagnose(base({ azure: azure(AZURE_NO_PROPOSAL_CHOSEN), device: psk, connection: { authenticationType: 'Certificate', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
     expect(oslo.cause).toBe('proposal-mismatch');
     expect(notesText(oslo)).toMatch(/^The device log points to another cause: .*pre-shared key/);
 
-    const madridAzure = azure([
-      ...SA_INIT,
-      ...AZURE_SENT_AUTH,
-      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=madrid-vpn.contoso.example" issuer "CN=Madrid Device Issuing CA"',
-      '[LOCAL][SA_AUTH] Peer certificate subject "CN=madrid-vpn.contoso.example" does not match the configured inbound certificate subject name "CN=madrid-gw.contoso.example"',
-      ...AZURE_REJECTS,
-    ]);
-    const madrid = diagnose(base({ azure: madridAzure, device: charonEvents('psk-mismatch', 'initiator'), connection: { authenticationType: 'Certificate', inboundSubject: 'CN=madrid-gw.contoso.example', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
+    const madrid = diagnose(base({ azure: azure(AZURE_SUBJECT_MISMATCH), device: charonEvents('psk-mismatch', 'initiator'), connection: { authenticationType: 'Certificate', inboundSubject: 'CN=madrid-gw.contoso.example', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
     expect(madrid).toMatchObject({ cause: 'subject-mismatch', rejectedBy: 'azure' });
     expect(notesText(madrid)).toMatch(/pre-shared key/);
   });
@@ -494,27 +491,13 @@ describe('a device log that disagrees with Azure, or belongs to another peer', (
   });
 
   it("says when the device's own certificate in its log is not the one Azure received", () => {
-    const azureSaw = azure([
-      ...SA_INIT,
-      ...AZURE_SENT_AUTH,
-      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=madrid-vpn.contoso.example" issuer "CN=Madrid Device Issuing CA"',
-      '[LOCAL][SA_AUTH] Peer certificate subject "CN=madrid-vpn.contoso.example" does not match the configured inbound certificate subject name "CN=madrid-gw.contoso.example"',
-      ...AZURE_REJECTS,
-    ]);
-    const d = diagnose(base({ azure: azureSaw, device: charonEvents('subject-mismatch', 'initiator'), connection: { inboundSubject: 'CN=madrid-gw.contoso.example', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
+    const d = diagnose(base({ azure: azure(AZURE_SUBJECT_MISMATCH), device: charonEvents('subject-mismatch', 'initiator'), connection: { inboundSubject: 'CN=madrid-gw.contoso.example', gatewayIps: ['10.99.0.2', '10.99.0.1'] } }));
     expect(d.cause).toBe('subject-mismatch');
     expect(notesText(d)).toMatch(/In the device log the device presents CN=branch-vpn\.contoso\.example, but Azure received CN=madrid-vpn\.contoso\.example: the log is from another device or an older certificate\./);
   });
 
   it('never quotes a line under a note that the evidence already shows', () => {
-    const azureUntrusted = azure([
-      ...SA_INIT,
-      ...AZURE_SENT_AUTH,
-      '[RECEIVED][SA_AUTH] Received peer certificate subject "CN=onprem-vpn.contoso.example" issuer "CN=Contoso Device Root CA"',
-      '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
-      ...AZURE_REJECTS,
-    ]);
-    const berlin = diagnose(base({ azure: azureUntrusted, device: charonEvents('wrong-root', 'responder'), connection: { gatewayIps: ['10.99.0.2', '10.99.0.1'], outboundCertificateSubject: 'CN=vpngw-hub.contoso.example' } }));
+    const berlin = diagnose(base({ azure: azure(AZURE_UNTRUSTS_DEVICE), device: charonEvents('wrong-root', 'responder'), connection: { gatewayIps: ['10.99.0.2', '10.99.0.1'], outboundCertificateSubject: 'CN=vpngw-hub.contoso.example' } }));
     expect(berlin.notes?.length).toBeGreaterThan(0);
     for (const n of berlin.notes ?? []) for (const e of n.evidence) expect(berlin.evidence).not.toContainEqual(e);
     for (const c of cases) {
