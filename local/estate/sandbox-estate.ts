@@ -52,6 +52,12 @@ export const sandboxNames = {
 
 type SiteName = keyof typeof sandboxNames.sites;
 
+/** A device's own PKI: a root, and the issuing CA under it that signs the device certificate. */
+interface DevicePki {
+  readonly root: IssuedCertificate;
+  readonly issuing: IssuedCertificate;
+}
+
 const dayMs = 24 * 3600 * 1000;
 const hourMs = 3600 * 1000;
 
@@ -79,14 +85,14 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
 
   // Device PKIs as the portal guidance wants them: each site has its own root and an issuing CA under it, and the
   // connection's inbound chain carries both (root first). Berlin's device moved to a second-generation PKI.
-  const devicePki = async (city: string, generation = ''): Promise<{ root: IssuedCertificate; issuing: IssuedCertificate }> => {
+  const devicePki = async (city: string, generation = ''): Promise<DevicePki> => {
     const root = await createRootCa({ subject: `CN=${city} Device Root CA${generation}, O=Contoso ${city}`, notBefore: at(-500 * dayMs), notAfter: at(3000 * dayMs) });
     const issuing = await issueCertificate(root, { subject: `CN=${city} Device Issuing CA${generation}, O=Contoso ${city}`, isCa: true, pathLength: 0, notBefore: at(-400 * dayMs), notAfter: at(1500 * dayMs) });
     return { root, issuing };
   };
-  const deviceLeaf = (pki: { issuing: IssuedCertificate }, site: SiteName) =>
+  const deviceLeaf = (pki: DevicePki, site: SiteName) =>
     issueCertificate(pki.issuing, { subject: `CN=${n.sites[site].deviceCn}`, notBefore: at(-30 * dayMs), notAfter: at(335 * dayMs), subjectAltNames: { dns: [n.sites[site].deviceCn] } });
-  const chainOf = (pki: { root: IssuedCertificate; issuing: IssuedCertificate }) => [pki.root.info, pki.issuing.info];
+  const chainOf = (pki: DevicePki) => [pki.root.info, pki.issuing.info];
 
   const [londonPki, parisPki, berlinPkiG1, berlinPkiG2, madridPki, romePki, osloPki] = await Promise.all([
     devicePki('London'),
@@ -115,7 +121,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   ]);
 
   const gw = n.gateway;
-  const device = (site: SiteName, leaf: IssuedCertificate, pki: { root: IssuedCertificate; issuing: IssuedCertificate }, proposals = AZURE_DEFAULT_IKE_PROPOSALS) => ({
+  const device = (site: SiteName, leaf: IssuedCertificate, pki: DevicePki, proposals = AZURE_DEFAULT_IKE_PROPOSALS) => ({
     publicIp: n.sites[site].publicIp,
     prefixes: [...n.sites[site].prefixes],
     certificate: leaf.info,
@@ -123,7 +129,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     trustedRoots: [azureRoot.info],
     proposals: proposals.map((p) => ({ ...p })),
   });
-  const provisioned = (site: SiteName, leaf: IssuedCertificate, pki: { root: IssuedCertificate; issuing: IssuedCertificate }, connection: Omit<NonNullable<EstateSite['connection']>, 'name' | 'gateway' | 'outbound'>, proposals = AZURE_DEFAULT_IKE_PROPOSALS): EstateSite => ({
+  const provisioned = (site: SiteName, leaf: IssuedCertificate, pki: DevicePki, connection: Omit<NonNullable<EstateSite['connection']>, 'name' | 'gateway' | 'outbound'>, proposals = AZURE_DEFAULT_IKE_PROPOSALS): EstateSite => ({
     name: site,
     resourceGroup: n.resourceGroup,
     device: device(site, leaf, pki, proposals),

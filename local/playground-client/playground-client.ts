@@ -85,6 +85,11 @@ export function summarizeBody(body: string, contentType: string): string {
   return line.length > MAX_SAID ? `${line.slice(0, MAX_SAID - 1)}…` : line;
 }
 
+/** What the server said, in parentheses after the status, when it said anything. */
+const inParens = (said: string): string => (said ? ` (${said})` : '');
+
+const serverFailed = (who: string): string => `${who} failed while handling it; see the output of \`npm start\`.`;
+
 /**
  * The JSON answer of a request, checked first: an error status or a body that is not JSON becomes a
  * PlaygroundRequestError saying what happened (`what` is e.g. "the message") and `fix`'s advice for the status.
@@ -94,15 +99,15 @@ async function readJson<T>(response: Response, what: string, fix: (status: numbe
   const body = await response.text();
   const said = summarizeBody(body, contentType);
   if (!response.ok) {
-    throw new PlaygroundRequestError(response.status, said, `The Agents Playground refused ${what}: HTTP ${response.status}${said ? ` (${said})` : ''}. ${fix(response.status)}`);
+    throw new PlaygroundRequestError(response.status, said, `The Agents Playground refused ${what}: HTTP ${response.status}${inParens(said)}. ${fix(response.status)}`);
   }
   if (!/json/i.test(contentType)) {
-    throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered ${what} with ${contentType || 'no content type'} instead of JSON${said ? ` (${said})` : ''}. Is ${response.url || 'the URL'} really the Playground?`);
+    throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered ${what} with ${contentType || 'no content type'} instead of JSON${inParens(said)}. Is ${response.url || 'the URL'} really the Playground?`);
   }
   try {
     return JSON.parse(body) as T;
   } catch {
-    throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered ${what} with JSON it could not read${said ? ` (${said})` : ''}.`);
+    throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered ${what} with JSON it could not read${inParens(said)}.`);
   }
 }
 
@@ -114,11 +119,11 @@ function messageFix(bytes: number, who = 'The Playground'): (status: number) => 
     status === 413
       ? `The message is ${kilobytes(bytes)}, too big to send; Teams itself limits how big a message can be, so attach a long device log to the message as a file instead of pasting it, or paste only the lines around the failure.`
       : status >= 500
-        ? `${who} failed while handling it; see the output of \`npm start\`.`
+        ? serverFailed(who)
         : 'Check the conversation and the sender the message names.';
 }
 
-const TRY_AGAIN = (status: number) => (status >= 500 ? 'The Playground failed while handling it; see the output of `npm start`.' : 'Check that the sandbox is running (`npm start`).');
+const TRY_AGAIN = (status: number) => (status >= 500 ? serverFailed('The Playground') : 'Check that the sandbox is running (`npm start`).');
 
 export class PlaygroundClient {
   private socket: WebSocket | undefined;
@@ -227,7 +232,7 @@ export class PlaygroundClient {
     const response = await fetch(this.botEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
     if (!response.ok) {
       const said = summarizeBody(await response.text(), response.headers.get('content-type') ?? '');
-      throw new PlaygroundRequestError(response.status, said, `The bot refused the message: HTTP ${response.status}${said ? ` (${said})` : ''}. ${messageFix(Buffer.byteLength(payload), 'The bot')(response.status)}`);
+      throw new PlaygroundRequestError(response.status, said, `The bot refused the message: HTTP ${response.status}${inParens(said)}. ${messageFix(Buffer.byteLength(payload), 'The bot')(response.status)}`);
     }
     return { messageId: id, conversationId };
   }
@@ -254,7 +259,7 @@ export class PlaygroundClient {
       return { status: response.status, body: JSON.parse(text) as { type?: string; value?: unknown } };
     } catch {
       const said = summarizeBody(text, response.headers.get('content-type') ?? '');
-      throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered the button press with HTTP ${response.status}${said ? ` (${said})` : ''} instead of the bot's answer. ${TRY_AGAIN(response.status)}`);
+      throw new PlaygroundRequestError(response.status, said, `The Agents Playground answered the button press with HTTP ${response.status}${inParens(said)} instead of the bot's answer. ${TRY_AGAIN(response.status)}`);
     }
   }
 
