@@ -220,10 +220,12 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const combined =
     healthyFinding(up, az, dev, azureAll, deviceUsed, tunnels, tsDrops, metrics.ingressBytes, metrics.egressBytes) ??
     reasonFinding(az.focus, dev.focus, deviceUsed, connection, nowMs, tsDrops);
-  const finding = azureLeads(combined, az.focus, deviceUsed, connection, nowMs, tsDrops);
+  // What Azure's log says on its own, once: it may keep the verdict, or become a note, when a device log was pasted.
+  const azureOnly = provenance ? reasonFinding(az.focus, [], [], connection, nowMs, tsDrops) : undefined;
+  const finding = azureLeads(combined, azureOnly, deviceUsed);
   const diagnosis = finding ? present(finding) : unknownDiagnosis(azureAll, deviceUsed, tunnels, az.focus, input.device !== undefined && deviceUsed.length > 0);
   if (finding && diagnosis.cause === 'unknown') diagnosis.latestEvents = latestEvents(azureAll, deviceUsed, tunnels);
-  const notes = provenance ? deviceNotes(diagnosis, provenance, deviceAll, az.focus, connection, nowMs, tsDrops) : [];
+  const notes = provenance ? deviceNotes(diagnosis, provenance, deviceAll, az.focus, azureOnly, connection, nowMs) : [];
   if (notes.length > 0) diagnosis.notes = notes.slice(0, MAX_NOTES);
   return diagnosis;
 }
@@ -242,9 +244,8 @@ const AZURE_SEES_IN_FULL: ReadonlySet<DiagnosisCause> = new Set(['proposal-misma
  * E.g. Azure failing at IKE_SA_INIT on proposals while the device log shows a certificate or PSK failure at IKE_AUTH:
  * the device cannot have reached IKE_AUTH in this window.
  */
-function azureLeads(combined: Finding | undefined, azureFocus: IkeEvent[], deviceUsed: IkeEvent[], connection: ConnectionFacts, now: number | undefined, tsDrops: number): Finding | undefined {
+function azureLeads(combined: Finding | undefined, azureOnly: Finding | undefined, deviceUsed: IkeEvent[]): Finding | undefined {
   if (!combined || combined.cause === 'healthy' || deviceUsed.length === 0) return combined;
-  const azureOnly = reasonFinding(azureFocus, [], [], connection, now, tsDrops);
   if (!azureOnly || azureOnly.cause === 'unknown' || azureOnly.cause === combined.cause) return combined;
   return azureOnly.rejectedBy === 'azure' || AZURE_SEES_IN_FULL.has(azureOnly.cause) ? azureOnly : combined;
 }
@@ -280,9 +281,9 @@ function deviceNotes(
   provenance: DeviceLogProvenance,
   deviceAll: IkeEvent[],
   azureFocus: IkeEvent[],
+  azureFinding: Finding | undefined,
   connection: ConnectionFacts,
   now: number | undefined,
-  tsDrops: number,
 ): DiagnosisNote[] {
   const notes: DiagnosisNote[] = [];
   const foreign = provenance.verdict === 'other-peer';
@@ -345,7 +346,6 @@ function deviceNotes(
 
   if (!foreign && diagnosis.cause !== 'healthy' && specific(deviceFinding) && deviceFinding.cause === diagnosis.cause) {
     // The device's log decided the headline: Azure's own finding, when it names another cause, must still show.
-    const azureFinding = reasonFinding(azureFocus, [], [], connection, now, tsDrops);
     if (specific(azureFinding) && azureFinding.cause !== diagnosis.cause) {
       notes.push(note(`Azure's log points to another cause: ${clause(azureFinding.headline)}.`, present(azureFinding).evidence.filter((e) => e.source === 'azure')));
     }
