@@ -14,6 +14,7 @@ export {
   sameProposal,
   type IkeProposal,
 } from './ike-proposal';
+export { toStrongswanProposal } from './strongswan-proposal';
 export { parseAzureIkeMessage, type AzureIkeRow } from './parse-azure-ike-message';
 export { parseTunnelDiagnosticRow, type TunnelDiagnosticRow } from './parse-tunnel-diagnostic-row';
 export { parseCharonLog, DEFAULT_MAX_CHARON_EVENTS, type CharonParseOptions } from './parse-charon-log';
