@@ -91,6 +91,11 @@ export interface EstateDevice {
   readonly publicIp: string;
   readonly prefixes: readonly string[];
   readonly certificate: CertificateInfo;
+  /**
+   * The device certificate's private key (PKCS#8 PEM), made at start like the certificate. The simulator never reads
+   * it; the real-peer tests run the device as a charon with it (local/strongswan/).
+   */
+  readonly privateKeyPem?: string;
   readonly chain: readonly CertificateInfo[];
   readonly trustedRoots: readonly CertificateInfo[];
   readonly proposals: readonly IkeProposal[];

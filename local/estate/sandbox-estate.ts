@@ -125,6 +125,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     publicIp: n.sites[site].publicIp,
     prefixes: [...n.sites[site].prefixes],
     certificate: leaf.info,
+    privateKeyPem: leaf.privateKeyPem,
     chain: [pki.issuing.info, pki.root.info],
     trustedRoots: [azureRoot.info],
     proposals: proposals.map((p) => ({ ...p })),
