@@ -198,7 +198,9 @@ export function parseAzureIkeMessage(row: AzureIkeRow): IkeEvent {
 
   event.text = sanitizeLogText(rest);
   const scan = rest;
-  const lower = scan.toLowerCase();
+  // Keywords classify the message, never a quoted name in it: a device certificate `CN=ts-mismatch.contoso.example`
+  // is not an identity mismatch. Values (subject, issuer, expected name) are still read from `scan`.
+  const lower = scan.replace(/"[^"]{0,300}"/g, '""').toLowerCase();
   if (!event.direction) {
     if (STARTS_SENDING.test(lower)) event.direction = 'SEND';
     else if (STARTS_RECEIVING.test(lower)) event.direction = 'RECEIVED';

@@ -173,4 +173,14 @@ describe('parseAzureIkeMessage on the AzureDiagnostics Message shape', () => {
     expect(untrusted).toMatchObject({ kind: 'certificate-untrusted', issuer: 'CN=Rogue CA', errorCode: 0x800b0109 });
     expect(parse('[LOCAL][SA_AUTH] Peer certificate subject "CN=b" does not match the configured inbound certificate subject name "CN=a"')).toMatchObject({ kind: 'identity-mismatch', peerId: 'CN=b', expectedId: 'CN=a' });
   });
+
+  it('classifies by the message, never by a quoted name in it (a device named ts-mismatch, expired-lab or untrusted-vpn)', () => {
+    // Found by the real-peer corpus: its device CN=ts-mismatch.peers.contoso.example read as an identity mismatch.
+    const received = parse('[RECEIVED][SA_AUTH] Received peer certificate subject "CN=ts-mismatch.peers.contoso.example" issuer "CN=Peers Device CA 1, O=Contoso Peers"');
+    expect(received.kind).not.toBe('identity-mismatch');
+    expect(received).toMatchObject({ subject: 'CN=ts-mismatch.peers.contoso.example', issuer: 'CN=Peers Device CA 1, O=Contoso Peers' });
+    for (const name of ['CN=expired-lab.contoso.example', 'CN=untrusted-vpn.contoso.example', 'CN=not yet valid']) {
+      expect(parse(`[RECEIVED][SA_AUTH] Received peer certificate subject "${name}" issuer "CN=Root"`).kind).toBe(received.kind);
+    }
+  });
 });
