@@ -3,6 +3,7 @@ import { median } from './bench-stats';
 import type { FleetStatusBenchResult, FleetStatusRun } from './fleet-status-bench';
 import type { IkeParseBenchResult } from './ike-parse';
 import { IKE_PARSE_ROUNDS } from './ike-parse';
+import type { RotationMeasurement } from '../local/strongswan/rotation';
 
 export interface MachineInfo {
   readonly cpuCount: number;
@@ -20,6 +21,10 @@ export interface BenchResults {
   readonly fleetStatus100?: BenchOutcome<FleetStatusBenchResult>;
   readonly fleetStatus500?: BenchOutcome<FleetStatusBenchResult>;
   readonly ackLatency?: BenchOutcome<AckLatencyBenchResult>;
+  /** Outbound rotation between two real charons; absent where strongSwan cannot run (see `rotationNotRun`). */
+  readonly rotationDowntime?: BenchOutcome<RotationMeasurement>;
+  /** Why the rotation benchmark did not run on this machine. */
+  readonly rotationNotRun?: string;
 }
 
 export type Verdict = 'met' | 'not met' | 'not run';
@@ -220,6 +225,15 @@ export function formatReport(report: BenchReport): string {
       `  background jobs ${r.jobs.started}: ${Object.entries(r.jobs.byStatus).map(([s, n]) => `${n} ${s}`).join(', ')} (drained ${ms(r.jobs.drainMs)} after the last message); Azure calls ${r.azureCalls}, 429s ${r.throttled429}`,
     );
   } else if (ack) lines.push(`Acknowledgement: could not run: ${firstLine(ack.error)}`);
+  const rotation = report.rotationDowntime;
+  if (rotation?.ok) {
+    const runs = rotation.result.runs.map((r) => r.downtimeMs);
+    lines.push(
+      `Outbound rotation between two real charons (config switch to CHILD_SA up): median ${median(runs).toFixed(0)} ms; runs ${runs.map((v) => `${v.toFixed(0)} ms`).join(', ')};` +
+        ` the unchanged device reconnected: ${rotation.result.deviceReconnected ? `yes, IKE in ${rotation.result.deviceReconnectMs.toFixed(0)} ms` : 'NO'}`,
+    );
+  } else if (rotation) lines.push(`Outbound rotation: could not run: ${firstLine(rotation.error)}`);
+  else if (report.rotationNotRun) lines.push(`Outbound rotation: not run here: ${report.rotationNotRun}`);
   const memory = report.fleetStatus500?.ok ? report.fleetStatus500.result.runs : [];
   if (memory.length > 0) {
     const peak = Math.max(...memory.map((r) => r.memory.self.peakBytes));

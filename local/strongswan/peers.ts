@@ -69,7 +69,7 @@ export async function startPeers(azure: PeerSide, device: PeerSide): Promise<Pee
     try {
       await daemons[role].swanctl('--load-all', '--noprompt', '--clear');
     } catch (error) {
-      throw new Error(`The ${role} side's configuration did not load: ${commandOutput(error)}`);
+      throw new Error(`The ${role} side's configuration did not load: ${commandOutput(error)}`, { cause: error });
     }
   };
   const sas = async (role: PeerRole): Promise<SaState> => {

@@ -72,8 +72,8 @@ function ports(sim: AzureSimulator): ActivityPorts {
     logs: createLogsAdapter(settings),
     messenger: { send: unused, update: unused } as unknown as ActivityPorts['messenger'],
     audit: { record: unused } as unknown as ActivityPorts['audit'],
-    scopes: [{ subscriptionId: sim.subscriptionId, resourceGroup: sim.estateInfo.resourceGroups[0]! }],
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as ActivityPorts['log'],
+    scopes: [{ subscriptionId: sim.subscriptionId, resourceGroups: sim.estateInfo.resourceGroups }],
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     now: () => sim.clock.now(),
   };
 }
