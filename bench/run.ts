@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ike,fleet-100,fleet-500,ack]`: measures the product on this machine, prints a table and
+ * `npm run bench [-- --only ike,fleet-100,fleet-500,ack,rotation]`: measures the product on this machine, prints a table and
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
