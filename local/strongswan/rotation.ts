@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
-import { createNetworkAdapter } from '../../adapters/azure/network';
 import { issueCertificate, toPemBundle } from '../pki/cert-factory';
 import { startAzureSimulator, type AzureSimulator } from '../simulator/azure-simulator';
 import { azureSide, readAzureConnection } from './azure-side';
+import { changeConnection } from './change-connection';
 import { deviceSideFromEstate } from './device-side';
 import { buildPeerEstate, type PeerEstate } from './peer-estate';
 import { startPeers, type Peers } from './peers';
@@ -71,7 +71,6 @@ export async function measureOutboundRotation(options: { runs?: number } = {}): 
 async function rotateOutbound(sim: AzureSimulator, peerEstate: PeerEstate, connectionId: string, round: number) {
   const bot = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
   const keyVault = createKeyVaultAdapter(bot);
-  const network = createNetworkAdapter(bot);
   const vaultUrl = sim.estateInfo.vaults[0]!.url;
   const now = Date.now();
   const next = await issueCertificate(peerEstate.azureRoot, {
@@ -81,16 +80,7 @@ async function rotateOutbound(sim: AzureSimulator, peerEstate: PeerEstate, conne
     notAfter: new Date(now + 365 * 86_400_000),
   });
   const version = await keyVault.importCertificate(vaultUrl, 'outbound-peers', { pem: toPemBundle(next, [peerEstate.azureRoot]) });
-  const existing = await network.getConnection(connectionId);
-  if (!existing.certificate || !existing.localNetworkGatewayId) throw new Error('case-good is not a certificate connection with a site.');
-  await network.upsertCertificateConnection({
-    id: existing.id,
-    location: existing.location,
-    gatewayId: existing.gatewayId,
-    localNetworkGatewayId: existing.localNetworkGatewayId,
-    certificate: { ...existing.certificate, outboundCertificateUrl: version.id },
-    ...(existing.etag ? { ifMatchEtag: existing.etag } : {}),
-  });
+  await changeConnection(sim, connectionId, { certificate: { outboundCertificateUrl: version.id } });
   const applied = await readAzureConnection(sim, connectionId);
   if (applied.outboundCertificateUrl !== version.id) throw new Error('The connection does not reference the new certificate version.');
   return applied;

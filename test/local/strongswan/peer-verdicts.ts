@@ -20,6 +20,7 @@ import { verifyChain } from '../../../core/pki/verify-chain';
 import type { EstateDevice } from '../../../local/estate/estate';
 import type { AzureSimulator } from '../../../local/simulator/azure-simulator';
 import { azureSide, readAzureConnection, readOutboundCredentials, type AzureConnectionSettings } from '../../../local/strongswan/azure-side';
+import { changeConnection } from '../../../local/strongswan/change-connection';
 import { deviceSideFromEstate } from '../../../local/strongswan/device-side';
 import type { PeerCase } from '../../../local/strongswan/peer-estate';
 import { establish, type EstablishResult } from '../../../local/strongswan/peers';
@@ -82,7 +83,6 @@ function ports(sim: AzureSimulator): ActivityPorts {
 async function applyChange(sim: AzureSimulator, c: PeerCase, current: AzureConnectionSettings): Promise<{ attempted: AzureConnectionSettings; refused?: string }> {
   if (!c.change) return { attempted: current };
   const bot = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
-  const network = createNetworkAdapter(bot);
   const vaultUrl = sim.estateInfo.vaults[0]!.url;
   const outboundCertificateUrl = c.change.outboundCertificate ? (await createKeyVaultAdapter(bot).getCertificate({ vaultUrl, name: c.change.outboundCertificate })).id : current.outboundCertificateUrl;
   const attempted: AzureConnectionSettings = {
@@ -92,14 +92,9 @@ async function applyChange(sim: AzureSimulator, c: PeerCase, current: AzureConne
     ...(c.change.ipsecPolicy ? { ipsecPolicy: c.change.ipsecPolicy } : {}),
     ...(c.change.usePolicyBasedTrafficSelectors !== undefined ? { usePolicyBasedTrafficSelectors: c.change.usePolicyBasedTrafficSelectors } : {}),
   };
-  const existing = await network.getConnection(current.connectionId);
   try {
-    await network.upsertCertificateConnection({
-      id: existing.id,
-      location: existing.location,
-      gatewayId: existing.gatewayId,
-      localNetworkGatewayId: existing.localNetworkGatewayId!,
-      certificate: { outboundCertificateUrl: attempted.outboundCertificateUrl, inboundSubjectName: attempted.inboundSubjectName, inboundChain: attempted.inboundChain },
+    await changeConnection(sim, current.connectionId, {
+      certificate: { outboundCertificateUrl: attempted.outboundCertificateUrl, inboundChain: attempted.inboundChain },
       usePolicyBasedTrafficSelectors: attempted.usePolicyBasedTrafficSelectors,
       ...(attempted.ipsecPolicy ? { ipsecPolicy: attempted.ipsecPolicy } : {}),
     });
