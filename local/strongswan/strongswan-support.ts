@@ -44,7 +44,7 @@ function probe(): StrongswanSupport {
 }
 
 /**
- * Set by CI (`.ci/run`): the real-peer tests must run there, so a machine that cannot run them fails CI instead of
- * skipping. Elsewhere they skip with a loud message.
+ * Set by CI (`.ci/run`): the real-peer and real-browser tests must run there, so a machine that cannot run them
+ * fails CI instead of skipping. Elsewhere they skip with a loud message.
  */
 export const REAL_PEERS_REQUIRED = process.env.REQUIRE_REAL_PEERS === '1';

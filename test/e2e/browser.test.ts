@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, isKnownNotice, openPlaygroundInBrowser, type PlaygroundBrowser } from '../../local/playground-client/playground-browser';
+import { REAL_PEERS_REQUIRED } from '../../local/strongswan/strongswan-support';
 import type { ChatFixture } from './sandbox-fixture';
 import { startChat } from './sandbox-fixture';
 
 // CI installs Debian's Chromium (.ci/run) and must run this; elsewhere a missing browser skips it, loudly.
 const chromiumMissing = !existsSync(CHROMIUM_PATH);
 if (chromiumMissing) {
-  if (process.env.REQUIRE_REAL_PEERS === '1') throw new Error(`${CHROMIUM_PATH} is missing: apt-get install chromium (CI must run the browser test).`);
+  if (REAL_PEERS_REQUIRED) throw new Error(`${CHROMIUM_PATH} is missing: apt-get install chromium (CI must run the browser test).`);
   process.stderr.write(`\n*** SKIPPED (real browser): ${CHROMIUM_PATH} is missing; apt-get install chromium to drive the Playground's web UI.\n\n`);
 }
 
