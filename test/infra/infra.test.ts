@@ -184,6 +184,20 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
       expect(vpn[0]!.id).toMatch(new RegExp(`^/subscriptions/${sub}/resourceGroups/rg-hub-network/providers/Microsoft\\.Authorization/roleAssignments/`));
     });
 
+    it('backs "Enable diagnostics" with diagnostic-settings write on the VPN scopes and sharedKeys on the one workspace, not Monitoring Contributor', () => {
+      const withDiagnostics = snapshot(templateDir, { ...minimal, diagnosticsWorkspaceId: workspaceId, allowEnableDiagnostics: true });
+      const monitoringContributor = '749f88d5-cbae-40b8-bcfc-e573ddc772fa';
+      for (const a of resources(withDiagnostics, 'Microsoft.Authorization/roleAssignments')) expect(String(a.properties!.roleDefinitionId)).not.toContain(monitoringContributor);
+      const grants = Object.fromEntries(
+        resources(withDiagnostics, 'Microsoft.Authorization/roleDefinitions').map((d) => {
+          const [p] = d.properties!.permissions as { actions: string[]; dataActions: string[] }[];
+          return [(d.properties!.roleName as string).replace(/ \([a-z0-9]+\)$/, ''), [...p!.actions, ...p!.dataActions]];
+        }),
+      );
+      expect(grants['VPN Cert Ops gateway diagnostics writer']).toEqual(['Microsoft.Insights/diagnosticSettings/write']);
+      expect(grants['VPN Cert Ops diagnostics destination']).toEqual(['Microsoft.OperationalInsights/workspaces/sharedKeys/action']);
+    });
+
     it('with every switch on, assigns each role at its narrowest scope, to the principal it is for', () => {
       const all = snapshot(templateDir, {
         ...minimal,

@@ -33,10 +33,17 @@ export function recordAppAzureCalls(simulator: AzureSimulator, source: string): 
     .map((c) => ({ service: c.service as RecordedAzureCall['service'], method: c.method, path: c.path!, status: c.status, source }));
   const dir = azureCallLogDir();
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${process.pid}-${Date.now()}.json`), JSON.stringify(calls));
+  const log: RecordedCallLog = { source, calls };
+  writeFileSync(join(dir, `${process.pid}-${Date.now()}.json`), JSON.stringify(log));
 }
 
-export function readRecordedAzureCalls(runId?: string): RecordedAzureCall[] {
+export interface RecordedCallLog {
+  readonly source: string;
+  readonly calls: readonly RecordedAzureCall[];
+}
+
+/** Every sandbox's log of this vitest run (none when no end-to-end test ran in it). */
+export function readRecordedAzureCalls(runId?: string): RecordedCallLog[] {
   const dir = azureCallLogDir(runId);
   let names: string[];
   try {
@@ -44,5 +51,5 @@ export function readRecordedAzureCalls(runId?: string): RecordedAzureCall[] {
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith('.json')).flatMap((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as RecordedAzureCall[]);
+  return names.filter((n) => n.endsWith('.json')).map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as RecordedCallLog);
 }
