@@ -137,6 +137,8 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
       const service = /^services:\n {2}([a-z][a-z0-9-]*):\n((?: {4}.*\n)+)/m.exec(azureYaml);
       expect(service).not.toBeNull();
       expect(service![2]).toMatch(/^ {4}host: function$/m);
+      // azd ships the bundle of npm run build:deploy (test/deploy/bundle.test.ts runs it on the local host).
+      expect(service![2]).toMatch(/^ {4}project: \.\/deploy$/m);
       expect(azureYaml).toMatch(/^ {2}path: infra$/m);
       expect((one(deployed, 'Microsoft.Web/sites').tags as Record<string, string>)['azd-service-name']).toBe(service![1]);
     });
