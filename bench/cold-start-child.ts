@@ -35,6 +35,7 @@ if (require.main === module) {
   installFunctionsCoreApi();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the entry is CommonJS, loaded as the worker loads it.
   require(entry);
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
