@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AzureSimulator } from '../../local/simulator/azure-simulator';
@@ -52,4 +52,9 @@ export function readRecordedAzureCalls(runId?: string): RecordedCallLog[] {
     return [];
   }
   return names.filter((n) => n.endsWith('.json')).map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as RecordedCallLog);
+}
+
+/** vitest globalSetup (vitest.config.mts): a run starts with no call log, even where a process id was used before. */
+export default function clearCallLogOfThisRun(): void {
+  rmSync(azureCallLogDir(String(process.pid)), { recursive: true, force: true });
 }
