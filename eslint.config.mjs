@@ -13,7 +13,9 @@ const botbuilder = ['botbuilder', 'botbuilder-*', 'botframework-*'];
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'tls', 'crypto', 'child_process', 'timers', 'timers/*', 'util', 'events', 'stream', 'dns', 'worker_threads', 'zlib'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.sandbox/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.sandbox/**', 'deploy/dist/**', 'appPackage/build/**', '.tools/**'] },
+  // Build scripts run by Node directly (npm run build:deploy).
+  { files: ['deploy/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

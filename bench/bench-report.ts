@@ -1,5 +1,6 @@
 import type { AckLatencyBenchResult } from './ack-latency-bench';
 import { median } from './bench-stats';
+import type { ColdStartBenchResult } from './cold-start-bench';
 import type { FleetStatusBenchResult, FleetStatusRun } from './fleet-status-bench';
 import type { IkeParseBenchResult } from './ike-parse';
 import { IKE_PARSE_ROUNDS } from './ike-parse';
@@ -25,12 +26,13 @@ export interface BenchResults {
   readonly rotationDowntime?: BenchOutcome<RotationMeasurement>;
   /** Why the rotation benchmark did not run on this machine. */
   readonly rotationNotRun?: string;
+  readonly coldStart?: BenchOutcome<ColdStartBenchResult>;
 }
 
 export type Verdict = 'met' | 'not met' | 'not run';
 
 export interface TargetVerdict {
-  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99';
+  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start';
   readonly target: string;
   readonly measured: string;
   readonly verdict: Verdict;
@@ -58,6 +60,7 @@ export const TARGETS = {
   cardBytes: 28 * 1024,
   ikeLinesPerSecond: 200_000,
   ackP99Ms: 1000,
+  coldStartMs: 300,
 } as const;
 
 /** Why a run's timing says nothing about the product's speed: the job did not finish with the whole fleet in it. */
@@ -156,6 +159,18 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
     );
   } else verdicts.push(notRun('ack-p99', tAck, ack));
 
+  const cold = results.coldStart;
+  const tCold = `cold start of the deployed bundle <= ${ms(TARGETS.coldStartMs)} (median of ${cold?.ok ? cold.result.runs : 10} fresh processes)`;
+  if (cold?.ok) {
+    const b = cold.result.bundled;
+    const measured = `${ms(b.medianWallMs)} (CPU ${ms(b.medianCpuMs)}); unbundled dist/ ${ms(cold.result.unbundled.medianWallMs)} (CPU ${ms(cold.result.unbundled.medianCpuMs)})`;
+    verdicts.push(
+      b.medianWallMs <= TARGETS.coldStartMs
+        ? { id: 'cold-start', target: tCold, measured, verdict: 'met' }
+        : { id: 'cold-start', target: tCold, measured, verdict: 'not met', reason: `median ${ms(b.medianWallMs)}` },
+    );
+  } else verdicts.push(notRun('cold-start', tCold, cold));
+
   return verdicts;
 }
 
@@ -234,6 +249,16 @@ export function formatReport(report: BenchReport): string {
     );
   } else if (rotation) lines.push(`Outbound rotation: could not run: ${firstLine(rotation.error)}`);
   else if (report.rotationNotRun) lines.push(`Outbound rotation: not run here: ${report.rotationNotRun}`);
+  const cold = report.coldStart;
+  if (cold?.ok) {
+    const r = cold.result;
+    const files = Object.entries(r.bundleFiles).map(([f, bytes]) => `${f} ${(bytes / (1024 * 1024)).toFixed(2)} MB`).join(', ');
+    lines.push(
+      `Cold start: ${r.runs} fresh processes each, ${r.functions} functions registered; bundle wall ${r.bundled.samples.map((s) => Math.round(s.wallMs)).join(', ')} ms;` +
+        ` dist/ wall ${r.unbundled.samples.map((s) => Math.round(s.wallMs)).join(', ')} ms`,
+      `  package azd ships: ${files}; zipped ${(r.packageZipBytes / (1024 * 1024)).toFixed(2)} MB`,
+    );
+  } else if (cold) lines.push(`Cold start: could not run: ${firstLine(cold.error)}`);
   const memory = report.fleetStatus500?.ok ? report.fleetStatus500.result.runs : [];
   if (memory.length > 0) {
     const peak = Math.max(...memory.map((r) => r.memory.self.peakBytes));

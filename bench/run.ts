@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ike,fleet-100,fleet-500,ack,rotation]`: measures the product on this machine, prints a table and
+ * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,rotation]`: measures the product on this machine, prints a table and
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
@@ -18,8 +18,9 @@ import { runIkeParseBench } from './ike-parse';
 import { runScenarioInChild } from './run-scenario-in-child';
 import { measureOutboundRotation } from '../local/strongswan/rotation';
 import { strongswanSupport } from '../local/strongswan/strongswan-support';
+import { runColdStartBench } from './cold-start-bench';
 
-const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'rotation'] as const;
+const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'rotation', 'cold-start'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Azure's latency as the benchmarks model it: added to every simulator answer. */
@@ -31,7 +32,7 @@ const SCENARIOS = {
   // One run: it takes the ~10 s the throttling bound imposes, and a second would wait 20 s for the bucket first.
   'fleet-500': { kind: 'fleet-status', options: { sites: 500, resourceGroups: 10, latencyMs: AZURE_LATENCY_MS, runs: 1 } },
   ack: { kind: 'ack-latency', options: { messages: 200, text: 'status site-paris', latencyMs: AZURE_LATENCY_MS } },
-} as const satisfies Record<Exclude<BenchmarkName, 'ike' | 'rotation'>, BenchScenario>;
+} as const satisfies Record<Exclude<BenchmarkName, 'ike' | 'rotation' | 'cold-start'>, BenchScenario>;
 
 const SCENARIO_TIMEOUT_MS = 150_000;
 
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
 
   // First, while nothing else runs in this process: the parser benchmark measures CPU alone.
   if (only.has('ike')) results.ikeParse = await attempt('IKE log parsing', () => runIkeParseBench(100_000));
+  if (only.has('cold-start')) results.coldStart = await attempt('cold start, bundled vs dist/', () => Promise.resolve(runColdStartBench(root)));
   if (only.has('fleet-100')) results.fleetStatus100 = await attempt('fleet status, 100 sites', () => runScenarioInChild(SCENARIOS['fleet-100'], SCENARIO_TIMEOUT_MS) as Promise<FleetStatusBenchResult>);
   if (only.has('fleet-500')) results.fleetStatus500 = await attempt('fleet status, 500 sites', () => runScenarioInChild(SCENARIOS['fleet-500'], SCENARIO_TIMEOUT_MS) as Promise<FleetStatusBenchResult>);
   if (only.has('ack')) results.ackLatency = await attempt('acknowledgement latency', () => runScenarioInChild(SCENARIOS.ack, SCENARIO_TIMEOUT_MS) as Promise<AckLatencyBenchResult>);

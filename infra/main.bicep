@@ -1,6 +1,7 @@
 // Production infrastructure of the VPN certificate ChatOps bot, deployed with `azd up` (azure.yaml): the function
 // app on Flex Consumption with its storage and telemetry, the Azure Bot with the Teams channel, two user-assigned
-// identities, and least-privilege role assignments for the app identity on the VPN estate. No secret is created,
+// identities, and custom roles built from permissions.json (exactly what the code does in Azure) for the app identity
+// on the VPN estate and for the gateways' identities on the certificate vaults. No secret is created,
 // stored or passed: every caller authenticates with Entra.
 //
 // Parameters that list several values take them comma-separated, exactly as the app settings do, so one azd
@@ -23,7 +24,7 @@ param environmentName string
 param location string
 
 @minLength(36)
-@description('VPN_SCOPES: where the certificate-authenticated connections live, as <subscription-id> or <subscription-id>/<resource-group>, comma-separated. The app identity gets Reader and Monitoring Reader on each.')
+@description('VPN_SCOPES: where the certificate-authenticated connections live, as <subscription-id> or <subscription-id>/<resource-group>, comma-separated. The app identity gets the VPN reader role on each (and the writer roles that are switched on).')
 param vpnScopes string
 
 @description('ACCESS_ALLOWED_TENANTS: Entra tenant ids whose people may use the bot, comma-separated. Empty means the tenant of this deployment.')
@@ -44,20 +45,26 @@ param diagnosticsWorkspaceId string = ''
 @description('Resource ids of other Log Analytics workspaces that already hold gateway logs, comma-separated; diagnose may query each.')
 param gatewayLogWorkspaceIds string = ''
 
-@description('Resource ids of the Key Vaults (RBAC permission model) that hold the outbound certificates, comma-separated.')
+@description('Resource ids of the Key Vaults (Azure RBAC permission model) that hold the outbound certificates, comma-separated. The app may read certificate metadata and public certificates there; each gateway identity in gatewayIdentityPrincipalIds may read its certificate with the private key.')
 param certificateVaultIds string = ''
+
+@description('Object ids (principal ids) of the VPN gateways\' user-assigned identities, comma-separated. Each may read the outbound certificates (with their private keys) in the certificate vaults, and nothing else.')
+param gatewayIdentityPrincipalIds string = ''
+
+@description('Resource id of the vault CA\'s key (/subscriptions/…/providers/Microsoft.KeyVault/vaults/<vault>/keys/<key>), or empty. Any signing role is assigned on that key only.')
+param caKeyId string = ''
 
 @allowed([
   'read'
   'manage'
 ])
-@description('Access of the app identity to the certificate vaults: read (Key Vault Reader, enough for status) or manage (Key Vault Certificates Officer, for rotation).')
+@description('read: the app only reads the certificate vaults (status). manage: it may also change certificates there (the certificate changer role, once rotate and provision need it).')
 param certificateVaultAccess string = 'read'
 
-@description('Grant Network Contributor on the VPN scopes so provision and rotate can change connections. Off, the app can only read.')
+@description('Assign the VPN changer role (writes to connections and local network gateways for provision and rotate). Off, the app only reads the VPN estate.')
 param allowVpnChanges bool = false
 
-@description('Grant Monitoring Contributor on the VPN scopes (and destination access on the diagnostics workspace) so the diagnose card\'s "Enable diagnostics" button can add a diagnostic setting to a gateway.')
+@description('Assign the gateway diagnostics writer role on the VPN scopes and the diagnostics destination role on DIAGNOSTICS_WORKSPACE_ID, so the diagnose card\'s "Enable diagnostics" button can add a diagnostic setting to a gateway.')
 param allowEnableDiagnostics bool = false
 
 @minLength(3)
@@ -114,6 +121,9 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var serviceName = 'api'
 var functionAppName = 'func-vpncert-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
+var appIdentityName = 'id-vpncert-app-${resourceToken}'
+var storageAccountName = 'stvpncert${resourceToken}'
+var applicationInsightsName = 'appi-vpncert-${resourceToken}'
 // Fixed by adapters/storage/table-client-factory.ts (TABLES).
 var stateTableNames = [
   'conversations'
@@ -142,8 +152,49 @@ var logWorkspaceIds = union(
   empty(diagnosticsWorkspaceId) ? [] : [toLower(diagnosticsWorkspaceId)]
 )
 var vaultIds = union(filter(split(toLower(certificateVaultIds), separators), id => !empty(id)), [])
+var gatewayPrincipalIds = union(filter(split(toLower(gatewayIdentityPrincipalIds), separators), id => !empty(id)), [])
+var caKeyIds = empty(caKeyId) ? [] : [toLower(caKeyId)]
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+// Custom roles, built from permissions.json: each role's actions are the union of the lines that name it. A role is
+// created and assigned only when a line needs it, its switch is on, and it has a scope and a principal.
+var permissions = loadJsonContent('permissions.json')
+var permissionLines = concat(permissions.calls, permissions.gatewayReads)
+var switches = {
+  always: true
+  allowVpnChanges: allowVpnChanges
+  allowEnableDiagnostics: allowEnableDiagnostics
+  manageCertificates: certificateVaultAccess == 'manage'
+}
+// The resource groups (or subscriptions) under each kind of scope: a custom role may only be assigned there.
+var assignableScopes = {
+  vpnScopes: map(vpnScopeParts, parts => length(parts) == 2 ? '/subscriptions/${parts[0]}/resourceGroups/${parts[1]}' : '/subscriptions/${parts[0]}')
+  logWorkspaces: map(logWorkspaceIds, id => join(take(split(id, '/'), 5), '/'))
+  diagnosticsWorkspace: empty(diagnosticsWorkspaceId) ? [] : [join(take(split(toLower(diagnosticsWorkspaceId), '/'), 5), '/')]
+  certificateVaults: map(vaultIds, id => join(take(split(id, '/'), 5), '/'))
+  caKey: map(caKeyIds, id => join(take(split(id, '/'), 5), '/'))
+}
+var principalsOf = {
+  app: ['app']
+  gateways: gatewayPrincipalIds
+}
+var customRoles = filter(
+  map(items(permissions.roles), role => {
+    key: role.key
+    id: guid(subscription().id, environmentName, 'vpncert-role', role.key)
+    roleName: '${role.value.roleName} (${resourceToken})'
+    description: role.value.for
+    principal: role.value.principal
+    scope: role.value.scope
+    enabled: switches[role.value.grantedWhen]
+    actions: union(flatten(map(filter(permissionLines, line => line.role == role.key), line => line.?actions ?? [])), [])
+    dataActions: union(flatten(map(filter(permissionLines, line => line.role == role.key), line => line.?dataActions ?? [])), [])
+    assignableScopes: union(assignableScopes[role.value.scope], [])
+  }),
+  role => role.enabled && !empty(role.assignableScopes) && !empty(principalsOf[role.principal]) && (!empty(role.actions) || !empty(role.dataActions))
+)
+var appPrincipalKey = resourceId(subscription().subscriptionId, rg.name, 'Microsoft.ManagedIdentity/userAssignedIdentities', appIdentityName)
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
   location: location
   tags: tags
@@ -153,7 +204,7 @@ module appIdentity 'modules/user-assigned-identity.bicep' = {
   name: 'app-identity'
   scope: rg
   params: {
-    name: 'id-vpncert-app-${resourceToken}'
+    name: appIdentityName
     location: location
     tags: tags
   }
@@ -174,7 +225,7 @@ module monitoring 'modules/monitoring.bicep' = {
   scope: rg
   params: {
     workspaceName: 'log-vpncert-${resourceToken}'
-    applicationInsightsName: 'appi-vpncert-${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
     retentionInDays: telemetryRetentionDays
@@ -185,7 +236,7 @@ module storage 'modules/storage.bicep' = {
   name: 'storage'
   scope: rg
   params: {
-    name: 'stvpncert${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     skuName: storageSku
@@ -197,10 +248,15 @@ module storage 'modules/storage.bicep' = {
 module appResourceRoles 'modules/app-resource-roles.bicep' = {
   name: 'app-resource-roles'
   scope: rg
+  dependsOn: [
+    storage
+    monitoring
+  ]
   params: {
-    storageAccountName: storage.outputs.name
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
     principalId: appIdentity.outputs.principalId
+    principalKey: appPrincipalKey
   }
 }
 
@@ -255,43 +311,96 @@ module bot 'modules/bot.bicep' = {
   }
 }
 
-module vpnGroupRoles 'modules/vpn-group-roles.bicep' = [for (parts, i) in vpnGroupScopes: {
+resource roleDefinitions 'Microsoft.Authorization/roleDefinitions@2022-04-01' = [for role in customRoles: {
+  name: role.id
+  properties: {
+    roleName: role.roleName
+    description: role.description
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: role.actions
+        notActions: []
+        dataActions: role.dataActions
+        notDataActions: []
+      }
+    ]
+    assignableScopes: role.assignableScopes
+  }
+}]
+
+// Whether any role is assigned at each kind of scope (known when the deployment starts).
+var hasRolesAt = toObject(objectKeys(assignableScopes), kind => kind, kind => !empty(filter(customRoles, role => role.scope == kind)))
+// The grants at each kind of scope: every enabled role of that kind for every principal it is meant for.
+var appGrant = {
+  principalId: appIdentity.outputs.principalId
+  key: appPrincipalKey
+}
+var grantsAt = toObject(
+  objectKeys(assignableScopes),
+  kind => kind,
+  kind => flatten(map(filter(customRoles, role => role.scope == kind), role => role.principal == 'app'
+    ? [union(appGrant, { roleDefinitionId: role.id })]
+    : map(gatewayPrincipalIds, id => { roleDefinitionId: role.id, principalId: id, key: id })))
+)
+
+module vpnGroupRoles 'modules/roles-on-group.bicep' = [for (parts, i) in vpnGroupScopes: if (hasRolesAt.vpnScopes) {
   name: 'vpncert-${resourceToken}-vpn-group-roles-${i}'
   scope: resourceGroup(parts[0], parts[1])
+  dependsOn: [
+    roleDefinitions
+  ]
   params: {
-    principalId: appIdentity.outputs.principalId
-    allowVpnChanges: allowVpnChanges
-    allowEnableDiagnostics: allowEnableDiagnostics
+    grants: grantsAt.vpnScopes
   }
 }]
 
-module vpnSubscriptionRoles 'modules/vpn-subscription-roles.bicep' = [for (parts, i) in vpnSubscriptionScopes: {
+module vpnSubscriptionRoles 'modules/roles-on-subscription.bicep' = [for (parts, i) in vpnSubscriptionScopes: if (hasRolesAt.vpnScopes) {
   name: 'vpncert-${resourceToken}-vpn-subscription-roles-${i}'
   scope: subscription(parts[0])
+  dependsOn: [
+    roleDefinitions
+  ]
   params: {
-    principalId: appIdentity.outputs.principalId
-    allowVpnChanges: allowVpnChanges
-    allowEnableDiagnostics: allowEnableDiagnostics
+    grants: grantsAt.vpnScopes
   }
 }]
 
-module workspaceRoles 'modules/workspace-roles.bicep' = [for (id, i) in logWorkspaceIds: {
+// The diagnostics workspace gets the log reader's grants and, when "Enable diagnostics" is on, the destination's.
+module workspaceRoles 'modules/roles-on-workspace.bicep' = [for (id, i) in logWorkspaceIds: {
   name: 'vpncert-${resourceToken}-workspace-roles-${i}'
   scope: resourceGroup(split(id, '/')[2], split(id, '/')[4])
+  dependsOn: [
+    roleDefinitions
+  ]
   params: {
     workspaceName: last(split(id, '/'))
-    principalId: appIdentity.outputs.principalId
-    allowAsDiagnosticsDestination: allowEnableDiagnostics && id == toLower(diagnosticsWorkspaceId)
+    grants: concat(grantsAt.logWorkspaces, id == toLower(diagnosticsWorkspaceId) ? grantsAt.diagnosticsWorkspace : [])
   }
 }]
 
-module vaultRoles 'modules/key-vault-roles.bicep' = [for (id, i) in vaultIds: {
+module vaultRoles 'modules/roles-on-vault.bicep' = [for (id, i) in vaultIds: {
   name: 'vpncert-${resourceToken}-vault-roles-${i}'
   scope: resourceGroup(split(id, '/')[2], split(id, '/')[4])
+  dependsOn: [
+    roleDefinitions
+  ]
   params: {
-    vaultName: last(split(id, '/'))
-    principalId: appIdentity.outputs.principalId
-    access: certificateVaultAccess
+    vaultName: split(id, '/')[8]
+    grants: grantsAt.certificateVaults
+  }
+}]
+
+module caKeyRoles 'modules/roles-on-key.bicep' = [for (id, i) in caKeyIds: if (hasRolesAt.caKey) {
+  name: 'vpncert-${resourceToken}-ca-key-roles-${i}'
+  scope: resourceGroup(split(id, '/')[2], split(id, '/')[4])
+  dependsOn: [
+    roleDefinitions
+  ]
+  params: {
+    vaultName: split(id, '/')[8]
+    keyName: split(id, '/')[10]
+    grants: grantsAt.caKey
   }
 }]
 

@@ -13,13 +13,16 @@ param applicationInsightsName string
 @description('Object id of the app identity.')
 param principalId string
 
+@description('Resource id of the app identity: names the assignments before the identity exists.')
+param principalKey string
+
 var storageRoleIds = [
   builtInRoles.storageBlobDataOwner
   builtInRoles.storageQueueDataContributor
   builtInRoles.storageTableDataContributor
 ]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
 
@@ -28,7 +31,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 }
 
 resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleId in storageRoleIds: {
-  name: guid(storage.id, principalId, roleId)
+  name: guid(storage.id, principalKey, roleId)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
@@ -39,7 +42,7 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [fo
 }]
 
 resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(applicationInsights.id, principalId, builtInRoles.monitoringMetricsPublisher)
+  name: guid(applicationInsights.id, principalKey, builtInRoles.monitoringMetricsPublisher)
   scope: applicationInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.monitoringMetricsPublisher)

@@ -1,6 +1,8 @@
 // The Azure Bot registration with the Teams channel. Its app id is the bot identity's client id
 // (msaAppType UserAssignedMSI): no app secret exists anywhere, and local (key) authentication is off.
 
+import { tags as tagsType } from 'types.bicep'
+
 @minLength(2)
 @maxLength(64)
 @description('Bot resource name (letters, digits, -, _ and .).')
@@ -12,7 +14,7 @@ param name string
 param displayName string
 
 @description('Tags for the bot.')
-param tags object
+param tags tagsType
 
 @allowed([
   'F0'

@@ -3,6 +3,8 @@
 // Framework tokens are issued to. App settings hold ids, names and endpoints only: no key, password or SAS.
 // Setting names are exactly those core/config/load-config.ts reads (README "Configuration").
 
+import { tags as tagsType } from 'types.bicep'
+
 @minLength(2)
 @maxLength(60)
 @description('Function app name; also the host name <name>.azurewebsites.net.')
@@ -17,7 +19,7 @@ param planName string
 param location string
 
 @description('Tags for the plan and the app.')
-param tags object
+param tags tagsType
 
 @minLength(1)
 @description('azd service name from azure.yaml; azd finds the app to deploy by this tag.')
@@ -95,7 +97,7 @@ param maximumInstanceCount int
 @description('Memory of one instance, MB.')
 param instanceMemoryMB int
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -109,7 +111,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': serviceName })

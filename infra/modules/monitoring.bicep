@@ -2,6 +2,8 @@
 // refuse key-based ingestion, so the connection string in the app settings is an address, not a credential; the
 // app identity sends telemetry with Entra (Monitoring Metrics Publisher, assigned in app-resource-roles.bicep).
 
+import { tags as tagsType } from 'types.bicep'
+
 @minLength(4)
 @maxLength(63)
 @description('Log Analytics workspace name.')
@@ -16,14 +18,14 @@ param applicationInsightsName string
 param location string
 
 @description('Tags for both resources.')
-param tags object
+param tags tagsType
 
 @minValue(30)
 @maxValue(730)
 @description('Days the app telemetry is kept.')
 param retentionInDays int
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: workspaceName
   location: location
   tags: tags

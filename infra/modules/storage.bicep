@@ -2,6 +2,8 @@
 // Flex Consumption deployment container, and the bot's own tables. Shared keys are disabled, so nothing that
 // holds an account key or SAS can exist; every caller is an Entra identity with a data role.
 
+import { tags as tagsType } from 'types.bicep'
+
 @minLength(3)
 @maxLength(24)
 @description('Storage account name: 3-24 lowercase letters and digits, globally unique.')
@@ -11,7 +13,7 @@ param name string
 param location string
 
 @description('Tags for the account.')
-param tags object
+param tags tagsType
 
 @allowed([
   'Standard_LRS'
@@ -29,7 +31,7 @@ param deploymentContainerName string
 @description('Tables the bot keeps its state in (names fixed by adapters/storage/table-client-factory.ts).')
 param tableNames string[]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
   tags: tags

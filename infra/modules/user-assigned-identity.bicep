@@ -1,6 +1,8 @@
 // One user-assigned managed identity. The app and the bot each get their own, so the identity that Bot Service
 // trusts holds no Azure role and the identity that reads Azure cannot answer as the bot.
 
+import { tags as tagsType } from 'types.bicep'
+
 @minLength(3)
 @maxLength(128)
 @description('Identity name.')
@@ -10,9 +12,9 @@ param name string
 param location string
 
 @description('Tags for the identity.')
-param tags object
+param tags tagsType
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: name
   location: location
   tags: tags

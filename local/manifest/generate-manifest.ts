@@ -30,6 +30,7 @@ export const MANIFEST_PLACEHOLDERS = {
   developerWebsiteUrl: '${{DEVELOPER_WEBSITE_URL}}',
   privacyUrl: '${{DEVELOPER_PRIVACY_URL}}',
   termsOfUseUrl: '${{DEVELOPER_TERMS_URL}}',
+  botDomain: '${{BOT_DOMAIN}}',
 } as const;
 
 export type BotScope = 'personal' | 'team' | 'groupChat';
@@ -58,6 +59,7 @@ export interface TeamsManifest {
     readonly supportsVideo: boolean;
     readonly commandLists: readonly { readonly scopes: readonly BotScope[]; readonly commands: readonly ManifestCommand[] }[];
   }[];
+  readonly validDomains: readonly string[];
 }
 
 /** Thrown when the specs cannot be shown within Teams' limits; the message says which spec and how to fix it. */
@@ -137,6 +139,8 @@ export function generateManifest(options: ManifestOptions): TeamsManifest {
         commandLists: [{ scopes: BOT_SCOPES, commands: manifestCommands(specs) }],
       },
     ],
+    // The messaging endpoint's host (BOT_DOMAIN after `azd up`), as Teams Toolkit's bot templates list it.
+    validDomains: [MANIFEST_PLACEHOLDERS.botDomain],
   };
 }
 

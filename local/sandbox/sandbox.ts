@@ -23,6 +23,8 @@ export interface SandboxOptions {
   readonly hostClock?: Clock;
   /** App settings to add or override (tests). */
   readonly settings?: Readonly<Record<string, string>>;
+  /** Loads the function app (its registrations); the TypeScript entry by default, the deployed bundle in its test. */
+  readonly loadApp?: () => unknown;
 }
 
 export interface Sandbox {
@@ -75,7 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const host = await startLocalHost({
       appRoot: root,
       port: options.hostPort ?? 0,
-      loadApp: () => import('../../functions/index.js'),
+      loadApp: options.loadApp ?? (() => import('../../functions/index.js')),
       ...(options.hostClock ? { clock: options.hostClock } : {}),
       ...(options.log ? { log: options.log } : {}),
     });

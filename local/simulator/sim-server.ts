@@ -95,7 +95,7 @@ export class SimServer {
 
     const file = method === 'GET' ? this.deps.publicFiles?.get(path) : undefined;
     if (file !== undefined) {
-      this.deps.stats.record({ operation: 'files/read', service, method, status: 200 });
+      this.deps.stats.record({ operation: 'files/read', service, method, path, status: 200 });
       res.writeHead(200, { 'content-type': path.endsWith('.pem') ? 'application/x-pem-file' : 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(file) });
       res.end(file);
       return;
@@ -105,7 +105,7 @@ export class SimServer {
     let principal: SimPrincipal | undefined;
     const facts = (): SimRequestFacts => ({ method, path, service, operation, ...(principal ? { principalId: principal.objectId } : {}) });
     const finish = (status: number, body: unknown, headers: Record<string, string>, faulted = false) => {
-      this.deps.stats.record({ operation, service, method, status, ...(principal ? { principalId: principal.objectId } : {}) }, faulted);
+      this.deps.stats.record({ operation, service, method, path, status, ...(principal ? { principalId: principal.objectId } : {}) }, faulted);
       writeJson(res, status, body, { ...baseHeaders, ...headers });
     };
 
@@ -118,7 +118,7 @@ export class SimServer {
       if (fault) {
         const handled = await this.applyFault(fault, req, service, principal);
         if (handled === 'dropped') {
-          this.deps.stats.record({ operation, service, method, status: 0, principalId: principal.objectId }, true);
+          this.deps.stats.record({ operation, service, method, path, status: 0, principalId: principal.objectId }, true);
           return;
         }
         if (handled) return finish(handled.status, handled.body, handled.headers ?? {}, true);
@@ -192,7 +192,7 @@ export class SimServer {
     const operation = `Microsoft.KeyVault/vaults/${firstSegment || 'root'}/${method === 'GET' ? 'read' : 'write'}`;
     let principalId: string | undefined;
     const record = (status: number, faulted = false) =>
-      this.deps.stats.record({ operation, service: 'keyvault', method, status, ...(principalId ? { principalId } : {}) }, faulted);
+      this.deps.stats.record({ operation, service: 'keyvault', method, path: url.pathname, status, ...(principalId ? { principalId } : {}) }, faulted);
     try {
       const principal = readBearerPrincipal(header(req, 'authorization'), 'keyvault', this.deps.clock.now(), this.deps.checkTokenLifetime);
       principalId = principal.objectId;

@@ -4,6 +4,8 @@ export interface SimCallRecord {
   readonly operation: string;
   readonly service: SimService;
   readonly method: string;
+  /** Request path without the query (the vault's own path for Key Vault), so a caller can map calls to RBAC actions. */
+  readonly path?: string;
   readonly status: number;
   readonly principalId?: string;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AckLatencyBenchResult } from '../../bench/ack-latency-bench';
 import type { BenchResults, TargetVerdict } from '../../bench/bench-report';
 import { evaluateTargets, formatReport } from '../../bench/bench-report';
+import type { ColdStartBenchResult } from '../../bench/cold-start-bench';
 import type { FleetStatusBenchResult, FleetStatusRun } from '../../bench/fleet-status-bench';
 import type { IkeParseBenchResult } from '../../bench/ike-parse';
 
@@ -60,7 +61,14 @@ const good: BenchResults = {
   fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 800 }), run({ wallMs: 700 }), run({ wallMs: 1400 })]) },
   fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_000, reportedSites: 500, throttled429: 116 })]) },
   ackLatency: { ok: true, result: ack(70) },
+  coldStart: { ok: true, result: coldStart(240) },
 };
+
+function coldStart(bundledMs: number): ColdStartBenchResult {
+  const samples = (ms: number) => Array.from({ length: 10 }, (_, i) => ({ wallMs: ms + i - 5, cpuMs: ms, sinceProcessStartMs: ms + 20, functions: 13 }));
+  const variant = (ms: number) => ({ samples: samples(ms), medianWallMs: ms, medianCpuMs: ms });
+  return { runs: 10, functions: 13, bundled: variant(bundledMs), unbundled: variant(530), bundleFiles: { 'index.js': 3_615_090 }, packageZipBytes: 1_331_000 };
+}
 
 const verdict = (verdicts: TargetVerdict[], id: TargetVerdict['id']) => verdicts.find((v) => v.id === id)!;
 
@@ -73,6 +81,7 @@ describe('evaluateTargets', () => {
       ['fleet-card-size', 'met'],
       ['ike-parse-rate', 'met'],
       ['ack-p99', 'met'],
+      ['cold-start', 'met'],
     ]);
     expect(verdict(verdicts, 'fleet-500-bound').measured).toMatch(/^1\.14x/);
   });
@@ -83,8 +92,10 @@ describe('evaluateTargets', () => {
       fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 1200 }), run({ wallMs: 1000 }), run({ wallMs: 900 })]) },
       fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_700, reportedSites: 500, maxCardBytes: 28 * 1024 })]) },
       ackLatency: { ok: true, result: ack(1000) },
+      coldStart: { ok: true, result: coldStart(301) },
     });
     expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
+    expect(verdict(verdicts, 'cold-start').reason).toBe('median 301 ms');
     expect(verdict(verdicts, 'fleet-500-bound').reason).toBe('1.21x the bound');
     expect(verdict(verdicts, 'fleet-card-size').reason).toBe('a card of 28672 bytes');
   });
@@ -125,5 +136,7 @@ describe('formatReport', () => {
     expect(text).toContain('required ARM reads 510 (10 list + 500 GET), 2 in sequence -> bound 10.50 s');
     expect(text).toContain('ack p50 9.0 / p99 70.0');
     expect(text).toContain('Memory: peak RSS during the 500-site run 172 MB');
+    expect(text).toMatch(/cold start of the deployed bundle <= 300 ms \(median of 10 fresh processes\)\s+240 ms \(CPU 240 ms\); unbundled dist\/ 530 ms/);
+    expect(text).toContain('package azd ships: index.js 3.45 MB; zipped 1.27 MB');
   });
 });

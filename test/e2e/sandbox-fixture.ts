@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { PlaygroundClient } from '../../local/playground-client/playground-client';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import { cardText } from '../../local/playground-client/playground-client';
+import { expect } from 'vitest';
+import { recordAppAzureCalls } from '../support/azure-call-log';
 
 export interface ChatFixture {
   readonly sandbox: Sandbox;
@@ -20,6 +22,7 @@ export interface ChatFixture {
 /** The real sandbox (Azurite, simulator, local host, Playground) driven through the Playground's API. */
 export async function startChat(options: SandboxOptions = {}): Promise<ChatFixture> {
   const sandbox = await startSandbox({ log: 'quiet', stateDir: mkdtempSync(join(tmpdir(), 'vpn-sandbox-')), ...options });
+  const testFile = expect.getState().testPath ?? 'unknown test file';
   const client = new PlaygroundClient(sandbox.playground!.url, sandbox.messagesUrl);
   await client.connect();
   await client.config();
@@ -37,6 +40,8 @@ export async function startChat(options: SandboxOptions = {}): Promise<ChatFixtu
       return client.waitFor((m) => m.id === id && pattern.test(cardText(m)), timeoutMs);
     },
     async close() {
+      // What the app did in Azure, for the least-privilege check at the end of the run.
+      recordAppAzureCalls(sandbox.simulator, testFile);
       client.close();
       await sandbox.close();
     },
