@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { toBase64Der } from '../../core/pki/certificate-info';
 import type { Estate } from '../estate/estate';
 import { buildResourceId } from './arm/resource-id';
 import type { KeyVaultStore } from './key-vault/key-vault-store';
 import type { SimRbac } from './sim-rbac';
 import { newEtag, type SimConnection, type SimResources } from './sim-resources';
-import type { SimDevices } from './tunnels/sim-device';
+import { toSimDevice, type SimDevices } from './tunnels/sim-device';
 import type { TunnelEngine } from './tunnels/tunnel-engine';
 import type { TunnelOutcome } from './tunnels/tunnel-outcome';
 
@@ -72,22 +71,26 @@ export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac
   }
 
   for (const v of estate.vaults) {
-    if (!vaults.hasVault(v.name)) vaults.createVault(v.name, { accessPolicies: v.accessPolicies.map((p) => ({ ...p })) });
-    for (const c of v.certificates) vaults.importCertificate(v.name, c.name, { pem: c.pem });
+    const vaultId = buildResourceId(sub, v.resourceGroup ?? estate.resourceGroups[0] ?? '', 'Microsoft.KeyVault/vaults', v.name);
+    if (!vaults.hasVault(v.name)) vaults.createVault(v.name, { tenantId: estate.tenantId, permissionModel: v.permissionModel ?? 'accessPolicies', resourceId: vaultId, accessPolicies: (v.accessPolicies ?? []).map((p) => ({ ...p })) });
+    for (const a of v.roleAssignments ?? []) rbac.assign({ principalId: a.principalId, role: a.role, scope: vaultId });
+    for (const c of v.certificates) vaults.importCertificate(v.name, c.name, { pem: c.pem }, c.exportable === false ? { policy: { key_props: { exportable: false } } } : {});
   }
 
   for (const site of estate.sites) {
-    devices.add({
-      site: site.name,
-      publicIp: site.device.publicIp,
-      prefixes: [...site.device.prefixes],
-      certificate: site.device.certificate,
-      chain: [...site.device.chain],
-      trustedRoots: [...site.device.trustedRoots],
-      proposals: site.device.proposals.map((p) => ({ ...p })),
-      reachable: site.device.reachable ?? true,
-      authentication: 'certificate',
-    });
+    devices.add(
+      toSimDevice({
+        site: site.name,
+        publicIp: site.device.publicIp,
+        prefixes: [...site.device.prefixes],
+        certificate: site.device.certificate,
+        chain: site.device.chain,
+        trustedRoots: site.device.trustedRoots,
+        proposals: [...site.device.proposals],
+        reachable: site.device.reachable ?? true,
+        authentication: 'certificate',
+      }),
+    );
     if (!site.localNetworkGateway) continue;
     const lng = resources.localNetworkGateways.set({
       ...base(site.localNetworkGateway.name, site.resourceGroup, 'Microsoft.Network/localNetworkGateways'),
@@ -117,7 +120,7 @@ export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac
         certificateAuthentication: {
           outboundAuthCertificate: vaults.certificateIdFor(c.outbound.vault, c.outbound.certificate),
           inboundAuthCertificateSubjectName: c.inboundSubjectName,
-          inboundAuthCertificateChain: c.inboundChain.map(toBase64Der),
+          inboundAuthCertificateChain: c.inboundChain.map((cert) => Buffer.from(cert.der).toString('base64')),
         },
       },
       provisioningState: 'Succeeded',

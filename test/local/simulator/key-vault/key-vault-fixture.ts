@@ -40,6 +40,7 @@ export async function startKeyVaultFixture(opts: { pageSize?: number } = {}): Pr
   let offsetMs = 0;
   const store = new KeyVaultStore({ now: () => new Date(Date.now() + offsetMs), ...(opts.pageSize ? { pageSize: opts.pageSize } : {}) });
   store.createVault(VAULT, {
+    tenantId: TENANT,
     accessPolicies: [
       { objectId: principals.operator.objectId, certificates: ['all'], secrets: ['get', 'list'], keys: ['get', 'sign'] },
       { objectId: principals.gateway.objectId, certificates: ['Get', 'List'], secrets: ['Get', 'List'], keys: [] },
