@@ -239,7 +239,7 @@ function putGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse
   const newlyAssigned = requestedIds.filter((i) => !currentIds.some((c) => resourceIdKey(c) === resourceIdKey(i)));
   // ARM checks access to linked resources before the resource provider looks at them.
   if (newlyAssigned.length > 0) {
-    deps.rbac.demandLinked(ctx.principal, 'Microsoft.Network/virtualNetworkGateways/write', gateway.id, 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', newlyAssigned);
+    deps.rbac.demandLinked(ctx.principal, 'Microsoft.Network/virtualNetworkGateways/write', gateway.id, 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action', newlyAssigned);
   }
   for (const identityId of requestedIds) {
     if (!resources.identities.get(identityId)) throw badRequest('InvalidIdentityValues', `The user-assigned identity '${identityId}' was not found.`);
