@@ -49,6 +49,8 @@ export function objectIdentifier(oid: string): Uint8Array {
 
 export interface DerElement {
   readonly tag: number;
+  /** Offset of the element (its tag byte) within the input. */
+  readonly offset: number;
   /** Offset of the content within the input. */
   readonly start: number;
   readonly end: number;
@@ -72,7 +74,7 @@ export function readElement(bytes: Uint8Array, offset = 0): DerElement | undefin
     }
   }
   const end = at + length;
-  return end <= bytes.length ? { tag, start: at, end } : undefined;
+  return end <= bytes.length ? { tag, offset, start: at, end } : undefined;
 }
 
 /** The elements directly inside a constructed element. */
