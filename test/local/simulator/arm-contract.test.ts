@@ -11,7 +11,6 @@ const sub = sandboxNames.subscriptionId;
 const rg = sandboxNames.resourceGroup;
 const api = 'api-version=2026-01-01';
 const path = (id: string) => `${id}?${api}`;
-type Body = { properties: Record<string, unknown> };
 
 /** Azure's codes for the connection object and the inbound chain, answered synchronously to a PUT. */
 describe('certificate connection PUT: Azure\'s codes (real @azure/arm-network client unless the SDK cannot send it)', () => {
