@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Der, toPem } from '../../../core/pki/certificate-info';
-import { sandboxNames } from '../../../local/estate/sandbox-estate';
+import { buildSandboxEstate, sandboxNames } from '../../../local/estate/sandbox-estate';
 import { createRootCa, issueCertificate, toPkcs12 } from '../../../local/pki/cert-factory';
 import { azureOperationDurations } from '../../../local/simulator/sim-lro';
 import { azureCodeOf, startLab, type Lab } from './lab-fixture';
@@ -285,5 +285,26 @@ describe('the outbound certificate as the gateway reads it from Key Vault (the o
     expect(await apply(`${vaultUrl}/secrets/empty-secret/${empty.version.version}`)).toBe('VpnGatewayKeyVaultSecretIsEmpty');
     const garbage = lab.sim.vaults.setSecret(sandboxNames.keyVault, 'garbage-secret', { value: 'not a pfx', contentType: 'application/x-pkcs12' });
     expect(await apply(`${vaultUrl}/secrets/garbage-secret/${garbage.version.version}`)).toBe('VpnGatewayKeyVaultSecretException');
+  });
+});
+
+describe('an Azure RBAC vault: the gateway identity reads the certificate and its secret through its roles', () => {
+  it('Key Vault Secrets User alone is not enough (VpnGatewayKeyVaultInaccessibleKeyvault); Key Vault Certificate User works once it has propagated', async () => {
+    const estate = async () => {
+      const sandbox = await buildSandboxEstate({ now: testNow });
+      const [certs, ...others] = sandbox.vaults;
+      return { ...sandbox, vaults: [{ ...certs!, permissionModel: 'rbac' as const, accessPolicies: [], roleAssignments: [{ principalId: sandboxNames.identityPrincipalId, role: 'Key Vault Secrets User' as const }] }, ...others] };
+    };
+    const lab = await startLab({ estate, keyVaultAccessPropagationMs: 10 * 60_000 });
+    try {
+      const apply = () => azureCodeOf(lab.sdk.virtualNetworkGatewayConnections.createOrUpdate(rg, lab.connectionName, lab.connection(), { updateIntervalInMs: 1 }));
+      expect(await apply()).toBe('VpnGatewayKeyVaultInaccessibleKeyvault');
+      lab.sim.grantRole(sandboxNames.identityPrincipalId, 'Key Vault Certificate User', lab.sim.estateInfo.vaults[0]!.id);
+      expect(await apply()).toBe('VpnGatewayKeyVaultInaccessibleKeyvault');
+      await lab.sim.advance(10 * 60_000);
+      expect(await apply()).toBe('accepted');
+    } finally {
+      await lab.close();
+    }
   });
 });
