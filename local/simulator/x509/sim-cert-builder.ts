@@ -54,7 +54,7 @@ const KEY_USAGE_BITS: Readonly<Record<string, number>> = {
 };
 
 /** Key Vault's extensions for a profile: basic constraints, key usage (critical), EKUs, SANs, subject key id. */
-function profileExtensions(profile: SimCertificateProfile, publicKey: KeyObject): Extension[] {
+export function profileExtensions(profile: SimCertificateProfile, publicKey: KeyObject): Extension[] {
   const bc = profile.basicConstraints;
   const extensions: Extension[] = [
     extension(id_ce_basicConstraints, true, new BasicConstraints(bc.ca ? { cA: true, ...(bc.pathLength !== undefined ? { pathLenConstraint: bc.pathLength } : {}) } : {})),
@@ -76,8 +76,8 @@ export function buildSelfSignedCertificate(profile: SimCertificateProfile, priva
   const privateKey = createPrivateKey(privateKeyPem);
   const publicKey = createPublicKey(privateKey);
   const name = buildName(profile.subject);
-  const extensions = [...profileExtensions(profile, publicKey), extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyIdentifier(publicKey)) }))];
-  return signCertificate({ subject: name, issuer: name, publicKey, signingKey: privateKey, validity, extensions });
+  const tbs = tbsCertificate({ subject: name, issuer: name, publicKey, validity, extensions: [...profileExtensions(profile, publicKey), authorityKeyIdExtension(publicKey)] });
+  return signedCertificate(tbs, sign('sha256', new Uint8Array(AsnConvert.serialize(tbs)), privateKey));
 }
 
 /** A PKCS#10 request for the key with the profile's extensions requested (Key Vault's `Unknown` issuer). */
@@ -96,24 +96,33 @@ export function buildCertificateRequest(profile: SimCertificateProfile, privateK
   return sequence(info, sequence(objectIdentifier(SHA256_WITH_RSA), Uint8Array.of(0x05, 0x00)), bitString(signature));
 }
 
-/** Signs `publicKey` as `subject` with the issuer's key and name (a CA key that lives in the simulator). */
-export function signCertificate(args: { subject: Name; issuer: Name; publicKey: KeyObject; signingKey: KeyObject; validity: { notBefore: Date; notAfter: Date }; extensions: Extension[] }): Uint8Array {
-  const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: new Uint8Array([0x05, 0x00]).buffer });
+const sha256WithRsa = (): AlgorithmIdentifier => new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: new Uint8Array([0x05, 0x00]).buffer });
+
+/** The to-be-signed part of a certificate for `publicKey` (SHA-256 with RSA, random positive serial). */
+export function tbsCertificate(args: { subject: Name; issuer: Name; publicKey: KeyObject; validity: { notBefore: Date; notAfter: Date }; extensions: Extension[] }): TBSCertificate {
   const serial = new Uint8Array(randomBytes(16));
   serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
-  const tbs = new TBSCertificate({
+  return new TBSCertificate({
     version: Version.v3,
     serialNumber: serial.buffer.slice(serial.byteOffset, serial.byteOffset + serial.byteLength) as ArrayBuffer,
-    signature: algorithm,
+    signature: sha256WithRsa(),
     issuer: args.issuer,
     validity: new Validity(args.validity),
     subject: args.subject,
     subjectPublicKeyInfo: AsnConvert.parse(args.publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo),
     extensions: new Extensions(args.extensions),
   });
-  const signature = sign('sha256', new Uint8Array(AsnConvert.serialize(tbs)), args.signingKey);
-  const certificate = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: algorithm, signatureValue: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer });
-  return new Uint8Array(AsnConvert.serialize(certificate));
+}
+
+/** The certificate DER from its TBS part and the issuer's signature over it (from a local key or Key Vault). */
+export function signedCertificate(tbs: TBSCertificate, signature: Uint8Array): Uint8Array {
+  const value = signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer;
+  return new Uint8Array(AsnConvert.serialize(new Certificate({ tbsCertificate: tbs, signatureAlgorithm: sha256WithRsa(), signatureValue: value })));
+}
+
+/** Authority key identifier naming the issuer's key. */
+export function authorityKeyIdExtension(issuerPublicKey: KeyObject): Extension {
+  return extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyIdentifier(issuerPublicKey)) }));
 }
 
 function extension(extnID: string, critical: boolean, value: unknown): Extension {
