@@ -1,6 +1,5 @@
 import { constants, createHash, createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
-import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { CryptographyClient, KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -15,20 +14,11 @@ import { parseCertificate } from '../../../../core/pki/parse-certificate';
 import { sandboxNames } from '../../../../local/estate/sandbox-estate';
 import { azureCodeOf, startLab, type Lab } from '../lab-fixture';
 import { rawRequest } from '../simulator-fixture';
+import { restError } from './key-vault-fixture';
 import { issueWithVaultKey } from './vault-ca';
 
 const n = sandboxNames;
 const day = 24 * 3600_000;
-
-async function restError(promise: Promise<unknown>): Promise<RestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isRestError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /**
  * Key Vault for a certificate authority whose key never leaves the vault, through the real SDK clients against the

@@ -1,3 +1,4 @@
+import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -68,4 +69,15 @@ export async function startKeyVaultFixture(opts: { pageSize?: number } = {}): Pr
     },
     close: () => listener.close(),
   };
+}
+
+/** The RestError a Key Vault SDK call fails with (anything else fails the test). */
+export async function restError(promise: Promise<unknown>): Promise<RestError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isRestError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }

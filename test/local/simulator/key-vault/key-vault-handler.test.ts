@@ -1,23 +1,12 @@
 import { createHash, createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { CryptographyClient } from '@azure/keyvault-keys';
-import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOutboundCertificate, parseCertificate, EKU } from '../../../../core/pki';
 import { issueCertificate, toPemBundle, toPkcs12 } from '../../../../local/pki/cert-factory';
 import { signCsr } from '../../../../local/pki/csr';
 import { keyMatchesCertificate, readPkcs12 } from '../../../../local/pki/pkcs12';
-import { principals, startKeyVaultFixture, TENANT, VAULT, type KeyVaultFixture } from './key-vault-fixture';
-
-async function restError(promise: Promise<unknown>): Promise<RestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isRestError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { principals, restError, startKeyVaultFixture, TENANT, VAULT, type KeyVaultFixture } from './key-vault-fixture';
 
 function rawRequest(fx: KeyVaultFixture, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
