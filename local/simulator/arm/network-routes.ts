@@ -263,7 +263,8 @@ function putGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse
   gateway.etag = newEtag();
   const failure = deps.faults.takeLroFailure(ctx.facts);
   const op = deps.lro.start({
-    kind: identityChanged ? 'gateway-update' : 'tags-update',
+    // Any gateway PUT is a gateway update in Azure (minutes), even one that changes only tags; PATCH of tags is quick.
+    kind: 'gateway-update',
     subscriptionId: gateway.subscriptionId,
     provider: 'Microsoft.Network',
     location: gateway.location,
