@@ -11,7 +11,7 @@ import { buildResourceId } from './arm/resource-id';
 import { writeIkeAttempt } from './ike/ike-log-writer';
 import { createKeyVaultHandler } from './key-vault/key-vault-handler';
 import { KeyVaultStore } from './key-vault/key-vault-store';
-import { loadEstate } from './load-estate';
+import { createEstateVault, loadEstate } from './load-estate';
 import { createLogAnalyticsRoutes } from './log-analytics/log-analytics-routes';
 import { createManualClock, isManualClock, realClock, type SimClock } from './sim-clock';
 import { SimFaults } from './sim-faults';
@@ -189,13 +189,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
     const url = await server.listenMain(options.port ?? 0);
     const kvHandler = createKeyVaultHandler(vaults);
     for (const v of estate.vaults) {
-      const resourceGroup = v.resourceGroup ?? estate.resourceGroups[0] ?? '';
-      vaults.createVault(v.name, {
-        tenantId: estate.tenantId,
-        permissionModel: v.permissionModel ?? 'accessPolicies',
-        resourceId: buildResourceId(estate.subscriptionId, resourceGroup, 'Microsoft.KeyVault/vaults', v.name),
-        accessPolicies: (v.accessPolicies ?? []).map((p) => ({ ...p })),
-      });
+      createEstateVault(estate, v, vaults);
       vaults.setVaultUrl(v.name, await server.listenVault(v.name, estate.tenantId, kvHandler));
     }
     loadEstate(estate, { resources, rbac, vaults, devices, engine });
@@ -214,7 +208,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       gateways: estate.gateways.map((g) => ({ name: g.name, id: buildResourceId(sub, g.resourceGroup, 'Microsoft.Network/virtualNetworkGateways', g.name), publicIps: g.publicIps.map((p) => p.ipAddress) })),
       identities: estate.identities.map((i) => ({ name: i.name, id: buildResourceId(sub, i.resourceGroup, 'Microsoft.ManagedIdentity/userAssignedIdentities', i.name), principalId: i.principalId, clientId: i.clientId })),
       workspaces: estate.workspaces.map((w) => ({ name: w.name, id: buildResourceId(sub, w.resourceGroup, 'Microsoft.OperationalInsights/workspaces', w.name), customerId: w.customerId })),
-      vaults: estate.vaults.map((v) => ({ name: v.name, url: vaults.vaultUrl(v.name), id: buildResourceId(sub, v.resourceGroup ?? estate.resourceGroups[0] ?? '', 'Microsoft.KeyVault/vaults', v.name), permissionModel: v.permissionModel ?? 'accessPolicies' })),
+      vaults: estate.vaults.map((v) => ({ name: v.name, url: vaults.vaultUrl(v.name), id: vaults.resourceIdOf(v.name), permissionModel: v.permissionModel ?? 'accessPolicies' })),
       sites: estate.sites.map((s) => ({
         name: s.name,
         resourceGroup: s.resourceGroup,

@@ -8,9 +8,16 @@ import { toSimDevice, type SimDevices } from './tunnels/sim-device';
 import type { TunnelEngine } from './tunnels/tunnel-engine';
 import type { TunnelOutcome } from './tunnels/tunnel-outcome';
 
+/** Creates an estate vault in the store (before its listener starts: the listener's URL is registered on it). */
+export function createEstateVault(estate: Estate, vault: Estate['vaults'][number], vaults: KeyVaultStore): void {
+  const resourceId = buildResourceId(estate.subscriptionId, vault.resourceGroup ?? estate.resourceGroups[0] ?? '', 'Microsoft.KeyVault/vaults', vault.name);
+  vaults.createVault(vault.name, { tenantId: estate.tenantId, permissionModel: vault.permissionModel ?? 'accessPolicies', resourceId, accessPolicies: (vault.accessPolicies ?? []).map((p) => ({ ...p })) });
+}
+
 /**
- * Materialises an Estate in the simulator: ARM resources, role assignments, vaults with certificates, devices, and
- * the tunnels' history. Vaults must already be listening (their URLs go into the connections' certificate ids).
+ * Materialises an Estate in the simulator: ARM resources, role assignments, the vaults' roles and certificates,
+ * devices, and the tunnels' history. Vaults must already exist and listen (`createEstateVault`; their URLs go into
+ * the connections' certificate ids).
  */
 export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac: SimRbac; vaults: KeyVaultStore; devices: SimDevices; engine: TunnelEngine }): void {
   const { resources, rbac, vaults, devices, engine } = deps;
@@ -71,9 +78,7 @@ export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac
   }
 
   for (const v of estate.vaults) {
-    const vaultId = buildResourceId(sub, v.resourceGroup ?? estate.resourceGroups[0] ?? '', 'Microsoft.KeyVault/vaults', v.name);
-    if (!vaults.hasVault(v.name)) vaults.createVault(v.name, { tenantId: estate.tenantId, permissionModel: v.permissionModel ?? 'accessPolicies', resourceId: vaultId, accessPolicies: (v.accessPolicies ?? []).map((p) => ({ ...p })) });
-    for (const a of v.roleAssignments ?? []) rbac.assign({ principalId: a.principalId, role: a.role, scope: vaultId });
+    for (const a of v.roleAssignments ?? []) rbac.assign({ principalId: a.principalId, role: a.role, scope: vaults.resourceIdOf(v.name) });
     for (const c of v.certificates) vaults.importCertificate(v.name, c.name, { pem: c.pem }, c.exportable === false ? { policy: { key_props: { exportable: false } } } : {});
   }
 

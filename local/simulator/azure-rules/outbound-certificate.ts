@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { clientAuth, serverAuth } from '../x509/eku';
 import { issuedBy, tryParseSimCertificate, type SimCertificate } from '../x509/sim-certificate';
 import type { AzureRuleResult } from './inbound-chain';
 
@@ -19,9 +20,6 @@ export interface UsableOutboundCertificate {
   readonly chain: SimCertificate[];
 }
 
-/** Azure's EKU object identifiers. */
-export const serverAuth = '1.3.6.1.5.5.7.3.1';
-export const clientAuth = '1.3.6.1.5.5.7.3.2';
 const minRsaBits = 2048;
 /** `...OutBoundAuthenticationCertificateChainFault` below this many certificates in the secret (Azure's `{n}`). */
 export const minOutboundChainCertificates = 2;

@@ -51,11 +51,6 @@ export function shareAProposal(offered: readonly SimIkeProposal[], accepted: rea
   return offered.some((o) => accepted.some((a) => same(o, a)));
 }
 
-/** The proposal the responder picks: the first of `offered` that it accepts. */
-export function selectedProposal(offered: readonly SimIkeProposal[], accepted: readonly SimIkeProposal[]): SimIkeProposal | undefined {
-  return offered.find((o) => accepted.some((a) => same(o, a)));
-}
-
 /** Azure's policy fields (`ikeEncryption`, `ikeIntegrity`, `dhGroup`) as a proposal. */
 export function policyProposal(policy: { readonly ikeEncryption: string; readonly ikeIntegrity: string; readonly dhGroup: string }): SimIkeProposal {
   return { encryption: policy.ikeEncryption, integrity: policy.ikeIntegrity, dhGroup: policy.dhGroup };

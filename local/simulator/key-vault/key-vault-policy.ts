@@ -1,3 +1,4 @@
+import { clientAuth, serverAuth } from '../x509/eku';
 import { parseNameText, type SimNameAttribute } from '../x509/names';
 import type { SimCertificateProfile } from '../x509/sim-cert-builder';
 import type { SimCertificate } from '../x509/sim-certificate';
@@ -22,8 +23,6 @@ export interface WirePolicy {
 
 export const PKCS12 = 'application/x-pkcs12';
 export const PEM = 'application/x-pem-file';
-const serverAuth = '1.3.6.1.5.5.7.3.1';
-const clientAuth = '1.3.6.1.5.5.7.3.2';
 const RSA_KEY_SIZES = [2048, 3072, 4096];
 /** Key Vault's key usage names (X.509 Key Usage bits). */
 export const KEY_USAGES = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'] as const;

@@ -151,7 +151,7 @@ export class KeyVaultStore {
   private readonly urls = new Map<string, string>();
   readonly pageSize: number;
   /** How long grants take to reach the data plane (see `KeyVaultStoreOptions`). */
-  accessPropagationMs: number;
+  readonly accessPropagationMs: number;
 
   constructor(private readonly opts: KeyVaultStoreOptions) {
     this.pageSize = opts.pageSize ?? 25;
@@ -192,8 +192,9 @@ export class KeyVaultStore {
     return this.vault(vaultName).tenantId;
   }
 
-  permissionModelOf(vaultName: string): PermissionModel {
-    return this.vault(vaultName).permissionModel;
+  /** The vault's ARM id: the scope of role assignments on it. */
+  resourceIdOf(vaultName: string): string {
+    return this.vault(vaultName).resourceId;
   }
 
   /** Grants (or replaces) a principal's access policy; new permissions reach the vault after the propagation delay. */
