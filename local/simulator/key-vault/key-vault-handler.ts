@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildPkcs12 } from '../../pki/pkcs12';
-import { toPemText } from '../x509/sim-certificate';
+import { parseSimCertificate, toPemText } from '../x509/sim-certificate';
 import type { KeyVaultOperationName } from './key-vault-access';
 import { digestProblem, publicJwk } from './key-vault-crypto';
 import { KeyVaultError, kvErrors } from './key-vault-error';
 import { PEM } from './key-vault-policy';
 import type { CertificateRecord, CertificateVersionRecord, DeletedCertificateRecord, KeyVaultPrincipal, KeyVaultStore, PendingOperationRecord } from './key-vault-store';
-import { parseSimCertificate } from '../x509/sim-certificate';
 
 /** What the simulator passes for each request on a vault's listener. */
 export interface KeyVaultRoute {

@@ -1,6 +1,5 @@
-import { strictBase64 } from '../azure-rules/inbound-chain';
+import { strictBase64, type AzureRuleResult } from '../azure-rules/inbound-chain';
 import { checkOutboundCertificate, type UsableOutboundCertificate } from '../azure-rules/outbound-certificate';
-import type { AzureRuleResult } from '../azure-rules/inbound-chain';
 import { inboundSubjectMatches, validatePeerCertificate } from '../azure-rules/peer-certificates';
 import { azureDefaultIkeProposals, policyProposal, shareAProposal, type SimIkeProposal } from '../ike/ike-proposals';
 import { isCoveredBy, sameAddressSet } from '../ip-prefix';
