@@ -18,6 +18,12 @@ import { findSite } from './site-directory';
 export const MAX_DIAGNOSE_ROWS = 10_000;
 
 /**
+ * Log Analytics holds a log entry only minutes after the gateway wrote it: a tunnel that just went down shows as down
+ * in the connection's status before its failed negotiations reach the workspace.
+ */
+export const LOG_LAG_NOTE = "Log Analytics receives the gateway's logs a few minutes after they are written: if the tunnel went down in the last few minutes, its failed negotiations may not be in the workspace yet. Run diagnose again in five minutes.";
+
+/**
  * `diagnose <site>`: reads the gateway's IKE and tunnel logs in Log Analytics, the tunnel metrics and the
  * connection's configuration, adds the device's side when given, and concludes. Returns only the diagnosis and a
  * few evidence lines: the rows stay in Log Analytics, never in durable history.
@@ -85,6 +91,7 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
     connection,
     now: to,
   });
+  if (diagnosis.cause === 'unknown' && details.status !== 'Connected') diagnosis.notes = [...(diagnosis.notes ?? []), { text: LOG_LAG_NOTE, evidence: [] }];
   const truncated = rowCap([
     ['ike', ikeRows],
     ['tunnel', tunnelRows],

@@ -83,6 +83,28 @@ const knownCodes: Record<string, { message: string; hint?: string }> = {
   VpnConnectionOutBoundAuthenticationCertificateRSAPrivateKeyLength: { message: 'The outbound certificate\'s RSA key is shorter than the 2048 bits Azure requires.' },
   VpnConnectionOutBoundAuthenticationCertificateDoesNotHaveRSAPrivateKey: { message: 'The outbound certificate has no RSA private key in Key Vault.' },
   VpnConnectionAuthenticationRootCertificateIsExpired: { message: 'A root certificate in the inbound chain has expired.' },
+  CertificateAuthenticationObjectIsEmpty: { message: 'The connection uses certificate authentication but carries no certificate settings.' },
+  InvalidCertificateAuthenticationObject: { message: 'The connection uses a pre-shared key but also carries certificate settings.' },
+  ConnectionAuthenticationPSKAmbiguity: { message: 'The connection gives its pre-shared key both directly and from Key Vault.' },
+  CannotSetConnectionAuthenticationForExpressRouteConnectionType: { message: 'ExpressRoute connections take no authentication settings.' },
+  VpnConnectionAuthenticationRootCertificateDataInvalid: { message: 'An entry of the inbound certificate chain is not a certificate.', hint: 'Give each certificate as one base64 string of its DER bytes (no PEM header, no line breaks).' },
+  VpnConnectionAuthenticationRootCertificateDataInvalidBecausePrivateKey: { message: 'An entry of the inbound certificate chain contains a private key.', hint: 'Give only the public certificates of the root and intermediates.' },
+  VpnConnectionAuthenticationDuplicateRootCertificate: { message: 'The inbound certificate chain holds the same certificate twice.' },
+  VpnConnectionAuthenticationCertChainCreationIssue: { message: 'Azure could not build a chain from the inbound certificates: an issuer does not match the certificate it should have signed.' },
+  VpnConnectionInBoundAuthenticationCertificateChainFault: { message: 'The inbound certificate chain is empty.' },
+  VpnConnectionInBoundAuthenticationCertificateChainDoesNotHaveRootCert: { message: 'The inbound certificate chain has no root (self-signed) certificate.', hint: 'Add the root CA first, then the intermediates.' },
+  VpnConnectionInBoundAuthenticationCertificateChainDoesNotHaveAllGivenCerts: { message: 'The inbound certificates do not form one chain from one root.', hint: 'Give only the root and the intermediates that issued the device certificate.' },
+  VpnConnectionOutBoundAuthenticationCertificateChainFault: { message: 'The outbound certificate in Key Vault lacks the issuers up to its root.', hint: 'Import it with its whole chain, or merge the signed certificate with its issuers (the full x5c chain).' },
+  VpnConnectionOutBoundAuthenticationCertificateChainDoesNotHaveRootCert: { message: "The outbound certificate's chain in Key Vault does not reach a root certificate.", hint: 'Import or merge it again with every issuer up to the root.' },
+  VpnConnectionOutBoundAuthenticationCertificateChainCreationIssue: { message: "Azure could not build the outbound certificate's chain from what Key Vault holds." },
+  ManagedIdentityMissingAtGatewayLevel: { message: 'The VPN gateway has no user-assigned managed identity to read the outbound certificate from Key Vault with.', hint: 'Assign the gateway an identity that may read the certificate, then try again.' },
+  CannotDeleteManagedIdentity: { message: "The gateway's managed identity cannot be removed or replaced while connections read their certificate with it." },
+  VpnGatewayManagedIdentity: { message: 'A Basic SKU VPN gateway cannot have a managed identity (VpnGw1 or higher can).' },
+  VpnGatewayKeyVaultCertIsEmpty: { message: 'The outbound certificate version in Key Vault has no certificate yet (its request is pending).' },
+  VpnGatewayKeyVaultSecretIsEmpty: { message: 'The Key Vault secret of the outbound certificate is empty.' },
+  VpnGatewayKeyVaultSecretException: { message: 'The gateway could not read the outbound certificate from its Key Vault secret.', hint: 'If the certificate looks right in Key Vault, open a support ticket with Microsoft.' },
+  VpnGatewayKeyVaultRequestTimeout: { message: 'Key Vault did not answer the gateway in time.', hint: 'Try again.' },
+  RetryableError: { message: 'Azure is still applying another change to a resource this change needs.', hint: 'Try again in a minute.' },
   VpnGatewayKeyVaultSecretNotFound: { message: 'The gateway could not find the outbound certificate in Key Vault.', hint: 'Check the certificate name and version in the connection.' },
   VpnGatewayKeyVaultInaccessibleKeyvault: { message: 'The gateway\'s managed identity cannot read the Key Vault.', hint: 'Give the identity get/list on certificates and secrets (or the Key Vault Secrets User and Certificate User roles).' },
   VpnGatewayKeyVaultNameResolutionFailure: { message: 'The Key Vault named in the outbound certificate identifier could not be found.' },
@@ -141,9 +163,11 @@ export function toAzureError(error: unknown, operation: string): AzureError {
   if (status === 429) {
     const retryAfter = Number(e.response?.headers?.get?.('retry-after'));
     const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
+    // 429 also means "busy": a resource the change needs is still being changed (RetryableError).
+    const known = azureCode ? knownCodes[azureCode] : undefined;
     return new AzureError(
       'Throttled',
-      `Azure is throttling requests, so it could not ${operation}.${retryAfterSeconds !== undefined ? ` It asked to wait ${retryAfterSeconds} s.` : ''}`,
+      `${known ? `Azure could not ${operation}: ${known.message}` : `Azure is throttling requests, so it could not ${operation}.`}${retryAfterSeconds !== undefined ? ` It asked to wait ${retryAfterSeconds} s.` : ''}`,
       { ...base, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) },
       'Try again shortly.',
       { cause: error },

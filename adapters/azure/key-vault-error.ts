@@ -20,11 +20,22 @@ function vaultLabel(vaultUrl: string): string {
   }
 }
 
-/** `does not have certificates get permission` -> `certificates get`: the access-policy permission that is missing. */
+/**
+ * What access is missing: in a vault with access policies, `does not have certificates get permission` ->
+ * `certificates get`; in an Azure RBAC vault, Key Vault names the data action (`Action: 'Microsoft.KeyVault/vaults/
+ * certificates/read'`).
+ */
 function missingPermission(error: unknown): string | undefined {
   const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
-  const match = typeof message === 'string' ? /does not have (certificates|secrets|keys) ([a-z]{2,20}) permission/i.exec(message) : null;
-  return match ? `${match[1]?.toLowerCase()} ${match[2]?.toLowerCase()}` : undefined;
+  if (typeof message !== 'string') return undefined;
+  const policy = /does not have (certificates|secrets|keys) ([a-z]{2,20}) permission/i.exec(message);
+  if (policy) return `${policy[1]?.toLowerCase()} ${policy[2]?.toLowerCase()}`;
+  return /Action: '(Microsoft\.KeyVault\/vaults\/[A-Za-z/]{3,80})'/.exec(message)?.[1];
+}
+
+function isDeletedButRecoverable(error: unknown): boolean {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && /deleted but recoverable/i.test(message);
 }
 
 /**
@@ -54,7 +65,7 @@ export function toKeyVaultError(error: unknown, ctx: KeyVaultErrorContext): unkn
         'Forbidden',
         `The bot's identity is not allowed to ${ctx.action} in Key Vault ${vault}${permission ? ` (it lacks ${permission})` : ''}.`,
         { ...base.details, ...(permission ? { missingAction: permission } : {}) },
-        "Give the bot's managed identity the Key Vault access it needs: get and list on certificates to read them; import, create and update to change them (access policy, or the Key Vault Certificates Officer role).",
+        "Give the bot's managed identity the Key Vault access it needs: get and list on certificates to read them; import, create and update to change them (access policy; or, in a vault using Azure RBAC, the Key Vault Certificate User role to read and Key Vault Certificates Officer to change). A role assignment can take a few minutes to take effect.",
         options,
       );
     }
@@ -70,6 +81,9 @@ export function toKeyVaultError(error: unknown, ctx: KeyVaultErrorContext): unkn
         options,
       );
     case 'Conflict':
+      if (isDeletedButRecoverable(error)) {
+        return new AzureError('Conflict', `Key Vault ${vault} refused to ${ctx.action}: a deleted certificate '${ctx.name ?? ''}' still holds the name (Key Vault keeps deleted certificates recoverable).`, base.details, 'Recover the deleted certificate, or purge it, before using the name again.', options);
+      }
       return new AzureError('Conflict', `Key Vault ${vault} refused to ${ctx.action}: a conflicting operation is in progress (for example a pending certificate request).`, base.details, 'Complete or cancel the pending request, then try again.', options);
     case 'BadRequest':
       return new AzureError('BadRequest', `Key Vault ${vault} refused to ${ctx.action}${base.azureCode ? ` (${base.azureCode})` : ''}.`, base.details, ctx.badRequestHint, options);

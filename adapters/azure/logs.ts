@@ -49,6 +49,13 @@ export interface LogsAdapter {
 export const maxDiagnosticsRows = 10_000;
 
 /**
+ * AzureDiagnostics has a `_s` column only once a row carrying it has arrived in the workspace: a fresh workspace (or
+ * one that only got IKE rows) fails a query naming `remoteIP_s`. So the queries read those columns through
+ * `column_ifexists`, which stands in an empty string until they exist.
+ */
+const dynamicColumn = (name: string): string => `column_ifexists("${name}", "")`;
+
+/**
  * KQL for a gateway's IKE log in a time window, newest first (the adapter returns them oldest first).
  * Every input is escaped or validated: nothing a caller passes can change the query's shape.
  */
@@ -57,8 +64,9 @@ export function ikeDiagnosticsQuery(query: DiagnosticsQuery): string {
     'AzureDiagnostics',
     `| where TimeGenerated between (${kqlDatetime(query.from)} .. ${kqlDatetime(query.to)})`,
     `| where Category == "IKEDiagnosticLog" and ResourceId =~ ${kqlString(gatewayId(query.gatewayResourceId))}`,
+    // IKE rows have no remote-IP column: the device's address is in the message (`Remote <ip>:500:`).
     ...(query.remoteIp ? [`| where Message contains ${kqlString(`Remote ${ipv4(query.remoteIp)}:`)}`] : []),
-    '| project TimeGenerated, Resource, instance_s, Level, Message',
+    `| project TimeGenerated, Resource, instance_s = ${dynamicColumn('instance_s')}, Level, Message`,
     '| order by TimeGenerated desc',
     `| take ${limitOf(query.limit)}`,
   ].join('\n');
@@ -70,8 +78,8 @@ export function tunnelDiagnosticsQuery(query: DiagnosticsQuery): string {
     'AzureDiagnostics',
     `| where TimeGenerated between (${kqlDatetime(query.from)} .. ${kqlDatetime(query.to)})`,
     `| where Category == "TunnelDiagnosticLog" and ResourceId =~ ${kqlString(gatewayId(query.gatewayResourceId))}`,
-    ...(query.remoteIp ? [`| where remoteIP_s == ${kqlString(ipv4(query.remoteIp))}`] : []),
-    '| project TimeGenerated, Resource, instance_s, remoteIP_s, status_s, stateChangeReason_s, OperationName',
+    ...(query.remoteIp ? [`| where ${dynamicColumn('remoteIP_s')} == ${kqlString(ipv4(query.remoteIp))}`] : []),
+    `| project TimeGenerated, Resource, ${['instance_s', 'remoteIP_s', 'status_s', 'stateChangeReason_s'].map((c) => `${c} = ${dynamicColumn(c)}`).join(', ')}, OperationName`,
     '| order by TimeGenerated desc',
     `| take ${limitOf(query.limit)}`,
   ].join('\n');

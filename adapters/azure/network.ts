@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NetworkManagementClient, type IpsecPolicy, type LocalNetworkGateway, type VirtualNetworkGateway, type VirtualNetworkGatewayConnection } from '@azure/arm-network';
 import { ArmRequester } from './arm-request';
 import { mapConcurrent } from '../../core/async/map-concurrent';
@@ -118,6 +119,7 @@ export interface UserAssignedIdentityInfo {
   readonly tenantId: string;
 }
 
+/** For updates, properties the input leaves out keep their current value (the adapter reads, modifies, then PUTs). */
 export interface UpsertLocalNetworkGatewayInput {
   readonly id: string;
   readonly location: string;
@@ -132,7 +134,7 @@ export interface UpsertCertificateConnectionInput {
   readonly gatewayId: string;
   readonly localNetworkGatewayId: string;
   readonly certificate: CertificateAuthenticationSettings;
-  /** Azure's default and the portal's: 45 s. */
+  /** Azure's default and the portal's: 45 s. Left out: the connection's current value (45 s for a new one). */
   readonly dpdTimeoutSeconds?: number;
   readonly connectionMode?: 'Default' | 'InitiatorOnly' | 'ResponderOnly';
   readonly usePolicyBasedTrafficSelectors?: boolean;
@@ -154,9 +156,15 @@ export interface NetworkAdapter {
   getGateway(id: string): Promise<GatewayInfo>;
   getVirtualNetwork(id: string): Promise<VirtualNetworkInfo>;
   getUserAssignedIdentity(id: string): Promise<UserAssignedIdentityInfo>;
-  /** Creates or replaces a site (long-running). */
+  /**
+   * Creates or updates a site (long-running). An update keeps what the input does not set (a PUT replaces the whole
+   * resource, so the adapter starts from what Azure has).
+   */
   upsertLocalNetworkGateway(input: UpsertLocalNetworkGatewayInput): Promise<LocalNetworkGatewayInfo>;
-  /** Creates or replaces a certificate-authenticated connection (long-running); resolves when Azure finished applying it. */
+  /**
+   * Creates or updates a certificate-authenticated connection (long-running); resolves when Azure finished applying
+   * it. An update keeps what the input does not set (IPsec policy, DPD, mode, traffic selectors, routing weight...).
+   */
   upsertCertificateConnection(input: UpsertCertificateConnectionInput): Promise<ConnectionDetails>;
   /** Attaches a user-assigned identity to the gateway (the one that reads the outbound certificate) (long-running). */
   setGatewayIdentity(gatewayId: string, identityId: string): Promise<GatewayInfo>;
@@ -184,6 +192,31 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       // Our own input checks are already safe to show; everything else came from Azure or the network.
       if (isUserError(error)) throw error;
       throw toAzureError(error, operation);
+    }
+  };
+  /**
+   * A change Azure refuses because the resource, or one it references, is still being changed (429 RetryableError,
+   * 409 AnotherOperationInProgress) is tried again after the wait Azure asks for, until the long-running deadline.
+   */
+  const whenNotBusy = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + (settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs);
+    for (;;) {
+      try {
+        return await fn();
+      } catch (error) {
+        const wait = busyRetryAfterMs(error, settings.longRunningPollIntervalMs ?? 10_000);
+        if (wait === undefined || Date.now() + wait > deadline) throw error;
+        await sleep(wait);
+      }
+    }
+  };
+  /** The resource as Azure has it, or undefined when it does not exist yet. */
+  const current = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
+      throw error;
     }
   };
 
@@ -270,13 +303,16 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
     upsertLocalNetworkGateway: async (input) => {
       const ref = parseAzureResourceId(input.id, 'Microsoft.Network/localNetworkGateways');
       return call(`create or update local network gateway ${ref.name}`, async () => {
-        const result = await client(ref.subscriptionId).localNetworkGateways.createOrUpdate(
-          ref.resourceGroup,
-          ref.name,
-          { location: input.location, gatewayIpAddress: input.gatewayIpAddress, localNetworkAddressSpace: { addressPrefixes: [...input.addressPrefixes] }, tags: { ...(input.tags ?? {}) } },
-          lroOptions(),
-        );
-        return toLocalNetworkGateway(result);
+        const c = client(ref.subscriptionId);
+        const existing = await current(() => c.localNetworkGateways.get(ref.resourceGroup, ref.name, { abortSignal: timeout() }));
+        const parameters: LocalNetworkGateway = {
+          ...(existing ?? {}),
+          location: input.location,
+          gatewayIpAddress: input.gatewayIpAddress,
+          localNetworkAddressSpace: { ...(existing?.localNetworkAddressSpace ?? {}), addressPrefixes: [...input.addressPrefixes] },
+          tags: { ...(input.tags ?? existing?.tags ?? {}) },
+        };
+        return toLocalNetworkGateway(await whenNotBusy(() => c.localNetworkGateways.createOrUpdate(ref.resourceGroup, ref.name, parameters, lroOptions())));
       });
     },
 
@@ -285,29 +321,35 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       parseAzureResourceId(input.gatewayId, 'Microsoft.Network/virtualNetworkGateways');
       parseAzureResourceId(input.localNetworkGatewayId, 'Microsoft.Network/localNetworkGateways');
       return call(`create or update connection ${ref.name}`, async () => {
+        const c = client(ref.subscriptionId);
+        // A PUT replaces the connection: start from what Azure has, so settings this input does not carry survive.
+        const existing = await current(() => c.virtualNetworkGatewayConnections.get(ref.resourceGroup, ref.name, { abortSignal: timeout() }));
         const parameters: VirtualNetworkGatewayConnection = {
+          ...(existing ?? { enableBgp: false }),
           location: input.location,
-          tags: { ...(input.tags ?? {}) },
+          tags: { ...(input.tags ?? existing?.tags ?? {}) },
           virtualNetworkGateway1: { id: input.gatewayId },
           localNetworkGateway2: { id: input.localNetworkGatewayId },
           connectionType: 'IPsec',
           connectionProtocol: 'IKEv2',
-          connectionMode: input.connectionMode ?? 'Default',
-          dpdTimeoutSeconds: input.dpdTimeoutSeconds ?? 45,
-          enableBgp: false,
-          usePolicyBasedTrafficSelectors: input.usePolicyBasedTrafficSelectors ?? false,
-          ipsecPolicies: input.ipsecPolicy ? [toSdkIpsecPolicy(input.ipsecPolicy)] : [],
+          connectionMode: input.connectionMode ?? existing?.connectionMode ?? 'Default',
+          dpdTimeoutSeconds: input.dpdTimeoutSeconds ?? existing?.dpdTimeoutSeconds ?? 45,
+          usePolicyBasedTrafficSelectors: input.usePolicyBasedTrafficSelectors ?? existing?.usePolicyBasedTrafficSelectors ?? false,
+          ipsecPolicies: input.ipsecPolicy ? [toSdkIpsecPolicy(input.ipsecPolicy)] : (existing?.ipsecPolicies ?? []),
           authenticationType: 'Certificate',
+          sharedKey: undefined,
           certificateAuthentication: {
             outboundAuthCertificate: input.certificate.outboundCertificateUrl,
             inboundAuthCertificateSubjectName: input.certificate.inboundSubjectName,
             inboundAuthCertificateChain: [...input.certificate.inboundChain],
           },
         };
-        const result = await client(ref.subscriptionId).virtualNetworkGatewayConnections.createOrUpdate(ref.resourceGroup, ref.name, parameters, {
-          ...lroOptions(),
-          ...(input.ifMatchEtag ? { requestOptions: { headers: { 'If-Match': input.ifMatchEtag } } } : {}),
-        });
+        const result = await whenNotBusy(() =>
+          c.virtualNetworkGatewayConnections.createOrUpdate(ref.resourceGroup, ref.name, parameters, {
+            ...lroOptions(),
+            ...(input.ifMatchEtag ? { requestOptions: { headers: { 'If-Match': input.ifMatchEtag } } } : {}),
+          }),
+        );
         return toConnectionDetails(result);
       });
     },
@@ -318,23 +360,23 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       return call(`set the managed identity of VPN gateway ${ref.name}`, async () => {
         const c = client(ref.subscriptionId);
         // A PUT replaces the gateway: start from what Azure has, change only the identity.
-        const current = await c.virtualNetworkGateways.get(ref.resourceGroup, ref.name, { abortSignal: timeout() });
-        const updated: VirtualNetworkGateway = { ...current, identity: { type: 'UserAssigned', userAssignedIdentities: { [identityId]: {} } } };
-        return toGateway(await c.virtualNetworkGateways.createOrUpdate(ref.resourceGroup, ref.name, updated, lroOptions()));
+        const gateway = await c.virtualNetworkGateways.get(ref.resourceGroup, ref.name, { abortSignal: timeout() });
+        const updated: VirtualNetworkGateway = { ...gateway, identity: { type: 'UserAssigned', userAssignedIdentities: { [identityId]: {} } } };
+        return toGateway(await whenNotBusy(() => c.virtualNetworkGateways.createOrUpdate(ref.resourceGroup, ref.name, updated, lroOptions())));
       });
     },
 
     deleteConnection: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
       return call(`delete connection ${ref.name}`, async () => {
-        await client(ref.subscriptionId).virtualNetworkGatewayConnections.delete(ref.resourceGroup, ref.name, lroOptions());
+        await whenNotBusy(() => client(ref.subscriptionId).virtualNetworkGatewayConnections.delete(ref.resourceGroup, ref.name, lroOptions()));
       });
     },
 
     resetConnection: async (id) => {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
       return call(`reset connection ${ref.name}`, async () => {
-        await client(ref.subscriptionId).virtualNetworkGatewayConnections.resetConnection(ref.resourceGroup, ref.name, lroOptions());
+        await whenNotBusy(() => client(ref.subscriptionId).virtualNetworkGatewayConnections.resetConnection(ref.resourceGroup, ref.name, lroOptions()));
       });
     },
   };
@@ -453,6 +495,18 @@ function toGateway(g: VirtualNetworkGateway): GatewayInfo {
         }
       : {}),
   };
+}
+
+/**
+ * How long to wait before trying a change again, when Azure refused it only because something is still being changed:
+ * 429 `RetryableError` (a referenced resource is Updating) or 409 `AnotherOperationInProgress`. Undefined otherwise.
+ */
+export function busyRetryAfterMs(error: unknown, fallbackMs: number): number | undefined {
+  const classified = toAzureError(error, 'change a resource');
+  const busy = (classified.status === 429 && classified.azureCode === 'RetryableError') || (classified.status === 409 && classified.azureCode === 'AnotherOperationInProgress');
+  if (!busy) return undefined;
+  const header = Number((error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers?.get?.('retry-after'));
+  return Number.isFinite(header) && header >= 0 ? header * 1000 : fallbackMs;
 }
 
 function toStatus(value: string | undefined): ConnectionStatus {

@@ -176,6 +176,11 @@ const OUTBOUND_PROBLEMS: Record<OutboundCertificateProblem, { what: string; acti
     what: 'it has expired',
     action: "Rotate the gateway's outbound certificate (the bot's rotate command) and give the device the new certificate's root if it changed.",
   },
+  chain: {
+    what: 'its chain in Key Vault does not reach its root (the secret holds the certificate without all its issuers)',
+    action:
+      'Put the whole chain into Key Vault with the certificate: import a PFX (or PEM) holding every issuer up to the root, or, for a request signed by your CA, merge the signed certificate together with its issuers (the full x5c chain); then point the connection at the new version.',
+  },
   'not-found': {
     what: 'Key Vault has no such certificate (version)',
     action: 'Point the connection at an existing, versioned Key Vault certificate identifier (https://<vault>.vault.azure.net/certificates/<name>/<version>).',
@@ -435,7 +440,7 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
       actions: problem
         ? [problem.action]
         : [
-            "Check the connection's outbound certificate in Key Vault: it must exist (versioned identifier), be readable by the gateway's managed identity, be unexpired, have an exportable RSA key of at least 2048 bits and both Server and Client Authentication EKUs.",
+            "Check the connection's outbound certificate in Key Vault: it must exist (versioned identifier), be readable by the gateway's managed identity, be unexpired, have an exportable RSA key of at least 2048 bits and both Server and Client Authentication EKUs, and come with its issuers up to the root.",
           ],
     };
   }

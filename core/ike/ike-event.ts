@@ -67,7 +67,7 @@ export interface TrafficSelectorRange {
 }
 
 /** Why Azure could not use its own (outbound) certificate; mirrors the simulator's TunnelOutcome reasons. */
-export type OutboundCertificateProblem = 'key-vault-access' | 'eku' | 'key' | 'expired' | 'not-found';
+export type OutboundCertificateProblem = 'key-vault-access' | 'eku' | 'key' | 'expired' | 'not-found' | 'chain';
 
 export interface IkeEvent {
   source: IkeLogSource;

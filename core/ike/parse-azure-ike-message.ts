@@ -119,6 +119,8 @@ function quoted(scan: string, label: RegExp): string | undefined {
 
 function outboundProblem(lower: string): OutboundCertificateProblem | undefined {
   if (/access|forbidden|denied|permission/.test(lower)) return 'key-vault-access';
+  // Azure's ...OutBoundAuthenticationCertificateChainFault / ChainDoesNotHaveRootCert / ChainCreationIssue.
+  if (/\bchain\b|chainfault|chaindoesnothaverootcert|chaincreationissue/.test(lower)) return 'chain';
   if (/key usage|\beku\b|client authentication|server authentication/.test(lower)) return 'eku';
   if (/private key|rsa|key size|key length/.test(lower)) return 'key';
   if (lower.includes('expired')) return 'expired';

@@ -1,8 +1,12 @@
-import type { IkeProposal } from '../../core/ike/ike-proposal';
-import type { CertificateInfo } from '../../core/pki/certificate-info';
-import type { AccessPolicy } from '../simulator/key-vault/key-vault-store';
+import type { SimIkeProposal } from '../simulator/ike/ike-proposals';
+import type { AccessPolicy } from '../simulator/key-vault/key-vault-access';
 import type { SimRoleName } from '../simulator/sim-rbac';
 import type { TunnelOutcome } from '../simulator/tunnels/tunnel-outcome';
+
+/** A certificate as the simulator takes it: its DER (the cert factory's `IssuedCertificate.info` fits). */
+export interface EstateCertificate {
+  readonly der: Uint8Array;
+}
 
 /**
  * A simulated Azure tenant: everything the simulator loads at start. The sandbox estate and the synthetic
@@ -81,24 +85,34 @@ export interface EstateDiagnosticSetting {
 
 export interface EstateVault {
   readonly name: string;
-  readonly accessPolicies: readonly AccessPolicy[];
-  /** Certificates imported in order (a name imported twice gets two versions). PEM: certificate, issuers, PKCS#8 key. */
-  readonly certificates: readonly { readonly name: string; readonly pem: string }[];
+  /** Default: the estate's first resource group. */
+  readonly resourceGroup?: string;
+  /** Vault access policies (default) or Azure RBAC (role assignments on the vault, e.g. Key Vault Secrets User). */
+  readonly permissionModel?: 'accessPolicies' | 'rbac';
+  /** In force from the start (no propagation delay). */
+  readonly accessPolicies?: readonly AccessPolicy[];
+  /** RBAC model: data roles on the vault, in force from the start (principals or managed identities by object id). */
+  readonly roleAssignments?: readonly { readonly principalId: string; readonly role: SimRoleName }[];
+  /**
+   * Certificates imported in order (a name imported twice gets two versions). PEM: certificate, issuers, PKCS#8 key.
+   * `exportable: false` keeps the key in the vault (its secret carries only the certificates).
+   */
+  readonly certificates: readonly { readonly name: string; readonly pem: string; readonly exportable?: boolean }[];
 }
 
 /** The on-premises device at a site. */
 export interface EstateDevice {
   readonly publicIp: string;
   readonly prefixes: readonly string[];
-  readonly certificate: CertificateInfo;
+  readonly certificate: EstateCertificate;
   /**
    * The device certificate's private key (PKCS#8 PEM), made at start like the certificate. The simulator never reads
    * it; the real-peer tests run the device as a charon with it (local/strongswan/).
    */
   readonly privateKeyPem?: string;
-  readonly chain: readonly CertificateInfo[];
-  readonly trustedRoots: readonly CertificateInfo[];
-  readonly proposals: readonly IkeProposal[];
+  readonly chain: readonly EstateCertificate[];
+  readonly trustedRoots: readonly EstateCertificate[];
+  readonly proposals: readonly SimIkeProposal[];
   readonly reachable?: boolean;
 }
 
@@ -114,7 +128,7 @@ export interface EstateSite {
     /** Vault and certificate name; the latest version at load time is referenced (versioned id). */
     readonly outbound: { readonly vault: string; readonly certificate: string };
     readonly inboundSubjectName: string;
-    readonly inboundChain: readonly CertificateInfo[];
+    readonly inboundChain: readonly EstateCertificate[];
     readonly createdAt: Date;
     /** Earlier states of the tunnels; the current configuration is evaluated from the last entry (or createdAt) on. */
     readonly history?: readonly { readonly at: Date; readonly outcome: TunnelOutcome }[];

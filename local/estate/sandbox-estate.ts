@@ -1,4 +1,4 @@
-import { AZURE_DEFAULT_IKE_PROPOSALS } from '../../core/ike/ike-proposal';
+import { azureDefaultIkeProposals } from '../simulator/ike/ike-proposals';
 import { createRootCa, issueCertificate, toPemBundle, type IssuedCertificate } from '../pki/cert-factory';
 import type { Estate, EstateSite } from './estate';
 
@@ -22,6 +22,9 @@ export const sandboxNames = {
   identityPrincipalId: '0b7f4c2a-6d1e-4f3b-8a9c-5e2d1f0a7b6c',
   identityClientId: '3e9a1d5b-2c4f-4a6e-9b8d-7f0c2e1a5d4b',
   keyVault: 'kv-vpn-certs',
+  /** Azure RBAC vault holding the Azure-side root CA; its key never leaves the vault (not exportable, signs only). */
+  caVault: 'kv-vpn-ca',
+  caCertificate: 'contoso-azure-vpn-root-ca',
   workspace: 'log-vpn',
   workspaceCustomerId: '9c2e4a6b-1d3f-4e5a-8b7c-6d0e2f4a1c3b',
   diagnosticSetting: 'diag-vpngw-hub',
@@ -121,7 +124,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   ]);
 
   const gw = n.gateway;
-  const device = (site: SiteName, leaf: IssuedCertificate, pki: DevicePki, proposals = AZURE_DEFAULT_IKE_PROPOSALS) => ({
+  const device = (site: SiteName, leaf: IssuedCertificate, pki: DevicePki, proposals = azureDefaultIkeProposals) => ({
     publicIp: n.sites[site].publicIp,
     prefixes: [...n.sites[site].prefixes],
     certificate: leaf.info,
@@ -130,7 +133,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     trustedRoots: [azureRoot.info],
     proposals: proposals.map((p) => ({ ...p })),
   });
-  const provisioned = (site: SiteName, leaf: IssuedCertificate, pki: DevicePki, connection: Omit<NonNullable<EstateSite['connection']>, 'name' | 'gateway' | 'outbound'>, proposals = AZURE_DEFAULT_IKE_PROPOSALS): EstateSite => ({
+  const provisioned = (site: SiteName, leaf: IssuedCertificate, pki: DevicePki, connection: Omit<NonNullable<EstateSite['connection']>, 'name' | 'gateway' | 'outbound'>, proposals = azureDefaultIkeProposals): EstateSite => ({
     name: site,
     resourceGroup: n.resourceGroup,
     device: device(site, leaf, pki, proposals),
@@ -162,8 +165,10 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     { name: 'site-rome', resourceGroup: n.resourceGroup, device: device('site-rome', romeDevice, romePki) },
   ];
 
+  // Exactly what each needs: the gateway reads the certificate and its secret (key and chain); the bot reads
+  // certificates and makes new versions (create/import/update; delete removes a pending request); the reader reads.
   const outboundAccess = { objectId: n.identityPrincipalId, certificates: ['get', 'list'], secrets: ['get', 'list'], keys: [] };
-  const botAccess = { objectId: n.principals.bot.objectId, certificates: ['get', 'list', 'create', 'import', 'update', 'getissuers', 'managecontacts'], secrets: ['get', 'list'], keys: ['get', 'list', 'sign'] };
+  const botAccess = { objectId: n.principals.bot.objectId, certificates: ['get', 'list', 'create', 'import', 'update', 'delete'], secrets: [], keys: [] };
   const readerAccess = { objectId: n.principals.reader.objectId, certificates: ['get', 'list'], secrets: [], keys: [] };
 
   return {
@@ -235,6 +240,17 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
           { name: 'outbound-site-oslo', pem: toPemBundle(osloOut, [azureRoot]) },
           { name: 'outbound-site-rome', pem: toPemBundle(romeOut, [azureRoot]) },
         ],
+      },
+      {
+        // The root CA that issues the outbound certificates, its key not exportable: the bot signs with it through
+        // Key Vault (Key Vault Crypto User) and reads its certificate (Key Vault Certificate User); nobody else has a role.
+        name: n.caVault,
+        permissionModel: 'rbac',
+        roleAssignments: [
+          { principalId: n.principals.bot.objectId, role: 'Key Vault Crypto User' },
+          { principalId: n.principals.bot.objectId, role: 'Key Vault Certificate User' },
+        ],
+        certificates: [{ name: n.caCertificate, pem: toPemBundle(azureRoot), exportable: false }],
       },
     ],
     sites,

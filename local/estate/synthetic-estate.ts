@@ -1,4 +1,4 @@
-import { AZURE_DEFAULT_IKE_PROPOSALS } from '../../core/ike/ike-proposal';
+import { azureDefaultIkeProposals } from '../simulator/ike/ike-proposals';
 import { createRootCa, issueCertificate, toPemBundle } from '../pki/cert-factory';
 import type { Estate, EstateGateway, EstateSite } from './estate';
 import { sandboxNames } from './sandbox-estate';
@@ -98,7 +98,7 @@ export async function buildSyntheticEstate(opts: { sites: number; resourceGroups
         certificate: deviceLeaf.info,
         chain: [deviceRoot.info],
         trustedRoots: [azureRoot.info],
-        proposals: state === 'proposal-mismatch' ? [{ encryption: 'AES256', integrity: 'SHA384', dhGroup: 'ECP384' }] : AZURE_DEFAULT_IKE_PROPOSALS.map((p) => ({ ...p })),
+        proposals: state === 'proposal-mismatch' ? [{ encryption: 'AES256', integrity: 'SHA384', dhGroup: 'ECP384' }] : azureDefaultIkeProposals.map((p) => ({ ...p })),
         reachable: state !== 'unreachable',
       },
       localNetworkGateway: { name: `lng-${name}`, addressPrefixes: [prefix] },

@@ -2,8 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createAzureSettings, type AzureSettings } from '../../adapters/azure/azure-settings';
 import type { LocalPrincipal } from '../../adapters/azure/local-token-credential';
-import type { IkeProposal } from '../../core/ike/ike-proposal';
-import type { CertificateInfo } from '../../core/pki/certificate-info';
 import type { Estate } from '../estate/estate';
 import { buildSandboxEstate, sandboxNames } from '../estate/sandbox-estate';
 import { createInsightsRoutes } from './arm/insights-routes';
@@ -13,19 +11,21 @@ import { buildResourceId } from './arm/resource-id';
 import { writeIkeAttempt } from './ike/ike-log-writer';
 import { createKeyVaultHandler } from './key-vault/key-vault-handler';
 import { KeyVaultStore } from './key-vault/key-vault-store';
-import { loadEstate } from './load-estate';
+import { createEstateVault, loadEstate } from './load-estate';
 import { createLogAnalyticsRoutes } from './log-analytics/log-analytics-routes';
 import { createManualClock, isManualClock, realClock, type SimClock } from './sim-clock';
 import { SimFaults } from './sim-faults';
-import { SimLroRegistry, type SimLroTiming } from './sim-lro';
-import { SimRbac } from './sim-rbac';
+import { azureOperationDurations, SimLroRegistry, type SimLroTiming, type SimOperationKind } from './sim-lro';
+import { SimRbac, type SimRoleName } from './sim-rbac';
 import { SimResources } from './sim-resources';
 import { SimRouter } from './sim-route';
 import { SimServer } from './sim-server';
 import { SimStats } from './sim-stats';
 import { armThrottleLimits, SimThrottle, type ThrottleKind } from './sim-throttle';
 import { createSimTlsMaterial } from './sim-tls';
-import { SimDevices, type SimDevice } from './tunnels/sim-device';
+import type { SimIkeProposal } from './ike/ike-proposals';
+import { SimDevices, toSimDevice, type SimDevice, type SimDeviceInput } from './tunnels/sim-device';
+import { parseSimCertificate, type SimCertificateInput } from './x509/sim-certificate';
 import { TunnelEngine } from './tunnels/tunnel-engine';
 import type { IkeAttemptWriter, TunnelOutcome } from './tunnels/tunnel-outcome';
 
@@ -42,8 +42,22 @@ export interface AzureSimulatorOptions {
   readonly throttling?: boolean | Partial<Record<ThrottleKind, { capacity: number; refillPerSecond: number }>>;
   /** Where the sandbox writes files for the user (public certificate chains). */
   readonly stateDir?: string;
-  /** Long-running operation timing. Default: 1.5 s and Retry-After 1 on the real clock; instant on a manual clock. */
-  readonly lro?: Partial<SimLroTiming>;
+  /**
+   * Long-running operation timing. `durations` per operation kind: default Azure's (`azureOperationDurations`) on a
+   * manual clock, where each "come back later" (an InProgress poll, a 409/429 busy answer) moves the clock by
+   * `clientWaitMs` (10 s, Azure's Retry-After) as if the client had waited; 1.5 s for everything on the real clock so
+   * the sandbox stays interactive. Retry-After advertised: 0 on a manual clock (the wait is virtual), 1 s on the real one.
+   */
+  readonly lro?: Partial<Omit<SimLroTiming, 'durations'>> & { readonly durations?: Partial<Record<SimOperationKind, number>> };
+  /**
+   * What a connection, gateway or local network gateway holds after a failed update: `'requested'` (default) keeps
+   * the configuration that was PUT with provisioningState Failed; `'previous'` rolls back. Azure documents neither.
+   */
+  readonly failedUpdateKeeps?: 'requested' | 'previous';
+  /** How long a new Key Vault access policy permission or role assignment takes to reach the vault. Default 60 s. */
+  readonly keyVaultAccessPropagationMs?: number;
+  /** How long a diagnostic log row takes to become queryable in Log Analytics. Default 3 minutes. */
+  readonly logIngestionDelayMs?: number;
   /** Items per ARM list page (the SDK follows nextLink). Default 50. */
   readonly pageSize?: number;
   /** How often a down tunnel retries IKE (and writes a new attempt to the IKE log). Default 2 min. */
@@ -64,7 +78,7 @@ export interface EstateInfo {
   readonly gateways: readonly { readonly name: string; readonly id: string; readonly publicIps: readonly string[] }[];
   readonly identities: readonly { readonly name: string; readonly id: string; readonly principalId: string; readonly clientId: string }[];
   readonly workspaces: readonly { readonly name: string; readonly id: string; readonly customerId: string }[];
-  readonly vaults: readonly { readonly name: string; readonly url: string }[];
+  readonly vaults: readonly { readonly name: string; readonly url: string; readonly id: string; readonly permissionModel: 'accessPolicies' | 'rbac' }[];
   readonly sites: readonly {
     readonly name: string;
     readonly resourceGroup: string;
@@ -92,12 +106,14 @@ export interface AzureSimulator {
   readonly devices: SimDevices;
   /** AzureSettings for the adapters, acting as an estate principal (default `bot`). */
   settingsFor(principalKey?: string, overrides?: Partial<Pick<AzureSettings, 'retry' | 'operationTimeoutMs' | 'longRunningTimeoutMs' | 'longRunningPollIntervalMs'>>): AzureSettings;
-  /** Test hooks: change a site's device; the tunnels re-negotiate (after the settle time). */
-  setDeviceCertificate(site: string, certificate: CertificateInfo, chain?: CertificateInfo[]): void;
-  setDeviceTrustedRoots(site: string, roots: CertificateInfo[]): void;
-  setDeviceProposals(site: string, proposals: IkeProposal[]): void;
+  /** Test hooks: change a site's device; the tunnels re-negotiate (after the settle time). Certificates as DER (or `{ der }`). */
+  setDeviceCertificate(site: string, certificate: SimCertificateInput, chain?: SimCertificateInput[]): void;
+  setDeviceTrustedRoots(site: string, roots: SimCertificateInput[]): void;
+  setDeviceProposals(site: string, proposals: SimIkeProposal[]): void;
   setDeviceReachable(site: string, reachable: boolean): void;
-  addDevice(device: SimDevice): void;
+  addDevice(device: SimDeviceInput): void;
+  /** Grants a role (Azure RBAC) on a scope, e.g. a Key Vault data role on a vault: Key Vault sees it after the propagation delay. */
+  grantRole(principalId: string, role: SimRoleName, scope: string): void;
   /** Each tunnel of a connection: state, and the outcome of its last negotiation (what the IKE log explains). */
   inspectTunnels(connectionId: string): { instance: string; status: string; outcome?: TunnelOutcome; since: Date }[];
   /** Manual clock only: moves time forward and settles everything due. */
@@ -119,12 +135,15 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   const faults = new SimFaults();
   const stats = new SimStats();
   const devices = new SimDevices();
-  const vaults = new KeyVaultStore({ now: () => clock.now() });
+  const vaults = new KeyVaultStore({ now: () => clock.now(), rbac, accessPropagationMs: options.keyVaultAccessPropagationMs ?? 60_000 });
+  const sandboxDurations = Object.fromEntries(Object.keys(azureOperationDurations).map((k) => [k, 1500])) as Record<SimOperationKind, number>;
+  const clientWaitMs = options.lro?.clientWaitMs ?? (manual ? 10_000 : undefined);
   const lro = new SimLroRegistry(clock, {
-    durationMs: options.lro?.durationMs ?? (manual ? 0 : 1500),
+    durations: { ...(manual ? azureOperationDurations : sandboxDurations), ...(options.lro?.durations ?? {}) },
     retryAfterSeconds: options.lro?.retryAfterSeconds ?? (manual ? 0 : 1),
     minPolls: options.lro?.minPolls ?? 1,
     unpolledGraceMs: options.lro?.unpolledGraceMs ?? 5000,
+    ...(clientWaitMs !== undefined ? { clientWaitMs } : {}),
   });
   const engine = new TunnelEngine({
     resources,
@@ -139,14 +158,15 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
 
   const router = new SimRouter();
   router.add(
-    ...createNetworkRoutes({ resources, lro, runtime: engine, rbac, faults, pageSize: () => pageSize }),
+    ...createNetworkRoutes({ resources, lro, runtime: engine, rbac, faults, pageSize: () => pageSize, failedUpdateKeeps: () => options.failedUpdateKeeps ?? 'requested' }),
     ...createResourceRoutes({ resources, pageSize: () => pageSize }),
     ...createInsightsRoutes({ resources, metrics: engine }),
-    ...createLogAnalyticsRoutes({ resources, logs: engine }),
+    ...createLogAnalyticsRoutes({ resources, logs: engine, ingestionDelayMs: () => options.logIngestionDelayMs ?? 180_000 }),
   );
 
   const tick = async () => {
     lro.settleDue();
+    await vaults.runLifetimeActions(clock.now());
     await engine.refresh(clock.now());
   };
   const publicFiles = new Map<string, string>();
@@ -169,8 +189,8 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
     const url = await server.listenMain(options.port ?? 0);
     const kvHandler = createKeyVaultHandler(vaults);
     for (const v of estate.vaults) {
-      vaults.createVault(v.name, { accessPolicies: v.accessPolicies.map((p) => ({ ...p })) });
-      vaults.setVaultUrl(v.name, await server.listenVault(v.name, kvHandler));
+      createEstateVault(estate, v, vaults);
+      vaults.setVaultUrl(v.name, await server.listenVault(v.name, estate.tenantId, kvHandler));
     }
     loadEstate(estate, { resources, rbac, vaults, devices, engine });
     await tick();
@@ -188,7 +208,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       gateways: estate.gateways.map((g) => ({ name: g.name, id: buildResourceId(sub, g.resourceGroup, 'Microsoft.Network/virtualNetworkGateways', g.name), publicIps: g.publicIps.map((p) => p.ipAddress) })),
       identities: estate.identities.map((i) => ({ name: i.name, id: buildResourceId(sub, i.resourceGroup, 'Microsoft.ManagedIdentity/userAssignedIdentities', i.name), principalId: i.principalId, clientId: i.clientId })),
       workspaces: estate.workspaces.map((w) => ({ name: w.name, id: buildResourceId(sub, w.resourceGroup, 'Microsoft.OperationalInsights/workspaces', w.name), customerId: w.customerId })),
-      vaults: estate.vaults.map((v) => ({ name: v.name, url: vaults.vaultUrl(v.name) })),
+      vaults: estate.vaults.map((v) => ({ name: v.name, url: vaults.vaultUrl(v.name), id: vaults.resourceIdOf(v.name), permissionModel: v.permissionModel ?? 'accessPolicies' })),
       sites: estate.sites.map((s) => ({
         name: s.name,
         resourceGroup: s.resourceGroup,
@@ -237,13 +257,13 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       },
       setDeviceCertificate(site, certificate, chain) {
         const d = device(site);
-        d.certificate = certificate;
-        if (chain) d.chain = [...chain];
+        d.certificate = parseSimCertificate(certificate);
+        if (chain) d.chain = chain.map(parseSimCertificate);
         changed(d);
       },
       setDeviceTrustedRoots(site, roots) {
         const d = device(site);
-        d.trustedRoots = [...roots];
+        d.trustedRoots = roots.map(parseSimCertificate);
         changed(d);
       },
       setDeviceProposals(site, proposals) {
@@ -256,9 +276,11 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
         d.reachable = reachable;
         changed(d);
       },
-      addDevice(d) {
-        devices.add(d);
-        changed(d);
+      addDevice(input) {
+        changed(devices.add(toSimDevice(input)));
+      },
+      grantRole(principalId, role, scope) {
+        rbac.assign({ principalId, role, scope, createdAt: clock.now() });
       },
       inspectTunnels: (connectionId) => engine.inspect(connectionId, clock.now()),
       async advance(ms) {

@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { toBase64Der } from '../../core/pki/certificate-info';
 import type { Estate } from '../estate/estate';
 import { buildResourceId } from './arm/resource-id';
 import type { KeyVaultStore } from './key-vault/key-vault-store';
 import type { SimRbac } from './sim-rbac';
 import { newEtag, type SimConnection, type SimResources } from './sim-resources';
-import type { SimDevices } from './tunnels/sim-device';
+import { toSimDevice, type SimDevices } from './tunnels/sim-device';
 import type { TunnelEngine } from './tunnels/tunnel-engine';
 import type { TunnelOutcome } from './tunnels/tunnel-outcome';
 
+/** Creates an estate vault in the store (before its listener starts: the listener's URL is registered on it). */
+export function createEstateVault(estate: Estate, vault: Estate['vaults'][number], vaults: KeyVaultStore): void {
+  const resourceId = buildResourceId(estate.subscriptionId, vault.resourceGroup ?? estate.resourceGroups[0] ?? '', 'Microsoft.KeyVault/vaults', vault.name);
+  vaults.createVault(vault.name, { tenantId: estate.tenantId, permissionModel: vault.permissionModel ?? 'accessPolicies', resourceId, accessPolicies: (vault.accessPolicies ?? []).map((p) => ({ ...p })) });
+}
+
 /**
- * Materialises an Estate in the simulator: ARM resources, role assignments, vaults with certificates, devices, and
- * the tunnels' history. Vaults must already be listening (their URLs go into the connections' certificate ids).
+ * Materialises an Estate in the simulator: ARM resources, role assignments, the vaults' roles and certificates,
+ * devices, and the tunnels' history. Vaults must already exist and listen (`createEstateVault`; their URLs go into
+ * the connections' certificate ids).
  */
 export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac: SimRbac; vaults: KeyVaultStore; devices: SimDevices; engine: TunnelEngine }): void {
   const { resources, rbac, vaults, devices, engine } = deps;
@@ -72,22 +78,24 @@ export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac
   }
 
   for (const v of estate.vaults) {
-    if (!vaults.hasVault(v.name)) vaults.createVault(v.name, { accessPolicies: v.accessPolicies.map((p) => ({ ...p })) });
-    for (const c of v.certificates) vaults.importCertificate(v.name, c.name, { pem: c.pem });
+    for (const a of v.roleAssignments ?? []) rbac.assign({ principalId: a.principalId, role: a.role, scope: vaults.resourceIdOf(v.name) });
+    for (const c of v.certificates) vaults.importCertificate(v.name, c.name, { pem: c.pem }, c.exportable === false ? { policy: { key_props: { exportable: false } } } : {});
   }
 
   for (const site of estate.sites) {
-    devices.add({
-      site: site.name,
-      publicIp: site.device.publicIp,
-      prefixes: [...site.device.prefixes],
-      certificate: site.device.certificate,
-      chain: [...site.device.chain],
-      trustedRoots: [...site.device.trustedRoots],
-      proposals: site.device.proposals.map((p) => ({ ...p })),
-      reachable: site.device.reachable ?? true,
-      authentication: 'certificate',
-    });
+    devices.add(
+      toSimDevice({
+        site: site.name,
+        publicIp: site.device.publicIp,
+        prefixes: [...site.device.prefixes],
+        certificate: site.device.certificate,
+        chain: site.device.chain,
+        trustedRoots: site.device.trustedRoots,
+        proposals: [...site.device.proposals],
+        reachable: site.device.reachable ?? true,
+        authentication: 'certificate',
+      }),
+    );
     if (!site.localNetworkGateway) continue;
     const lng = resources.localNetworkGateways.set({
       ...base(site.localNetworkGateway.name, site.resourceGroup, 'Microsoft.Network/localNetworkGateways'),
@@ -117,7 +125,7 @@ export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac
         certificateAuthentication: {
           outboundAuthCertificate: vaults.certificateIdFor(c.outbound.vault, c.outbound.certificate),
           inboundAuthCertificateSubjectName: c.inboundSubjectName,
-          inboundAuthCertificateChain: c.inboundChain.map(toBase64Der),
+          inboundAuthCertificateChain: c.inboundChain.map((cert) => Buffer.from(cert.der).toString('base64')),
         },
       },
       provisioningState: 'Succeeded',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SimClock } from './sim-clock';
+import { isManualClock, type SimClock } from './sim-clock';
 
 export interface SimLroError {
   readonly code: string;
@@ -7,8 +7,42 @@ export interface SimLroError {
   readonly details?: { code: string; message: string }[];
 }
 
+/** The long-running operations of the Network RP the simulator runs, each with its own duration. */
+export type SimOperationKind =
+  | 'connection-create'
+  | 'connection-update'
+  | 'connection-delete'
+  | 'connection-reset'
+  | 'gateway-update'
+  | 'local-network-gateway-create'
+  | 'local-network-gateway-update'
+  | 'local-network-gateway-delete'
+  | 'tags-update';
+
+/**
+ * How long Azure takes, roughly (Microsoft's pages and experience, not measured SLAs): a connection is created or
+ * updated in tens of seconds to a couple of minutes, a gateway update (identity, settings) takes several minutes, a
+ * local network gateway about a minute. Benchmarks run against these on the virtual clock to tell the bot's own
+ * time from Azure's.
+ */
+export const azureOperationDurations: Readonly<Record<SimOperationKind, number>> = {
+  'connection-create': 90_000,
+  'connection-update': 60_000,
+  'connection-delete': 45_000,
+  'connection-reset': 30_000,
+  'gateway-update': 360_000,
+  'local-network-gateway-create': 60_000,
+  'local-network-gateway-update': 60_000,
+  'local-network-gateway-delete': 30_000,
+  'tags-update': 10_000,
+};
+
+/** Every operation done at once: for tests and benchmarks that measure something other than Azure's time. */
+export const instantOperationDurations: Readonly<Record<SimOperationKind, number>> = Object.fromEntries(Object.keys(azureOperationDurations).map((kind) => [kind, 0])) as Record<SimOperationKind, number>;
+
 export interface SimLroOperation {
   readonly id: string;
+  readonly kind: SimOperationKind;
   readonly subscriptionId: string;
   readonly provider: string;
   readonly location: string;
@@ -23,19 +57,26 @@ export interface SimLroOperation {
 }
 
 export interface SimLroTiming {
-  /** How long an operation runs on the simulator clock (0 = done at the first poll after the first InProgress). */
-  readonly durationMs: number;
-  /** Retry-After the simulator advertises on LRO responses, in seconds (Azure Network says 10). */
+  /** How long each kind of operation runs on the simulator's clock. */
+  readonly durations: Readonly<Record<SimOperationKind, number>>;
+  /** Retry-After the simulator advertises on LRO responses and on 409/429 "busy" answers, in seconds. */
   readonly retryAfterSeconds: number;
   /** How many polls answer InProgress before an operation may finish, so Updating is observable. */
   readonly minPolls: number;
   /** An operation nobody polls still finishes this long after `readyAt` (a client may give up polling). */
   readonly unpolledGraceMs: number;
+  /**
+   * Manual clock only: how far the clock moves each time the simulator tells a client to wait (an InProgress poll,
+   * a 409/429 busy answer), as if the client had waited Azure's Retry-After (10 s). Undefined: the clock only moves
+   * when the test moves it.
+   */
+  readonly clientWaitMs?: number;
 }
 
 interface Pending {
   readonly op: SimLroOperation;
-  readonly failure?: SimLroError;
+  /** Decides the outcome when the operation finishes (what Azure finds while applying the change). */
+  readonly decide?: (at: Date) => SimLroError | undefined;
   readonly complete: (outcome: { ok: true } | { ok: false; error: SimLroError }, at: Date) => void;
 }
 
@@ -53,39 +94,38 @@ export class SimLroRegistry {
   ) {}
 
   start(input: {
+    kind: SimOperationKind;
     subscriptionId: string;
     provider: string;
     location: string;
-    failure?: SimLroError;
+    decide?: (at: Date) => SimLroError | undefined;
     result?: () => { status: number; body?: unknown };
     complete: (outcome: { ok: true } | { ok: false; error: SimLroError }, at: Date) => void;
   }): SimLroOperation {
     const now = this.clock.now();
     const op: SimLroOperation = {
       id: randomUUID(),
+      kind: input.kind,
       subscriptionId: input.subscriptionId,
       provider: input.provider,
       location: input.location.toLowerCase().replace(/\s+/g, ''),
       startedAt: now,
-      readyAt: new Date(now.getTime() + this.timing.durationMs),
+      readyAt: new Date(now.getTime() + this.timing.durations[input.kind]),
       polls: 0,
       status: 'InProgress',
       ...(input.result ? { result: input.result } : {}),
     };
-    this.operations.set(op.id.toLowerCase(), { op, complete: input.complete, ...(input.failure ? { failure: input.failure } : {}) });
+    this.operations.set(op.id.toLowerCase(), { op, complete: input.complete, ...(input.decide ? { decide: input.decide } : {}) });
     return op;
   }
 
-  get(id: string): SimLroOperation | undefined {
-    return this.operations.get(id.toLowerCase())?.op;
-  }
-
-  /** Records a poll and settles the operation if its time has come. */
+  /** Records a poll and settles the operation if its time has come; a client told to keep waiting waits. */
   poll(id: string): SimLroOperation | undefined {
     const pending = this.operations.get(id.toLowerCase());
     if (!pending) return undefined;
     this.settleOne(pending, this.clock.now(), true);
     pending.op.polls++;
+    if (pending.op.status === 'InProgress') this.clientWaits();
     return pending.op;
   }
 
@@ -95,8 +135,9 @@ export class SimLroRegistry {
     for (const pending of this.operations.values()) this.settleOne(pending, now, false);
   }
 
-  isRunning(): boolean {
-    return [...this.operations.values()].some((p) => p.op.status === 'InProgress');
+  /** The simulator told a client to come back later: on a manual clock, that wait passes on the virtual clock. */
+  clientWaits(): void {
+    if (this.timing.clientWaitMs !== undefined && isManualClock(this.clock)) this.clock.advance(this.timing.clientWaitMs);
   }
 
   headers(op: SimLroOperation, baseUrl: string, apiVersion: string, withLocation: boolean): Record<string, string> {
@@ -114,10 +155,11 @@ export class SimLroRegistry {
     const polledEnough = polling ? op.polls >= this.timing.minPolls : now.getTime() >= op.readyAt.getTime() + this.timing.unpolledGraceMs;
     if (!polledEnough) return;
     op.endedAt = now;
-    if (pending.failure) {
+    const failure = pending.decide?.(now);
+    if (failure) {
       op.status = 'Failed';
-      op.error = pending.failure;
-      pending.complete({ ok: false, error: pending.failure }, now);
+      op.error = failure;
+      pending.complete({ ok: false, error: failure }, now);
     } else {
       op.status = 'Succeeded';
       pending.complete({ ok: true }, now);

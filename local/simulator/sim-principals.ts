@@ -22,7 +22,8 @@ export type SimService = keyof typeof serviceAudiences;
  * credential mints unsigned tokens) but checks everything else a service checks: presence, shape, audience, expiry.
  * Each failure is the 401 that service answers.
  */
-export function readBearerPrincipal(authorization: string | undefined, service: SimService, now: Date, checkLifetime: boolean): SimPrincipal {
+export function readBearerPrincipal(authorization: string | undefined, service: SimService, now: Date, checkLifetime: boolean, tenantId?: string): SimPrincipal {
+  const unauthorized = (s: SimService, code: string, message: string) => unauthorizedFor(s, code, message, tenantId);
   if (!authorization) throw unauthorized(service, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match?.[1]) throw unauthorized(service, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
@@ -45,6 +46,9 @@ export function readBearerPrincipal(authorization: string | undefined, service: 
   }
   const { oid, tid, appid } = claims;
   if (typeof oid !== 'string' || typeof tid !== 'string') throw unauthorized(service, 'InvalidAuthenticationToken', 'The access token is missing the oid or tid claim.');
+  if (tenantId && tid.toLowerCase() !== tenantId.toLowerCase()) {
+    throw unauthorized(service, 'InvalidAuthenticationTokenTenant', `The access token is from the wrong issuer 'https://sts.windows.net/${tid.slice(0, 40)}/'. It must match the tenant 'https://sts.windows.net/${tenantId}/' associated with this resource.`);
+  }
   return {
     objectId: oid,
     tenantId: tid,
@@ -53,7 +57,8 @@ export function readBearerPrincipal(authorization: string | undefined, service: 
   };
 }
 
-function unauthorized(service: SimService, code: string, message: string): SimHttpError {
+/** Each service's 401; Key Vault's challenge names the tenant the token must come from, as Key Vault's does. */
+function unauthorizedFor(service: SimService, code: string, message: string, tenantId = 'common'): SimHttpError {
   if (service === 'logs') {
     // Log Analytics uses its own error vocabulary.
     return new SimHttpError(401, 'AuthorizationRequiredError', 'Valid authentication was not provided', {
@@ -63,7 +68,7 @@ function unauthorized(service: SimService, code: string, message: string): SimHt
   }
   if (service === 'keyvault') {
     return new SimHttpError(401, 'Unauthorized', message, {
-      headers: { 'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/common", resource="https://vault.azure.net"' },
+      headers: { 'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${tenantId}", resource="https://vault.azure.net"` },
     });
   }
   return new SimHttpError(401, code, message, {

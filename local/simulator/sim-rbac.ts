@@ -1,7 +1,10 @@
 import { SimHttpError } from './sim-http-error';
 import type { SimPrincipal } from './sim-principals';
 
-/** Built-in roles the simulator knows, with the action patterns of Azure's definitions that matter here. */
+/**
+ * Built-in roles the simulator knows, with the action (control plane) and data action (Key Vault data plane) patterns of
+ * Azure's definitions that matter here.
+ */
 export const simRoleDefinitions = {
   Owner: { actions: ['*'], notActions: [] },
   Contributor: { actions: ['*'], notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action'] },
@@ -20,7 +23,31 @@ export const simRoleDefinitions = {
     actions: ['Microsoft.ManagedIdentity/userAssignedIdentities/*/read', 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action', 'Microsoft.Authorization/*/read', 'Microsoft.Insights/alertRules/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Support/*'],
     notActions: [],
   },
-} as const satisfies Record<string, { actions: readonly string[]; notActions: readonly string[] }>;
+  'Key Vault Administrator': { actions: ['Microsoft.Authorization/*/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*'], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/*'] },
+  'Key Vault Certificates Officer': {
+    actions: ['Microsoft.Authorization/*/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*'],
+    notActions: [],
+    dataActions: ['Microsoft.KeyVault/vaults/certificatecas/*', 'Microsoft.KeyVault/vaults/certificates/*', 'Microsoft.KeyVault/vaults/certificatecontacts/write'],
+  },
+  'Key Vault Certificate User': { actions: [], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/certificates/read', 'Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action', 'Microsoft.KeyVault/vaults/keys/read'] },
+  'Key Vault Crypto Officer': {
+    actions: ['Microsoft.Authorization/*/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*'],
+    notActions: [],
+    dataActions: ['Microsoft.KeyVault/vaults/keys/*', 'Microsoft.KeyVault/vaults/keyrotationpolicies/*'],
+  },
+  'Key Vault Crypto User': {
+    actions: [],
+    notActions: [],
+    dataActions: ['Microsoft.KeyVault/vaults/keys/read', 'Microsoft.KeyVault/vaults/keys/update/action', 'Microsoft.KeyVault/vaults/keys/backup/action', 'Microsoft.KeyVault/vaults/keys/encrypt/action', 'Microsoft.KeyVault/vaults/keys/decrypt/action', 'Microsoft.KeyVault/vaults/keys/wrap/action', 'Microsoft.KeyVault/vaults/keys/unwrap/action', 'Microsoft.KeyVault/vaults/keys/sign/action', 'Microsoft.KeyVault/vaults/keys/verify/action'],
+  },
+  'Key Vault Reader': { actions: ['Microsoft.Authorization/*/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read'], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'] },
+  'Key Vault Secrets Officer': {
+    actions: ['Microsoft.Authorization/*/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*'],
+    notActions: [],
+    dataActions: ['Microsoft.KeyVault/vaults/secrets/*'],
+  },
+  'Key Vault Secrets User': { actions: [], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'] },
+} as const satisfies Record<string, { actions: readonly string[]; notActions: readonly string[]; dataActions?: readonly string[] }>;
 
 export type SimRoleName = keyof typeof simRoleDefinitions;
 
@@ -29,6 +56,8 @@ export interface SimRoleAssignment {
   readonly role: SimRoleName;
   /** `/subscriptions/{id}`, a resource group id or a resource id. */
   readonly scope: string;
+  /** When it was created; Key Vault's data plane sees it only a propagation delay later. Default: always there. */
+  readonly createdAt?: Date;
 }
 
 /**
@@ -60,13 +89,30 @@ export class SimRbac {
   }
 
   isAllowed(principalId: string, action: string, scope: string): boolean {
-    const target = scope.toLowerCase();
-    return this.assignments.some((a) => {
-      if (a.principalId !== principalId) return false;
-      const assigned = a.scope.toLowerCase();
-      if (target !== assigned && !target.startsWith(`${assigned}/`)) return false;
+    return this.covering(principalId, scope).some((a) => {
       const definition = simRoleDefinitions[a.role];
       return definition.actions.some((p) => matchesAction(p, action)) && !definition.notActions.some((p) => matchesAction(p, action));
+    });
+  }
+
+  /**
+   * Whether an assignment covering `scope` grants the data action, counting only assignments made at least
+   * `propagationMs` before `at` (Key Vault honours new role assignments after a delay).
+   */
+  isDataActionAllowed(principalId: string, dataAction: string, scope: string, at: Date, propagationMs: number): boolean {
+    return this.covering(principalId, scope).some((a) => {
+      if (a.createdAt && a.createdAt.getTime() + propagationMs > at.getTime()) return false;
+      const definition = simRoleDefinitions[a.role] as { readonly dataActions?: readonly string[] };
+      return (definition.dataActions ?? []).some((p) => matchesAction(p, dataAction));
+    });
+  }
+
+  private covering(principalId: string, scope: string): SimRoleAssignment[] {
+    const target = scope.toLowerCase();
+    return this.assignments.filter((a) => {
+      if (a.principalId !== principalId) return false;
+      const assigned = a.scope.toLowerCase();
+      return target === assigned || target.startsWith(`${assigned}/`);
     });
   }
 

@@ -179,18 +179,6 @@ export class SimResources {
     const key = resourceIdKey(resourceId);
     return this.diagnosticSettings.list((d) => resourceIdKey(d.resourceId) === key);
   }
-
-  /** Gateways whose diagnostic settings send `category` to the workspace. */
-  resourcesLoggingTo(workspaceId: string, category: string): string[] {
-    const key = resourceIdKey(workspaceId);
-    const ids = new Set<string>();
-    for (const setting of this.diagnosticSettings.list()) {
-      if (!setting.workspaceId || resourceIdKey(setting.workspaceId) !== key) continue;
-      const sends = setting.logs.some((l) => l.enabled && (l.category?.toLowerCase() === category.toLowerCase() || l.categoryGroup?.toLowerCase() === 'alllogs'));
-      if (sends) ids.add(setting.resourceId);
-    }
-    return [...ids];
-  }
 }
 
 export function newEtag(): string {

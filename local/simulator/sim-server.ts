@@ -52,9 +52,9 @@ export class SimServer {
     return this.listen(port, (req, res, baseUrl) => this.handleMain(req, res, baseUrl));
   }
 
-  /** Starts a listener for one vault; returns the vault URL. */
-  async listenVault(vaultName: string, handler: SimVaultRequestHandler, port = 0): Promise<string> {
-    return this.listen(port, (req, res) => this.handleVault(req, res, vaultName, handler));
+  /** Starts a listener for one vault (in `tenantId`: its challenge names it, and tokens must come from it); returns the vault URL. */
+  async listenVault(vaultName: string, tenantId: string, handler: SimVaultRequestHandler, port = 0): Promise<string> {
+    return this.listen(port, (req, res) => this.handleVault(req, res, vaultName, tenantId, handler));
   }
 
   async close(): Promise<void> {
@@ -185,7 +185,7 @@ export class SimServer {
     }
   }
 
-  private async handleVault(req: IncomingMessage, res: ServerResponse, vaultName: string, handler: SimVaultRequestHandler): Promise<void> {
+  private async handleVault(req: IncomingMessage, res: ServerResponse, vaultName: string, tenantId: string, handler: SimVaultRequestHandler): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const firstSegment = url.pathname.split('/')[1] ?? '';
@@ -194,7 +194,7 @@ export class SimServer {
     const record = (status: number, faulted = false) =>
       this.deps.stats.record({ operation, service: 'keyvault', method, path: url.pathname, status, ...(principalId ? { principalId } : {}) }, faulted);
     try {
-      const principal = readBearerPrincipal(header(req, 'authorization'), 'keyvault', this.deps.clock.now(), this.deps.checkTokenLifetime);
+      const principal = readBearerPrincipal(header(req, 'authorization'), 'keyvault', this.deps.clock.now(), this.deps.checkTokenLifetime, tenantId);
       principalId = principal.objectId;
       await this.deps.tick();
       const fault = this.deps.faults.take({ method, path: url.pathname, service: 'keyvault', operation, principalId });

@@ -1,7 +1,11 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 
-/** TLS material for the simulator: its own CA, and a server certificate for 127.0.0.1 and localhost signed by it. */
+/**
+ * TLS material for the simulator: its own CA, and a server certificate signed by it for 127.0.0.1, localhost and
+ * `*.vault.azure.net` (a client that resolves a vault's real name to the simulator, as the challenge verification test
+ * does, sees a certificate for that name).
+ */
 export interface SimTlsMaterial {
   readonly caPem: string;
   readonly certPem: string;
@@ -48,7 +52,7 @@ export function createSimTlsMaterial(now: Date = new Date()): SimTlsMaterial {
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }, { type: 2, value: '*.vault.azure.net' }] },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);

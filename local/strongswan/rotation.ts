@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
 import { issueCertificate, toPemBundle } from '../pki/cert-factory';
 import { startAzureSimulator, type AzureSimulator } from '../simulator/azure-simulator';
+import { instantOperationDurations } from '../simulator/sim-lro';
 import { azureSide, readAzureConnection } from './azure-side';
 import { changeConnection } from './change-connection';
 import { deviceSideFromEstate } from './device-side';
@@ -32,7 +33,7 @@ export interface RotationMeasurement {
  */
 export async function measureOutboundRotation(options: { runs?: number } = {}): Promise<RotationMeasurement> {
   const peerEstate = await buildPeerEstate(new Date());
-  const sim = await startAzureSimulator({ estate: peerEstate.estate, tunnelSettleMs: 0, lro: { durationMs: 0, retryAfterSeconds: 0 } });
+  const sim = await startAzureSimulator({ estate: peerEstate.estate, tunnelSettleMs: 0, lro: { durations: instantOperationDurations, retryAfterSeconds: 0 } });
   let peers: Peers | undefined;
   try {
     const site = sim.estateInfo.sites.find((s) => s.name === 'case-good');

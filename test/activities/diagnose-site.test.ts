@@ -16,7 +16,10 @@ beforeAll(async () => {
 
 const HOUR = 3_600_000;
 
-/** Azure IKEDiagnosticLog rows for one failed attempt where Azure rejects the device's certificate chain. */
+/**
+ * Azure IKEDiagnosticLog rows for one failed attempt where Azure rejects the device's certificate chain.
+ * The certificate lines are MODELLED (see test/fixtures/ike/README.md): Microsoft shows no verbatim line for this; it has the shape the simulator's IKE log writer uses.
+ */
 function untrustedRows(): IkeDiagnosticRow[] {
   const lines = [
     '[SEND][SA_INIT] Sending IKE SA_INIT message',

@@ -138,6 +138,7 @@ const evidence = (u: Untrusted, text: string, over: Partial<DiagnosisEvidence> =
   ...over,
 });
 
+/** The Azure evidence line is MODELLED (see test/fixtures/ike/README.md): Microsoft shows no verbatim certificate-validation line. */
 export function diagnosisFixture(u: Untrusted, over: Partial<Diagnosis> = {}): Diagnosis {
   return {
     cause: 'inbound-untrusted',

@@ -21,16 +21,14 @@ export interface SimConnectionHealth {
 
 /**
  * What the ARM layer needs from the tunnel engine: health for GET, notifications when configuration takes effect,
- * and the checks Azure makes while applying a certificate connection (outbound certificate through the gateway's
- * identity; inbound chain structure).
+ * and the check Azure makes while applying a certificate connection (the outbound certificate, read through the
+ * gateway's identity).
  */
 export interface ConnectionRuntime {
   health(connection: SimConnection, now: Date): SimConnectionHealth;
   /** The connection's configuration took effect at `at` (created, updated, reset, or something it depends on changed). */
   configurationApplied(connection: SimConnection, at: Date, reason: 'created' | 'updated' | 'reset' | 'dependency'): void;
   connectionDeleted(connection: SimConnection, at: Date): void;
-  /** Structural rules on the inbound chain (empty, too long, not certificates, expired root, order). */
-  inboundChainViolations(chainBase64Der: readonly string[], now: Date): { code: string; message: string }[];
   /** What applying the outbound certificate would fail with, reading it as the gateway's identity. */
   outboundCertificateFailure(config: SimConnectionConfig, gateway: SimGateway, now: Date): SimLroError | undefined;
 }

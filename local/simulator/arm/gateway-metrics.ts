@@ -35,7 +35,7 @@ export interface MetricsSource {
 interface MetricDefinition {
   readonly displayName: string;
   readonly description: string;
-  readonly unit: 'Bytes' | 'BytesPerSecond' | 'Count' | 'CountPerSecond';
+  readonly unit: 'Bytes' | 'BytesPerSecond' | 'Count';
   readonly primaryAggregation: 'average' | 'total' | 'maximum';
   /** How tunnels combine within one minute when a series covers several: sum, or max for peaks. */
   readonly combine: 'sum' | 'max';
@@ -53,7 +53,7 @@ export const gatewayMetricDefinitions = {
   TunnelIngressPacketDropCount: { displayName: 'Tunnel Ingress Packet Drop Count', description: 'Count of incoming packets dropped by tunnel', unit: 'Count', primaryAggregation: 'total', combine: 'sum', read: (s) => s.ingressDrops },
   TunnelEgressPacketDropTSMismatch: { displayName: 'Tunnel Egress TS Mismatch Packet Drop', description: 'Outgoing packet drop count from traffic selector mismatch of a tunnel', unit: 'Count', primaryAggregation: 'total', combine: 'sum', read: (s) => s.egressTsMismatchDrops },
   TunnelIngressPacketDropTSMismatch: { displayName: 'Tunnel Ingress TS Mismatch Packet Drop', description: 'Incoming packet drop count from traffic selector mismatch of a tunnel', unit: 'Count', primaryAggregation: 'total', combine: 'sum', read: (s) => s.ingressTsMismatchDrops },
-  TunnelPeakPackets: { displayName: 'Tunnel Peak PPS', description: 'Tunnel peak packets per second', unit: 'CountPerSecond', primaryAggregation: 'maximum', combine: 'max', read: (s) => s.peakPackets },
+  TunnelPeakPackets: { displayName: 'Tunnel Peak PPS', description: 'Tunnel peak packets per second', unit: 'Count', primaryAggregation: 'maximum', combine: 'max', read: (s) => s.peakPackets },
   TunnelTotalFlowCount: { displayName: 'Tunnel Total Flow Count', description: 'Total flow count of a tunnel', unit: 'Count', primaryAggregation: 'total', combine: 'sum', read: (s) => s.flowCount },
   MmsaCount: { displayName: 'Tunnel MMSA Count', description: 'Main mode security association count of a tunnel', unit: 'Count', primaryAggregation: 'total', combine: 'sum', read: (s) => s.mmsaCount },
   QmsaCount: { displayName: 'Tunnel QMSA Count', description: 'Quick mode security association count of a tunnel', unit: 'Count', primaryAggregation: 'total', combine: 'sum', read: (s) => s.qmsaCount },

@@ -3,19 +3,12 @@ import { overlappingPrefixes, parseIpv4, parseIpv4Prefix } from '../ip-prefix';
 import { SimHttpError, badRequest, notFound } from '../sim-http-error';
 import type { SimLroError, SimLroRegistry } from '../sim-lro';
 import type { SimRbac } from '../sim-rbac';
-import {
-  newEtag,
-  type SimConnection,
-  type SimConnectionConfig,
-  type SimGateway,
-  type SimIpsecPolicy,
-  type SimLocalNetworkGateway,
-  type SimResources,
-} from '../sim-resources';
+import { newEtag, type SimConnection, type SimConnectionConfig, type SimGateway, type SimLocalNetworkGateway, type SimResources } from '../sim-resources';
 import type { SimHandlerContext, SimResponse, SimRoute } from '../sim-route';
 import type { SimFaults } from '../sim-faults';
 import { pagedList } from './arm-paging';
 import type { ConnectionRuntime } from './connection-runtime';
+import { parseIpsecPolicies, tunnelsAffected, validateAuthentication } from './connection-validation';
 import { renderConnection, renderGateway, renderLocalNetworkGateway, renderPublicIp, renderVirtualNetwork } from './network-render';
 import { buildResourceId, parseResourceId, resourceIdKey } from './resource-id';
 
@@ -29,10 +22,14 @@ export interface NetworkRouteDeps {
   readonly rbac: SimRbac;
   readonly faults: SimFaults;
   readonly pageSize: () => number;
+  /**
+   * What a resource holds after a failed update: the configuration that was requested (with provisioningState
+   * Failed) or the previous one. Azure documents neither; see the README (unverified).
+   */
+  readonly failedUpdateKeeps: () => 'requested' | 'previous';
 }
 
 const rgBase = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network';
-const maxInboundChain = 5;
 
 /** ARM routes of Microsoft.Network that the product uses, with Azure's validation and long-running behaviour. */
 export function createNetworkRoutes(deps: NetworkRouteDeps): SimRoute[] {
@@ -63,6 +60,9 @@ export function createNetworkRoutes(deps: NetworkRouteDeps): SimRoute[] {
       body: renderGateway(mustFind(resources.gateways.get(idOf(ctx, 'virtualNetworkGateways')), 'Microsoft.Network/virtualNetworkGateways', ctx), resources),
     })),
     route('PUT', `${rgBase}/virtualNetworkGateways/{name}`, 'Microsoft.Network/virtualNetworkGateways/write', 'virtualNetworkGateways', (ctx) => putGateway(deps, ctx)),
+    route('PATCH', `${rgBase}/virtualNetworkGateways/{name}`, 'Microsoft.Network/virtualNetworkGateways/write', 'virtualNetworkGateways', (ctx) =>
+      patchTags(deps, ctx, resources.gateways.get(idOf(ctx, 'virtualNetworkGateways')), 'Microsoft.Network/virtualNetworkGateways', (g) => renderGateway(g, resources)),
+    ),
 
     // Virtual networks and public IPs (read only)
     route('GET', `${rgBase}/virtualNetworks/{name}`, 'Microsoft.Network/virtualNetworks/read', 'virtualNetworks', (ctx) => ({
@@ -83,6 +83,9 @@ export function createNetworkRoutes(deps: NetworkRouteDeps): SimRoute[] {
       body: renderLocalNetworkGateway(mustFind(resources.localNetworkGateways.get(idOf(ctx, 'localNetworkGateways')), 'Microsoft.Network/localNetworkGateways', ctx)),
     })),
     route('PUT', `${rgBase}/localNetworkGateways/{name}`, 'Microsoft.Network/localNetworkGateways/write', 'localNetworkGateways', (ctx) => putLocalNetworkGateway(deps, ctx)),
+    route('PATCH', `${rgBase}/localNetworkGateways/{name}`, 'Microsoft.Network/localNetworkGateways/write', 'localNetworkGateways', (ctx) =>
+      patchTags(deps, ctx, resources.localNetworkGateways.get(idOf(ctx, 'localNetworkGateways')), 'Microsoft.Network/localNetworkGateways', renderLocalNetworkGateway),
+    ),
     route('DELETE', `${rgBase}/localNetworkGateways/{name}`, 'Microsoft.Network/localNetworkGateways/delete', 'localNetworkGateways', (ctx) => deleteLocalNetworkGateway(deps, ctx)),
 
     // Connections
@@ -96,6 +99,9 @@ export function createNetworkRoutes(deps: NetworkRouteDeps): SimRoute[] {
       return { status: 200, body: renderConnection(connection, deps.runtime.health(connection, ctx.now), { includeStatus: true }) };
     }),
     route('PUT', `${rgBase}/connections/{name}`, 'Microsoft.Network/connections/write', 'connections', (ctx) => putConnection(deps, ctx)),
+    route('PATCH', `${rgBase}/connections/{name}`, 'Microsoft.Network/connections/write', 'connections', (ctx) =>
+      patchTags(deps, ctx, resources.connections.get(idOf(ctx, 'connections')), 'Microsoft.Network/connections', (c) => renderConnection(c, deps.runtime.health(c, ctx.now), { includeStatus: true })),
+    ),
     route('DELETE', `${rgBase}/connections/{name}`, 'Microsoft.Network/connections/delete', 'connections', (ctx) => deleteConnection(deps, ctx)),
     route('POST', `${rgBase}/connections/{name}/resetconnection`, 'Microsoft.Network/connections/resetconnection/action', 'connections', (ctx) => resetConnection(deps, ctx)),
     route('GET', `${rgBase}/connections/{name}/sharedkey`, 'Microsoft.Network/connections/sharedKey/read', 'connections', (ctx) => {
@@ -155,7 +161,55 @@ export function createNetworkRoutes(deps: NetworkRouteDeps): SimRoute[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Concurrency: one operation per resource; dependents wait for what they reference
+
+type Busy = { readonly id: string; readonly provisioningState: string };
+const busy = (r: Busy | undefined): r is Busy => r !== undefined && (r.provisioningState === 'Updating' || r.provisioningState === 'Deleting');
+
+/** 409 AnotherOperationInProgress: the resource itself is being changed. */
+function refuseWhileBusy(deps: NetworkRouteDeps, ctx: SimHandlerContext, resource: Busy | undefined): void {
+  if (!busy(resource)) return;
+  deps.lro.clientWaits();
+  throw new SimHttpError(409, 'AnotherOperationInProgress', `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${ctx.baseUrl}${resource.id}?api-version=${ctx.apiVersion}.`, {
+    headers: { 'retry-after': String(deps.lro.timing.retryAfterSeconds) },
+  });
+}
+
+/**
+ * 429 RetryableError: a resource this request needs is Updating (`ReferencedResourceNotProvisioned`), or one that
+ * depends on it is (`RetryableErrorDueToAnotherOperation`). The client retries after Retry-After.
+ */
+function retryLaterWhileBusy(deps: NetworkRouteDeps, ctx: SimHandlerContext, target: string, others: readonly (Busy | undefined)[], detail: 'ReferencedResourceNotProvisioned' | 'RetryableErrorDueToAnotherOperation'): void {
+  const other = others.find(busy);
+  if (!other) return;
+  deps.lro.clientWaits();
+  const message =
+    detail === 'ReferencedResourceNotProvisioned'
+      ? `Cannot proceed with operation because resource ${other.id} used by resource ${target} is not in Succeeded state. Resource is in ${other.provisioningState} state and the last operation that updated/is updating the resource is still running.`
+      : `Operation on resource ${target} cannot proceed because another operation on dependent resource ${other.id} is in progress. Retry after the other operation completes.`;
+  throw new SimHttpError(429, 'RetryableError', 'A retryable error occurred.', {
+    details: [{ code: detail, message }],
+    headers: { 'retry-after': String(deps.lro.timing.retryAfterSeconds) },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Gateways
+
+/** The gateway properties the simulator models but cannot change: a PUT must carry them unchanged. */
+function unchangeableGatewayProperties(gateway: SimGateway, resources: SimResources): { name: string; expected: unknown; given: (p: Record<string, unknown>) => unknown }[] {
+  const publicIps = (p: Record<string, unknown>) =>
+    (Array.isArray(p.ipConfigurations) ? p.ipConfigurations : []).map((c) => String(objectOrEmpty(objectOrEmpty(objectOrEmpty(c).properties).publicIPAddress).id ?? '').toLowerCase());
+  return [
+    { name: 'sku', expected: gateway.sku.toLowerCase(), given: (p) => (typeof objectOrEmpty(p.sku).name === 'string' ? String(objectOrEmpty(p.sku).name).toLowerCase() : undefined) },
+    { name: 'gatewayType', expected: gateway.gatewayType, given: (p) => p.gatewayType },
+    { name: 'vpnType', expected: gateway.vpnType, given: (p) => p.vpnType },
+    { name: 'activeActive', expected: gateway.activeActive, given: (p) => p.activeActive },
+    { name: 'vpnGatewayGeneration', expected: gateway.vpnGatewayGeneration, given: (p) => p.vpnGatewayGeneration },
+    { name: 'enableBgp', expected: gateway.enableBgp, given: (p) => p.enableBgp },
+    { name: 'ipConfigurations', expected: JSON.stringify(gateway.publicIpIds.map((id) => resources.publicIps.get(id)?.id.toLowerCase() ?? id.toLowerCase())), given: (p) => JSON.stringify(publicIps(p)) },
+  ];
+}
 
 function putGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse {
   const { resources } = deps;
@@ -166,23 +220,40 @@ function putGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse
     throw badRequest('GatewayCreationNotSupportedBySimulator', `Virtual network gateway ${ctx.params.name} does not exist; the simulator does not model creating gateways.`);
   }
   const body = objectBody(ctx.body);
-  const properties = objectOrEmpty(body.properties);
-  // A PUT replaces the resource: the simulator only models identity and tag changes, and refuses silently dropping others.
-  const sku = objectOrEmpty(properties.sku);
-  if ((typeof sku.name === 'string' && sku.name.toLowerCase() !== gateway.sku.toLowerCase()) || (typeof properties.activeActive === 'boolean' && properties.activeActive !== gateway.activeActive)) {
-    throw badRequest('GatewayChangeNotSupportedBySimulator', 'Changing the SKU or active-active mode of a gateway is not modelled by the simulator.');
+  requireLocation(body);
+  const properties = requireProperties(body);
+  // A PUT replaces the resource: what the simulator cannot change must come back unchanged, so a PUT that would
+  // drop configuration (a partial body) fails instead of silently keeping it.
+  for (const p of unchangeableGatewayProperties(gateway, resources)) {
+    if (p.given(properties) !== p.expected) {
+      throw badRequest('GatewayChangeNotSupportedBySimulator', `A PUT replaces gateway ${gateway.name}: send every property as GET returned it (GET, modify, PUT). Property '${p.name}' is missing or changed, and the simulator does not model changing it.`);
+    }
   }
+  refuseWhileBusy(deps, ctx, gateway);
+  const users = resources.connections.list((c) => resourceIdKey(c.config.virtualNetworkGatewayId) === resourceIdKey(gateway.id));
+  retryLaterWhileBusy(deps, ctx, gateway.id, users, 'RetryableErrorDueToAnotherOperation');
 
   const requested = parseGatewayIdentity(body.identity, gateway);
-  const newlyAssigned = (requested?.userAssignedIdentityIds ?? []).filter((i) => !(gateway.identity?.userAssignedIdentityIds ?? []).some((c) => resourceIdKey(c) === resourceIdKey(i)));
+  const currentIds = gateway.identity?.userAssignedIdentityIds ?? [];
+  const requestedIds = requested?.userAssignedIdentityIds ?? [];
+  const newlyAssigned = requestedIds.filter((i) => !currentIds.some((c) => resourceIdKey(c) === resourceIdKey(i)));
   // ARM checks access to linked resources before the resource provider looks at them.
   if (newlyAssigned.length > 0) {
-    deps.rbac.demandLinked(ctx.principal, 'Microsoft.Network/virtualNetworkGateways/write', gateway.id, 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', newlyAssigned);
+    deps.rbac.demandLinked(ctx.principal, 'Microsoft.Network/virtualNetworkGateways/write', gateway.id, 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action', newlyAssigned);
   }
-  for (const id of requested?.userAssignedIdentityIds ?? []) {
-    if (!resources.identities.get(id)) throw badRequest('InvalidIdentityValues', `The user-assigned identity '${id}' was not found.`);
+  for (const identityId of requestedIds) {
+    if (!resources.identities.get(identityId)) throw badRequest('InvalidIdentityValues', `The user-assigned identity '${identityId}' was not found.`);
   }
-  const identity: SimGateway['identity'] = requested ? { type: 'UserAssigned', userAssignedIdentityIds: requested.userAssignedIdentityIds.map((i) => resources.identities.get(i)?.id ?? i) } : undefined;
+  const removed = currentIds.filter((c) => !requestedIds.some((i) => resourceIdKey(c) === resourceIdKey(i)));
+  const readingKeyVault = users.filter((c) => c.config.authenticationType === 'Certificate');
+  if (removed.length > 0 && readingKeyVault.length > 0) {
+    throw badRequest(
+      'CannotDeleteManagedIdentity',
+      `The managed identity of virtual network gateway ${gateway.name} cannot be removed or replaced: connection(s) ${readingKeyVault.map((c) => c.name).join(', ')} read their outbound certificate from Key Vault with it.`,
+    );
+  }
+  const identity: SimGateway['identity'] = requested ? { type: 'UserAssigned', userAssignedIdentityIds: requestedIds.map((i) => resources.identities.get(i)?.id ?? i) } : undefined;
+  const identityChanged = JSON.stringify((identity?.userAssignedIdentityIds ?? []).map(resourceIdKey)) !== JSON.stringify(currentIds.map(resourceIdKey));
 
   const previous = { identity: gateway.identity, tags: gateway.tags };
   if (identity) gateway.identity = identity;
@@ -192,24 +263,26 @@ function putGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse
   gateway.etag = newEtag();
   const failure = deps.faults.takeLroFailure(ctx.facts);
   const op = deps.lro.start({
+    // Any gateway PUT is a gateway update in Azure (minutes), even one that changes only tags; PATCH of tags is quick.
+    kind: 'gateway-update',
     subscriptionId: gateway.subscriptionId,
     provider: 'Microsoft.Network',
     location: gateway.location,
-    ...(failure ? { failure: lroError(failure) } : {}),
+    ...(failure ? { decide: () => lroError(failure) } : {}),
     complete: (outcome, at) => {
       gateway.etag = newEtag();
       if (!outcome.ok) {
-        if (previous.identity) gateway.identity = previous.identity;
-        else delete gateway.identity;
-        gateway.tags = previous.tags;
+        if (deps.failedUpdateKeeps() === 'previous') {
+          if (previous.identity) gateway.identity = previous.identity;
+          else delete gateway.identity;
+          gateway.tags = previous.tags;
+        }
         gateway.provisioningState = 'Failed';
         return;
       }
       gateway.provisioningState = 'Succeeded';
       // The outbound certificate is read through the identity: every certificate connection depends on it.
-      for (const connection of resources.connections.list((c) => resourceIdKey(c.config.virtualNetworkGatewayId) === resourceIdKey(gateway.id))) {
-        deps.runtime.configurationApplied(connection, at, 'dependency');
-      }
+      if (identityChanged) for (const connection of users) deps.runtime.configurationApplied(connection, at, 'dependency');
     },
   });
   return { status: 200, body: renderGateway(gateway, resources), headers: deps.lro.headers(op, ctx.baseUrl, ctx.apiVersion, false) };
@@ -224,7 +297,7 @@ function parseGatewayIdentity(value: unknown, gateway: SimGateway): SimGateway['
     throw badRequest('VpnGatewaySupportsUserAssignedIdentityTypeOnly', `Virtual network gateway ${gateway.name} supports only the 'UserAssigned' managed identity type; '${type}' was requested.`);
   }
   if (gateway.sku.toLowerCase() === 'basic') {
-    throw badRequest('VpnGatewayManagedIdentityNotSupportedForBasicSku', `Virtual network gateway ${gateway.name} has the Basic SKU; managed identities need VpnGw1 or higher.`);
+    throw badRequest('VpnGatewayManagedIdentity', `Virtual network gateway ${gateway.name} has the Basic SKU; a managed identity needs VpnGw1 or higher.`);
   }
   const ids = Object.keys(objectOrEmpty(identity.userAssignedIdentities));
   if (ids.length !== 1) {
@@ -247,7 +320,7 @@ function putLocalNetworkGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext):
   const id = idOf(ctx, 'localNetworkGateways');
   const body = objectBody(ctx.body);
   const location = requireLocation(body);
-  const properties = objectOrEmpty(body.properties);
+  const properties = requireProperties(body);
   const gatewayIpAddress = optionalString(properties.gatewayIpAddress);
   const fqdn = optionalString(properties.fqdn);
   if (!gatewayIpAddress && !fqdn) {
@@ -267,13 +340,14 @@ function putLocalNetworkGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext):
 
   const existing = resources.localNetworkGateways.get(id);
   checkIfMatch(ctx, existing?.etag);
-  if (existing) {
-    // Connections already using this site must keep a disjoint address space from their virtual network.
-    for (const connection of connectionsUsing(resources, existing.id)) {
-      const gateway = resources.gateways.get(connection.config.virtualNetworkGatewayId);
-      const vnet = gateway ? resources.virtualNetworks.get(gateway.virtualNetworkId) : undefined;
-      if (vnet) assertNoOverlap(addressPrefixes, vnet.addressPrefixes, existing.name, vnet.name);
-    }
+  refuseWhileBusy(deps, ctx, existing);
+  const users = existing ? connectionsUsing(resources, existing.id) : [];
+  retryLaterWhileBusy(deps, ctx, id, users, 'RetryableErrorDueToAnotherOperation');
+  // Connections already using this site must keep a disjoint address space from their virtual network.
+  for (const connection of users) {
+    const gateway = resources.gateways.get(connection.config.virtualNetworkGatewayId);
+    const vnet = gateway ? resources.virtualNetworks.get(gateway.virtualNetworkId) : undefined;
+    if (vnet && existing) assertNoOverlap(addressPrefixes, vnet.addressPrefixes, existing.name, vnet.name);
   }
   const previous = existing ? { ...existing } : undefined;
   const lng: SimLocalNetworkGateway = existing ?? {
@@ -288,6 +362,7 @@ function putLocalNetworkGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext):
     addressPrefixes: [],
     provisioningState: 'Updating',
   };
+  const siteChanged = !previous || previous.gatewayIpAddress !== gatewayIpAddress || previous.fqdn !== fqdn || JSON.stringify(previous.addressPrefixes) !== JSON.stringify(addressPrefixes);
   lng.tags = stringRecord(body.tags);
   lng.addressPrefixes = addressPrefixes;
   if (gatewayIpAddress) lng.gatewayIpAddress = gatewayIpAddress;
@@ -300,19 +375,20 @@ function putLocalNetworkGateway(deps: NetworkRouteDeps, ctx: SimHandlerContext):
 
   const failure = deps.faults.takeLroFailure(ctx.facts);
   const op = deps.lro.start({
+    kind: !existing ? 'local-network-gateway-create' : siteChanged ? 'local-network-gateway-update' : 'tags-update',
     subscriptionId: lng.subscriptionId,
     provider: 'Microsoft.Network',
     location: lng.location,
-    ...(failure ? { failure: lroError(failure) } : {}),
+    ...(failure ? { decide: () => lroError(failure) } : {}),
     complete: (outcome, at) => {
       lng.etag = newEtag();
       if (!outcome.ok) {
-        if (previous) Object.assign(lng, previous);
+        if (previous && deps.failedUpdateKeeps() === 'previous') Object.assign(lng, previous);
         lng.provisioningState = 'Failed';
         return;
       }
       lng.provisioningState = 'Succeeded';
-      for (const connection of connectionsUsing(resources, lng.id)) deps.runtime.configurationApplied(connection, at, 'dependency');
+      if (siteChanged) for (const connection of connectionsUsing(resources, lng.id)) deps.runtime.configurationApplied(connection, at, 'dependency');
     },
   });
   return { status: existing ? 200 : 201, body: renderLocalNetworkGateway(lng), headers: deps.lro.headers(op, ctx.baseUrl, ctx.apiVersion, false) };
@@ -322,6 +398,7 @@ function deleteLocalNetworkGateway(deps: NetworkRouteDeps, ctx: SimHandlerContex
   const { resources } = deps;
   const lng = resources.localNetworkGateways.get(idOf(ctx, 'localNetworkGateways'));
   if (!lng) return { status: 204 };
+  refuseWhileBusy(deps, ctx, lng);
   const users = connectionsUsing(resources, lng.id);
   if (users.length > 0) {
     throw badRequest('InUseLocalNetworkGatewayCannotBeDeleted', `Local network gateway ${lng.id} cannot be deleted since it is still in use by connection(s) ${users.map((c) => c.id).join(', ')}.`);
@@ -329,10 +406,11 @@ function deleteLocalNetworkGateway(deps: NetworkRouteDeps, ctx: SimHandlerContex
   lng.provisioningState = 'Deleting';
   const failure = deps.faults.takeLroFailure(ctx.facts);
   const op = deps.lro.start({
+    kind: 'local-network-gateway-delete',
     subscriptionId: lng.subscriptionId,
     provider: 'Microsoft.Network',
     location: lng.location,
-    ...(failure ? { failure: lroError(failure) } : {}),
+    ...(failure ? { decide: () => lroError(failure) } : {}),
     complete: (outcome) => {
       if (outcome.ok) resources.localNetworkGateways.delete(lng.id);
       else lng.provisioningState = 'Failed';
@@ -349,9 +427,10 @@ function putConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRespo
   const id = idOf(ctx, 'connections');
   const body = objectBody(ctx.body);
   const location = requireLocation(body);
-  const properties = objectBody(body.properties, 'properties');
+  const properties = requireProperties(body);
   const existing = resources.connections.get(id);
   checkIfMatch(ctx, existing?.etag);
+  refuseWhileBusy(deps, ctx, existing);
 
   const gatewayRef = referencedId(properties.virtualNetworkGateway1, 'properties.virtualNetworkGateway1.id', 'Microsoft.Network/virtualNetworkGateways');
   const gateway = resources.gateways.get(gatewayRef);
@@ -359,63 +438,33 @@ function putConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRespo
   if (properties.virtualNetworkGateway2 !== undefined && properties.virtualNetworkGateway2 !== null) {
     throw badRequest('ConnectionTypeNotSupportedBySimulator', 'VNet-to-VNet connections are not modelled by the simulator; use a local network gateway.');
   }
+  const connectionType = optionalString(properties.connectionType) ?? '';
+  if (connectionType === 'ExpressRoute') {
+    validateAuthentication(properties, { connectionName: ctx.params.name ?? '', connectionType, protocol: '', gateway, now: ctx.now });
+    throw badRequest('ConnectionTypeNotSupportedBySimulator', 'ExpressRoute connections are not modelled by the simulator.');
+  }
   const lngRef = referencedId(properties.localNetworkGateway2, 'properties.localNetworkGateway2.id', 'Microsoft.Network/localNetworkGateways');
   const lng = resources.localNetworkGateways.get(lngRef);
   if (!lng) throw missingReference(lngRef, id);
-
-  const connectionType = optionalString(properties.connectionType);
   if (connectionType !== 'IPsec') {
-    throw badRequest('InvalidConnectionType', `Connection type '${connectionType ?? ''}' is not valid for a connection to local network gateway ${lng.name}; use 'IPsec'.`);
+    throw badRequest('InvalidRequestFormat', `Connection type '${connectionType}' is not valid for a connection to local network gateway ${lng.name}; use 'IPsec'.`);
   }
   if (existing && (resourceIdKey(existing.config.virtualNetworkGatewayId) !== resourceIdKey(gateway.id) || resourceIdKey(existing.config.localNetworkGatewayId) !== resourceIdKey(lng.id))) {
     throw badRequest('CannotChangeConnectionEndpoints', `The gateways of connection ${existing.name} cannot be changed; delete and recreate the connection.`);
   }
-  if (gateway.gatewayType !== 'Vpn') throw badRequest('InvalidGatewayType', `Gateway ${gateway.name} is not a VPN gateway.`);
+  if (gateway.gatewayType !== 'Vpn') throw badRequest('InvalidRequestFormat', `Gateway ${gateway.name} is not a VPN gateway.`);
+  retryLaterWhileBusy(deps, ctx, id, [gateway, lng], 'ReferencedResourceNotProvisioned');
 
   const vnet = resources.virtualNetworks.get(gateway.virtualNetworkId);
   if (vnet) assertNoOverlap(lng.addressPrefixes, vnet.addressPrefixes, lng.name, vnet.name);
 
   const protocol = optionalString(properties.connectionProtocol) ?? 'IKEv2';
-  if (protocol !== 'IKEv2' && protocol !== 'IKEv1') throw badRequest('InvalidConnectionProtocol', `Connection protocol '${protocol}' is not valid; use IKEv2 or IKEv1.`);
+  if (protocol !== 'IKEv2' && protocol !== 'IKEv1') throw badRequest('InvalidRequestFormat', `Connection protocol '${protocol}' is not valid; use IKEv2 or IKEv1.`);
   const mode = optionalString(properties.connectionMode) ?? 'Default';
-  if (mode !== 'Default' && mode !== 'InitiatorOnly' && mode !== 'ResponderOnly') throw badRequest('InvalidConnectionMode', `Connection mode '${mode}' is not valid.`);
+  if (mode !== 'Default' && mode !== 'InitiatorOnly' && mode !== 'ResponderOnly') throw badRequest('InvalidRequestFormat', `Connection mode '${mode}' is not valid.`);
   const dpd = properties.dpdTimeoutSeconds === undefined ? 45 : Number(properties.dpdTimeoutSeconds);
-  if (!Number.isInteger(dpd) || dpd < 9 || dpd > 3600) throw badRequest('InvalidDpdTimeout', 'dpdTimeoutSeconds must be between 9 and 3600.');
-
-  const authenticationType = optionalString(properties.authenticationType) ?? 'PSK';
-  if (authenticationType !== 'PSK' && authenticationType !== 'Certificate') {
-    throw badRequest('InvalidAuthenticationType', `Authentication type '${authenticationType}' is not valid; use 'PSK' or 'Certificate'.`);
-  }
-  const sharedKey = optionalString(properties.sharedKey);
-  const certAuth = properties.certificateAuthentication === undefined || properties.certificateAuthentication === null ? undefined : objectBody(properties.certificateAuthentication, 'properties.certificateAuthentication');
-
-  let certificateAuthentication: SimConnectionConfig['certificateAuthentication'];
-  if (authenticationType === 'Certificate') {
-    if (sharedKey) throw badRequest('InvalidPskExist', `Connection ${ctx.params.name} uses certificate authentication, so it must not have a shared key.`);
-    if (gateway.sku.toLowerCase() === 'basic') {
-      throw badRequest('CertificateAuthenticationNotSupportedForBasicSku', `Gateway ${gateway.name} has the Basic SKU; certificate authentication needs VpnGw1 or higher.`);
-    }
-    if (protocol !== 'IKEv2') throw badRequest('CertificateAuthenticationRequiresIkev2', 'Certificate authentication requires the IKEv2 connection protocol.');
-    const outbound = optionalString(certAuth?.outboundAuthCertificate);
-    if (!outbound) throw badRequest('OutboundAuthCertificateIsEmpty', 'The outbound authentication certificate (a Key Vault certificate identifier) must be provided.');
-    if (!isKeyVaultCertificateId(outbound)) {
-      throw badRequest('InvalidOutboundAuthCertificate', `The outbound authentication certificate '${outbound}' is not a Key Vault certificate identifier (https://<vault>/certificates/<name>/<version>).`);
-    }
-    const subject = optionalString(certAuth?.inboundAuthCertificateSubjectName);
-    if (!subject?.trim()) throw badRequest('CertificateSubjectNameIsEmpty', 'The inbound authentication certificate subject name must be provided.');
-    const rawChain = certAuth?.inboundAuthCertificateChain;
-    const chain = Array.isArray(rawChain) ? rawChain.filter((c): c is string => typeof c === 'string' && c.trim().length > 0) : [];
-    if (chain.length === 0) throw badRequest('InboundAuthCertificateChainIsEmpty', 'The inbound authentication certificate chain must contain at least one certificate.');
-    if (chain.length > maxInboundChain) {
-      throw badRequest('MaxRootCertificatePublicKeySupported', `The inbound authentication certificate chain has ${chain.length} certificates; at most ${maxInboundChain} are supported.`);
-    }
-    const violations = deps.runtime.inboundChainViolations(chain, ctx.now);
-    const first = violations[0];
-    if (first) throw badRequest(first.code, first.message, violations.length > 1 ? violations.map((v) => ({ code: v.code, message: v.message })) : undefined);
-    certificateAuthentication = { outboundAuthCertificate: outbound, inboundAuthCertificateSubjectName: subject, inboundAuthCertificateChain: chain };
-  } else if (certAuth && Object.values(certAuth).some((v) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))) {
-    throw badRequest('CertificateAuthenticationRequiresCertificateAuthenticationType', "certificateAuthentication is set but authenticationType is not 'Certificate'.");
-  }
+  if (!Number.isInteger(dpd) || dpd < 9 || dpd > 3600) throw badRequest('InvalidRequestFormat', 'dpdTimeoutSeconds must be between 9 and 3600.');
+  const auth = validateAuthentication(properties, { connectionName: ctx.params.name ?? '', connectionType, protocol, gateway, now: ctx.now });
 
   const config: SimConnectionConfig = {
     virtualNetworkGatewayId: gateway.id,
@@ -429,9 +478,7 @@ function putConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRespo
     usePolicyBasedTrafficSelectors: properties.usePolicyBasedTrafficSelectors === true,
     useLocalAzureIpAddress: properties.useLocalAzureIpAddress === true,
     ipsecPolicies: parseIpsecPolicies(properties.ipsecPolicies),
-    authenticationType,
-    ...(sharedKey && authenticationType === 'PSK' ? { sharedKey } : {}),
-    ...(certificateAuthentication ? { certificateAuthentication } : {}),
+    ...auth,
   };
 
   const previous = existing ? { config: existing.config, tags: existing.tags } : undefined;
@@ -448,33 +495,32 @@ function putConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRespo
     provisioningState: 'Updating',
     createdAt: ctx.now,
   };
+  const affected = !previous || tunnelsAffected(previous.config, config);
   connection.config = config;
   connection.tags = stringRecord(body.tags);
   connection.provisioningState = 'Updating';
   connection.etag = newEtag();
   resources.connections.set(connection);
 
-  // Azure applies the outbound certificate asynchronously: the gateway reads it from Key Vault as its identity,
-  // so problems with it fail the operation rather than the request.
+  // Azure applies the outbound certificate asynchronously: the gateway reads it from Key Vault as its identity while
+  // the operation runs, so problems with it (and access granted meanwhile) decide how the operation ends.
   const injected = deps.faults.takeLroFailure(ctx.facts);
-  const failure = injected ? lroError(injected) : authenticationType === 'Certificate' ? deps.runtime.outboundCertificateFailure(config, gateway, ctx.now) : undefined;
   const op = deps.lro.start({
+    kind: !existing ? 'connection-create' : affected ? 'connection-update' : 'tags-update',
     subscriptionId: connection.subscriptionId,
     provider: 'Microsoft.Network',
     location: connection.location,
-    ...(failure ? { failure } : {}),
+    decide: (at) => (injected ? lroError(injected) : config.authenticationType === 'Certificate' ? deps.runtime.outboundCertificateFailure(config, gateway, at) : undefined),
     complete: (outcome, at) => {
       connection.etag = newEtag();
-      if (!outcome.ok) {
-        if (previous) {
-          connection.config = previous.config;
-          connection.tags = previous.tags;
-        }
+      if (!outcome.ok && previous && deps.failedUpdateKeeps() === 'previous') {
+        connection.config = previous.config;
+        connection.tags = previous.tags;
         connection.provisioningState = 'Failed';
         return;
       }
-      connection.provisioningState = 'Succeeded';
-      deps.runtime.configurationApplied(connection, at, existing ? 'updated' : 'created');
+      connection.provisioningState = outcome.ok ? 'Succeeded' : 'Failed';
+      if (affected) deps.runtime.configurationApplied(connection, at, existing ? 'updated' : 'created');
     },
   });
   return {
@@ -484,17 +530,29 @@ function putConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRespo
   };
 }
 
+/** PATCH with `{ tags }` (the SDK's updateTags): only the tags change, so nothing the tunnels use does. */
+function patchTags<T extends { id: string; subscriptionId: string; location: string; tags: Record<string, string>; etag: string; provisioningState: string }>(deps: NetworkRouteDeps, ctx: SimHandlerContext, resource: T | undefined, type: string, render: (r: T) => unknown): SimResponse {
+  const found = mustFind(resource, type, ctx);
+  const body = objectBody(ctx.body);
+  refuseWhileBusy(deps, ctx, found);
+  found.tags = stringRecord(body.tags);
+  found.etag = newEtag();
+  return { status: 200, body: render(found) };
+}
+
 function deleteConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse {
   const { resources } = deps;
   const connection = resources.connections.get(idOf(ctx, 'connections'));
   if (!connection) return { status: 204 };
+  refuseWhileBusy(deps, ctx, connection);
   connection.provisioningState = 'Deleting';
   const failure = deps.faults.takeLroFailure(ctx.facts);
   const op = deps.lro.start({
+    kind: 'connection-delete',
     subscriptionId: connection.subscriptionId,
     provider: 'Microsoft.Network',
     location: connection.location,
-    ...(failure ? { failure: lroError(failure) } : {}),
+    ...(failure ? { decide: () => lroError(failure) } : {}),
     complete: (outcome, at) => {
       if (!outcome.ok) {
         connection.provisioningState = 'Failed';
@@ -509,45 +567,20 @@ function deleteConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRe
 
 function resetConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimResponse {
   const connection = mustFind(deps.resources.connections.get(idOf(ctx, 'connections')), 'Microsoft.Network/connections', ctx);
-  if (connection.provisioningState === 'Updating' || connection.provisioningState === 'Deleting') {
-    throw new SimHttpError(409, 'AnotherOperationInProgress', `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${ctx.baseUrl}${connection.id}.`);
-  }
+  refuseWhileBusy(deps, ctx, connection);
   const failure = deps.faults.takeLroFailure(ctx.facts);
   const op = deps.lro.start({
+    kind: 'connection-reset',
     subscriptionId: connection.subscriptionId,
     provider: 'Microsoft.Network',
     location: connection.location,
-    ...(failure ? { failure: lroError(failure) } : {}),
+    ...(failure ? { decide: () => lroError(failure) } : {}),
     result: () => ({ status: 200 }),
     complete: (outcome, at) => {
       if (outcome.ok && deps.resources.connections.get(connection.id)) deps.runtime.configurationApplied(connection, at, 'reset');
     },
   });
   return { status: 202, headers: deps.lro.headers(op, ctx.baseUrl, ctx.apiVersion, true) };
-}
-
-function parseIpsecPolicies(value: unknown): SimIpsecPolicy[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw badRequest('InvalidRequestFormat', 'ipsecPolicies must be an array.');
-  if (value.length > 1) throw badRequest('OnlyOneIpsecPolicySupported', 'Only one IPsec/IKE policy is supported per connection.');
-  return value.map((raw) => {
-    const p = objectBody(raw, 'ipsecPolicies[]');
-    const field = (name: string) => {
-      const v = p[name];
-      if (typeof v !== 'string' || !v) throw badRequest('InvalidIpsecPolicy', `IPsec policy field '${name}' is required.`);
-      return v;
-    };
-    return {
-      saLifeTimeSeconds: Number(p.saLifeTimeSeconds ?? 27000),
-      saDataSizeKilobytes: Number(p.saDataSizeKilobytes ?? 102400000),
-      ipsecEncryption: field('ipsecEncryption'),
-      ipsecIntegrity: field('ipsecIntegrity'),
-      ikeEncryption: field('ikeEncryption'),
-      ikeIntegrity: field('ikeIntegrity'),
-      dhGroup: field('dhGroup'),
-      pfsGroup: field('pfsGroup'),
-    };
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -619,20 +652,16 @@ function missingReference(referenced: string, referencing: string): SimHttpError
   return badRequest('InvalidResourceReference', `Resource ${referenced} referenced by resource ${referencing} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
 }
 
-function isKeyVaultCertificateId(value: string): boolean {
-  try {
-    const url = new URL(value);
-    const segments = url.pathname.split('/').filter(Boolean);
-    return url.protocol === 'https:' && (segments.length === 2 || segments.length === 3) && segments[0]?.toLowerCase() === 'certificates';
-  } catch {
-    return false;
-  }
-}
-
 function requireLocation(body: Record<string, unknown>): string {
   const location = optionalString(body.location);
   if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.');
   return location;
+}
+
+/** A PUT carries the whole resource: without `properties` there is nothing to put. */
+function requireProperties(body: Record<string, unknown>): Record<string, unknown> {
+  if (body.properties === undefined || body.properties === null) throw badRequest('InvalidRequestFormat', 'Cannot parse the request: the request body has no properties. A PUT replaces the whole resource, so send all of its properties.');
+  return objectBody(body.properties, 'properties');
 }
 
 function objectBody(value: unknown, path = 'body'): Record<string, unknown> {

@@ -1,9 +1,16 @@
-import type { AzureIkeRow } from '../../../core/ike/parse-azure-ike-message';
 import { writeIkeAttempt, type TunnelOutcome } from './ike-log-writer';
+
+/** One IKEDiagnosticLog row in the shape the logs adapter hands on (time, message, instance, level). */
+export interface GeneratedIkeRow {
+  readonly timeGenerated: string;
+  readonly message: string;
+  readonly instance: string;
+  readonly level: string;
+}
 
 export interface GeneratedIkeLog {
   /** IKEDiagnosticLog rows as the logs adapter returns them. */
-  azureRows: AzureIkeRow[];
+  azureRows: GeneratedIkeRow[];
   /** A charon log (one line per entry, `\n`-separated) as a device would paste it. */
   charonText: string;
   charonLines: number;
@@ -18,7 +25,7 @@ const OUTCOMES: TunnelOutcome[] = [
   { kind: 'inbound-expired' },
   { kind: 'proposal-mismatch', azureOffers: [{ encryption: 'AES256', integrity: 'SHA256', dhGroup: 'DHGroup14' }], deviceAccepts: [{ encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' }] },
   { kind: 'traffic-selector-mismatch', azurePrefixes: ['10.0.0.0/16'], devicePrefixes: ['10.2.0.0/16', '10.3.0.0/16'] },
-  { kind: 'outbound-unusable', reason: 'key-vault-access' },
+  { kind: 'outbound-unusable', code: 'VpnGatewayKeyVaultInaccessibleKeyvault' },
   { kind: 'psk-one-side' },
   { kind: 'inbound-not-yet-valid' },
 ];
@@ -69,7 +76,7 @@ function charonStamp(t: Date): string {
 export function generateIkeLogLines(count: number, start = new Date('2026-11-23T00:00:00Z')): GeneratedIkeLog {
   const azureTarget = Math.round(count * 0.75);
   const charonTarget = count - azureTarget;
-  const azureRows: AzureIkeRow[] = [];
+  const azureRows: GeneratedIkeRow[] = [];
   let guid = 0;
   let t = start.getTime();
   for (let attempt = 0; azureRows.length < azureTarget; attempt++) {

@@ -1,7 +1,4 @@
-import { AZURE_DEFAULT_IKE_PROPOSALS, formatAzureLogPolicy, type IkeProposal } from '../../../core/ike/ike-proposal';
-import { formatAzureTrafficSelectors } from '../../../core/ike/traffic-selectors';
-
-export type { IkeProposal } from '../../../core/ike/ike-proposal';
+import { azureDefaultIkeProposals, logPolicy, logTrafficSelectors, type SimIkeProposal } from './ike-proposals';
 
 /**
  * How one IKE negotiation between an Azure gateway instance and the device ends. For `traffic-selector-mismatch`,
@@ -15,8 +12,8 @@ export type TunnelOutcome =
   | { kind: 'inbound-expired' }
   | { kind: 'inbound-not-yet-valid' }
   | { kind: 'outbound-rejected-by-peer' }
-  | { kind: 'outbound-unusable'; reason: 'key-vault-access' | 'eku' | 'key' | 'expired' | 'not-found' }
-  | { kind: 'proposal-mismatch'; azureOffers: IkeProposal[]; deviceAccepts: IkeProposal[] }
+  | { kind: 'outbound-unusable'; code: string }
+  | { kind: 'proposal-mismatch'; azureOffers: SimIkeProposal[]; deviceAccepts: SimIkeProposal[] }
   | { kind: 'traffic-selector-mismatch'; azurePrefixes: string[]; devicePrefixes: string[] }
   | { kind: 'peer-unreachable' }
   | { kind: 'psk-one-side' };
@@ -57,13 +54,23 @@ const CERT_E_UNTRUSTEDROOT = 'A certificate chain processed, but terminated in a
 const CERT_E_EXPIRED = 'A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.';
 const ANY = ['0.0.0.0/0'];
 
-// Why Azure could not use its own certificate, with the error code the Network RP reports for the same condition.
-const OUTBOUND_REASONS: Record<Extract<TunnelOutcome, { kind: 'outbound-unusable' }>['reason'], string> = {
-  'key-vault-access': "the gateway's managed identity was denied access to the Key Vault certificate (VpnGatewayKeyVaultInaccessibleKeyvault)",
-  eku: 'the certificate does not have both the Server Authentication and Client Authentication extended key usages (VpnConnectionOutBoundAuthenticationCertificateClientAndServerAuth)',
-  key: "the certificate's private key is not an exportable RSA key of at least 2048 bits",
-  expired: 'the certificate has expired (VpnConnectionOutBoundAuthenticationCertificateIsExpired)',
-  'not-found': 'the certificate was not found in Key Vault (VpnGatewayKeyVaultSecretNotFound)',
+// Why Azure could not use its own certificate, in words, for each code the Network RP reports for the same condition.
+// Modelled text: Microsoft shows no verbatim line for this (see test/fixtures/ike/README.md).
+const OUTBOUND_REASONS: Readonly<Record<string, string>> = {
+  ManagedIdentityMissingAtGatewayLevel: 'the gateway has no user-assigned managed identity, so it has no access to Key Vault',
+  VpnGatewayKeyVaultInaccessibleKeyvault: "the gateway's managed identity was denied access to the Key Vault certificate",
+  VpnGatewayKeyVaultSecretNotFound: 'the certificate was not found in Key Vault',
+  VpnGatewayKeyVaultNameResolutionFailure: 'the Key Vault in the identifier was not found (its host name does not resolve)',
+  VpnGatewayKeyVaultCertIsEmpty: 'the certificate version in Key Vault holds no certificate yet',
+  VpnGatewayKeyVaultSecretIsEmpty: 'the secret in Key Vault is empty',
+  VpnGatewayKeyVaultSecretException: 'the secret in Key Vault could not be read as a certificate',
+  VpnConnectionOutBoundAuthenticationCertificateDoesNotHaveRSAPrivateKey: 'the certificate has no RSA private key (it is not RSA, or the key is not exportable)',
+  VpnConnectionOutBoundAuthenticationCertificateRSAPrivateKeyLength: "the certificate's RSA key is shorter than 2048 bits",
+  VpnConnectionOutBoundAuthenticationCertificateClientAndServerAuth: 'the certificate does not have both the Server Authentication and Client Authentication extended key usages',
+  VpnConnectionOutBoundAuthenticationCertificateIsExpired: 'the certificate has expired',
+  VpnConnectionOutBoundAuthenticationCertificateChainFault: "the certificate's chain in Key Vault is incomplete: it lacks the issuers up to the root",
+  VpnConnectionOutBoundAuthenticationCertificateChainDoesNotHaveRootCert: "the certificate's chain in Key Vault is incomplete: it does not reach a root certificate",
+  VpnConnectionOutBoundAuthenticationCertificateChainCreationIssue: "the certificate's chain in Key Vault could not be built: an issuer's key does not verify the certificate",
 };
 
 /** One IKE session's lines: a shared SESSION_ID/endpoint prefix and a clock that moves a little per message. */
@@ -95,8 +102,8 @@ function tsid(guid: string): string {
 
 const quoted = (label: string, value: string | undefined): string => (value ? ` ${label} "${value}"` : '');
 
-function policies(proposals: readonly IkeProposal[]): string {
-  return proposals.map((p, i) => `Policy${i + 1}: ${formatAzureLogPolicy(p)}`).join(' ');
+function policies(proposals: readonly SimIkeProposal[]): string {
+  return proposals.map((p, i) => `Policy${i + 1}: ${logPolicy(p)}`).join(' ');
 }
 
 /**
@@ -112,13 +119,13 @@ export function writeIkeAttempt(outcome: TunnelOutcome, ctx: IkeAttemptContext, 
   const session = (): Session => new Session(ike, clock, ctx.newGuid(), ctx);
   const device = details.deviceCertificate;
 
-  const azureInitiatesSaInit = (s: Session, offers: readonly IkeProposal[] = AZURE_DEFAULT_IKE_PROPOSALS): void => {
+  const azureInitiatesSaInit = (s: Session, offers: readonly SimIkeProposal[] = azureDefaultIkeProposals): void => {
     s.line('[SEND][SA_INIT] Sending IKE SA_INIT message', INFO, 0);
     s.line(`[SEND][SA_INIT] Proposed IKE policies: ${policies(offers)}`);
   };
-  const saInitAnswered = (s: Session, selected: IkeProposal = AZURE_DEFAULT_IKE_PROPOSALS[1]!): void => {
+  const saInitAnswered = (s: Session, selected: SimIkeProposal = azureDefaultIkeProposals[1]!): void => {
     s.line('[RECEIVED][SA_INIT] Received IKE SA_INIT message', INFO, 38);
-    s.line(`[RECEIVED][SA_INIT] Selected IKE policy Policy1: ${formatAzureLogPolicy(selected)}`);
+    s.line(`[RECEIVED][SA_INIT] Selected IKE policy Policy1: ${logPolicy(selected)}`);
   };
   const azureAuthenticates = (s: Session): void => {
     s.line('[SEND][SA_AUTH] Sending IKE AUTH message', INFO, 6);
@@ -153,8 +160,8 @@ export function writeIkeAttempt(outcome: TunnelOutcome, ctx: IkeAttemptContext, 
       azureAuthenticates(s);
       peerAuthArrives(s);
       s.line('[LOCAL][SA_AUTH] Peer certificate chain validated', INFO, 3);
-      s.line(`[LOCAL][SA_AUTH] IKE SA established with policy ${formatAzureLogPolicy(AZURE_DEFAULT_IKE_PROPOSALS[1]!)}`);
-      s.line(`[SEND] Proposed Traffic Selector payload will be (Final Negotiated) - [Tsid ${tsid(s.guid)}  ]Number of TSIs 1: ${formatAzureTrafficSelectors(ANY)} Number of TSRs 1:${formatAzureTrafficSelectors(ANY)}`);
+      s.line(`[LOCAL][SA_AUTH] IKE SA established with policy ${logPolicy(azureDefaultIkeProposals[1]!)}`);
+      s.line(`[SEND] Proposed Traffic Selector payload will be (Final Negotiated) - [Tsid ${tsid(s.guid)}  ]Number of TSIs 1: ${logTrafficSelectors(ANY)} Number of TSRs 1:${logTrafficSelectors(ANY)}`);
       s.line('[LOCAL][CHILD_SA] Child SA established', INFO, 5);
       tunnel.push({ at: new Date(clock.t), status: 'Connected', reason: 'IKE and IPsec security associations established' });
       break;
@@ -207,7 +214,7 @@ export function writeIkeAttempt(outcome: TunnelOutcome, ctx: IkeAttemptContext, 
       azureInitiatesSaInit(s);
       saInitAnswered(s);
       const id = details.outboundCertificateId ? ` ${details.outboundCertificateId}` : '';
-      s.line(`[LOCAL][SA_AUTH] Outbound authentication certificate${id} could not be used: ${OUTBOUND_REASONS[outcome.reason]}`, ERROR, 9);
+      s.line(`[LOCAL][SA_AUTH] Outbound authentication certificate${id} could not be used: ${OUTBOUND_REASONS[outcome.code] ?? 'Key Vault refused it'} (${outcome.code})`, ERROR, 9);
       s.line(`[LOCAL] [IkeEvent] SA_NEGOTIATION_FAILED [ErrorCode] 0x35EE [ErrorMessage] ${NO_CERT}`, ERROR, 1);
       closed(s, 13806, NO_CERT);
       break;
@@ -215,7 +222,7 @@ export function writeIkeAttempt(outcome: TunnelOutcome, ctx: IkeAttemptContext, 
     case 'proposal-mismatch': {
       // The gateway initiates with its policies and the device refuses them; the device's own attempt fails too.
       const a = session();
-      azureInitiatesSaInit(a, outcome.azureOffers.length > 0 ? outcome.azureOffers : AZURE_DEFAULT_IKE_PROPOSALS);
+      azureInitiatesSaInit(a, outcome.azureOffers.length > 0 ? outcome.azureOffers : azureDefaultIkeProposals);
       a.line('[RECEIVED][SA_INIT] Received IKE SA_INIT message', INFO, 35);
       a.line('[RECEIVED][NOTIFY] Received Notify Message - No Proposal Chosen', ERROR, 1);
       closed(a, 13868, POLICY_MATCH);
@@ -231,15 +238,15 @@ export function writeIkeAttempt(outcome: TunnelOutcome, ctx: IkeAttemptContext, 
       // IKE authenticates; the device's CHILD_SA request names prefixes for the Azure side that Azure does not have.
       const s = session();
       s.line('[RECEIVED][SA_INIT] Received IKE SA_INIT message', INFO, 0);
-      s.line(`[RECEIVED][SA_INIT] Selected IKE policy Policy1: ${formatAzureLogPolicy(AZURE_DEFAULT_IKE_PROPOSALS[1]!)}`);
+      s.line(`[RECEIVED][SA_INIT] Selected IKE policy Policy1: ${logPolicy(azureDefaultIkeProposals[1]!)}`);
       s.line('[SEND][SA_INIT] Sending IKE SA_INIT message');
       peerAuthArrives(s);
       s.line('[LOCAL][SA_AUTH] Peer certificate chain validated', INFO, 3);
       azureAuthenticates(s);
-      s.line(`[LOCAL][SA_AUTH] IKE SA established with policy ${formatAzureLogPolicy(AZURE_DEFAULT_IKE_PROPOSALS[1]!)}`);
+      s.line(`[LOCAL][SA_AUTH] IKE SA established with policy ${logPolicy(azureDefaultIkeProposals[1]!)}`);
       const id = tsid(s.guid);
       s.line(
-        `Received Traffic Selector payload request- [Tsid ${id}  ]Number of TSIs 1: ${formatAzureTrafficSelectors(ANY)} Number of TSRs ${outcome.devicePrefixes.length}:${formatAzureTrafficSelectors(outcome.devicePrefixes)}`,
+        `Received Traffic Selector payload request- [Tsid ${id}  ]Number of TSIs 1: ${logTrafficSelectors(ANY)} Number of TSRs ${outcome.devicePrefixes.length}:${logTrafficSelectors(outcome.devicePrefixes)}`,
         INFO,
         5,
       );
@@ -265,7 +272,7 @@ export function writeIkeAttempt(outcome: TunnelOutcome, ctx: IkeAttemptContext, 
       // The device initiates and authenticates with a pre-shared key; the connection only accepts certificates.
       const s = session();
       s.line('[RECEIVED][SA_INIT] Received IKE SA_INIT message', INFO, 0);
-      s.line(`[RECEIVED][SA_INIT] Selected IKE policy Policy1: ${formatAzureLogPolicy(AZURE_DEFAULT_IKE_PROPOSALS[1]!)}`);
+      s.line(`[RECEIVED][SA_INIT] Selected IKE policy Policy1: ${logPolicy(azureDefaultIkeProposals[1]!)}`);
       s.line('[SEND][SA_INIT] Sending IKE SA_INIT message');
       s.line('[RECEIVED][SA_AUTH] Received IKE AUTH message', INFO, 40);
       azureRejectsDevice(s, '[RECEIVED][SA_AUTH] Peer authenticated with a pre-shared key, but the connection requires certificate authentication');

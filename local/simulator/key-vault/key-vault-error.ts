@@ -42,6 +42,7 @@ export const kvErrors = {
     ),
   pendingNotFound: (name: string): KeyVaultError => new KeyVaultError(404, 'PendingCertificateNotFound', `Pending certificate not found: ${name}`),
   conflict: (message: string): KeyVaultError => new KeyVaultError(409, 'Conflict', message),
+  /** Vault access policy model: names the missing permission. */
   forbidden: (who: string, kind: 'certificates' | 'secrets' | 'keys', permission: string, vaultName: string): KeyVaultError =>
     new KeyVaultError(
       403,
@@ -49,8 +50,21 @@ export const kvErrors = {
       `The user, group or application '${who}' does not have ${kind} ${permission} permission on key vault '${vaultName};location=westeurope'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`,
       'AccessDenied',
     ),
-  unauthorized: (message: string): KeyVaultError =>
+  /** Azure RBAC model: Key Vault's multi-line message naming the data action and the resource. */
+  forbiddenByRbac: (who: string, dataAction: string, resource: string, vaultName: string): KeyVaultError =>
+    new KeyVaultError(
+      403,
+      'Forbidden',
+      `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nCaller: ${who}\r\nAction: '${dataAction}'\r\nResource: '${resource.toLowerCase()}'\r\nAssignment: (not found)\r\nDenyAssignmentId: null\r\nDecisionReason: null \r\nVault: ${vaultName};location=westeurope\r\n`,
+      'ForbiddenByRbac',
+    ),
+  /** A soft-deleted object's name cannot be reused until it is recovered or purged. */
+  deletedButRecoverable: (kind: 'Certificate' | 'Key' | 'Secret', name: string): KeyVaultError =>
+    new KeyVaultError(409, 'Conflict', `${kind} ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the ${kind.toLowerCase()} can only be recovered or purged.`, 'ObjectIsDeletedButRecoverable'),
+  deletedCertificateNotFound: (name: string): KeyVaultError => new KeyVaultError(404, 'CertificateNotFound', `Deleted Certificate not found: ${name}`),
+  /** The challenge names the vault's tenant, as Key Vault's does; the SDK asks its credential for a token there. */
+  unauthorized: (message: string, tenantId = 'common'): KeyVaultError =>
     new KeyVaultError(401, 'Unauthorized', message, undefined, {
-      'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/common", resource="https://vault.azure.net"',
+      'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${tenantId}", resource="https://vault.azure.net"`,
     }),
 } as const;

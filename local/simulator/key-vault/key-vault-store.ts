@@ -1,35 +1,28 @@
-import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
-import type { CertificateInfo } from '../../../core/pki/certificate-info';
-import { decodeCertificates, MAX_CHAIN_TEXT_CHARS } from '../../../core/pki/certificate-input';
-import { parseDer } from '../../../core/pki/parse-certificate';
-import { createSelfSignedCertificate, generateKey } from '../../pki/cert-factory';
-import { createCsr } from '../../pki/csr';
+import { createPrivateKey, generateKeyPair, randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Pkcs12Error, keyMatchesCertificate, readPkcs12 } from '../../pki/pkcs12';
+import type { GatewayCertificateRead } from '../azure-rules/outbound-certificate';
+import { buildCertificateRequest, buildSelfSignedCertificate } from '../x509/sim-cert-builder';
+import { parseSimCertificate, pemCertificates, tryParseSimCertificate } from '../x509/sim-certificate';
+import { AccessPolicyTable, keyVaultOperations, type AccessPolicy, type DataActionAuthority, type KeyVaultOperation, type KeyVaultOperationName } from './key-vault-access';
+import { signDigest, verifyDigest, publicKeyPem } from './key-vault-crypto';
 import { KeyVaultError, kvErrors } from './key-vault-error';
-import { PEM, PKCS12, defaultPolicy, mergePolicy, policyFromCertificate, validateForCreate, type WirePolicy } from './key-vault-policy';
+import { PEM, PKCS12, defaultPolicy, keyOpsForUsage, mergePolicy, policyFromCertificate, validateForCreate, type WirePolicy } from './key-vault-policy';
 
 /**
- * The simulated Key Vault data plane's state: vaults with access policies (the "Vault access policy" permission
- * model the portal steps use), certificates with versions, each version's key and secret, and pending
- * certificate operations. The HTTP handler (`createKeyVaultHandler`) exposes it to the real SDK clients; the tunnel
- * engine reads certificates through `readCertificateAs`, as the gateway's managed identity would.
+ * The simulated Key Vault data plane's state: vaults (vault access policies or Azure RBAC), certificates with versions
+ * (each with its key and secret), standalone RSA keys that sign without ever leaving the vault, plain secrets, pending
+ * certificate operations, and soft-deleted certificates. The HTTP handler (`createKeyVaultHandler`) exposes it to the
+ * real SDK clients; the tunnel engine reads through `readAsGateway`, as the VPN gateway's managed identity does.
  */
 
-export interface AccessPolicy {
-  readonly objectId: string;
-  /** Key Vault permission names (`get`, `list`, `import`, `create`, `update`, `delete`, ... or `all`), any case. */
-  readonly certificates: string[];
-  readonly secrets: string[];
-  readonly keys: string[];
-}
+export type { AccessPolicy } from './key-vault-access';
 
 export interface KeyVaultPrincipal {
   readonly objectId: string;
   readonly tenantId?: string;
   readonly appId?: string;
 }
-
-export type PermissionKind = 'certificates' | 'secrets' | 'keys';
 
 /** One version of a certificate. `der` is absent while a CSR is pending. */
 export interface CertificateVersionRecord {
@@ -39,8 +32,7 @@ export interface CertificateVersionRecord {
   enabled: boolean;
   tags: Record<string, string>;
   der?: Uint8Array;
-  info?: CertificateInfo;
-  /** Issuers that came with the certificate (PFX/PEM import, merge), nearest first. */
+  /** Issuers that came with the certificate (PFX/PEM import, merge x5c), nearest first. */
   chain: Uint8Array[];
   /** PKCS#8 PEM; Key Vault always has the key of its certificates (imported or generated). */
   readonly privateKeyPem: string;
@@ -48,6 +40,8 @@ export interface CertificateVersionRecord {
   readonly exportable: boolean;
   /** Secret format at creation (policy `secret_props.contentType`). */
   readonly contentType: string;
+  /** `key_ops` of the certificate's key, from the policy's key usage at creation. */
+  readonly keyOps: readonly string[];
 }
 
 export interface PendingOperationRecord {
@@ -69,64 +63,153 @@ export interface CertificateRecord {
   /** In creation order; the last one is the current version. */
   readonly versions: CertificateVersionRecord[];
   pending?: PendingOperationRecord;
+  /** The version whose AutoRenew already produced a successor. */
+  renewedVersion?: string;
 }
+
+export interface DeletedCertificateRecord {
+  readonly record: CertificateRecord;
+  readonly deletedDate: Date;
+  readonly scheduledPurgeDate: Date;
+}
+
+/** A key created on its own (`createRsaKey`), not through a certificate. */
+export interface KeyVersionRecord {
+  readonly version: string;
+  readonly created: Date;
+  updated: Date;
+  enabled: boolean;
+  tags: Record<string, string>;
+  readonly privateKeyPem: string;
+  keyOps: string[];
+}
+
+export interface KeyRecord {
+  readonly name: string;
+  readonly versions: KeyVersionRecord[];
+}
+
+export interface SecretVersionRecord {
+  readonly version: string;
+  readonly created: Date;
+  updated: Date;
+  enabled: boolean;
+  tags: Record<string, string>;
+  readonly value: string;
+  readonly contentType?: string;
+}
+
+export interface SecretRecord {
+  readonly name: string;
+  readonly versions: SecretVersionRecord[];
+}
+
+export type PermissionModel = 'accessPolicies' | 'rbac';
 
 interface VaultState {
   readonly name: string;
-  readonly accessPolicies: Map<string, AccessPolicy>;
+  readonly tenantId: string;
+  readonly permissionModel: PermissionModel;
+  /** ARM id; RBAC role assignments on it (or above) grant data actions. */
+  readonly resourceId: string;
+  readonly policies: AccessPolicyTable;
   readonly certificates: Map<string, CertificateRecord>;
+  readonly deletedCertificates: Map<string, DeletedCertificateRecord>;
+  readonly keys: Map<string, KeyRecord>;
+  readonly secrets: Map<string, SecretRecord>;
+}
+
+export interface VaultOptions {
+  readonly tenantId?: string;
+  readonly permissionModel?: PermissionModel;
+  readonly resourceId?: string;
+  /** Access-policy model: in force from the vault's creation (no propagation delay). */
+  readonly accessPolicies?: readonly AccessPolicy[];
 }
 
 export type CertificateImportInput = { readonly pem: string } | { readonly pfx: Uint8Array; readonly password: string };
 
-export type VaultReadResult =
-  | { readonly ok: true; readonly certificate: CertificateInfo; readonly chain: CertificateInfo[]; readonly hasPrivateKey: boolean }
-  | {
-      readonly ok: false;
-      readonly code: 'VpnGatewayKeyVaultSecretNotFound' | 'VpnGatewayKeyVaultInaccessibleKeyvault' | 'VpnGatewayKeyVaultNameResolutionFailure';
-      readonly message: string;
-    };
+export interface KeyVaultStoreOptions {
+  readonly now: () => Date;
+  /** Items per list page: Key Vault's maximum, 25, unless a test wants paging with fewer objects. */
+  readonly pageSize?: number;
+  /** Role assignments, for vaults in the RBAC permission model. */
+  readonly rbac?: DataActionAuthority;
+  /** How long a new access policy permission or role assignment takes to reach the vault. Default 0. */
+  readonly accessPropagationMs?: number;
+}
 
 const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 const OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const SOFT_DELETE_RETENTION_DAYS = 90;
+const RSA_KEY_OPS = ['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey'];
+const generateKeyPairAsync = promisify(generateKeyPair);
+const DEFAULT_TENANT = '00000000-0000-0000-0000-000000000000';
 
 export class KeyVaultStore {
   private readonly vaults = new Map<string, VaultState>();
   private readonly urls = new Map<string, string>();
-  /** Items per list page: Key Vault's maximum, 25, unless a test wants paging with fewer objects. */
   readonly pageSize: number;
+  /** How long grants take to reach the data plane (see `KeyVaultStoreOptions`). */
+  readonly accessPropagationMs: number;
 
-  constructor(private readonly opts: { now: () => Date; pageSize?: number; vaultUrl?: (vaultName: string) => string }) {
+  constructor(private readonly opts: KeyVaultStoreOptions) {
     this.pageSize = opts.pageSize ?? 25;
+    this.accessPropagationMs = opts.accessPropagationMs ?? 0;
   }
 
   now(): Date {
     return this.opts.now();
   }
 
-  createVault(name: string, opts: { accessPolicies: AccessPolicy[] }): void {
+  // ------------------------------------------------------------------------------------------------------------
+  // Vaults and access
+
+  createVault(name: string, opts: VaultOptions = {}): void {
     if (!VAULT_NAME.test(name)) throw new Error(`Invalid vault name '${name}': 3-24 letters, digits and hyphens, starting with a letter.`);
     const key = name.toLowerCase();
     if (this.vaults.has(key)) throw new Error(`Vault '${name}' already exists.`);
-    this.vaults.set(key, { name: key, accessPolicies: new Map(opts.accessPolicies.map((p) => [p.objectId.toLowerCase(), p])), certificates: new Map() });
+    const policies = new AccessPolicyTable();
+    for (const p of opts.accessPolicies ?? []) policies.set(p, new Date(0));
+    this.vaults.set(key, {
+      name: key,
+      tenantId: opts.tenantId ?? DEFAULT_TENANT,
+      permissionModel: opts.permissionModel ?? 'accessPolicies',
+      resourceId: opts.resourceId ?? `/subscriptions/${DEFAULT_TENANT}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${key}`,
+      policies,
+      certificates: new Map(),
+      deletedCertificates: new Map(),
+      keys: new Map(),
+      secrets: new Map(),
+    });
   }
 
   hasVault(name: string): boolean {
     return this.vaults.has(name.toLowerCase());
   }
 
+  tenantOf(vaultName: string): string {
+    return this.vault(vaultName).tenantId;
+  }
+
+  /** The vault's ARM id: the scope of role assignments on it. */
+  resourceIdOf(vaultName: string): string {
+    return this.vault(vaultName).resourceId;
+  }
+
+  /** Grants (or replaces) a principal's access policy; new permissions reach the vault after the propagation delay. */
   setAccessPolicy(vaultName: string, policy: AccessPolicy): void {
-    this.vault(vaultName).accessPolicies.set(policy.objectId.toLowerCase(), policy);
+    this.vault(vaultName).policies.set(policy, this.now());
   }
 
   removeAccessPolicy(vaultName: string, objectId: string): void {
-    this.vault(vaultName).accessPolicies.delete(objectId.toLowerCase());
+    this.vault(vaultName).policies.remove(objectId);
   }
 
   /** Where the vault is served. Public form (`https://<name>.vault.azure.net`) until a listener registers its URL. */
   vaultUrl(vaultName: string): string {
     const key = vaultName.toLowerCase();
-    return this.urls.get(key) ?? this.opts.vaultUrl?.(key) ?? `https://${key}.vault.azure.net`;
+    return this.urls.get(key) ?? `https://${key}.vault.azure.net`;
   }
 
   /**
@@ -147,15 +230,31 @@ export class KeyVaultStore {
       return undefined;
     }
     for (const key of this.vaults.keys()) {
-      const served = new URL(this.vaultUrl(key));
-      if (served.origin.toLowerCase() === parsed.origin.toLowerCase() && (served.pathname === '/' || parsed.pathname.toLowerCase().startsWith(served.pathname.toLowerCase()))) return key;
+      if (new URL(this.vaultUrl(key)).origin.toLowerCase() === parsed.origin.toLowerCase()) return key;
     }
     const publicName = /^([a-z0-9-]{3,24})\.vault\.azure\.net$/i.exec(parsed.hostname)?.[1]?.toLowerCase();
-    if (publicName && this.vaults.has(publicName)) return publicName;
-    // Path-prefixed form some tools use: https://host/kv/<vault>/certificates/...
-    const prefixed = /^\/kv\/([^/]+)\//i.exec(parsed.pathname)?.[1]?.toLowerCase();
-    return prefixed && this.vaults.has(prefixed) ? prefixed : undefined;
+    return publicName && this.vaults.has(publicName) ? publicName : undefined;
   }
+
+  /** Whether the principal may run the operation now (or at `at`), in the vault's permission model. */
+  isAllowed(vaultName: string, objectId: string, operation: KeyVaultOperationName | KeyVaultOperation, at: Date = this.now(), objectPath = ''): boolean {
+    const vault = this.vault(vaultName);
+    const op = typeof operation === 'string' ? keyVaultOperations[operation] : operation;
+    if (vault.permissionModel === 'accessPolicies') return vault.policies.allows(objectId, op, at, this.accessPropagationMs);
+    return this.opts.rbac?.isDataActionAllowed(objectId, op.dataAction, `${vault.resourceId}${objectPath}`, at, this.accessPropagationMs) ?? false;
+  }
+
+  /** Throws Key Vault's 403 for the vault's permission model unless the principal may run the operation. */
+  authorize(vaultName: string, principal: KeyVaultPrincipal, operation: KeyVaultOperationName, objectPath = ''): void {
+    if (this.isAllowed(vaultName, principal.objectId, operation, this.now(), objectPath)) return;
+    const vault = this.vault(vaultName);
+    const op = keyVaultOperations[operation];
+    const who = `appid=${principal.appId ?? ''};oid=${principal.objectId};iss=https://sts.windows.net/${principal.tenantId ?? ''}/`;
+    throw vault.permissionModel === 'rbac' ? kvErrors.forbiddenByRbac(who, op.dataAction, `${vault.resourceId}${objectPath}`, vault.name) : kvErrors.forbidden(who, op.kind, op.permission, vault.name);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Certificates
 
   /** Versioned certificate identifier, as `outboundAuthCertificate` takes it; without `version`, the current version's. */
   certificateIdFor(vaultName: string, name: string, version?: string): string {
@@ -169,80 +268,67 @@ export class KeyVaultStore {
    * Imports a certificate with its private key (PEM: certificates + PKCS#8/PKCS#1 key; or PFX with password) as a
    * new version. Throws `KeyVaultError` BadParameter for content Key Vault would refuse.
    */
-  importCertificate(
-    vaultName: string,
-    certificateName: string,
-    input: CertificateImportInput,
-    opts: { enabled?: boolean; tags?: Record<string, string>; policy?: unknown } = {},
-  ): { id: string; version: string } {
+  importCertificate(vaultName: string, certificateName: string, input: CertificateImportInput, opts: { enabled?: boolean; tags?: Record<string, string>; policy?: unknown } = {}): { id: string; version: string } {
     const vault = this.vault(vaultName);
     checkObjectName(certificateName);
+    this.refuseDeletedName(vault, certificateName);
     const { leaf, chain, privateKeyPem, contentType } = readImport(input);
-    const info = parseDer(leaf);
+    const cert = parseSimCertificate(leaf);
     const existing = vault.certificates.get(certificateName.toLowerCase());
-    const policy = mergePolicy(existing?.policy ?? policyFromCertificate(info, contentType), opts.policy);
+    const dnsNames = cert.x509.subjectAltName?.split(', ').filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)) ?? [];
+    const policy = mergePolicy(existing?.policy ?? policyFromCertificate(cert, contentType, dnsNames), opts.policy);
     const record = existing ?? this.newRecord(vault, certificateName, policy);
     record.policy = policy;
     record.policyUpdated = this.now();
     const version = this.addVersion(record, {
       der: leaf,
-      info,
       chain,
       privateKeyPem,
       enabled: opts.enabled ?? true,
       tags: opts.tags ?? {},
       exportable: policy.key_props.exportable,
       contentType: policy.secret_props.contentType,
+      keyOps: keyOpsForUsage(policy.x509_props.key_usage ?? []),
     });
     return { id: `${this.vaultUrl(vaultName)}/certificates/${record.name}/${version.version}`, version: version.version };
   }
 
   /**
-   * Creates a certificate version from the policy. Issuer `Self`: a new key and a self-signed certificate, done at
-   * once. Issuer `Unknown`: a new key, a CSR and a pending operation that `mergeCertificate` completes.
+   * Creates a certificate version from the policy. Issuer `Self`: a new key (or the current one with `reuse_key`) and
+   * a self-signed certificate, done at once. Issuer `Unknown`: a new key, a PKCS#10 request carrying the policy's
+   * subject, key usage, EKUs, SANs and basic constraints, and a pending operation that `mergeCertificate` completes.
    */
-  async createCertificate(vaultName: string, certificateName: string, body: { policy?: unknown; enabled?: boolean; tags?: Record<string, string> }): Promise<CertificateRecord> {
+  async createCertificate(vaultName: string, certificateName: string, body: { policy?: unknown; enabled?: boolean; tags?: Record<string, string> }, at: Date = this.now()): Promise<CertificateRecord> {
     const vault = this.vault(vaultName);
     checkObjectName(certificateName);
+    this.refuseDeletedName(vault, certificateName);
     const existing = vault.certificates.get(certificateName.toLowerCase());
     if (existing?.pending?.status === 'inProgress') {
       throw kvErrors.conflict(`Certificate ${certificateName} has a pending certificate operation. Complete, cancel or delete it before creating a new version.`);
     }
     const policy = mergePolicy(existing?.policy ?? defaultPolicy(), body.policy);
-    const { keyBits, subject, keyUsages } = validateForCreate(policy);
+    const { keyBits, profile } = validateForCreate(policy);
     const issuer = policy.issuer.name.toLowerCase();
     if (issuer !== 'self' && issuer !== 'unknown') {
       throw kvErrors.badParameter(`Issuer '${policy.issuer.name}' is not modelled by the Azure simulator's Key Vault: use Self or Unknown.`);
     }
     const record = existing ?? this.newRecord(vault, certificateName, policy);
     record.policy = policy;
-    record.policyUpdated = this.now();
+    record.policyUpdated = at;
     // Reserve the operation before any await, so a concurrent create sees the conflict.
-    const placeholder: PendingOperationRecord = { requestId: randomUUID().replace(/-/g, ''), issuerName: policy.issuer.name, version: newVersionId(), status: 'inProgress', statusDetails: 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.', cancellationRequested: false };
+    const placeholder: PendingOperationRecord = { requestId: randomUUID().replace(/-/g, ''), issuerName: policy.issuer.name, version: newVersionId(), status: 'inProgress', statusDetails: pendingDetails, cancellationRequested: false };
     record.pending = placeholder;
     try {
       const reused = policy.key_props.reuse_key ? record.versions[record.versions.length - 1]?.privateKeyPem : undefined;
-      const privateKeyPem = reused ?? (await generateKey({ keyBits })).privateKeyPem;
-      const ekus = policy.x509_props.ekus ?? [];
-      const dns = policy.x509_props.sans?.dns_names ?? [];
-      const common = { enabled: body.enabled ?? true, tags: body.tags ?? {}, privateKeyPem, chain: [], exportable: policy.key_props.exportable, contentType: policy.secret_props.contentType };
+      const privateKeyPem = reused ?? (await newRsaKey(keyBits));
+      const common = { enabled: body.enabled ?? true, tags: body.tags ?? {}, privateKeyPem, chain: [], exportable: policy.key_props.exportable, contentType: policy.secret_props.contentType, keyOps: keyOpsForUsage(profile.keyUsages) };
       if (issuer === 'self') {
-        const now = this.now();
-        const cert = await createSelfSignedCertificate({
-          subject,
-          privateKeyPem,
-          notBefore: now,
-          notAfter: addMonths(now, policy.x509_props.validity_months ?? 12),
-          extendedKeyUsages: ekus,
-          keyUsages,
-          ...(dns.length > 0 ? { subjectAltNames: { dns } } : {}),
-        });
-        this.addVersion(record, { ...common, der: cert.der, info: cert.info }, placeholder.version);
+        const der = buildSelfSignedCertificate(profile, privateKeyPem, { notBefore: at, notAfter: addMonths(at, policy.x509_props.validity_months ?? 12) });
+        this.addVersion(record, { ...common, der }, placeholder.version, at);
         record.pending = { ...placeholder, status: 'completed', statusDetails: '' };
       } else {
-        const csr = createCsr({ subject, privateKeyPem, extendedKeyUsages: ekus, ...(dns.length > 0 ? { subjectAltNames: { dns } } : {}) });
-        this.addVersion(record, { ...common, enabled: false }, placeholder.version);
-        record.pending = { ...placeholder, csr };
+        this.addVersion(record, { ...common, enabled: false }, placeholder.version, at);
+        record.pending = { ...placeholder, csr: buildCertificateRequest(profile, privateKeyPem) };
       }
       return record;
     } catch (error) {
@@ -252,28 +338,21 @@ export class KeyVaultStore {
     }
   }
 
-  /** Completes a pending `Unknown`-issuer operation with the CA's certificate (first) and its chain. */
+  /** Completes a pending `Unknown`-issuer operation with the CA's certificate (first) and its chain (x5c). */
   mergeCertificate(vaultName: string, certificateName: string, x5c: Uint8Array[], opts: { enabled?: boolean; tags?: Record<string, string> } = {}): CertificateRecord {
-    const record = this.certificateRecord(vaultName, certificateName);
+    const record = this.certificateRecord(vaultName, certificateName, { allowPendingOnly: true });
     const pending = record.pending;
     if (!pending || pending.status !== 'inProgress') throw kvErrors.pendingNotFound(certificateName);
     const version = record.versions.find((v) => v.version === pending.version);
     if (!version) throw kvErrors.pendingNotFound(certificateName);
     const [leaf, ...chain] = x5c;
     if (!leaf) throw kvErrors.badParameter('x5c must contain at least the certificate to merge.');
-    let info: CertificateInfo;
-    try {
-      info = parseDer(leaf);
-      chain.forEach((der) => parseDer(der));
-    } catch {
-      throw kvErrors.badParameter('The specified X.509 certificate content is invalid.');
-    }
+    if (x5c.some((der) => !tryParseSimCertificate(der))) throw kvErrors.badParameter('The specified X.509 certificate content is invalid.');
     if (!keyMatchesCertificate(version.privateKeyPem, leaf)) {
       throw kvErrors.badParameter("Public key from x509 certificate and key of this instance doesn't match.");
     }
-    version.der = info.der;
-    version.info = info;
-    version.chain = chain;
+    version.der = Uint8Array.from(leaf);
+    version.chain = chain.map((der) => Uint8Array.from(der));
     version.enabled = opts.enabled ?? true;
     if (opts.tags) version.tags = opts.tags;
     version.updated = this.now();
@@ -323,10 +402,67 @@ export class KeyVaultStore {
     return record;
   }
 
+  /** Soft delete: the certificate (with its key and secret) becomes a deleted certificate, recoverable for 90 days. */
+  deleteCertificate(vaultName: string, certificateName: string): DeletedCertificateRecord {
+    const vault = this.vault(vaultName);
+    const record = this.certificateRecord(vaultName, certificateName, { allowPendingOnly: true });
+    vault.certificates.delete(record.name.toLowerCase());
+    const deletedDate = this.now();
+    const deleted = { record, deletedDate, scheduledPurgeDate: new Date(deletedDate.getTime() + SOFT_DELETE_RETENTION_DAYS * 86_400_000) };
+    vault.deletedCertificates.set(record.name.toLowerCase(), deleted);
+    return deleted;
+  }
+
+  deletedCertificate(vaultName: string, certificateName: string): DeletedCertificateRecord {
+    const deleted = this.vault(vaultName).deletedCertificates.get(certificateName.toLowerCase());
+    if (!deleted) throw kvErrors.deletedCertificateNotFound(certificateName);
+    return deleted;
+  }
+
+  listDeletedCertificates(vaultName: string): DeletedCertificateRecord[] {
+    return [...this.vault(vaultName).deletedCertificates.values()].sort((a, b) => a.record.name.localeCompare(b.record.name));
+  }
+
+  recoverDeletedCertificate(vaultName: string, certificateName: string): CertificateRecord {
+    const vault = this.vault(vaultName);
+    const deleted = this.deletedCertificate(vaultName, certificateName);
+    vault.deletedCertificates.delete(deleted.record.name.toLowerCase());
+    vault.certificates.set(deleted.record.name.toLowerCase(), deleted.record);
+    return deleted.record;
+  }
+
+  purgeDeletedCertificate(vaultName: string, certificateName: string): void {
+    const deleted = this.deletedCertificate(vaultName, certificateName);
+    this.vault(vaultName).deletedCertificates.delete(deleted.record.name.toLowerCase());
+  }
+
+  /**
+   * Runs due `AutoRenew` lifetime actions of `Self`-issued certificates: a new version when the current one reaches
+   * its trigger (days before expiry, or a percentage of its lifetime), created at the trigger time.
+   */
+  async runLifetimeActions(now: Date): Promise<void> {
+    for (const vault of this.vaults.values()) {
+      for (const record of vault.certificates.values()) {
+        if (record.policy.issuer.name.toLowerCase() !== 'self' || record.pending?.status === 'inProgress') continue;
+        const current = this.latestCompleted(record);
+        const cert = current?.der ? parseSimCertificate(current.der) : undefined;
+        if (!current || !cert || record.renewedVersion === current.version) continue;
+        const lifetime = cert.notAfter.getTime() - cert.notBefore.getTime();
+        const triggers = record.policy.lifetime_actions
+          .filter((a) => a.action.action_type === 'AutoRenew')
+          .map((a) => (a.trigger.days_before_expiry !== undefined ? cert.notAfter.getTime() - a.trigger.days_before_expiry * 86_400_000 : cert.notBefore.getTime() + (lifetime * (a.trigger.lifetime_percentage ?? 80)) / 100));
+        const due = Math.min(...triggers);
+        if (!Number.isFinite(due) || due > now.getTime()) continue;
+        record.renewedVersion = current.version;
+        await this.createCertificate(vault.name, record.name, {}, new Date(due));
+      }
+    }
+  }
+
   /** The record of a certificate that has at least one completed version (or a pending one, when allowed). */
   certificateRecord(vaultName: string, certificateName: string, opts: { allowPendingOnly?: boolean } = {}): CertificateRecord {
     const record = this.vault(vaultName).certificates.get(certificateName.toLowerCase());
-    if (!record || (!opts.allowPendingOnly && record.versions.length === 0)) throw kvErrors.certificateNotFound(certificateName);
+    if (!record || (!opts.allowPendingOnly && !record.versions.some((v) => v.der !== undefined))) throw kvErrors.certificateNotFound(certificateName);
     return record;
   }
 
@@ -348,60 +484,153 @@ export class KeyVaultStore {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Throws 403 Forbidden (innererror AccessDenied) unless the principal's access policy grants the permission. */
-  authorize(vaultName: string, principal: KeyVaultPrincipal, kind: PermissionKind, permission: string): void {
-    if (!this.isAllowed(vaultName, principal.objectId, kind, permission)) {
-      const who = `appid=${principal.appId ?? ''};oid=${principal.objectId};iss=https://sts.windows.net/${principal.tenantId ?? ''}/`;
-      throw kvErrors.forbidden(who, kind, permission, this.vault(vaultName).name);
-    }
+  // ------------------------------------------------------------------------------------------------------------
+  // Keys
+
+  /** A new version of a standalone RSA key (`createRsaKey`): generated in the vault, never exported. */
+  async createKey(vaultName: string, name: string, body: { kty?: string; keySize?: number; keyOps?: string[]; enabled?: boolean; tags?: Record<string, string> }): Promise<{ record: KeyRecord; version: KeyVersionRecord }> {
+    const vault = this.vault(vaultName);
+    checkObjectName(name);
+    if (vault.certificates.has(name.toLowerCase())) throw kvErrors.conflict(`Key ${name} belongs to a certificate; create a new certificate version instead.`);
+    const kty = (body.kty ?? 'RSA').toUpperCase();
+    if (kty !== 'RSA' && kty !== 'RSA-HSM') throw kvErrors.badParameter(`Key type '${body.kty ?? ''}' is not modelled by the Azure simulator's Key Vault: it creates RSA keys only.`);
+    const keySize = body.keySize ?? 2048;
+    if (![2048, 3072, 4096].includes(keySize)) throw kvErrors.badParameter(`Invalid key size ${keySize}. RSA key sizes are 2048, 3072 and 4096.`);
+    const keyOps = body.keyOps ?? RSA_KEY_OPS;
+    const unknown = keyOps.find((o) => !RSA_KEY_OPS.includes(o));
+    if (unknown !== undefined) throw kvErrors.badParameter(`Invalid key operation '${unknown.slice(0, 20)}'. RSA keys allow ${RSA_KEY_OPS.join(', ')}.`);
+    const record = vault.keys.get(name.toLowerCase()) ?? { name, versions: [] };
+    vault.keys.set(name.toLowerCase(), record);
+    const now = this.now();
+    const version: KeyVersionRecord = { version: newVersionId(), created: now, updated: now, enabled: body.enabled ?? true, tags: body.tags ?? {}, privateKeyPem: await newRsaKey(keySize), keyOps: [...keyOps] };
+    record.versions.push(version);
+    return { record, version };
   }
 
-  isAllowed(vaultName: string, objectId: string, kind: PermissionKind, permission: string): boolean {
-    const policy = this.vault(vaultName).accessPolicies.get(objectId.toLowerCase());
-    const granted = (policy?.[kind] ?? []).map((p) => p.toLowerCase());
-    return granted.includes('all') || granted.includes(permission.toLowerCase());
+  /** A key by name and version (undefined or '': the current one): standalone, or the key of a certificate version. */
+  findKey(vaultName: string, name: string, version: string | undefined): { name: string; version: string; created: Date; updated: Date; enabled: boolean; tags: Record<string, string>; privateKeyPem: string; keyOps: readonly string[]; managed: boolean; exportable: boolean } {
+    const vault = this.vault(vaultName);
+    const standalone = vault.keys.get(name.toLowerCase());
+    if (standalone) {
+      const found = version ? standalone.versions.find((v) => v.version === version.toLowerCase()) : standalone.versions[standalone.versions.length - 1];
+      if (!found) throw kvErrors.keyNotFound(version ? `${name}/${version}` : name);
+      return { ...found, name: standalone.name, managed: false, exportable: false };
+    }
+    const record = vault.certificates.get(name.toLowerCase());
+    const found = record ? (version ? record.versions.find((v) => v.version === version.toLowerCase()) : this.latestCompleted(record)) : undefined;
+    if (!record || !found) throw kvErrors.keyNotFound(version ? `${name}/${version}` : name);
+    return { ...found, name: record.name, managed: true };
   }
+
+  listKeyVersions(vaultName: string, name: string): KeyVersionRecord[] {
+    const record = this.vault(vaultName).keys.get(name.toLowerCase());
+    if (!record) throw kvErrors.keyNotFound(name);
+    return [...record.versions];
+  }
+
+  updateKey(vaultName: string, name: string, version: string | undefined, patch: { enabled?: boolean; keyOps?: string[]; tags?: Record<string, string> }): KeyVersionRecord {
+    const record = this.vault(vaultName).keys.get(name.toLowerCase());
+    const found = record ? (version ? record.versions.find((v) => v.version === version.toLowerCase()) : record.versions[record.versions.length - 1]) : undefined;
+    if (!found) throw kvErrors.keyNotFound(version ? `${name}/${version}` : name);
+    if (patch.enabled !== undefined) found.enabled = patch.enabled;
+    if (patch.keyOps !== undefined) found.keyOps = [...patch.keyOps];
+    if (patch.tags !== undefined) found.tags = { ...patch.tags };
+    found.updated = this.now();
+    return found;
+  }
+
+  /** Signs a digest with the key (versioned or current); the key's `key_ops` and state decide whether it may. */
+  sign(vaultName: string, name: string, version: string | undefined, alg: string, digest: Uint8Array): { kid: string; signature: Buffer } {
+    const key = this.usableKey(vaultName, name, version, 'sign');
+    return { kid: `${this.vaultUrl(vaultName)}/keys/${key.name}/${key.version}`, signature: signDigest(key.privateKeyPem, alg, digest) };
+  }
+
+  verify(vaultName: string, name: string, version: string | undefined, alg: string, digest: Uint8Array, signature: Uint8Array): { kid: string; valid: boolean } {
+    const key = this.usableKey(vaultName, name, version, 'verify');
+    return { kid: `${this.vaultUrl(vaultName)}/keys/${key.name}/${key.version}`, valid: verifyDigest(publicKeyPem(key.privateKeyPem), alg, digest, signature) };
+  }
+
+  private usableKey(vaultName: string, name: string, version: string | undefined, operation: 'sign' | 'verify') {
+    const key = this.findKey(vaultName, name, version);
+    if (!key.enabled) throw new KeyVaultError(403, 'Forbidden', `Operation ${operation} is not allowed on a disabled key.`, 'KeyDisabled');
+    if (!key.keyOps.includes(operation)) throw new KeyVaultError(403, 'Forbidden', `Operation ${operation} is not permitted on this key.`, 'KeyOperationForbidden');
+    return key;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Secrets
+
+  /** Sets a plain secret (a new version). The secrets of certificates are managed by Key Vault and cannot be set. */
+  setSecret(vaultName: string, name: string, body: { value: string; contentType?: string; enabled?: boolean; tags?: Record<string, string> }): { record: SecretRecord; version: SecretVersionRecord } {
+    const vault = this.vault(vaultName);
+    checkObjectName(name);
+    if (vault.certificates.has(name.toLowerCase())) throw kvErrors.conflict(`Secret ${name} is managed by certificate ${name}; import or create a certificate version instead.`);
+    const record = vault.secrets.get(name.toLowerCase()) ?? { name, versions: [] };
+    vault.secrets.set(name.toLowerCase(), record);
+    const now = this.now();
+    const version: SecretVersionRecord = { version: newVersionId(), created: now, updated: now, enabled: body.enabled ?? true, tags: body.tags ?? {}, value: body.value, ...(body.contentType ? { contentType: body.contentType } : {}) };
+    record.versions.push(version);
+    return { record, version };
+  }
+
+  /** A plain secret, or undefined when the name is not one (it may be a certificate's). */
+  findPlainSecret(vaultName: string, name: string, version: string | undefined): { record: SecretRecord; version: SecretVersionRecord } | undefined {
+    const record = this.vault(vaultName).secrets.get(name.toLowerCase());
+    if (!record) return undefined;
+    const found = version ? record.versions.find((v) => v.version === version.toLowerCase()) : record.versions[record.versions.length - 1];
+    if (!found) throw kvErrors.secretNotFound(`${name}/${version ?? ''}`);
+    return { record, version: found };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // The gateway's read
 
   /**
-   * What the VPN gateway does with `outboundAuthCertificate`: resolve the vault, then read the certificate and its
-   * secret (the key) as its managed identity. Needs `get` on certificates and secrets. A versionless identifier
-   * resolves to the current version, as a Key Vault GET does (whether Azure accepts one is not documented).
+   * What the VPN gateway does with `outboundAuthCertificate`, as its managed identity at `at`: resolve the vault from
+   * the identifier's host; read the certificate and its secret at the version the identifier names (a versionless
+   * identifier: the newest enabled version with a certificate, at each read — see the README, unverified); needs
+   * certificate read and secret get (`get` on certificates and secrets, or Key Vault Certificate User + Secrets
+   * User). Answers with the gateway-side codes of Microsoft's troubleshooting page.
    */
-  readCertificateAs(principalObjectId: string, certificateId: string): VaultReadResult;
-  readCertificateAs(principalObjectId: string, vaultName: string, certificateName: string, version?: string): VaultReadResult;
-  readCertificateAs(principalObjectId: string, idOrVault: string, certificateName?: string, version?: string): VaultReadResult {
-    let vaultName: string | undefined;
-    let name: string | undefined = certificateName;
-    let wantedVersion = version;
-    if (certificateName === undefined) {
-      vaultName = this.vaultNameForUrl(idOrVault);
-      const match = /\/(?:certificates|secrets)\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:[?#].*)?$/i.exec(idOrVault);
-      if (!vaultName) {
-        return { ok: false, code: 'VpnGatewayKeyVaultNameResolutionFailure', message: 'The Key Vault host in the certificate identifier cannot be resolved.' };
+  readAsGateway(principalObjectId: string, identifier: string, at: Date): GatewayCertificateRead {
+    const vaultName = this.vaultNameForUrl(identifier);
+    if (!vaultName) return fail('VpnGatewayKeyVaultNameResolutionFailure', 'The Key Vault host in the certificate identifier cannot be resolved.');
+    const match = /^\/(certificates|secrets)\/([^/?#]+)(?:\/([^/?#]*))?\/?$/i.exec(new URL(identifier).pathname);
+    if (!match?.[2]) return fail('VpnGatewayKeyVaultSecretNotFound', 'The identifier does not name a certificate (expected .../certificates/<name>/<version>).');
+    const kind = (match[1] ?? '').toLowerCase();
+    const name = decodeURIComponent(match[2]);
+    const version = match[3] ? decodeURIComponent(match[3]).toLowerCase() : undefined;
+    const mayRead = (op: KeyVaultOperationName) => this.isAllowed(vaultName, principalObjectId, op, at, `/${op.split('/')[0]}/${name}`);
+    if ((kind === 'certificates' && !mayRead('certificates/get')) || !mayRead('secrets/get')) {
+      return fail('VpnGatewayKeyVaultInaccessibleKeyvault', `The identity ${principalObjectId} may not read the certificate and its secret in Key Vault '${vaultName}'.`);
+    }
+    const vault = this.vault(vaultName);
+    if (kind === 'secrets') {
+      const plain = vault.secrets.get(name.toLowerCase());
+      if (plain) {
+        const found = version ? plain.versions.find((v) => v.version === version) : [...plain.versions].reverse().find((v) => v.enabled);
+        if (!found || !found.enabled) return fail('VpnGatewayKeyVaultSecretNotFound', `Secret '${name}'${version ? ` version ${version}` : ''} was not found (or is disabled) in Key Vault '${vaultName}'.`);
+        return secretContent(found.value, found.contentType);
       }
-      if (!match?.[1]) return { ok: false, code: 'VpnGatewayKeyVaultSecretNotFound', message: 'The identifier does not name a certificate (expected .../certificates/<name>/<version>).' };
-      name = decodeURIComponent(match[1]);
-      wantedVersion = match[2] ? decodeURIComponent(match[2]) : undefined;
-    } else {
-      vaultName = this.hasVault(idOrVault) ? idOrVault.toLowerCase() : undefined;
-      if (!vaultName) return { ok: false, code: 'VpnGatewayKeyVaultNameResolutionFailure', message: `Key Vault '${idOrVault}' cannot be resolved.` };
     }
-    if (!this.isAllowed(vaultName, principalObjectId, 'certificates', 'get') || !this.isAllowed(vaultName, principalObjectId, 'secrets', 'get')) {
-      return { ok: false, code: 'VpnGatewayKeyVaultInaccessibleKeyvault', message: `The identity ${principalObjectId} lacks get permission on certificates and secrets in Key Vault '${vaultName}'.` };
-    }
-    const record = this.vault(vaultName).certificates.get((name ?? '').toLowerCase());
-    const chosen = record ? (wantedVersion ? record.versions.find((v) => v.version === wantedVersion.toLowerCase()) : this.latestCompleted(record)) : undefined;
-    if (!record || !chosen || !chosen.info) {
-      return { ok: false, code: 'VpnGatewayKeyVaultSecretNotFound', message: `Certificate '${name ?? ''}'${wantedVersion ? ` version ${wantedVersion}` : ''} was not found in Key Vault '${vaultName}'.` };
-    }
-    if (!chosen.enabled) return { ok: false, code: 'VpnGatewayKeyVaultSecretNotFound', message: `Certificate '${record.name}' version ${chosen.version} is disabled in Key Vault '${vaultName}'.` };
-    return { ok: true, certificate: chosen.info, chain: chosen.chain.map((der) => parseDer(der)), hasPrivateKey: chosen.exportable };
+    const record = vault.certificates.get(name.toLowerCase());
+    const chosen = record ? (version ? record.versions.find((v) => v.version === version) : [...record.versions].reverse().find((v) => v.enabled && v.der)) : undefined;
+    if (!record || !chosen) return fail('VpnGatewayKeyVaultSecretNotFound', `Certificate '${name}'${version ? ` version ${version}` : ''} was not found in Key Vault '${vaultName}'.`);
+    if (!chosen.enabled && chosen.der) return fail('VpnGatewayKeyVaultSecretNotFound', `Certificate '${record.name}' version ${chosen.version} is disabled in Key Vault '${vaultName}'.`);
+    if (!chosen.der) return fail('VpnGatewayKeyVaultCertIsEmpty', `Certificate '${record.name}' version ${chosen.version} has no certificate yet (its request is pending).`);
+    return { ok: true, certificates: [chosen.der, ...chosen.chain], ...(chosen.exportable ? { privateKeyPem: chosen.privateKeyPem } : {}) };
   }
+
+  // ------------------------------------------------------------------------------------------------------------
 
   private vault(name: string): VaultState {
     const vault = this.vaults.get(name.toLowerCase());
     if (!vault) throw new KeyVaultError(404, 'VaultNotFound', `Key Vault '${name}' does not exist in the simulator.`);
     return vault;
+  }
+
+  private refuseDeletedName(vault: VaultState, name: string): void {
+    if (vault.deletedCertificates.has(name.toLowerCase())) throw kvErrors.deletedButRecoverable('Certificate', name);
   }
 
   private newRecord(vault: VaultState, certificateName: string, policy: WirePolicy): CertificateRecord {
@@ -411,9 +640,8 @@ export class KeyVaultStore {
     return record;
   }
 
-  private addVersion(record: CertificateRecord, fields: Omit<CertificateVersionRecord, 'version' | 'created' | 'updated'>, version = newVersionId()): CertificateVersionRecord {
-    const now = this.now();
-    const entry: CertificateVersionRecord = { ...fields, version, created: now, updated: now };
+  private addVersion(record: CertificateRecord, fields: Omit<CertificateVersionRecord, 'version' | 'created' | 'updated'>, version = newVersionId(), at = this.now()): CertificateVersionRecord {
+    const entry: CertificateVersionRecord = { ...fields, version, created: at, updated: at };
     record.versions.push(entry);
     return entry;
   }
@@ -422,6 +650,37 @@ export class KeyVaultStore {
     const index = record.versions.findIndex((v) => v.version === version && v.der === undefined);
     if (index >= 0) record.versions.splice(index, 1);
   }
+}
+
+const pendingDetails = 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.';
+
+function fail(code: string, message: string): GatewayCertificateRead {
+  return { ok: false, code, message };
+}
+
+/** A plain secret's content as the gateway reads it: empty, a PFX, a PEM text, or something else. */
+function secretContent(value: string, contentType: string | undefined): GatewayCertificateRead {
+  if (value.trim() === '') return fail('VpnGatewayKeyVaultSecretIsEmpty', 'The Key Vault secret is empty.');
+  try {
+    if (contentType === PEM || value.trimStart().startsWith('-----BEGIN')) {
+      const certificates = pemCertificates(value);
+      const key = findPrivateKeyBlock(value);
+      if (certificates.length === 0) throw new Error('no certificate');
+      return { ok: true, certificates, ...(key ? { privateKeyPem: createPrivateKey(key).export({ type: 'pkcs8', format: 'pem' }) as string } : {}) };
+    }
+    const pfx = readPkcs12(new Uint8Array(Buffer.from(value, 'base64')), null);
+    const leafIndex = pfx.privateKeyPem ? pfx.certificates.findIndex((der) => safeMatches(pfx.privateKeyPem ?? '', der)) : 0;
+    const ordered = leafIndex > 0 ? [pfx.certificates[leafIndex] as Uint8Array, ...pfx.certificates.filter((_, i) => i !== leafIndex)] : pfx.certificates;
+    if (ordered.length === 0) throw new Error('no certificate');
+    return { ok: true, certificates: ordered, ...(pfx.privateKeyPem ? { privateKeyPem: pfx.privateKeyPem } : {}) };
+  } catch {
+    return fail('VpnGatewayKeyVaultSecretException', 'The Key Vault secret could not be read as a PFX or PEM certificate.');
+  }
+}
+
+async function newRsaKey(bits: number): Promise<string> {
+  const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
 function newVersionId(): string {
@@ -445,11 +704,7 @@ function readImport(input: CertificateImportInput): { leaf: Uint8Array; chain: U
   let contentType: string;
   if ('pem' in input) {
     contentType = PEM;
-    try {
-      certificates = decodeCertificates(input.pem, MAX_CHAIN_TEXT_CHARS).ders;
-    } catch {
-      throw kvErrors.badParameter('The specified X.509 PEM certificate content is invalid.');
-    }
+    certificates = pemCertificates(input.pem);
     const keyBlock = findPrivateKeyBlock(input.pem);
     if (!keyBlock) throw kvErrors.badParameter('Private key is not specified in the specified X.509 PEM certificate content. Please specify private key in the X.509 PEM certificate content.');
     try {
@@ -472,14 +727,8 @@ function readImport(input: CertificateImportInput): { leaf: Uint8Array; chain: U
     if (!privateKeyPem) throw kvErrors.badParameter('The specified PKCS#12 X.509 certificate content does not contain a private key.');
   }
   if (certificates.length === 0) throw kvErrors.badParameter('The specified X.509 certificate content does not contain a certificate.');
+  if (certificates.some((der) => !tryParseSimCertificate(der))) throw kvErrors.badParameter('The specified X.509 certificate content is invalid.');
   const key = privateKeyPem;
-  for (const der of certificates) {
-    try {
-      parseDer(der);
-    } catch {
-      throw kvErrors.badParameter('The specified X.509 certificate content is invalid.');
-    }
-  }
   const leafIndex = certificates.findIndex((der) => safeMatches(key, der));
   if (leafIndex < 0) throw kvErrors.badParameter('The specified X.509 certificate content is invalid: no certificate matches the private key.');
   const leaf = certificates[leafIndex] as Uint8Array;

@@ -58,23 +58,29 @@ export function executeKql(query: KqlQuery, tables: ReadonlyMap<string, KqlTable
   for (const op of query.operators) {
     switch (op.kind) {
       case 'where': {
-        checkColumns(op.predicate, columns, 'where');
-        rows = rows.filter((row) => truthy(evaluate(op.predicate, row)));
+        const predicate = bind(op.predicate, columns);
+        checkColumns(predicate, columns, 'where');
+        rows = rows.filter((row) => truthy(evaluate(predicate, row)));
         break;
       }
       case 'project': {
         const projected = op.columns.map((c) => {
+          if (c.expr) {
+            const expr = bind(c.expr, columns);
+            checkColumns(expr, columns, 'project');
+            return { column: { name: c.name, type: typeOf(expr, columns) }, value: (row: KqlRow) => evaluate(expr, row) };
+          }
           const column = columns.find((k) => k.name === c.name);
-          if (!column) throw new KqlSemanticError(`'project' operator: Failed to resolve scalar expression named '${c.name}'`);
-          return column;
+          if (!column) throw new KqlSemanticError(`'project' operator: Failed to resolve column or scalar expression named '${c.name}'`);
+          return { column, value: (row: KqlRow) => row[c.name] ?? null };
         });
-        columns = projected;
-        rows = rows.map((row) => Object.fromEntries(projected.map((c) => [c.name, row[c.name] ?? null])));
+        columns = projected.map((p) => p.column);
+        rows = rows.map((row) => Object.fromEntries(projected.map((p) => [p.column.name, p.value(row)])));
         break;
       }
       case 'order': {
         for (const key of op.keys) {
-          if (!columns.some((c) => c.name === key.name)) throw new KqlSemanticError(`'order' operator: Failed to resolve scalar expression named '${key.name}'`);
+          if (!columns.some((c) => c.name === key.name)) throw new KqlSemanticError(`'order' operator: Failed to resolve column or scalar expression named '${key.name}'`);
         }
         rows = [...rows].sort((a, b) => {
           for (const key of op.keys) {
@@ -91,7 +97,7 @@ export function executeKql(query: KqlQuery, tables: ReadonlyMap<string, KqlTable
       case 'summarize': {
         const byColumns = op.by.map((c) => {
           const column = columns.find((k) => k.name === c.name);
-          if (!column) throw new KqlSemanticError(`'summarize' operator: Failed to resolve scalar expression named '${c.name}'`);
+          if (!column) throw new KqlSemanticError(`'summarize' operator: Failed to resolve column or scalar expression named '${c.name}'`);
           return column;
         });
         const groups = new Map<string, { key: KqlRow; count: number }>();
@@ -143,10 +149,41 @@ function conjuncts(expr: KqlExpr): KqlExpr[] {
   return expr.kind === 'and' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
 }
 
+/** Resolves `column_ifexists` against the columns the table has now: the column, or its default. */
+function bind(expr: KqlExpr, columns: readonly KqlColumn[]): KqlExpr {
+  switch (expr.kind) {
+    case 'columnIfExists':
+      return columns.some((c) => c.name === expr.name) ? { kind: 'column', name: expr.name, pos: 0 } : { kind: 'literal', literal: expr.fallback };
+    case 'and':
+    case 'or':
+      return { ...expr, left: bind(expr.left, columns), right: bind(expr.right, columns) };
+    case 'compare':
+      return { ...expr, left: bind(expr.left, columns), right: bind(expr.right, columns) };
+    case 'not':
+      return { ...expr, operand: bind(expr.operand, columns) };
+    case 'between':
+      return { ...expr, operand: bind(expr.operand, columns), low: bind(expr.low, columns), high: bind(expr.high, columns) };
+    case 'in':
+      return { ...expr, operand: bind(expr.operand, columns) };
+    case 'text':
+      return { ...expr, operand: bind(expr.operand, columns), pattern: bind(expr.pattern, columns) };
+    default:
+      return expr;
+  }
+}
+
+function typeOf(expr: KqlExpr, columns: readonly KqlColumn[]): KqlColumnType {
+  if (expr.kind === 'column') return columns.find((c) => c.name === expr.name)?.type ?? 'string';
+  if (expr.kind === 'literal') return expr.literal.kind === 'number' ? 'real' : expr.literal.kind === 'datetime' ? 'datetime' : expr.literal.kind === 'bool' ? 'bool' : 'string';
+  return 'bool';
+}
+
 function checkColumns(expr: KqlExpr, columns: readonly KqlColumn[], operator: string): void {
   switch (expr.kind) {
     case 'column':
-      if (!columns.some((c) => c.name === expr.name)) throw new KqlSemanticError(`'${operator}' operator: Failed to resolve scalar expression named '${expr.name}'`);
+      if (!columns.some((c) => c.name === expr.name)) throw new KqlSemanticError(`'${operator}' operator: Failed to resolve column or scalar expression named '${expr.name}'`);
+      return;
+    case 'columnIfExists':
       return;
     case 'and':
     case 'or':
@@ -180,6 +217,8 @@ function evaluate(expr: KqlExpr, row: KqlRow): KqlValue {
       return literalValue(expr.literal);
     case 'column':
       return row[expr.name] ?? null;
+    case 'columnIfExists':
+      return row[expr.name] ?? literalValue(expr.fallback);
     case 'and':
       return truthy(evaluate(expr.left, row)) && truthy(evaluate(expr.right, row));
     case 'or':

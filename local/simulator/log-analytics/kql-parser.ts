@@ -4,8 +4,8 @@
  *   Table | where <expr> | project a, b | order by a desc, b asc | take N | summarize count() by a, b
  *
  * Expressions: `and`/`or`/`not()`, parentheses, comparisons (== != =~ !~ < <= > >=), `between (x .. y)`,
- * `in (...)`/`!in (...)`, `contains`/`!contains`/`has`/`!has`/`startswith`, string/number/bool literals and
- * `datetime(...)`. Anything else is a syntax error, reported as the service reports it, so a query that drifts
+ * `in (...)`/`!in (...)`, `contains`/`!contains`/`has`/`!has`/`startswith`, string/number/bool literals,
+ * `datetime(...)` and `column_ifexists('name', default)`; `project` also takes `name = expression`. Anything else is a syntax error, reported as the service reports it, so a query that drifts
  * from what the simulator understands fails loudly in tests instead of silently returning nothing.
  */
 
@@ -14,6 +14,8 @@ export type KqlLiteral = { kind: 'string'; value: string } | { kind: 'number'; v
 export type KqlExpr =
   | { kind: 'literal'; literal: KqlLiteral }
   | { kind: 'column'; name: string; pos: number }
+  /** `column_ifexists('name', default)`: the column when the table has it, else the default. */
+  | { kind: 'columnIfExists'; name: string; fallback: KqlLiteral }
   | { kind: 'and' | 'or'; left: KqlExpr; right: KqlExpr }
   | { kind: 'not'; operand: KqlExpr }
   | { kind: 'compare'; op: '==' | '!=' | '=~' | '!~' | '<' | '<=' | '>' | '>='; left: KqlExpr; right: KqlExpr }
@@ -23,7 +25,7 @@ export type KqlExpr =
 
 export type KqlOperator =
   | { kind: 'where'; predicate: KqlExpr }
-  | { kind: 'project'; columns: { name: string; pos: number }[] }
+  | { kind: 'project'; columns: { name: string; pos: number; expr?: KqlExpr }[] }
   | { kind: 'order'; keys: { name: string; pos: number; descending: boolean }[] }
   | { kind: 'take'; count: number }
   | { kind: 'summarize'; countAlias: string; by: { name: string; pos: number }[] };
@@ -153,7 +155,7 @@ class Parser {
       case 'where':
         return { kind: 'where', predicate: this.parseOr() };
       case 'project':
-        return { kind: 'project', columns: this.parseColumnList() };
+        return { kind: 'project', columns: this.parseProjection() };
       case 'order':
       case 'sort': {
         const by = this.expect('ident');
@@ -200,6 +202,22 @@ class Parser {
       default:
         return this.fail(word);
     }
+  }
+
+  /** `a, b, c = <expr>`. */
+  private parseProjection(): { name: string; pos: number; expr?: KqlExpr }[] {
+    const columns: { name: string; pos: number; expr?: KqlExpr }[] = [];
+    do {
+      if (columns.length > 0) this.next();
+      const column = this.expect('ident');
+      if (this.peekOp('=')) {
+        this.next();
+        columns.push({ name: column.text, pos: column.pos, expr: this.parseOr() });
+      } else {
+        columns.push({ name: column.text, pos: column.pos });
+      }
+    } while (this.peekOp(','));
+    return columns;
   }
 
   private parseColumnList(): { name: string; pos: number }[] {
@@ -294,7 +312,16 @@ class Parser {
         const lower = token.text.toLowerCase();
         if (lower === 'true' || lower === 'false') return { kind: 'literal', literal: { kind: 'bool', value: lower === 'true' } };
         if (['and', 'or', 'not', 'between', 'in', 'contains', 'has', 'by'].includes(lower)) return this.fail(token);
-        if (this.peekOp('(')) return this.fail(token); // function calls other than datetime() are not supported
+        if (lower === 'column_ifexists' && this.peekOp('(')) {
+          this.next();
+          const name = this.expect('string');
+          this.expectOp(',');
+          const fallback = this.parsePrimary();
+          if (fallback.kind !== 'literal') this.fail(this.tokens[this.index - 1] ?? token);
+          this.expectOp(')');
+          return { kind: 'columnIfExists', name: String(name.value), fallback: fallback.literal };
+        }
+        if (this.peekOp('(')) return this.fail(token); // other function calls are not supported
         return { kind: 'column', name: token.text, pos: token.pos };
       }
       case 'op':

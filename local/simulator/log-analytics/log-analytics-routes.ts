@@ -3,13 +3,15 @@ import { parseResourceId, resourceIdKey } from '../arm/resource-id';
 import { SimHttpError } from '../sim-http-error';
 import type { SimResources, SimWorkspace } from '../sim-resources';
 import type { SimHandlerContext, SimRoute } from '../sim-route';
-import { azureDiagnosticsColumns, type AzureDiagnosticsCategory, type DiagnosticLogSource } from './azure-diagnostics';
+import { azureDiagnosticsBaseColumns, categoryColumns, type AzureDiagnosticsCategory, type DiagnosticLogSource } from './azure-diagnostics';
 import { executeKql, KqlSemanticError, serialize, type KqlRow, type KqlScanHints, type KqlTableSource } from './kql-engine';
 import { KqlSyntaxError, parseKql } from './kql-parser';
 
 export interface LogAnalyticsRouteDeps {
   readonly resources: SimResources;
   readonly logs: DiagnosticLogSource;
+  /** How long after TimeGenerated a row becomes queryable (Log Analytics' ingestion latency). */
+  readonly ingestionDelayMs: () => number;
 }
 
 /** How far back a workspace keeps data (the default 30-day retention). */
@@ -68,7 +70,7 @@ function runQuery(deps: LogAnalyticsRouteDeps, ctx: SimHandlerContext, workspace
     throw error;
   }
 
-  const tables = new Map<string, KqlTableSource>([['AzureDiagnostics', azureDiagnosticsTable(deps, workspace)]]);
+  const tables = new Map<string, KqlTableSource>([['AzureDiagnostics', azureDiagnosticsTable(deps, workspace, ctx.now)]]);
   let result;
   try {
     result = executeKql(query, tables, window);
@@ -92,23 +94,34 @@ function runQuery(deps: LogAnalyticsRouteDeps, ctx: SimHandlerContext, workspace
   };
 }
 
-function azureDiagnosticsTable(deps: LogAnalyticsRouteDeps, workspace: SimWorkspace): KqlTableSource {
+/**
+ * The workspace's AzureDiagnostics: rows of the categories diagnostic settings send it, from each setting's creation
+ * on, each queryable an ingestion delay after its TimeGenerated. Columns beyond the common ones exist only once a row
+ * carrying them has arrived.
+ */
+function azureDiagnosticsTable(deps: LogAnalyticsRouteDeps, workspace: SimWorkspace, now: Date): KqlTableSource {
+  const arrivedBy = new Date(now.getTime() - deps.ingestionDelayMs());
+  const senders = (category: AzureDiagnosticsCategory) =>
+    deps.resources.diagnosticSettings.list((setting) => {
+      if (!setting.workspaceId || resourceIdKey(setting.workspaceId) !== resourceIdKey(workspace.id)) return false;
+      return setting.logs.some((l) => l.enabled && (l.category?.toLowerCase() === category.toLowerCase() || l.categoryGroup?.toLowerCase() === 'alllogs'));
+    });
+  const arrived = modelledCategories.filter((category) => senders(category).some((setting) => setting.since <= arrivedBy && !deps.logs.rows(setting.resourceId, category, setting.since, arrivedBy)[Symbol.iterator]().next().done));
+  const columns = [...azureDiagnosticsBaseColumns];
+  for (const column of arrived.flatMap((category) => categoryColumns[category])) if (!columns.some((c) => c.name === column.name)) columns.push(column);
   return {
-    columns: azureDiagnosticsColumns,
+    columns,
     *scan(hints: KqlScanHints): Iterable<KqlRow> {
       const wantedCategories = hints.equals.get('category');
       const wantedResources = hints.equals.get('resourceid') ?? hints.equals.get('_resourceid');
       for (const category of modelledCategories) {
         if (wantedCategories && !wantedCategories.includes(category.toLowerCase())) continue;
-        for (const setting of deps.resources.diagnosticSettings.list()) {
-          if (!setting.workspaceId || resourceIdKey(setting.workspaceId) !== resourceIdKey(workspace.id)) continue;
-          const sends = setting.logs.some((l) => l.enabled && (l.category?.toLowerCase() === category.toLowerCase() || l.categoryGroup?.toLowerCase() === 'alllogs'));
-          if (!sends) continue;
+        for (const setting of senders(category)) {
           if (wantedResources && !wantedResources.includes(resourceIdKey(setting.resourceId))) continue;
           const from = new Date(Math.max(hints.from?.getTime() ?? 0, setting.since.getTime()));
-          const to = hints.to ?? new Date(8.64e15);
+          const to = new Date(Math.min(hints.to?.getTime() ?? 8.64e15, arrivedBy.getTime()));
           if (from > to) continue;
-          yield* deps.logs.rows(setting.resourceId, category, from, to);
+          for (const row of deps.logs.rows(setting.resourceId, category, from, to)) yield { ...row, TenantId: workspace.customerId };
         }
       }
     },

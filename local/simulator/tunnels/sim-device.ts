@@ -1,5 +1,5 @@
-import type { CertificateInfo } from '../../../core/pki/certificate-info';
-import type { IkeProposal } from '../../../core/ike/ike-proposal';
+import type { SimIkeProposal } from '../ike/ike-proposals';
+import { parseSimCertificate, type SimCertificate, type SimCertificateInput } from '../x509/sim-certificate';
 
 /**
  * The customer's VPN device at one site, as the tunnels see it: where it is, what it routes, the certificate it
@@ -12,13 +12,13 @@ export interface SimDevice {
   /** Its on-premises prefixes (what it sends through the tunnel). */
   prefixes: string[];
   /** The leaf certificate it authenticates with. */
-  certificate: CertificateInfo;
+  certificate: SimCertificate;
   /** Intermediate (and optionally root) certificates it sends along with its leaf. */
-  chain: CertificateInfo[];
+  chain: SimCertificate[];
   /** Roots (or CAs) it accepts Azure's outbound certificate from. */
-  trustedRoots: CertificateInfo[];
+  trustedRoots: SimCertificate[];
   /** IKE proposals it accepts. */
-  proposals: IkeProposal[];
+  proposals: SimIkeProposal[];
   /** Answers IKE at all (false: powered off, firewalled, wrong IP). */
   reachable: boolean;
   /** What it is configured to authenticate with. */
@@ -27,6 +27,24 @@ export interface SimDevice {
   sharedKey?: string;
   /** Traffic selectors it insists on (policy-based devices); undefined: any-to-any, as route-based devices do. */
   trafficSelectors?: { local: string[]; remote: string[] };
+}
+
+/** A device as callers describe it: certificates as DER (or anything carrying `der`). */
+export type SimDeviceInput = Omit<SimDevice, 'certificate' | 'chain' | 'trustedRoots'> & {
+  readonly certificate: SimCertificateInput;
+  readonly chain: readonly SimCertificateInput[];
+  readonly trustedRoots: readonly SimCertificateInput[];
+};
+
+export function toSimDevice(input: SimDeviceInput): SimDevice {
+  return {
+    ...input,
+    prefixes: [...input.prefixes],
+    proposals: input.proposals.map((p) => ({ ...p })),
+    certificate: parseSimCertificate(input.certificate),
+    chain: input.chain.map(parseSimCertificate),
+    trustedRoots: input.trustedRoots.map(parseSimCertificate),
+  };
 }
 
 /** Devices by public IP: a local network gateway's `gatewayIpAddress` decides which device a tunnel talks to. */

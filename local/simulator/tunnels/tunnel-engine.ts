@@ -6,9 +6,7 @@ import type { MetricsSource, TunnelMetricTrack } from '../arm/gateway-metrics';
 import { resourceIdKey } from '../arm/resource-id';
 import { azureDiagnosticsRow, type AzureDiagnosticsCategory, type DiagnosticLogSource } from '../log-analytics/azure-diagnostics';
 import type { KqlRow } from '../log-analytics/kql-engine';
-import { checkInboundChain } from '../../../core/pki/check-inbound-chain';
-import type { CertificateInfo } from '../../../core/pki/certificate-info';
-import { evaluateTunnel, parseCached, readOutboundCertificate, type OutboundCertificateSource, type TunnelEvaluation } from './evaluate-tunnel';
+import { evaluateTunnel, readOutboundCertificate, type OutboundCertificateSource, type TunnelEvaluation } from './evaluate-tunnel';
 import type { SimDevices } from './sim-device';
 import { gatewayInstances, type GatewayInstanceName, type IkeAttemptDetails, type IkeAttemptLog, type IkeAttemptWriter, type TunnelOutcome } from './tunnel-outcome';
 import { minuteSample, stableGuid, trafficProfile, type TunnelTrafficProfile } from './traffic-model';
@@ -143,7 +141,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
     return run;
   }
 
-  private async refreshNow(now: Date): Promise<void> {
+  private refreshNow(now: Date): void {
     for (const state of this.live.values()) {
       const connection = this.options.resources.connections.get(state.connectionId);
       if (!connection) continue;
@@ -153,7 +151,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
         if (!due || due > now) break;
         const forced = pending !== undefined;
         const cause = forced ? (state.pendingCause ?? 'evaluation') : 'evaluation';
-        const evaluation = await this.evaluate(connection, due);
+        const evaluation = this.evaluate(connection, due);
         // A change that arrived while evaluating supersedes this result (its Connecting state is already recorded);
         // a deletion ends the tunnels.
         if (this.live.get(resourceIdKey(connection.id)) !== state) break;
@@ -180,7 +178,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
     }
   }
 
-  private async evaluate(connection: SimConnection, at: Date): Promise<TunnelEvaluation> {
+  private evaluate(connection: SimConnection, at: Date): TunnelEvaluation {
     const { resources, devices, certificates } = this.options;
     const gateway = resources.gateways.get(connection.config.virtualNetworkGatewayId);
     const site = resources.localNetworkGateways.get(connection.config.localNetworkGatewayId);
@@ -246,21 +244,9 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
     };
   }
 
-  inboundChainViolations(chainBase64Der: readonly string[], now: Date): { code: string; message: string }[] {
-    const parsed: CertificateInfo[] = [];
-    for (const [i, entry] of chainBase64Der.entries()) {
-      const cert = parseCached(entry.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''));
-      if (!cert) return [{ code: 'InvalidInboundAuthCertificateChain', message: `Entry ${i + 1} of the inbound authentication certificate chain is not a base64-encoded X.509 certificate.` }];
-      parsed.push(cert);
-    }
-    return checkInboundChain(parsed, now)
-      .filter((v) => v.severity === 'error')
-      .map((v) => ({ code: v.code, message: v.message }));
-  }
-
   outboundCertificateFailure(config: SimConnectionConfig, gateway: SimGateway, now: Date): SimLroError | undefined {
     const read = readOutboundCertificate(this.options.certificates, config, gateway, now);
-    return read.ok ? undefined : read.error;
+    return read.ok ? undefined : { code: read.code, message: read.message };
   }
 
   // ----------------------------------------------------------------------------------------------------------
@@ -329,7 +315,6 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
     for (const track of this.allTracks) {
       if (resourceIdKey(track.gatewayId) !== key) continue;
       const base = {
-        tenantId: this.options.resources.tenantId,
         gatewayId: gateway?.id ?? track.gatewayId,
         subscriptionId: gateway?.subscriptionId ?? this.options.resources.subscriptionId,
         resourceGroup: gateway?.resourceGroup ?? '',
@@ -347,7 +332,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
         if (category === 'TunnelDiagnosticLog') {
           for (const row of this.tunnelRows(track, segment, previous)) {
             if (row.at >= from && row.at <= until) {
-              yield azureDiagnosticsRow({ ...base, category, at: row.at, operationName: row.status === 'Connected' ? 'TunnelConnected' : 'TunnelDisconnected', level: 'Informational', message: row.message, remoteIp: segment.remoteIp || previous?.remoteIp || '', localIp: segment.localIp, status: row.status, stateChangeReason: row.reason, event: row.status === 'Connected' ? 'TunnelConnected' : 'TunnelDisconnected' });
+              yield azureDiagnosticsRow({ ...base, category, at: row.at, operationName: row.status === 'Connected' ? 'TunnelConnected' : 'TunnelDisconnected', level: 'Informational', message: row.message, remoteIp: segment.remoteIp || previous?.remoteIp || '', status: row.status, stateChangeReason: row.reason });
             }
           }
           continue;
@@ -373,7 +358,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
           const log = this.attempt(track, segment, at);
           for (const line of log.ike) {
             if (line.at < from || line.at > until) continue;
-            yield azureDiagnosticsRow({ ...base, category, at: line.at, operationName: 'IKELogEvent', level: line.level, message: line.message, remoteIp: segment.remoteIp, localIp: segment.localIp });
+            yield azureDiagnosticsRow({ ...base, category, at: line.at, operationName: 'IKELogEvent', level: line.level, message: line.message });
           }
         }
       }

@@ -1,14 +1,10 @@
-import type { CertificateInfo } from '../../../core/pki/certificate-info';
-
-export type SimVaultReadResult =
-  | { readonly ok: true; readonly certificate: CertificateInfo; readonly chain: CertificateInfo[]; readonly hasPrivateKey: boolean }
-  | { readonly ok: false; readonly code: string; readonly message?: string };
+import type { GatewayCertificateRead } from '../azure-rules/outbound-certificate';
 
 /**
- * What the gateway needs from Key Vault: read the certificate a Key Vault identifier names (resolving the vault from
- * the identifier's host, as the gateway does), with its chain and whether the private key is there, as a given
- * principal under that principal's access. The Key Vault simulator's store (`KeyVaultStore`) provides it.
+ * What the gateway needs from Key Vault: the secret behind `outboundAuthCertificate` (resolving the vault from the
+ * identifier's host, at the version the identifier names), read as its managed identity under that identity's access
+ * at `at`. The Key Vault simulator's store (`KeyVaultStore`) provides it.
  */
 export interface SimVaultAccess {
-  readCertificateAs(principalObjectId: string, certificateId: string): SimVaultReadResult;
+  readAsGateway(principalObjectId: string, certificateId: string, at: Date): GatewayCertificateRead;
 }

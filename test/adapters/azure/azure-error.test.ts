@@ -34,6 +34,16 @@ describe('toAzureError', () => {
     expect(linked.details.missingAction).toBe('Microsoft.ManagedIdentity/userAssignedIdentities/assign/action');
   });
 
+  it("explains Azure's codes for certificate connections, including a busy resource's 429", () => {
+    const busy = toAzureError(restError(429, { error: { code: 'RetryableError', message: 'A retryable error occurred.' } }, { 'retry-after': '10' }), 'create or update connection cn-x');
+    expect(busy).toMatchObject({ kind: 'Throttled', azureCode: 'RetryableError', retryAfterSeconds: 10 });
+    expect(busy.safeMessage).toBe('Azure could not create or update connection cn-x: Azure is still applying another change to a resource this change needs. It asked to wait 10 s.');
+    const chain = toAzureError(new Error('The long-running operation has failed. VpnConnectionOutBoundAuthenticationCertificateChainFault. The chain is short.'), 'create or update connection cn-x');
+    expect(chain).toMatchObject({ kind: 'OperationFailed', azureCode: 'VpnConnectionOutBoundAuthenticationCertificateChainFault', hint: expect.stringMatching(/full x5c chain/) });
+    const identity = toAzureError(restError(400, { error: { code: 'ManagedIdentityMissingAtGatewayLevel', message: '' } }), 'create or update connection cn-x');
+    expect(identity.safeMessage).toMatch(/no user-assigned managed identity/);
+  });
+
   it('maps statuses and shapes to kinds', () => {
     expect(toAzureError(restError(429, { error: { code: 'TooManyRequests', message: '' } }, { 'retry-after': '7' }), 'x')).toMatchObject({ kind: 'Throttled', retryAfterSeconds: 7 });
     expect(toAzureError(restError(404, { error: { code: 'ResourceNotFound', message: '' } }), 'x').kind).toBe('NotFound');

@@ -4,6 +4,7 @@ import { createKeyVaultAdapter, type KeyVaultAdapter } from '../../../adapters/a
 import { isUserError, type UserError } from '../../../core/errors/user-error';
 import { checkOutboundCertificate, daysUntilExpiry } from '../../../core/pki';
 import type { AzureSimulator } from '../../../local/simulator/azure-simulator';
+import { checkOutboundCertificate as checkAsAzure } from '../../../local/simulator/azure-rules/outbound-certificate';
 import { startTestSimulator } from '../../local/simulator/simulator-fixture';
 
 async function userError(promise: Promise<unknown>): Promise<UserError> {
@@ -45,7 +46,10 @@ describe('Key Vault adapter against the Azure simulator (sandbox estate)', () =>
     const rotated = await bot.createCertificateVersion(vaultUrl, 'outbound-site-paris', { ...current, subject: current.subject || 'CN=azure-paris.contoso.example', validityInMonths: 12 });
     expect(rotated.certificate.notAfter.getTime()).toBeGreaterThan(sim.clock.now().getTime() + 300 * 24 * 3600 * 1000);
     const gatewayIdentity = sim.estateInfo.identities.find((i) => i.name === 'id-vpngw-kv')!;
-    expect(sim.vaults.readCertificateAs(gatewayIdentity.principalId, rotated.id)).toMatchObject({ ok: true, hasPrivateKey: true });
+    const read = sim.vaults.readAsGateway(gatewayIdentity.principalId, rotated.id, sim.clock.now());
+    expect(read).toMatchObject({ ok: true, privateKeyPem: expect.stringContaining('PRIVATE KEY') });
+    // Self-issued means leaf-only: the gateway would refuse it as an outbound certificate (no chain up to a root).
+    expect(checkAsAzure(read, sim.clock.now())).toMatchObject({ ok: false, code: 'VpnConnectionOutBoundAuthenticationCertificateChainFault' });
   });
 
   it('a reader may read but not import, and is told which permission is missing', async () => {

@@ -116,7 +116,7 @@ describe('Key Vault adapter through the real SDK against the simulated vault', (
     const signed = signCsr(fx.externalCa, pending.csrDer);
     const merged = await kv.mergeCertificate(fx.listener.url, 'madrid-out', signed.pem + fx.externalCa.pem);
     expect(merged.certificate.thumbprint).toBe(signed.info.thumbprint);
-    expect(fx.store.readCertificateAs(principals.gateway.objectId, merged.id)).toMatchObject({ ok: true, hasPrivateKey: true });
+    expect(fx.store.readAsGateway(principals.gateway.objectId, merged.id, new Date())).toMatchObject({ ok: true, certificates: [expect.anything(), expect.anything()], privateKeyPem: expect.stringContaining('PRIVATE KEY') });
     expect(await kv.getPendingRequest(fx.listener.url, 'madrid-out')).toBeUndefined();
   });
 

@@ -63,7 +63,7 @@ describe('logs adapter against the simulator (real @azure/monitor-query-logs cli
         '| where TimeGenerated between (datetime(2026-11-23T10:00:00.000Z) .. datetime(2026-11-23T11:00:00.000Z))',
         `| where Category == "IKEDiagnosticLog" and ResourceId =~ "${gatewayResourceId}"`,
         '| where Message contains "Remote 203.0.113.10:"',
-        '| project TimeGenerated, Resource, instance_s, Level, Message',
+        '| project TimeGenerated, Resource, instance_s = column_ifexists("instance_s", ""), Level, Message',
         '| order by TimeGenerated desc',
         '| take 10',
       ].join('\n'),

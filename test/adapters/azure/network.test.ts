@@ -107,6 +107,16 @@ describe('network adapter against the simulator (real @azure/arm-network client)
     expect(sim.stats.count('Microsoft.Network/locations/operations/read')).toBeGreaterThanOrEqual(4);
   });
 
+  it('updates a connection without wiping what the update does not mention (a PUT replaces the whole resource)', async () => {
+    const paris = await network.getConnection(connectionId('site-paris'));
+    const policy = { saLifeTimeSeconds: 3600, saDataSizeKilobytes: 102400000, ipsecEncryption: 'GCMAES256', ipsecIntegrity: 'GCMAES256', ikeEncryption: 'AES256', ikeIntegrity: 'SHA256', dhGroup: 'DHGroup14', pfsGroup: 'PFS14' };
+    const base = { id: paris.id, location: paris.location, gatewayId: paris.gatewayId, localNetworkGatewayId: paris.localNetworkGatewayId ?? '', certificate: paris.certificate! };
+    await network.upsertCertificateConnection({ ...base, ipsecPolicy: policy, dpdTimeoutSeconds: 30, tags: { owner: 'network-team' } });
+    // A later change of the certificate only (what a rotation does) keeps the policy, DPD timeout and tags.
+    const rotated = await network.upsertCertificateConnection({ ...base, certificate: { ...base.certificate, inboundSubjectName: 'CN=paris-vpn.contoso.example' } });
+    expect([rotated.ipsecPolicy, rotated.dpdTimeoutSeconds, rotated.tags, rotated.certificate?.inboundSubjectName]).toEqual([policy, 30, { owner: 'network-team' }, 'CN=paris-vpn.contoso.example']);
+  });
+
   it('surfaces Azure validation codes for a bad certificate connection', async () => {
     const base = {
       id: connectionId('site-rome'),
@@ -149,12 +159,12 @@ describe('network adapter against the simulator (real @azure/arm-network client)
       );
       expect(error).toMatchObject({ kind: 'OperationFailed', code: 'AzureOperationFailed', azureCode: 'VpnGatewayKeyVaultInaccessibleKeyvault' });
       expect(error.hint).toMatch(/get\/list/);
-      // The failed update leaves the previous configuration in place, marked Failed.
       const after = await network.getConnection(connection.id);
       expect(after.provisioningState).toBe('Failed');
-      expect(after.certificate?.outboundCertificateUrl).toBe(connection.certificate?.outboundCertificateUrl);
     } finally {
       sim.vaults.setAccessPolicy(sandboxNames.keyVault, { objectId: sandboxNames.identityPrincipalId, certificates: ['get', 'list'], secrets: ['get', 'list'], keys: [] });
+      // Access granted reaches the vault after the propagation delay.
+      await sim.advance(60_000);
     }
   });
 
@@ -165,7 +175,7 @@ describe('network adapter against the simulator (real @azure/arm-network client)
     expect(gateway.provisioningState).toBe('Succeeded');
 
     const other = await azureError(network.setGatewayIdentity(gatewayId, id('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-other')));
-    expect(other).toMatchObject({ kind: 'Forbidden', azureCode: 'LinkedAuthorizationFailed', details: { missingAction: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action' } });
+    expect(other).toMatchObject({ kind: 'Forbidden', azureCode: 'LinkedAuthorizationFailed', details: { missingAction: 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action' } });
   });
 
   it('answers 403 with the missing action for a principal without the role', async () => {

@@ -33,7 +33,7 @@ const AZURE_REJECTS = [
 ];
 const DEVICE_REJECTS_AZURE = ['[RECEIVED][NOTIFY] Received Notify Message - Authentication failed', 'IkeCleanupMMNegotiation called with error 13801 and flags a', '[LOCAL] IKE Tunnel closed for remote 203.0.113.10 with status IKE authentication credentials are unacceptable'];
 
-/** Azure refuses the device's certificate: its issuer does not chain to the inbound chain (berlin). */
+/** Azure refuses the device's certificate: its issuer does not chain to the inbound chain (berlin). MODELLED (see test/fixtures/ike/README.md): Microsoft shows no verbatim line for this; it has the shape the simulator's IKE log writer uses. */
 const AZURE_UNTRUSTS_DEVICE = [
   ...SA_INIT,
   ...AZURE_SENT_AUTH,
@@ -41,7 +41,7 @@ const AZURE_UNTRUSTS_DEVICE = [
   '[LOCAL][SA_AUTH] Peer certificate chain validation failed: [ErrorCode] 0x800B0109 [ErrorMessage] A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
   ...AZURE_REJECTS,
 ];
-/** Azure refuses the device's certificate subject (madrid). */
+/** Azure refuses the device's certificate subject (madrid). MODELLED (see test/fixtures/ike/README.md): Microsoft shows no verbatim line for this; it has the shape the simulator's IKE log writer uses. */
 const AZURE_SUBJECT_MISMATCH = [
   ...SA_INIT,
   ...AZURE_SENT_AUTH,
@@ -64,6 +64,8 @@ interface Case {
   action?: RegExp;
 }
 
+// Lines about certificates, the outbound certificate, retransmits and established SAs are MODELLED (see
+// test/fixtures/ike/README.md): Microsoft quotes no verbatim line for them; they have the simulator writer's shape.
 const cases: Case[] = [
   {
     name: 'healthy: Azure and device both establish the CHILD_SA, tunnel row Connected',
@@ -201,6 +203,21 @@ const cases: Case[] = [
       connection: { deviceIp: '203.0.113.10', status: 'NotConnected' },
     }),
     cause: 'peer-not-responding',
+  },
+  {
+    // MODELLED line (see test/fixtures/ike/README.md), naming Azure's own code for the condition.
+    name: "outbound-unusable: the certificate's chain in Key Vault does not reach its root (merged or imported without its issuers)",
+    input: base({
+      azure: azure([
+        ...SA_INIT,
+        "[LOCAL][SA_AUTH] Outbound authentication certificate could not be used: the certificate's chain in Key Vault is incomplete: it lacks the issuers up to the root (VpnConnectionOutBoundAuthenticationCertificateChainFault)",
+        '[LOCAL] [IkeEvent] SA_NEGOTIATION_FAILED [ErrorCode] 0x35EE [ErrorMessage] IKE failed to find valid machine certificate.',
+      ]),
+    }),
+    cause: 'outbound-unusable',
+    confidence: 'high',
+    headline: /its chain in Key Vault does not reach its root/,
+    action: /full x5c chain/,
   },
   {
     name: 'outbound-unusable: the gateway cannot read its certificate from Key Vault',

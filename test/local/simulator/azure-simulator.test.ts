@@ -2,9 +2,11 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdkClientOptions } from '../../../adapters/azure/azure-settings';
 import { toBase64Der } from '../../../core/pki/certificate-info';
+import { createRootCa } from '../../../local/pki/cert-factory';
 import type { Estate } from '../../../local/estate/estate';
 import { sandboxNames } from '../../../local/estate/sandbox-estate';
 import { createManualClock, startAzureSimulator, type AzureSimulator } from '../../../local/simulator/azure-simulator';
+import { azureOperationDurations } from '../../../local/simulator/sim-lro';
 import { errorCode, rawRequest, startTestSimulator, testNow } from './simulator-fixture';
 
 const sub = sandboxNames.subscriptionId;
@@ -60,8 +62,9 @@ describe('the simulator answers like ARM', () => {
     expect(errorCode(otherSubscription.body)).toBe('SubscriptionNotFound');
   });
 
-  it('runs a PUT as a long-running operation that can be watched: Updating, InProgress, then Succeeded', async () => {
+  it('runs a PUT as a long-running operation that can be watched: Updating, InProgress, then Succeeded, taking Azure\'s time on the virtual clock', async () => {
     const body = { location: 'westeurope', properties: { gatewayIpAddress: '203.0.113.99', localNetworkAddressSpace: { addressPrefixes: ['10.99.0.0/16'] } } };
+    const started = sim.clock.now().getTime();
     const put = await rawRequest(sim, 'PUT', `${base}/localNetworkGateways/lng-watch?${api}`, { body });
     expect(put.status).toBe(201);
     expect((put.body as { properties: { provisioningState: string } }).properties.provisioningState).toBe('Updating');
@@ -70,16 +73,21 @@ describe('the simulator answers like ARM', () => {
 
     const during = await rawRequest(sim, 'GET', `${base}/localNetworkGateways/lng-watch?${api}`);
     expect((during.body as { properties: { provisioningState: string } }).properties.provisioningState).toBe('Updating');
-    expect((await rawRequest(sim, 'GET', operation)).body).toMatchObject({ status: 'InProgress' });
-    expect((await rawRequest(sim, 'GET', operation)).body).toMatchObject({ status: 'Succeeded' });
+    // Each InProgress answer stands for the client waiting Azure's 10 s Retry-After on the virtual clock.
+    const statuses: string[] = [];
+    for (let i = 0; i < 20 && statuses.at(-1) !== 'Succeeded'; i++) statuses.push(((await rawRequest(sim, 'GET', operation)).body as { status: string }).status);
+    expect(statuses.slice(0, -1).every((s) => s === 'InProgress')).toBe(true);
+    expect(statuses.at(-1)).toBe('Succeeded');
+    expect(sim.clock.now().getTime() - started).toBe(azureOperationDurations['local-network-gateway-create']);
     const after = await rawRequest(sim, 'GET', `${base}/localNetworkGateways/lng-watch?${api}`);
     expect((after.body as { properties: { provisioningState: string } }).properties.provisioningState).toBe('Succeeded');
 
     const del = await rawRequest(sim, 'DELETE', `${base}/localNetworkGateways/lng-watch?${api}`);
     expect(del.status).toBe(202);
     expect(del.headers.location).toMatch(/\/operationResults\//);
-    expect((await rawRequest(sim, 'GET', String(del.headers.location))).status).toBe(202);
-    expect((await rawRequest(sim, 'GET', String(del.headers.location))).status).toBe(204);
+    let result = await rawRequest(sim, 'GET', String(del.headers.location));
+    for (let i = 0; i < 10 && result.status === 202; i++) result = await rawRequest(sim, 'GET', String(del.headers.location));
+    expect(result.status).toBe(204);
     expect((await rawRequest(sim, 'GET', `${base}/localNetworkGateways/lng-watch?${api}`)).status).toBe(404);
   });
 
@@ -99,7 +107,7 @@ describe('the simulator answers like ARM', () => {
     expect(await attempt({ certificateAuthentication: { ...cert, inboundAuthCertificateSubjectName: ' ' } })).toBe('CertificateSubjectNameIsEmpty');
     expect(await attempt({ certificateAuthentication: { ...cert, inboundAuthCertificateChain: [] } })).toBe('InboundAuthCertificateChainIsEmpty');
     expect(await attempt({ certificateAuthentication: { ...cert, outboundAuthCertificate: undefined } })).toBe('OutboundAuthCertificateIsEmpty');
-    expect(await attempt({ certificateAuthentication: { ...cert, inboundAuthCertificateChain: ['bm90IGEgY2VydGlmaWNhdGU='] } })).toBe('InvalidInboundAuthCertificateChain');
+    expect(await attempt({ certificateAuthentication: { ...cert, inboundAuthCertificateChain: ['bm90IGEgY2VydGlmaWNhdGU='] } })).toBe('VpnConnectionAuthenticationRootCertificateDataInvalid');
     expect(await attempt({ localNetworkGateway2: { id: `${base}/localNetworkGateways` } })).toBe('LinkedInvalidPropertyId');
     expect(await attempt({ virtualNetworkGateway1: { id: `${base}/localNetworkGateways/lng-site-paris` } })).toBe('InvalidResourceId');
     expect(await attempt({ certificateAuthentication: { ...cert, outboundAuthCertificate: 'https://kv-unknown.vault.azure.net/certificates/x/0123' } })).toBe('VpnGatewayKeyVaultNameResolutionFailure');
@@ -197,11 +205,12 @@ describe('ARM throttling', () => {
 });
 
 describe('a Basic SKU gateway', () => {
-  it('refuses certificate authentication and managed identities', async () => {
+  it('cannot have a managed identity (VpnGatewayManagedIdentity), so a certificate connection finds none (ManagedIdentityMissingAtGatewayLevel)', async () => {
     const sim = await startAzureSimulator({ estate: miniEstate(), clock: createManualClock(testNow) });
     try {
-      const lng = await rawRequest(sim, 'PUT', `${base}/localNetworkGateways/lng-a?${api}`, { body: { location: 'westeurope', properties: { gatewayIpAddress: '203.0.113.1', localNetworkAddressSpace: { addressPrefixes: ['10.2.0.0/16'] } } } });
-      expect(lng.status).toBe(201);
+      const network = new NetworkManagementClient(sim.settingsFor('bot').credential, sub, { ...sdkClientOptions(sim.settingsFor('bot')), endpoint: sim.url });
+      await network.localNetworkGateways.createOrUpdate(rg, 'lng-a', { location: 'westeurope', gatewayIpAddress: '203.0.113.1', localNetworkAddressSpace: { addressPrefixes: ['10.2.0.0/16'] } }, { updateIntervalInMs: 1 });
+      const root = await createRootCa({ subject: 'CN=Basic Root' });
       const connection = await rawRequest(sim, 'PUT', `${base}/connections/cn-a?${api}`, {
         body: {
           location: 'westeurope',
@@ -211,16 +220,16 @@ describe('a Basic SKU gateway', () => {
             connectionType: 'IPsec',
             connectionProtocol: 'IKEv2',
             authenticationType: 'Certificate',
-            certificateAuthentication: { outboundAuthCertificate: 'https://kv.vault.azure.net/certificates/a/1', inboundAuthCertificateSubjectName: 'CN=a', inboundAuthCertificateChain: [toBase64Der({ der: new Uint8Array([1]) })] },
+            certificateAuthentication: { outboundAuthCertificate: 'https://kv.vault.azure.net/certificates/a/1', inboundAuthCertificateSubjectName: 'CN=a', inboundAuthCertificateChain: [toBase64Der(root.info)] },
           },
         },
       });
-      expect([connection.status, errorCode(connection.body)]).toEqual([400, 'CertificateAuthenticationNotSupportedForBasicSku']);
+      expect([connection.status, errorCode(connection.body)]).toEqual([400, 'ManagedIdentityMissingAtGatewayLevel']);
       const gateway = (await rawRequest(sim, 'GET', `${base}/virtualNetworkGateways/vpngw-basic?${api}`)).body as Record<string, unknown>;
       const identity = await rawRequest(sim, 'PUT', `${base}/virtualNetworkGateways/vpngw-basic?${api}`, {
         body: { ...gateway, identity: { type: 'UserAssigned', userAssignedIdentities: { [`/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-basic`]: {} } } },
       });
-      expect([identity.status, errorCode(identity.body)]).toEqual([400, 'VpnGatewayManagedIdentityNotSupportedForBasicSku']);
+      expect([identity.status, errorCode(identity.body)]).toEqual([400, 'VpnGatewayManagedIdentity']);
     } finally {
       await sim.close();
     }

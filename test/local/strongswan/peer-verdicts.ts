@@ -10,7 +10,7 @@ import { parseCharonLog } from '../../../core/ike/parse-charon-log';
 import type { IkeEventKind } from '../../../core/ike/ike-event';
 import type { DiagnosisCause } from '../../../core/ike/diagnosis';
 import { AZURE_DEFAULT_IKE_PROPOSALS, commonProposals } from '../../../core/ike/ike-proposal';
-import { toBase64Der, type CertificateInfo } from '../../../core/pki/certificate-info';
+import { toBase64Der } from '../../../core/pki/certificate-info';
 import { checkInboundChain } from '../../../core/pki/check-inbound-chain';
 import { checkInboundSubjectName } from '../../../core/pki/check-inbound-subject-name';
 import { checkOutboundCertificate } from '../../../core/pki/check-outbound-certificate';
@@ -116,9 +116,10 @@ async function productVerdict(sim: AzureSimulator, settings: AzureConnectionSett
     ...checkInboundSubjectName(settings.inboundSubjectName),
   ].filter((v) => v.severity === 'error');
   if (errors[0]) return `refuses ${errors[0].code}`;
-  const trust = await verifyChain(device.certificate, device.chain as CertificateInfo[], chain, now);
+  const deviceCertificate = parseCertificate(device.certificate.der);
+  const trust = await verifyChain(deviceCertificate, device.chain.map((c) => parseCertificate(c.der)), chain, now);
   if (!trust.ok) return `device certificate ${trust.reason}`;
-  if (!subjectMatches(device.certificate, settings.inboundSubjectName)) return 'subject mismatch';
+  if (!subjectMatches(deviceCertificate, settings.inboundSubjectName)) return 'subject mismatch';
   const offers = settings.ipsecPolicy ? [{ encryption: settings.ipsecPolicy.ikeEncryption, integrity: settings.ipsecPolicy.ikeIntegrity, dhGroup: settings.ipsecPolicy.dhGroup }] : AZURE_DEFAULT_IKE_PROPOSALS;
   if (commonProposals(offers, device.proposals).length === 0) return 'no common IKE proposal';
   return 'accepts';

@@ -25,11 +25,14 @@ const ROUND_TRIP: { outcome: TunnelOutcome; cause: DiagnosisCause; rejectedBy?: 
   { outcome: { kind: 'inbound-expired' }, cause: 'certificate-expired', rejectedBy: 'azure', withDetails: /expired \(on 2026-06-01\)/ },
   { outcome: { kind: 'inbound-not-yet-valid' }, cause: 'certificate-not-yet-valid', rejectedBy: 'azure', withDetails: /valid from 2025-01-01/ },
   { outcome: { kind: 'outbound-rejected-by-peer' }, cause: 'outbound-rejected-by-device', rejectedBy: 'device' },
-  { outcome: { kind: 'outbound-unusable', reason: 'key-vault-access' }, cause: 'outbound-unusable', withDetails: /cannot read it from Key Vault/ },
-  { outcome: { kind: 'outbound-unusable', reason: 'eku' }, cause: 'outbound-unusable', withDetails: /Server Authentication and Client Authentication/ },
-  { outcome: { kind: 'outbound-unusable', reason: 'key' }, cause: 'outbound-unusable', withDetails: /RSA key of at least 2048 bits/ },
-  { outcome: { kind: 'outbound-unusable', reason: 'expired' }, cause: 'outbound-unusable', withDetails: /it has expired/ },
-  { outcome: { kind: 'outbound-unusable', reason: 'not-found' }, cause: 'outbound-unusable', withDetails: /no such certificate/ },
+  { outcome: { kind: 'outbound-unusable', code: 'VpnGatewayKeyVaultInaccessibleKeyvault' }, cause: 'outbound-unusable', withDetails: /cannot read it from Key Vault/ },
+  { outcome: { kind: 'outbound-unusable', code: 'ManagedIdentityMissingAtGatewayLevel' }, cause: 'outbound-unusable', withDetails: /cannot read it from Key Vault/ },
+  { outcome: { kind: 'outbound-unusable', code: 'VpnConnectionOutBoundAuthenticationCertificateClientAndServerAuth' }, cause: 'outbound-unusable', withDetails: /Server Authentication and Client Authentication/ },
+  { outcome: { kind: 'outbound-unusable', code: 'VpnConnectionOutBoundAuthenticationCertificateRSAPrivateKeyLength' }, cause: 'outbound-unusable', withDetails: /RSA key of at least 2048 bits/ },
+  { outcome: { kind: 'outbound-unusable', code: 'VpnConnectionOutBoundAuthenticationCertificateDoesNotHaveRSAPrivateKey' }, cause: 'outbound-unusable', withDetails: /RSA key of at least 2048 bits/ },
+  { outcome: { kind: 'outbound-unusable', code: 'VpnConnectionOutBoundAuthenticationCertificateIsExpired' }, cause: 'outbound-unusable', withDetails: /it has expired/ },
+  { outcome: { kind: 'outbound-unusable', code: 'VpnGatewayKeyVaultSecretNotFound' }, cause: 'outbound-unusable', withDetails: /no such certificate/ },
+  { outcome: { kind: 'outbound-unusable', code: 'VpnConnectionOutBoundAuthenticationCertificateChainFault' }, cause: 'outbound-unusable', withDetails: /chain/ },
   {
     outcome: { kind: 'proposal-mismatch', azureOffers: [{ encryption: 'AES256', integrity: 'SHA256', dhGroup: 'DHGroup14' }], deviceAccepts: [{ encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' }] },
     cause: 'proposal-mismatch',
@@ -51,7 +54,7 @@ function roundTrip(outcome: TunnelOutcome, details?: IkeAttemptDetails, instance
 
 describe('writeIkeAttempt -> parseAzureIkeMessage -> diagnose', () => {
   for (const { outcome, cause, rejectedBy, withDetails } of ROUND_TRIP) {
-    const name = outcome.kind === 'outbound-unusable' ? `${outcome.kind} (${outcome.reason})` : outcome.kind;
+    const name = outcome.kind === 'outbound-unusable' ? `${outcome.kind} (${outcome.code})` : outcome.kind;
     it(`${name} is diagnosed as ${cause}`, () => {
       for (const instance of ['GatewayTenantWorker_IN_0', 'GatewayTenantWorker_IN_1'] as const) {
         const plain = roundTrip(outcome, undefined, instance);

@@ -1,3 +1,4 @@
+import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -40,6 +41,7 @@ export async function startKeyVaultFixture(opts: { pageSize?: number } = {}): Pr
   let offsetMs = 0;
   const store = new KeyVaultStore({ now: () => new Date(Date.now() + offsetMs), ...(opts.pageSize ? { pageSize: opts.pageSize } : {}) });
   store.createVault(VAULT, {
+    tenantId: TENANT,
     accessPolicies: [
       { objectId: principals.operator.objectId, certificates: ['all'], secrets: ['get', 'list'], keys: ['get', 'sign'] },
       { objectId: principals.gateway.objectId, certificates: ['Get', 'List'], secrets: ['Get', 'List'], keys: [] },
@@ -67,4 +69,15 @@ export async function startKeyVaultFixture(opts: { pageSize?: number } = {}): Pr
     },
     close: () => listener.close(),
   };
+}
+
+/** The RestError a Key Vault SDK call fails with (anything else fails the test). */
+export async function restError(promise: Promise<unknown>): Promise<RestError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isRestError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }

@@ -1,23 +1,12 @@
 import { createHash, createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { CryptographyClient } from '@azure/keyvault-keys';
-import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOutboundCertificate, parseCertificate, EKU } from '../../../../core/pki';
 import { issueCertificate, toPemBundle, toPkcs12 } from '../../../../local/pki/cert-factory';
 import { signCsr } from '../../../../local/pki/csr';
 import { keyMatchesCertificate, readPkcs12 } from '../../../../local/pki/pkcs12';
-import { principals, startKeyVaultFixture, VAULT, type KeyVaultFixture } from './key-vault-fixture';
-
-async function restError(promise: Promise<unknown>): Promise<RestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isRestError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { principals, restError, startKeyVaultFixture, TENANT, VAULT, type KeyVaultFixture } from './key-vault-fixture';
 
 function rawRequest(fx: KeyVaultFixture, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -44,7 +33,7 @@ describe('simulated Key Vault through the real SDK clients', () => {
     it('answers a request without a token with the 401 challenge the SDK expects', async () => {
       const res = await rawRequest(fx, '/certificates?api-version=2025-07-01');
       expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toBe('Bearer authorization="https://login.microsoftonline.com/common", resource="https://vault.azure.net"');
+      expect(res.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${TENANT}", resource="https://vault.azure.net"`);
       expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'Unauthorized' } });
     });
 
@@ -87,10 +76,9 @@ describe('simulated Key Vault through the real SDK clients', () => {
       const pfx = readPkcs12(new Uint8Array(Buffer.from(secret.value!, 'base64')), null);
       expect(keyMatchesCertificate(pfx.privateKeyPem!, leaf.der)).toBe(true);
 
-      const read = fx.store.readCertificateAs(principals.gateway.objectId, imported.properties.id!);
-      expect(read.ok && read.certificate.thumbprint).toBe(leaf.info.thumbprint);
-      expect(read.ok && read.chain.map((c) => c.subject)).toEqual(['CN=Contoso Issuing CA, O=Contoso']);
-      expect(read.ok && read.hasPrivateKey).toBe(true);
+      const read = fx.store.readAsGateway(principals.gateway.objectId, imported.properties.id!, new Date());
+      expect(read.ok && read.certificates.map((der) => parseCertificate(der).subject)).toEqual(['CN=london-out.contoso.example', 'CN=Contoso Issuing CA, O=Contoso']);
+      expect(read.ok && keyMatchesCertificate(read.privateKeyPem!, leaf.der)).toBe(true);
     });
 
     it('imports PEM (certificate + key) and serves the secret as PEM', async () => {
@@ -153,7 +141,7 @@ describe('simulated Key Vault through the real SDK clients', () => {
       const updated = await certificates.updateCertificateProperties('oslo-out', imported.properties.version!, { enabled: false, tags: { state: 'retired' } });
       expect(updated.properties.enabled).toBe(false);
       expect(updated.properties.tags).toEqual({ state: 'retired' });
-      expect(fx.store.readCertificateAs(principals.gateway.objectId, imported.properties.id!)).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultSecretNotFound' });
+      expect(fx.store.readAsGateway(principals.gateway.objectId, imported.properties.id!, new Date())).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultSecretNotFound' });
       const disabled = await restError(secrets.getSecret('oslo-out'));
       expect(disabled.statusCode).toBe(403);
     });
@@ -204,9 +192,9 @@ describe('simulated Key Vault through the real SDK clients', () => {
       expect(parseCertificate(merged.cer!).thumbprint).toBe(signed.info.thumbprint);
       const done = await certificates.getCertificateOperation('madrid-out');
       expect(done.getOperationState().certificateOperation?.status).toBe('completed');
-      const read = fx.store.readCertificateAs(principals.gateway.objectId, merged.properties.id!);
-      expect(read).toMatchObject({ ok: true, hasPrivateKey: true });
-      expect(read.ok && read.chain.map((c) => c.thumbprint)).toEqual([fx.externalCa.info.thumbprint]);
+      const read = fx.store.readAsGateway(principals.gateway.objectId, merged.properties.id!, new Date());
+      expect(read).toMatchObject({ ok: true, privateKeyPem: expect.stringContaining('PRIVATE KEY') });
+      expect(read.ok && read.certificates.slice(1).map((der) => parseCertificate(der).thumbprint)).toEqual([fx.externalCa.info.thumbprint]);
     });
 
     it('refuses to merge a certificate for another key, and a second create while one is pending', async () => {
@@ -272,7 +260,7 @@ describe('simulated Key Vault through the real SDK clients', () => {
       const error = await restError(secrets.getSecret('london-out'));
       expect(error.statusCode).toBe(403);
       expect(error.message).toMatch(/secrets get permission/);
-      expect(fx.store.readCertificateAs(principals.certReader.objectId, fx.store.certificateIdFor(VAULT, 'london-out'))).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultInaccessibleKeyvault' });
+      expect(fx.store.readAsGateway(principals.certReader.objectId, fx.store.certificateIdFor(VAULT, 'london-out'), new Date())).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultInaccessibleKeyvault' });
     });
 
     it('an access policy change takes effect on the next request', async () => {
@@ -284,15 +272,15 @@ describe('simulated Key Vault through the real SDK clients', () => {
     });
   });
 
-  describe('readCertificateAs (the gateway\'s view)', () => {
+  describe("readAsGateway (the gateway's view)", () => {
     it('resolves versioned, versionless, public-form and unknown identifiers', () => {
       const id = fx.store.certificateIdFor(VAULT, 'london-out');
       const version = id.split('/').pop()!;
-      expect(fx.store.readCertificateAs(principals.gateway.objectId, `${fx.listener.url}/certificates/london-out`)).toMatchObject({ ok: true });
-      expect(fx.store.readCertificateAs(principals.gateway.objectId, `https://${VAULT}.vault.azure.net/certificates/london-out/${version}`)).toMatchObject({ ok: true });
-      expect(fx.store.readCertificateAs(principals.gateway.objectId, VAULT, 'london-out', version)).toMatchObject({ ok: true });
-      expect(fx.store.readCertificateAs(principals.gateway.objectId, 'https://other-vault.vault.azure.net/certificates/london-out/abc')).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultNameResolutionFailure' });
-      expect(fx.store.readCertificateAs(principals.gateway.objectId, `${fx.listener.url}/certificates/nope/${version}`)).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultSecretNotFound' });
+      const read = (identifier: string) => fx.store.readAsGateway(principals.gateway.objectId, identifier, new Date());
+      expect(read(`${fx.listener.url}/certificates/london-out`)).toMatchObject({ ok: true });
+      expect(read(`https://${VAULT}.vault.azure.net/certificates/london-out/${version}`)).toMatchObject({ ok: true });
+      expect(read('https://other-vault.vault.azure.net/certificates/london-out/abc')).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultNameResolutionFailure' });
+      expect(read(`${fx.listener.url}/certificates/nope/${version}`)).toMatchObject({ ok: false, code: 'VpnGatewayKeyVaultSecretNotFound' });
     });
   });
 });

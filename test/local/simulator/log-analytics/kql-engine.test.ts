@@ -54,6 +54,15 @@ describe('KQL subset', () => {
     expect(run('AzureDiagnostics | where remoteIP_s !in ("203.0.113.10") | project Count').rows).toEqual([[1]]);
   });
 
+  it('reads a column that may not exist yet through column_ifexists, in where and in project (name = expression)', () => {
+    expect(run('AzureDiagnostics | where column_ifexists("remoteIP_s", "") == "203.0.113.30" | project Count').rows).toEqual([[1]]);
+    expect(run('AzureDiagnostics | where column_ifexists("status_s", "") == "Connected" | project Count').rows).toEqual([]);
+    const projected = run('AzureDiagnostics | where Count == 7 | project remoteIP_s = column_ifexists("remoteIP_s", ""), status_s = column_ifexists("status_s", "none"), Level');
+    expect(projected.columns.map((c) => c.name)).toEqual(['remoteIP_s', 'status_s', 'Level']);
+    expect(projected.rows).toEqual([['203.0.113.10', 'none', 'Informational']]);
+    expect(() => run('AzureDiagnostics | project status_s')).toThrow("'project' operator: Failed to resolve column or scalar expression named 'status_s'");
+  });
+
   it('summarizes count() by columns', () => {
     const result = run('AzureDiagnostics | summarize n = count() by Category, Level | order by n desc');
     expect(result.columns).toEqual([
@@ -89,7 +98,7 @@ describe('KQL subset', () => {
     expect(syntax('AzureDiagnostics\n| take -1')).toMatchObject({ message: "Query could not be parsed at '-' on line [2,8]" });
     expect(syntax('AzureDiagnostics | where TimeGenerated > datetime(yesterday)')).toMatchObject({ token: 'yesterday' });
     expect(() => run('Heartbeat | take 1')).toThrow(KqlSemanticError);
-    expect(() => run('AzureDiagnostics | where Colour == "red"')).toThrow("'where' operator: Failed to resolve scalar expression named 'Colour'");
+    expect(() => run('AzureDiagnostics | where Colour == "red"')).toThrow("'where' operator: Failed to resolve column or scalar expression named 'Colour'");
     expect(() => run('AzureDiagnostics | project Level | where Message == "x"')).toThrow(KqlSemanticError);
   });
 
