@@ -2,7 +2,7 @@ import type { FleetRow, FleetSummary } from '../core/status/fleet-status';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
 import type { SiteStatus } from '../core/status/site-status';
 import type { IkeEvent } from '../core/ike/ike-event';
-import type { JobEnvelope } from '../orchestrations/job-envelope';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
 
 /**
  * Activity names and their input/output types: the only thing orchestrations import from activities/, so

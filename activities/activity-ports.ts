@@ -2,7 +2,9 @@ import type { KeyVaultAdapter } from '../adapters/azure/key-vault';
 import type { LogsAdapter } from '../adapters/azure/logs';
 import type { MonitorAdapter } from '../adapters/azure/monitor';
 import type { NetworkAdapter } from '../adapters/azure/network';
-import type { AuditLog, CardMessenger, Logger } from '../bot/chat-ports';
+import type { AuditLog } from '../core/ports/audit';
+import type { CardMessenger } from '../core/ports/messaging';
+import type { Logger } from '../core/ports/logger';
 import type { VpnScope } from '../core/config/app-config';
 
 /** What activities may touch: adapters only, injected (real ones in functions/app-services.ts, fakes in tests). */

@@ -1,5 +1,8 @@
 import type { AccessPolicy } from '../core/auth/access-policy';
-import type { AuditLog, CardMessenger, JobIndex, JobService, Logger } from './chat-ports';
+import type { AuditLog } from '../core/ports/audit';
+import type { CardMessenger } from '../core/ports/messaging';
+import type { JobIndex, JobService } from '../core/ports/jobs';
+import type { Logger } from '../core/ports/logger';
 
 /** Everything the bot's handlers use, injected (fakes in unit tests, real adapters in functions/). */
 export interface BotDeps {

@@ -2,7 +2,7 @@ import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { Role } from '../core/commands/command-spec';
 import type { ParsedCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
-import type { ChatMessage } from './chat-ports';
+import type { ChatMessage } from '../core/ports/chat';
 
 export interface CommandContext {
   readonly command: ParsedCommand;

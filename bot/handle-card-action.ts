@@ -7,7 +7,7 @@ import type { Role } from '../core/commands/command-spec';
 import { parseCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
 import { cancelJob } from './cancel-job';
-import type { ActionOutcome, CardAction } from './chat-ports';
+import type { ActionOutcome, CardAction } from '../core/ports/chat';
 import { executeCommand, parseFailureReply } from './handle-message';
 import { booleanField, stringField } from './card-data';
 import { presentError } from './present-error';

@@ -7,7 +7,7 @@ import type { CommandSpec } from '../core/commands/command-spec';
 import type { ParseFailure, ParsedCommand } from '../core/commands/parse-command';
 import { parseCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
-import type { ChatMessage } from './chat-ports';
+import type { ChatMessage } from '../core/ports/chat';
 import { COMMAND_HANDLERS } from './commands/command-handlers';
 import { presentError } from './present-error';
 import { startJob } from './start-job';

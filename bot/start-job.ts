@@ -1,8 +1,8 @@
 import { errorCard } from '../cards/error-card';
 import { jobCard } from '../cards/job-card';
-import type { JobEnvelope } from '../orchestrations/job-envelope';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { BotDeps } from './bot-deps';
-import type { ChatMessage } from './chat-ports';
+import type { ChatMessage } from '../core/ports/chat';
 import { presentError } from './present-error';
 
 export interface JobToStart {

@@ -5,7 +5,7 @@ import { UserError } from '../core/errors/user-error';
 import type { EnableDiagnosticsPayload } from '../orchestrations/enable-diagnostics';
 import { ORCHESTRATIONS } from '../orchestrations/orchestration-names';
 import type { BotDeps } from './bot-deps';
-import type { ActionOutcome, CardAction } from './chat-ports';
+import type { ActionOutcome, CardAction } from '../core/ports/chat';
 import { numberField, stringField } from './card-data';
 import { startJob } from './start-job';
 

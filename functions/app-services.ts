@@ -14,7 +14,10 @@ import { TeamsBotAdapter } from '../adapters/teams/teams-bot-adapter';
 import { createTeamsMessenger } from '../adapters/teams/teams-messenger';
 import type { ActivityPorts } from '../activities/activity-ports';
 import type { BotDeps } from '../bot/bot-deps';
-import type { AuditLog, CardMessenger, ConversationStore, JobService, Logger } from '../bot/chat-ports';
+import type { AuditLog } from '../core/ports/audit';
+import type { CardMessenger, ConversationStore } from '../core/ports/messaging';
+import type { JobService } from '../core/ports/jobs';
+import type { Logger } from '../core/ports/logger';
 import type { AppConfig } from '../core/config/app-config';
 import { loadConfig } from '../core/config/load-config';
 

@@ -2,7 +2,7 @@ import type { DiagnoseSiteInput, DiagnoseSiteOutput } from '../activities/activi
 import { ACTIVITIES } from '../activities/activity-names';
 import { DIAGNOSIS_TITLES } from '../core/ike/diagnosis';
 import type { IkeEvent } from '../core/ike/ike-event';
-import type { JobEnvelope } from './job-envelope';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { failureView, readRetry, setProgress, showCard } from './orchestration-context';
 

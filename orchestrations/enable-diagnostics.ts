@@ -1,7 +1,7 @@
 import type { EnableDiagnosticsOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
 import { decodeActivityFailure } from './activity-failure';
-import type { JobEnvelope } from './job-envelope';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { failureView, setProgress, showCard } from './orchestration-context';
 

@@ -3,7 +3,7 @@ import { ACTIVITIES } from '../activities/activity-names';
 import { FLEET_PAGE_SIZE } from '../cards/fleet-status-card';
 import type { FleetRow } from '../core/status/fleet-status';
 import { rankFleet, summarizeFleet, withCertificates } from '../core/status/fleet-status';
-import type { JobEnvelope } from './job-envelope';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { Orchestration, OrchestrationContext, Task } from './orchestration-context';
 import { failureView, readRetry, setProgress, showCard } from './orchestration-context';
 

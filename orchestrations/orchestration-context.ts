@@ -3,7 +3,7 @@ import { RetryOptions } from 'durable-functions';
 import type { JobCardView } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
 import { decodeActivityFailure } from './activity-failure';
-import type { JobEnvelope, JobProgress } from './job-envelope';
+import type { JobEnvelope, JobProgress } from '../core/jobs/job-envelope';
 
 export type { OrchestrationContext, Task };
 

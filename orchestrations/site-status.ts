@@ -1,7 +1,7 @@
 import type { InspectSiteOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
 import type { SiteStatus } from '../core/status/site-status';
-import type { JobEnvelope } from './job-envelope';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { failureView, readRetry, setProgress, showCard } from './orchestration-context';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import type { AuditLog, AuditRecord } from '../../bot/chat-ports';
+import type { AuditLog, AuditRecord } from '../../core/ports/audit';
 import { TABLES } from './table-client-factory';
 import type { TableName } from './table-client-factory';
 

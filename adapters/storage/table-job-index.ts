@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import type { JobIndex } from '../../bot/chat-ports';
+import type { JobIndex } from '../../core/ports/jobs';
 import { TABLES } from './table-client-factory';
 import type { TableName } from './table-client-factory';
 

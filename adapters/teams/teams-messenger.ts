@@ -1,6 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
-import type { CardMessenger, ConversationStore } from '../../bot/chat-ports';
+import type { CardMessenger, ConversationStore } from '../../core/ports/messaging';
 import { UserError } from '../../core/errors/user-error';
 import type { TeamsBotAdapter } from './teams-bot-adapter';
 import { adaptiveCardActivity } from './teams-bot-adapter';

@@ -1,7 +1,8 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
-import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, ConversationStore, FileAttachment } from '../../bot/chat-ports';
+import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, FileAttachment } from '../../core/ports/chat';
+import type { ConversationStore } from '../../core/ports/messaging';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 import { downloadLimited } from './download-limited';
 

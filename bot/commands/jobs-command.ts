@@ -1,7 +1,7 @@
 import { jobsCard, MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
 import { mapConcurrent } from '../../core/async/map-concurrent';
 import { normalizeId } from '../../core/auth/access-policy';
-import type { JobRecord } from '../chat-ports';
+import type { JobRecord } from '../../core/ports/jobs';
 import type { CommandHandler } from '../command-handler';
 import { toJobSummary } from '../job-summary';
 

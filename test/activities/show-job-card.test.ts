@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobCardView } from '../../activities/activity-names';
 import { recordAudit } from '../../activities/record-audit';
 import { renderJobCard, showJobCard } from '../../activities/show-job-card';
-import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import { parseCommand } from '../../core/commands/parse-command';
 import { summarizeFleet } from '../../core/status/fleet-status';
 import { fleetRows, realistic, siteStatusFixture } from '../cards/card-fixtures';

@@ -1,8 +1,12 @@
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { BotDeps } from '../../bot/bot-deps';
-import type { AuditLog, AuditRecord, CardAction, CardMessenger, ChatMessage, ConversationInfo, FileAttachment, JobIndex, JobRecord, JobService, Logger } from '../../bot/chat-ports';
+import type { AuditLog, AuditRecord } from '../../core/ports/audit';
+import type { CardAction, ChatMessage, ConversationInfo, FileAttachment } from '../../core/ports/chat';
+import type { CardMessenger } from '../../core/ports/messaging';
+import type { JobIndex, JobRecord, JobService } from '../../core/ports/jobs';
+import type { Logger } from '../../core/ports/logger';
 import type { AccessPolicy } from '../../core/auth/access-policy';
-import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const OTHER_TENANT = '0e0e0e0e-1111-4222-8333-444455556666';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetResult } from '../../activities/activity-names';
 import { handleCardAction, VERB_HANDLERS } from '../../bot/handle-card-action';
-import type { ActionOutcome } from '../../bot/chat-ports';
+import type { ActionOutcome } from '../../core/ports/chat';
 import { FLEET_PAGE_SIZE } from '../../cards/fleet-status-card';
 import { VERBS } from '../../cards/verbs';
 import { UserError } from '../../core/errors/user-error';

@@ -5,7 +5,7 @@ import { UserError } from '../../core/errors/user-error';
 import type { FleetRow } from '../../core/status/fleet-status';
 import { startLocalHost, VirtualClock } from '../../local/host';
 import type { InstanceSnapshot, LocalHost } from '../../local/host';
-import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import { FLEET_CHUNK_SIZE, FLEET_UPDATE_INTERVAL_MS, FLEET_WAVE_CHUNKS } from '../../orchestrations/fleet-status';
 import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
 import { siteStatusFixture, realistic } from '../cards/card-fixtures';

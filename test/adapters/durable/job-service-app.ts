@@ -6,7 +6,7 @@ import type { HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationContext } from 'durable-functions';
 import { createDurableJobService } from '../../../adapters/durable/durable-job-service';
-import type { JobEnvelope } from '../../../orchestrations/job-envelope';
+import type { JobEnvelope } from '../../../core/jobs/job-envelope';
 
 /** Runs until the test raises `go`; shows progress like the bot's jobs do. */
 df.app.orchestration('WaitForGo', function* (context: OrchestrationContext) {

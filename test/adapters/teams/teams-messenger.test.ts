@@ -4,7 +4,7 @@ import type { Activity, ConversationReference, ResourceResponse } from 'botbuild
 import { TeamsBotAdapter } from '../../../adapters/teams/teams-bot-adapter';
 import { createTeamsMessenger } from '../../../adapters/teams/teams-messenger';
 import type { RetryPolicy } from '../../../adapters/teams/teams-messenger';
-import type { ConversationStore } from '../../../bot/chat-ports';
+import type { ConversationStore } from '../../../core/ports/messaging';
 import { card, literal } from '../../../cards/adaptive-card';
 
 const REFERENCE = { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', conversation: { id: 'a:1personal' }, bot: { id: '28:bot' } };

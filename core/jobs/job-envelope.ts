@@ -8,7 +8,7 @@ export interface JobEnvelope<Payload> {
   /** The command line as the bot understood it, e.g. `status site-paris`. */
   readonly commandLine: string;
   readonly requestedBy: { readonly aadObjectId: string; readonly name: string };
-  /** Key of the stored conversation reference (see adapters/storage/conversation-store.ts). */
+  /** Key of the stored conversation reference (see core/ports/messaging.ts). */
   readonly conversationKey: string;
   /** The acknowledgement card the job updates in place. */
   readonly cardActivityId: string;
