@@ -1,12 +1,14 @@
-import type { FleetRow, FleetSummary } from '../core/status/fleet-status';
-import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
-import type { SiteStatus } from '../core/status/site-status';
-import type { IkeEvent } from '../core/ike/ike-event';
+import type { JobCardView } from '../cards/job-card-view';
 import type { JobEnvelope } from '../core/jobs/job-envelope';
+import type { DiagnoseSiteOutput, EnableDiagnosticsOutput, FleetResult, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
+import type { IkeEvent } from '../core/ike/ike-event';
+import type { FleetRow } from '../core/status/fleet-status';
 
 /**
- * Activity names and their input/output types: the only thing orchestrations import from activities/, so
- * workflows stay deterministic and never see an adapter.
+ * Activity names and their input/output types (the activity catalog): the only thing orchestrations import from
+ * activities/, so workflows stay deterministic and never see an adapter. `ACTIVITY_FUNCTIONS` must implement every
+ * entry with exactly these types, and orchestrations call them through `activity()` (orchestration-context.ts), so
+ * results need no cast.
  */
 export const ACTIVITIES = {
   inspectSite: 'inspectSite',
@@ -21,14 +23,10 @@ export const ACTIVITIES = {
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
 
-export interface SiteNotFound {
-  readonly kind: 'site-not-found';
-  readonly typed: string;
-  readonly suggestions: readonly string[];
-}
+export type { JobCardView, SiteNotFound, FleetResult };
 
 export type InspectSiteInput = { readonly site: string };
-export type InspectSiteOutput = { readonly kind: 'found'; readonly status: SiteStatus } | SiteNotFound;
+export type InspectSiteOutput = SiteStatusOutput;
 
 /** A connection found by the list calls, with what the list already tells (no per-connection read yet). */
 export interface FleetRef {
@@ -51,36 +49,16 @@ export type ReadFleetCertificatesInput = { readonly certificateIds: readonly str
 /** Days to expiry (or a problem) per certificate id. */
 export type ReadFleetCertificatesOutput = { readonly certificates: Readonly<Record<string, { readonly days?: number; readonly problem?: string }>> };
 
-/** The fleet job's output: what the paging buttons render from. */
-export interface FleetResult {
-  readonly rows: readonly FleetRow[];
-  readonly summary: FleetSummary;
-  readonly gaps: readonly string[];
-  readonly checkedAt: string;
-}
-
 export interface DiagnoseSiteInput {
   readonly site: string;
   readonly hours: number;
   readonly deviceEvents?: readonly IkeEvent[];
   readonly deviceLines?: number;
 }
-export type DiagnoseSiteOutput = DiagnoseOutcome | SiteNotFound;
+export type { DiagnoseSiteOutput };
 
 export type EnableDiagnosticsInput = { readonly site: string };
-export type EnableDiagnosticsOutput =
-  | { readonly kind: 'enabled'; readonly site: string; readonly gatewayName: string; readonly workspaceName: string; readonly alreadyEnabled: boolean }
-  | SiteNotFound;
-
-/** What a job's card should show now; rendered by the showJobCard activity (cards are built from these models). */
-export type JobCardView =
-  | { readonly kind: 'progress'; readonly step: string }
-  | { readonly kind: 'site-status'; readonly status: SiteStatus }
-  | { readonly kind: 'site-not-found'; readonly typed: string; readonly suggestions: readonly string[] }
-  | { readonly kind: 'fleet'; readonly rows: readonly FleetRow[]; readonly page: number; readonly pageCount: number; readonly summary: FleetSummary; readonly progress?: { readonly inspected: number; readonly total: number }; readonly gaps: readonly string[]; readonly checkedAt: string }
-  | { readonly kind: 'diagnosis'; readonly outcome: DiagnoseOutcome }
-  | { readonly kind: 'diagnostics-enabled'; readonly site: string; readonly gatewayName: string; readonly workspaceName: string; readonly alreadyEnabled: boolean }
-  | { readonly kind: 'failed'; readonly title: string; readonly problem: string; readonly fix?: string; readonly code: string };
+export type { EnableDiagnosticsOutput };
 
 export type ShowJobCardInput = { readonly envelope: JobEnvelope<unknown>; readonly view: JobCardView };
 
@@ -91,3 +69,18 @@ export type RecordAuditInput = {
   readonly outcome: 'succeeded' | 'failed';
   readonly detail?: string;
 };
+
+/** Every activity's input and output, by name. */
+export interface ActivityCatalog {
+  readonly inspectSite: { readonly input: InspectSiteInput; readonly output: InspectSiteOutput };
+  readonly listFleet: { readonly input: Record<string, never>; readonly output: ListFleetOutput };
+  readonly inspectFleetChunk: { readonly input: InspectFleetChunkInput; readonly output: InspectFleetChunkOutput };
+  readonly readFleetCertificates: { readonly input: ReadFleetCertificatesInput; readonly output: ReadFleetCertificatesOutput };
+  readonly diagnoseSite: { readonly input: DiagnoseSiteInput; readonly output: DiagnoseSiteOutput };
+  readonly enableDiagnostics: { readonly input: EnableDiagnosticsInput; readonly output: EnableDiagnosticsOutput };
+  readonly showJobCard: { readonly input: ShowJobCardInput; readonly output: void };
+  readonly recordAudit: { readonly input: RecordAuditInput; readonly output: void };
+}
+
+export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];
+export type ActivityOutput<N extends ActivityName> = ActivityCatalog[N]['output'];

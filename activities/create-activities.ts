@@ -1,4 +1,4 @@
-import type { ActivityName } from './activity-names';
+import type { ActivityInput, ActivityName, ActivityOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 import { diagnoseSite } from './diagnose-site';
 import { enableDiagnostics } from './enable-diagnostics';
@@ -7,9 +7,10 @@ import { inspectSite } from './inspect-site';
 import { recordAudit } from './record-audit';
 import { showJobCard } from './show-job-card';
 
-export type ActivityFunction = (input: never, ports: ActivityPorts) => Promise<unknown>;
+/** Every activity of the catalog, each with exactly its catalog types. */
+export type ActivityFunctions = { readonly [N in ActivityName]: (input: ActivityInput<N>, ports: ActivityPorts) => Promise<ActivityOutput<N>> };
 
-/** Every activity by name, over injected ports; a missing one is a compile error. */
+/** Every activity by name, over injected ports; a missing or mistyped one is a compile error. */
 export const ACTIVITY_FUNCTIONS = {
   inspectSite,
   listFleet,
@@ -19,4 +20,4 @@ export const ACTIVITY_FUNCTIONS = {
   enableDiagnostics,
   showJobCard,
   recordAudit,
-} as const satisfies Record<ActivityName, ActivityFunction>;
+} as const satisfies ActivityFunctions;

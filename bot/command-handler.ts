@@ -1,6 +1,7 @@
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { Role } from '../core/commands/command-spec';
 import type { ParsedCommand } from '../core/commands/parse-command';
+import type { JobPayload, OrchestrationName } from '../core/jobs/job-catalog';
 import type { BotDeps } from './bot-deps';
 import type { ChatMessage } from '../core/ports/chat';
 
@@ -12,13 +13,15 @@ export interface CommandContext {
 }
 
 /** A command that needs Azure: the bot acknowledges at once and an orchestration does the work. */
-export interface JobRequest {
-  readonly orchestration: string;
-  /** Lowercase target for the job id, e.g. `site-paris` or `fleet`. */
-  readonly target: string;
-  readonly commandLine: string;
-  readonly payload: unknown;
-}
+export type JobRequest = {
+  readonly [N in OrchestrationName]: {
+    readonly orchestration: N;
+    /** Lowercase target for the job id, e.g. `site-paris` or `fleet`. */
+    readonly target: string;
+    readonly commandLine: string;
+    readonly payload: JobPayload<N>;
+  };
+}[OrchestrationName];
 
 export type CommandHandler =
   | { readonly kind: 'instant'; run(ctx: CommandContext): Promise<AdaptiveCard> }

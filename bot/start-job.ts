@@ -1,15 +1,16 @@
 import { errorCard } from '../cards/error-card';
 import { jobCard } from '../cards/job-card';
+import type { JobPayload, OrchestrationName } from '../core/jobs/job-catalog';
 import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { BotDeps } from './bot-deps';
 import type { ChatMessage } from '../core/ports/chat';
 import { presentError } from './present-error';
 
-export interface JobToStart {
-  readonly orchestration: string;
+export interface JobToStart<N extends OrchestrationName> {
+  readonly orchestration: N;
   readonly jobId: string;
   readonly commandLine: string;
-  readonly payload: unknown;
+  readonly payload: JobPayload<N>;
   /** What the audit record calls the action and its target. */
   readonly audit: { readonly action: string; readonly target: string };
   /** Shown when a job with this id is still running. */
@@ -23,12 +24,12 @@ export type JobStartResult = 'started' | 'conflict' | 'failed';
  * orchestration with that card's id to update, then the per-person index and the audit record. If the job can't
  * start, the acknowledgement card is replaced: it must never keep promising a result no job will bring.
  */
-export async function startJob(surface: Pick<ChatMessage, 'caller' | 'reply' | 'update' | 'rememberConversation'>, job: JobToStart, deps: BotDeps): Promise<JobStartResult> {
+export async function startJob<N extends OrchestrationName>(surface: Pick<ChatMessage, 'caller' | 'reply' | 'update' | 'rememberConversation'>, job: JobToStart<N>, deps: BotDeps): Promise<JobStartResult> {
   const startedAt = deps.now();
   const requestedBy = { aadObjectId: surface.caller.aadObjectId!, name: surface.caller.displayName };
   const conversationKey = await surface.rememberConversation();
   const cardActivityId = await surface.reply(jobCard({ jobId: job.jobId, commandLine: job.commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' }));
-  const envelope: JobEnvelope<unknown> = {
+  const envelope: JobEnvelope<JobPayload<N>> = {
     jobId: job.jobId,
     commandLine: job.commandLine,
     requestedBy,

@@ -1,9 +1,9 @@
-import type { FleetResult } from '../activities/activity-names';
-import { renderJobCard } from '../activities/show-job-card';
-import { FLEET_PAGE_SIZE } from '../cards/fleet-status-card';
+import { renderJobCard } from '../cards/job-card-view';
+import { completedOutput } from '../core/jobs/job-catalog';
+import { fleetPage } from '../core/status/fleet-status';
 import { UserError } from '../core/errors/user-error';
-import type { EnableDiagnosticsPayload } from '../orchestrations/enable-diagnostics';
-import { ORCHESTRATIONS } from '../orchestrations/orchestration-names';
+import type { EnableDiagnosticsPayload } from '../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { BotDeps } from './bot-deps';
 import type { ActionOutcome, CardAction } from '../core/ports/chat';
 import { numberField, stringField } from './card-data';
@@ -37,18 +37,10 @@ export async function fleetPageAction(action: CardAction, deps: BotDeps): Promis
   const jobId = stringField(action.data, 'jobId', 160);
   const page = numberField(action.data, 'page', 0, 10_000);
   const job = await deps.jobs.get(jobId);
-  const result = job?.output as FleetResult | undefined;
-  if (!job || !job.envelope || job.status !== 'Completed' || !result || !Array.isArray(result.rows)) {
+  const result = completedOutput(job, ORCHESTRATIONS.fleetStatus);
+  if (!job?.envelope || !result || !Array.isArray(result.rows)) {
     throw new UserError('FleetResultGone', 'That fleet report is no longer available.', 'Run status again for a fresh one.');
   }
-  const pageCount = Math.max(1, Math.ceil(result.rows.length / FLEET_PAGE_SIZE));
-  const shown = Math.min(page, pageCount - 1);
-  const card = renderJobCard(
-    {
-      envelope: job.envelope,
-      view: { kind: 'fleet', rows: result.rows.slice(shown * FLEET_PAGE_SIZE, (shown + 1) * FLEET_PAGE_SIZE), page: shown, pageCount, summary: result.summary, gaps: result.gaps, checkedAt: result.checkedAt },
-    },
-    deps.now(),
-  );
+  const card = renderJobCard(job.envelope, { kind: 'fleet', ...fleetPage(result.rows, page), summary: result.summary, gaps: result.gaps, checkedAt: result.checkedAt }, deps.now());
   return { kind: 'card', card };
 }

@@ -1,38 +1,34 @@
-import type { EnableDiagnosticsOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
+import type { EnableDiagnosticsOutput } from '../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { decodeActivityFailure } from './activity-failure';
-import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { failureView, setProgress, showCard } from './orchestration-context';
-
-export interface EnableDiagnosticsPayload {
-  readonly site: string;
-}
+import { activity, failureView, jobInput, setProgress, showCard } from './orchestration-context';
 
 /** The diagnose card's "Enable diagnostics" button: a change, so it is audited whatever the outcome. */
 export function* enableDiagnosticsOrchestrator(context: OrchestrationContext): Orchestration<EnableDiagnosticsOutput> {
-  const envelope = context.df.getInput<JobEnvelope<EnableDiagnosticsPayload>>();
+  const envelope = jobInput(context, ORCHESTRATIONS.enableDiagnostics);
   const { site } = envelope.payload;
   setProgress(context, { step: 'creating diagnostic setting', detail: site });
   let result: EnableDiagnosticsOutput;
   try {
-    result = (yield context.df.callActivity(ACTIVITIES.enableDiagnostics, { site })) as EnableDiagnosticsOutput;
+    result = yield* activity(context, ACTIVITIES.enableDiagnostics, { site });
   } catch (error) {
-    yield context.df.callActivity(ACTIVITIES.recordAudit, { envelope, action: 'enable-diagnostics', target: site, outcome: 'failed', detail: decodeActivityFailure(error).code });
-    yield showCard(context, envelope, failureView(`Could not enable diagnostics for ${site}`, error));
+    yield* activity(context, ACTIVITIES.recordAudit, { envelope, action: 'enable-diagnostics', target: site, outcome: 'failed', detail: decodeActivityFailure(error).code });
+    yield* showCard(context, envelope, failureView(`Could not enable diagnostics for ${site}`, error));
     throw error;
   }
   if (result.kind === 'site-not-found') {
-    yield showCard(context, envelope, { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions });
+    yield* showCard(context, envelope, { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions });
     return result;
   }
-  yield context.df.callActivity(ACTIVITIES.recordAudit, {
+  yield* activity(context, ACTIVITIES.recordAudit, {
     envelope,
     action: 'enable-diagnostics',
     target: site,
     outcome: 'succeeded',
     detail: result.alreadyEnabled ? 'already enabled' : `logs to ${result.workspaceName}`,
   });
-  yield showCard(context, envelope, { kind: 'diagnostics-enabled', site: result.site, gatewayName: result.gatewayName, workspaceName: result.workspaceName, alreadyEnabled: result.alreadyEnabled });
+  yield* showCard(context, envelope, { kind: 'diagnostics-enabled', site: result.site, gatewayName: result.gatewayName, workspaceName: result.workspaceName, alreadyEnabled: result.alreadyEnabled });
   return result;
 }

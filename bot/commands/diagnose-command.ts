@@ -1,7 +1,7 @@
 import { errorCard } from '../../cards/error-card';
 import { DEFAULT_DIAGNOSE_HOURS } from '../../core/commands/command-specs';
-import type { DiagnoseSitePayload } from '../../orchestrations/diagnose-site';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import type { DiagnoseSitePayload } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import type { CommandHandler } from '../command-handler';
 import { readDeviceLog } from '../device-log';
 

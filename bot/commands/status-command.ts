@@ -1,6 +1,6 @@
-import type { FleetStatusPayload } from '../../orchestrations/fleet-status';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
-import type { SiteStatusPayload } from '../../orchestrations/site-status';
+import type { FleetStatusPayload } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
+import type { SiteStatusPayload } from '../../core/jobs/job-catalog';
 import type { CommandHandler } from '../command-handler';
 
 export const statusCommand: CommandHandler = {

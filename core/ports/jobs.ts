@@ -1,3 +1,4 @@
+import type { JobPayload, OrchestrationName } from '../jobs/job-catalog';
 import type { JobEnvelope } from '../jobs/job-envelope';
 
 export type JobRuntimeStatus = 'Running' | 'Pending' | 'Completed' | 'Failed' | 'Terminated' | 'Suspended' | 'ContinuedAsNew' | 'Canceled' | 'Unknown';
@@ -17,7 +18,7 @@ export interface JobRecord {
 /** Durable jobs as the bot uses them (wraps the Durable client). */
 export interface JobService {
   /** Starts the orchestration; `conflict` when a job with this id is still running. */
-  start(orchestration: string, envelope: JobEnvelope<unknown>): Promise<'started' | 'conflict'>;
+  start<N extends OrchestrationName>(orchestration: N, envelope: JobEnvelope<JobPayload<N>>): Promise<'started' | 'conflict'>;
   get(jobId: string): Promise<JobRecord | undefined>;
   cancel(jobId: string, reason: string): Promise<void>;
 }

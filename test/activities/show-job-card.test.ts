@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JobCardView } from '../../activities/activity-names';
 import { recordAudit } from '../../activities/record-audit';
-import { renderJobCard, showJobCard } from '../../activities/show-job-card';
+import { renderJobCard } from '../../cards/job-card-view';
+import { showJobCard } from '../../activities/show-job-card';
 import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import { parseCommand } from '../../core/commands/parse-command';
 import { summarizeFleet } from '../../core/status/fleet-status';
@@ -20,7 +21,7 @@ const envelope = (commandLine: string, jobId = 'status-site-paris-a1b2c3d4'): Jo
   payload: {},
 });
 
-const render = (view: JobCardView, commandLine = 'status site-paris') => renderJobCard({ envelope: envelope(commandLine), view }, STATUS_NOW);
+const render = (view: JobCardView, commandLine = 'status site-paris') => renderJobCard(envelope(commandLine), view, STATUS_NOW);
 
 describe('showJobCard', () => {
   it('replaces the job\'s acknowledgement card in its conversation', async () => {

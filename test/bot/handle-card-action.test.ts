@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetResult } from '../../activities/activity-names';
 import { handleCardAction, VERB_HANDLERS } from '../../bot/handle-card-action';
 import type { ActionOutcome } from '../../core/ports/chat';
-import { FLEET_PAGE_SIZE } from '../../cards/fleet-status-card';
+import { FLEET_PAGE_SIZE } from '../../core/status/fleet-status';
 import { VERBS } from '../../cards/verbs';
 import { UserError } from '../../core/errors/user-error';
 import { summarizeFleet } from '../../core/status/fleet-status';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { executeCommand, handleMessage } from '../../bot/handle-message';
 import { parseCommand } from '../../core/commands/parse-command';
 import { UserError } from '../../core/errors/user-error';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import { executeActions, visibleText } from '../cards/card-inspect';
 import { charonFixture } from '../core/ike/ike-fixtures';
 import { chatMessage, CONVERSATION_KEY, envelope, NOW, PEOPLE, testBot, textFile } from './bot-fakes';

@@ -7,7 +7,7 @@ import { startLocalHost, VirtualClock } from '../../local/host';
 import type { InstanceSnapshot, LocalHost } from '../../local/host';
 import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import { FLEET_CHUNK_SIZE, FLEET_UPDATE_INTERVAL_MS, FLEET_WAVE_CHUNKS } from '../../orchestrations/fleet-status';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import { siteStatusFixture, realistic } from '../cards/card-fixtures';
 import { visibleText } from '../cards/card-inspect';
 import { appState, resetAppState } from './orchestration-app';

@@ -30,11 +30,11 @@ df.app.client.http('JobOps', {
     const jobs = createDurableJobService(client);
     switch (request.params.op) {
       case 'start':
-        return { jsonBody: { result: await jobs.start(String(args.orchestration), args.envelope as JobEnvelope<unknown>) } };
+        return { jsonBody: { result: await jobs.start(String(args.orchestration) as never, args.envelope as JobEnvelope<never>) } };
       case 'startMany': {
         const envelopes = args.envelopes as JobEnvelope<unknown>[];
         const results: string[] = [];
-        for (let i = 0; i < envelopes.length; i += 25) results.push(...(await Promise.all(envelopes.slice(i, i + 25).map((e) => jobs.start(String(args.orchestration), e)))));
+        for (let i = 0; i < envelopes.length; i += 25) results.push(...(await Promise.all(envelopes.slice(i, i + 25).map((e) => jobs.start(String(args.orchestration) as never, e as JobEnvelope<never>)))));
         return { jsonBody: { results } };
       }
       case 'startRaw':
