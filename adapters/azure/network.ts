@@ -1,10 +1,9 @@
 import { NetworkManagementClient, type IpsecPolicy, type LocalNetworkGateway, type VirtualNetworkGateway, type VirtualNetworkGatewayConnection } from '@azure/arm-network';
 import { ArmRequester } from './arm-request';
 import { mapConcurrent } from '../../core/async/map-concurrent';
-import { isUserError } from '../../core/errors/user-error';
-import { toAzureError } from './azure-error';
+import { azureCaller } from './azure-call';
 import { parseAzureResourceId, resourceGroupOf } from './azure-resource-id';
-import { armClientPerSubscription, defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, type AzureSettings } from './azure-settings';
+import { armClientPerSubscription, type AzureSettings } from './azure-settings';
 
 export type ConnectionStatus = 'Unknown' | 'Connecting' | 'Connected' | 'NotConnected';
 
@@ -142,8 +141,8 @@ export interface UpsertCertificateConnectionInput {
   readonly ifMatchEtag?: string;
 }
 
-/** Microsoft.Network for the product: sites, certificate connections and the VPN gateway. */
-export interface NetworkAdapter {
+/** Microsoft.Network as the product reads it: sites, certificate connections and the VPN gateway. */
+export interface NetworkReader {
   /** Certificate-authenticated connections of the subscription (or the given resource groups), from the list calls. */
   listCertificateConnections(scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<ConnectionSummary[]>;
   /** Every site-to-site (IPsec) connection of the scope, whatever its authentication (for `status <site>` on a PSK one). */
@@ -154,6 +153,10 @@ export interface NetworkAdapter {
   getGateway(id: string): Promise<GatewayInfo>;
   getVirtualNetwork(id: string): Promise<VirtualNetworkInfo>;
   getUserAssignedIdentity(id: string): Promise<UserAssignedIdentityInfo>;
+}
+
+/** Microsoft.Network as the product changes it (only ever from a change job that was approved). */
+export interface NetworkWriter {
   /** Creates or replaces a site (long-running). */
   upsertLocalNetworkGateway(input: UpsertLocalNetworkGatewayInput): Promise<LocalNetworkGatewayInfo>;
   /** Creates or replaces a certificate-authenticated connection (long-running); resolves when Azure finished applying it. */
@@ -164,6 +167,8 @@ export interface NetworkAdapter {
   resetConnection(id: string): Promise<void>;
 }
 
+export type NetworkAdapter = NetworkReader & NetworkWriter;
+
 const resourcesApiVersion = '2021-04-01';
 /** Resource groups listed at once when a scope is a whole subscription. */
 const listConcurrency = 4;
@@ -172,20 +177,7 @@ const managedIdentityApiVersion = '2023-01-31';
 export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
   const client = armClientPerSubscription(settings, (credential, subscriptionId, options) => new NetworkManagementClient(credential, subscriptionId, options));
   const arm = (subscriptionId: string) => new ArmRequester(client(subscriptionId).pipeline, settings.armEndpoint);
-  const timeout = () => AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs);
-  const lroOptions = () => ({
-    abortSignal: AbortSignal.timeout(settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs),
-    ...(settings.longRunningPollIntervalMs !== undefined ? { updateIntervalInMs: settings.longRunningPollIntervalMs } : {}),
-  });
-  const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      // Our own input checks are already safe to show; everything else came from Azure or the network.
-      if (isUserError(error)) throw error;
-      throw toAzureError(error, operation);
-    }
-  };
+  const { call, deadline: timeout, longRunning: lroOptions } = azureCaller(settings);
 
   const resourceGroupsOf = async (scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<string[]> => {
     if (scope.resourceGroups && scope.resourceGroups.length > 0) return [...scope.resourceGroups];

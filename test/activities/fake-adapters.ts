@@ -274,6 +274,12 @@ export class FakeMonitor implements MonitorAdapter {
     return this.getGatewayDiagnostics(gatewayId);
   }
 
+  async removeProductDiagnosticSetting(gatewayId: string): Promise<GatewayDiagnosticsInfo> {
+    this.calls.push(`removeProductDiagnosticSetting ${gatewayId.split('/').pop()}`);
+    this.workspaceFor = { IKEDiagnosticLog: undefined, TunnelDiagnosticLog: undefined };
+    return this.getGatewayDiagnostics(gatewayId);
+  }
+
   async getTunnelMetrics(gatewayId: string, query: TunnelMetricsQuery): Promise<TunnelMetricSeries[]> {
     this.calls.push(`getTunnelMetrics ${gatewayId.split('/').pop()}`);
     this.metricQueries.push(query);
