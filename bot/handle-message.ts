@@ -8,7 +8,9 @@ import type { ParseFailure, ParsedCommand } from '../core/commands/parse-command
 import { parseCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
 import type { ChatMessage } from '../core/ports/chat';
+import type { CommandContext, InstantCommand, JobCommand } from './command-handler';
 import { COMMAND_HANDLERS } from './commands/command-handlers';
+import type { CommandName } from '../core/commands/command-specs';
 import { presentError } from './present-error';
 import { startJob } from './start-job';
 
@@ -41,11 +43,13 @@ export type CommandOutcome = { readonly kind: 'card'; readonly card: AdaptiveCar
 export async function executeCommand(command: ParsedCommand, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<CommandOutcome> {
   const decision = authorize(surface.caller, command.spec.role, deps.access);
   if (!decision.allowed) return { kind: 'card', card: await deny(command.spec, commandTarget(command), decision, surface, deps) };
-  const handler = COMMAND_HANDLERS[command.spec.name];
-  const ctx = { command, message: { ...surface, text: '' }, roles: decision.roles, deps };
-  if (handler.kind === 'instant') return { kind: 'card', card: await handler.run(ctx) };
+  const ctx: CommandContext = { command, message: { ...surface, text: '' }, roles: decision.roles, deps };
+  // The handler was chosen by this command's name, so it takes this command's context (TypeScript cannot correlate
+  // the two unions by itself); its kind follows from the spec's `execution`.
+  const handler = COMMAND_HANDLERS[command.spec.name] as InstantCommand<CommandName> | JobCommand<CommandName>;
+  if (command.spec.execution === 'instant') return { kind: 'card', card: await (handler as InstantCommand<CommandName>).run(ctx) };
 
-  const prepared = await handler.prepare(ctx);
+  const prepared = await (handler as JobCommand<CommandName>).prepare(ctx);
   if ('rejected' in prepared) return { kind: 'card', card: prepared.rejected };
   const jobId = `${command.spec.name}-${prepared.target}-${deps.newId()}`.toLowerCase();
   const started = await startJob(

@@ -1,6 +1,6 @@
 /**
  * Action.Execute verbs. Data carries ids and names only; the server re-checks identity and role from the verified
- * invoke activity (never from the data), and `bot/invoke-handlers.ts` must handle every verb (compile-time check).
+ * invoke activity (never from the data), and `bot/handle-card-action.ts` must handle every verb (compile-time check).
  */
 export const VERBS = {
   /** Run a command line as if the clicker had typed it (e.g. `status site-paris` from a fleet row). */

@@ -15,4 +15,4 @@ export const COMMAND_HANDLERS = {
   diagnose: diagnoseCommand,
   jobs: jobsCommand,
   cancel: cancelCommand,
-} as const satisfies Record<CommandName, CommandHandler>;
+} as const satisfies { readonly [N in CommandName]: CommandHandler<N> };

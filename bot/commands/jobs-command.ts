@@ -22,8 +22,7 @@ const MAX_STATUS_READS = 2 * MAX_JOBS_ON_CARD;
 const READS = 5;
 
 /** The caller's jobs: ids from the per-person index, status from the Durable client (never the whole task hub). */
-export const jobsCommand: CommandHandler = {
-  kind: 'instant',
+export const jobsCommand: CommandHandler<'jobs'> = {
   async run({ message, roles, deps }) {
     const now = deps.now();
     const me = normalizeId(message.caller.aadObjectId ?? '');

@@ -3,8 +3,7 @@ import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import type { SiteStatusPayload } from '../../core/jobs/job-catalog';
 import type { CommandHandler } from '../command-handler';
 
-export const statusCommand: CommandHandler = {
-  kind: 'job',
+export const statusCommand: CommandHandler<'status'> = {
   async prepare({ command }) {
     const site = command.args.site;
     if (site === undefined || site === 'all') {

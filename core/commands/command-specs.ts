@@ -6,7 +6,7 @@ export const DEFAULT_DIAGNOSE_HOURS = 24;
 
 /**
  * Every command the bot understands. Adding a command means adding its spec here and its handler in
- * `bot/commands/`; the compiler then insists on both (see `bot/commands/index.ts`).
+ * `bot/commands/`; the compiler then insists on both (see `bot/commands/command-handlers.ts`).
  */
 export const COMMAND_SPECS = [
   {
@@ -88,6 +88,21 @@ export const COMMAND_SPECS = [
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMAND_SPECS)[number]['name'];
+
+/** The spec of one command, with its literal argument and flag declarations. */
+export type SpecOf<N extends CommandName> = Extract<(typeof COMMAND_SPECS)[number], { readonly name: N }>;
+
+type FlagValue<F> = F extends { readonly type: 'integer' } ? number : boolean;
+
+/** A command's parsed arguments, typed from its spec: required ones are strings, optional ones may be absent. */
+export type ArgsOf<N extends CommandName> = {
+  readonly [A in SpecOf<N>['args'][number] as A['name']]: A extends { readonly required: true } ? string : string | undefined;
+};
+
+/** A command's parsed flags, typed from its spec: a flag with a default always has a value. */
+export type FlagsOf<N extends CommandName> = {
+  readonly [F in SpecOf<N>['flags'][number] as F['name']]: F extends { readonly defaultValue: number | boolean } ? FlagValue<F> : FlagValue<F> | undefined;
+};
 
 export function findCommandSpec(nameOrAlias: string): CommandSpec<CommandName> | undefined {
   const wanted = nameOrAlias.toLowerCase();
