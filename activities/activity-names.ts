@@ -1,6 +1,10 @@
+import type { ChangeCardModel } from '../cards/change-card';
 import type { JobCardView } from '../cards/job-card-view';
+import type { ChangeRequest } from '../core/change/change-kind';
+import type { ChangePlan, NothingToChange } from '../core/change/change-plan';
 import type { JobEnvelope } from '../core/jobs/job-envelope';
-import type { DiagnoseSiteOutput, EnableDiagnosticsOutput, FleetResult, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
+import type { ChangePayload, ChangeRequestPayload, DiagnoseSiteOutput, FleetResult, RunningChange, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
+import type { AuditOutcome } from '../core/ports/audit';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { FleetRow } from '../core/status/fleet-status';
 
@@ -16,14 +20,23 @@ export const ACTIVITIES = {
   inspectFleetChunk: 'inspectFleetChunk',
   readFleetCertificates: 'readFleetCertificates',
   diagnoseSite: 'diagnoseSite',
-  enableDiagnostics: 'enableDiagnostics',
   showJobCard: 'showJobCard',
   recordAudit: 'recordAudit',
+  planChange: 'planChange',
+  startChange: 'startChange',
+  applyChange: 'applyChange',
+  verifyChange: 'verifyChange',
+  rollbackChange: 'rollbackChange',
+  requestApproval: 'requestApproval',
+  remindApprovers: 'remindApprovers',
+  closeApproval: 'closeApproval',
+  showChange: 'showChange',
+  notifyRequester: 'notifyRequester',
 } as const;
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
 
-export type { JobCardView, SiteNotFound, FleetResult };
+export type { ChangeCardModel, JobCardView, SiteNotFound, FleetResult };
 
 export type InspectSiteInput = { readonly site: string };
 export type InspectSiteOutput = SiteStatusOutput;
@@ -57,18 +70,29 @@ export interface DiagnoseSiteInput {
 }
 export type { DiagnoseSiteOutput };
 
-export type EnableDiagnosticsInput = { readonly site: string };
-export type { EnableDiagnosticsOutput };
-
 export type ShowJobCardInput = { readonly envelope: JobEnvelope<unknown>; readonly view: JobCardView };
 
 export type RecordAuditInput = {
   readonly envelope: JobEnvelope<unknown>;
   readonly action: string;
   readonly target: string;
-  readonly outcome: 'succeeded' | 'failed';
+  readonly outcome: AuditOutcome;
   readonly detail?: string;
+  /** Who acted, when not the requester (e.g. the approver of a decision); from the verified invoke that decided. */
+  readonly actor?: { readonly aadObjectId: string; readonly name: string };
 };
+
+export type PlanChangeInput = ChangeRequest;
+export type PlanChangeOutput = { readonly kind: 'planned'; readonly plan: ChangePlan; readonly fingerprint: string } | NothingToChange | SiteNotFound;
+export type StartChangeInput = { readonly envelope: JobEnvelope<ChangeRequestPayload>; readonly plan: ChangePlan; readonly fingerprint: string };
+export type StartChangeOutput = { readonly kind: 'handed-over'; readonly jobId: string } | { readonly kind: 'refused'; readonly running: RunningChange };
+export type ChangeStepInput = { readonly plan: ChangePlan };
+export type ApplyChangeOutput = { readonly detail: string };
+export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string };
+/** An approval card the bot posted (in the approvals channel, or an approver's personal chat). */
+export type ApprovalCardRef = { readonly conversationKey: string; readonly activityId: string };
+export type ChangeCardsInput = { readonly envelope: JobEnvelope<ChangePayload>; readonly model: ChangeCardModel; readonly cards: readonly ApprovalCardRef[] };
+export type RequestApprovalOutput = { readonly cards: readonly ApprovalCardRef[] };
 
 /** Every activity's input and output, by name. */
 export interface ActivityCatalog {
@@ -77,9 +101,18 @@ export interface ActivityCatalog {
   readonly inspectFleetChunk: { readonly input: InspectFleetChunkInput; readonly output: InspectFleetChunkOutput };
   readonly readFleetCertificates: { readonly input: ReadFleetCertificatesInput; readonly output: ReadFleetCertificatesOutput };
   readonly diagnoseSite: { readonly input: DiagnoseSiteInput; readonly output: DiagnoseSiteOutput };
-  readonly enableDiagnostics: { readonly input: EnableDiagnosticsInput; readonly output: EnableDiagnosticsOutput };
   readonly showJobCard: { readonly input: ShowJobCardInput; readonly output: void };
   readonly recordAudit: { readonly input: RecordAuditInput; readonly output: void };
+  readonly planChange: { readonly input: PlanChangeInput; readonly output: PlanChangeOutput };
+  readonly startChange: { readonly input: StartChangeInput; readonly output: StartChangeOutput };
+  readonly applyChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
+  readonly verifyChange: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
+  readonly rollbackChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
+  readonly requestApproval: { readonly input: ChangeCardsInput; readonly output: RequestApprovalOutput };
+  readonly remindApprovers: { readonly input: ChangeCardsInput; readonly output: void };
+  readonly closeApproval: { readonly input: { readonly requestId: string }; readonly output: void };
+  readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };
+  readonly notifyRequester: { readonly input: ChangeCardsInput; readonly output: void };
 }
 
 export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];

@@ -1,7 +1,7 @@
 import type { ActivityInput, ActivityName, ActivityOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 import { diagnoseSite } from './diagnose-site';
-import { enableDiagnostics } from './enable-diagnostics';
+import { applyChange, closeApproval, notifyRequester, planChange, remindApprovers, requestApproval, rollbackChange, showChange, startChange, verifyChange } from './changes/change-activities';
 import { inspectFleetChunk, listFleet, readFleetCertificates } from './fleet-activities';
 import { inspectSite } from './inspect-site';
 import { recordAudit } from './record-audit';
@@ -17,7 +17,16 @@ export const ACTIVITY_FUNCTIONS = {
   inspectFleetChunk,
   readFleetCertificates,
   diagnoseSite,
-  enableDiagnostics,
   showJobCard,
   recordAudit,
+  planChange,
+  startChange,
+  applyChange,
+  verifyChange,
+  rollbackChange,
+  requestApproval,
+  remindApprovers,
+  closeApproval,
+  showChange,
+  notifyRequester,
 } as const satisfies ActivityFunctions;

@@ -1,4 +1,5 @@
 import type { AccessPolicy } from '../core/auth/access-policy';
+import type { ApprovalStore } from '../core/ports/approvals';
 import type { AuditLog } from '../core/ports/audit';
 import type { CardMessenger } from '../core/ports/messaging';
 import type { JobIndex, JobService } from '../core/ports/jobs';
@@ -10,6 +11,7 @@ export interface BotDeps {
   readonly environmentName: string;
   readonly jobs: JobService;
   readonly jobIndex: JobIndex;
+  readonly approvals: ApprovalStore;
   readonly messenger: CardMessenger;
   readonly audit: AuditLog;
   readonly log: Logger;

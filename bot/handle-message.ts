@@ -12,7 +12,7 @@ import type { CommandContext, InstantCommand, JobCommand } from './command-handl
 import { COMMAND_HANDLERS } from './commands/command-handlers';
 import type { CommandName } from '../core/commands/command-specs';
 import { presentError } from './present-error';
-import { startJob } from './start-job';
+import { jobIdFor, startJob } from './start-job';
 
 /**
  * One chat message: parse against the specs, authorize from the verified identity, then either answer at once or
@@ -34,7 +34,9 @@ export async function handleMessage(message: ChatMessage, deps: BotDeps): Promis
   }
 }
 
-export type CommandOutcome = { readonly kind: 'card'; readonly card: AdaptiveCard } | { readonly kind: 'job'; readonly jobId: string; readonly commandLine: string; readonly started: boolean };
+export type CommandOutcome =
+  | { readonly kind: 'card'; readonly card: AdaptiveCard }
+  | { readonly kind: 'job'; readonly jobId: string; readonly commandLine: string; readonly started: boolean; readonly duplicate: boolean };
 
 /**
  * Authorizes and runs a parsed command for the person in `surface`. Instant commands resolve to their card (the
@@ -51,7 +53,7 @@ export async function executeCommand(command: ParsedCommand, surface: Omit<ChatM
 
   const prepared = await (handler as JobCommand<CommandName>).prepare(ctx);
   if ('rejected' in prepared) return { kind: 'card', card: prepared.rejected };
-  const jobId = `${command.spec.name}-${prepared.target}-${deps.newId()}`.toLowerCase();
+  const { jobId, claim } = jobIdFor(command.spec.name, prepared.target, surface, deps);
   const started = await startJob(
     surface,
     {
@@ -61,10 +63,11 @@ export async function executeCommand(command: ParsedCommand, surface: Omit<ChatM
       payload: prepared.payload,
       audit: { action: command.spec.name, target: commandTarget(command) },
       alreadyRunning: `A job with id ${jobId} is already running.`,
+      claimDelivery: claim,
     },
     deps,
   );
-  return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started' };
+  return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started', duplicate: started === 'duplicate' };
 }
 
 /** The access-denied card (audited) when the caller may not run `spec`; undefined when they may. */

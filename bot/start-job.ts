@@ -2,6 +2,7 @@ import { errorCard } from '../cards/error-card';
 import { jobCard } from '../cards/job-card';
 import type { JobPayload, OrchestrationName } from '../core/jobs/job-catalog';
 import type { JobEnvelope } from '../core/jobs/job-envelope';
+import { deliveryKey } from '../core/jobs/delivery-key';
 import type { BotDeps } from './bot-deps';
 import type { ChatMessage } from '../core/ports/chat';
 import { presentError } from './present-error';
@@ -15,9 +16,20 @@ export interface JobToStart<N extends OrchestrationName> {
   readonly audit: { readonly action: string; readonly target: string };
   /** Shown when a job with this id is still running. */
   readonly alreadyRunning: string;
+  /** The id derives from the Teams activity: claim its delivery first, so a redelivery starts (and says) nothing. */
+  readonly claimDelivery?: boolean;
 }
 
-export type JobStartResult = 'started' | 'conflict' | 'failed';
+export type JobStartResult = 'started' | 'conflict' | 'failed' | 'duplicate';
+
+/**
+ * A job id for `name` on `target` (lower case), derived from the Teams activity that asked when it has an id (see
+ * core/jobs/delivery-key.ts), else random; `claim` says whether the delivery must be claimed before starting.
+ */
+export function jobIdFor(name: string, target: string, surface: { readonly activityId?: string; readonly conversation: { readonly id: string } }, deps: BotDeps): { readonly jobId: string; readonly claim: boolean } {
+  const suffix = surface.activityId ? deliveryKey(surface.conversation.id, surface.activityId) : deps.newId();
+  return { jobId: `${name}-${target}-${suffix}`.toLowerCase(), claim: surface.activityId !== undefined };
+}
 
 /**
  * The one way the bot starts a job: acknowledgement card first (so the person sees an answer at once), then the
@@ -25,6 +37,10 @@ export type JobStartResult = 'started' | 'conflict' | 'failed';
  * start, the acknowledgement card is replaced: it must never keep promising a result no job will bring.
  */
 export async function startJob<N extends OrchestrationName>(surface: Pick<ChatMessage, 'caller' | 'reply' | 'update' | 'rememberConversation'>, job: JobToStart<N>, deps: BotDeps): Promise<JobStartResult> {
+  if (job.claimDelivery && !(await deps.jobIndex.claimDelivery(job.jobId))) {
+    deps.log.info('the same Teams activity came again; its job was started already', { jobId: job.jobId });
+    return 'duplicate';
+  }
   const startedAt = deps.now();
   const requestedBy = { aadObjectId: surface.caller.aadObjectId!, name: surface.caller.displayName };
   const conversationKey = await surface.rememberConversation();

@@ -1,10 +1,13 @@
+import type { RunningChange } from '../core/jobs/job-catalog';
 import type { JobEnvelope } from '../core/jobs/job-envelope';
 import { findCommandSpec } from '../core/commands/command-specs';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
 import type { FleetRow, FleetSummary } from '../core/status/fleet-status';
 import type { SiteStatus } from '../core/status/site-status';
 import type { AdaptiveCard } from './adaptive-card';
-import { card, heading, literal, paragraph } from './adaptive-card';
+import { card, heading, literal, literalHeading, paragraph } from './adaptive-card';
+import type { ChangeCardModel } from './change-card';
+import { changeCard } from './change-card';
 import { diagnosisCard } from './diagnosis-card';
 import { errorCard } from './error-card';
 import { fleetStatusCard } from './fleet-status-card';
@@ -22,7 +25,9 @@ export type JobCardView =
   | { readonly kind: 'site-not-found'; readonly typed: string; readonly suggestions: readonly string[] }
   | { readonly kind: 'fleet'; readonly rows: readonly FleetRow[]; readonly page: number; readonly pageCount: number; readonly summary: FleetSummary; readonly progress?: { readonly inspected: number; readonly total: number }; readonly gaps: readonly string[]; readonly checkedAt: string }
   | { readonly kind: 'diagnosis'; readonly outcome: DiagnoseOutcome }
-  | { readonly kind: 'diagnostics-enabled'; readonly site: string; readonly gatewayName: string; readonly workspaceName: string; readonly alreadyEnabled: boolean }
+  | { readonly kind: 'change'; readonly model: ChangeCardModel }
+  | { readonly kind: 'change-refused'; readonly title: string; readonly running: RunningChange }
+  | { readonly kind: 'nothing-to-change'; readonly title: string; readonly site: string; readonly why: string }
   | { readonly kind: 'failed'; readonly title: string; readonly problem: string; readonly fix?: string; readonly code: string };
 
 export function renderJobCard(envelope: JobEnvelope<unknown>, view: JobCardView, now: Date): AdaptiveCard {
@@ -37,12 +42,18 @@ export function renderJobCard(envelope: JobEnvelope<unknown>, view: JobCardView,
       return fleetStatusCard({ jobId: envelope.jobId, rows: view.rows, page: view.page, pageCount: view.pageCount, summary: view.summary, gaps: view.gaps, checkedAt: view.checkedAt, ...(view.progress ? { progress: view.progress } : {}) });
     case 'diagnosis':
       return diagnosisCard(view.outcome);
-    case 'diagnostics-enabled':
+    case 'change':
+      return changeCard(view.model, 'requester');
+    case 'change-refused':
       return card([
-        heading(view.alreadyEnabled ? 'Diagnostics already on' : 'Diagnostics enabled', 'good'),
-        literal(`Gateway ${view.gatewayName} sends IKEDiagnosticLog and TunnelDiagnosticLog to Log Analytics workspace ${view.workspaceName}.`),
-        paragraph(view.alreadyEnabled ? 'Nothing had to change.' : 'Logs appear in the workspace after a few minutes; run diagnose again then.'),
-      ], [executeAction(`diagnose ${view.site}`, VERBS.runCommand, { command: `diagnose ${view.site}` })]);
+        heading('Another change is in progress', 'warning'),
+        literal(`${view.title} was not started: job ${view.running.jobId} (${view.running.commandLine}) by ${view.running.requestedBy} is ${view.running.state}. One change per connection at a time.`, { max: 600 }),
+        paragraph('Wait for it to finish, or ask its requester to withdraw it. Type `jobs` or `approvals` to follow it.', { subtle: true }),
+      ]);
+    case 'nothing-to-change':
+      return card([literalHeading(`${view.title}: nothing to change`, 'good'), literal(view.why, { max: 500 })], [
+        executeAction(`diagnose ${view.site}`, VERBS.runCommand, { command: `diagnose ${view.site}` }),
+      ]);
     case 'failed':
       return errorCard({ title: view.title, problem: view.problem, ...(view.fix ? { fix: view.fix } : {}), code: view.code, reference: envelope.jobId });
   }

@@ -4,7 +4,7 @@ import { registerDurableFunctions } from './durable-registrations';
 
 /** The app's orchestrations and activities, over the real adapters of the composition root. */
 registerDurableFunctions({
-  ports: () => appServices().activityPorts,
+  ports: (durableClient) => appServices().activityPorts(durableClient),
   log: () => appServices().log,
   newReference: () => randomBytes(4).toString('hex'),
 });

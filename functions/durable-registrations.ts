@@ -1,4 +1,5 @@
 import * as df from 'durable-functions';
+import type { DurableClient } from 'durable-functions';
 import type { ActivityFunctions } from '../activities/create-activities';
 import { ACTIVITY_FUNCTIONS } from '../activities/create-activities';
 import type { ActivityPorts } from '../activities/activity-ports';
@@ -9,7 +10,8 @@ import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { Logger } from '../core/ports/logger';
 import { encodeUnexpectedFailure, encodeUserFailure } from '../orchestrations/activity-failure';
 import { diagnoseSiteOrchestrator } from '../orchestrations/diagnose-site';
-import { enableDiagnosticsOrchestrator } from '../orchestrations/enable-diagnostics';
+import { changeOrchestrator } from '../orchestrations/change';
+import { changeRequestOrchestrator } from '../orchestrations/change-request';
 import { fleetStatusOrchestrator } from '../orchestrations/fleet-status';
 import { siteStatusOrchestrator } from '../orchestrations/site-status';
 
@@ -18,12 +20,16 @@ export const ORCHESTRATORS = {
   [ORCHESTRATIONS.siteStatus]: siteStatusOrchestrator,
   [ORCHESTRATIONS.fleetStatus]: fleetStatusOrchestrator,
   [ORCHESTRATIONS.diagnoseSite]: diagnoseSiteOrchestrator,
-  [ORCHESTRATIONS.enableDiagnostics]: enableDiagnosticsOrchestrator,
+  [ORCHESTRATIONS.changeRequest]: changeRequestOrchestrator,
+  [ORCHESTRATIONS.change]: changeOrchestrator,
 } satisfies Record<OrchestrationName, df.OrchestrationHandler>;
 
 export interface DurableRegistrationOptions {
-  /** The ports activities run over (real adapters in production, fakes in the orchestration tests). */
-  ports(): ActivityPorts;
+  /**
+   * The ports activities run over (real adapters in production, fakes in the orchestration tests). `durableClient`
+   * is the invocation's Durable client binding (the one activity that starts change jobs uses it).
+   */
+  ports(durableClient: () => DurableClient): ActivityPorts;
   log(): Logger;
   /** The activities to register; production registers ACTIVITY_FUNCTIONS, tests may script some. */
   readonly activities?: ActivityFunctions;
@@ -44,9 +50,10 @@ export function registerDurableFunctions(options: DurableRegistrationOptions): v
   const activities = options.activities ?? ACTIVITY_FUNCTIONS;
   for (const [name, fn] of Object.entries(activities) as [string, (input: never, ports: ActivityPorts) => Promise<unknown>][]) {
     df.app.activity(name, {
+      extraInputs: [df.input.durableClient()],
       handler: async (input: unknown, context) => {
         try {
-          return await fn(input as never, options.ports());
+          return await fn(input as never, options.ports(() => df.getClient(context)));
         } catch (error) {
           if (isUserError(error)) {
             options.log().warn(`activity ${name}: ${error.code}`, { invocationId: context.invocationId });

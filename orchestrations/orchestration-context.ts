@@ -42,6 +42,24 @@ export function readRetry(): RetryOptions {
   return retry;
 }
 
+/**
+ * Audit writes are retried for a long while (about half an hour, backing off to 5 min): a short Table Storage outage
+ * after Azure was changed must not lose the record.
+ */
+export function auditRetry(): RetryOptions {
+  const retry = new RetryOptions(2_000, 12);
+  retry.backoffCoefficient = 2;
+  retry.maxRetryIntervalInMilliseconds = 300_000;
+  return retry;
+}
+
+/** Card updates are retried a few times (Teams throttles and has short outages); after that the change goes on without. */
+export function cardRetry(): RetryOptions {
+  const retry = new RetryOptions(2_000, 4);
+  retry.backoffCoefficient = 2;
+  return retry;
+}
+
 export function setProgress(context: OrchestrationContext, progress: JobProgress): void {
   context.df.setCustomStatus(progress);
 }

@@ -20,6 +20,9 @@ export function createDurableJobService(client: DurableClient): JobService {
       const status = await getStatus(client, jobId);
       return status ? toRecord(status) : undefined;
     },
+    async raise(jobId, event, data) {
+      await client.raiseEvent(jobId, event, data);
+    },
     async cancel(jobId, reason) {
       // The client puts the reason into the URL unencoded; keep it to characters that survive that.
       await client.terminate(jobId, reason.replace(/[^A-Za-z0-9 .,_-]/g, '').slice(0, 200));

@@ -17,6 +17,16 @@ export function createTableJobIndex(tables: (name: TableName) => Promise<TableCl
       const client = await tables(TABLES.jobs);
       await client.upsertEntity({ partitionKey: requesterId.toLowerCase(), rowKey: `${invert(createdAt)}-${jobId}`, jobId, createdAt: createdAt.toISOString() }, 'Replace');
     },
+    async claimDelivery(jobId) {
+      const client = await tables(TABLES.jobs);
+      try {
+        await client.createEntity({ partitionKey: 'delivery', rowKey: jobId });
+        return true;
+      } catch (error) {
+        if ((error as { statusCode?: unknown }).statusCode === 409) return false;
+        throw error;
+      }
+    },
     async recentFor(requesterId, since, limit) {
       if (!/^[0-9a-f-]{36}$/i.test(requesterId)) return [];
       const client = await tables(TABLES.jobs);

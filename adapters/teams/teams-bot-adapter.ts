@@ -62,6 +62,22 @@ export class TeamsBotAdapter extends CloudAdapter {
     }
   }
 
+  /**
+   * Opens the bot's personal chat with a person of the tenant (Teams creates it, or returns the existing one) and runs
+   * `logic` in it. `via` is any conversation of that tenant the bot knows: it gives the service URL and the bot.
+   */
+  async inPersonalChat(via: Partial<ConversationReference>, aadObjectId: string, logic: TurnLogic): Promise<void> {
+    const tenantId = via.conversation?.tenantId;
+    await this.createConversationAsync(
+      this.botAppId,
+      via.channelId ?? 'msteams',
+      via.serviceUrl ?? '',
+      'https://api.botframework.com',
+      { isGroup: false, bot: via.bot ?? { id: this.botAppId, name: 'bot' }, members: [{ id: aadObjectId, name: '' }], ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}) } as never,
+      logic,
+    );
+  }
+
   /** Runs `logic` in a conversation the bot was in before (proactive messages and card updates). */
   async inConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void> {
     await this.continueConversationAsync(this.botAppId, reference, logic);

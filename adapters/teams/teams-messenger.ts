@@ -1,9 +1,9 @@
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { CardMessenger, ConversationStore } from '../../core/ports/messaging';
 import { UserError } from '../../core/errors/user-error';
 import type { TeamsBotAdapter } from './teams-bot-adapter';
-import { adaptiveCardActivity } from './teams-bot-adapter';
+import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 
 /** Teams answers these when a bot sends too fast (7 per second per thread) or is briefly unavailable. */
 const RETRYABLE = new Set([412, 429, 502, 503, 504]);
@@ -33,6 +33,27 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
         }),
       );
       return id;
+    },
+    async postTo(via, to, card) {
+      const base = await referenceFor(via);
+      let conversationKey = '';
+      let activityId = '';
+      const send = async (context: TurnContext) => {
+        conversationKey = await conversations.save(context.activity.conversation.id, conversationReferenceOf(context) as Record<string, unknown>);
+        activityId = (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
+      };
+      if ('channelId' in to) {
+        // A new post in the channel: the channel's conversation, on the same service as the conversation we know.
+        const reference: Partial<ConversationReference> = {
+          ...base,
+          conversation: { id: to.channelId, isGroup: true, conversationType: 'channel', ...(base.conversation?.tenantId ? { tenantId: base.conversation.tenantId } : {}) } as ConversationReference['conversation'],
+        };
+        delete reference.activityId;
+        await withRetry(retry, () => adapter.inConversation(reference, send));
+      } else {
+        await withRetry(retry, () => adapter.inPersonalChat(base, to.personAadObjectId, send));
+      }
+      return { conversationKey, activityId };
     },
     async update(conversationKey: string, activityId: string, card: AdaptiveCard): Promise<void> {
       const reference = await referenceFor(conversationKey);

@@ -43,8 +43,8 @@ export function isSiteName(value: string): boolean {
   return SITE_NAME.test(value);
 }
 
-/** Job ids are durable instance ids the bot minted: lowercase, digits, `.`, `_`, `-`. */
-const JOB_ID = /^[a-z0-9][a-z0-9._-]{2,159}$/;
+/** Job ids are durable instance ids the bot minted: lowercase, digits, `.`, `_`, `-`, and `~` in change jobs' keys. */
+const JOB_ID = /^[a-z0-9][a-z0-9._~()-]{2,255}$/;
 
 /**
  * Parses one chat message into a command. The message may carry Teams @mention markup and light HTML; the first

@@ -1,3 +1,6 @@
+import type { ChangeRequest } from '../change/change-kind';
+import type { ChangePlan, NothingToChange } from '../change/change-plan';
+import type { ChangePhase } from '../change/change-state';
 import type { IkeEvent } from '../ike/ike-event';
 import type { JobRecord } from '../ports/jobs';
 import type { DiagnoseOutcome } from '../status/diagnose-outcome';
@@ -14,7 +17,10 @@ export const ORCHESTRATIONS = {
   siteStatus: 'siteStatusJob',
   fleetStatus: 'fleetStatusJob',
   diagnoseSite: 'diagnoseSiteJob',
-  enableDiagnostics: 'enableDiagnosticsJob',
+  /** Plans a change and hands it to its change job (or refuses when another change to the target runs). */
+  changeRequest: 'changeRequestJob',
+  /** One change, under its business key: approval, apply, verify, roll back, audit. */
+  change: 'changeJob',
 } as const;
 
 export type OrchestrationName = (typeof ORCHESTRATIONS)[keyof typeof ORCHESTRATIONS];
@@ -49,18 +55,49 @@ export interface DiagnoseSitePayload {
 }
 export type DiagnoseSiteOutput = DiagnoseOutcome | SiteNotFound;
 
-export interface EnableDiagnosticsPayload {
-  readonly site: string;
+export type ChangeRequestPayload = ChangeRequest;
+/** The running change a second request for the same target is refused with. */
+export interface RunningChange {
+  readonly jobId: string;
+  readonly requestedBy: string;
+  readonly state: string;
+  readonly commandLine: string;
 }
-export type EnableDiagnosticsOutput =
-  | { readonly kind: 'enabled'; readonly site: string; readonly gatewayName: string; readonly workspaceName: string; readonly alreadyEnabled: boolean }
+export type ChangeRequestOutput =
+  | { readonly kind: 'handed-over'; readonly jobId: string }
+  | { readonly kind: 'refused'; readonly running: RunningChange }
+  | NothingToChange
   | SiteNotFound;
+
+/** How the change is approved: decided from configuration when the change was planned, fixed for its whole life. */
+export interface ApprovalTerms {
+  readonly required: boolean;
+  /** How long approvers have; a reminder goes out at half-time. */
+  readonly timeoutMs: number;
+  /** Entra object ids of the approvers (the card's user-specific view and personal cards go to them). */
+  readonly approverIds: readonly string[];
+  /** The Teams channel the approval request is posted in; personal cards to each approver without one. */
+  readonly channelId?: string;
+}
+
+export interface ChangePayload {
+  /** The request job that planned this change: a decision is recorded once per request. */
+  readonly requestId: string;
+  readonly plan: ChangePlan;
+  readonly fingerprint: string;
+  readonly approval: ApprovalTerms;
+}
+export interface ChangeOutput {
+  readonly phase: ChangePhase;
+  readonly detail?: string;
+}
 
 export interface JobCatalog {
   readonly siteStatusJob: { readonly payload: SiteStatusPayload; readonly output: SiteStatusOutput };
   readonly fleetStatusJob: { readonly payload: FleetStatusPayload; readonly output: FleetResult };
   readonly diagnoseSiteJob: { readonly payload: DiagnoseSitePayload; readonly output: DiagnoseSiteOutput };
-  readonly enableDiagnosticsJob: { readonly payload: EnableDiagnosticsPayload; readonly output: EnableDiagnosticsOutput };
+  readonly changeRequestJob: { readonly payload: ChangeRequestPayload; readonly output: ChangeRequestOutput };
+  readonly changeJob: { readonly payload: ChangePayload; readonly output: ChangeOutput };
 }
 
 export type JobPayload<N extends OrchestrationName> = JobCatalog[N]['payload'];

@@ -22,6 +22,8 @@ export interface FileAttachment {
 
 export interface ChatMessage {
   readonly text: string;
+  /** The Teams activity's id: the same message delivered twice has the same id (jobs derive their id from it). */
+  readonly activityId?: string;
   /** Identity from the verified activity only. */
   readonly caller: Caller & { readonly displayName: string };
   readonly conversation: ConversationInfo;
@@ -37,6 +39,8 @@ export interface ChatMessage {
 /** An Action.Execute press on one of the bot's cards. */
 export interface CardAction {
   readonly verb: string;
+  /** The invoke activity's id (a redelivered press has the same one). */
+  readonly activityId?: string;
   /** Whatever the card carried back: untrusted, validated per verb. */
   readonly data: unknown;
   readonly caller: Caller & { readonly displayName: string };

@@ -21,6 +21,8 @@ export interface JobService {
   start<N extends OrchestrationName>(orchestration: N, envelope: JobEnvelope<JobPayload<N>>): Promise<'started' | 'conflict'>;
   get(jobId: string): Promise<JobRecord | undefined>;
   cancel(jobId: string, reason: string): Promise<void>;
+  /** Raises an event the job waits for (e.g. a decision on a change). */
+  raise(jobId: string, event: string, data: unknown): Promise<void>;
 }
 
 /**
@@ -29,6 +31,11 @@ export interface JobService {
  */
 export interface JobIndex {
   add(entry: { readonly jobId: string; readonly requesterId: string; readonly createdAt: Date }): Promise<void>;
+  /**
+   * Claims one delivery of a Teams activity (its job id is derived from the activity id): true the first time, false
+   * when the same activity came again (Teams redelivers when an answer is slow), so it starts nothing twice.
+   */
+  claimDelivery(jobId: string): Promise<boolean>;
   /** Job ids the person started since `since`, newest first, at most `limit`. */
   recentFor(requesterId: string, since: Date, limit: number): Promise<string[]>;
 }

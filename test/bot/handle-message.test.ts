@@ -366,7 +366,7 @@ describe('executeCommand', () => {
   it('reports a started job with its id and command line', async () => {
     const bot = testBot();
     const message = chatMessage(bot, '', PEOPLE.alex);
-    expect(await executeCommand(parsed('diagnose site-oslo'), message, bot.deps)).toEqual({ kind: 'job', jobId: 'diagnose-site-oslo-a0000001', commandLine: 'diagnose site-oslo --hours 24', started: true });
+    expect(await executeCommand(parsed('diagnose site-oslo'), message, bot.deps)).toEqual({ kind: 'job', jobId: 'diagnose-site-oslo-a0000001', commandLine: 'diagnose site-oslo --hours 24', started: true, duplicate: false });
     bot.jobs.startAnswer = 'conflict';
     expect(await executeCommand(parsed('diagnose site-oslo'), message, bot.deps)).toMatchObject({ kind: 'job', started: false });
   });

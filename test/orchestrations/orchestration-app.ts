@@ -1,8 +1,8 @@
 /**
  * A Functions app for the orchestration tests, loaded into the local host: the bot's REAL orchestrators and
  * activities, registered by the same module production uses (functions/durable-registrations.ts, same failure
- * wrapper), over fake ports. Tests script the activities they need; showJobCard and recordAudit stay the real ones, so
- * the cards the orchestrations produce are the cards people would see.
+ * wrapper), over fake ports. Tests script the read activities; cards, audit and the change steps are the real ones
+ * (scriptable too), so the cards the orchestrations produce are the cards people would see.
  */
 import type { HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -38,8 +38,11 @@ export function resetAppState(): void {
   appState.unexpected = new Map();
 }
 
-/** Activities that run for real over the fake ports unless a test scripts them. */
-const REAL: ReadonlySet<ActivityName> = new Set<ActivityName>(['showJobCard', 'recordAudit']);
+/**
+ * The read activities each test scripts; every other activity (cards, audit, the change pipeline's steps) runs for
+ * real over the fake ports unless a test scripts it.
+ */
+const SCRIPTED_ONLY: ReadonlySet<ActivityName> = new Set<ActivityName>(['inspectSite', 'listFleet', 'inspectFleetChunk', 'readFleetCertificates', 'diagnoseSite']);
 
 /** Each activity: recorded, then the test's script, the real one (see REAL), or a failure. */
 const scripted = Object.fromEntries(
@@ -50,7 +53,7 @@ const scripted = Object.fromEntries(
       if (name === 'showJobCard') appState.views.push((input as ShowJobCardInput).view);
       const script = appState.scripts[name];
       if (script) return script(input);
-      if (REAL.has(name)) return (ACTIVITY_FUNCTIONS[name] as (input: never, ports: TestPorts['ports']) => Promise<unknown>)(input, ports);
+      if (!SCRIPTED_ONLY.has(name)) return (ACTIVITY_FUNCTIONS[name] as (input: never, ports: TestPorts['ports']) => Promise<unknown>)(input, ports);
       throw new Error(`the test did not script activity ${name}`);
     },
   ]),
