@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ike,fleet-100,fleet-500,ack]`: measures the product on this machine, prints a table and
+ * `npm run bench [-- --only ike,fleet-100,fleet-500,ack,approval]`: measures the product on this machine, prints a table and
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
@@ -9,6 +9,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AckLatencyBenchResult } from './ack-latency-bench';
+import type { ApprovalBenchResult } from './approval-bench';
 import type { BenchScenario } from './bench-scenario';
 import type { BenchOutcome, BenchReport, BenchResults, MeasuredRevision } from './bench-report';
 import { evaluateTargets, formatReport } from './bench-report';
@@ -17,7 +18,7 @@ import { projectRoot } from '../local/sandbox/project-root';
 import { runIkeParseBench } from './ike-parse';
 import { runScenarioInChild } from './run-scenario-in-child';
 
-const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack'] as const;
+const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Azure's latency as the benchmarks model it: added to every simulator answer. */
@@ -29,6 +30,8 @@ const SCENARIOS = {
   // One run: it takes the ~10 s the throttling bound imposes, and a second would wait 20 s for the bucket first.
   'fleet-500': { kind: 'fleet-status', options: { sites: 500, resourceGroups: 10, latencyMs: AZURE_LATENCY_MS, runs: 1 } },
   ack: { kind: 'ack-latency', options: { messages: 200, text: 'status site-paris', latencyMs: AZURE_LATENCY_MS } },
+  // 100 changes, each requested, approved and run to its end before the next (one change per connection).
+  approval: { kind: 'approval', options: { requests: 100, latencyMs: AZURE_LATENCY_MS } },
 } as const satisfies Record<Exclude<BenchmarkName, 'ike'>, BenchScenario>;
 
 const SCENARIO_TIMEOUT_MS = 150_000;
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   if (only.has('fleet-100')) results.fleetStatus100 = await attempt('fleet status, 100 sites', () => runScenarioInChild(SCENARIOS['fleet-100'], SCENARIO_TIMEOUT_MS) as Promise<FleetStatusBenchResult>);
   if (only.has('fleet-500')) results.fleetStatus500 = await attempt('fleet status, 500 sites', () => runScenarioInChild(SCENARIOS['fleet-500'], SCENARIO_TIMEOUT_MS) as Promise<FleetStatusBenchResult>);
   if (only.has('ack')) results.ackLatency = await attempt('acknowledgement latency', () => runScenarioInChild(SCENARIOS.ack, SCENARIO_TIMEOUT_MS) as Promise<AckLatencyBenchResult>);
+  if (only.has('approval')) results.approval = await attempt('approval pipeline', () => runScenarioInChild(SCENARIOS.approval, 2 * SCENARIO_TIMEOUT_MS) as Promise<ApprovalBenchResult>);
 
   const cpuList = cpus();
   const report: BenchReport = {

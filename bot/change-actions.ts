@@ -68,7 +68,8 @@ function cardFor(job: ChangeJob, state: ChangeState, audience: ChangeCardAudienc
 }
 
 function currentState(job: ChangeJob): ChangeState {
-  return { phase: job.change.phase, ...(job.change.expiresAt ? { expiresAt: job.change.expiresAt } : {}) };
+  const { phase, expiresAt, decidedBy, decidedAt } = job.change;
+  return { phase, ...(expiresAt ? { expiresAt } : {}), ...(decidedBy ? { decidedBy } : {}), ...(decidedAt ? { decidedAt } : {}) };
 }
 
 /** Who the caller is to this change: the requester, someone who may decide it, or an onlooker. */
@@ -96,6 +97,8 @@ export async function decideChange(action: CardAction, decision: 'approved' | 'r
   const check = checkApprovalPress(action.caller, fingerprint, job && { running: job.record.status === 'Running', requesterId: job.envelope.requestedBy.aadObjectId, requesterName: job.envelope.requestedBy.name, change: job.change }, deps.access);
   if (!check.ok) {
     await deps.audit.record({ action: `${decision === 'approved' ? 'approve' : 'reject'}`, actor: actorOf(action), target: job?.change.site ?? jobId.slice(0, 200), outcome: 'denied', jobId: jobId.slice(0, 200), detail: `${check.code}: ${check.problem}` });
+    // Decided already (a double click, or another approver was faster): the card shows who decided and where it is.
+    if (check.code === 'ChangeNotPending' && job) return { kind: 'card', card: cardFor(job, currentState(job), 'observer') };
     throw new UserError(check.code, check.problem, check.code === 'OwnChange' ? 'Ask another approver.' : undefined);
   }
   const current = job!;

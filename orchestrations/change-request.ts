@@ -1,4 +1,4 @@
-import type { PlanChangeOutput } from '../activities/activity-names';
+import type { PlanChangeOutput, StartChangeOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangeRequestOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
@@ -33,7 +33,13 @@ export function* changeRequestOrchestrator(context: OrchestrationContext): Orche
     return planned;
   }
   // Not retried: a start that timed out may have started, and a retry would then refuse it as "already running".
-  const started = yield* activity(context, ACTIVITIES.startChange, { envelope, plan: planned.plan, fingerprint: planned.fingerprint });
+  let started: StartChangeOutput;
+  try {
+    started = yield* activity(context, ACTIVITIES.startChange, { envelope, plan: planned.plan, fingerprint: planned.fingerprint });
+  } catch (error) {
+    yield* showCard(context, envelope, failureView(`Could not start ${planned.plan.title.charAt(0).toLowerCase()}${planned.plan.title.slice(1)}`, error));
+    throw error;
+  }
   if (started.kind === 'refused') {
     const { running } = started;
     yield* activity(context, ACTIVITIES.recordAudit, { envelope, action: request.kind, target: planned.plan.site, outcome: 'refused', detail: `${running.jobId} (${running.requestedBy}) is ${running.state}` }, auditRetry());

@@ -51,7 +51,16 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     context.df.setCustomStatus({
       step: STEP[state.phase],
       detail: plan.site,
-      change: { kind: plan.kind, title: plan.title, site: plan.site, phase: state.phase, fingerprint, requestId, ...(state.expiresAt ? { expiresAt: state.expiresAt } : {}) },
+      change: {
+        kind: plan.kind,
+        title: plan.title,
+        site: plan.site,
+        phase: state.phase,
+        fingerprint,
+        requestId,
+        ...(state.expiresAt ? { expiresAt: state.expiresAt } : {}),
+        ...(state.decidedBy ? { decidedBy: state.decidedBy, decidedAt: state.decidedAt } : {}),
+      },
     });
     try {
       yield* activity(context, ACTIVITIES.showChange, { envelope, model: model(state), cards }, cardRetry());

@@ -27,32 +27,38 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
     async post(conversationKey: string, card: AdaptiveCard): Promise<string> {
       const reference = await referenceFor(conversationKey);
       let id = '';
-      await withRetry(retry, () =>
-        adapter.inConversation(reference, async (context) => {
-          id = (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
-        }),
-      );
+      await withRetry(retry, async () => {
+        id = await adapter.postNew(reference, adaptiveCardActivity(card));
+      });
       return id;
     },
     async postTo(via, to, card) {
       const base = await referenceFor(via);
-      let conversationKey = '';
-      let activityId = '';
-      const send = async (context: TurnContext) => {
-        conversationKey = await conversations.save(context.activity.conversation.id, conversationReferenceOf(context) as Record<string, unknown>);
-        activityId = (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
-      };
       if ('channelId' in to) {
         // A new post in the channel: the channel's conversation, on the same service as the conversation we know.
         const reference: Partial<ConversationReference> = {
-          ...base,
+          channelId: base.channelId ?? 'msteams',
+          serviceUrl: base.serviceUrl ?? '',
+          bot: base.bot ?? { id: adapter.botAppId, name: 'bot' },
           conversation: { id: to.channelId, isGroup: true, conversationType: 'channel', ...(base.conversation?.tenantId ? { tenantId: base.conversation.tenantId } : {}) } as ConversationReference['conversation'],
         };
-        delete reference.activityId;
-        await withRetry(retry, () => adapter.inConversation(reference, send));
-      } else {
-        await withRetry(retry, () => adapter.inPersonalChat(base, to.personAadObjectId, send));
+        const conversationKey = await conversations.save(to.channelId, reference as Record<string, unknown>);
+        let activityId = '';
+        await withRetry(retry, async () => {
+          activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
+        });
+        return { conversationKey, activityId };
       }
+      let conversationKey = '';
+      let activityId = '';
+      await withRetry(retry, () =>
+        adapter.inPersonalChat(base, to.personAadObjectId, async (context: TurnContext) => {
+          const reference = conversationReferenceOf(context);
+          delete reference.activityId;
+          conversationKey = await conversations.save(context.activity.conversation.id, reference as Record<string, unknown>);
+          activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
+        }),
+      );
       return { conversationKey, activityId };
     },
     async update(conversationKey: string, activityId: string, card: AdaptiveCard): Promise<void> {

@@ -53,6 +53,9 @@ export interface ChangeJobStatus extends JobProgress {
     /** The request this change was planned for: decisions are recorded once per request. */
     readonly requestId: string;
     readonly expiresAt?: string;
+    /** Who decided, once someone did (shown to whoever presses a button after that). */
+    readonly decidedBy?: Person;
+    readonly decidedAt?: string;
   };
 }
 
@@ -60,7 +63,18 @@ export interface ChangeJobStatus extends JobProgress {
 export function changeStatusOf(customStatus: unknown): ChangeJobStatus['change'] | undefined {
   const change = (customStatus as { change?: Record<string, unknown> } | undefined)?.change;
   if (!change || typeof change !== 'object') return undefined;
-  const { kind, title, site, phase, fingerprint, requestId, expiresAt } = change;
+  const { kind, title, site, phase, fingerprint, requestId, expiresAt, decidedBy, decidedAt } = change;
   if (typeof kind !== 'string' || typeof title !== 'string' || typeof site !== 'string' || typeof phase !== 'string' || typeof fingerprint !== 'string' || typeof requestId !== 'string') return undefined;
-  return { kind: kind as ChangeKind, title, site, phase: phase as ChangePhase, fingerprint, requestId, ...(typeof expiresAt === 'string' ? { expiresAt } : {}) };
+  const by = decidedBy as Partial<Person> | undefined;
+  return {
+    kind: kind as ChangeKind,
+    title,
+    site,
+    phase: phase as ChangePhase,
+    fingerprint,
+    requestId,
+    ...(typeof expiresAt === 'string' ? { expiresAt } : {}),
+    ...(by && typeof by.aadObjectId === 'string' && typeof by.name === 'string' ? { decidedBy: { aadObjectId: by.aadObjectId, name: by.name } } : {}),
+    ...(typeof decidedAt === 'string' ? { decidedAt } : {}),
+  };
 }

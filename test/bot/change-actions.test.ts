@@ -108,11 +108,13 @@ describe('approving and rejecting a change', () => {
     expect(bot.approvals.decisions.size).toBe(0);
   });
 
-  it('a change that is no longer pending cannot be decided', async () => {
+  it('a change that is no longer pending cannot be decided: the press shows where it is', async () => {
     const bot = testBot();
     pendingChange(bot, { phase: 'expired', status: 'Completed' });
-    const { replies } = await approve(bot, PEOPLE.megan);
-    expect(replies.join('\n')).toMatch(/no longer waiting for approval \(it is expired\)[\s\S]*Code: ChangeNotPending/);
+    const { outcome } = await approve(bot, PEOPLE.megan);
+    expect(text(outcome)).toMatch(/^Enable diagnostics on site-lisbon\nExpired: nobody decided/);
+    expect(bot.jobs.raised).toEqual([]);
+    expect(bot.audit.records[0]).toMatchObject({ outcome: 'denied', detail: expect.stringContaining('ChangeNotPending') });
   });
 });
 

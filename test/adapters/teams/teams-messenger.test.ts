@@ -34,6 +34,15 @@ class ScriptedTeams extends TeamsBotAdapter {
     super({ authentication: 'disabled-for-local-use' });
   }
 
+  /** A new message: recorded like the transport records sends (the real one calls the connector directly). */
+  override async postNew(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+    this.references.push(reference);
+    const failure = this.failures.shift();
+    if (failure !== undefined) throw failure;
+    this.transport.sent.push(activity);
+    return `posted-${this.transport.sent.length}`;
+  }
+
   override async inConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     this.references.push(reference);
     const failure = this.failures.shift();
