@@ -120,6 +120,7 @@ var stateTableNames = [
   'auditlog'
   'jobs'
   'subscriptions'
+  'approvals'
 ]
 var separators = [
   ','

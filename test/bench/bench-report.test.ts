@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AckLatencyBenchResult } from '../../bench/ack-latency-bench';
+import type { ApprovalBenchResult } from '../../bench/approval-bench';
 import type { BenchResults, TargetVerdict } from '../../bench/bench-report';
 import { evaluateTargets, formatReport } from '../../bench/bench-report';
 import type { FleetStatusBenchResult, FleetStatusRun } from '../../bench/fleet-status-bench';
@@ -55,11 +56,24 @@ function ack(p99: number): AckLatencyBenchResult {
   };
 }
 
+function approval(cardP99: number, pressP99: number, historyBytes: number): ApprovalBenchResult {
+  return {
+    requests: 100,
+    latencyMs: 50,
+    startupMs: 4000,
+    planToApprovalCard: { count: 100, p50: cardP99 / 2, p99: cardP99, max: cardP99 + 5, mean: cardP99 / 2 },
+    pressToRequesterCard: { count: 100, p50: pressP99 / 2, p99: pressP99, max: pressP99 + 5, mean: pressP99 / 2 },
+    history: { bytes: historyBytes, events: 60 },
+    outcomes: { done: 100 },
+  };
+}
+
 const good: BenchResults = {
   ikeParse: { ok: true, result: ike },
   fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 800 }), run({ wallMs: 700 }), run({ wallMs: 1400 })]) },
   fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_000, reportedSites: 500, throttled429: 116 })]) },
   ackLatency: { ok: true, result: ack(70) },
+  approval: { ok: true, result: approval(40, 90, 20_000) },
 };
 
 const verdict = (verdicts: TargetVerdict[], id: TargetVerdict['id']) => verdicts.find((v) => v.id === id)!;
@@ -73,6 +87,9 @@ describe('evaluateTargets', () => {
       ['fleet-card-size', 'met'],
       ['ike-parse-rate', 'met'],
       ['ack-p99', 'met'],
+      ['approval-card-p99', 'met'],
+      ['approval-press-p99', 'met'],
+      ['change-history-size', 'met'],
     ]);
     expect(verdict(verdicts, 'fleet-500-bound').measured).toMatch(/^1\.14x/);
   });
@@ -83,8 +100,10 @@ describe('evaluateTargets', () => {
       fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 1200 }), run({ wallMs: 1000 }), run({ wallMs: 900 })]) },
       fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_700, reportedSites: 500, maxCardBytes: 28 * 1024 })]) },
       ackLatency: { ok: true, result: ack(1000) },
+      approval: { ok: true, result: approval(1001, 1200, 40_000) },
     });
     expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
+    expect(verdict(verdicts, 'approval-press-p99').reason).toBe('p99 1200 ms');
     expect(verdict(verdicts, 'fleet-500-bound').reason).toBe('1.21x the bound');
     expect(verdict(verdicts, 'fleet-card-size').reason).toBe('a card of 28672 bytes');
   });

@@ -30,8 +30,8 @@ describe('chatting with the bot through the Agents Playground', () => {
     expect(response.ok).toBe(true);
     const text = cardText(await welcome);
     expect(text).toMatch(/VPN certificate bot/);
-    // Alex is reader and operator: every command is listed as his to run, none under "needs a role".
-    expect(text).not.toMatch(/Needs a role you do not have/);
+    // Alex is reader and operator: every command is his to run but `approvals`, which needs an approver.
+    expect(text).toMatch(/Needs a role you do not have: approvals\s+List the changes waiting for an approver.*\(approver\)$/);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(chat.client.all().length).toBe(before + 1);
   });
