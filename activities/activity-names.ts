@@ -2,8 +2,8 @@ import type { ChangeCardModel } from '../cards/change-card';
 import type { JobCardView } from '../cards/job-card-view';
 import type { ChangeRequest } from '../core/change/change-kind';
 import type { ChangePlan, NothingToChange } from '../core/change/change-plan';
-import type { JobEnvelope } from '../core/jobs/job-envelope';
-import type { ChangePayload, ChangeRequestPayload, DiagnoseSiteOutput, FleetResult, RunningChange, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
+import type { JobEnvelope, JobRef } from '../core/jobs/job-envelope';
+import type { ChangeRequestPayload, DiagnoseSiteOutput, FleetResult, RunningChange, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
 import type { AuditOutcome } from '../core/ports/audit';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { FleetRow } from '../core/status/fleet-status';
@@ -70,10 +70,10 @@ export interface DiagnoseSiteInput {
 }
 export type { DiagnoseSiteOutput };
 
-export type ShowJobCardInput = { readonly envelope: JobEnvelope<unknown>; readonly view: JobCardView };
+export type ShowJobCardInput = { readonly envelope: JobRef; readonly view: JobCardView };
 
 export type RecordAuditInput = {
-  readonly envelope: JobEnvelope<unknown>;
+  readonly envelope: JobRef;
   readonly action: string;
   readonly target: string;
   readonly outcome: AuditOutcome;
@@ -91,7 +91,15 @@ export type ApplyChangeOutput = { readonly detail: string };
 export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string };
 /** An approval card the bot posted (in the approvals channel, or an approver's personal chat). */
 export type ApprovalCardRef = { readonly conversationKey: string; readonly activityId: string };
-export type ChangeCardsInput = { readonly envelope: JobEnvelope<ChangePayload>; readonly model: ChangeCardModel; readonly cards: readonly ApprovalCardRef[] };
+/** What the change's card activities need: the job (without its payload), the card model, and where approval cards are. */
+export type ChangeCardsInput = {
+  readonly job: JobRef;
+  readonly model: ChangeCardModel;
+  readonly cards: readonly ApprovalCardRef[];
+  readonly requestId: string;
+  /** The approvals channel; without one, approval cards go to each approver personally. */
+  readonly channelId?: string;
+};
 export type RequestApprovalOutput = { readonly cards: readonly ApprovalCardRef[] };
 
 /** Every activity's input and output, by name. */

@@ -1,5 +1,5 @@
 import type { RunningChange } from '../core/jobs/job-catalog';
-import type { JobEnvelope } from '../core/jobs/job-envelope';
+import type { JobRef } from '../core/jobs/job-envelope';
 import { findCommandSpec } from '../core/commands/command-specs';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
 import type { FleetRow, FleetSummary } from '../core/status/fleet-status';
@@ -30,7 +30,7 @@ export type JobCardView =
   | { readonly kind: 'nothing-to-change'; readonly title: string; readonly site: string; readonly why: string }
   | { readonly kind: 'failed'; readonly title: string; readonly problem: string; readonly fix?: string; readonly code: string };
 
-export function renderJobCard(envelope: JobEnvelope<unknown>, view: JobCardView, now: Date): AdaptiveCard {
+export function renderJobCard(envelope: JobRef, view: JobCardView, now: Date): AdaptiveCard {
   switch (view.kind) {
     case 'progress':
       return jobCard({ jobId: envelope.jobId, commandLine: envelope.commandLine, requestedBy: envelope.requestedBy.name, startedAt: new Date(envelope.requestedAt), state: 'running', progress: [view.step] });

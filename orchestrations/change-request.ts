@@ -2,6 +2,7 @@ import type { PlanChangeOutput, StartChangeOutput } from '../activities/activity
 import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangeRequestOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
+import { jobRefOf } from '../core/jobs/job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { activity, auditRetry, failureView, jobInput, readRetry, setProgress, showCard } from './orchestration-context';
 
@@ -27,7 +28,7 @@ export function* changeRequestOrchestrator(context: OrchestrationContext): Orche
     return planned;
   }
   if (planned.kind === 'nothing-to-change') {
-    yield* activity(context, ACTIVITIES.recordAudit, { envelope, action: request.kind, target: planned.site, outcome: 'no-change', detail: planned.why }, auditRetry());
+    yield* activity(context, ACTIVITIES.recordAudit, { envelope: jobRefOf(envelope), action: request.kind, target: planned.site, outcome: 'no-change', detail: planned.why }, auditRetry());
     yield* showCard(context, envelope, { kind: 'nothing-to-change', title: planned.title, site: planned.site, why: planned.why });
     setProgress(context, { step: 'done', detail: 'nothing to change' });
     return planned;
@@ -42,7 +43,7 @@ export function* changeRequestOrchestrator(context: OrchestrationContext): Orche
   }
   if (started.kind === 'refused') {
     const { running } = started;
-    yield* activity(context, ACTIVITIES.recordAudit, { envelope, action: request.kind, target: planned.plan.site, outcome: 'refused', detail: `${running.jobId} (${running.requestedBy}) is ${running.state}` }, auditRetry());
+    yield* activity(context, ACTIVITIES.recordAudit, { envelope: jobRefOf(envelope), action: request.kind, target: planned.plan.site, outcome: 'refused', detail: `${running.jobId} (${running.requestedBy}) is ${running.state}` }, auditRetry());
     yield* showCard(context, envelope, { kind: 'change-refused', title: planned.plan.title, running });
     setProgress(context, { step: 'refused', detail: `another change is ${running.state}` });
     return started;

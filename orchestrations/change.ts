@@ -3,6 +3,7 @@ import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangePhase, ChangeState, Person } from '../core/change/change-state';
 import type { ChangeOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
+import { jobRefOf } from '../core/jobs/job-envelope';
 import { decodeActivityFailure } from './activity-failure';
 import { awaitDecision } from './await-decision';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
@@ -32,6 +33,9 @@ const STEP: Record<ChangePhase, string> = {
 export function* changeOrchestrator(context: OrchestrationContext): Orchestration<ChangeOutput> {
   const envelope = jobInput(context, ORCHESTRATIONS.change);
   const { plan, fingerprint, approval, requestId } = envelope.payload;
+  // Activity inputs name the job without its payload (the plan travels once, in the card model).
+  const job = jobRefOf(envelope);
+  const where = { requestId, ...(approval.channelId ? { channelId: approval.channelId } : {}) };
   let cards: readonly ApprovalCardRef[] = [];
   const model = (state: ChangeState): ChangeCardModel => ({
     jobId: envelope.jobId,
@@ -44,7 +48,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   });
 
   function* audit(outcome: RecordAuditInput['outcome'], detail: string, actor?: Person): Orchestration<void> {
-    yield* activity(context, ACTIVITIES.recordAudit, { envelope, action: plan.kind, target: plan.site, outcome, detail, ...(actor ? { actor } : {}) }, auditRetry());
+    yield* activity(context, ACTIVITIES.recordAudit, { envelope: job, action: plan.kind, target: plan.site, outcome, detail, ...(actor ? { actor } : {}) }, auditRetry());
   }
   /** The new state everywhere it shows: custom status (for `jobs` and every button press), then the cards. */
   function* show(state: ChangeState): Orchestration<void> {
@@ -63,7 +67,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       },
     });
     try {
-      yield* activity(context, ACTIVITIES.showChange, { envelope, model: model(state), cards }, cardRetry());
+      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards, ...where }, cardRetry());
     } catch {
       // The activity logged the failure; the change and its audit go on (the next state updates the cards again).
     }
@@ -71,7 +75,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   function* tryCards(name: typeof ACTIVITIES.notifyRequester | typeof ACTIVITIES.remindApprovers | typeof ACTIVITIES.closeApproval, state: ChangeState): Orchestration<void> {
     try {
       if (name === ACTIVITIES.closeApproval) yield* activity(context, name, { requestId }, cardRetry());
-      else yield* activity(context, name, { envelope, model: model(state), cards }, cardRetry());
+      else yield* activity(context, name, { job, model: model(state), cards, ...where }, cardRetry());
     } catch {
       // Logged by the activity; never fails the change.
     }
@@ -86,7 +90,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     const pending: ChangeState = { phase: 'awaiting-approval', expiresAt: expiresAt.toISOString() };
     yield* show(pending);
     try {
-      cards = (yield* activity(context, ACTIVITIES.requestApproval, { envelope, model: model(pending), cards: [] }, cardRetry())).cards;
+      cards = (yield* activity(context, ACTIVITIES.requestApproval, { job, model: model(pending), cards: [], ...where }, cardRetry())).cards;
     } catch {
       // Approvers can still find it with `approvals` only if it was listed; the requester's card keeps the state.
     }

@@ -4,6 +4,7 @@ import type { ActivityInput, ActivityName, ActivityOutput, JobCardView } from '.
 import { ACTIVITIES } from '../activities/activity-names';
 import type { JobPayload, OrchestrationName } from '../core/jobs/job-catalog';
 import type { JobEnvelope, JobProgress } from '../core/jobs/job-envelope';
+import { jobRefOf } from '../core/jobs/job-envelope';
 import { decodeActivityFailure } from './activity-failure';
 
 export type { OrchestrationContext, Task };
@@ -65,7 +66,7 @@ export function setProgress(context: OrchestrationContext, progress: JobProgress
 }
 
 export function showCard(context: OrchestrationContext, envelope: JobEnvelope<unknown>, view: JobCardView): Generator<Task, void, unknown> {
-  return activity(context, ACTIVITIES.showJobCard, { envelope, view });
+  return activity(context, ACTIVITIES.showJobCard, { envelope: jobRefOf(envelope), view });
 }
 
 /** The card for a failed step: the activity's safe text, or a reference for unexpected failures. */

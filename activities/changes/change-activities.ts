@@ -92,21 +92,22 @@ export async function rollbackChange(input: ChangeStepInput, ports: ActivityPort
  * theirs through its refresh. The request is listed for `approvals` once posted.
  */
 export async function requestApproval(input: ChangeCardsInput, ports: ActivityPorts): Promise<RequestApprovalOutput> {
-  const { envelope, model } = input;
-  const terms = envelope.payload.approval;
-  const destinations: Destination[] = terms.channelId ? [{ channelId: terms.channelId }] : terms.approverIds.filter((id) => id.toLowerCase() !== envelope.requestedBy.aadObjectId.toLowerCase()).map((id) => ({ personAadObjectId: id }));
+  const { job, model } = input;
+  const destinations: Destination[] = input.channelId
+    ? [{ channelId: input.channelId }]
+    : model.approval.approverIds.filter((id) => id.toLowerCase() !== job.requestedBy.aadObjectId.toLowerCase()).map((id) => ({ personAadObjectId: id }));
   const cards: ApprovalCardRef[] = [];
   const card = changeCard(model, 'observer');
-  for (const to of destinations) cards.push(await ports.messenger.postTo(envelope.conversationKey, to, card));
+  for (const to of destinations) cards.push(await ports.messenger.postTo(job.conversationKey, to, card));
   await ports.approvals.open({
-    requestId: envelope.payload.requestId,
-    jobId: envelope.jobId,
+    requestId: input.requestId,
+    jobId: job.jobId,
     title: model.plan.title,
     site: model.plan.site,
-    requesterId: envelope.requestedBy.aadObjectId,
-    requesterName: envelope.requestedBy.name,
+    requesterId: job.requestedBy.aadObjectId,
+    requesterName: job.requestedBy.name,
     fingerprint: model.fingerprint,
-    requestedAt: envelope.requestedAt,
+    requestedAt: job.requestedAt,
     expiresAt: model.state.expiresAt ?? '',
   });
   return { cards };
@@ -127,17 +128,17 @@ export async function closeApproval(input: { readonly requestId: string }, ports
  * failure is raised after all were tried, so the orchestration's retry updates what is still stale).
  */
 export async function showChange(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
-  const { envelope, model } = input;
-  const requesterCard = renderJobCard(envelope, { kind: 'change', model }, ports.now());
+  const { job, model } = input;
+  const requesterCard = renderJobCard(job, { kind: 'change', model }, ports.now());
   const approvalCard = changeCard(model, 'observer');
-  await eachCard([{ conversationKey: envelope.conversationKey, activityId: envelope.cardActivityId }, ...input.cards], (ref) =>
-    ports.messenger.update(ref.conversationKey, ref.activityId, ref.activityId === envelope.cardActivityId && ref.conversationKey === envelope.conversationKey ? requesterCard : approvalCard),
+  await eachCard([{ conversationKey: job.conversationKey, activityId: job.cardActivityId }, ...input.cards], (ref) =>
+    ports.messenger.update(ref.conversationKey, ref.activityId, ref.activityId === job.cardActivityId && ref.conversationKey === job.conversationKey ? requesterCard : approvalCard),
   );
 }
 
 /** A rejected or expired change: a new message to the requester (an update in place would not notify them). */
 export async function notifyRequester(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
-  await ports.messenger.post(input.envelope.conversationKey, requesterNoticeCard(input.model));
+  await ports.messenger.post(input.job.conversationKey, requesterNoticeCard(input.model));
 }
 
 async function eachCard(cards: readonly ApprovalCardRef[], send: (ref: ApprovalCardRef) => Promise<unknown>): Promise<void> {

@@ -21,3 +21,12 @@ export interface JobProgress {
   readonly step: string;
   readonly detail?: string;
 }
+
+/** A job as cards and audit records name it: the envelope without its payload (which can be large: a plan, a log). */
+export type JobRef = Omit<JobEnvelope<unknown>, 'payload'>;
+
+/** The envelope without its payload, so activity inputs do not copy it into durable history again and again. */
+export function jobRefOf(envelope: JobEnvelope<unknown>): JobRef {
+  const { payload: _payload, ...ref } = envelope;
+  return ref;
+}

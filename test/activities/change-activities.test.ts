@@ -34,7 +34,7 @@ describe('the change activities', () => {
 
   it('without an approvals channel, each approver but the requester gets a personal card', async () => {
     const t = testPorts({ channelId: null });
-    const { cards } = await requestApproval({ envelope: envelope(), model: lisbonModel({ phase: 'awaiting-approval', expiresAt: '2026-06-02T12:00:00.000Z' }), cards: [] }, t.ports);
+    const { cards } = await requestApproval({ job: envelope(), requestId: 'enable-diagnostics-site-lisbon-1', model: lisbonModel({ phase: 'awaiting-approval', expiresAt: '2026-06-02T12:00:00.000Z' }, { approval: { required: true, approverIds: [PEOPLE.megan.aadObjectId, PEOPLE.alex.aadObjectId] } }), cards: [] }, t.ports);
     expect(t.messenger.elsewhere.map((e) => e.to)).toEqual([{ personAadObjectId: PEOPLE.megan.aadObjectId }]);
     expect(cards).toEqual([{ conversationKey: `person:${PEOPLE.megan.aadObjectId}`, activityId: 'elsewhere-1' }]);
     expect((await t.approvals.pending(5)).map((p) => p.jobId)).toEqual([LISBON_JOB_ID]);
@@ -43,12 +43,12 @@ describe('the change activities', () => {
   it('shows a new state on the requester card and every approval card, and still tries all when one fails', async () => {
     const t = testPorts();
     const cards = [{ conversationKey: 'channel:c', activityId: 'a1' }];
-    await showChange({ envelope: envelope('c'), model: lisbonModel({ phase: 'applying', decidedBy: { aadObjectId: PEOPLE.megan.aadObjectId, name: 'Megan Bowen' } }), cards }, t.ports);
+    await showChange({ job: envelope('c'), requestId: 'r', channelId: 'c', model: lisbonModel({ phase: 'applying', decidedBy: { aadObjectId: PEOPLE.megan.aadObjectId, name: 'Megan Bowen' } }), cards }, t.ports);
     expect(t.messenger.updates.map((u) => [u.activityId, visibleText(u.card).split('\n')[1]])).toEqual([
       ['ack-1', 'Approved by Megan Bowen. Applying…'],
       ['a1', 'Approved by Megan Bowen. Applying…'],
     ]);
     t.messenger.updateError = new Error('Teams unavailable');
-    await expect(showChange({ envelope: envelope('c'), model: lisbonModel({ phase: 'done' }), cards }, t.ports)).rejects.toThrow('Teams unavailable');
+    await expect(showChange({ job: envelope('c'), requestId: 'r', channelId: 'c', model: lisbonModel({ phase: 'done' }), cards }, t.ports)).rejects.toThrow('Teams unavailable');
   });
 });
