@@ -58,8 +58,9 @@ export const VERB_HANDLERS = {
   [VERBS.approveChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'approved', deps) },
   [VERBS.rejectChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'rejected', deps) },
   [VERBS.withdrawChange]: { role: 'operator', run: withdrawChange },
-  // Anyone may look: each person gets their own view (buttons only for those who may decide).
-  [VERBS.approvalView]: { role: 'anyone', run: approvalView },
+  // Readers (approvers and operators read too) get their own view: buttons only for those who may decide. Others
+  // keep the card as posted, which shows the state.
+  [VERBS.approvalView]: { role: 'reader', run: approvalView },
   [VERBS.auditPage]: {
     role: 'reader',
     async run(action, deps) {

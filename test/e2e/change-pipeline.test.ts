@@ -66,7 +66,7 @@ describe('enable diagnostics goes through approval', () => {
     expect(first.approval.cards[0]!.refresh).toMatchObject({ action: { verb: 'approvalView' }, userIds: ['8:orgid:5a7c0de0-0000-4000-8000-00000000a002'] });
   });
 
-  it("each person's view: megan gets Approve/Reject, adele and isaiah only the state", async () => {
+  it("each person's view: megan gets Approve/Reject, isaiah only the state, adele (no role) keeps the card as posted", async () => {
     expect(answerActions(await press(first.approval, 'view', 'megan', { jobId: jobIdOf(first.mine) }))).toEqual(['Approve', 'Reject']);
     expect(answerActions(await press(first.approval, 'view', 'adele', { jobId: jobIdOf(first.mine) }))).toEqual([]);
     expect(answerActions(await press(first.approval, 'view', 'isaiah', { jobId: jobIdOf(first.mine) }))).toEqual([]);
