@@ -1,16 +1,33 @@
-// Order matters: a later block's no-restricted-imports replaces an earlier one's for the same files.
-// Lint enforces the architecture's boundaries (see README "Project structure"):
-// - orchestrations/ stay deterministic: no SDK, no Node built-in, no adapters, no clock or randomness;
-// - core/ and cards/ are framework-free: no Azure SDK, no botbuilder, no durable-functions;
-// - only adapters/teams/ may import botbuilder (archived upstream; one folder to replace);
-// - only adapters/ (and local/ tooling) may import Azure SDK clients;
-// - bot/ (command handling) talks to Teams, Azure and Durable only through ports, so it imports none of them.
+// Lint enforces the architecture's import boundaries as allow-lists (eslint/allowed-imports.mjs): each product layer
+// names exactly what it may import, and anything else is an error. Enforced, per layer:
+// - orchestrations/: orchestrations/, core/ and activities/activity-names only; the package durable-functions, as
+//   types only except in orchestration-context.ts. No clock, randomness, timers, environment or I/O (see the
+//   determinism block below, which also covers every core/ module an orchestration imports).
+// - activities/: activities/, core/, cards/ and adapters/ (never bot/, orchestrations/ or functions/); node:crypto.
+// - adapters/: adapters/, core/ and cards/ (never bot/, orchestrations/, activities/ or functions/); the Azure SDKs
+//   and node built-ins; botbuilder only in adapters/teams/; durable-functions only in adapters/durable/.
+// - bot/: bot/, core/ and cards/; no package (it reaches Teams, Azure and Durable through core/ports).
+// - core/ and cards/: core/ and cards/ only; core/ may use @peculiar/* (X.509) and node:crypto, cards/ no package.
+// - functions/ (the composition root and thin triggers): any product folder but local/; @azure/functions,
+//   durable-functions, the Azure SDKs and node built-ins.
+// - local/, test/, bench/ are tooling: only botbuilder stays inside adapters/teams/ (and its tests).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { allowedImportsRule, coreModulesImportedBy } from './eslint/allowed-imports.mjs';
 
 const azureSdk = ['@azure/arm-*', '@azure/keyvault-*', '@azure/monitor-*', '@azure/data-tables', '@azure/identity', '@azure/core-*'];
 const botbuilder = ['botbuilder', 'botbuilder-*', 'botframework-*'];
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'tls', 'crypto', 'child_process', 'timers', 'timers/*', 'util', 'events', 'stream', 'dns', 'worker_threads', 'zlib'];
+const nodeBuiltins = ['node:*'];
+
+const layer = (name, files, modules, packages, ignores = []) => ({
+  files,
+  ignores,
+  plugins: { boundaries: { rules: { 'allowed-imports': allowedImportsRule } } },
+  rules: { 'boundaries/allowed-imports': ['error', { layer: name, modules, packages }] },
+});
+
+/** The core/ modules orchestrations import (transitively): their code runs in the orchestrator, so it must be deterministic too. */
+const coreInOrchestrations = coreModulesImportedBy('orchestrations');
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.sandbox/**', 'deploy/dist/**', 'appPackage/build/**', '.tools/**'] },
@@ -25,63 +42,20 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  layer('orchestrations/', ['orchestrations/**/*.ts'], ['orchestrations/', 'core/', 'activities/activity-names'], ['durable-functions']),
+  layer('activities/', ['activities/**/*.ts'], ['activities/', 'core/', 'cards/', 'adapters/'], ['node:crypto']),
+  layer('adapters/', ['adapters/**/*.ts'], ['adapters/', 'core/', 'cards/'], [...azureSdk, ...nodeBuiltins], ['adapters/teams/**', 'adapters/durable/**']),
+  layer('adapters/teams/', ['adapters/teams/**/*.ts'], ['adapters/', 'core/', 'cards/'], [...botbuilder, ...nodeBuiltins]),
+  layer('adapters/durable/', ['adapters/durable/**/*.ts'], ['adapters/', 'core/', 'cards/'], ['durable-functions', ...nodeBuiltins]),
+  layer('bot/', ['bot/**/*.ts'], ['bot/', 'core/', 'cards/'], []),
+  layer('core/', ['core/**/*.ts'], ['core/', 'cards/'], ['@peculiar/*', 'node:crypto']),
+  layer('cards/', ['cards/**/*.ts'], ['cards/', 'core/'], []),
+  layer('functions/', ['functions/**/*.ts'], ['functions/', 'bot/', 'orchestrations/', 'activities/', 'cards/', 'core/', 'adapters/'], ['@azure/functions', 'durable-functions', ...azureSdk, ...nodeBuiltins]),
   {
-    files: ['functions/**/*.ts', 'bot/**/*.ts', 'activities/**/*.ts', 'orchestrations/**/*.ts', 'cards/**/*.ts', 'core/**/*.ts', 'adapters/azure/**/*.ts', 'adapters/storage/**/*.ts', 'local/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    // Tooling may use anything, but botbuilder stays in one folder (archived upstream) and its tests.
+    files: ['local/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     ignores: ['test/adapters/teams/**'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: botbuilder, message: 'botbuilder is archived upstream: keep it inside adapters/teams/.' }] }],
-    },
-  },
-  {
-    // Deployed code never reaches into local/ (the sandbox, simulator and host are not deployed).
-    files: ['functions/**/*.ts', 'activities/**/*.ts', 'adapters/azure/**/*.ts', 'adapters/storage/**/*.ts', 'adapters/durable/**/*.ts', 'adapters/logging/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: botbuilder, message: 'botbuilder is archived upstream: keep it inside adapters/teams/.' },
-          { group: ['**/local/**'], message: 'local/ is never deployed.' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['adapters/teams/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/local/**'], message: 'local/ is never deployed.' }] }],
-    },
-  },
-  {
-    files: ['bot/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: [...azureSdk, ...botbuilder, 'durable-functions', '@azure/functions'], message: 'bot/ works through ports (bot/chat-ports.ts); adapters implement them.' },
-          { group: ['**/adapters/**', '**/local/**', '**/functions/**'], message: 'bot/ must not depend on adapters or the host.' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['orchestrations/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: [...azureSdk, ...botbuilder, ...nodeBuiltins], message: 'Orchestrations are deterministic: call an activity for I/O.' },
-          { group: ['**/adapters/**', '**/local/**'], message: 'Orchestrations import activity names and types only, never adapters.' },
-        ],
-      }],
-      'no-restricted-globals': ['error',
-        { name: 'setTimeout', message: 'Use context.df.createTimer.' },
-        { name: 'setInterval', message: 'Use context.df.createTimer.' },
-        { name: 'fetch', message: 'Call an activity for I/O.' },
-        { name: 'process', message: 'Orchestrations must not read the environment.' },
-      ],
-      'no-restricted-properties': ['error',
-        { object: 'Date', property: 'now', message: 'Use context.df.currentUtcDateTime.' },
-        { object: 'Math', property: 'random', message: 'Use context.df.newGuid.' },
-      ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use context.df.currentUtcDateTime.' }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: botbuilder, message: 'botbuilder is archived upstream: keep it inside adapters/teams/.' }] }] },
   },
   {
     // Workflows use the Durable SDK's types only; the one value they need (RetryOptions) is built in
@@ -95,14 +69,32 @@ export default tseslint.config(
     },
   },
   {
-    files: ['core/**/*.ts', 'cards/**/*.ts'],
+    // Determinism: replay must take the same path every time. In orchestrations and the core/ modules they import.
+    files: ['orchestrations/**/*.ts', ...coreInOrchestrations],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [
-          { group: [...azureSdk, ...botbuilder, 'durable-functions', '@azure/functions'], message: 'core/ and cards/ are framework-free.' },
-          { group: ['**/adapters/**', '**/local/**', '**/activities/**', '**/orchestrations/**', '**/functions/**'], message: 'core/ and cards/ depend on nothing outside core/ and cards/.' },
-        ],
+        patterns: [{ group: ['node:*', 'crypto', 'perf_hooks', 'timers', 'timers/*', 'fs', 'fs/*', 'http', 'https', 'net', 'dns', 'child_process', 'worker_threads'], message: 'Orchestrations are deterministic: no I/O, clock or randomness; call an activity.' }],
       }],
+      'no-restricted-globals': ['error',
+        { name: 'setTimeout', message: 'Use context.df.createTimer.' },
+        { name: 'setInterval', message: 'Use context.df.createTimer.' },
+        { name: 'setImmediate', message: 'Use context.df.createTimer.' },
+        { name: 'fetch', message: 'Call an activity for I/O.' },
+        { name: 'process', message: 'Orchestrations must not read the environment.' },
+        { name: 'crypto', message: 'Randomness breaks replay: use context.df.newGuid.' },
+        { name: 'performance', message: 'Use context.df.currentUtcDateTime.' },
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'Use context.df.currentUtcDateTime.' },
+        { object: 'Math', property: 'random', message: 'Use context.df.newGuid.' },
+        { object: 'globalThis', property: 'Date', message: 'Use context.df.currentUtcDateTime.' },
+        { object: 'globalThis', property: 'crypto', message: 'Randomness breaks replay: use context.df.newGuid.' },
+        { object: 'globalThis', property: 'performance', message: 'Use context.df.currentUtcDateTime.' },
+      ],
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use context.df.currentUtcDateTime.' },
+        { selector: "CallExpression[callee.name='Date']", message: 'Date() is the current time: use context.df.currentUtcDateTime.' },
+      ],
     },
   },
 );

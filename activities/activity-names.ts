@@ -1,12 +1,18 @@
-import type { FleetRow, FleetSummary } from '../core/status/fleet-status';
-import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
-import type { SiteStatus } from '../core/status/site-status';
+import type { ChangeCardModel } from '../cards/change-card';
+import type { JobCardView } from '../cards/job-card-view';
+import type { ChangeRequest } from '../core/change/change-kind';
+import type { ChangePlan, NothingToChange } from '../core/change/change-plan';
+import type { JobEnvelope, JobRef } from '../core/jobs/job-envelope';
+import type { ChangeRequestPayload, DiagnoseSiteOutput, FleetResult, RunningChange, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
+import type { AuditOutcome } from '../core/ports/audit';
 import type { IkeEvent } from '../core/ike/ike-event';
-import type { JobEnvelope } from '../orchestrations/job-envelope';
+import type { FleetRow } from '../core/status/fleet-status';
 
 /**
- * Activity names and their input/output types: the only thing orchestrations import from activities/, so
- * workflows stay deterministic and never see an adapter.
+ * Activity names and their input/output types (the activity catalog): the only thing orchestrations import from
+ * activities/, so workflows stay deterministic and never see an adapter. `ACTIVITY_FUNCTIONS` must implement every
+ * entry with exactly these types, and orchestrations call them through `activity()` (orchestration-context.ts), so
+ * results need no cast.
  */
 export const ACTIVITIES = {
   inspectSite: 'inspectSite',
@@ -14,21 +20,26 @@ export const ACTIVITIES = {
   inspectFleetChunk: 'inspectFleetChunk',
   readFleetCertificates: 'readFleetCertificates',
   diagnoseSite: 'diagnoseSite',
-  enableDiagnostics: 'enableDiagnostics',
   showJobCard: 'showJobCard',
   recordAudit: 'recordAudit',
+  planChange: 'planChange',
+  startChange: 'startChange',
+  applyChange: 'applyChange',
+  verifyChange: 'verifyChange',
+  rollbackChange: 'rollbackChange',
+  requestApproval: 'requestApproval',
+  remindApprovers: 'remindApprovers',
+  closeApproval: 'closeApproval',
+  showChange: 'showChange',
+  notifyRequester: 'notifyRequester',
 } as const;
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
 
-export interface SiteNotFound {
-  readonly kind: 'site-not-found';
-  readonly typed: string;
-  readonly suggestions: readonly string[];
-}
+export type { ChangeCardModel, JobCardView, SiteNotFound, FleetResult };
 
 export type InspectSiteInput = { readonly site: string };
-export type InspectSiteOutput = { readonly kind: 'found'; readonly status: SiteStatus } | SiteNotFound;
+export type InspectSiteOutput = SiteStatusOutput;
 
 /** A connection found by the list calls, with what the list already tells (no per-connection read yet). */
 export interface FleetRef {
@@ -51,43 +62,66 @@ export type ReadFleetCertificatesInput = { readonly certificateIds: readonly str
 /** Days to expiry (or a problem) per certificate id. */
 export type ReadFleetCertificatesOutput = { readonly certificates: Readonly<Record<string, { readonly days?: number; readonly problem?: string }>> };
 
-/** The fleet job's output: what the paging buttons render from. */
-export interface FleetResult {
-  readonly rows: readonly FleetRow[];
-  readonly summary: FleetSummary;
-  readonly gaps: readonly string[];
-  readonly checkedAt: string;
-}
-
 export interface DiagnoseSiteInput {
   readonly site: string;
   readonly hours: number;
   readonly deviceEvents?: readonly IkeEvent[];
   readonly deviceLines?: number;
 }
-export type DiagnoseSiteOutput = DiagnoseOutcome | SiteNotFound;
+export type { DiagnoseSiteOutput };
 
-export type EnableDiagnosticsInput = { readonly site: string };
-export type EnableDiagnosticsOutput =
-  | { readonly kind: 'enabled'; readonly site: string; readonly gatewayName: string; readonly workspaceName: string; readonly alreadyEnabled: boolean }
-  | SiteNotFound;
-
-/** What a job's card should show now; rendered by the showJobCard activity (cards are built from these models). */
-export type JobCardView =
-  | { readonly kind: 'progress'; readonly step: string }
-  | { readonly kind: 'site-status'; readonly status: SiteStatus }
-  | { readonly kind: 'site-not-found'; readonly typed: string; readonly suggestions: readonly string[] }
-  | { readonly kind: 'fleet'; readonly rows: readonly FleetRow[]; readonly page: number; readonly pageCount: number; readonly summary: FleetSummary; readonly progress?: { readonly inspected: number; readonly total: number }; readonly gaps: readonly string[]; readonly checkedAt: string }
-  | { readonly kind: 'diagnosis'; readonly outcome: DiagnoseOutcome }
-  | { readonly kind: 'diagnostics-enabled'; readonly site: string; readonly gatewayName: string; readonly workspaceName: string; readonly alreadyEnabled: boolean }
-  | { readonly kind: 'failed'; readonly title: string; readonly problem: string; readonly fix?: string; readonly code: string };
-
-export type ShowJobCardInput = { readonly envelope: JobEnvelope<unknown>; readonly view: JobCardView };
+export type ShowJobCardInput = { readonly envelope: JobRef; readonly view: JobCardView };
 
 export type RecordAuditInput = {
-  readonly envelope: JobEnvelope<unknown>;
+  readonly envelope: JobRef;
   readonly action: string;
   readonly target: string;
-  readonly outcome: 'succeeded' | 'failed';
+  readonly outcome: AuditOutcome;
   readonly detail?: string;
+  /** Who acted, when not the requester (e.g. the approver of a decision); from the verified invoke that decided. */
+  readonly actor?: { readonly aadObjectId: string; readonly name: string };
 };
+
+export type PlanChangeInput = ChangeRequest;
+export type PlanChangeOutput = { readonly kind: 'planned'; readonly plan: ChangePlan; readonly fingerprint: string } | NothingToChange | SiteNotFound;
+export type StartChangeInput = { readonly envelope: JobEnvelope<ChangeRequestPayload>; readonly plan: ChangePlan; readonly fingerprint: string };
+export type StartChangeOutput = { readonly kind: 'handed-over'; readonly jobId: string } | { readonly kind: 'refused'; readonly running: RunningChange };
+export type ChangeStepInput = { readonly plan: ChangePlan };
+export type ApplyChangeOutput = { readonly detail: string };
+export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string };
+/** An approval card the bot posted (in the approvals channel, or an approver's personal chat). */
+export type ApprovalCardRef = { readonly conversationKey: string; readonly activityId: string };
+/** What the change's card activities need: the job (without its payload), the card model, and where approval cards are. */
+export type ChangeCardsInput = {
+  readonly job: JobRef;
+  readonly model: ChangeCardModel;
+  readonly cards: readonly ApprovalCardRef[];
+  readonly requestId: string;
+  /** The approvals channel; without one, approval cards go to each approver personally. */
+  readonly channelId?: string;
+};
+export type RequestApprovalOutput = { readonly cards: readonly ApprovalCardRef[] };
+
+/** Every activity's input and output, by name. */
+export interface ActivityCatalog {
+  readonly inspectSite: { readonly input: InspectSiteInput; readonly output: InspectSiteOutput };
+  readonly listFleet: { readonly input: Record<string, never>; readonly output: ListFleetOutput };
+  readonly inspectFleetChunk: { readonly input: InspectFleetChunkInput; readonly output: InspectFleetChunkOutput };
+  readonly readFleetCertificates: { readonly input: ReadFleetCertificatesInput; readonly output: ReadFleetCertificatesOutput };
+  readonly diagnoseSite: { readonly input: DiagnoseSiteInput; readonly output: DiagnoseSiteOutput };
+  readonly showJobCard: { readonly input: ShowJobCardInput; readonly output: void };
+  readonly recordAudit: { readonly input: RecordAuditInput; readonly output: void };
+  readonly planChange: { readonly input: PlanChangeInput; readonly output: PlanChangeOutput };
+  readonly startChange: { readonly input: StartChangeInput; readonly output: StartChangeOutput };
+  readonly applyChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
+  readonly verifyChange: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
+  readonly rollbackChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
+  readonly requestApproval: { readonly input: ChangeCardsInput; readonly output: RequestApprovalOutput };
+  readonly remindApprovers: { readonly input: ChangeCardsInput; readonly output: void };
+  readonly closeApproval: { readonly input: { readonly requestId: string }; readonly output: void };
+  readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };
+  readonly notifyRequester: { readonly input: ChangeCardsInput; readonly output: void };
+}
+
+export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];
+export type ActivityOutput<N extends ActivityName> = ActivityCatalog[N]['output'];

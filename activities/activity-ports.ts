@@ -2,8 +2,13 @@ import type { KeyVaultAdapter } from '../adapters/azure/key-vault';
 import type { LogsAdapter } from '../adapters/azure/logs';
 import type { MonitorAdapter } from '../adapters/azure/monitor';
 import type { NetworkAdapter } from '../adapters/azure/network';
-import type { AuditLog, CardMessenger, Logger } from '../bot/chat-ports';
+import type { ApprovalPolicy } from '../core/change/approval-policy';
 import type { VpnScope } from '../core/config/app-config';
+import type { ApprovalStore } from '../core/ports/approvals';
+import type { AuditLog } from '../core/ports/audit';
+import type { JobIndex, JobService } from '../core/ports/jobs';
+import type { Logger } from '../core/ports/logger';
+import type { CardMessenger } from '../core/ports/messaging';
 
 /** What activities may touch: adapters only, injected (real ones in functions/app-services.ts, fakes in tests). */
 export interface ActivityPorts {
@@ -13,9 +18,16 @@ export interface ActivityPorts {
   readonly logs: LogsAdapter;
   readonly messenger: CardMessenger;
   readonly audit: AuditLog;
+  readonly approvals: ApprovalStore;
+  /** The Durable client, for the one activity that starts a change job under its business key. */
+  readonly jobs: JobService;
+  readonly jobIndex: JobIndex;
   readonly scopes: readonly VpnScope[];
   /** Log Analytics workspace (resource id) that "Enable diagnostics" sends gateway logs to. */
   readonly diagnosticsWorkspaceId?: string;
+  readonly approvalPolicy: ApprovalPolicy;
+  /** Entra object ids of the approvers (from the access settings). */
+  readonly approverIds: readonly string[];
   readonly log: Logger;
   now(): Date;
 }

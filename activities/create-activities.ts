@@ -1,22 +1,32 @@
-import type { ActivityName } from './activity-names';
+import type { ActivityInput, ActivityName, ActivityOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 import { diagnoseSite } from './diagnose-site';
-import { enableDiagnostics } from './enable-diagnostics';
+import { applyChange, closeApproval, notifyRequester, planChange, remindApprovers, requestApproval, rollbackChange, showChange, startChange, verifyChange } from './changes/change-activities';
 import { inspectFleetChunk, listFleet, readFleetCertificates } from './fleet-activities';
 import { inspectSite } from './inspect-site';
 import { recordAudit } from './record-audit';
 import { showJobCard } from './show-job-card';
 
-export type ActivityFunction = (input: never, ports: ActivityPorts) => Promise<unknown>;
+/** Every activity of the catalog, each with exactly its catalog types. */
+export type ActivityFunctions = { readonly [N in ActivityName]: (input: ActivityInput<N>, ports: ActivityPorts) => Promise<ActivityOutput<N>> };
 
-/** Every activity by name, over injected ports; a missing one is a compile error. */
+/** Every activity by name, over injected ports; a missing or mistyped one is a compile error. */
 export const ACTIVITY_FUNCTIONS = {
   inspectSite,
   listFleet,
   inspectFleetChunk,
   readFleetCertificates,
   diagnoseSite,
-  enableDiagnostics,
   showJobCard,
   recordAudit,
-} as const satisfies Record<ActivityName, ActivityFunction>;
+  planChange,
+  startChange,
+  applyChange,
+  verifyChange,
+  rollbackChange,
+  requestApproval,
+  remindApprovers,
+  closeApproval,
+  showChange,
+  notifyRequester,
+} as const satisfies ActivityFunctions;

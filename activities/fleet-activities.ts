@@ -15,7 +15,7 @@ const READS_PER_CHUNK = 5;
  * The fleet from the list calls: which connections exist, their certificate references and the inbound chain's
  * expiry (the chain is in the list result, so it costs no extra call).
  */
-export async function listFleet(_input: unknown, ports: ActivityPorts): Promise<ListFleetOutput> {
+export async function listFleet(_input: Record<string, never>, ports: ActivityPorts): Promise<ListFleetOutput> {
   const now = ports.now();
   const { connections, gaps } = await listScopeConnections(ports);
   // Connections usually share their chain's root: parse each distinct certificate once.

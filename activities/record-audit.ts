@@ -5,7 +5,7 @@ import type { ActivityPorts } from './activity-ports';
 export async function recordAudit(input: RecordAuditInput, ports: ActivityPorts): Promise<void> {
   await ports.audit.record({
     action: input.action,
-    actor: input.envelope.requestedBy,
+    actor: input.actor ?? input.envelope.requestedBy,
     target: input.target,
     outcome: input.outcome,
     jobId: input.envelope.jobId,

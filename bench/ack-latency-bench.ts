@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ORCHESTRATIONS } from '../orchestrations/orchestration-names';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { startBenchSandbox } from './bench-sandbox';
 import type { LatencySummary } from './bench-stats';
 import { summarizeLatencies } from './bench-stats';

@@ -1,4 +1,6 @@
 import type { AckLatencyBenchResult } from './ack-latency-bench';
+import type { ApprovalBenchResult } from './approval-bench';
+import type { LatencySummary } from './bench-stats';
 import { median } from './bench-stats';
 import type { ColdStartBenchResult } from './cold-start-bench';
 import type { FleetStatusBenchResult, FleetStatusRun } from './fleet-status-bench';
@@ -27,12 +29,13 @@ export interface BenchResults {
   /** Why the rotation benchmark did not run on this machine. */
   readonly rotationNotRun?: string;
   readonly coldStart?: BenchOutcome<ColdStartBenchResult>;
+  readonly approval?: BenchOutcome<ApprovalBenchResult>;
 }
 
 export type Verdict = 'met' | 'not met' | 'not run';
 
 export interface TargetVerdict {
-  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start';
+  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size';
   readonly target: string;
   readonly measured: string;
   readonly verdict: Verdict;
@@ -61,6 +64,9 @@ export const TARGETS = {
   ikeLinesPerSecond: 200_000,
   ackP99Ms: 1000,
   coldStartMs: 300,
+  approvalCardP99Ms: 1000,
+  approvalPressP99Ms: 1000,
+  changeHistoryBytes: 32 * 1024,
 } as const;
 
 /** Why a run's timing says nothing about the product's speed: the job did not finish with the whole fleet in it. */
@@ -170,6 +176,23 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
         : { id: 'cold-start', target: tCold, measured, verdict: 'not met', reason: `median ${ms(b.medianWallMs)}` },
     );
   } else verdicts.push(notRun('cold-start', tCold, cold));
+  const approval = results.approval;
+  const tApprovalCard = `plan card -> approval card visible to approvers p99 <= ${ms(TARGETS.approvalCardP99Ms)}`;
+  const tPress = `approval press -> requester's card updated p99 <= ${ms(TARGETS.approvalPressP99Ms)}`;
+  const tHistory = `history of one approved change <= ${kb(TARGETS.changeHistoryBytes)} (goal)`;
+  if (approval?.ok) {
+    const r = approval.result;
+    const latency = (id: 'approval-card-p99' | 'approval-press-p99', target: string, s: LatencySummary, limit: number): TargetVerdict => {
+      const measured = `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (${s.count} changes)`;
+      return s.p99 <= limit ? { id, target, measured, verdict: 'met' } : { id, target, measured, verdict: 'not met', reason: `p99 ${s.p99.toFixed(0)} ms` };
+    };
+    verdicts.push(latency('approval-card-p99', tApprovalCard, r.planToApprovalCard, TARGETS.approvalCardP99Ms));
+    verdicts.push(latency('approval-press-p99', tPress, r.pressToRequesterCard, TARGETS.approvalPressP99Ms));
+    const measured = `${r.history.bytes} B (${kb(r.history.bytes)}), ${r.history.events} events`;
+    verdicts.push(r.history.bytes <= TARGETS.changeHistoryBytes ? { id: 'change-history-size', target: tHistory, measured, verdict: 'met' } : { id: 'change-history-size', target: tHistory, measured, verdict: 'not met', reason: `${kb(r.history.bytes)}` });
+  } else {
+    verdicts.push(notRun('approval-card-p99', tApprovalCard, approval), notRun('approval-press-p99', tPress, approval), notRun('change-history-size', tHistory, approval));
+  }
 
   return verdicts;
 }
@@ -259,6 +282,11 @@ export function formatReport(report: BenchReport): string {
       `  package azd ships: ${files}; zipped ${(r.packageZipBytes / (1024 * 1024)).toFixed(2)} MB`,
     );
   } else if (cold) lines.push(`Cold start: could not run: ${firstLine(cold.error)}`);
+  const approval = report.approval;
+  if (approval?.ok) {
+    const r = approval.result;
+    lines.push(`Approval pipeline: ${r.requests} x enable-diagnostics requested by alex, approved by megan in the approvals channel, +${r.latencyMs} ms per Azure call; outcomes ${Object.entries(r.outcomes).map(([o, n]) => `${n} ${o}`).join(', ')}; history ${kb(r.history.bytes)} (${r.history.events} events)`);
+  } else if (approval) lines.push(`Approval pipeline: could not run: ${firstLine(approval.error)}`);
   const memory = report.fleetStatus500?.ok ? report.fleetStatus500.result.runs : [];
   if (memory.length > 0) {
     const peak = Math.max(...memory.map((r) => r.memory.self.peakBytes));

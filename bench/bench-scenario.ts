@@ -1,16 +1,23 @@
 import type { AckLatencyBenchOptions, AckLatencyBenchResult } from './ack-latency-bench';
 import { runAckLatencyBench } from './ack-latency-bench';
+import type { ApprovalBenchOptions, ApprovalBenchResult } from './approval-bench';
+import { runApprovalBench } from './approval-bench';
 import type { FleetStatusBenchOptions, FleetStatusBenchResult } from './fleet-status-bench';
 import { runFleetStatusBench } from './fleet-status-bench';
 
 /** A benchmark that needs the whole product running: it gets a process of its own (see run-scenario-in-child.ts). */
-export type BenchScenario = { readonly kind: 'fleet-status'; readonly options: FleetStatusBenchOptions } | { readonly kind: 'ack-latency'; readonly options: AckLatencyBenchOptions };
+export type BenchScenario =
+  | { readonly kind: 'fleet-status'; readonly options: FleetStatusBenchOptions }
+  | { readonly kind: 'ack-latency'; readonly options: AckLatencyBenchOptions }
+  | { readonly kind: 'approval'; readonly options: ApprovalBenchOptions };
 
-export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult> {
+export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult | ApprovalBenchResult> {
   switch (scenario.kind) {
     case 'fleet-status':
       return runFleetStatusBench(scenario.options);
     case 'ack-latency':
       return runAckLatencyBench(scenario.options);
+    case 'approval':
+      return runApprovalBench(scenario.options);
   }
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FleetResult } from '../activities/activity-names';
 import { buildSyntheticEstate, syntheticNames } from '../local/estate/synthetic-estate';
 import { armThrottleLimits } from '../local/simulator/sim-throttle';
-import { ORCHESTRATIONS } from '../orchestrations/orchestration-names';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { BenchSandbox } from './bench-sandbox';
 import type { ConnectorEvent } from './mock-connector';
 import { startBenchSandbox } from './bench-sandbox';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,rotation]`: measures the product on this machine, prints a table and
+ * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,approval,rotation]`: measures the product on this machine, prints a table and
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
@@ -9,6 +9,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AckLatencyBenchResult } from './ack-latency-bench';
+import type { ApprovalBenchResult } from './approval-bench';
 import type { BenchScenario } from './bench-scenario';
 import type { BenchOutcome, BenchReport, BenchResults, MeasuredRevision } from './bench-report';
 import { evaluateTargets, formatReport } from './bench-report';
@@ -20,7 +21,7 @@ import { measureOutboundRotation } from '../local/strongswan/rotation';
 import { strongswanSupport } from '../local/strongswan/strongswan-support';
 import { runColdStartBench } from './cold-start-bench';
 
-const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'rotation', 'cold-start'] as const;
+const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval', 'rotation', 'cold-start'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Azure's latency as the benchmarks model it: added to every simulator answer. */
@@ -32,6 +33,8 @@ const SCENARIOS = {
   // One run: it takes the ~10 s the throttling bound imposes, and a second would wait 20 s for the bucket first.
   'fleet-500': { kind: 'fleet-status', options: { sites: 500, resourceGroups: 10, latencyMs: AZURE_LATENCY_MS, runs: 1 } },
   ack: { kind: 'ack-latency', options: { messages: 200, text: 'status site-paris', latencyMs: AZURE_LATENCY_MS } },
+  // 100 changes, each requested, approved and run to its end before the next (one change per connection).
+  approval: { kind: 'approval', options: { requests: 100, latencyMs: AZURE_LATENCY_MS } },
 } as const satisfies Record<Exclude<BenchmarkName, 'ike' | 'rotation' | 'cold-start'>, BenchScenario>;
 
 const SCENARIO_TIMEOUT_MS = 150_000;
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     if (support.ok) results.rotationDowntime = await attempt('outbound rotation between real charons', () => measureOutboundRotation({ runs: 5 }));
     else results.rotationNotRun = support.reason;
   }
+  if (only.has('approval')) results.approval = await attempt('approval pipeline', () => runScenarioInChild(SCENARIOS.approval, 2 * SCENARIO_TIMEOUT_MS) as Promise<ApprovalBenchResult>);
 
   const cpuList = cpus();
   const report: BenchReport = {

@@ -1,5 +1,9 @@
 import type { AccessPolicy } from '../core/auth/access-policy';
-import type { AuditLog, CardMessenger, JobIndex, JobService, Logger } from './chat-ports';
+import type { ApprovalStore } from '../core/ports/approvals';
+import type { AuditLog } from '../core/ports/audit';
+import type { CardMessenger } from '../core/ports/messaging';
+import type { JobIndex, JobService } from '../core/ports/jobs';
+import type { Logger } from '../core/ports/logger';
 
 /** Everything the bot's handlers use, injected (fakes in unit tests, real adapters in functions/). */
 export interface BotDeps {
@@ -7,6 +11,7 @@ export interface BotDeps {
   readonly environmentName: string;
   readonly jobs: JobService;
   readonly jobIndex: JobIndex;
+  readonly approvals: ApprovalStore;
   readonly messenger: CardMessenger;
   readonly audit: AuditLog;
   readonly log: Logger;

@@ -1,14 +1,16 @@
 import { jobCard } from '../cards/job-card';
 import { normalizeId } from '../core/auth/access-policy';
 import { UserError } from '../core/errors/user-error';
+import { isChangeJobId } from '../core/change/change-job-id';
 import type { BotDeps } from './bot-deps';
+import { cancelChange } from './change-actions';
 import { isActive } from './job-summary';
 
 /**
  * Cancels a job the caller started. Used by `cancel <job-id>` and the Cancel button, so both enforce the same
  * rules: the caller must be the requester (taken from the job's recorded, verified identity) and the job must still run.
  */
-export async function cancelJob(jobId: string, caller: { aadObjectId?: string; displayName: string }, deps: BotDeps): Promise<{ commandLine: string }> {
+export async function cancelJob(jobId: string, caller: { aadObjectId?: string; tenantId?: string; displayName: string }, deps: BotDeps): Promise<{ commandLine: string }> {
   const job = await deps.jobs.get(jobId);
   if (!job || !job.envelope) throw new UserError('JobNotFound', `There is no job ${jobId}.`, 'Type `jobs` to see your operations and their ids.');
   const owner = normalizeId(job.envelope.requestedBy.aadObjectId);
@@ -18,6 +20,11 @@ export async function cancelJob(jobId: string, caller: { aadObjectId?: string; d
   }
   if (!isActive(job.status)) {
     throw new UserError('JobNotRunning', `Job ${jobId} is not running any more (it is ${job.status.toLowerCase()}).`);
+  }
+  // A change is not terminated: waiting for approval it is withdrawn (cards and audit follow); applying, it finishes.
+  if (isChangeJobId(jobId)) {
+    await cancelChange(jobId, caller, deps);
+    return { commandLine: job.envelope.commandLine };
   }
   await deps.jobs.cancel(jobId, `Cancelled in Teams by ${caller.displayName}`);
   await deps.audit.record({ action: 'cancel', actor: { aadObjectId: caller.aadObjectId, name: caller.displayName }, target: jobId, outcome: 'cancelled', jobId });

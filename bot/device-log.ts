@@ -1,7 +1,7 @@
 import type { IkeEvent } from '../core/ike/ike-event';
 import { parseCharonLog } from '../core/ike/parse-charon-log';
 import { isUserError } from '../core/errors/user-error';
-import type { FileAttachment } from './chat-ports';
+import type { FileAttachment } from '../core/ports/chat';
 
 /** Largest device log we read. A day of charon output around one connection fits easily; a full syslog does not. */
 export const MAX_DEVICE_LOG_BYTES = 1024 * 1024;

@@ -7,9 +7,14 @@ import type { Role } from '../core/commands/command-spec';
 import { parseCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
 import { cancelJob } from './cancel-job';
-import type { ActionOutcome, CardAction } from './chat-ports';
+import type { ActionOutcome, CardAction } from '../core/ports/chat';
 import { executeCommand, parseFailureReply } from './handle-message';
-import { booleanField, stringField } from './card-data';
+import { booleanField, numberField, stringField } from './card-data';
+import { approvalView, decideChange, withdrawChange } from './change-actions';
+import { auditPage } from './audit-page';
+import { MAX_AUDIT_DAYS } from '../core/commands/command-specs';
+import { isSiteName } from '../core/commands/parse-command';
+import { UserError } from '../core/errors/user-error';
 import { presentError } from './present-error';
 import { enableDiagnosticsAction, fleetPageAction } from './status-actions';
 
@@ -29,10 +34,10 @@ export const VERB_HANDLERS = {
     async run(action, deps) {
       const line = stringField(action.data, 'command', MAX_COMMAND_FROM_CARD);
       const parsed = parseCommand(line);
-      const surface = { caller: action.caller, conversation: action.conversation, files: [], reply: action.reply, update: action.update, rememberConversation: action.rememberConversation };
+      const surface = { caller: action.caller, conversation: action.conversation, files: [], reply: action.reply, update: action.update, rememberConversation: action.rememberConversation, ...(action.activityId ? { activityId: action.activityId } : {}) };
       if (!parsed.ok) return { kind: 'card', card: await parseFailureReply(parsed.failure, surface, deps) };
       const outcome = await executeCommand(parsed.command, surface, deps);
-      if (outcome.kind === 'job') return { kind: 'message', text: outcome.started ? `Started ${outcome.commandLine} (${outcome.jobId}).` : `Could not start ${outcome.commandLine}.` };
+      if (outcome.kind === 'job') return { kind: 'message', text: outcome.duplicate ? 'Already started.' : outcome.started ? `Started ${outcome.commandLine} (${outcome.jobId}).` : `Could not start ${outcome.commandLine}.` };
       // Refresh-style buttons replace their own card; everything else answers in a new card.
       if (booleanField(action.data, 'replace')) return { kind: 'card', card: outcome.card };
       await action.reply(outcome.card);
@@ -49,6 +54,22 @@ export const VERB_HANDLERS = {
   },
   [VERBS.enableDiagnostics]: { role: 'operator', run: enableDiagnosticsAction },
   [VERBS.fleetPage]: { role: 'reader', run: fleetPageAction },
+  // Approve and Reject check the role again with the other four-eyes rules (core/change/check-press.ts).
+  [VERBS.approveChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'approved', deps) },
+  [VERBS.rejectChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'rejected', deps) },
+  [VERBS.withdrawChange]: { role: 'operator', run: withdrawChange },
+  // Readers (approvers and operators read too) get their own view: buttons only for those who may decide. Others
+  // keep the card as posted, which shows the state.
+  [VERBS.approvalView]: { role: 'reader', run: approvalView },
+  [VERBS.auditPage]: {
+    role: 'reader',
+    async run(action, deps) {
+      const site = (action.data as { site?: unknown } | undefined)?.site;
+      if (site !== undefined && (typeof site !== 'string' || !isSiteName(site))) throw new UserError('InvalidCardData', 'That button named an invalid site.');
+      const card = await auditPage({ ...(typeof site === 'string' ? { site } : {}), days: numberField(action.data, 'days', 1, MAX_AUDIT_DAYS), page: numberField(action.data, 'page', 0, 1_000) }, deps);
+      return { kind: 'card', card };
+    },
+  },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /**
@@ -57,7 +78,8 @@ export const VERB_HANDLERS = {
  */
 export async function handleCardAction(action: CardAction, deps: BotDeps): Promise<ActionOutcome> {
   const reference = deps.newId();
-  const handler = (VERB_HANDLERS as Record<string, VerbHandler>)[action.verb];
+  // Own properties only: a verb such as `constructor` must not reach the object's prototype.
+  const handler = Object.hasOwn(VERB_HANDLERS, action.verb) ? (VERB_HANDLERS as Record<string, VerbHandler>)[action.verb] : undefined;
   if (!handler) return { kind: 'message', text: 'That button is no longer supported. Type help to see the commands.' };
   const decision = authorize(action.caller, handler.role, deps.access);
   if (!decision.allowed) {

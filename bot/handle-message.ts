@@ -7,10 +7,12 @@ import type { CommandSpec } from '../core/commands/command-spec';
 import type { ParseFailure, ParsedCommand } from '../core/commands/parse-command';
 import { parseCommand } from '../core/commands/parse-command';
 import type { BotDeps } from './bot-deps';
-import type { ChatMessage } from './chat-ports';
+import type { ChatMessage } from '../core/ports/chat';
+import type { CommandContext, InstantCommand, JobCommand } from './command-handler';
 import { COMMAND_HANDLERS } from './commands/command-handlers';
+import type { CommandName } from '../core/commands/command-specs';
 import { presentError } from './present-error';
-import { startJob } from './start-job';
+import { jobIdFor, startJob } from './start-job';
 
 /**
  * One chat message: parse against the specs, authorize from the verified identity, then either answer at once or
@@ -32,7 +34,9 @@ export async function handleMessage(message: ChatMessage, deps: BotDeps): Promis
   }
 }
 
-export type CommandOutcome = { readonly kind: 'card'; readonly card: AdaptiveCard } | { readonly kind: 'job'; readonly jobId: string; readonly commandLine: string; readonly started: boolean };
+export type CommandOutcome =
+  | { readonly kind: 'card'; readonly card: AdaptiveCard }
+  | { readonly kind: 'job'; readonly jobId: string; readonly commandLine: string; readonly started: boolean; readonly duplicate: boolean };
 
 /**
  * Authorizes and runs a parsed command for the person in `surface`. Instant commands resolve to their card (the
@@ -41,13 +45,15 @@ export type CommandOutcome = { readonly kind: 'card'; readonly card: AdaptiveCar
 export async function executeCommand(command: ParsedCommand, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<CommandOutcome> {
   const decision = authorize(surface.caller, command.spec.role, deps.access);
   if (!decision.allowed) return { kind: 'card', card: await deny(command.spec, commandTarget(command), decision, surface, deps) };
-  const handler = COMMAND_HANDLERS[command.spec.name];
-  const ctx = { command, message: { ...surface, text: '' }, roles: decision.roles, deps };
-  if (handler.kind === 'instant') return { kind: 'card', card: await handler.run(ctx) };
+  const ctx: CommandContext = { command, message: { ...surface, text: '' }, roles: decision.roles, deps };
+  // The handler was chosen by this command's name, so it takes this command's context (TypeScript cannot correlate
+  // the two unions by itself); its kind follows from the spec's `execution`.
+  const handler = COMMAND_HANDLERS[command.spec.name] as InstantCommand<CommandName> | JobCommand<CommandName>;
+  if (command.spec.execution === 'instant') return { kind: 'card', card: await (handler as InstantCommand<CommandName>).run(ctx) };
 
-  const prepared = await handler.prepare(ctx);
+  const prepared = await (handler as JobCommand<CommandName>).prepare(ctx);
   if ('rejected' in prepared) return { kind: 'card', card: prepared.rejected };
-  const jobId = `${command.spec.name}-${prepared.target}-${deps.newId()}`.toLowerCase();
+  const { jobId, claim } = jobIdFor(command.spec.name, prepared.target, surface, deps);
   const started = await startJob(
     surface,
     {
@@ -57,10 +63,11 @@ export async function executeCommand(command: ParsedCommand, surface: Omit<ChatM
       payload: prepared.payload,
       audit: { action: command.spec.name, target: commandTarget(command) },
       alreadyRunning: `A job with id ${jobId} is already running.`,
+      claimDelivery: claim,
     },
     deps,
   );
-  return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started' };
+  return { kind: 'job', jobId, commandLine: prepared.commandLine, started: started === 'started', duplicate: started === 'duplicate' };
 }
 
 /** The access-denied card (audited) when the caller may not run `spec`; undefined when they may. */

@@ -1,6 +1,6 @@
 import type { JobState, JobSummary } from '../cards/jobs-card';
-import type { JobProgress } from '../orchestrations/job-envelope';
-import type { JobRecord, JobRuntimeStatus } from './chat-ports';
+import type { JobProgress } from '../core/jobs/job-envelope';
+import type { JobRecord, JobRuntimeStatus } from '../core/ports/jobs';
 
 const STATE: Record<JobRuntimeStatus, JobState> = {
   Running: 'running',

@@ -1,7 +1,7 @@
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { errorCard, unexpectedErrorCard } from '../cards/error-card';
 import { isUserError } from '../core/errors/user-error';
-import type { Logger } from './chat-ports';
+import type { Logger } from '../core/ports/logger';
 
 /**
  * The one place errors become chat: user errors show their safe text and code; anything else shows only a

@@ -1,34 +1,51 @@
 import { errorCard } from '../cards/error-card';
 import { jobCard } from '../cards/job-card';
-import type { JobEnvelope } from '../orchestrations/job-envelope';
+import type { JobPayload, OrchestrationName } from '../core/jobs/job-catalog';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
+import { deliveryKey } from '../core/jobs/delivery-key';
 import type { BotDeps } from './bot-deps';
-import type { ChatMessage } from './chat-ports';
+import type { ChatMessage } from '../core/ports/chat';
 import { presentError } from './present-error';
 
-export interface JobToStart {
-  readonly orchestration: string;
+export interface JobToStart<N extends OrchestrationName> {
+  readonly orchestration: N;
   readonly jobId: string;
   readonly commandLine: string;
-  readonly payload: unknown;
+  readonly payload: JobPayload<N>;
   /** What the audit record calls the action and its target. */
   readonly audit: { readonly action: string; readonly target: string };
   /** Shown when a job with this id is still running. */
   readonly alreadyRunning: string;
+  /** The id derives from the Teams activity: claim its delivery first, so a redelivery starts (and says) nothing. */
+  readonly claimDelivery?: boolean;
 }
 
-export type JobStartResult = 'started' | 'conflict' | 'failed';
+export type JobStartResult = 'started' | 'conflict' | 'failed' | 'duplicate';
+
+/**
+ * A job id for `name` on `target` (lower case), derived from the Teams activity that asked when it has an id (see
+ * core/jobs/delivery-key.ts), else random; `claim` says whether the delivery must be claimed before starting.
+ */
+export function jobIdFor(name: string, target: string, surface: { readonly activityId?: string; readonly conversation: { readonly id: string } }, deps: BotDeps): { readonly jobId: string; readonly claim: boolean } {
+  const suffix = surface.activityId ? deliveryKey(surface.conversation.id, surface.activityId) : deps.newId();
+  return { jobId: `${name}-${target}-${suffix}`.toLowerCase(), claim: surface.activityId !== undefined };
+}
 
 /**
  * The one way the bot starts a job: acknowledgement card first (so the person sees an answer at once), then the
  * orchestration with that card's id to update, then the per-person index and the audit record. If the job can't
  * start, the acknowledgement card is replaced: it must never keep promising a result no job will bring.
  */
-export async function startJob(surface: Pick<ChatMessage, 'caller' | 'reply' | 'update' | 'rememberConversation'>, job: JobToStart, deps: BotDeps): Promise<JobStartResult> {
+export async function startJob<N extends OrchestrationName>(surface: Pick<ChatMessage, 'caller' | 'reply' | 'update' | 'rememberConversation'>, job: JobToStart<N>, deps: BotDeps): Promise<JobStartResult> {
+  if (job.claimDelivery && !(await deps.jobIndex.claimDelivery(job.jobId))) {
+    deps.log.info('the same Teams activity came again; its job was started already', { jobId: job.jobId });
+    return 'duplicate';
+  }
   const startedAt = deps.now();
   const requestedBy = { aadObjectId: surface.caller.aadObjectId!, name: surface.caller.displayName };
   const conversationKey = await surface.rememberConversation();
   const cardActivityId = await surface.reply(jobCard({ jobId: job.jobId, commandLine: job.commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' }));
-  const envelope: JobEnvelope<unknown> = {
+  const envelope: JobEnvelope<JobPayload<N>> = {
     jobId: job.jobId,
     commandLine: job.commandLine,
     requestedBy,

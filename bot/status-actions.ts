@@ -1,35 +1,24 @@
-import type { FleetResult } from '../activities/activity-names';
-import { renderJobCard } from '../activities/show-job-card';
-import { FLEET_PAGE_SIZE } from '../cards/fleet-status-card';
+import { renderJobCard } from '../cards/job-card-view';
+import { completedOutput } from '../core/jobs/job-catalog';
+import { fleetPage } from '../core/status/fleet-status';
 import { UserError } from '../core/errors/user-error';
-import type { EnableDiagnosticsPayload } from '../orchestrations/enable-diagnostics';
-import { ORCHESTRATIONS } from '../orchestrations/orchestration-names';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { BotDeps } from './bot-deps';
-import type { ActionOutcome, CardAction } from './chat-ports';
+import type { ActionOutcome, CardAction } from '../core/ports/chat';
 import { numberField, stringField } from './card-data';
-import { startJob } from './start-job';
+import { requestChange } from './change-actions';
 
 const SITE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
 
-/** "Enable diagnostics" on a diagnose card: a change, started as its own audited job with its own card. */
+/** "Enable diagnostics" on a diagnose card: a change request, exactly as typed `enable-diagnostics <site>`. */
 export async function enableDiagnosticsAction(action: CardAction, deps: BotDeps): Promise<ActionOutcome> {
   const site = stringField(action.data, 'site', 80);
   if (!SITE.test(site)) throw new UserError('InvalidCardData', 'That button named an invalid site.');
-  const started = await startJob(
-    action,
-    {
-      orchestration: ORCHESTRATIONS.enableDiagnostics,
-      jobId: `enable-diagnostics-${site.toLowerCase()}-${deps.newId()}`,
-      commandLine: `enable diagnostics for ${site}`,
-      payload: { site } satisfies EnableDiagnosticsPayload,
-      audit: { action: 'enable-diagnostics', target: site },
-      alreadyRunning: 'Diagnostics are already being enabled for that site.',
-    },
-    deps,
-  );
+  const { started } = await requestChange(action, { kind: 'enable-diagnostics', site }, `enable-diagnostics ${site}`, deps);
   if (started === 'failed') return { kind: 'message', text: 'Could not start; see the card below.' };
-  if (started === 'conflict') return { kind: 'message', text: 'Diagnostics are already being enabled for that site.' };
-  return { kind: 'message', text: `Enabling diagnostics for ${site}.` };
+  if (started === 'conflict') return { kind: 'message', text: 'That change is already being planned.' };
+  if (started === 'duplicate') return { kind: 'message', text: 'Already asked.' };
+  return { kind: 'message', text: `Planning: enable diagnostics for ${site}.` };
 }
 
 /** Next/Previous on the fleet card: re-renders another page from the finished job's output, in place. */
@@ -37,18 +26,10 @@ export async function fleetPageAction(action: CardAction, deps: BotDeps): Promis
   const jobId = stringField(action.data, 'jobId', 160);
   const page = numberField(action.data, 'page', 0, 10_000);
   const job = await deps.jobs.get(jobId);
-  const result = job?.output as FleetResult | undefined;
-  if (!job || !job.envelope || job.status !== 'Completed' || !result || !Array.isArray(result.rows)) {
+  const result = completedOutput(job, ORCHESTRATIONS.fleetStatus);
+  if (!job?.envelope || !result || !Array.isArray(result.rows)) {
     throw new UserError('FleetResultGone', 'That fleet report is no longer available.', 'Run status again for a fresh one.');
   }
-  const pageCount = Math.max(1, Math.ceil(result.rows.length / FLEET_PAGE_SIZE));
-  const shown = Math.min(page, pageCount - 1);
-  const card = renderJobCard(
-    {
-      envelope: job.envelope,
-      view: { kind: 'fleet', rows: result.rows.slice(shown * FLEET_PAGE_SIZE, (shown + 1) * FLEET_PAGE_SIZE), page: shown, pageCount, summary: result.summary, gaps: result.gaps, checkedAt: result.checkedAt },
-    },
-    deps.now(),
-  );
+  const card = renderJobCard(job.envelope, { kind: 'fleet', ...fleetPage(result.rows, page), summary: result.summary, gaps: result.gaps, checkedAt: result.checkedAt }, deps.now());
   return { kind: 'card', card };
 }

@@ -5,9 +5,6 @@ import { card, container, heading, literal, paragraph } from './adaptive-card';
 import { formatUtc, plural } from './format';
 import { executeAction, VERBS } from './verbs';
 
-/** Rows per page: with two actions per row this keeps the card well under 28 KB (measured in the card tests). */
-export const FLEET_PAGE_SIZE = 12;
-
 export interface FleetCardModel {
   readonly jobId: string;
   /** The page's rows, already ranked worst first. */

@@ -1,6 +1,6 @@
 /**
  * Action.Execute verbs. Data carries ids and names only; the server re-checks identity and role from the verified
- * invoke activity (never from the data), and `bot/invoke-handlers.ts` must handle every verb (compile-time check).
+ * invoke activity (never from the data), and `bot/handle-card-action.ts` must handle every verb (compile-time check).
  */
 export const VERBS = {
   /** Run a command line as if the clicker had typed it (e.g. `status site-paris` from a fleet row). */
@@ -11,6 +11,16 @@ export const VERBS = {
   enableDiagnostics: 'enableDiagnostics',
   /** Page through the fleet status card. */
   fleetPage: 'fleetPage',
+  /** Approve a change on its approval card (approvers only, never the requester). */
+  approveChange: 'approveChange',
+  /** Reject a change, with an optional reason typed into the card. */
+  rejectChange: 'rejectChange',
+  /** The requester withdraws their change while it waits for approval. */
+  withdrawChange: 'withdrawChange',
+  /** Universal Actions refresh: the caller's own view of an approval card. */
+  approvalView: 'approvalView',
+  /** Page through the audit card. */
+  auditPage: 'auditPage',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -21,6 +31,11 @@ export interface VerbData {
   cancelJob: { readonly jobId: string };
   enableDiagnostics: { readonly site: string };
   fleetPage: { readonly jobId: string; readonly page: number };
+  approveChange: { readonly jobId: string; readonly fingerprint: string };
+  rejectChange: { readonly jobId: string; readonly fingerprint: string };
+  withdrawChange: { readonly jobId: string };
+  approvalView: { readonly jobId: string };
+  auditPage: { readonly site?: string; readonly days: number; readonly page: number };
 }
 
 export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {

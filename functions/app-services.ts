@@ -6,6 +6,8 @@ import { createLogsAdapter } from '../adapters/azure/logs';
 import { createMonitorAdapter } from '../adapters/azure/monitor';
 import { createNetworkAdapter } from '../adapters/azure/network';
 import { createConsoleLogger } from '../adapters/logging/console-logger';
+import { createDurableJobService } from '../adapters/durable/durable-job-service';
+import { createTableApprovalStore } from '../adapters/storage/table-approval-store';
 import { createTableAuditLog } from '../adapters/storage/table-audit-log';
 import { createTableClientFactory } from '../adapters/storage/table-client-factory';
 import { createTableConversationStore } from '../adapters/storage/table-conversation-store';
@@ -14,7 +16,11 @@ import { TeamsBotAdapter } from '../adapters/teams/teams-bot-adapter';
 import { createTeamsMessenger } from '../adapters/teams/teams-messenger';
 import type { ActivityPorts } from '../activities/activity-ports';
 import type { BotDeps } from '../bot/bot-deps';
-import type { AuditLog, CardMessenger, ConversationStore, JobService, Logger } from '../bot/chat-ports';
+import type { AuditLog } from '../core/ports/audit';
+import type { CardMessenger, ConversationStore } from '../core/ports/messaging';
+import type { JobService } from '../core/ports/jobs';
+import type { Logger } from '../core/ports/logger';
+import type { DurableClient } from 'durable-functions';
 import type { AppConfig } from '../core/config/app-config';
 import { loadConfig } from '../core/config/load-config';
 
@@ -29,7 +35,8 @@ export interface AppServices {
   readonly conversations: ConversationStore;
   readonly audit: AuditLog;
   readonly messenger: CardMessenger;
-  readonly activityPorts: ActivityPorts;
+  /** The ports of one activity invocation (its Durable client binding gives the job service). */
+  activityPorts(durableClient: () => DurableClient): ActivityPorts;
   botDeps(jobs: JobService): BotDeps;
 }
 
@@ -39,12 +46,13 @@ export function createAppServices(config: AppConfig): AppServices {
   const conversations = createTableConversationStore(tables);
   const audit = createTableAuditLog(tables);
   const jobIndex = createTableJobIndex(tables);
+  const approvals = createTableApprovalStore(tables);
   const teams = new TeamsBotAdapter(config.bot);
   const messenger = createTeamsMessenger(teams, conversations);
   const azure = azureSettingsFor(config);
   const now = () => new Date();
   const newId = () => randomBytes(4).toString('hex');
-  const activityPorts: ActivityPorts = {
+  const activityPorts: Omit<ActivityPorts, 'jobs'> = {
     network: createNetworkAdapter(azure),
     keyVault: createKeyVaultAdapter(azure),
     monitor: createMonitorAdapter(azure),
@@ -52,7 +60,11 @@ export function createAppServices(config: AppConfig): AppServices {
     messenger,
     ...(config.diagnosticsWorkspaceId ? { diagnosticsWorkspaceId: config.diagnosticsWorkspaceId } : {}),
     audit,
+    approvals,
+    jobIndex,
     scopes: config.scopes,
+    approvalPolicy: config.approvals,
+    approverIds: [...config.access.members.approver],
     log,
     now,
   };
@@ -63,8 +75,16 @@ export function createAppServices(config: AppConfig): AppServices {
     conversations,
     audit,
     messenger,
-    activityPorts,
-    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, jobIndex, messenger, audit, log, now, newId }),
+    activityPorts: (durableClient) => {
+      let jobs: JobService | undefined;
+      return {
+        ...activityPorts,
+        get jobs() {
+          return (jobs ??= createDurableJobService(durableClient()));
+        },
+      };
+    },
+    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, jobIndex, approvals, messenger, audit, log, now, newId }),
   };
 }
 

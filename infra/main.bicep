@@ -130,6 +130,7 @@ var stateTableNames = [
   'auditlog'
   'jobs'
   'subscriptions'
+  'approvals'
 ]
 var separators = [
   ','

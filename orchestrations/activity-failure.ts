@@ -37,7 +37,8 @@ export function decodeActivityFailure(error: unknown): ActivityFailure {
   const unexpected = /Unexpected:([0-9a-f-]{4,40})/.exec(message);
   return {
     code: 'Unexpected',
-    problem: `The job failed unexpectedly${unexpected ? ` (reference ${unexpected[1]})` : ''}. Nothing was changed by this read.`,
+    // No claim about what changed: the same text serves reads and the steps of a change (whose card says the rest).
+    problem: `The job failed unexpectedly${unexpected ? ` (reference ${unexpected[1]})` : ''}.`,
     fix: 'Try again in a minute; if it keeps failing, give the reference to the bot operators.',
   };
 }

@@ -1,32 +1,25 @@
-import type { DiagnoseSiteInput, DiagnoseSiteOutput } from '../activities/activity-names';
+import type { DiagnoseSiteInput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
 import { DIAGNOSIS_TITLES } from '../core/ike/diagnosis';
-import type { IkeEvent } from '../core/ike/ike-event';
-import type { JobEnvelope } from './job-envelope';
+import type { DiagnoseSiteOutput } from '../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { failureView, readRetry, setProgress, showCard } from './orchestration-context';
-
-export interface DiagnoseSitePayload {
-  readonly site: string;
-  readonly hours: number;
-  /** The on-prem device's log, parsed by the bot and reduced to its significant events (bounded). */
-  readonly deviceLog?: { readonly lines: number; readonly source: 'pasted' | 'file'; readonly events: readonly IkeEvent[] };
-}
+import { activity, failureView, jobInput, readRetry, setProgress, showCard } from './orchestration-context';
 
 /** `diagnose <site>`: one activity reads and concludes (compact result), one shows it. */
 export function* diagnoseSiteOrchestrator(context: OrchestrationContext): Orchestration<DiagnoseSiteOutput> {
-  const envelope = context.df.getInput<JobEnvelope<DiagnoseSitePayload>>();
+  const envelope = jobInput(context, ORCHESTRATIONS.diagnoseSite);
   const { site, hours, deviceLog } = envelope.payload;
   setProgress(context, { step: 'reading IKE logs', detail: `${site}, last ${hours} h` });
   const input: DiagnoseSiteInput = { site, hours, ...(deviceLog ? { deviceEvents: deviceLog.events, deviceLines: deviceLog.lines } : {}) };
   let result: DiagnoseSiteOutput;
   try {
-    result = (yield context.df.callActivityWithRetry(ACTIVITIES.diagnoseSite, readRetry(), input)) as DiagnoseSiteOutput;
+    result = yield* activity(context, ACTIVITIES.diagnoseSite, input, readRetry());
   } catch (error) {
-    yield showCard(context, envelope, failureView(`Could not diagnose ${site}`, error));
+    yield* showCard(context, envelope, failureView(`Could not diagnose ${site}`, error));
     throw error;
   }
-  yield showCard(context, envelope, result.kind === 'site-not-found' ? { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions } : { kind: 'diagnosis', outcome: result });
+  yield* showCard(context, envelope, result.kind === 'site-not-found' ? { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions } : { kind: 'diagnosis', outcome: result });
   setProgress(context, { step: 'done', detail: outcomeInWords(result) });
   return result;
 }

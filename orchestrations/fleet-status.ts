@@ -1,15 +1,11 @@
-import type { FleetRef, FleetResult, InspectFleetChunkOutput, ListFleetOutput, ReadFleetCertificatesOutput } from '../activities/activity-names';
+import type { FleetRef, ListFleetOutput, ReadFleetCertificatesOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
-import { FLEET_PAGE_SIZE } from '../cards/fleet-status-card';
+import type { FleetResult } from '../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { FleetRow } from '../core/status/fleet-status';
-import { rankFleet, summarizeFleet, withCertificates } from '../core/status/fleet-status';
-import type { JobEnvelope } from './job-envelope';
+import { fleetPage, rankFleet, summarizeFleet, withCertificates } from '../core/status/fleet-status';
 import type { Orchestration, OrchestrationContext, Task } from './orchestration-context';
-import { failureView, readRetry, setProgress, showCard } from './orchestration-context';
-
-export interface FleetStatusPayload {
-  readonly page: number;
-}
+import { activity, activityTask, failureView, jobInput, readRetry, resultOf, setProgress, showCard } from './orchestration-context';
 
 /** Connections per inspect activity. */
 export const FLEET_CHUNK_SIZE = 25;
@@ -30,13 +26,13 @@ type Certificates = ReadFleetCertificatesOutput['certificates'];
  * the Durable extension schedule its activity a second time, which breaks replay.
  */
 export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchestration<FleetResult> {
-  const envelope = context.df.getInput<JobEnvelope<FleetStatusPayload>>();
+  const envelope = jobInput(context, ORCHESTRATIONS.fleetStatus);
   setProgress(context, { step: 'listing connections' });
   let listed: ListFleetOutput;
   try {
-    listed = (yield context.df.callActivityWithRetry(ACTIVITIES.listFleet, readRetry(), {})) as ListFleetOutput;
+    listed = yield* activity(context, ACTIVITIES.listFleet, {}, readRetry());
   } catch (error) {
-    yield showCard(context, envelope, failureView('Could not list the fleet', error));
+    yield* showCard(context, envelope, failureView('Could not list the fleet', error));
     throw error;
   }
   const chunks: FleetRef[][] = [];
@@ -49,8 +45,8 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
   // The first wave's rows show at once; later updates are spaced out.
   let lastUpdate = Number.NEGATIVE_INFINITY;
   for (let first = 0; first < Math.max(chunks.length, certificateIds.length > 0 ? 1 : 0); first += FLEET_WAVE_CHUNKS) {
-    const wave = chunks.slice(first, first + FLEET_WAVE_CHUNKS).map((refs) => ({ refs, task: context.df.callActivityWithRetry(ACTIVITIES.inspectFleetChunk, readRetry(), { refs }) }));
-    const certificateTask = first === 0 && certificateIds.length > 0 ? context.df.callActivityWithRetry(ACTIVITIES.readFleetCertificates, readRetry(), { certificateIds }) : undefined;
+    const wave = chunks.slice(first, first + FLEET_WAVE_CHUNKS).map((refs) => ({ refs, task: activityTask(context, ACTIVITIES.inspectFleetChunk, { refs }, readRetry()) }));
+    const certificateTask = first === 0 && certificateIds.length > 0 ? activityTask(context, ACTIVITIES.readFleetCertificates, { certificateIds }, readRetry()) : undefined;
     const tasks: Task[] = [...wave.map((w) => w.task), ...(certificateTask ? [certificateTask] : [])];
     try {
       yield context.df.Task.all(tasks);
@@ -58,11 +54,11 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
       // Task.all fails on the first failed child; each child is judged on its own below.
     }
     for (const { refs, task } of wave) {
-      if (task.isCompleted && !task.isFaulted) rows = rows.concat((task.result as InspectFleetChunkOutput).rows);
+      if (task.isCompleted && !task.isFaulted) rows = rows.concat(resultOf(task).rows);
       else gaps.push(`Could not read ${refs.length} connection(s) (${refs.slice(0, 3).map((r) => r.site).join(', ')}${refs.length > 3 ? ', …' : ''}); they are not in this report.`);
     }
     if (certificateTask) {
-      if (certificateTask.isCompleted && !certificateTask.isFaulted) certificates = (certificateTask.result as ReadFleetCertificatesOutput).certificates;
+      if (certificateTask.isCompleted && !certificateTask.isFaulted) certificates = resultOf(certificateTask).certificates;
       else gaps.push('Could not read the outbound certificates from Key Vault; their expiry is not in this report.');
     }
     setProgress(context, { step: 'inspecting connections', detail: `${rows.length} of ${listed.refs.length}` });
@@ -71,11 +67,9 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
     if (more && now - lastUpdate >= FLEET_UPDATE_INTERVAL_MS) {
       lastUpdate = now;
       const ranked = rankFleet(withCertificates(rows, certificates));
-      yield showCard(context, envelope, {
+      yield* showCard(context, envelope, {
         kind: 'fleet',
-        rows: ranked.slice(0, FLEET_PAGE_SIZE),
-        page: 0,
-        pageCount: 1,
+        ...fleetPage(ranked, 0),
         summary: summarizeFleet(ranked),
         progress: { inspected: rows.length, total: listed.refs.length },
         gaps,
@@ -85,8 +79,7 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
   }
   const ranked = rankFleet(withCertificates(rows, certificates));
   const result: FleetResult = { rows: ranked, summary: summarizeFleet(ranked), gaps, checkedAt: context.df.currentUtcDateTime.toISOString() };
-  const pageCount = Math.max(1, Math.ceil(ranked.length / FLEET_PAGE_SIZE));
-  yield showCard(context, envelope, { kind: 'fleet', rows: ranked.slice(0, FLEET_PAGE_SIZE), page: 0, pageCount, summary: result.summary, gaps, checkedAt: result.checkedAt });
+  yield* showCard(context, envelope, { kind: 'fleet', ...fleetPage(ranked, 0), summary: result.summary, gaps, checkedAt: result.checkedAt });
   setProgress(context, { step: 'done', detail: `${result.summary.connected} connected, ${result.summary.down} down, ${result.summary.expiring} expiring` });
   return result;
 }

@@ -3,7 +3,8 @@ import { UserError } from '../../core/errors/user-error';
 import { EKU, type CertificateInfo } from '../../core/pki/certificate-info';
 import { parseCertificate } from '../../core/pki/parse-certificate';
 import { parseCertificateChain } from '../../core/pki/parse-certificate-chain';
-import { defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
+import { azureCaller } from './azure-call';
+import { defaultLongRunningTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
 import { AzureError } from './azure-error';
 import { toKeyVaultError, type KeyVaultErrorContext } from './key-vault-error';
 
@@ -71,27 +72,33 @@ export interface PendingCertificateRequest {
 
 export type CertificateContent = { readonly pfx: Uint8Array; readonly password?: string } | { readonly pem: string };
 
-/** The product's Key Vault port: everything the features do with the outbound certificate. */
-export interface KeyVaultAdapter {
+/** Key Vault as the product reads it: the outbound certificates, their versions, pending requests and policies. */
+export interface KeyVaultReader {
   getCertificate(ref: string | KeyVaultCertificateRef): Promise<KeyVaultCertificate>;
   /** Enabled versions first, newest first within each group. */
   listCertificateVersions(vaultUrl: string, name: string): Promise<KeyVaultCertificateVersion[]>;
   getLatestEnabledVersion(vaultUrl: string, name: string): Promise<KeyVaultCertificate | undefined>;
+  getPendingRequest(vaultUrl: string, name: string): Promise<PendingCertificateRequest | undefined>;
+  getPolicy(vaultUrl: string, name: string): Promise<OutboundCertificatePolicy>;
+}
+
+/** Key Vault as the product changes it (only from a change job): new versions, requests, policies, enabling. */
+export interface KeyVaultWriter {
   importCertificate(vaultUrl: string, name: string, content: CertificateContent, opts?: { enabled?: boolean; tags?: Record<string, string> }): Promise<KeyVaultCertificate>;
   /** A new version from Key Vault itself (issuer Self): new key, self-signed certificate. */
   createCertificateVersion(vaultUrl: string, name: string, policy: OutboundCertificatePolicy, opts?: { tags?: Record<string, string> }): Promise<KeyVaultCertificate>;
   /** Starts a new version for an outside CA (issuer Unknown): returns the CSR to have signed. */
   beginCsrCertificate(vaultUrl: string, name: string, policy: OutboundCertificatePolicy): Promise<PendingCertificateRequest>;
-  getPendingRequest(vaultUrl: string, name: string): Promise<PendingCertificateRequest | undefined>;
   /** Completes the pending request with the CA's certificate first, then its issuers (DER, PEM or base64, or one PEM text). */
   mergeCertificate(vaultUrl: string, name: string, chain: (Uint8Array | string)[] | string): Promise<KeyVaultCertificate>;
   /** Cancels and removes a pending request. */
   cancelPendingRequest(vaultUrl: string, name: string): Promise<void>;
-  getPolicy(vaultUrl: string, name: string): Promise<OutboundCertificatePolicy>;
   updatePolicy(vaultUrl: string, name: string, patch: Partial<OutboundCertificatePolicy>): Promise<OutboundCertificatePolicy>;
   /** Enables or disables one version (a ref without version: the current one). */
   setEnabled(ref: string | KeyVaultCertificateRef, enabled: boolean): Promise<KeyVaultCertificateVersion>;
 }
+
+export type KeyVaultAdapter = KeyVaultReader & KeyVaultWriter;
 
 export interface KeyVaultAdapterOptions {
   /** How often to poll a Self-issued creation (default: the settings' long-running poll interval, else 2 s). */
@@ -205,8 +212,9 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
   const clients = new Map<string, CertificateClient>();
   const pollIntervalMs = options.pollIntervalMs ?? settings.longRunningPollIntervalMs ?? 2000;
   const createTimeoutMs = options.createTimeoutMs ?? settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs;
+  const caller = azureCaller<KeyVaultErrorContext>(settings, toKeyVaultError);
   /** Per-call deadline, including the SDK's own retries. */
-  const deadline = (): { abortSignal: AbortSignal } => ({ abortSignal: AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs) });
+  const deadline = (): { abortSignal: AbortSignal } => ({ abortSignal: caller.deadline() });
 
   const client = (vaultUrl: string): CertificateClient => {
     const key = vaultUrl.replace(/\/+$/, '').toLowerCase();
@@ -221,13 +229,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
     return existing;
   };
 
-  const call = async <T>(ctx: KeyVaultErrorContext, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw toKeyVaultError(error, ctx);
-    }
-  };
+  const call = caller.call;
 
   const withCertificate = (cert: SdkCertificate, vaultUrl: string): KeyVaultCertificate => {
     const version = versionOf(cert.properties, vaultUrl);

@@ -1,8 +1,8 @@
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
-import { isUserError, UserError } from '../../core/errors/user-error';
-import { toAzureError } from './azure-error';
+import { UserError } from '../../core/errors/user-error';
+import { azureCaller } from './azure-call';
 import { parseAzureResourceId } from './azure-resource-id';
-import { defaultOperationTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
+import { sdkClientOptions, type AzureSettings } from './azure-settings';
 
 /** One IKEDiagnosticLog row of a VPN gateway. */
 export interface IkeDiagnosticRow {
@@ -38,8 +38,8 @@ export interface DiagnosticsQuery {
   readonly remoteIp?: string;
 }
 
-/** Log Analytics for the product: the gateway's IKE and tunnel diagnostics. */
-export interface LogsAdapter {
+/** Log Analytics for the product (read only): the gateway's IKE and tunnel diagnostics. */
+export interface LogsReader {
   /** `workspace`: the workspace id (GUID) or the workspace's resource id. */
   queryIkeDiagnostics(workspace: string, query: DiagnosticsQuery): Promise<IkeDiagnosticRow[]>;
   queryTunnelDiagnostics(workspace: string, query: DiagnosticsQuery): Promise<TunnelDiagnosticRow[]>;
@@ -97,24 +97,23 @@ export function kqlDatetime(value: Date): string {
   return `datetime(${value.toISOString()})`;
 }
 
+/** Log Analytics has no write side in this product. */
+export type LogsAdapter = LogsReader;
+
 export function createLogsAdapter(settings: AzureSettings): LogsAdapter {
   const client = new LogsQueryClient(settings.credential, { ...sdkClientOptions(settings), endpoint: settings.logAnalyticsEndpoint });
-  const run = async (workspace: string, text: string, query: DiagnosticsQuery, what: string): Promise<LogsTable> => {
-    const operation = `query the ${what} of the VPN gateway`;
-    try {
+  const { call, deadline } = azureCaller(settings);
+  const run = (workspace: string, text: string, query: DiagnosticsQuery, what: string): Promise<LogsTable> =>
+    call(`query the ${what} of the VPN gateway`, async () => {
       const timespan = { startTime: query.from, endTime: query.to };
-      const options = { abortSignal: AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs) };
+      const options = { abortSignal: deadline() };
       const result = workspace.startsWith('/')
         ? await client.queryResource(parseAzureResourceId(workspace, 'Microsoft.OperationalInsights/workspaces').id, text, timespan, options)
         : await client.queryWorkspace(workspaceGuid(workspace), text, timespan, options);
       // A partial result still holds the rows that were read; the query's own `take` keeps it small.
       const table = result.status === LogsQueryResultStatus.Success ? result.tables[0] : result.partialTables[0];
       return table ?? { name: 'PrimaryResult', columnDescriptors: [], rows: [] };
-    } catch (error) {
-      if (isUserError(error)) throw error;
-      throw toAzureError(error, operation);
-    }
-  };
+    });
 
   return {
     async queryIkeDiagnostics(workspace, query) {

@@ -1,9 +1,9 @@
 import { MonitorClient, type DiagnosticSettingsResource } from '@azure/arm-monitor';
 import { ArmRequester } from './arm-request';
-import { isUserError, UserError } from '../../core/errors/user-error';
-import { toAzureError } from './azure-error';
+import { UserError } from '../../core/errors/user-error';
+import { azureCaller } from './azure-call';
 import { parseAzureResourceId } from './azure-resource-id';
-import { armClientPerSubscription, defaultOperationTimeoutMs, type AzureSettings } from './azure-settings';
+import { armClientPerSubscription, type AzureSettings } from './azure-settings';
 
 /** The gateway log categories the product reads. */
 export const gatewayLogCategories = ['IKEDiagnosticLog', 'TunnelDiagnosticLog'] as const;
@@ -73,14 +73,22 @@ export interface TunnelMetricSeries {
   readonly points: readonly { readonly at: Date; readonly value?: number }[];
 }
 
-/** Azure Monitor for the product: where the gateway's logs go, and its tunnel metrics. */
-export interface MonitorAdapter {
+/** Azure Monitor as the product reads it: where the gateway's logs go, and its tunnel metrics. */
+export interface MonitorReader {
   getGatewayDiagnostics(gatewayId: string): Promise<GatewayDiagnosticsInfo>;
-  /** Makes sure IKE and tunnel logs go to the workspace; adds only what is missing, and is a no-op when all is there. */
-  enableGatewayDiagnostics(gatewayId: string, workspaceResourceId: string): Promise<GatewayDiagnosticsInfo>;
   getTunnelMetrics(gatewayId: string, query: TunnelMetricsQuery): Promise<TunnelMetricSeries[]>;
   getWorkspace(workspaceResourceId: string): Promise<WorkspaceInfo>;
 }
+
+/** Azure Monitor as the product changes it (only from a change job). */
+export interface MonitorWriter {
+  /** Makes sure IKE and tunnel logs go to the workspace; adds only what is missing, and is a no-op when all is there. */
+  enableGatewayDiagnostics(gatewayId: string, workspaceResourceId: string): Promise<GatewayDiagnosticsInfo>;
+  /** Removes the diagnostic setting the product created on the gateway (a rollback); no-op when it is not there. */
+  removeProductDiagnosticSetting(gatewayId: string): Promise<GatewayDiagnosticsInfo>;
+}
+
+export type MonitorAdapter = MonitorReader & MonitorWriter;
 
 const defaultMetrics: readonly TunnelMetricName[] = ['TunnelAverageBandwidth', 'TunnelIngressBytes', 'TunnelEgressBytes', 'TunnelIngressPacketDropTSMismatch', 'TunnelEgressPacketDropTSMismatch'];
 const primaryAggregation: Record<TunnelMetricName, 'average' | 'total' | 'maximum'> = {
@@ -104,16 +112,7 @@ const operationalInsightsApiVersion = '2022-10-01';
 
 export function createMonitorAdapter(settings: AzureSettings): MonitorAdapter {
   const client = armClientPerSubscription(settings, (credential, subscriptionId, options) => new MonitorClient(credential, subscriptionId, options));
-  const timeout = () => AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs);
-  const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      // Our own input checks are already safe to show; everything else came from Azure or the network.
-      if (isUserError(error)) throw error;
-      throw toAzureError(error, operation);
-    }
-  };
+  const { call, deadline: timeout } = azureCaller(settings);
 
   const readDiagnostics = async (gatewayId: string): Promise<GatewayDiagnosticsInfo> => {
     const ref = parseAzureResourceId(gatewayId, 'Microsoft.Network/virtualNetworkGateways');
@@ -144,6 +143,17 @@ export function createMonitorAdapter(settings: AzureSettings): MonitorAdapter {
           metrics: [{ category: 'AllMetrics', enabled: true }],
         };
         await client(gateway.subscriptionId).diagnosticSettings.createOrUpdate(resourceUri(gateway.id), productDiagnosticSettingName, parameters, { abortSignal: timeout() });
+        return readDiagnostics(gateway.id);
+      });
+    },
+
+    removeProductDiagnosticSetting: async (gatewayId) => {
+      const gateway = parseAzureResourceId(gatewayId, 'Microsoft.Network/virtualNetworkGateways');
+      return call(`remove the diagnostic setting ${productDiagnosticSettingName} of VPN gateway ${gateway.name}`, async () => {
+        const current = await readDiagnostics(gateway.id);
+        if (current.settings.some((s) => s.name === productDiagnosticSettingName)) {
+          await client(gateway.subscriptionId).diagnosticSettings.delete(resourceUri(gateway.id), productDiagnosticSettingName, { abortSignal: timeout() });
+        }
         return readDiagnostics(gateway.id);
       });
     },

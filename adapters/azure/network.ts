@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NetworkManagementClient, type IpsecPolicy, type LocalNetworkGateway, type VirtualNetworkGateway, type VirtualNetworkGatewayConnection } from '@azure/arm-network';
 import { ArmRequester } from './arm-request';
 import { mapConcurrent } from '../../core/async/map-concurrent';
-import { isUserError } from '../../core/errors/user-error';
-import { toAzureError } from './azure-error';
+import { azureCaller } from './azure-call';
 import { parseAzureResourceId, resourceGroupOf } from './azure-resource-id';
-import { armClientPerSubscription, defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, type AzureSettings } from './azure-settings';
+import { toAzureError } from './azure-error';
+import { armClientPerSubscription, defaultLongRunningTimeoutMs, type AzureSettings } from './azure-settings';
 
 export type ConnectionStatus = 'Unknown' | 'Connecting' | 'Connected' | 'NotConnected';
 
@@ -144,8 +144,8 @@ export interface UpsertCertificateConnectionInput {
   readonly ifMatchEtag?: string;
 }
 
-/** Microsoft.Network for the product: sites, certificate connections and the VPN gateway. */
-export interface NetworkAdapter {
+/** Microsoft.Network as the product reads it: sites, certificate connections and the VPN gateway. */
+export interface NetworkReader {
   /** Certificate-authenticated connections of the subscription (or the given resource groups), from the list calls. */
   listCertificateConnections(scope: { subscriptionId: string; resourceGroups?: readonly string[] }): Promise<ConnectionSummary[]>;
   /** Every site-to-site (IPsec) connection of the scope, whatever its authentication (for `status <site>` on a PSK one). */
@@ -156,6 +156,10 @@ export interface NetworkAdapter {
   getGateway(id: string): Promise<GatewayInfo>;
   getVirtualNetwork(id: string): Promise<VirtualNetworkInfo>;
   getUserAssignedIdentity(id: string): Promise<UserAssignedIdentityInfo>;
+}
+
+/** Microsoft.Network as the product changes it (only ever from a change job that was approved). */
+export interface NetworkWriter {
   /**
    * Creates or updates a site (long-running). An update keeps what the input does not set (a PUT replaces the whole
    * resource, so the adapter starts from what Azure has).
@@ -172,6 +176,8 @@ export interface NetworkAdapter {
   resetConnection(id: string): Promise<void>;
 }
 
+export type NetworkAdapter = NetworkReader & NetworkWriter;
+
 const resourcesApiVersion = '2021-04-01';
 /** Resource groups listed at once when a scope is a whole subscription. */
 const listConcurrency = 4;
@@ -180,20 +186,7 @@ const managedIdentityApiVersion = '2023-01-31';
 export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
   const client = armClientPerSubscription(settings, (credential, subscriptionId, options) => new NetworkManagementClient(credential, subscriptionId, options));
   const arm = (subscriptionId: string) => new ArmRequester(client(subscriptionId).pipeline, settings.armEndpoint);
-  const timeout = () => AbortSignal.timeout(settings.operationTimeoutMs ?? defaultOperationTimeoutMs);
-  const lroOptions = () => ({
-    abortSignal: AbortSignal.timeout(settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs),
-    ...(settings.longRunningPollIntervalMs !== undefined ? { updateIntervalInMs: settings.longRunningPollIntervalMs } : {}),
-  });
-  const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      // Our own input checks are already safe to show; everything else came from Azure or the network.
-      if (isUserError(error)) throw error;
-      throw toAzureError(error, operation);
-    }
-  };
+  const { call, deadline: timeout, longRunning: lroOptions } = azureCaller(settings);
   /**
    * A change Azure refuses because the resource, or one it references, is still being changed (429 RetryableError,
    * 409 AnotherOperationInProgress) is tried again after the wait Azure asks for, until the long-running deadline.

@@ -1,6 +1,6 @@
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
-import type { JobRecord, JobRuntimeStatus, JobService } from '../../bot/chat-ports';
-import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import type { JobRecord, JobRuntimeStatus, JobService } from '../../core/ports/jobs';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
 
 /** Jobs as the bot sees them, over the real Durable client (HTTP to the Durable extension or the local host). */
 export function createDurableJobService(client: DurableClient): JobService {
@@ -19,6 +19,9 @@ export function createDurableJobService(client: DurableClient): JobService {
     async get(jobId) {
       const status = await getStatus(client, jobId);
       return status ? toRecord(status) : undefined;
+    },
+    async raise(jobId, event, data) {
+      await client.raiseEvent(jobId, event, data);
     },
     async cancel(jobId, reason) {
       // The client puts the reason into the URL unencoded; keep it to characters that survive that.

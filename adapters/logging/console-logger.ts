@@ -1,4 +1,4 @@
-import type { Logger } from '../../bot/chat-ports';
+import type { Logger } from '../../core/ports/logger';
 
 /** Property names whose values never reach a log line, whoever passes them. */
 const SECRET_KEYS = /pass(word)?|secret|token|authorization|key$|pfx|privatekey|connectionstring/i;

@@ -8,6 +8,7 @@ export const TABLES = {
   audit: 'auditlog',
   jobs: 'jobs',
   subscriptions: 'subscriptions',
+  approvals: 'approvals',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConversationStore } from '../../bot/conversation-store';
+import type { ConversationStore } from '../../core/ports/messaging';
 import type { TableClient } from '@azure/data-tables';
 import { TABLES } from './table-client-factory';
 import type { TableName } from './table-client-factory';

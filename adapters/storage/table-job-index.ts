@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import type { JobIndex } from '../../bot/chat-ports';
+import type { JobIndex } from '../../core/ports/jobs';
 import { TABLES } from './table-client-factory';
 import type { TableName } from './table-client-factory';
 
@@ -16,6 +16,16 @@ export function createTableJobIndex(tables: (name: TableName) => Promise<TableCl
     async add({ jobId, requesterId, createdAt }) {
       const client = await tables(TABLES.jobs);
       await client.upsertEntity({ partitionKey: requesterId.toLowerCase(), rowKey: `${invert(createdAt)}-${jobId}`, jobId, createdAt: createdAt.toISOString() }, 'Replace');
+    },
+    async claimDelivery(jobId) {
+      const client = await tables(TABLES.jobs);
+      try {
+        await client.createEntity({ partitionKey: 'delivery', rowKey: jobId });
+        return true;
+      } catch (error) {
+        if ((error as { statusCode?: unknown }).statusCode === 409) return false;
+        throw error;
+      }
     },
     async recentFor(requesterId, since, limit) {
       if (!/^[0-9a-f-]{36}$/i.test(requesterId)) return [];

@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import type { Activity, ConversationReference } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
+import type { ConnectorClient } from 'botframework-connector';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { BotConfig } from '../../core/config/app-config';
 
@@ -60,6 +61,37 @@ export class TeamsBotAdapter extends CloudAdapter {
       onError(error);
       return { status: 500 };
     }
+  }
+
+  /**
+   * Opens the bot's personal chat with a person of the tenant (Teams creates it, or returns the existing one) and runs
+   * `logic` in it. `via` is any conversation of that tenant the bot knows: it gives the service URL and the bot.
+   */
+  async inPersonalChat(via: Partial<ConversationReference>, aadObjectId: string, logic: TurnLogic): Promise<void> {
+    const tenantId = via.conversation?.tenantId;
+    await this.createConversationAsync(
+      this.botAppId,
+      via.channelId ?? 'msteams',
+      via.serviceUrl ?? '',
+      'https://api.botframework.com',
+      { isGroup: false, bot: via.bot ?? { id: this.botAppId, name: 'bot' }, members: [{ id: aadObjectId, name: '' }], ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}) } as never,
+      logic,
+    );
+  }
+
+  /**
+   * Posts `activity` as a new message (not a reply) in the reference's conversation: a new post in a channel, the
+   * next message in a chat. Resolves to the new activity's id. (TurnContext.sendActivity in a proactive turn would
+   * send it as a reply to the turn's synthetic continuation activity, which a channel does not have.)
+   */
+  async postNew(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+    let id = '';
+    await this.continueConversationAsync(this.botAppId, reference, async (context) => {
+      const connector = context.turnState.get(this.ConnectorClientKey) as ConnectorClient;
+      const outgoing = { ...activity, channelId: reference.channelId, serviceUrl: reference.serviceUrl, conversation: reference.conversation, from: reference.bot, recipient: reference.user } as Activity;
+      id = (await connector.conversations.sendToConversation(reference.conversation!.id, outgoing)).id ?? '';
+    });
+    return id;
   }
 
   /** Runs `logic` in a conversation the bot was in before (proactive messages and card updates). */

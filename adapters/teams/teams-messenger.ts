@@ -1,9 +1,9 @@
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
-import type { CardMessenger, ConversationStore } from '../../bot/chat-ports';
+import type { CardMessenger, ConversationStore } from '../../core/ports/messaging';
 import { UserError } from '../../core/errors/user-error';
 import type { TeamsBotAdapter } from './teams-bot-adapter';
-import { adaptiveCardActivity } from './teams-bot-adapter';
+import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 
 /** Teams answers these when a bot sends too fast (7 per second per thread) or is briefly unavailable. */
 const RETRYABLE = new Set([412, 429, 502, 503, 504]);
@@ -27,12 +27,39 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
     async post(conversationKey: string, card: AdaptiveCard): Promise<string> {
       const reference = await referenceFor(conversationKey);
       let id = '';
+      await withRetry(retry, async () => {
+        id = await adapter.postNew(reference, adaptiveCardActivity(card));
+      });
+      return id;
+    },
+    async postTo(via, to, card) {
+      const base = await referenceFor(via);
+      if ('channelId' in to) {
+        // A new post in the channel: the channel's conversation, on the same service as the conversation we know.
+        const reference: Partial<ConversationReference> = {
+          channelId: base.channelId ?? 'msteams',
+          serviceUrl: base.serviceUrl ?? '',
+          bot: base.bot ?? { id: adapter.botAppId, name: 'bot' },
+          conversation: { id: to.channelId, isGroup: true, conversationType: 'channel', ...(base.conversation?.tenantId ? { tenantId: base.conversation.tenantId } : {}) } as ConversationReference['conversation'],
+        };
+        const conversationKey = await conversations.save(to.channelId, reference as Record<string, unknown>);
+        let activityId = '';
+        await withRetry(retry, async () => {
+          activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
+        });
+        return { conversationKey, activityId };
+      }
+      let conversationKey = '';
+      let activityId = '';
       await withRetry(retry, () =>
-        adapter.inConversation(reference, async (context) => {
-          id = (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
+        adapter.inPersonalChat(base, to.personAadObjectId, async (context: TurnContext) => {
+          const reference = conversationReferenceOf(context);
+          delete reference.activityId;
+          conversationKey = await conversations.save(context.activity.conversation.id, reference as Record<string, unknown>);
+          activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
         }),
       );
-      return id;
+      return { conversationKey, activityId };
     },
     async update(conversationKey: string, activityId: string, card: AdaptiveCard): Promise<void> {
       const reference = await referenceFor(conversationKey);

@@ -1,7 +1,8 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
-import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, ConversationStore, FileAttachment } from '../../bot/chat-ports';
+import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, FileAttachment } from '../../core/ports/chat';
+import type { ConversationStore } from '../../core/ports/messaging';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 import { downloadLimited } from './download-limited';
 
@@ -31,6 +32,7 @@ export function createTurnLogic(handlers: TurnHandlers, conversations: Conversat
     if (activity.type === ActivityTypes.Message) {
       await handlers.onMessage({
         text: typeof activity.text === 'string' ? activity.text : '',
+        ...(activity.id ? { activityId: activity.id } : {}),
         caller,
         conversation,
         files: filesOf(activity, options),
@@ -44,7 +46,7 @@ export function createTurnLogic(handlers: TurnHandlers, conversations: Conversat
       const action = (activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined)?.action;
       const outcome: ActionOutcome =
         action?.type === 'Action.Execute' && typeof action.verb === 'string'
-          ? await handlers.onAction({ verb: action.verb, data: action.data, caller, conversation, reply, update, rememberConversation })
+          ? await handlers.onAction({ verb: action.verb, ...(activity.id ? { activityId: activity.id } : {}), data: action.data, caller, conversation, reply, update, rememberConversation })
           : { kind: 'message', text: 'That button is not one of mine.' };
       const body =
         outcome.kind === 'card'

@@ -1,7 +1,10 @@
 import type { CommandName } from '../../core/commands/command-specs';
 import type { CommandHandler } from '../command-handler';
+import { approvalsCommand } from './approvals-command';
+import { auditCommand } from './audit-command';
 import { cancelCommand } from './cancel-command';
 import { diagnoseCommand } from './diagnose-command';
+import { enableDiagnosticsCommand } from './enable-diagnostics-command';
 import { helpCommand } from './help-command';
 import { jobsCommand } from './jobs-command';
 import { statusCommand } from './status-command';
@@ -13,6 +16,9 @@ export const COMMAND_HANDLERS = {
   whoami: whoamiCommand,
   status: statusCommand,
   diagnose: diagnoseCommand,
+  'enable-diagnostics': enableDiagnosticsCommand,
+  approvals: approvalsCommand,
+  audit: auditCommand,
   jobs: jobsCommand,
   cancel: cancelCommand,
-} as const satisfies Record<CommandName, CommandHandler>;
+} as const satisfies { readonly [N in CommandName]: CommandHandler<N> };

@@ -1,15 +1,13 @@
 import { errorCard } from '../../cards/error-card';
-import { DEFAULT_DIAGNOSE_HOURS } from '../../core/commands/command-specs';
-import type { DiagnoseSitePayload } from '../../orchestrations/diagnose-site';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import type { DiagnoseSitePayload } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import type { CommandHandler } from '../command-handler';
 import { readDeviceLog } from '../device-log';
 
-export const diagnoseCommand: CommandHandler = {
-  kind: 'job',
+export const diagnoseCommand: CommandHandler<'diagnose'> = {
   async prepare({ command, message }) {
-    const site = command.args.site!;
-    const hours = (command.flags.hours as number | undefined) ?? DEFAULT_DIAGNOSE_HOURS;
+    const site = command.args.site;
+    const hours = command.flags.hours;
     const device = await readDeviceLog(command.pastedText, message.files);
     if (device.kind === 'rejected') {
       return { rejected: errorCard({ title: 'Could not read the device log', problem: device.problem, fix: device.fix, code: device.code }) };

@@ -1,7 +1,8 @@
 import { jobsCard, MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
 import { mapConcurrent } from '../../core/async/map-concurrent';
 import { normalizeId } from '../../core/auth/access-policy';
-import type { JobRecord } from '../chat-ports';
+import type { JobRecord } from '../../core/ports/jobs';
+import { pendingForCaller } from '../change-actions';
 import type { CommandHandler } from '../command-handler';
 import { toJobSummary } from '../job-summary';
 
@@ -18,12 +19,13 @@ export const MAX_JOBS_COUNTED = 999;
  * or that turn out not to be the caller's. Status reads are what cost; counting needs none.
  */
 const MAX_STATUS_READS = 2 * MAX_JOBS_ON_CARD;
+/** Pending approvals counted for an approver's `jobs` (each is checked against its job). */
+const MAX_PENDING_COUNTED = 20;
 /** Status reads in flight at once. */
 const READS = 5;
 
 /** The caller's jobs: ids from the per-person index, status from the Durable client (never the whole task hub). */
-export const jobsCommand: CommandHandler = {
-  kind: 'instant',
+export const jobsCommand: CommandHandler<'jobs'> = {
   async run({ message, roles, deps }) {
     const now = deps.now();
     const me = normalizeId(message.caller.aadObjectId ?? '');
@@ -41,6 +43,9 @@ export const jobsCommand: CommandHandler = {
     // Older = index entries whose status was never read; past the counting bound only a lower bound is known.
     const older = { count: ids.length - read, exact: listed.length <= MAX_JOBS_COUNTED };
     const canCancel = roles.includes('operator');
-    return jobsCard({ jobs: mine.map((r) => toJobSummary(r, canCancel)), older, now, windowDays: JOBS_WINDOW_DAYS });
+    // Approvers see what waits for them; everyone sees their own changes' approval state in each job's line.
+    const waiting = roles.includes('approver') ? (await pendingForCaller(message.caller, deps, MAX_PENDING_COUNTED)).pending.length : 0;
+    const notice = waiting > 0 ? `${waiting} change${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} for your approval: type approvals.` : undefined;
+    return jobsCard({ jobs: mine.map((r) => toJobSummary(r, canCancel)), older, now, windowDays: JOBS_WINDOW_DAYS, ...(notice ? { notice } : {}) });
   },
 };

@@ -1,10 +1,9 @@
-import type { FleetStatusPayload } from '../../orchestrations/fleet-status';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
-import type { SiteStatusPayload } from '../../orchestrations/site-status';
+import type { FleetStatusPayload } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
+import type { SiteStatusPayload } from '../../core/jobs/job-catalog';
 import type { CommandHandler } from '../command-handler';
 
-export const statusCommand: CommandHandler = {
-  kind: 'job',
+export const statusCommand: CommandHandler<'status'> = {
   async prepare({ command }) {
     const site = command.args.site;
     if (site === undefined || site === 'all') {

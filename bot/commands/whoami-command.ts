@@ -2,8 +2,7 @@ import { whoAmICard } from '../../cards/whoami-card';
 import { normalizeId } from '../../core/auth/access-policy';
 import type { CommandHandler } from '../command-handler';
 
-export const whoamiCommand: CommandHandler = {
-  kind: 'instant',
+export const whoamiCommand: CommandHandler<'whoami'> = {
   async run({ message, roles, deps }) {
     const { caller } = message;
     return whoAmICard({

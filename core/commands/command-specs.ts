@@ -3,10 +3,13 @@ import type { CommandSpec } from './command-spec';
 /** Longest window `diagnose` reads; Log Analytics keeps more, but a week answers "why is it down". */
 export const MAX_DIAGNOSE_HOURS = 7 * 24;
 export const DEFAULT_DIAGNOSE_HOURS = 24;
+/** How far back `audit` reads by default, and at most. */
+export const DEFAULT_AUDIT_DAYS = 7;
+export const MAX_AUDIT_DAYS = 90;
 
 /**
  * Every command the bot understands. Adding a command means adding its spec here and its handler in
- * `bot/commands/`; the compiler then insists on both (see `bot/commands/index.ts`).
+ * `bot/commands/`; the compiler then insists on both (see `bot/commands/command-handlers.ts`).
  */
 export const COMMAND_SPECS = [
   {
@@ -64,6 +67,43 @@ export const COMMAND_SPECS = [
     acceptsPastedText: true,
   },
   {
+    name: 'enable-diagnostics',
+    aliases: [],
+    summary: "Send a site's gateway IKE and tunnel logs to Log Analytics (a change: planned, approved, applied, verified).",
+    details:
+      'Plans the diagnostic setting (what changes, risk, how it is verified and rolled back), asks an approver when the approval policy says so, ' +
+      'then applies and verifies it. Every step is audited. One change per connection at a time.',
+    args: [{ name: 'site', type: 'site', required: true, description: 'The site whose gateway should send its logs, such as site-lisbon.' }],
+    flags: [],
+    examples: ['enable-diagnostics site-lisbon'],
+    role: 'operator',
+    effect: 'change',
+    execution: 'orchestration',
+  },
+  {
+    name: 'approvals',
+    aliases: ['pending'],
+    summary: 'List the changes waiting for an approver, with Approve and Reject for those you may decide.',
+    args: [],
+    flags: [],
+    examples: ['approvals'],
+    role: 'approver',
+    effect: 'read-only',
+    execution: 'instant',
+  },
+  {
+    name: 'audit',
+    aliases: ['history'],
+    summary: 'Show who requested, approved and applied what, newest first.',
+    details: 'Reads the audit trail: every request, decision (with the plan fingerprint), apply, verification and rollback, and every refusal.',
+    args: [{ name: 'site', type: 'site', required: false, description: 'Only this site, such as site-lisbon.' }],
+    flags: [{ name: 'days', type: 'integer', valueName: 'N', description: `How many days back to read (1 to ${MAX_AUDIT_DAYS}).`, min: 1, max: MAX_AUDIT_DAYS, defaultValue: DEFAULT_AUDIT_DAYS }],
+    examples: ['audit', 'audit site-lisbon --days 30'],
+    role: 'reader',
+    effect: 'read-only',
+    execution: 'instant',
+  },
+  {
     name: 'jobs',
     aliases: ['operations', 'ops'],
     summary: 'List your running and recent operations.',
@@ -88,6 +128,21 @@ export const COMMAND_SPECS = [
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMAND_SPECS)[number]['name'];
+
+/** The spec of one command, with its literal argument and flag declarations. */
+export type SpecOf<N extends CommandName> = Extract<(typeof COMMAND_SPECS)[number], { readonly name: N }>;
+
+type FlagValue<F> = F extends { readonly type: 'integer' } ? number : boolean;
+
+/** A command's parsed arguments, typed from its spec: required ones are strings, optional ones may be absent. */
+export type ArgsOf<N extends CommandName> = {
+  readonly [A in SpecOf<N>['args'][number] as A['name']]: A extends { readonly required: true } ? string : string | undefined;
+};
+
+/** A command's parsed flags, typed from its spec: a flag with a default always has a value. */
+export type FlagsOf<N extends CommandName> = {
+  readonly [F in SpecOf<N>['flags'][number] as F['name']]: F extends { readonly defaultValue: number | boolean } ? FlagValue<F> : FlagValue<F> | undefined;
+};
 
 export function findCommandSpec(nameOrAlias: string): CommandSpec<CommandName> | undefined {
   const wanted = nameOrAlias.toLowerCase();

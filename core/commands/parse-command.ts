@@ -2,16 +2,24 @@ import { closestMatches } from '../text/closest-match';
 import { MAX_COMMAND_LINE_LENGTH, MAX_MESSAGE_LENGTH, normalizeUserText, quoteForDisplay, teamsHtmlToText } from '../text/sanitize-text';
 import type { ArgSpec, ArgType, CommandSpec, FlagSpec } from './command-spec';
 import { usageOf } from './command-spec';
-import type { CommandName } from './command-specs';
+import type { ArgsOf, CommandName, FlagsOf, SpecOf } from './command-specs';
 import { COMMAND_SPECS, findCommandSpec } from './command-specs';
 
-export interface ParsedCommand {
-  readonly spec: CommandSpec<CommandName>;
-  readonly args: Readonly<Record<string, string | undefined>>;
-  readonly flags: Readonly<Record<string, number | boolean | undefined>>;
-  /** Lines after the command line, for commands that accept pasted text (e.g. a device log). */
-  readonly pastedText?: string;
-}
+/**
+ * One parsed command, its arguments and flags typed from its spec (`command.args.site` is a string when the spec
+ * says it is required). A union over the commands: narrow on `spec.name`.
+ */
+export type ParsedCommand<N extends CommandName = CommandName> = {
+  readonly [K in N]: {
+    /** The command's name (its spec's), for narrowing. */
+    readonly name: K;
+    readonly spec: SpecOf<K>;
+    readonly args: ArgsOf<K>;
+    readonly flags: FlagsOf<K>;
+    /** Lines after the command line, for commands that accept pasted text (e.g. a device log). */
+    readonly pastedText?: string;
+  };
+}[N];
 
 export type ParseFailure =
   | { readonly kind: 'empty' }
@@ -35,8 +43,8 @@ export function isSiteName(value: string): boolean {
   return SITE_NAME.test(value);
 }
 
-/** Job ids are durable instance ids the bot minted: lowercase, digits, `.`, `_`, `-`. */
-const JOB_ID = /^[a-z0-9][a-z0-9._-]{2,159}$/;
+/** Job ids are durable instance ids the bot minted: lowercase, digits, `.`, `_`, `-`, and `~` in change jobs' keys. */
+const JOB_ID = /^[a-z0-9][a-z0-9._~()-]{2,255}$/;
 
 /**
  * Parses one chat message into a command. The message may carry Teams @mention markup and light HTML; the first
@@ -117,7 +125,8 @@ export function parseCommand(rawText: string): ParseResult {
   for (const flag of spec.flags) {
     if (flags[flag.name] === undefined && flag.defaultValue !== undefined) flags[flag.name] = flag.defaultValue;
   }
-  return { ok: true, command: { spec, args, flags, ...(pasted.length > 0 ? { pastedText: rest } : {}) } };
+  // The values were checked against this very spec above, so they have the types the spec declares.
+  return { ok: true, command: { name: spec.name, spec, args, flags, ...(pasted.length > 0 ? { pastedText: rest } : {}) } as ParsedCommand };
 }
 
 function fail(failure: ParseFailure): ParseResult {

@@ -1,4 +1,5 @@
 import type { AccessPolicy } from '../auth/access-policy';
+import type { ApprovalPolicy } from '../change/approval-policy';
 
 /** Bot Framework authentication: on with an app registration, or explicitly off for local use only. */
 export type BotConfig =
@@ -44,6 +45,8 @@ export interface AppConfig {
   readonly durableTaskHub: string;
   /** Log Analytics workspace (resource id) that the "Enable diagnostics" button sends gateway logs to. */
   readonly diagnosticsWorkspaceId?: string;
+  /** Which changes need approval, for how long, and where approval requests go. */
+  readonly approvals: ApprovalPolicy;
   /** `local` only in the sandbox and tests; shown on cards so nobody mistakes the sandbox for production. */
   readonly environmentName: string;
 }

@@ -1,5 +1,6 @@
 import type { Role } from '../commands/command-spec';
 import { isGuid, normalizeId } from '../auth/access-policy';
+import { readApprovalPolicy } from '../change/approval-policy';
 import type { AppConfig, AzureTargetConfig, BotConfig, StateStorageConfig, VpnScope } from './app-config';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -32,12 +33,13 @@ export function loadConfig(env: Environment): AppConfig {
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(durableTaskHub)) {
     problems.push('DURABLE_TASK_HUB must be 3-45 letters and digits, starting with a letter (Durable task hub naming rules).');
   }
+  const approvals = readApprovalPolicy(get, problems);
   const diagnosticsWorkspaceId = get('DIAGNOSTICS_WORKSPACE_ID');
   if (diagnosticsWorkspaceId && !/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(diagnosticsWorkspaceId)) {
     problems.push('DIAGNOSTICS_WORKSPACE_ID must be a Log Analytics workspace resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
+  return { ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
 }
 
 type Get = (name: string) => string | undefined;

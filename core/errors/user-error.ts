@@ -2,7 +2,7 @@
  * An error whose text is safe to show a person in chat.
  *
  * Everything that is not a UserError is shown only as "it failed, reference <id>" and logged in full
- * (see `core/errors/present-error.ts`). Codes are stable identifiers that tests and audit records can rely on.
+ * (see `bot/present-error.ts`). Codes are stable identifiers that tests and audit records can rely on.
  */
 export class UserError extends Error {
   override readonly name = 'UserError';

@@ -408,7 +408,33 @@ function healthyFinding(
   };
 }
 
-function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, now: number | undefined, tsDrops: number): Finding | undefined {
+/** What every reason rule reads: both sides' incident events, the configuration, and what each side saw and refused. */
+interface ReasonContext {
+  readonly azure: IkeEvent[];
+  readonly device: IkeEvent[];
+  readonly deviceAll: IkeEvent[];
+  readonly connection: NonNullable<DiagnoseInput['connection']>;
+  readonly now: number | undefined;
+  readonly tsDrops: number;
+  /** The latest Azure (device) event of a kind in the incident, optionally matching `extra`. */
+  azFind(kind: IkeEventKind, extra?: (e: IkeEvent) => boolean): IkeEvent | undefined;
+  devFind(kind: IkeEventKind, extra?: (e: IkeEvent) => boolean): IkeEvent | undefined;
+  readonly deviceOwnCert: string | undefined;
+  readonly gatewayCertSeenByDevice: string | undefined;
+  readonly deviceCertSeenByAzure: IkeEvent | undefined;
+  readonly deviceSubject: string | undefined;
+  readonly gatewaySubject: string | undefined;
+  readonly remoteIp: string | undefined;
+  readonly azureSawRejection: IkeEvent | undefined;
+  readonly azureRejectedAuth: IkeEvent | undefined;
+  readonly deviceSawRejection: IkeEvent | undefined;
+  readonly deviceRejectedAuth: IkeEvent | undefined;
+  /** Azure refused the device, by its own notify or the device's view of it. */
+  readonly azureRejects: IkeEvent | undefined;
+  closing(events: IkeEvent[]): IkeEvent[];
+}
+
+function reasonContext(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, now: number | undefined, tsDrops: number): ReasonContext {
   const azFind = (kind: IkeEventKind, extra: (e: IkeEvent) => boolean = () => true): IkeEvent | undefined => last(azure, (e) => e.kind === kind && extra(e));
   const devFind = (kind: IkeEventKind, extra: (e: IkeEvent) => boolean = () => true): IkeEvent | undefined => last(device, (e) => e.kind === kind && extra(e));
 
@@ -428,7 +454,14 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
   const closing = (events: IkeEvent[]): IkeEvent[] =>
     [last(events, (e) => e.kind === 'tunnel-closed'), last(events, (e) => e.errorCode !== undefined && e.kind !== 'tunnel-closed')].filter((e): e is IkeEvent => !!e);
 
-  // 1. Azure cannot use its own certificate: nothing else can work until that is fixed.
+  // Azure refused the device: its own notify, or the device saw the refusal.
+  const azureRejects = azureRejectedAuth ?? deviceSawRejection;
+  return { azure, device, deviceAll, connection, now, tsDrops, azFind, devFind, deviceOwnCert, gatewayCertSeenByDevice, deviceCertSeenByAzure, deviceSubject, gatewaySubject, remoteIp, azureSawRejection, azureRejectedAuth, deviceSawRejection, deviceRejectedAuth, azureRejects, closing };
+}
+
+/** Azure cannot use its own certificate: nothing else can work until that is fixed. */
+function outboundUnusable(ctx: ReasonContext): Finding | undefined {
+  const { azure, azFind, closing } = ctx;
   const unusable = azFind('outbound-certificate-unusable', (e) => !!e.problem) ?? azFind('outbound-certificate-unusable');
   if (unusable) {
     const problem = unusable.problem ? OUTBOUND_PROBLEMS[unusable.problem] : undefined;
@@ -444,8 +477,12 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
           ],
     };
   }
+  return undefined;
+}
 
-  // 2. One side uses a pre-shared key, the other a certificate.
+/** One side uses a pre-shared key, the other a certificate (or both use keys that differ). */
+function authenticationMethod(ctx: ReasonContext): Finding | undefined {
+  const { connection, azFind, devFind, azureRejectedAuth, deviceSawRejection, deviceRejectedAuth } = ctx;
   const azureMethod = azFind('auth-method-mismatch') ?? azFind('psk-used', (e) => e.direction === 'RECEIVED');
   const devicePskSelf = devFind('psk-used', (e) => e.direction === 'SEND');
   const deviceMethod = devFind('auth-method-mismatch') ?? devFind('psk-missing') ?? devFind('psk-used', (e) => e.direction === 'RECEIVED');
@@ -490,8 +527,12 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
       actions: ['Switch both sides to certificate authentication, or set the same pre-shared key on the device and the connection.'],
     };
   }
+  return undefined;
+}
 
-  // 3. Certificate validity, on whichever side checked it.
+/** A certificate outside its validity period, on whichever side checked it. */
+function certificateValidity(ctx: ReasonContext): Finding | undefined {
+  const { azure, device, now, devFind, deviceSubject, gatewaySubject, azureSawRejection, azureRejectedAuth, deviceSawRejection } = ctx;
   for (const e of [...azure].reverse()) {
     const kind = validityKind(e, now);
     if (!kind) continue;
@@ -532,8 +573,12 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
           : ["Check the device's clock (NTP); if it is right, wait for the certificate's start date or reissue the outbound certificate with a start date in the past."],
     };
   }
+  return undefined;
+}
 
-  // 4. Identity: the certificate is trusted but is not the name the other side expects.
+/** The certificate is trusted but is not the name the other side expects. */
+function identity(ctx: ReasonContext): Finding | undefined {
+  const { deviceAll, connection, azFind, devFind, deviceCertSeenByAzure, deviceSubject, gatewaySubject, azureSawRejection, azureRejectedAuth, deviceSawRejection, azureRejects } = ctx;
   const azureIdentity = azFind('identity-mismatch');
   if (azureIdentity) {
     const seen = azureIdentity.peerId ?? deviceSubject;
@@ -567,12 +612,15 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
       ],
     };
   }
-  const azureRejects = azureRejectedAuth ?? deviceSawRejection;
   if (azureRejects && deviceSubject && connection.inboundSubject && !sameIdentity(deviceSubject, connection.inboundSubject)) {
     return subjectMismatchByAzure(deviceSubject, connection.inboundSubject, [deviceCertSeenByAzure, last(deviceAll, (e) => e.kind === 'certificate-sent'), azureRejectedAuth, deviceSawRejection], 'high');
   }
+  return undefined;
+}
 
-  // 5. Trust: the side that rejects the chain says so.
+/** The side that rejects the chain says so; or the chain Azure holds lacks the issuer it saw. */
+function trust(ctx: ReasonContext): Finding | undefined {
+  const { azure, connection, azFind, devFind, deviceOwnCert, deviceCertSeenByAzure, deviceSubject, gatewaySubject, azureSawRejection, azureRejectedAuth, deviceSawRejection, deviceRejectedAuth, closing, azureRejects } = ctx;
   const azureUntrusted = azFind('certificate-untrusted');
   if (azureUntrusted) {
     const subject = azureUntrusted.subject ?? deviceSubject;
@@ -612,8 +660,12 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
       ],
     };
   }
+  return undefined;
+}
 
-  // 6. Proposals.
+/** No shared IKE or IPsec proposal. */
+function proposals(ctx: ReasonContext): Finding | undefined {
+  const { azure, device, deviceAll, connection, azFind, devFind } = ctx;
   const azurePolicy = azFind('policy-mismatch') ?? azFind('invalid-ke');
   const devicePolicy = devFind('policy-mismatch') ?? devFind('invalid-ke');
   if (azurePolicy || devicePolicy) {
@@ -625,8 +677,12 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
     const ipsec = (azurePolicy?.tags.includes('QUICK_MODE') ?? false) || last(azure, (e) => e.kind === 'proposals-received')?.phase === 'ipsec';
     return proposalMismatch(azureOffers, deviceOffers, ipsec, [azurePolicy, devicePolicy, last(azure, (e) => e.kind === 'proposals-offered' || e.kind === 'proposals-received'), last(device, (e) => e.kind === 'proposals-received' || e.kind === 'proposals-offered')]);
   }
+  return undefined;
+}
 
-  // 7. Traffic selectors.
+/** Traffic selectors refused, or traffic dropped for not matching them. */
+function trafficSelectors(ctx: ReasonContext): Finding | undefined {
+  const { azure, connection, tsDrops, azFind, devFind } = ctx;
   const azureTs = azFind('ts-unacceptable');
   const deviceTs = devFind('ts-unacceptable', (e) => !!e.tsi) ?? devFind('ts-unacceptable');
   const tsRequest = last(azure, (e) => e.kind === 'traffic-selectors' && e.direction !== 'SEND' && !!e.tsi);
@@ -635,8 +691,12 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
     const withSelectors = [tsRequest, azureTs, deviceTs].find((e) => e?.tsi && e.tsi.length > 0);
     return tsMismatch(withSelectors, azureTs ?? deviceTs, [azureTs, tsRequest, deviceTs, tsThenTimeout].filter((e): e is IkeEvent => !!e), connection, tsDrops);
   }
+  return undefined;
+}
 
-  // 8. Nobody answers.
+/** Nobody answers. */
+function peerSilent(ctx: ReasonContext): Finding | undefined {
+  const { azure, device, azFind, devFind, remoteIp } = ctx;
   const azureTimeout = azFind('negotiation-timeout') ?? azFind('peer-not-responding') ?? azFind('dpd-timeout');
   const azureHeardPeer = azure.some((e) => e.direction === 'RECEIVED');
   const deviceTimeout = devFind('peer-not-responding') ?? devFind('dpd-timeout');
@@ -657,8 +717,12 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
       ],
     };
   }
+  return undefined;
+}
 
-  // 9. Azure refused the device's authentication, but nothing says why: say so, without guessing.
+/** Azure refused the device's authentication but its log does not say why: say so, without guessing. */
+function unexplainedRejection(ctx: ReasonContext): Finding | undefined {
+  const { azure, deviceAll, connection, deviceCertSeenByAzure, closing, azureRejects } = ctx;
   if (azureRejects) {
     const code = azureRejects.errorCode ?? last(azure, (e) => e.errorCode !== undefined)?.errorCode;
     const known = windowsIkeError(code);
@@ -673,6 +737,21 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
         "Paste the device's IKE log into diagnose to see both sides.",
       ],
     };
+  }
+  return undefined;
+}
+
+/**
+ * The reason rules, in priority order: the first that names a finding decides. A specific reason from either log
+ * comes before what only the configuration suggests, and nothing is guessed when no rule applies.
+ */
+const REASON_RULES: readonly ((ctx: ReasonContext) => Finding | undefined)[] = [outboundUnusable, authenticationMethod, certificateValidity, identity, trust, proposals, trafficSelectors, peerSilent, unexplainedRejection];
+
+function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEvent[], connection: NonNullable<DiagnoseInput['connection']>, now: number | undefined, tsDrops: number): Finding | undefined {
+  const ctx = reasonContext(azure, device, deviceAll, connection, now, tsDrops);
+  for (const rule of REASON_RULES) {
+    const finding = rule(ctx);
+    if (finding) return finding;
   }
   return undefined;
 }

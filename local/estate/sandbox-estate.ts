@@ -18,6 +18,10 @@ export const sandboxNames = {
   virtualNetwork: 'vnet-hub',
   gateway: 'vpngw-hub',
   gatewayPublicIps: ['198.51.100.10', '198.51.100.11'],
+  /** A second gateway, in its own virtual network, that sends no diagnostic logs (site-lisbon's). */
+  branchGateway: 'vpngw-branch',
+  branchVirtualNetwork: 'vnet-branch',
+  branchGatewayPublicIps: ['198.51.100.30', '198.51.100.31'],
   identity: 'id-vpngw-kv',
   identityPrincipalId: '0b7f4c2a-6d1e-4f3b-8a9c-5e2d1f0a7b6c',
   identityClientId: '3e9a1d5b-2c4f-4a6e-9b8d-7f0c2e1a5d4b',
@@ -43,6 +47,7 @@ export const sandboxNames = {
     'site-madrid': { publicIp: '203.0.113.40', prefixes: ['10.40.0.0/16'], deviceCn: 'madrid-vpn.contoso.example' },
     'site-rome': { publicIp: '203.0.113.50', prefixes: ['10.50.0.0/16'], deviceCn: 'rome-vpn.contoso.example' },
     'site-oslo': { publicIp: '203.0.113.60', prefixes: ['10.60.0.0/16'], deviceCn: 'oslo-vpn.contoso.example' },
+    'site-lisbon': { publicIp: '203.0.113.70', prefixes: ['10.70.0.0/16'], deviceCn: 'lisbon-vpn.contoso.example' },
   },
   /** Files written under the sandbox state dir and served at `<simulator url>/files/<path>`. */
   files: {
@@ -73,6 +78,7 @@ const hourMs = 3600 * 1000;
  * - site-oslo: NotConnected since created: the device's IKE proposals share nothing with Azure's defaults.
  * - site-rome: a device only (not provisioned in Azure); its public chain is written to files for the user, and
  *   Key Vault already holds `outbound-site-rome` for provisioning.
+ * - site-lisbon: Connected, on gateway vpngw-branch, which sends no diagnostic logs (for "enable diagnostics").
  */
 export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   const now = opts.now.getTime();
@@ -97,7 +103,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     issueCertificate(pki.issuing, { subject: `CN=${n.sites[site].deviceCn}`, notBefore: at(-30 * dayMs), notAfter: at(335 * dayMs), subjectAltNames: { dns: [n.sites[site].deviceCn] } });
   const chainOf = (pki: DevicePki) => [pki.root.info, pki.issuing.info];
 
-  const [londonPki, parisPki, berlinPkiG1, berlinPkiG2, madridPki, romePki, osloPki] = await Promise.all([
+  const [londonPki, parisPki, berlinPkiG1, berlinPkiG2, madridPki, romePki, osloPki, lisbonPki] = await Promise.all([
     devicePki('London'),
     devicePki('Paris'),
     devicePki('Berlin'),
@@ -105,22 +111,25 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     devicePki('Madrid'),
     devicePki('Rome'),
     devicePki('Oslo'),
+    devicePki('Lisbon'),
   ]);
-  const [londonDevice, parisDevice, berlinDevice, madridDevice, romeDevice, osloDevice] = await Promise.all([
+  const [londonDevice, parisDevice, berlinDevice, madridDevice, romeDevice, osloDevice, lisbonDevice] = await Promise.all([
     deviceLeaf(londonPki, 'site-london'),
     deviceLeaf(parisPki, 'site-paris'),
     deviceLeaf(berlinPkiG2, 'site-berlin'),
     deviceLeaf(madridPki, 'site-madrid'),
     deviceLeaf(romePki, 'site-rome'),
     deviceLeaf(osloPki, 'site-oslo'),
+    deviceLeaf(lisbonPki, 'site-lisbon'),
   ]);
-  const [londonOut, parisOut, berlinOut, madridOut, romeOut, osloOut] = await Promise.all([
+  const [londonOut, parisOut, berlinOut, madridOut, romeOut, osloOut, lisbonOut] = await Promise.all([
     outbound('site-london', -65 * dayMs, 300 * dayMs + 6 * hourMs),
     outbound('site-paris', -355 * dayMs, 10 * dayMs + 6 * hourMs),
     outbound('site-berlin', -100 * dayMs, 265 * dayMs),
     outbound('site-madrid', -100 * dayMs, 265 * dayMs),
     outbound('site-rome', -1 * dayMs, 364 * dayMs),
     outbound('site-oslo', -100 * dayMs, 265 * dayMs),
+    outbound('site-lisbon', -50 * dayMs, 315 * dayMs),
   ]);
 
   const gw = n.gateway;
@@ -163,6 +172,17 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
       { encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' },
     ]),
     { name: 'site-rome', resourceGroup: n.resourceGroup, device: device('site-rome', romeDevice, romePki) },
+    {
+      ...provisioned('site-lisbon', lisbonDevice, lisbonPki, { inboundSubjectName: `CN=${n.sites['site-lisbon'].deviceCn}`, inboundChain: chainOf(lisbonPki), createdAt: at(-5 * hourMs) }),
+      connection: {
+        name: 'cn-site-lisbon',
+        gateway: n.branchGateway,
+        outbound: { vault: n.keyVault, certificate: 'outbound-site-lisbon' },
+        inboundSubjectName: `CN=${n.sites['site-lisbon'].deviceCn}`,
+        inboundChain: chainOf(lisbonPki),
+        createdAt: at(-5 * hourMs),
+      },
+    },
   ];
 
   // Exactly what each needs: the gateway reads the certificate and its secret (key and chain); the bot reads
@@ -202,6 +222,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
           { name: 'snet-workloads', addressPrefix: '10.0.1.0/24' },
         ],
       },
+      { name: n.branchVirtualNetwork, resourceGroup: n.resourceGroup, addressPrefixes: ['10.1.0.0/16'], subnets: [{ name: 'GatewaySubnet', addressPrefix: '10.1.255.0/27' }] },
     ],
     gateways: [
       {
@@ -215,6 +236,19 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
           { name: `pip-${gw}-2`, ipAddress: n.gatewayPublicIps[1] },
         ],
         privateIps: ['10.0.255.4', '10.0.255.5'],
+        identity: n.identity,
+      },
+      {
+        name: n.branchGateway,
+        resourceGroup: n.resourceGroup,
+        sku: 'VpnGw1AZ',
+        activeActive: true,
+        virtualNetwork: n.branchVirtualNetwork,
+        publicIps: [
+          { name: `pip-${n.branchGateway}-1`, ipAddress: n.branchGatewayPublicIps[0] },
+          { name: `pip-${n.branchGateway}-2`, ipAddress: n.branchGatewayPublicIps[1] },
+        ],
+        privateIps: ['10.1.255.4', '10.1.255.5'],
         identity: n.identity,
       },
     ],
@@ -239,6 +273,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
           { name: 'outbound-site-madrid', pem: toPemBundle(madridOut, [azureRoot]) },
           { name: 'outbound-site-oslo', pem: toPemBundle(osloOut, [azureRoot]) },
           { name: 'outbound-site-rome', pem: toPemBundle(romeOut, [azureRoot]) },
+          { name: 'outbound-site-lisbon', pem: toPemBundle(lisbonOut, [azureRoot]) },
         ],
       },
       {

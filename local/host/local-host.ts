@@ -134,7 +134,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   }
   httpFunctions.sort((a, b) => compareRoutes(a.route, b.route));
 
-  const engine = new DurableEngine({ invoker, clock, logger, catalog, maxConcurrentActivityFunctions: config.maxConcurrentActivityFunctions });
+  const engine = new DurableEngine({
+    invoker,
+    clock,
+    logger,
+    catalog,
+    maxConcurrentActivityFunctions: config.maxConcurrentActivityFunctions,
+    withClientInputs: (functionName, inputs) => {
+      const fn = invoker.find(functionName);
+      return fn ? withClientInputs(fn, inputs) : inputs;
+    },
+  });
   const api = new DurableHttpApi(engine, clock, config.hubName);
   let origin = '';
 

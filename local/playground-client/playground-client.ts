@@ -6,6 +6,8 @@
 export interface BotMessage {
   readonly id: string;
   readonly conversationId: string;
+  /** In a channel: the thread the message starts (`<channel>;messageid=<id>`), which a button press names. */
+  readonly postConversationId?: string;
   readonly text?: string;
   readonly cards: Record<string, unknown>[];
   /** How many times the bot updated it in place. */
@@ -294,7 +296,7 @@ export class PlaygroundClient {
   }
 
   private onStreamMessage(raw: string): void {
-    let parsed: { action?: string; actionConversationId?: string; message?: { messageId?: string; text?: string; attachments?: { contentType?: string; content?: unknown }[] } };
+    let parsed: { action?: string; actionConversationId?: string; message?: { messageId?: string; text?: string; postConversationId?: string; attachments?: { contentType?: string; content?: unknown }[] } };
     try {
       parsed = JSON.parse(raw) as typeof parsed;
     } catch {
@@ -306,6 +308,7 @@ export class PlaygroundClient {
     const message: BotMessage = {
       id,
       conversationId: parsed.actionConversationId ?? '',
+      ...(parsed.message.postConversationId && parsed.message.postConversationId !== parsed.actionConversationId ? { postConversationId: parsed.message.postConversationId } : previous?.postConversationId ? { postConversationId: previous.postConversationId } : {}),
       ...(parsed.message.text ? { text: parsed.message.text } : {}),
       cards: (parsed.message.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Record<string, unknown>),
       updates: previous ? previous.updates + 1 : 0,

@@ -34,6 +34,9 @@ export const SANDBOX_CONVERSATIONS = {
   channel: 'sandbox-team',
 } as const;
 
+/** The team's "VPN alerts" channel: the sandbox's approvals channel (APPROVALS_CHANNEL_ID). */
+export const SANDBOX_APPROVALS_CHANNEL_ID = 'sandbox-channel-vpn-alerts';
+
 /** The ACCESS_* settings that give the sandbox users their roles. */
 export function sandboxAccessSettings(): Record<string, string> {
   const withRole = (role: Role) => SANDBOX_USERS.filter((u) => u.roles.includes(role)).map((u) => u.aadObjectId).join(',');
@@ -78,7 +81,7 @@ export function playgroundConfigYaml(): string {
     '  name: Network Operations',
     '  aadGroupId: 5a7c0de0-0000-4000-8000-0000000000e0',
     '  channels:',
-    '    - id: sandbox-channel-vpn-alerts',
+    `    - id: ${SANDBOX_APPROVALS_CHANNEL_ID}`,
     '      name: VPN alerts',
     '',
   ].join('\n');

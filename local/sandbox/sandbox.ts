@@ -8,7 +8,7 @@ import { startAzurite } from './azurite';
 import type { RunningPlayground } from './playground';
 import { startPlayground } from './playground';
 import { projectRoot } from './project-root';
-import { sandboxAccessSettings } from './sandbox-identities';
+import { SANDBOX_APPROVALS_CHANNEL_ID, sandboxAccessSettings } from './sandbox-identities';
 
 export interface SandboxOptions {
   /** Port of the local Functions host (3978, the Bot Framework default, when free). */
@@ -71,6 +71,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       VPN_SCOPES: info.resourceGroups.map((rg) => `${info.subscriptionId}/${rg}`).join(','),
       DURABLE_TASK_HUB: 'sandbox',
       ...(info.workspaces[0] ? { DIAGNOSTICS_WORKSPACE_ID: info.workspaces[0].id } : {}),
+      // Approval requests go to the team's "VPN alerts" channel, as a deployment would configure its approvals channel.
+      APPROVALS_CHANNEL_ID: SANDBOX_APPROVALS_CHANNEL_ID,
       ...options.settings,
     };
     Object.assign(process.env, settings);

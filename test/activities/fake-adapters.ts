@@ -6,7 +6,7 @@ import type { ConnectionDetails, ConnectionSummary, GatewayInfo, LocalNetworkGat
 import type { VpnScope } from '../../core/config/app-config';
 import { toBase64Der } from '../../core/pki/certificate-info';
 import type { CertificateInfo } from '../../core/pki/certificate-info';
-import { FakeAudit, FakeLogger, FakeMessenger } from '../bot/bot-fakes';
+import { FakeApprovals, FakeAudit, FakeJobIndex, FakeJobService, FakeLogger, FakeMessenger, PEOPLE } from '../bot/bot-fakes';
 import { STATUS_NOW } from '../core/status/status-certificates';
 
 export const SUBSCRIPTION = '5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d';
@@ -274,6 +274,12 @@ export class FakeMonitor implements MonitorAdapter {
     return this.getGatewayDiagnostics(gatewayId);
   }
 
+  async removeProductDiagnosticSetting(gatewayId: string): Promise<GatewayDiagnosticsInfo> {
+    this.calls.push(`removeProductDiagnosticSetting ${gatewayId.split('/').pop()}`);
+    this.workspaceFor = { IKEDiagnosticLog: undefined, TunnelDiagnosticLog: undefined };
+    return this.getGatewayDiagnostics(gatewayId);
+  }
+
   async getTunnelMetrics(gatewayId: string, query: TunnelMetricsQuery): Promise<TunnelMetricSeries[]> {
     this.calls.push(`getTunnelMetrics ${gatewayId.split('/').pop()}`);
     this.metricQueries.push(query);
@@ -311,9 +317,12 @@ export interface TestPorts {
   readonly logs: FakeLogs;
   readonly messenger: FakeMessenger;
   readonly audit: FakeAudit;
+  readonly approvals: FakeApprovals;
+  readonly jobs: FakeJobService;
+  readonly jobIndex: FakeJobIndex;
 }
 
-export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId?: string | null } = {}): TestPorts {
+export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId?: string | null; channelId?: string | null } = {}): TestPorts {
   const calls: Calls = [];
   const network = new FakeNetwork(calls);
   const keyVault = new FakeKeyVault(calls);
@@ -321,6 +330,9 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
   const logs = new FakeLogs();
   const messenger = new FakeMessenger(calls);
   const audit = new FakeAudit(calls);
+  const approvals = new FakeApprovals();
+  const jobIndex = new FakeJobIndex(calls);
+  const jobs = new FakeJobService(calls, jobIndex);
   const ports: ActivityPorts = {
     network,
     keyVault,
@@ -328,10 +340,15 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
     logs,
     messenger,
     audit,
+    approvals,
+    jobs,
+    jobIndex,
+    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true }, timeoutHours: 24, ...(options.channelId === null ? {} : { channelId: options.channelId ?? 'channel-vpn-alerts' }) },
+    approverIds: [PEOPLE.megan.aadObjectId],
     scopes: options.scopes ?? [{ subscriptionId: SUBSCRIPTION, resourceGroups: [RG] }],
     ...(options.diagnosticsWorkspaceId === null ? {} : { diagnosticsWorkspaceId: options.diagnosticsWorkspaceId ?? WORKSPACE_ID }),
     log: new FakeLogger(),
     now: () => STATUS_NOW,
   };
-  return { ports, calls, network, keyVault, monitor, logs, messenger, audit };
+  return { ports, calls, network, keyVault, monitor, logs, messenger, audit, approvals, jobs, jobIndex };
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { JobCardView } from '../../activities/activity-names';
 import { recordAudit } from '../../activities/record-audit';
-import { renderJobCard, showJobCard } from '../../activities/show-job-card';
-import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import { renderJobCard } from '../../cards/job-card-view';
+import { showJobCard } from '../../activities/show-job-card';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import { parseCommand } from '../../core/commands/parse-command';
 import { summarizeFleet } from '../../core/status/fleet-status';
 import { fleetRows, realistic, siteStatusFixture } from '../cards/card-fixtures';
 import { cardProblems, executeActions, visibleText } from '../cards/card-inspect';
 import { STATUS_NOW } from '../core/status/status-certificates';
+import { lisbonModel } from '../core/change/change-fixtures';
 import { testPorts } from './fake-adapters';
 
 const envelope = (commandLine: string, jobId = 'status-site-paris-a1b2c3d4'): JobEnvelope<unknown> => ({
@@ -20,7 +22,7 @@ const envelope = (commandLine: string, jobId = 'status-site-paris-a1b2c3d4'): Jo
   payload: {},
 });
 
-const render = (view: JobCardView, commandLine = 'status site-paris') => renderJobCard({ envelope: envelope(commandLine), view }, STATUS_NOW);
+const render = (view: JobCardView, commandLine = 'status site-paris') => renderJobCard(envelope(commandLine), view, STATUS_NOW);
 
 describe('showJobCard', () => {
   it('replaces the job\'s acknowledgement card in its conversation', async () => {
@@ -47,7 +49,9 @@ describe('renderJobCard', () => {
       { kind: 'site-not-found', typed: 'site-pari', suggestions: ['site-paris'] },
       { kind: 'fleet', rows, page: 0, pageCount: 3, summary: summarizeFleet(rows), gaps: [], checkedAt: STATUS_NOW.toISOString() },
       { kind: 'diagnosis', outcome: { kind: 'no-logs', site: 'site-oslo', connectionName: 'cn-site-oslo', status: 'NotConnected', hours: 24, workspaceName: 'log-vpn' } },
-      { kind: 'diagnostics-enabled', site: 'site-oslo', gatewayName: 'vpngw-hub', workspaceName: 'log-vpn', alreadyEnabled: false },
+      { kind: 'change', model: lisbonModel({ phase: 'awaiting-approval', expiresAt: '2026-06-02T12:00:00.000Z' }) },
+      { kind: 'change-refused', title: 'Enable diagnostics on site-lisbon', running: { jobId: 'change~x', requestedBy: 'Patti Fernandez', state: 'awaiting approval', commandLine: 'enable-diagnostics site-lisbon' } },
+      { kind: 'nothing-to-change', title: 'Enable diagnostics on site-oslo', site: 'site-oslo', why: 'Gateway vpngw-hub already sends its logs.' },
       { kind: 'failed', title: 'Could not read site-paris', problem: 'Azure throttled the request.', code: 'AzureThrottled' },
     ];
     for (const view of views) expect({ view: view.kind, problems: cardProblems(render(view)) }).toEqual({ view: view.kind, problems: [] });
@@ -87,11 +91,15 @@ describe('renderJobCard', () => {
     expect(visibleText(collecting)).toContain('Checked 25 of 100');
   });
 
-  it('diagnostics enabled: says what changed and offers to diagnose again', () => {
-    const card = render({ kind: 'diagnostics-enabled', site: 'site-oslo', gatewayName: 'vpngw-hub', workspaceName: 'log-vpn', alreadyEnabled: false });
-    expect(visibleText(card)).toMatch(/Diagnostics enabled\nGateway vpngw-hub sends IKEDiagnosticLog and TunnelDiagnosticLog to Log Analytics workspace log-vpn\.\nLogs appear/);
-    expect(executeActions(card)).toEqual([{ title: 'diagnose site-oslo', verb: 'runCommand', data: { command: 'diagnose site-oslo' } }]);
-    expect(visibleText(render({ kind: 'diagnostics-enabled', site: 'site-oslo', gatewayName: 'vpngw-hub', workspaceName: 'log-vpn', alreadyEnabled: true }))).toMatch(/Diagnostics already on[\s\S]*Nothing had to change\./);
+  it("change: the requester's card shows the plan, the state and Withdraw while it waits", () => {
+    const card = render({ kind: 'change', model: lisbonModel({ phase: 'awaiting-approval', expiresAt: '2026-06-02T12:00:00.000Z' }) }, 'enable-diagnostics site-lisbon');
+    expect(visibleText(card)).toMatch(/^Enable diagnostics on site-lisbon\nWaiting for approval until 2026-06-02 12:00 UTC[\s\S]*vpngw-hub IKEDiagnosticLog: not sent anywhere → sent to workspace log-vpn/);
+    expect(executeActions(card).map((a) => a.title)).toEqual(['Withdraw']);
+  });
+
+  it('change refused: names the running job, its requester and its state', () => {
+    const card = render({ kind: 'change-refused', title: 'Enable diagnostics on site-lisbon', running: { jobId: 'change~x', requestedBy: 'Patti Fernandez', state: 'awaiting approval', commandLine: 'enable-diagnostics site-lisbon' } });
+    expect(visibleText(card)).toContain('job change~x (enable-diagnostics site-lisbon) by Patti Fernandez is awaiting approval');
   });
 
   it('failed: the safe text and code, with the job id as the reference', () => {

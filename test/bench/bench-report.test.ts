@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AckLatencyBenchResult } from '../../bench/ack-latency-bench';
+import type { ApprovalBenchResult } from '../../bench/approval-bench';
 import type { BenchResults, TargetVerdict } from '../../bench/bench-report';
 import { evaluateTargets, formatReport } from '../../bench/bench-report';
 import type { ColdStartBenchResult } from '../../bench/cold-start-bench';
@@ -56,12 +57,25 @@ function ack(p99: number): AckLatencyBenchResult {
   };
 }
 
+function approval(cardP99: number, pressP99: number, historyBytes: number): ApprovalBenchResult {
+  return {
+    requests: 100,
+    latencyMs: 50,
+    startupMs: 4000,
+    planToApprovalCard: { count: 100, p50: cardP99 / 2, p99: cardP99, max: cardP99 + 5, mean: cardP99 / 2 },
+    pressToRequesterCard: { count: 100, p50: pressP99 / 2, p99: pressP99, max: pressP99 + 5, mean: pressP99 / 2 },
+    history: { bytes: historyBytes, events: 60 },
+    outcomes: { done: 100 },
+  };
+}
+
 const good: BenchResults = {
   ikeParse: { ok: true, result: ike },
   fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 800 }), run({ wallMs: 700 }), run({ wallMs: 1400 })]) },
   fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_000, reportedSites: 500, throttled429: 116 })]) },
   ackLatency: { ok: true, result: ack(70) },
   coldStart: { ok: true, result: coldStart(240) },
+  approval: { ok: true, result: approval(40, 90, 20_000) },
 };
 
 function coldStart(bundledMs: number): ColdStartBenchResult {
@@ -82,6 +96,9 @@ describe('evaluateTargets', () => {
       ['ike-parse-rate', 'met'],
       ['ack-p99', 'met'],
       ['cold-start', 'met'],
+      ['approval-card-p99', 'met'],
+      ['approval-press-p99', 'met'],
+      ['change-history-size', 'met'],
     ]);
     expect(verdict(verdicts, 'fleet-500-bound').measured).toMatch(/^1\.14x/);
   });
@@ -93,9 +110,11 @@ describe('evaluateTargets', () => {
       fleetStatus500: { ok: true, result: fleet(500, 10.5, [run({ wallMs: 12_700, reportedSites: 500, maxCardBytes: 28 * 1024 })]) },
       ackLatency: { ok: true, result: ack(1000) },
       coldStart: { ok: true, result: coldStart(301) },
+      approval: { ok: true, result: approval(1001, 1200, 40_000) },
     });
     expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
     expect(verdict(verdicts, 'cold-start').reason).toBe('median 301 ms');
+    expect(verdict(verdicts, 'approval-press-p99').reason).toBe('p99 1200 ms');
     expect(verdict(verdicts, 'fleet-500-bound').reason).toBe('1.21x the bound');
     expect(verdict(verdicts, 'fleet-card-size').reason).toBe('a card of 28672 bytes');
   });

@@ -1,8 +1,16 @@
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { BotDeps } from '../../bot/bot-deps';
-import type { AuditLog, AuditRecord, CardAction, CardMessenger, ChatMessage, ConversationInfo, FileAttachment, JobIndex, JobRecord, JobService, Logger } from '../../bot/chat-ports';
+import type { AuditLog, AuditRecord } from '../../core/ports/audit';
+import type { CardAction, ChatMessage, ConversationInfo, FileAttachment } from '../../core/ports/chat';
+import type { CardMessenger } from '../../core/ports/messaging';
+import type { JobIndex, JobRecord, JobService } from '../../core/ports/jobs';
+import type { Logger } from '../../core/ports/logger';
 import type { AccessPolicy } from '../../core/auth/access-policy';
-import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import type { ChangeDecision } from '../../core/change/change-state';
+import type { ApprovalStore, PendingApproval } from '../../core/ports/approvals';
+import type { StoredAuditRecord } from '../../core/ports/audit';
+import type { Destination } from '../../core/ports/messaging';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const OTHER_TENANT = '0e0e0e0e-1111-4222-8333-444455556666';
@@ -20,18 +28,20 @@ export const PEOPLE = {
   patti: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a005', tenantId: TENANT, displayName: 'Patti Fernandez' },
   lynne: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a006', tenantId: TENANT, displayName: 'Lynne Robbins' },
   adele: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a003', tenantId: TENANT, displayName: 'Adele Vance' },
+  megan: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', tenantId: TENANT, displayName: 'Megan Bowen' },
+  isaiah: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a004', tenantId: TENANT, displayName: 'Isaiah Langer' },
   stranger: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a001', tenantId: OTHER_TENANT, displayName: 'Alex from elsewhere' },
   anonymous: { displayName: 'someone' },
 } as const satisfies Record<string, Person>;
 
-/** alex and patti: operators (so also readers); lynne: reader; adele: no role. */
+/** alex and patti: operators (so also readers); megan: approver; lynne and isaiah: readers; adele: no role. */
 export function accessPolicy(): AccessPolicy {
   return {
     allowedTenantIds: new Set([TENANT]),
     members: {
-      reader: new Set([PEOPLE.lynne.aadObjectId]),
+      reader: new Set([PEOPLE.lynne.aadObjectId, PEOPLE.isaiah.aadObjectId]),
       operator: new Set([PEOPLE.alex.aadObjectId, PEOPLE.patti.aadObjectId]),
-      approver: new Set<string>(),
+      approver: new Set<string>([PEOPLE.megan.aadObjectId]),
     },
   };
 }
@@ -52,6 +62,14 @@ export class FakeJobService implements JobService {
     private readonly timeline: Timeline,
     private readonly index: FakeJobIndex,
   ) {}
+
+  /** Events raised on jobs, in order. */
+  readonly raised: { jobId: string; event: string; data: unknown }[] = [];
+
+  async raise(jobId: string, event: string, data: unknown): Promise<void> {
+    this.timeline.push(`raise ${event} ${jobId}`);
+    this.raised.push({ jobId, event, data });
+  }
 
   async start(orchestration: string, envelope: JobEnvelope<unknown>): Promise<'started' | 'conflict'> {
     this.timeline.push(`start ${orchestration}`);
@@ -92,6 +110,15 @@ export class FakeJobIndex implements JobIndex {
 
   constructor(private readonly timeline: Timeline) {}
 
+  readonly deliveries = new Set<string>();
+
+  async claimDelivery(jobId: string): Promise<boolean> {
+    this.timeline.push(`claim ${jobId}`);
+    if (this.deliveries.has(jobId)) return false;
+    this.deliveries.add(jobId);
+    return true;
+  }
+
   async add(entry: { jobId: string; requesterId: string; createdAt: Date }): Promise<void> {
     this.timeline.push(`index ${entry.jobId}`);
     if (this.addError) throw this.addError;
@@ -126,14 +153,58 @@ export class FakeMessenger implements CardMessenger {
     if (this.updateError) throw this.updateError;
     this.updates.push({ conversationKey, activityId, card });
   }
+
+  /** Cards posted elsewhere (approval cards), with where they went. */
+  readonly elsewhere: { via: string; to: Destination; card: AdaptiveCard; conversationKey: string; activityId: string }[] = [];
+
+  async postTo(via: string, to: Destination, card: AdaptiveCard): Promise<{ conversationKey: string; activityId: string }> {
+    this.timeline.push('messenger.postTo');
+    if (this.updateError) throw this.updateError;
+    const conversationKey = 'channelId' in to ? `channel:${to.channelId}` : `person:${to.personAadObjectId}`;
+    const activityId = `elsewhere-${this.elsewhere.length + 1}`;
+    this.elsewhere.push({ via, to, card, conversationKey, activityId });
+    return { conversationKey, activityId };
+  }
+}
+
+/** Pending approvals and decisions in memory; the first decision per request wins, as in Table Storage. */
+export class FakeApprovals implements ApprovalStore {
+  readonly open_ = new Map<string, PendingApproval>();
+  readonly decisions = new Map<string, ChangeDecision>();
+  async open(entry: PendingApproval): Promise<void> {
+    this.open_.set(entry.requestId, entry);
+  }
+  async close(requestId: string): Promise<void> {
+    this.open_.delete(requestId);
+  }
+  async pending(limit: number): Promise<PendingApproval[]> {
+    return [...this.open_.values()].slice(0, limit);
+  }
+  async decide(requestId: string, decision: ChangeDecision): Promise<{ recorded: boolean; decision: ChangeDecision }> {
+    const existing = this.decisions.get(requestId);
+    if (existing) return { recorded: false, decision: existing };
+    this.decisions.set(requestId, decision);
+    return { recorded: true, decision };
+  }
 }
 
 export class FakeAudit implements AuditLog {
   readonly records: AuditRecord[] = [];
+  /** Failures the next record() calls throw, in order (a Table outage). */
+  readonly failures: Error[] = [];
   constructor(private readonly timeline: Timeline) {}
   async record(entry: AuditRecord): Promise<void> {
     this.timeline.push(`audit ${entry.action} ${entry.outcome}`);
+    const failure = this.failures.shift();
+    if (failure) throw failure;
     this.records.push(entry);
+  }
+  async recent(query: { since: Date; until: Date; target?: string; limit: number }): Promise<StoredAuditRecord[]> {
+    return this.records
+      .map((r, i) => ({ ...r, at: new Date(NOW.getTime() - (this.records.length - i) * 60_000).toISOString() }))
+      .filter((r) => query.target === undefined || r.target.toLowerCase() === query.target.toLowerCase())
+      .reverse()
+      .slice(0, query.limit);
   }
 }
 
@@ -164,6 +235,7 @@ export interface TestBot {
   readonly messenger: FakeMessenger;
   readonly audit: FakeAudit;
   readonly log: FakeLogger;
+  readonly approvals: FakeApprovals;
 }
 
 export function testBot(): TestBot {
@@ -173,12 +245,14 @@ export function testBot(): TestBot {
   const messenger = new FakeMessenger(timeline);
   const audit = new FakeAudit(timeline);
   const log = new FakeLogger();
+  const approvals = new FakeApprovals();
   let ids = 0;
   const deps: BotDeps = {
     access: accessPolicy(),
     environmentName: 'test',
     jobs,
     jobIndex,
+    approvals,
     messenger,
     audit,
     log,
@@ -186,7 +260,7 @@ export function testBot(): TestBot {
     // Lowercase hex like the real one, so ids pass the job-id rules.
     newId: () => (0xa0000000 + ++ids).toString(16),
   };
-  return { deps, timeline, jobs, jobIndex, messenger, audit, log };
+  return { deps, timeline, jobs, jobIndex, messenger, audit, log, approvals };
 }
 
 /** The chat surface of one conversation: what the bot sent and replaced there. */

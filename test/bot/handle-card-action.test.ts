@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetResult } from '../../activities/activity-names';
 import { handleCardAction, VERB_HANDLERS } from '../../bot/handle-card-action';
-import type { ActionOutcome } from '../../bot/chat-ports';
-import { FLEET_PAGE_SIZE } from '../../cards/fleet-status-card';
+import type { ActionOutcome } from '../../core/ports/chat';
+import { FLEET_PAGE_SIZE } from '../../core/status/fleet-status';
 import { VERBS } from '../../cards/verbs';
 import { UserError } from '../../core/errors/user-error';
 import { summarizeFleet } from '../../core/status/fleet-status';
@@ -223,17 +223,17 @@ describe('enableDiagnostics button', () => {
   it('starts its own audited job with its own acknowledgement card', async () => {
     const bot = testBot();
     const { outcome, surface } = await press(bot, VERBS.enableDiagnostics, { site: 'site-oslo' }, PEOPLE.patti);
-    expect(outcome).toEqual({ kind: 'message', text: 'Enabling diagnostics for site-oslo.' });
-    expect(bot.timeline).toEqual(['remember', 'reply', 'start enableDiagnosticsJob', 'index enable-diagnostics-site-oslo-a0000002', 'audit enable-diagnostics started']);
-    expect(visibleText(surface.replies[0]!)).toMatch(/Working on it: enable[\s\S]*enable diagnostics for site-oslo[\s\S]*Patti Fernandez/);
+    expect(outcome).toEqual({ kind: 'message', text: 'Planning: enable diagnostics for site-oslo.' });
+    expect(bot.timeline).toEqual(['remember', 'reply', 'start changeRequestJob', 'index enable-diagnostics-site-oslo-a0000002', 'audit enable-diagnostics started']);
+    expect(visibleText(surface.replies[0]!)).toMatch(/Working on it: enable-diagnostics[\s\S]*enable-diagnostics site-oslo[\s\S]*Patti Fernandez/);
     expect(bot.jobs.started[0]!.envelope).toEqual({
       jobId: 'enable-diagnostics-site-oslo-a0000002',
-      commandLine: 'enable diagnostics for site-oslo',
+      commandLine: 'enable-diagnostics site-oslo',
       requestedBy: { aadObjectId: PEOPLE.patti.aadObjectId, name: 'Patti Fernandez' },
       conversationKey: CONVERSATION_KEY,
       cardActivityId: 'activity-1',
       requestedAt: NOW.toISOString(),
-      payload: { site: 'site-oslo' },
+      payload: { kind: 'enable-diagnostics', site: 'site-oslo' },
     });
     expect(bot.audit.records).toEqual([{ action: 'enable-diagnostics', actor: { aadObjectId: PEOPLE.patti.aadObjectId, name: 'Patti Fernandez' }, target: 'site-oslo', outcome: 'started', jobId: 'enable-diagnostics-site-oslo-a0000002' }]);
   });
@@ -270,7 +270,7 @@ describe('enableDiagnostics button', () => {
     const bot = testBot();
     bot.jobs.startAnswer = 'conflict';
     const { outcome, surface } = await press(bot, VERBS.enableDiagnostics, { site: 'site-oslo' });
-    expect(outcome).toEqual({ kind: 'message', text: 'Diagnostics are already being enabled for that site.' });
+    expect(outcome).toEqual({ kind: 'message', text: 'That change is already being planned.' });
     expect(surface.updates).toHaveLength(1);
     expect(surface.updates[0]!.activityId).toBe('activity-1');
     expect(visibleText(surface.updates[0]!.card)).not.toContain('This card updates itself');

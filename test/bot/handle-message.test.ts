@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { executeCommand, handleMessage } from '../../bot/handle-message';
 import { parseCommand } from '../../core/commands/parse-command';
 import { UserError } from '../../core/errors/user-error';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import { executeActions, visibleText } from '../cards/card-inspect';
 import { charonFixture } from '../core/ike/ike-fixtures';
 import { chatMessage, CONVERSATION_KEY, envelope, NOW, PEOPLE, testBot, textFile } from './bot-fakes';
@@ -366,7 +366,7 @@ describe('executeCommand', () => {
   it('reports a started job with its id and command line', async () => {
     const bot = testBot();
     const message = chatMessage(bot, '', PEOPLE.alex);
-    expect(await executeCommand(parsed('diagnose site-oslo'), message, bot.deps)).toEqual({ kind: 'job', jobId: 'diagnose-site-oslo-a0000001', commandLine: 'diagnose site-oslo --hours 24', started: true });
+    expect(await executeCommand(parsed('diagnose site-oslo'), message, bot.deps)).toEqual({ kind: 'job', jobId: 'diagnose-site-oslo-a0000001', commandLine: 'diagnose site-oslo --hours 24', started: true, duplicate: false });
     bot.jobs.startAnswer = 'conflict';
     expect(await executeCommand(parsed('diagnose site-oslo'), message, bot.deps)).toMatchObject({ kind: 'job', started: false });
   });

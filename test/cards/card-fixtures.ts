@@ -1,7 +1,8 @@
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import { diagnosisCard } from '../../cards/diagnosis-card';
 import { errorCard, unexpectedErrorCard } from '../../cards/error-card';
-import { FLEET_PAGE_SIZE, fleetStatusCard } from '../../cards/fleet-status-card';
+import { fleetStatusCard } from '../../cards/fleet-status-card';
+import { FLEET_PAGE_SIZE } from '../../core/status/fleet-status';
 import { commandHelpCard, helpCard } from '../../cards/help-card';
 import { jobCard } from '../../cards/job-card';
 import type { JobSummary } from '../../cards/jobs-card';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cardSizeBytes, MAX_CARD_BYTES } from '../../cards/adaptive-card';
 import { diagnosisCard } from '../../cards/diagnosis-card';
 import { errorCard } from '../../cards/error-card';
-import { FLEET_PAGE_SIZE, fleetStatusCard } from '../../cards/fleet-status-card';
+import { fleetStatusCard } from '../../cards/fleet-status-card';
+import { FLEET_PAGE_SIZE } from '../../core/status/fleet-status';
 import { jobsCard, MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
 import { VERBS } from '../../cards/verbs';
 import { summarizeFleet } from '../../core/status/fleet-status';
@@ -82,7 +83,7 @@ describe('help cards', () => {
   it('lists what a reader may run, and what needs another role separately', () => {
     const text = visibleText(cards['help (reader)']!);
     expect(text).toMatch(/status \[site\|all\][\s\S]*diagnose <site> \[--hours N\][\s\S]*jobs/);
-    expect(text).toMatch(/Needs a role you do not have:\ncancel <job-id> {2}Cancel one of your running operations\. \(operator\)/);
+    expect(text).toMatch(/Needs a role you do not have:\nenable-diagnostics <site> {2}Send a site's gateway IKE and tunnel logs to Log Analytics .*\(operator\)\napprovals {2}List the changes waiting for an approver.*\(approver\)\ncancel <job-id> {2}Cancel one of your running operations\. \(operator\)/);
     expect(text).toContain('Environment: sandbox');
     expect(executeActions(cards['help (reader)']!)).toEqual([
       { title: 'Who am I?', verb: VERBS.runCommand, data: { command: 'whoami' } },

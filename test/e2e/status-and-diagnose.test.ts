@@ -106,7 +106,7 @@ describe('status', () => {
   it('shows the fleet worst first with a summary and per-site actions', async () => {
     const card = await result('status');
     const text = cardText(card);
-    expect(text).toMatch(/2 connected\s+·\s+3 down\s+·\s+1 expiring\s+of 5 sites/);
+    expect(text).toMatch(/3 connected\s+·\s+3 down\s+·\s+1 expiring\s+of 6 sites/);
     const order = ['site-berlin', 'site-madrid', 'site-oslo', 'site-paris', 'site-london'].map((s) => text.indexOf(s));
     expect(order.every((position) => position >= 0)).toBe(true);
     expect(order.slice(3)).toEqual([...order.slice(3)].sort((a, b) => a - b));
@@ -205,11 +205,20 @@ describe('enable diagnostics from the diagnose card', () => {
     const denied = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: off.id, conversationId: off.conversationId, fromId: 'user-id-3' });
     expect(String(denied.body.value)).toMatch(/You need the operator role/);
 
+    // The button asks for a change: the plan waits for an approver, who approves from the approvals channel.
     const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
+    const approvalCard = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === 'sandbox-channel-vpn-alerts' && /Waiting for approval/.test(cardText(m)), 45_000);
     const pressed = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: off.id, conversationId: off.conversationId });
-    expect(String(pressed.body.value)).toMatch(/Enabling diagnostics for site-london/);
+    expect(String(pressed.body.value)).toMatch(/Planning: enable diagnostics for site-london/);
     const job = await next;
-    expect(cardText(await chat.until(job.id, /Diagnostics enabled/))).toMatch(/sends IKEDiagnosticLog and TunnelDiagnosticLog to Log Analytics workspace log-vpn/);
+    const plan = cardText(await chat.until(job.id, /Waiting for approval/));
+    expect(plan).toMatch(/Enable diagnostics on site-london/);
+    const jobId = /Job (change~\S+) · plan/.exec(plan)![1];
+    const fingerprint = /· plan ([0-9a-f]{16})/.exec(plan)![1];
+    const request = await approvalCard;
+    const approved = await chat.client.invoke({ verb: 'approveChange', data: { jobId, fingerprint }, replyToId: request.id, conversationId: request.postConversationId ?? request.conversationId, fromId: 'user-id-1' });
+    expect(JSON.stringify(approved.body.value)).toMatch(/Approved by Megan Bowen/);
+    expect(cardText(await chat.until(job.id, /Done/))).toMatch(/Done: gateway vpngw-hub now sends its IKE and tunnel logs to workspace log-vpn/);
     expect(sim.resources.diagnosticSettingsOf(gatewayId).length).toBeGreaterThan(0);
 
     // Log Analytics only has what was sent after the setting existed: the card now says to wait for logs.

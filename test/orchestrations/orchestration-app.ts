@@ -1,25 +1,16 @@
 /**
- * A Functions app for the orchestration tests, loaded into the local host: the bot's REAL orchestrators under their
- * real names, with activities the tests script. showJobCard and recordAudit are the real activities over fake
- * messenger and audit ports, so the cards the orchestrations produce are the cards people would see.
- *
- * Activity failures cross into durable history the way functions/durable-functions.ts makes them: a user error as
- * its code and safe text, anything else as a reference only.
+ * A Functions app for the orchestration tests, loaded into the local host: the bot's REAL orchestrators and
+ * activities, registered by the same module production uses (functions/durable-registrations.ts, same failure
+ * wrapper), over fake ports. Tests script the read activities; cards, audit and the change steps are the real ones
+ * (scriptable too), so the cards the orchestrations produce are the cards people would see.
  */
 import type { HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import type { ActivityName, JobCardView, ShowJobCardInput } from '../../activities/activity-names';
-import { ACTIVITIES } from '../../activities/activity-names';
-import { recordAudit } from '../../activities/record-audit';
-import { showJobCard } from '../../activities/show-job-card';
-import { isUserError } from '../../core/errors/user-error';
-import { encodeUnexpectedFailure, encodeUserFailure } from '../../orchestrations/activity-failure';
-import { diagnoseSiteOrchestrator } from '../../orchestrations/diagnose-site';
-import { enableDiagnosticsOrchestrator } from '../../orchestrations/enable-diagnostics';
-import { fleetStatusOrchestrator } from '../../orchestrations/fleet-status';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
-import { siteStatusOrchestrator } from '../../orchestrations/site-status';
+import type { ActivityFunctions } from '../../activities/create-activities';
+import { ACTIVITY_FUNCTIONS } from '../../activities/create-activities';
+import { registerDurableFunctions } from '../../functions/durable-registrations';
 import { testPorts } from '../activities/fake-adapters';
 import type { TestPorts } from '../activities/fake-adapters';
 
@@ -47,39 +38,37 @@ export function resetAppState(): void {
   appState.unexpected = new Map();
 }
 
-const REAL: Partial<Record<ActivityName, ScriptedActivity>> = {
-  showJobCard: async (input: ShowJobCardInput) => {
-    appState.views.push(input.view);
-    await showJobCard(input, appState.ports.ports);
-  },
-  recordAudit: (input: never) => recordAudit(input, appState.ports.ports),
-};
+/**
+ * The read activities each test scripts; every other activity (cards, audit, the change pipeline's steps) runs for
+ * real over the fake ports unless a test scripts it.
+ */
+const SCRIPTED_ONLY: ReadonlySet<ActivityName> = new Set<ActivityName>(['inspectSite', 'listFleet', 'inspectFleetChunk', 'readFleetCertificates', 'diagnoseSite']);
 
-for (const name of Object.values(ACTIVITIES)) {
-  df.app.activity(name, {
-    handler: async (input: unknown) => {
+/** Each activity: recorded, then the test's script, the real one (see REAL), or a failure. */
+const scripted = Object.fromEntries(
+  (Object.keys(ACTIVITY_FUNCTIONS) as ActivityName[]).map((name) => [
+    name,
+    async (input: never, ports: TestPorts['ports']) => {
       appState.calls.push({ name, input });
-      const script = appState.scripts[name] ?? REAL[name];
-      try {
-        if (!script) throw new Error(`the test did not script activity ${name}`);
-        return await script(input as never);
-      } catch (error) {
-        // As in production, the cause must not travel into durable history.
-        // eslint-disable-next-line preserve-caught-error -- only the code and safe text may cross
-        if (isUserError(error)) throw new Error(encodeUserFailure(error.code, error.safeMessage, error.hint));
-        const reference = `0000${++appState.references}`.slice(-8);
-        appState.unexpected.set(reference, String(error));
-        // eslint-disable-next-line preserve-caught-error -- the detail stays here, under the reference
-        throw new Error(encodeUnexpectedFailure(reference));
-      }
+      if (name === 'showJobCard') appState.views.push((input as ShowJobCardInput).view);
+      const script = appState.scripts[name];
+      if (script) return script(input);
+      if (!SCRIPTED_ONLY.has(name)) return (ACTIVITY_FUNCTIONS[name] as (input: never, ports: TestPorts['ports']) => Promise<unknown>)(input, ports);
+      throw new Error(`the test did not script activity ${name}`);
     },
-  });
-}
+  ]),
+) as unknown as ActivityFunctions;
 
-df.app.orchestration(ORCHESTRATIONS.siteStatus, siteStatusOrchestrator);
-df.app.orchestration(ORCHESTRATIONS.fleetStatus, fleetStatusOrchestrator);
-df.app.orchestration(ORCHESTRATIONS.diagnoseSite, diagnoseSiteOrchestrator);
-df.app.orchestration(ORCHESTRATIONS.enableDiagnostics, enableDiagnosticsOrchestrator);
+registerDurableFunctions({
+  ports: () => appState.ports.ports,
+  activities: scripted,
+  log: () => ({
+    info: () => undefined,
+    warn: () => undefined,
+    error: (_message, properties) => appState.unexpected.set(String(properties?.reference), String(properties?.error)),
+  }),
+  newReference: () => `0000${++appState.references}`.slice(-8),
+});
 
 /** Starts a job the way the bot does: its envelope as input, the job id as the instance id. */
 df.app.client.http('StartJob', {

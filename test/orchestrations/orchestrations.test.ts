@@ -5,9 +5,9 @@ import { UserError } from '../../core/errors/user-error';
 import type { FleetRow } from '../../core/status/fleet-status';
 import { startLocalHost, VirtualClock } from '../../local/host';
 import type { InstanceSnapshot, LocalHost } from '../../local/host';
-import type { JobEnvelope } from '../../orchestrations/job-envelope';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import { FLEET_CHUNK_SIZE, FLEET_UPDATE_INTERVAL_MS, FLEET_WAVE_CHUNKS } from '../../orchestrations/fleet-status';
-import { ORCHESTRATIONS } from '../../orchestrations/orchestration-names';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import { siteStatusFixture, realistic } from '../cards/card-fixtures';
 import { visibleText } from '../cards/card-inspect';
 import { appState, resetAppState } from './orchestration-app';
@@ -320,35 +320,5 @@ describe('diagnose job', () => {
     });
     const done = await run(ORCHESTRATIONS.diagnoseSite, envelopeFor('diagnose site-oslo', { site: 'site-oslo', hours: 24 }));
     expect(done.customStatus).toEqual({ step: 'done', detail: 'IKE proposal mismatch' });
-  });
-});
-
-describe('enable diagnostics job', () => {
-  it('audits success with what changed, then shows it', async () => {
-    appState.scripts.enableDiagnostics = async () => ({ kind: 'enabled', site: 'site-oslo', gatewayName: 'vpngw-hub', workspaceName: 'log-vpn', alreadyEnabled: false });
-    const envelope = envelopeFor('enable diagnostics for site-oslo', { site: 'site-oslo' });
-    expect((await run(ORCHESTRATIONS.enableDiagnostics, envelope)).runtimeStatus).toBe('Completed');
-    expect(appState.ports.audit.records).toEqual([{ action: 'enable-diagnostics', actor: { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a001', name: 'Alex Wilber' }, target: 'site-oslo', outcome: 'succeeded', jobId: envelope.jobId, detail: 'logs to log-vpn' }]);
-    expect(cardTexts(envelope)[0]).toMatch(/^Diagnostics enabled/);
-  });
-
-  it('audits a failure with its code only, shows the safe text, and fails the job (a change is never retried)', async () => {
-    appState.scripts.enableDiagnostics = async () => {
-      throw new UserError('DiagnosticsWorkspaceNotConfigured', 'No Log Analytics workspace is configured for gateway diagnostics.');
-    };
-    const envelope = envelopeFor('enable diagnostics for site-oslo', { site: 'site-oslo' });
-    expect((await run(ORCHESTRATIONS.enableDiagnostics, envelope)).runtimeStatus).toBe('Failed');
-    expect(callsOf('enableDiagnostics')).toHaveLength(1);
-    expect(appState.ports.audit.records).toEqual([expect.objectContaining({ outcome: 'failed', detail: 'DiagnosticsWorkspaceNotConfigured' })]);
-    expect(cardTexts(envelope)[0]).toMatch(/^Could not enable diagnostics for site-oslo\nNo Log Analytics workspace is configured/);
-  });
-
-  it('an unknown site shows suggestions and audits nothing', async () => {
-    appState.scripts.enableDiagnostics = async () => ({ kind: 'site-not-found', typed: 'site-olso', suggestions: ['site-oslo'] });
-    const envelope = envelopeFor('enable diagnostics for site-olso', { site: 'site-olso' });
-    expect((await run(ORCHESTRATIONS.enableDiagnostics, envelope)).runtimeStatus).toBe('Completed');
-    expect(appState.ports.audit.records).toEqual([]);
-    // The suggestion buttons run a command that exists (there is no typed `enable` command).
-    expect(cardTexts(envelope)[0]).toMatch(/No such site[\s\S]*\[diagnose site-oslo\]/);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { errorMessageOf, errorStackOf, FunctionTimeoutError, type FunctionInvoker } from '../function-invoker';
-import type { RpcTypedData } from '../functions-core-types';
+import type { RpcParameterBinding, RpcTypedData } from '../functions-core-types';
 import type { HostLogger } from '../host-logger';
 import { EventType, historyEvent, OrchestrationStatusCode, type HistoryEvent } from './history-event';
 import { countEventWaits, replayActions, type Decision, type OrchestratorAction } from './replay-shim';
@@ -98,6 +98,8 @@ export class DurableEngine {
   constructor(
     private readonly deps: {
       invoker: FunctionInvoker;
+      /** Adds the durableClient binding values a function declares to its inputs. */
+      withClientInputs(functionName: string, inputs: RpcParameterBinding[]): RpcParameterBinding[];
       clock: Clock;
       logger: HostLogger;
       catalog: DurableFunctionCatalog;
@@ -592,7 +594,8 @@ export class DurableEngine {
         if (!activity) throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an activity function.`);
         const response = await this.deps.invoker.invoke({
           functionName: name,
-          inputData: [{ name: activity.triggerName, data: { string: typeof input === 'string' ? input : JSON.stringify(input ?? null) } }],
+          // An activity may declare a durableClient input too (the extension binds it in any function).
+          inputData: this.deps.withClientInputs(name, [{ name: activity.triggerName, data: { string: typeof input === 'string' ? input : JSON.stringify(input ?? null) } }]),
           reason: `(null)`,
         });
         result = historyEvent(EventType.TaskCompleted, this.deps.clock.now(), { TaskScheduledId: id, Result: returnValueToJson(response.returnValue) });

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, VirtualClock } from '../../../local/host';
 import type { LocalHost } from '../../../local/host';
-import type { JobEnvelope } from '../../../orchestrations/job-envelope';
+import type { JobEnvelope } from '../../../core/jobs/job-envelope';
 
 const clock = new VirtualClock(new Date('2026-06-01T12:00:00.000Z'));
 let host: LocalHost;

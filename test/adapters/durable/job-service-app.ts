@@ -6,7 +6,7 @@ import type { HttpRequest } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationContext } from 'durable-functions';
 import { createDurableJobService } from '../../../adapters/durable/durable-job-service';
-import type { JobEnvelope } from '../../../orchestrations/job-envelope';
+import type { JobEnvelope } from '../../../core/jobs/job-envelope';
 
 /** Runs until the test raises `go`; shows progress like the bot's jobs do. */
 df.app.orchestration('WaitForGo', function* (context: OrchestrationContext) {
@@ -30,11 +30,11 @@ df.app.client.http('JobOps', {
     const jobs = createDurableJobService(client);
     switch (request.params.op) {
       case 'start':
-        return { jsonBody: { result: await jobs.start(String(args.orchestration), args.envelope as JobEnvelope<unknown>) } };
+        return { jsonBody: { result: await jobs.start(String(args.orchestration) as never, args.envelope as JobEnvelope<never>) } };
       case 'startMany': {
         const envelopes = args.envelopes as JobEnvelope<unknown>[];
         const results: string[] = [];
-        for (let i = 0; i < envelopes.length; i += 25) results.push(...(await Promise.all(envelopes.slice(i, i + 25).map((e) => jobs.start(String(args.orchestration), e)))));
+        for (let i = 0; i < envelopes.length; i += 25) results.push(...(await Promise.all(envelopes.slice(i, i + 25).map((e) => jobs.start(String(args.orchestration) as never, e as JobEnvelope<never>)))));
         return { jsonBody: { results } };
       }
       case 'startRaw':

@@ -4,7 +4,7 @@ import type { Activity, ConversationReference, ResourceResponse } from 'botbuild
 import { TeamsBotAdapter } from '../../../adapters/teams/teams-bot-adapter';
 import { createTeamsMessenger } from '../../../adapters/teams/teams-messenger';
 import type { RetryPolicy } from '../../../adapters/teams/teams-messenger';
-import type { ConversationStore } from '../../../bot/chat-ports';
+import type { ConversationStore } from '../../../core/ports/messaging';
 import { card, literal } from '../../../cards/adaptive-card';
 
 const REFERENCE = { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', conversation: { id: 'a:1personal' }, bot: { id: '28:bot' } };
@@ -32,6 +32,15 @@ class ScriptedTeams extends TeamsBotAdapter {
 
   constructor() {
     super({ authentication: 'disabled-for-local-use' });
+  }
+
+  /** A new message: recorded like the transport records sends (the real one calls the connector directly). */
+  override async postNew(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+    this.references.push(reference);
+    const failure = this.failures.shift();
+    if (failure !== undefined) throw failure;
+    this.transport.sent.push(activity);
+    return `posted-${this.transport.sent.length}`;
   }
 
   override async inConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {

@@ -3,9 +3,10 @@ import { COMMAND_SPECS } from '../../../core/commands/command-specs';
 import type { ParseFailure, ParseResult } from '../../../core/commands/parse-command';
 import { parseCommand, tokenize } from '../../../core/commands/parse-command';
 
+/** The parsed command, with its arguments and flags readable by name whichever command it is (for assertions). */
 function ok(result: ParseResult) {
   if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.failure)}`);
-  return result.command;
+  return result.command as typeof result.command & { readonly args: Readonly<Record<string, string | undefined>>; readonly flags: Readonly<Record<string, number | boolean | undefined>> };
 }
 function failure(result: ParseResult): ParseFailure {
   if (result.ok) throw new Error(`expected failure, got ${result.command.spec.name}`);

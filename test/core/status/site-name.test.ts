@@ -31,7 +31,7 @@ describe('siteNameOf', () => {
     const names = connections.map((c) => siteNameOf(c));
     for (const name of names) {
       const typed = parseCommand(`status ${name}`);
-      expect({ name, parses: typed.ok && typed.command.args.site === name }).toEqual({ name, parses: true });
+      expect({ name, parses: typed.ok && typed.command.name === 'status' && typed.command.args.site === name }).toEqual({ name, parses: true });
     }
     expect(names).toEqual(['0042', '0043', '0044', 'paris-dc.eu_1', 'site-oslo']);
   });

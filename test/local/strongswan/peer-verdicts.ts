@@ -1,3 +1,4 @@
+import { testPorts } from '../../activities/fake-adapters';
 import type { ActivityPorts } from '../../../activities/activity-ports';
 import { diagnoseSite } from '../../../activities/diagnose-site';
 import { AzureError } from '../../../adapters/azure/azure-error';
@@ -63,18 +64,13 @@ export function reasonOf(run: EstablishResult): string {
 
 function ports(sim: AzureSimulator): ActivityPorts {
   const settings = sim.settingsFor('bot');
-  const unused = () => {
-    throw new Error('not used by diagnose');
-  };
   return {
+    // Diagnose reads Azure only: the rest (messenger, audit, approvals, jobs) are the activity tests' fakes.
+    ...testPorts({ scopes: [{ subscriptionId: sim.subscriptionId, resourceGroups: [...sim.estateInfo.resourceGroups] }] }).ports,
     network: createNetworkAdapter(settings),
     keyVault: createKeyVaultAdapter(settings),
     monitor: createMonitorAdapter(settings),
     logs: createLogsAdapter(settings),
-    messenger: { send: unused, update: unused } as unknown as ActivityPorts['messenger'],
-    audit: { record: unused } as unknown as ActivityPorts['audit'],
-    scopes: [{ subscriptionId: sim.subscriptionId, resourceGroups: sim.estateInfo.resourceGroups }],
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     now: () => sim.clock.now(),
   };
 }

@@ -12,7 +12,7 @@ import type { Estate } from '../../../../local/estate/estate';
 import { buildSandboxEstate, sandboxNames } from '../../../../local/estate/sandbox-estate';
 import { createRootCa, issueCertificate } from '../../../../local/pki/cert-factory';
 import type { AzureSimulator } from '../../../../local/simulator/azure-simulator';
-import { FakeAudit, FakeLogger, FakeMessenger } from '../../../bot/bot-fakes';
+import { testPorts } from '../../../activities/fake-adapters';
 import { startTestSimulator, testNow } from '../simulator-fixture';
 
 const n = sandboxNames;
@@ -106,14 +106,11 @@ describe("diagnose while the newest log entries have not arrived (the product mu
     try {
       const settings = sim.settingsFor('bot');
       const ports: ActivityPorts = {
+        ...testPorts({ scopes: [{ subscriptionId: n.subscriptionId, resourceGroups: [n.resourceGroup] }] }).ports,
         network: createNetworkAdapter(settings),
         keyVault: createKeyVaultAdapter(settings),
         monitor: createMonitorAdapter(settings),
         logs: createLogsAdapter(settings),
-        messenger: new FakeMessenger([]),
-        audit: new FakeAudit([]),
-        scopes: [{ subscriptionId: n.subscriptionId, resourceGroups: [n.resourceGroup] }],
-        log: new FakeLogger(),
         now: () => sim.clock.now(),
       };
       // London's device moves to a certificate from a root the connection does not trust.

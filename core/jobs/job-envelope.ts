@@ -8,7 +8,7 @@ export interface JobEnvelope<Payload> {
   /** The command line as the bot understood it, e.g. `status site-paris`. */
   readonly commandLine: string;
   readonly requestedBy: { readonly aadObjectId: string; readonly name: string };
-  /** Key of the stored conversation reference (see adapters/storage/conversation-store.ts). */
+  /** Key of the stored conversation reference (see core/ports/messaging.ts). */
   readonly conversationKey: string;
   /** The acknowledgement card the job updates in place. */
   readonly cardActivityId: string;
@@ -20,4 +20,13 @@ export interface JobEnvelope<Payload> {
 export interface JobProgress {
   readonly step: string;
   readonly detail?: string;
+}
+
+/** A job as cards and audit records name it: the envelope without its payload (which can be large: a plan, a log). */
+export type JobRef = Omit<JobEnvelope<unknown>, 'payload'>;
+
+/** The envelope without its payload, so activity inputs do not copy it into durable history again and again. */
+export function jobRefOf(envelope: JobEnvelope<unknown>): JobRef {
+  const { payload: _payload, ...ref } = envelope;
+  return ref;
 }

@@ -1,0 +1,148 @@
+import { approvalReminderCard, changeCard, requesterNoticeCard } from '../../cards/change-card';
+import { renderJobCard } from '../../cards/job-card-view';
+import { changeJobId } from '../../core/change/change-job-id';
+import { changeStatusOf } from '../../core/change/change-state';
+import { phaseWords } from '../../core/change/check-press';
+import { planFingerprint } from '../../core/change/plan-fingerprint';
+import type { ChangePayload } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
+import type { Destination } from '../../core/ports/messaging';
+import type {
+  ApplyChangeOutput,
+  ApprovalCardRef,
+  ChangeCardsInput,
+  ChangeStepInput,
+  PlanChangeInput,
+  PlanChangeOutput,
+  RequestApprovalOutput,
+  StartChangeInput,
+  StartChangeOutput,
+  VerifyChangeOutput,
+} from '../activity-names';
+import type { ActivityPorts } from '../activity-ports';
+import { handlerFor } from './change-kinds';
+
+/** The change kind's plan, with its fingerprint (what approvers approve). */
+export async function planChange(input: PlanChangeInput, ports: ActivityPorts): Promise<PlanChangeOutput> {
+  const planned = await handlerFor(input.kind).plan(input, ports);
+  if (planned.kind === 'site-not-found' || planned.kind === 'nothing-to-change') return planned;
+  return { kind: 'planned', plan: planned, fingerprint: planFingerprint(planned) };
+}
+
+/**
+ * Starts the change job under its business key (the encoded connection id), with the approval terms configuration
+ * gives this kind now. The Durable extension refuses the id while another change to the connection runs: then the
+ * running job is named, with its requester and state.
+ */
+export async function startChange(input: StartChangeInput, ports: ActivityPorts): Promise<StartChangeOutput> {
+  const { envelope: request, plan, fingerprint } = input;
+  const jobId = changeJobId(plan.target.connectionId);
+  const policy = ports.approvalPolicy;
+  const envelope: JobEnvelope<ChangePayload> = {
+    ...request,
+    jobId,
+    commandLine: request.commandLine,
+    payload: {
+      requestId: request.jobId,
+      plan,
+      fingerprint,
+      approval: { required: policy.required[plan.kind], timeoutMs: Math.round(policy.timeoutHours * 3_600_000), approverIds: [...ports.approverIds], ...(policy.channelId ? { channelId: policy.channelId } : {}) },
+    },
+  };
+  if ((await ports.jobs.start(ORCHESTRATIONS.change, envelope)) === 'conflict') {
+    const running = await ports.jobs.get(jobId);
+    const phase = changeStatusOf(running?.customStatus)?.phase;
+    return {
+      kind: 'refused',
+      running: {
+        jobId,
+        requestedBy: running?.envelope?.requestedBy.name ?? 'someone',
+        state: phase ? phaseWords(phase) : (running?.status.toLowerCase() ?? 'running'),
+        commandLine: running?.envelope?.commandLine ?? 'a change',
+      },
+    };
+  }
+  try {
+    await ports.jobIndex.add({ jobId, requesterId: request.requestedBy.aadObjectId, createdAt: ports.now() });
+  } catch (error) {
+    // The change runs either way: a failed index write only hides it from `jobs`.
+    ports.log.warn('could not index the change job for `jobs`', { jobId, error: String(error) });
+  }
+  return { kind: 'handed-over', jobId };
+}
+
+export async function applyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {
+  return { detail: await handlerFor(input.plan.kind).apply(input.plan, ports) };
+}
+
+export async function verifyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
+  return handlerFor(input.plan.kind).verify(input.plan, ports);
+}
+
+export async function rollbackChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {
+  const handler = handlerFor(input.plan.kind);
+  if (!handler.rollback || !input.plan.rollback) throw new Error(`change kind ${input.plan.kind} has no rollback for this plan`);
+  return { detail: await handler.rollback(input.plan, ports) };
+}
+
+/**
+ * Posts the approval request where approvers see it: the configured approvals channel, or else a personal card to each
+ * approver (through the requester's conversation's service). The card as posted is the observer's view; approvers get
+ * theirs through its refresh. The request is listed for `approvals` once posted.
+ */
+export async function requestApproval(input: ChangeCardsInput, ports: ActivityPorts): Promise<RequestApprovalOutput> {
+  const { job, model } = input;
+  const destinations: Destination[] = input.channelId
+    ? [{ channelId: input.channelId }]
+    : model.approval.approverIds.filter((id) => id.toLowerCase() !== job.requestedBy.aadObjectId.toLowerCase()).map((id) => ({ personAadObjectId: id }));
+  const cards: ApprovalCardRef[] = [];
+  const card = changeCard(model, 'observer');
+  for (const to of destinations) cards.push(await ports.messenger.postTo(job.conversationKey, to, card));
+  await ports.approvals.open({
+    requestId: input.requestId,
+    jobId: job.jobId,
+    title: model.plan.title,
+    site: model.plan.site,
+    requesterId: job.requestedBy.aadObjectId,
+    requesterName: job.requestedBy.name,
+    fingerprint: model.fingerprint,
+    requestedAt: job.requestedAt,
+    expiresAt: model.state.expiresAt ?? '',
+  });
+  return { cards };
+}
+
+/** Half-time: a short reminder next to each approval card. */
+export async function remindApprovers(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
+  await eachCard(input.cards, (ref) => ports.messenger.post(ref.conversationKey, approvalReminderCard(input.model)));
+}
+
+/** The request is decided or expired: `approvals` no longer lists it. */
+export async function closeApproval(input: { readonly requestId: string }, ports: ActivityPorts): Promise<void> {
+  await ports.approvals.close(input.requestId);
+}
+
+/**
+ * Shows the change's current state on the requester's card and on every approval card (each card is tried; a
+ * failure is raised after all were tried, so the orchestration's retry updates what is still stale).
+ */
+export async function showChange(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
+  const { job, model } = input;
+  const requesterCard = renderJobCard(job, { kind: 'change', model }, ports.now());
+  const approvalCard = changeCard(model, 'observer');
+  await eachCard([{ conversationKey: job.conversationKey, activityId: job.cardActivityId }, ...input.cards], (ref) =>
+    ports.messenger.update(ref.conversationKey, ref.activityId, ref.activityId === job.cardActivityId && ref.conversationKey === job.conversationKey ? requesterCard : approvalCard),
+  );
+}
+
+/** A rejected or expired change: a new message to the requester (an update in place would not notify them). */
+export async function notifyRequester(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
+  await ports.messenger.post(input.job.conversationKey, requesterNoticeCard(input.model));
+}
+
+async function eachCard(cards: readonly ApprovalCardRef[], send: (ref: ApprovalCardRef) => Promise<unknown>): Promise<void> {
+  const results = await Promise.allSettled(cards.map(send));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

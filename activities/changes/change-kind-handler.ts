@@ -1,0 +1,19 @@
+import type { ChangeRequest } from '../../core/change/change-kind';
+import type { ChangePlan, NothingToChange } from '../../core/change/change-plan';
+import type { SiteNotFound } from '../../core/jobs/job-catalog';
+import type { ActivityPorts } from '../activity-ports';
+
+/**
+ * What a change kind supplies to the change pipeline: its plan (with the plan card's content), how to apply it, how
+ * to verify it took, and (optionally) how to undo it. The pipeline supplies everything else: business keys, approval,
+ * cards, audit, retries. Each step runs as its own activity, so each is audited and shown as it happens.
+ */
+export interface ChangeKindHandler<Request extends ChangeRequest = ChangeRequest> {
+  plan(request: Request, ports: ActivityPorts): Promise<ChangePlan | NothingToChange | SiteNotFound>;
+  /** Applies exactly the plan; resolves to a short, safe description of what it did. */
+  apply(plan: ChangePlan, ports: ActivityPorts): Promise<string>;
+  /** Reads Azure back: whether the change took, in words. */
+  verify(plan: ChangePlan, ports: ActivityPorts): Promise<{ readonly ok: boolean; readonly detail: string }>;
+  /** Undoes the change (only when the plan says how). */
+  rollback?(plan: ChangePlan, ports: ActivityPorts): Promise<string>;
+}

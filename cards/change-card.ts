@@ -1,0 +1,120 @@
+import type { ChangePlan } from '../core/change/change-plan';
+import type { ChangeState } from '../core/change/change-state';
+import type { AdaptiveCard, CardAction, CardElement, Tone } from './adaptive-card';
+import { card, container, facts, literal, literalHeading, paragraph } from './adaptive-card';
+import { formatUtc } from './format';
+import { executeAction, VERBS } from './verbs';
+
+/** Everything the cards of one change show. */
+export interface ChangeCardModel {
+  readonly jobId: string;
+  readonly plan: ChangePlan;
+  readonly fingerprint: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly state: ChangeState;
+  readonly approval: { readonly required: boolean; readonly approverIds: readonly string[] };
+}
+
+/**
+ * Who looks at the card: the requester (their own card, with Withdraw while pending), an approver (Approve / Reject
+ * with an optional reason while pending), or anyone else (the state only). Teams asks the bot for each approver's view
+ * through the card's refresh (Universal Actions); the card as posted is the observer's.
+ */
+export type ChangeCardAudience = 'requester' | 'approver' | 'observer';
+
+const TONE: Record<ChangeState['phase'], Tone> = {
+  'awaiting-approval': 'accent',
+  approved: 'accent',
+  applying: 'accent',
+  verifying: 'accent',
+  done: 'good',
+  'rolled-back': 'warning',
+  failed: 'attention',
+  rejected: 'warning',
+  expired: 'warning',
+  withdrawn: 'warning',
+};
+
+/** The Teams user id (MRI) of an Entra user, as `refresh.userIds` takes it. */
+export function teamsUserId(aadObjectId: string): string {
+  return `8:orgid:${aadObjectId}`;
+}
+
+function stateLine(model: ChangeCardModel): string {
+  const s = model.state;
+  const by = s.decidedBy ? `${s.decidedBy.name}${s.decidedAt ? ` at ${formatUtc(new Date(s.decidedAt))}` : ''}` : '';
+  const approved = s.decidedBy && model.approval.required ? `Approved by ${by}. ` : '';
+  switch (s.phase) {
+    case 'awaiting-approval':
+      return `Waiting for approval${s.expiresAt ? ` until ${formatUtc(new Date(s.expiresAt))}` : ''}: one approver who is not the requester must approve it.`;
+    case 'approved':
+      return `Approved by ${by}.`;
+    case 'applying':
+      return `${approved}Applying…`;
+    case 'verifying':
+      return `${approved}Applied; verifying…`;
+    case 'done':
+      return `${approved}Done${s.detail ? `: ${s.detail}` : '.'}`;
+    case 'rolled-back':
+      return `${approved}Verification failed, so the change was rolled back${s.detail ? `: ${s.detail}` : '.'}`;
+    case 'failed':
+      return `${approved}Failed${s.detail ? `: ${s.detail}` : '.'}`;
+    case 'rejected':
+      return `Rejected by ${by}${s.reason ? `: "${s.reason}"` : ' (no reason given)'}. Nothing was changed.`;
+    case 'expired':
+      return `Expired: nobody decided${s.expiresAt ? ` by ${formatUtc(new Date(s.expiresAt))}` : ''}. Nothing was changed.`;
+    case 'withdrawn':
+      return `Withdrawn by ${by}. Nothing was changed.`;
+  }
+}
+
+export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience): AdaptiveCard {
+  const { plan, state } = model;
+  const pending = state.phase === 'awaiting-approval';
+  const body: CardElement[] = [
+    literalHeading(plan.title, TONE[state.phase]),
+    literal([{ text: stateLine(model), bold: true, tone: TONE[state.phase] }], { max: 500 }),
+    facts([
+      ['Site', plan.site],
+      ['Connection', plan.target.connectionName],
+      ['Requested by', `${model.requestedBy}, ${formatUtc(new Date(model.requestedAt))}`],
+    ]),
+    paragraph('What changes', { subtle: true }),
+    container(plan.changes.map((c) => literal([{ text: `${c.resource} ${c.field}: `, bold: true }, { text: c.before }, { text: ' → ' }, { text: c.after, bold: true }])), 'emphasis'),
+    facts([
+      ['Risk', plan.risk],
+      ['Verified by', plan.verify],
+      ['Rollback', plan.rollback ?? 'none: this change defines no rollback'],
+      ['Approval', model.approval.required ? `one of ${model.approval.approverIds.length} approver${model.approval.approverIds.length === 1 ? '' : 's'}, not the requester` : 'not required by the approval policy'],
+    ]),
+    literal([{ text: `Job ${model.jobId} · plan ${model.fingerprint}`, subtle: true, mono: true }], { max: 400 }),
+  ];
+  const actions: CardAction[] = [];
+  if (pending && audience === 'requester') actions.push(executeAction('Withdraw', VERBS.withdrawChange, { jobId: model.jobId }, { style: 'destructive' }));
+  if (pending && audience === 'approver') {
+    body.push({ type: 'Input.Text', id: 'reason', placeholder: 'Reason (optional; the requester sees it)', maxLength: 300, isMultiline: false });
+    actions.push(executeAction('Approve', VERBS.approveChange, { jobId: model.jobId, fingerprint: model.fingerprint }, { style: 'positive' }));
+    actions.push(executeAction('Reject', VERBS.rejectChange, { jobId: model.jobId, fingerprint: model.fingerprint }, { style: 'destructive' }));
+  }
+  const built = card(body, actions);
+  if (!pending || audience === 'requester') return built;
+  // Approvers' clients ask the bot for their own view (Approve / Reject); everyone else keeps this one.
+  return {
+    ...built,
+    refresh: { action: { type: 'Action.Execute', verb: VERBS.approvalView, data: { jobId: model.jobId } }, userIds: model.approval.approverIds.slice(0, 60).map(teamsUserId) },
+  };
+}
+
+/** A short post to approvers at half-time: the request card above still carries the buttons. */
+export function approvalReminderCard(model: ChangeCardModel): AdaptiveCard {
+  return card([
+    literalHeading(`Reminder: ${model.plan.title} waits for approval`, 'accent'),
+    literal(`Requested by ${model.requestedBy}. It expires ${model.state.expiresAt ? formatUtc(new Date(model.state.expiresAt)) : 'soon'}; nothing is changed unless an approver approves it.`),
+  ], [executeAction('Open the request', VERBS.approvalView, { jobId: model.jobId })]);
+}
+
+/** A new message to the requester when the change ends without being applied (rejected or expired). */
+export function requesterNoticeCard(model: ChangeCardModel): AdaptiveCard {
+  return card([literalHeading(`${model.plan.title}: ${model.state.phase.replace('-', ' ')}`, TONE[model.state.phase]), literal(stateLine(model), { max: 500 })]);
+}

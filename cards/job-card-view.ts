@@ -1,0 +1,79 @@
+import type { RunningChange } from '../core/jobs/job-catalog';
+import type { JobRef } from '../core/jobs/job-envelope';
+import { findCommandSpec } from '../core/commands/command-specs';
+import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
+import type { FleetRow, FleetSummary } from '../core/status/fleet-status';
+import type { SiteStatus } from '../core/status/site-status';
+import type { AdaptiveCard } from './adaptive-card';
+import { card, heading, literal, literalHeading, paragraph } from './adaptive-card';
+import type { ChangeCardModel } from './change-card';
+import { changeCard } from './change-card';
+import { diagnosisCard } from './diagnosis-card';
+import { errorCard } from './error-card';
+import { fleetStatusCard } from './fleet-status-card';
+import { jobCard } from './job-card';
+import { siteStatusCard } from './site-status-card';
+import { executeAction, VERBS } from './verbs';
+
+/**
+ * What a job's card should show now: small, JSON-safe view models that orchestrations produce and that travel through
+ * durable history; `renderJobCard` turns one into the card (the show-card activity only sends what it renders).
+ */
+export type JobCardView =
+  | { readonly kind: 'progress'; readonly step: string }
+  | { readonly kind: 'site-status'; readonly status: SiteStatus }
+  | { readonly kind: 'site-not-found'; readonly typed: string; readonly suggestions: readonly string[] }
+  | { readonly kind: 'fleet'; readonly rows: readonly FleetRow[]; readonly page: number; readonly pageCount: number; readonly summary: FleetSummary; readonly progress?: { readonly inspected: number; readonly total: number }; readonly gaps: readonly string[]; readonly checkedAt: string }
+  | { readonly kind: 'diagnosis'; readonly outcome: DiagnoseOutcome }
+  | { readonly kind: 'change'; readonly model: ChangeCardModel }
+  | { readonly kind: 'change-refused'; readonly title: string; readonly running: RunningChange }
+  | { readonly kind: 'nothing-to-change'; readonly title: string; readonly site: string; readonly why: string }
+  | { readonly kind: 'failed'; readonly title: string; readonly problem: string; readonly fix?: string; readonly code: string };
+
+export function renderJobCard(envelope: JobRef, view: JobCardView, now: Date): AdaptiveCard {
+  switch (view.kind) {
+    case 'progress':
+      return jobCard({ jobId: envelope.jobId, commandLine: envelope.commandLine, requestedBy: envelope.requestedBy.name, startedAt: new Date(envelope.requestedAt), state: 'running', progress: [view.step] });
+    case 'site-status':
+      return siteStatusCard(view.status, { now });
+    case 'site-not-found':
+      return siteNotFoundCard(view.typed, view.suggestions, rerunCommandOf(envelope.commandLine));
+    case 'fleet':
+      return fleetStatusCard({ jobId: envelope.jobId, rows: view.rows, page: view.page, pageCount: view.pageCount, summary: view.summary, gaps: view.gaps, checkedAt: view.checkedAt, ...(view.progress ? { progress: view.progress } : {}) });
+    case 'diagnosis':
+      return diagnosisCard(view.outcome);
+    case 'change':
+      return changeCard(view.model, 'requester');
+    case 'change-refused':
+      return card([
+        heading('Another change is in progress', 'warning'),
+        literal(`${view.title} was not started: job ${view.running.jobId} (${view.running.commandLine}) by ${view.running.requestedBy} is ${view.running.state}. One change per connection at a time.`, { max: 600 }),
+        paragraph('Wait for it to finish, or ask its requester to withdraw it. Type `jobs` or `approvals` to follow it.', { subtle: true }),
+      ]);
+    case 'nothing-to-change':
+      return card([literalHeading(`${view.title}: nothing to change`, 'good'), literal(view.why, { max: 500 })], [
+        executeAction(`diagnose ${view.site}`, VERBS.runCommand, { command: `diagnose ${view.site}` }),
+      ]);
+    case 'failed':
+      return errorCard({ title: view.title, problem: view.problem, ...(view.fix ? { fix: view.fix } : {}), code: view.code, reference: envelope.jobId });
+  }
+}
+
+/**
+ * The command a suggestion button reruns: the job's own, when it is one people type; jobs started by a button
+ * (enable diagnostics) have none, so their suggestions offer diagnose, which shows that button again if needed.
+ */
+function rerunCommandOf(commandLine: string): string {
+  const first = commandLine.split(' ')[0] ?? '';
+  return findCommandSpec(first) ? first : 'diagnose';
+}
+
+function siteNotFoundCard(typed: string, suggestions: readonly string[], command: string): AdaptiveCard {
+  return errorCard({
+    title: 'No such site',
+    problem: `There is no certificate-authenticated site called ${typed} in the configured scope.`,
+    fix: suggestions.length > 0 ? `Did you mean ${suggestions.join(', ')}?` : 'Type status to list every site.',
+    code: 'UnknownSite',
+    actions: suggestions.slice(0, 3).map((s) => executeAction(`${command} ${s}`, VERBS.runCommand, { command: `${command} ${s}` })),
+  });
+}

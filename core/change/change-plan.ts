@@ -1,0 +1,39 @@
+import type { ChangeKind } from './change-kind';
+
+/** One field that changes, as the plan card shows it: before -> after. */
+export interface PlannedChange {
+  /** The resource, by name (e.g. `vpngw-hub`). */
+  readonly resource: string;
+  readonly field: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/**
+ * What a change will do, decided before anyone approves it: the target, every field before and after, the risk in one
+ * line, how it is verified and how it would be rolled back. Approvers approve exactly this plan: its fingerprint is
+ * checked on every press and again before applying. Small and JSON-safe (it travels through durable history).
+ */
+export interface ChangePlan {
+  readonly kind: ChangeKind;
+  /** e.g. `Enable diagnostics on site-lisbon`. */
+  readonly title: string;
+  readonly site: string;
+  /** The connection the change is about: its id is the change job's business key. */
+  readonly target: { readonly connectionId: string; readonly connectionName: string };
+  readonly changes: readonly PlannedChange[];
+  readonly risk: string;
+  readonly verify: string;
+  /** How it would be undone when verification fails; absent when the kind defines no rollback. */
+  readonly rollback?: string;
+  /** What apply, verify and rollback need beyond the above (resource ids), kind-specific. */
+  readonly details: Readonly<Record<string, string>>;
+}
+
+/** The plan's outcome when there is nothing to change (e.g. diagnostics already on): no approval is asked. */
+export interface NothingToChange {
+  readonly kind: 'nothing-to-change';
+  readonly title: string;
+  readonly site: string;
+  readonly why: string;
+}

@@ -1,0 +1,113 @@
+import type { ChangeRequest } from '../change/change-kind';
+import type { ChangePlan, NothingToChange } from '../change/change-plan';
+import type { ChangePhase } from '../change/change-state';
+import type { IkeEvent } from '../ike/ike-event';
+import type { JobRecord } from '../ports/jobs';
+import type { DiagnoseOutcome } from '../status/diagnose-outcome';
+import type { FleetRow, FleetSummary } from '../status/fleet-status';
+import type { SiteStatus } from '../status/site-status';
+
+/**
+ * The typed job catalog: every orchestration the bot starts, by name, with the payload its envelope carries and the
+ * output it completes with. The bot starts jobs by these names, `functions/` registers the orchestrators under them,
+ * and `startJob`, `getInput` (see orchestrations/orchestration-context.ts) and job outputs are typed from here, so no
+ * caller casts. Function names share one namespace with activities, hence the `Job` suffix.
+ */
+export const ORCHESTRATIONS = {
+  siteStatus: 'siteStatusJob',
+  fleetStatus: 'fleetStatusJob',
+  diagnoseSite: 'diagnoseSiteJob',
+  /** Plans a change and hands it to its change job (or refuses when another change to the target runs). */
+  changeRequest: 'changeRequestJob',
+  /** One change, under its business key: approval, apply, verify, roll back, audit. */
+  change: 'changeJob',
+} as const;
+
+export type OrchestrationName = (typeof ORCHESTRATIONS)[keyof typeof ORCHESTRATIONS];
+
+export interface SiteNotFound {
+  readonly kind: 'site-not-found';
+  readonly typed: string;
+  readonly suggestions: readonly string[];
+}
+
+export interface SiteStatusPayload {
+  readonly site: string;
+}
+export type SiteStatusOutput = { readonly kind: 'found'; readonly status: SiteStatus } | SiteNotFound;
+
+export interface FleetStatusPayload {
+  readonly page: number;
+}
+/** The fleet job's output: what the paging buttons render from. */
+export interface FleetResult {
+  readonly rows: readonly FleetRow[];
+  readonly summary: FleetSummary;
+  readonly gaps: readonly string[];
+  readonly checkedAt: string;
+}
+
+export interface DiagnoseSitePayload {
+  readonly site: string;
+  readonly hours: number;
+  /** The on-prem device's log, parsed by the bot and reduced to its significant events (bounded). */
+  readonly deviceLog?: { readonly lines: number; readonly source: 'pasted' | 'file'; readonly events: readonly IkeEvent[] };
+}
+export type DiagnoseSiteOutput = DiagnoseOutcome | SiteNotFound;
+
+export type ChangeRequestPayload = ChangeRequest;
+/** The running change a second request for the same target is refused with. */
+export interface RunningChange {
+  readonly jobId: string;
+  readonly requestedBy: string;
+  readonly state: string;
+  readonly commandLine: string;
+}
+export type ChangeRequestOutput =
+  | { readonly kind: 'handed-over'; readonly jobId: string }
+  | { readonly kind: 'refused'; readonly running: RunningChange }
+  | NothingToChange
+  | SiteNotFound;
+
+/** How the change is approved: decided from configuration when the change was planned, fixed for its whole life. */
+export interface ApprovalTerms {
+  readonly required: boolean;
+  /** How long approvers have; a reminder goes out at half-time. */
+  readonly timeoutMs: number;
+  /** Entra object ids of the approvers (the card's user-specific view and personal cards go to them). */
+  readonly approverIds: readonly string[];
+  /** The Teams channel the approval request is posted in; personal cards to each approver without one. */
+  readonly channelId?: string;
+}
+
+export interface ChangePayload {
+  /** The request job that planned this change: a decision is recorded once per request. */
+  readonly requestId: string;
+  readonly plan: ChangePlan;
+  readonly fingerprint: string;
+  readonly approval: ApprovalTerms;
+}
+export interface ChangeOutput {
+  readonly phase: ChangePhase;
+  readonly detail?: string;
+}
+
+export interface JobCatalog {
+  readonly siteStatusJob: { readonly payload: SiteStatusPayload; readonly output: SiteStatusOutput };
+  readonly fleetStatusJob: { readonly payload: FleetStatusPayload; readonly output: FleetResult };
+  readonly diagnoseSiteJob: { readonly payload: DiagnoseSitePayload; readonly output: DiagnoseSiteOutput };
+  readonly changeRequestJob: { readonly payload: ChangeRequestPayload; readonly output: ChangeRequestOutput };
+  readonly changeJob: { readonly payload: ChangePayload; readonly output: ChangeOutput };
+}
+
+export type JobPayload<N extends OrchestrationName> = JobCatalog[N]['payload'];
+export type JobOutput<N extends OrchestrationName> = JobCatalog[N]['output'];
+
+/**
+ * A finished job's output, typed by the catalog: only when the record is a completed job of that orchestration (the
+ * Durable client returns outputs as untyped JSON; this is the one place that trusts the name to tell its type).
+ */
+export function completedOutput<N extends OrchestrationName>(record: JobRecord | undefined, name: N): JobOutput<N> | undefined {
+  if (!record || record.orchestration !== name || record.status !== 'Completed' || record.output === undefined) return undefined;
+  return record.output as JobOutput<N>;
+}

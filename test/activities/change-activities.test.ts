@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { planChange, requestApproval, showChange } from '../../activities/changes/change-activities';
+import type { ChangePayload } from '../../core/jobs/job-catalog';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
+import { visibleText } from '../cards/card-inspect';
+import { LISBON_JOB_ID, lisbonModel, lisbonPlan } from '../core/change/change-fixtures';
+import { PEOPLE } from '../bot/bot-fakes';
+import { testPorts, WORKSPACE_ID } from './fake-adapters';
+
+function envelope(channelId?: string): JobEnvelope<ChangePayload> {
+  return {
+    jobId: LISBON_JOB_ID,
+    commandLine: 'enable-diagnostics site-lisbon',
+    requestedBy: { aadObjectId: PEOPLE.alex.aadObjectId, name: PEOPLE.alex.displayName },
+    conversationKey: 'c0ffee0000000000000000000000000000000001',
+    cardActivityId: 'ack-1',
+    requestedAt: '2026-06-01T11:59:00.000Z',
+    payload: { requestId: 'enable-diagnostics-site-lisbon-1', plan: lisbonPlan(), fingerprint: '0123456789abcdef', approval: { required: true, timeoutMs: 86_400_000, approverIds: [PEOPLE.megan.aadObjectId, PEOPLE.alex.aadObjectId], ...(channelId ? { channelId } : {}) } },
+  };
+}
+
+describe('the change activities', () => {
+  it('plans enable diagnostics: every category before and after, a rollback when the setting is new', async () => {
+    const t = testPorts();
+    t.network.add({ name: 'cn-site-lisbon' });
+    t.monitor.workspaceFor = { IKEDiagnosticLog: undefined, TunnelDiagnosticLog: WORKSPACE_ID };
+    const planned = await planChange({ kind: 'enable-diagnostics', site: 'site-lisbon' }, t.ports);
+    if (planned.kind !== 'planned') throw new Error(planned.kind);
+    expect(planned.plan.changes).toEqual([{ resource: 'vpngw-hub', field: 'IKEDiagnosticLog', before: 'not sent anywhere', after: 'sent to workspace log-vpn' }]);
+    expect(planned.plan.rollback).toMatch(/Remove the diagnostic setting vpn-chatops-diagnostics/);
+    expect(planned.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(t.calls).not.toContain('enableGatewayDiagnostics vpngw-hub log-vpn');
+  });
+
+  it('without an approvals channel, each approver but the requester gets a personal card', async () => {
+    const t = testPorts({ channelId: null });
+    const { cards } = await requestApproval({ job: envelope(), requestId: 'enable-diagnostics-site-lisbon-1', model: lisbonModel({ phase: 'awaiting-approval', expiresAt: '2026-06-02T12:00:00.000Z' }, { approval: { required: true, approverIds: [PEOPLE.megan.aadObjectId, PEOPLE.alex.aadObjectId] } }), cards: [] }, t.ports);
+    expect(t.messenger.elsewhere.map((e) => e.to)).toEqual([{ personAadObjectId: PEOPLE.megan.aadObjectId }]);
+    expect(cards).toEqual([{ conversationKey: `person:${PEOPLE.megan.aadObjectId}`, activityId: 'elsewhere-1' }]);
+    expect((await t.approvals.pending(5)).map((p) => p.jobId)).toEqual([LISBON_JOB_ID]);
+  });
+
+  it('shows a new state on the requester card and every approval card, and still tries all when one fails', async () => {
+    const t = testPorts();
+    const cards = [{ conversationKey: 'channel:c', activityId: 'a1' }];
+    await showChange({ job: envelope('c'), requestId: 'r', channelId: 'c', model: lisbonModel({ phase: 'applying', decidedBy: { aadObjectId: PEOPLE.megan.aadObjectId, name: 'Megan Bowen' } }), cards }, t.ports);
+    expect(t.messenger.updates.map((u) => [u.activityId, visibleText(u.card).split('\n')[1]])).toEqual([
+      ['ack-1', 'Approved by Megan Bowen. Applying…'],
+      ['a1', 'Approved by Megan Bowen. Applying…'],
+    ]);
+    t.messenger.updateError = new Error('Teams unavailable');
+    await expect(showChange({ job: envelope('c'), requestId: 'r', channelId: 'c', model: lisbonModel({ phase: 'done' }), cards }, t.ports)).rejects.toThrow('Teams unavailable');
+  });
+});

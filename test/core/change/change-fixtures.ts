@@ -1,0 +1,41 @@
+import type { ChangeCardModel } from '../../../cards/change-card';
+import type { ChangePlan } from '../../../core/change/change-plan';
+import type { ChangeState } from '../../../core/change/change-state';
+import { changeJobId } from '../../../core/change/change-job-id';
+import { GATEWAY_ID, RG, SUBSCRIPTION, WORKSPACE_ID } from '../../activities/fake-adapters';
+import { PEOPLE } from '../../bot/bot-fakes';
+
+export const LISBON_CONNECTION_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/connections/cn-site-lisbon`;
+export const LISBON_JOB_ID = changeJobId(LISBON_CONNECTION_ID);
+
+/** The plan enable-diagnostics makes for a site whose gateway sends no logs. */
+export function lisbonPlan(over: Partial<ChangePlan> = {}): ChangePlan {
+  return {
+    kind: 'enable-diagnostics',
+    title: 'Enable diagnostics on site-lisbon',
+    site: 'site-lisbon',
+    target: { connectionId: LISBON_CONNECTION_ID, connectionName: 'cn-site-lisbon' },
+    changes: [
+      { resource: 'vpngw-hub', field: 'IKEDiagnosticLog', before: 'not sent anywhere', after: 'sent to workspace log-vpn' },
+      { resource: 'vpngw-hub', field: 'TunnelDiagnosticLog', before: 'not sent anywhere', after: 'sent to workspace log-vpn' },
+    ],
+    risk: 'No tunnel is touched.',
+    verify: 'Read the gateway diagnostic settings back.',
+    rollback: 'Remove the diagnostic setting vpn-chatops-diagnostics from gateway vpngw-hub.',
+    details: { gatewayId: GATEWAY_ID, workspaceId: WORKSPACE_ID, workspaceName: 'log-vpn' },
+    ...over,
+  };
+}
+
+export function lisbonModel(state: ChangeState, over: Partial<ChangeCardModel> = {}): ChangeCardModel {
+  return {
+    jobId: LISBON_JOB_ID,
+    plan: lisbonPlan(),
+    fingerprint: '0123456789abcdef',
+    requestedBy: PEOPLE.alex.displayName,
+    requestedAt: '2026-06-01T11:59:00.000Z',
+    state,
+    approval: { required: true, approverIds: [PEOPLE.megan.aadObjectId] },
+    ...over,
+  };
+}
