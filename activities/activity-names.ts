@@ -1,5 +1,6 @@
 import type { FleetRow, FleetSummary } from '../core/status/fleet-status';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
+import type { PendingSite } from '../core/status/pending-site';
 import type { SiteStatus } from '../core/status/site-status';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { JobEnvelope } from '../orchestrations/job-envelope';
@@ -21,10 +22,16 @@ export const ACTIVITIES = {
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
 
+/** No one site answers to the typed name: what the person should type instead, or why the site is not there yet. */
 export interface SiteNotFound {
   readonly kind: 'site-not-found';
   readonly typed: string;
+  /** The closest site names ("did you mean"); with `ambiguous`, every site the short name could mean. */
   readonly suggestions: readonly string[];
+  /** The typed name is the short name of several sites (`paris` for `site-paris` and `dc-paris`): pick one. */
+  readonly ambiguous?: true;
+  /** Not in Azure yet, but its outbound certificate waits in Key Vault: a site waiting to be provisioned. */
+  readonly pending?: PendingSite;
 }
 
 export type InspectSiteInput = { readonly site: string };
@@ -76,7 +83,7 @@ export type EnableDiagnosticsOutput =
 export type JobCardView =
   | { readonly kind: 'progress'; readonly step: string }
   | { readonly kind: 'site-status'; readonly status: SiteStatus }
-  | { readonly kind: 'site-not-found'; readonly typed: string; readonly suggestions: readonly string[] }
+  | SiteNotFound
   | { readonly kind: 'fleet'; readonly rows: readonly FleetRow[]; readonly page: number; readonly pageCount: number; readonly summary: FleetSummary; readonly progress?: { readonly inspected: number; readonly total: number }; readonly gaps: readonly string[]; readonly checkedAt: string }
   | { readonly kind: 'diagnosis'; readonly outcome: DiagnoseOutcome }
   | { readonly kind: 'diagnostics-enabled'; readonly site: string; readonly gatewayName: string; readonly workspaceName: string; readonly alreadyEnabled: boolean }

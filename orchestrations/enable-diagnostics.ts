@@ -23,7 +23,7 @@ export function* enableDiagnosticsOrchestrator(context: OrchestrationContext): O
     throw error;
   }
   if (result.kind === 'site-not-found') {
-    yield showCard(context, envelope, { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions });
+    yield showCard(context, envelope, result);
     return result;
   }
   yield context.df.callActivity(ACTIVITIES.recordAudit, {

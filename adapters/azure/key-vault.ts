@@ -71,8 +71,19 @@ export interface PendingCertificateRequest {
 
 export type CertificateContent = { readonly pfx: Uint8Array; readonly password?: string } | { readonly pem: string };
 
+/** A certificate as Key Vault lists it: its name and current version's state, no content. */
+export interface KeyVaultCertificateListing {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly tags: Record<string, string>;
+}
+
 /** The product's Key Vault port: everything the features do with the outbound certificate. */
 export interface KeyVaultAdapter {
+  /** The vault's name, as people know it (`kv-vpn-certs`), for the vault at `vaultUrl`. */
+  vaultName(vaultUrl: string): string;
+  /** Every certificate in the vault (names and state only). */
+  listCertificates(vaultUrl: string): Promise<KeyVaultCertificateListing[]>;
   getCertificate(ref: string | KeyVaultCertificateRef): Promise<KeyVaultCertificate>;
   /** Enabled versions first, newest first within each group. */
   listCertificateVersions(vaultUrl: string, name: string): Promise<KeyVaultCertificateVersion[]>;
@@ -130,6 +141,26 @@ export function parseKeyVaultCertificateId(id: string): KeyVaultCertificateRef {
   if (version !== undefined && !VERSION.test(version)) throw invalid('the version is not a Key Vault version');
   const prefix = segments.slice(0, at).join('/');
   return { vaultUrl: `${url.origin}${prefix ? `/${prefix}` : ''}`, name, ...(version ? { version } : {}) };
+}
+
+/** Key Vault's DNS suffixes: public cloud, sovereign clouds, private link (`vaultcore`) and managed HSM. */
+const VAULT_HOST = /^([a-z0-9-]{3,24})\.(?:vault|vaultcore|managedhsm)\.[a-z.]+$/i;
+
+/**
+ * The name of the vault at `vaultUrl`: Azure's vault host is `<name>.vault.azure.net` (or a sovereign cloud's
+ * suffix); a vault reached by address (the simulator's loopback listeners) is named by `knownNames`, keyed by origin.
+ * Without either, the host is all the URL says, and that is what is shown.
+ */
+export function keyVaultNameOf(vaultUrl: string, knownNames: Readonly<Record<string, string>> = {}): string {
+  let url: URL;
+  try {
+    url = new URL(vaultUrl);
+  } catch {
+    return vaultUrl;
+  }
+  const known = knownNames[url.origin.toLowerCase()];
+  if (known) return known;
+  return VAULT_HOST.exec(url.hostname)?.[1]?.toLowerCase() ?? url.host;
 }
 
 /** The versioned (or versionless) identifier of a ref. */
@@ -221,11 +252,13 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
     return existing;
   };
 
+  const vaultName = (vaultUrl: string): string => keyVaultNameOf(vaultUrl, settings.keyVaultNames);
+
   const call = async <T>(ctx: KeyVaultErrorContext, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (error) {
-      throw toKeyVaultError(error, ctx);
+      throw toKeyVaultError(error, { ...ctx, vaultName: vaultName(ctx.vaultUrl) });
     }
   };
 
@@ -266,8 +299,19 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
   };
 
   return {
+    vaultName,
     getCertificate,
     listCertificateVersions,
+
+    async listCertificates(vaultUrl) {
+      return call({ action: 'list certificates', vaultUrl }, async () => {
+        const found: KeyVaultCertificateListing[] = [];
+        for await (const properties of client(vaultUrl).listPropertiesOfCertificates(deadline())) {
+          if (properties.name) found.push({ name: properties.name, enabled: properties.enabled ?? false, tags: { ...(properties.tags ?? {}) } });
+        }
+        return found;
+      });
+    },
 
     async getLatestEnabledVersion(vaultUrl, name) {
       const latest = (await listCertificateVersions(vaultUrl, name)).find((v) => v.enabled);

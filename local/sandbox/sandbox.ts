@@ -66,6 +66,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AZURE_SIMULATOR_CA_PEM: simulator.caPem,
       AZURE_SIMULATOR_PRINCIPAL_ID: bot.objectId,
       AZURE_SIMULATOR_TENANT_ID: info.tenantId,
+      // Each simulated vault listens on its own port: this tells the app which name each one has, as its host does in Azure.
+      AZURE_SIMULATOR_KEY_VAULTS: info.vaults.map((v) => `${v.name}=${v.url}`).join(','),
       VPN_SCOPES: info.resourceGroups.map((rg) => `${info.subscriptionId}/${rg}`).join(','),
       DURABLE_TASK_HUB: 'sandbox',
       ...(info.workspaces[0] ? { DIAGNOSTICS_WORKSPACE_ID: info.workspaces[0].id } : {}),

@@ -75,4 +75,18 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...production, AZURE_TARGET: 'simulator', AZURE_SIMULATOR_URL: 'https://example.com' }).join('\n')).toMatch(/loopback/);
     expect(problemsOf({ ...production, AZURE_TARGET: 'cloud' })[0]).toMatch(/AZURE_TARGET must be/);
   });
+
+  it('reads which simulator listener serves which vault, so cards name the vault as in Azure', () => {
+    const simulator = { ...production, AZURE_TARGET: 'simulator', AZURE_SIMULATOR_URL: 'https://127.0.0.1:40000', AZURE_SIMULATOR_CA_PEM: '-----BEGIN CERTIFICATE-----x', AZURE_SIMULATOR_PRINCIPAL_ID: SUB, AZURE_SIMULATOR_TENANT_ID: SUB };
+    expect(loadConfig({ ...simulator, AZURE_SIMULATOR_KEY_VAULTS: 'kv-vpn-certs=https://127.0.0.1:40011, kv-two=https://127.0.0.1:40012/' }).azure).toMatchObject({
+      target: 'simulator',
+      keyVaults: [
+        { name: 'kv-vpn-certs', url: 'https://127.0.0.1:40011' },
+        { name: 'kv-two', url: 'https://127.0.0.1:40012' },
+      ],
+    });
+    expect(loadConfig(simulator).azure).not.toHaveProperty('keyVaults');
+    expect(problemsOf({ ...simulator, AZURE_SIMULATOR_KEY_VAULTS: 'https://127.0.0.1:40011' })[0]).toMatch(/AZURE_SIMULATOR_KEY_VAULTS entry "https:\/\/127\.0\.0\.1:40011" is not <vault name>=https:\/\/127\.0\.0\.1:<port>/);
+    expect(problemsOf({ ...simulator, AZURE_SIMULATOR_KEY_VAULTS: 'kv=https://vault.example.com' })).toHaveLength(1);
+  });
 });
