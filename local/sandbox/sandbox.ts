@@ -5,6 +5,7 @@ import type { AzureSimulator, AzureSimulatorOptions } from '../simulator/azure-s
 import { startAzureSimulator } from '../simulator/azure-simulator';
 import type { RunningAzurite } from './azurite';
 import { startAzurite } from './azurite';
+import { writeDeviceLogs } from './device-logs';
 import type { RunningPlayground } from './playground';
 import { startPlayground } from './playground';
 import { projectRoot } from './project-root';
@@ -17,7 +18,7 @@ export interface SandboxOptions {
   readonly playgroundPort?: number;
   readonly withPlayground?: boolean;
   readonly log?: 'quiet' | 'info' | 'debug';
-  /** Where the sandbox writes its files (the public certificate chains of the estate, the Playground's folder). */
+  /** Where the sandbox writes its files (public certificate chains and device logs, the Playground's folder). */
   readonly stateDir?: string;
   readonly simulator?: Partial<AzureSimulatorOptions>;
   readonly hostClock?: Clock;
@@ -30,6 +31,8 @@ export interface Sandbox {
   readonly simulator: AzureSimulator;
   readonly azurite: RunningAzurite;
   readonly playground?: RunningPlayground;
+  /** Each site device's charon log (`<stateDir>/files/device-logs/<site>.log`), to paste under `diagnose`. */
+  readonly deviceLogs: readonly { readonly site: string; readonly path: string }[];
   /** The app settings the function app runs with (no secrets: the sandbox has none). */
   readonly settings: Readonly<Record<string, string>>;
   readonly messagesUrl: string;
@@ -53,6 +56,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stops.push(() => azurite.stop());
     const simulator = await startAzureSimulator({ estate: 'sandbox', stateDir: join(stateDir, 'files'), ...options.simulator });
     stops.push(() => simulator.close());
+    // The simulator retries a failing negotiation every 2 minutes unless told otherwise; the device logs follow it.
+    const deviceLogs = await writeDeviceLogs(simulator, join(stateDir, 'files', 'device-logs'), { retryIntervalMs: options.simulator?.ikeRetryIntervalMs ?? 120_000 });
     const info = simulator.estateInfo;
     const bot = info.principals.bot;
     if (!bot) throw new Error('The sandbox estate has no "bot" principal.');
@@ -88,7 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       playground = await startPlayground({ botEndpoint: messagesUrl, workDir: join(stateDir, 'playground'), ...(options.playgroundPort ? { port: options.playgroundPort } : {}) });
       stops.push(() => playground!.stop());
     }
-    return { host, simulator, azurite, ...(playground ? { playground } : {}), settings, messagesUrl, close };
+    return { host, simulator, azurite, ...(playground ? { playground } : {}), deviceLogs, settings, messagesUrl, close };
   } catch (error) {
     await close();
     throw error;
