@@ -236,4 +236,4 @@ export async function main(argv: readonly string[], _launch?: Launch): Promise<v
   process.exit(await runChat([...argv]));
 }
 
-if (require.main === module) void main(process.argv.slice(2));
+if (typeof require !== 'undefined' && require.main === module) void main(process.argv.slice(2));

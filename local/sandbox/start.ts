@@ -99,4 +99,4 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-if (require.main === module) void main(process.argv.slice(2));
+if (typeof require !== 'undefined' && require.main === module) void main(process.argv.slice(2));
