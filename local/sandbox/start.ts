@@ -2,7 +2,7 @@
  * `npm start [-- --azure-latency <duration>]`: the bot on the sandbox estate, with the Agents Playground as the Teams
  * client. Ctrl-C stops everything it started.
  */
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { withImpliedRoles } from '../../core/auth/access-policy';
 import { freePort } from './free-port';
 import type { Launch } from './launch';
@@ -79,9 +79,10 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
       const chain = deviceChainOf(s.name);
       return `${s.name}: a device waiting to be provisioned (not in Azure yet)${chain ? `; its public device chain: ${chain.path}` : ''}`;
     }),
+    ...(sandbox.deviceLogs[0] ? [`Each site device's charon log, to paste under diagnose: ${dirname(sandbox.deviceLogs[0].path)}${sep}<site>.log`] : []),
     ...(options.azureLatencyMs > 0 ? ['', `Every Azure call answers after ${options.azureLatencyMs / 1000} s (--azure-latency): jobs run long enough to watch in \`jobs\` and to \`cancel\`.`] : []),
     '',
-    'Try: help · whoami · status · status site-paris · diagnose site-berlin · jobs',
+    'Try: help · whoami · status · status paris · diagnose site-berlin · jobs',
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
