@@ -2,7 +2,7 @@
  * `npm start [-- --azure-latency <duration>]`: the bot on the sandbox estate, with the Agents Playground as the Teams
  * client. Ctrl-C stops everything it started.
  */
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { withImpliedRoles } from '../../core/auth/access-policy';
 import { freePort } from './free-port';
 import type { Launch } from './launch';
@@ -61,6 +61,8 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
   writeSandboxState({ pid: process.pid, playgroundUrl: sandbox.playground!.url, hostUrl: sandbox.host.baseUrl, messagesUrl: sandbox.messagesUrl, simulatorUrl: sandbox.simulator.url });
   const info = sandbox.simulator.estateInfo;
   const deviceChainOf = (site: string) => info.files.find((f) => f.path.endsWith(join(site, 'device-chain.pem')));
+  // Paths under the folder npm start runs in read best relative to it (`.sandbox/files/...`).
+  const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
   const provisioned = info.sites.filter((s) => s.connectionId);
   const waiting = info.sites.filter((s) => !s.connectionId);
   const lines = [
@@ -77,9 +79,9 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
     `Sites in ${info.resourceGroups.join(', ')}: ${provisioned.map((s) => s.name).join(', ')}`,
     ...waiting.map((s) => {
       const chain = deviceChainOf(s.name);
-      return `${s.name}: a device waiting to be provisioned (not in Azure yet)${chain ? `; its public device chain: ${chain.path}` : ''}`;
+      return `${s.name}: a device waiting to be provisioned (not in Azure yet)${chain ? `; its public device chain: ${shown(chain.path)}` : ''}`;
     }),
-    ...(sandbox.deviceLogs[0] ? [`Each site device's charon log, to paste under diagnose: ${dirname(sandbox.deviceLogs[0].path)}${sep}<site>.log`] : []),
+    ...(sandbox.deviceLogs[0] ? [`Each site device's charon log, to paste under diagnose: ${shown(dirname(sandbox.deviceLogs[0].path))}${sep}<site>.log`] : []),
     ...(options.azureLatencyMs > 0 ? ['', `Every Azure call answers after ${options.azureLatencyMs / 1000} s (--azure-latency): jobs run long enough to watch in \`jobs\` and to \`cancel\`.`] : []),
     '',
     'Try: help · whoami · status · status paris · diagnose site-berlin · jobs',

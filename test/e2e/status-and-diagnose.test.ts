@@ -4,6 +4,7 @@ import { createNetworkAdapter } from '../../adapters/azure/network';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxNames } from '../../local/estate/sandbox-estate';
 import { cardActions, cardText } from '../../local/playground-client/playground-client';
+import { renderCard } from '../../local/playground-client/render-card';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import type { ChatFixture } from './sandbox-fixture';
 import { startChat } from './sandbox-fixture';
@@ -125,8 +126,15 @@ describe('diagnose names the cause for each sandbox site', () => {
     // README: npm run chat -- "$(printf 'diagnose site-berlin\n%s' "$(cat .sandbox/files/device-logs/site-berlin.log)")"
     const file = chat.sandbox.deviceLogs.find((l) => l.site === 'site-berlin')!;
     expect(file.path.endsWith(join('files', 'device-logs', 'site-berlin.log'))).toBe(true);
-    const text = cardText(await result(`diagnose site-berlin\n${readFileSync(file.path, 'utf8').trimEnd()}`));
+    const card = await result(`diagnose site-berlin\n${readFileSync(file.path, 'utf8').trimEnd()}`);
+    const text = cardText(card);
     expect(text).toMatch(/^diagnose site-berlin: Azure doesn't trust the device's certificate/);
+    // The README shows this card as npm run chat prints it (times, dates and how many log entries the window holds
+    // are the run's).
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const sample = /```\n--- bot \(card updated 1×\) ---\n(== diagnose site-berlin[\s\S]*?)\n```/.exec(readme)?.[1];
+    const times = (t: string) => t.replace(/\b[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\b/g, 'STAMP').replace(/\d{4}-\d\d-\d\d \d\d:\d\d/g, 'DATE').replace(/\d\d:\d\d:\d\d/g, 'TIME').replace(/Read [\d,]+ IKE and \d+ tunnel log entries plus \d+/, 'Read COUNTS');
+    expect(times(renderCard(card.cards[0]!))).toBe(times(sample ?? 'README has no sample of diagnose site-berlin'));
     expect(text).toMatch(/Read [\d,]+ IKE and \d+ tunnel log entries plus \d+ device log events/);
     expect(text).not.toMatch(/talks to|not this gateway|another peer|older than/);
     const evidence = text.slice(text.indexOf('Evidence'), text.indexOf('What to do'));
