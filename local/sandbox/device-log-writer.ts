@@ -260,6 +260,16 @@ function writeAttempt(site: DeviceLogSite, tunnel: DeviceTunnel, exchange: () =>
       .line('NET', `sending packet: from ${me}[500] to ${gw}[500] (1380 bytes)`);
     return x;
   };
+  /** Azure's INFORMATIONAL ends the IKE_SA (after an AUTH_FAILED, or a DELETE): the device deletes it and answers. */
+  const deletedByAzure = (x: Exchange, m: { port: 500 | 4500; messageId: number; payload: string }): Exchange =>
+    x
+      .line('NET', `received packet: from ${gw}[${m.port}] to ${me}[${m.port}] (80 bytes)`)
+      .line('ENC', `parsed INFORMATIONAL request ${m.messageId} [ ${m.payload} ]`)
+      .line('IKE', `received DELETE for IKE_SA ${tunnel.name}[${x.ikeSa}]`)
+      .line('IKE', `deleting IKE_SA ${tunnel.name}[${x.ikeSa}] between ${me}[${site.deviceId}]...${gw}[${azure?.subject ?? ''}]`)
+      .line('IKE', 'IKE_SA deleted')
+      .line('ENC', `generating INFORMATIONAL response ${m.messageId} [ ]`)
+      .line('NET', `sending packet: from ${me}[${m.port}] to ${gw}[${m.port}] (80 bytes)`);
   /** The IKE_SA_INIT request grows with the proposals offered. */
   const saInitBytes = 268 + site.proposals.length * 52;
   /** The device starts a negotiation itself (with MOBIKE it moves to port 4500 for IKE_AUTH, as charon does). */
@@ -307,15 +317,7 @@ function writeAttempt(site: DeviceLogSite, tunnel: DeviceTunnel, exchange: () =>
     case 'inbound-not-yet-valid': {
       // From the device's side all is well until Azure, having checked the device's certificate, sends AUTH_FAILED
       // in an INFORMATIONAL: charon logs no reason, only the message (Azure's own log says why).
-      const x = acceptAndAuthenticate(receiveAzureAuth(answerSaInit(exchange())));
-      x.next(44)
-        .line('NET', `received packet: from ${gw}[500] to ${me}[500] (80 bytes)`)
-        .line('ENC', 'parsed INFORMATIONAL request 2 [ N(AUTH_FAILED) ]')
-        .line('IKE', `received DELETE for IKE_SA ${tunnel.name}[${x.ikeSa}]`)
-        .line('IKE', `deleting IKE_SA ${tunnel.name}[${x.ikeSa}] between ${me}[${site.deviceId}]...${gw}[${azure?.subject ?? ''}]`)
-        .line('IKE', 'IKE_SA deleted')
-        .line('ENC', 'generating INFORMATIONAL response 2 [ ]')
-        .line('NET', `sending packet: from ${me}[500] to ${gw}[500] (80 bytes)`);
+      deletedByAzure(acceptAndAuthenticate(receiveAzureAuth(answerSaInit(exchange()))).next(44), { port: 500, messageId: 2, payload: 'N(AUTH_FAILED)' });
       return;
     }
     case 'outbound-rejected-by-peer': {
@@ -371,15 +373,8 @@ function writeAttempt(site: DeviceLogSite, tunnel: DeviceTunnel, exchange: () =>
         .line('IKE', `authentication of '${azure?.subject ?? ''}' with RSA_EMSA_PKCS1_SHA2_256 successful`)
         .line('IKE', `IKE_SA ${tunnel.name}[${x.ikeSa}] established between ${me}[${site.deviceId}]...${gw}[${azure?.subject ?? ''}]`)
         .line('IKE', 'received TS_UNACCEPTABLE notify, no CHILD_SA built')
-        .line('IKE', 'failed to establish CHILD_SA, keeping IKE_SA')
-        .next(2)
-        .line('NET', `received packet: from ${gw}[4500] to ${me}[4500] (80 bytes)`)
-        .line('ENC', 'parsed INFORMATIONAL request 0 [ D ]')
-        .line('IKE', `received DELETE for IKE_SA ${tunnel.name}[${x.ikeSa}]`)
-        .line('IKE', `deleting IKE_SA ${tunnel.name}[${x.ikeSa}] between ${me}[${site.deviceId}]...${gw}[${azure?.subject ?? ''}]`)
-        .line('IKE', 'IKE_SA deleted')
-        .line('ENC', 'generating INFORMATIONAL response 0 [ ]')
-        .line('NET', `sending packet: from ${me}[4500] to ${gw}[4500] (80 bytes)`);
+        .line('IKE', 'failed to establish CHILD_SA, keeping IKE_SA');
+      deletedByAzure(x.next(2), { port: 4500, messageId: 0, payload: 'D' });
       return;
     }
     case 'peer-unreachable': {

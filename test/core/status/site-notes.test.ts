@@ -3,40 +3,19 @@ import type { SiteFacts } from '../../../core/status/assess-site';
 import { assessSite } from '../../../core/status/assess-site';
 import { siteNotesFor } from '../../../core/status/site-notes';
 import type { StatusCertificates } from './status-certificates';
-import { STATUS_NOW, statusCertificates } from './status-certificates';
+import { healthySiteFacts, SITE_OUTBOUND_VERSION, STATUS_NOW, statusCertificates } from './status-certificates';
 
 let pki: StatusCertificates;
 beforeAll(async () => {
   pki = await statusCertificates();
 });
 
-const VERSION = '4c7e0f0b2a6d4e1f8a9b0c1d2e3f4a5b';
+const VERSION = SITE_OUTBOUND_VERSION;
 
+/** site-paris with its outbound certificate named as in the sandbox and expiring in 10 days, unless a test says otherwise. */
 function site(over: Partial<SiteFacts> = {}) {
-  return assessSite(
-    {
-      site: 'site-paris',
-      connectionName: 'cn-site-paris',
-      connectionId: '/subscriptions/5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d/resourceGroups/rg-hub-network/providers/Microsoft.Network/connections/cn-site-paris',
-      subscriptionId: '5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d',
-      resourceGroup: 'rg-hub-network',
-      gatewayName: 'vpngw-hub',
-      activeActive: true,
-      status: 'Connected',
-      authenticationType: 'Certificate',
-      tunnels: [
-        { name: 'vpngw-hub_198.51.100.10', status: 'Connected', ingressBytes: 10, egressBytes: 20 },
-        { name: 'vpngw-hub_198.51.100.11', status: 'Connected', ingressBytes: 30, egressBytes: 40 },
-      ],
-      ingressBytes: 40,
-      egressBytes: 60,
-      device: { ip: '203.0.113.20', prefixes: ['10.20.0.0/16'] },
-      outbound: { vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-paris', version: VERSION, latestEnabledVersion: VERSION, certificate: pki.outbound.expiring.info },
-      inbound: { subjectName: 'paris-vpn.contoso.example', chain: [pki.deviceRoot.info, pki.deviceIssuing.info] },
-      ...over,
-    },
-    STATUS_NOW,
-  );
+  const outbound = { vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-paris', version: VERSION, latestEnabledVersion: VERSION, certificate: pki.outbound.expiring.info };
+  return assessSite(healthySiteFacts(pki, { outbound, ...over }), STATUS_NOW);
 }
 
 describe('siteNotesFor: the site\'s other open warnings, shown with a diagnosis', () => {
@@ -65,8 +44,8 @@ describe('siteNotesFor: the site\'s other open warnings, shown with a diagnosis'
     const oneUp = site({
       outbound: { vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-paris', version: VERSION, latestEnabledVersion: VERSION, certificate: pki.outbound.good.info },
       tunnels: [
-        { name: 'vpngw-hub_198.51.100.10', status: 'Connected', ingressBytes: 10, egressBytes: 20 },
-        { name: 'vpngw-hub_198.51.100.11', status: 'NotConnected', ingressBytes: 0, egressBytes: 0 },
+        { name: 'GatewayTenantWorker_IN_0', status: 'Connected', ingressBytes: 10, egressBytes: 20 },
+        { name: 'GatewayTenantWorker_IN_1', status: 'NotConnected', ingressBytes: 0, egressBytes: 0 },
       ],
     });
     expect(siteNotesFor(oneUp, 'healthy')).toEqual([{ code: 'OneTunnelUp', severity: 'warning', text: expect.stringMatching(/^Only 1 of 2 tunnels is up/), actions: [{ title: 'Status', command: 'status site-paris' }] }]);
