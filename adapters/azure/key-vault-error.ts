@@ -18,7 +18,7 @@ function endpointOf(vaultUrl: string): string {
   try {
     return new URL(vaultUrl).origin;
   } catch {
-    return 'its URL';
+    return vaultUrl;
   }
 }
 

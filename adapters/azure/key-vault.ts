@@ -71,11 +71,10 @@ export interface PendingCertificateRequest {
 
 export type CertificateContent = { readonly pfx: Uint8Array; readonly password?: string } | { readonly pem: string };
 
-/** A certificate as Key Vault lists it: its name and current version's state, no content. */
+/** A certificate as Key Vault lists it: its name and whether its current version is enabled, no content. */
 export interface KeyVaultCertificateListing {
   readonly name: string;
   readonly enabled: boolean;
-  readonly tags: Record<string, string>;
 }
 
 /** The product's Key Vault port: everything the features do with the outbound certificate. */
@@ -143,8 +142,8 @@ export function parseKeyVaultCertificateId(id: string): KeyVaultCertificateRef {
   return { vaultUrl: `${url.origin}${prefix ? `/${prefix}` : ''}`, name, ...(version ? { version } : {}) };
 }
 
-/** Key Vault's DNS suffixes: public cloud, sovereign clouds, private link (`vaultcore`) and managed HSM. */
-const VAULT_HOST = /^([a-z0-9-]{3,24})\.(?:vault|vaultcore|managedhsm)\.[a-z.]+$/i;
+/** Key Vault's DNS names: `<name>.vault.azure.net`, a sovereign cloud's suffix, or private link's `vaultcore`. */
+const VAULT_HOST = /^([a-z0-9-]{3,24})\.(?:vault|vaultcore)\.[a-z.]+$/i;
 
 /**
  * The name of the vault at `vaultUrl`: Azure's vault host is `<name>.vault.azure.net` (or a sovereign cloud's
@@ -307,7 +306,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       return call({ action: 'list certificates', vaultUrl }, async () => {
         const found: KeyVaultCertificateListing[] = [];
         for await (const properties of client(vaultUrl).listPropertiesOfCertificates(deadline())) {
-          if (properties.name) found.push({ name: properties.name, enabled: properties.enabled ?? false, tags: { ...(properties.tags ?? {}) } });
+          if (properties.name) found.push({ name: properties.name, enabled: properties.enabled ?? false });
         }
         return found;
       });

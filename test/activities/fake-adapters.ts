@@ -204,7 +204,7 @@ export class FakeKeyVault implements KeyVaultAdapter {
   async listCertificates(vaultUrl: string): Promise<KeyVaultCertificateListing[]> {
     this.calls.push(`listCertificates ${keyVaultNameOf(vaultUrl)}`);
     if (this.listError !== undefined) throw this.listError;
-    return [...this.versions].map(([name, versions]) => ({ name, enabled: versions.some((v) => v.enabled), tags: {} }));
+    return [...this.versions].map(([name, versions]) => ({ name, enabled: versions.some((v) => v.enabled) }));
   }
 
   put(name: string, version: string, certificate: CertificateInfo, enabled = true): void {
