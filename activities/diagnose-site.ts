@@ -1,12 +1,14 @@
 import type { TunnelMetricSeries } from '../adapters/azure/monitor';
 import { diagnose } from '../core/ike/diagnose';
-import type { ConnectionFacts, TunnelMetricsSummary } from '../core/ike/diagnosis';
+import type { ConnectionFacts, DiagnosisCause, TunnelMetricsSummary } from '../core/ike/diagnosis';
 import type { IkeEvent, TunnelEvent } from '../core/ike/ike-event';
 import { parseAzureIkeMessage } from '../core/ike/parse-azure-ike-message';
 import { parseTunnelDiagnosticRow } from '../core/ike/parse-tunnel-diagnostic-row';
-import { parseCertificate } from '../core/pki/parse-certificate';
+import { assessSite } from '../core/status/assess-site';
+import { siteNotesFor } from '../core/status/site-notes';
 import type { DiagnoseSiteInput, DiagnoseSiteOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
+import { siteFacts } from './inspect-site';
 import { lookupOutboundCertificate } from './outbound-certificate';
 import { findSite } from './site-directory';
 
@@ -33,48 +35,48 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
   if ('kind' in c) return c;
   const to = ports.now();
   const from = new Date(to.getTime() - input.hours * 3_600_000);
-  const [details, gateway, lng, diagnostics] = await Promise.all([
+  const [details, gateway, lng, diagnostics, outbound] = await Promise.all([
     ports.network.getConnection(c.id),
     ports.network.getGateway(c.gatewayId),
     c.localNetworkGatewayId ? ports.network.getLocalNetworkGateway(c.localNetworkGatewayId) : Promise.resolve(undefined),
     ports.monitor.getGatewayDiagnostics(c.gatewayId),
+    c.certificate?.outboundCertificateUrl ? lookupOutboundCertificate(ports, c.certificate.outboundCertificateUrl, { checkLatest: true }) : Promise.resolve(undefined),
   ]);
+  // The site as `status` judges it: what the diagnosis does not explain is shown with it as notes.
+  const facts = siteFacts({ connection: c, details, gateway, lng, outbound });
+  const site = assessSite(facts, to);
+  const notesFor = (cause?: DiagnosisCause) => {
+    const notes = siteNotesFor(site, cause);
+    return notes.length > 0 ? { siteNotes: notes } : {};
+  };
   const ikeWorkspace = diagnostics.workspaceFor.IKEDiagnosticLog;
   const tunnelWorkspace = diagnostics.workspaceFor.TunnelDiagnosticLog;
   const missing = [...(ikeWorkspace ? [] : ['IKEDiagnosticLog']), ...(tunnelWorkspace ? [] : ['TunnelDiagnosticLog'])];
   if (missing.length > 0 && input.deviceEvents === undefined) {
-    return { kind: 'diagnostics-off', site: c.site, gatewayName: gateway.name, missing, status: details.status };
+    return { kind: 'diagnostics-off', site: c.site, gatewayName: gateway.name, missing, status: details.status, ...notesFor() };
   }
   const deviceIp = lng?.gatewayIpAddress;
   const query = { gatewayResourceId: c.gatewayId, from, to, limit: MAX_DIAGNOSE_ROWS, ...(deviceIp ? { remoteIp: deviceIp } : {}) };
-  const [ikeRows, tunnelRows, metrics, vnet, outbound] = await Promise.all([
+  const [ikeRows, tunnelRows, metrics, vnet] = await Promise.all([
     ikeWorkspace ? ports.logs.queryIkeDiagnostics(ikeWorkspace, query) : Promise.resolve([]),
     tunnelWorkspace ? ports.logs.queryTunnelDiagnostics(tunnelWorkspace, query) : Promise.resolve([]),
     ports.monitor.getTunnelMetrics(c.gatewayId, { from, to, interval: input.hours > 48 ? 'PT1H' : 'PT5M', connectionName: c.name }),
     gateway.virtualNetworkId ? ports.network.getVirtualNetwork(gateway.virtualNetworkId).catch(() => undefined) : Promise.resolve(undefined),
-    c.certificate?.outboundCertificateUrl ? lookupOutboundCertificate(ports, c.certificate.outboundCertificateUrl, { checkLatest: false }) : Promise.resolve(undefined),
   ]);
   if (ikeRows.length === 0 && tunnelRows.length === 0 && input.deviceEvents === undefined) {
-    return { kind: 'no-logs', site: c.site, connectionName: c.name, status: details.status, hours: input.hours, workspaceName: lastSegment(ikeWorkspace ?? tunnelWorkspace ?? 'the workspace') };
+    return { kind: 'no-logs', site: c.site, connectionName: c.name, status: details.status, hours: input.hours, workspaceName: lastSegment(ikeWorkspace ?? tunnelWorkspace ?? 'the workspace'), ...notesFor() };
   }
   const azure: IkeEvent[] = ikeRows.map((row) => parseAzureIkeMessage({ timeGenerated: row.at, message: row.message, instance: row.instance, level: row.level }));
   const tunnels: TunnelEvent[] = tunnelRows
     .map((row) => parseTunnelDiagnosticRow({ timeGenerated: row.at, status_s: row.status, ...(row.reason ? { stateChangeReason_s: row.reason } : {}), remoteIP_s: row.remoteIp, instance_s: row.instance, ...(row.operationName ? { operationName: row.operationName } : {}) }))
     .filter((e): e is TunnelEvent => e !== undefined);
-  const inboundChainSubjects: string[] = [];
-  for (const entry of details.certificate?.inboundChain ?? []) {
-    try {
-      inboundChainSubjects.push(parseCertificate(entry).subject);
-    } catch {
-      // An unreadable chain entry is reported by status; the diagnosis works from the readable ones.
-    }
-  }
   const connection: ConnectionFacts = {
     status: details.status,
     tunnels: details.tunnels.map((t) => ({ name: t.name, status: t.status, ingressBytes: t.ingressBytes, egressBytes: t.egressBytes })),
     authenticationType: details.authenticationType,
     ...(details.certificate?.inboundSubjectName ? { inboundSubject: details.certificate.inboundSubjectName } : {}),
-    inboundChainSubjects,
+    // An unreadable chain entry is reported among the site's warnings; the diagnosis works from the readable ones.
+    inboundChainSubjects: facts.inbound.chain.map((cert) => cert.subject),
     ...(outbound?.certificate ? { outboundCertificateSubject: outbound.certificate.subject, outboundCertificateIssuer: outbound.certificate.issuer } : {}),
     ...(deviceIp ? { deviceIp } : {}),
     // Already read with the gateway and the connection: what a device log of this connection must name as its peer.
@@ -107,6 +109,7 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
     diagnosis,
     counts: { ike: ikeRows.length, tunnel: tunnelRows.length, ...(input.deviceEvents ? { device: input.deviceEvents.length } : {}) },
     ...(truncated ? { truncated } : {}),
+    ...notesFor(diagnosis.cause),
   };
 }
 

@@ -13,17 +13,6 @@ export interface OutboundLookup {
 }
 
 /**
- * `kv-vpn-certs` from `https://kv-vpn-certs.vault.azure.net` (any sovereign cloud's vault domain); a vault reached
- * by address (the simulator) is named by its host and port, which is all its URL says.
- */
-export function vaultNameOf(vaultUrl: string): string {
-  const url = new URL(vaultUrl);
-  if (/\.vault(core)?\.[a-z.]+$/i.test(url.hostname) && !/^\d+\.\d+\.\d+\.\d+$/.test(url.hostname)) return url.hostname.split('.')[0]!;
-  const segments = url.pathname.split('/').filter(Boolean);
-  return segments.length > 0 ? segments[segments.length - 1]! : url.host;
-}
-
-/**
  * Reads the outbound certificate the connection references, and (optionally) which version is the newest enabled
  * one. Problems become text on the card (the gateway would hit the same wall), never a failed job.
  */
@@ -35,7 +24,7 @@ export async function lookupOutboundCertificate(ports: ActivityPorts, certificat
     const problem = isUserError(error) ? error.safeMessage : 'The outbound certificate reference is not a Key Vault certificate identifier.';
     return { vaultName: 'unknown', certificateName: 'unknown', version: 'unknown', problem };
   }
-  const base = { vaultName: vaultNameOf(ref.vaultUrl), certificateName: ref.name, version: ref.version ?? '(current)' };
+  const base = { vaultName: ports.keyVault.vaultName(ref.vaultUrl), certificateName: ref.name, version: ref.version ?? '(current)' };
   const [cert, latest] = await Promise.all([
     ports.keyVault.getCertificate(ref).then(
       (c) => ({ ok: true as const, c }),

@@ -114,6 +114,11 @@ export function container(items: CardElement[], style?: 'emphasis' | 'good' | 'a
   return { type: 'Container', items, ...(style ? { style } : {}) };
 }
 
+/** Buttons inside the body, next to what they act on (the card's own actions sit at its end). */
+export function actionSet(actions: readonly CardAction[]): CardElement {
+  return { type: 'ActionSet', actions: [...actions] };
+}
+
 /** Monospaced block for quoted log lines; literal. */
 export function codeLines(lines: readonly string[], max = 240): CardElement {
   return {

@@ -1,7 +1,9 @@
+import type { DiagnosisNote } from '../core/ike/diagnosis';
 import { DIAGNOSIS_TITLES } from '../core/ike/diagnosis';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
+import type { SiteNote } from '../core/status/site-notes';
 import type { AdaptiveCard, CardElement, Tone } from './adaptive-card';
-import { card, codeLines, container, literal, literalHeading, paragraph } from './adaptive-card';
+import { actionSet, card, codeLines, container, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
 import { executeAction, VERBS } from './verbs';
 
@@ -12,6 +14,25 @@ function evidenceLine(e: { source: string; time?: string; line?: number; instanc
   return `[${where}${when ? ` ${when}` : ''}] ${e.text}`;
 }
 
+/** A warning of the site the diagnosis does not explain: what it is, how to fix it, and the buttons that help. */
+function siteNote(note: SiteNote): CardElement {
+  const items: CardElement[] = [literal([{ text: note.severity === 'error' ? '✖ ' : '⚠ ', tone: note.severity === 'error' ? 'attention' : 'warning', bold: true }, { text: note.text }], { max: 420 })];
+  if (note.fix) items.push(literal(note.fix, { max: 420 }));
+  if (note.actions.length > 0) items.push(actionSet(note.actions.map((a) => executeAction(a.title, VERBS.runCommand, { command: a.command }))));
+  return container(items, 'warning');
+}
+
+/** The notes section: what the headline does not say (the diagnosis's own notes), then the site's other warnings. */
+function notesSection(own: readonly DiagnosisNote[], site: readonly SiteNote[]): CardElement[] {
+  const count = own.length + site.length;
+  if (count === 0) return [];
+  return [
+    paragraph(count === 1 ? 'Note' : 'Notes', { subtle: true }),
+    ...own.map((n) => container([literal(n.text, { max: 420 }), ...(n.evidence.length > 0 ? [codeLines(n.evidence.map(evidenceLine))] : [])], 'warning')),
+    ...site.map(siteNote),
+  ];
+}
+
 /** `diagnose <site>`: one headline cause, the lines that show it, what to do. */
 export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
   if (outcome.kind === 'diagnostics-off') {
@@ -20,6 +41,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
         literalHeading(`diagnose ${outcome.site}: no IKE logs to read`, 'warning'),
         literal(`Gateway ${outcome.gatewayName} does not send ${outcome.missing.join(' and ')} to a Log Analytics workspace, so there is nothing to diagnose from.`),
         paragraph('Enable diagnostics to send IKE and tunnel logs to the workspace. Logs appear a few minutes later; run diagnose again then.'),
+        ...notesSection([], outcome.siteNotes ?? []),
       ],
       [executeAction('Enable diagnostics', VERBS.enableDiagnostics, { site: outcome.site }, { style: 'positive' })],
     );
@@ -30,6 +52,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
         literalHeading(`diagnose ${outcome.site}: no log entries`, 'warning'),
         literal(`Log Analytics workspace ${outcome.workspaceName} has no IKE or tunnel log entries for ${outcome.connectionName} in the last ${outcome.hours} h. The connection is ${outcome.status}.`),
         paragraph('If diagnostics were enabled recently, wait a few minutes. Otherwise widen the window, e.g. --hours 72, or paste the device\'s charon log under the command.'),
+        ...notesSection([], outcome.siteNotes ?? []),
       ],
       [executeAction('Last 72 h', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours 72` })],
     );
@@ -42,13 +65,8 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
     literal([{ text: `Connection ${outcome.connectionName} is ${outcome.status}. Confidence: ${d.confidence}${d.rejectedBy ? `; rejected by ${d.rejectedBy === 'azure' ? 'Azure' : 'the device'}` : ''}.`, subtle: true }]),
   ];
   // Notes come before the evidence: they say what the headline does not (a device log that disagrees, or that talks
-  // to another peer), and a person must not miss them.
-  if (d.notes && d.notes.length > 0) {
-    body.push(paragraph(d.notes.length === 1 ? 'Note' : 'Notes', { subtle: true }));
-    for (const n of d.notes) {
-      body.push(container([literal(n.text, { max: 420 }), ...(n.evidence.length > 0 ? [codeLines(n.evidence.map(evidenceLine))] : [])], 'warning'));
-    }
-  }
+  // to another peer, or the site's other warnings such as an expiring certificate), and a person must not miss them.
+  body.push(...notesSection(d.notes ?? [], outcome.siteNotes ?? []));
   if (d.evidence.length > 0) {
     body.push(paragraph('Evidence', { subtle: true }));
     body.push(codeLines(d.evidence.map(evidenceLine)));

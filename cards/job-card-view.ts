@@ -1,4 +1,4 @@
-import type { RunningChange } from '../core/jobs/job-catalog';
+import type { RunningChange, SiteNotFound } from '../core/jobs/job-catalog';
 import type { JobRef } from '../core/jobs/job-envelope';
 import { findCommandSpec } from '../core/commands/command-specs';
 import type { DiagnoseOutcome } from '../core/status/diagnose-outcome';
@@ -22,7 +22,7 @@ import { executeAction, VERBS } from './verbs';
 export type JobCardView =
   | { readonly kind: 'progress'; readonly step: string }
   | { readonly kind: 'site-status'; readonly status: SiteStatus }
-  | { readonly kind: 'site-not-found'; readonly typed: string; readonly suggestions: readonly string[] }
+  | SiteNotFound
   | { readonly kind: 'fleet'; readonly rows: readonly FleetRow[]; readonly page: number; readonly pageCount: number; readonly summary: FleetSummary; readonly progress?: { readonly inspected: number; readonly total: number }; readonly gaps: readonly string[]; readonly checkedAt: string }
   | { readonly kind: 'diagnosis'; readonly outcome: DiagnoseOutcome }
   | { readonly kind: 'change'; readonly model: ChangeCardModel }
@@ -37,7 +37,7 @@ export function renderJobCard(envelope: JobRef, view: JobCardView, now: Date): A
     case 'site-status':
       return siteStatusCard(view.status, { now });
     case 'site-not-found':
-      return siteNotFoundCard(view.typed, view.suggestions, rerunCommandOf(envelope.commandLine));
+      return siteNotFoundCard(view, rerunCommandOf(envelope.commandLine));
     case 'fleet':
       return fleetStatusCard({ jobId: envelope.jobId, rows: view.rows, page: view.page, pageCount: view.pageCount, summary: view.summary, gaps: view.gaps, checkedAt: view.checkedAt, ...(view.progress ? { progress: view.progress } : {}) });
     case 'diagnosis':
@@ -68,12 +68,34 @@ function rerunCommandOf(commandLine: string): string {
   return findCommandSpec(first) ? first : 'diagnose';
 }
 
-function siteNotFoundCard(typed: string, suggestions: readonly string[], command: string): AdaptiveCard {
+/** Buttons that rerun the command for each site the person may have meant. */
+const MAX_SITE_BUTTONS = 5;
+
+function siteNotFoundCard(view: SiteNotFound, command: string): AdaptiveCard {
+  const rerun = (sites: readonly string[]) => sites.slice(0, MAX_SITE_BUTTONS).map((s) => executeAction(`${command} ${s}`, VERBS.runCommand, { command: `${command} ${s}` }));
+  if (view.pending) {
+    const p = view.pending;
+    return errorCard({
+      title: `${p.site} is not in Azure yet`,
+      problem: `${p.site} is a device waiting to be provisioned: Key Vault ${p.vaultName} already holds its outbound certificate ${p.certificateName}, but the configured scope has no connection for it yet.`,
+      fix: `Provision it (its local network gateway, then the certificate connection); ${command} can read it once the connection exists.`,
+      code: 'SiteNotProvisioned',
+    });
+  }
+  if (view.ambiguous) {
+    return errorCard({
+      title: 'Which site?',
+      problem: `${view.typed} could mean ${view.suggestions.length === 2 ? view.suggestions.join(' or ') : view.suggestions.join(', ')}.`,
+      fix: 'Choose one, or type its full name.',
+      code: 'AmbiguousSite',
+      actions: rerun(view.suggestions),
+    });
+  }
   return errorCard({
     title: 'No such site',
-    problem: `There is no certificate-authenticated site called ${typed} in the configured scope.`,
-    fix: suggestions.length > 0 ? `Did you mean ${suggestions.join(', ')}?` : 'Type status to list every site.',
+    problem: `There is no certificate-authenticated site called ${view.typed} in the configured scope.`,
+    fix: view.suggestions.length > 0 ? `Did you mean ${view.suggestions.join(', ')}?` : 'Type status to list every site.',
     code: 'UnknownSite',
-    actions: suggestions.slice(0, 3).map((s) => executeAction(`${command} ${s}`, VERBS.runCommand, { command: `${command} ${s}` })),
+    actions: rerun(view.suggestions.slice(0, 3)),
   });
 }

@@ -97,6 +97,7 @@ function azureSettingsFor(config: AppConfig): AzureSettings {
     simulatorUrl: config.azure.url,
     caPem: config.azure.caPem,
     principal: { objectId: config.azure.principalId, tenantId: config.azure.tenantId, appId: config.azure.principalId, displayName: 'vpn-cert-bot (sandbox)' },
+    ...(config.azure.keyVaults ? { keyVaults: config.azure.keyVaults } : {}),
   });
 }
 

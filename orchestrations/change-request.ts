@@ -23,7 +23,7 @@ export function* changeRequestOrchestrator(context: OrchestrationContext): Orche
     throw error;
   }
   if (planned.kind === 'site-not-found') {
-    yield* showCard(context, envelope, { kind: 'site-not-found', typed: planned.typed, suggestions: planned.suggestions });
+    yield* showCard(context, envelope, planned);
     setProgress(context, { step: 'done', detail: 'unknown site' });
     return planned;
   }

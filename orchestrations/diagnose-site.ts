@@ -19,7 +19,7 @@ export function* diagnoseSiteOrchestrator(context: OrchestrationContext): Orches
     yield* showCard(context, envelope, failureView(`Could not diagnose ${site}`, error));
     throw error;
   }
-  yield* showCard(context, envelope, result.kind === 'site-not-found' ? { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions } : { kind: 'diagnosis', outcome: result });
+  yield* showCard(context, envelope, result.kind === 'site-not-found' ? result : { kind: 'diagnosis', outcome: result });
   setProgress(context, { step: 'done', detail: outcomeInWords(result) });
   return result;
 }

@@ -16,7 +16,7 @@ export function* siteStatusOrchestrator(context: OrchestrationContext): Orchestr
     yield* showCard(context, envelope, failureView(`Could not read ${envelope.payload.site}`, error));
     throw error;
   }
-  yield* showCard(context, envelope, result.kind === 'found' ? { kind: 'site-status', status: result.status } : { kind: 'site-not-found', typed: result.typed, suggestions: result.suggestions });
+  yield* showCard(context, envelope, result.kind === 'found' ? { kind: 'site-status', status: result.status } : result);
   setProgress(context, { step: 'done', detail: result.kind === 'found' ? statusInWords(result.status) : 'unknown site' });
   return result;
 }

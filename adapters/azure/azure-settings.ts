@@ -21,6 +21,12 @@ export interface AzureSettings {
   readonly keyVaultVerifyChallengeResource: boolean;
   /** PEM of an extra CA to trust for these clients only (the simulator's CA). Never set in production. */
   readonly trustedCaPem?: string;
+  /**
+   * Vault names by endpoint origin (`https://127.0.0.1:40011` -> `kv-vpn-certs`), for vaults not reached at
+   * `https://<name>.vault.azure.net`: the simulator serves each vault on its own loopback port, and the bot should
+   * still call a vault by its name, as it does in Azure. Never set in production (the host names the vault there).
+   */
+  readonly keyVaultNames?: Readonly<Record<string, string>>;
   /** Prefix for the User-Agent header, so Azure-side logs can tell our calls apart. */
   readonly userAgentPrefix: string;
   readonly retry: { readonly maxRetries: number; readonly retryDelayInMs: number; readonly maxRetryDelayInMs: number };
@@ -63,6 +69,8 @@ export type AzureSettingsConfig =
       readonly caPem: string;
       /** Who the local credential speaks for. */
       readonly principal: LocalPrincipal;
+      /** The simulator's vaults: each name and the URL it is served at. */
+      readonly keyVaults?: readonly { readonly name: string; readonly url: string }[];
       /** Source of "now" for token lifetimes when the simulator runs on an injected clock. */
       readonly now?: () => Date;
       readonly userAgentPrefix?: string;
@@ -108,6 +116,7 @@ export function createAzureSettings(config: AzureSettingsConfig): AzureSettings 
     logAnalyticsEndpoint: `${base}/v1`,
     keyVaultVerifyChallengeResource: false,
     trustedCaPem: config.caPem,
+    ...(config.keyVaults && config.keyVaults.length > 0 ? { keyVaultNames: Object.fromEntries(config.keyVaults.map((v) => [new URL(v.url).origin.toLowerCase(), v.name])) } : {}),
     userAgentPrefix,
     retry,
     ...(config.operationTimeoutMs !== undefined ? { operationTimeoutMs: config.operationTimeoutMs } : {}),

@@ -6,10 +6,20 @@ export interface KeyVaultErrorContext {
   /** e.g. `read certificate 'london-out'`. */
   readonly action: string;
   readonly vaultUrl: string;
+  /** The vault's name, when known (`kv-vpn-certs`); else its host is shown. */
+  readonly vaultName?: string;
   readonly name?: string;
   readonly version?: string;
   /** What usually fixes a refused request for this action (e.g. for an import: the file and password). */
   readonly badRequestHint?: string;
+}
+
+function endpointOf(vaultUrl: string): string {
+  try {
+    return new URL(vaultUrl).origin;
+  } catch {
+    return vaultUrl;
+  }
 }
 
 function vaultLabel(vaultUrl: string): string {
@@ -49,13 +59,14 @@ export function toKeyVaultError(error: unknown, ctx: KeyVaultErrorContext): unkn
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   if (name !== 'RestError' && name !== 'AbortError' && name !== 'TimeoutError') return error;
   const base = toAzureError(error, ctx.action);
-  const vault = vaultLabel(ctx.vaultUrl);
+  const vault = ctx.vaultName ?? vaultLabel(ctx.vaultUrl);
   const options = { cause: error };
   const codeSuffix = base.azureCode && !['Forbidden', 'Unauthorized', 'BadParameter', 'Conflict'].includes(base.azureCode) ? ` (${base.azureCode})` : '';
   switch (base.kind) {
     case 'ServiceUnavailable':
       return base.details.status === undefined
-        ? new AzureError('ServiceUnavailable', `Key Vault ${vault} could not be reached to ${ctx.action}.`, base.details, 'Check the vault URL and that the vault accepts connections from this app (firewall, private endpoint).', options)
+        ? // Unreachable is where the endpoint helps: it is what DNS, the firewall or the private endpoint must let through.
+          new AzureError('ServiceUnavailable', `Key Vault ${vault} (${endpointOf(ctx.vaultUrl)}) could not be reached to ${ctx.action}.`, base.details, 'Check the vault URL and that the vault accepts connections from this app (firewall, private endpoint).', options)
         : new AzureError('ServiceUnavailable', `Key Vault ${vault} had a service error while trying to ${ctx.action}.`, base.details, 'Try again in a few minutes.', options);
     case 'Unauthenticated':
       return new AzureError('Unauthenticated', `Key Vault ${vault} did not accept the bot's credentials while trying to ${ctx.action}.`, base.details, "Check the function app's managed identity and the vault's tenant.", options);

@@ -72,8 +72,18 @@ export interface PendingCertificateRequest {
 
 export type CertificateContent = { readonly pfx: Uint8Array; readonly password?: string } | { readonly pem: string };
 
+/** A certificate as Key Vault lists it: its name and whether its current version is enabled, no content. */
+export interface KeyVaultCertificateListing {
+  readonly name: string;
+  readonly enabled: boolean;
+}
+
 /** Key Vault as the product reads it: the outbound certificates, their versions, pending requests and policies. */
 export interface KeyVaultReader {
+  /** The vault's name, as people know it (`kv-vpn-certs`), for the vault at `vaultUrl`. */
+  vaultName(vaultUrl: string): string;
+  /** Every certificate in the vault (names and state only). */
+  listCertificates(vaultUrl: string): Promise<KeyVaultCertificateListing[]>;
   getCertificate(ref: string | KeyVaultCertificateRef): Promise<KeyVaultCertificate>;
   /** Enabled versions first, newest first within each group. */
   listCertificateVersions(vaultUrl: string, name: string): Promise<KeyVaultCertificateVersion[]>;
@@ -137,6 +147,26 @@ export function parseKeyVaultCertificateId(id: string): KeyVaultCertificateRef {
   if (version !== undefined && !VERSION.test(version)) throw invalid('the version is not a Key Vault version');
   const prefix = segments.slice(0, at).join('/');
   return { vaultUrl: `${url.origin}${prefix ? `/${prefix}` : ''}`, name, ...(version ? { version } : {}) };
+}
+
+/** Key Vault's DNS names: `<name>.vault.azure.net`, a sovereign cloud's suffix, or private link's `vaultcore`. */
+const VAULT_HOST = /^([a-z0-9-]{3,24})\.(?:vault|vaultcore)\.[a-z.]+$/i;
+
+/**
+ * The name of the vault at `vaultUrl`: Azure's vault host is `<name>.vault.azure.net` (or a sovereign cloud's
+ * suffix); a vault reached by address (the simulator's loopback listeners) is named by `knownNames`, keyed by origin.
+ * Without either, the host is all the URL says, and that is what is shown.
+ */
+export function keyVaultNameOf(vaultUrl: string, knownNames: Readonly<Record<string, string>> = {}): string {
+  let url: URL;
+  try {
+    url = new URL(vaultUrl);
+  } catch {
+    return vaultUrl;
+  }
+  const known = knownNames[url.origin.toLowerCase()];
+  if (known) return known;
+  return VAULT_HOST.exec(url.hostname)?.[1]?.toLowerCase() ?? url.host;
 }
 
 /** The versioned (or versionless) identifier of a ref. */
@@ -212,7 +242,8 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
   const clients = new Map<string, CertificateClient>();
   const pollIntervalMs = options.pollIntervalMs ?? settings.longRunningPollIntervalMs ?? 2000;
   const createTimeoutMs = options.createTimeoutMs ?? settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs;
-  const caller = azureCaller<KeyVaultErrorContext>(settings, toKeyVaultError);
+  const vaultName = (vaultUrl: string): string => keyVaultNameOf(vaultUrl, settings.keyVaultNames);
+  const caller = azureCaller<KeyVaultErrorContext>(settings, (error, ctx) => toKeyVaultError(error, { ...ctx, vaultName: vaultName(ctx.vaultUrl) }));
   /** Per-call deadline, including the SDK's own retries. */
   const deadline = (): { abortSignal: AbortSignal } => ({ abortSignal: caller.deadline() });
 
@@ -268,8 +299,19 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
   };
 
   return {
+    vaultName,
     getCertificate,
     listCertificateVersions,
+
+    async listCertificates(vaultUrl) {
+      return call({ action: 'list certificates', vaultUrl }, async () => {
+        const found: KeyVaultCertificateListing[] = [];
+        for await (const properties of client(vaultUrl).listPropertiesOfCertificates(deadline())) {
+          if (properties.name) found.push({ name: properties.name, enabled: properties.enabled ?? false });
+        }
+        return found;
+      });
+    },
 
     async getLatestEnabledVersion(vaultUrl, name) {
       const latest = (await listCertificateVersions(vaultUrl, name)).find((v) => v.enabled);

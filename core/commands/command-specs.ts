@@ -42,9 +42,9 @@ export const COMMAND_SPECS = [
     details:
       'Without a site (or with `all`) it lists every certificate-authenticated connection in scope, worst first. ' +
       'With a site it shows both tunnels, traffic, the outbound certificate in Key Vault and the inbound chain.',
-    args: [{ name: 'site', type: 'site-or-all', required: false, description: 'A site name such as site-paris, or `all`.' }],
+    args: [{ name: 'site', type: 'site-or-all', required: false, description: 'A site name such as site-paris (or just paris), or `all`.' }],
     flags: [],
-    examples: ['status', 'status site-paris', 'status all'],
+    examples: ['status', 'status site-paris', 'status paris', 'status all'],
     role: 'reader',
     effect: 'read-only',
     execution: 'orchestration',
@@ -56,7 +56,7 @@ export const COMMAND_SPECS = [
     details:
       'Reads the gateway IKE and tunnel diagnostic logs in Log Analytics for the window and names the cause. ' +
       "Paste the on-prem device's strongSwan log under the command (or attach it as a .log/.txt file) to combine both sides.",
-    args: [{ name: 'site', type: 'site', required: true, description: 'The site to diagnose, such as site-berlin.' }],
+    args: [{ name: 'site', type: 'site', required: true, description: 'The site to diagnose, such as site-berlin (or just berlin).' }],
     flags: [
       { name: 'hours', type: 'integer', valueName: 'N', description: `How many hours of logs to read (1 to ${MAX_DIAGNOSE_HOURS}).`, min: 1, max: MAX_DIAGNOSE_HOURS, defaultValue: DEFAULT_DIAGNOSE_HOURS },
     ],

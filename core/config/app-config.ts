@@ -34,6 +34,8 @@ export type AzureTargetConfig =
       /** Entra object id the local token credential speaks as. */
       readonly principalId: string;
       readonly tenantId: string;
+      /** The simulator's vaults, by name and URL (each has its own loopback port, so its URL does not name it). */
+      readonly keyVaults?: readonly { readonly name: string; readonly url: string }[];
     };
 
 export interface AppConfig {

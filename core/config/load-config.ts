@@ -149,8 +149,26 @@ function readAzure(get: Get, problems: string[]): AzureTargetConfig | undefined 
   if (!caPem || !caPem.includes('BEGIN CERTIFICATE')) problems.push("AZURE_SIMULATOR_CA_PEM must hold the simulator's CA certificate (PEM).");
   if (!principalId || !isGuid(principalId)) problems.push('AZURE_SIMULATOR_PRINCIPAL_ID must be the GUID the app authenticates as in the simulator.');
   if (!tenantId || !isGuid(tenantId)) problems.push('AZURE_SIMULATOR_TENANT_ID must be a GUID.');
+  const keyVaults = readSimulatorKeyVaults(get('AZURE_SIMULATOR_KEY_VAULTS'), problems);
   if (problems.length > before) return undefined;
-  return { target: 'simulator', url: url!.replace(/\/$/, ''), caPem: caPem!, principalId: principalId!, tenantId: tenantId! };
+  return { target: 'simulator', url: url!.replace(/\/$/, ''), caPem: caPem!, principalId: principalId!, tenantId: tenantId!, ...(keyVaults.length > 0 ? { keyVaults } : {}) };
+}
+
+/** `kv-vpn-certs=https://127.0.0.1:40011,...`: which simulator listener serves which vault (optional). */
+function readSimulatorKeyVaults(raw: string | undefined, problems: string[]): { name: string; url: string }[] {
+  const vaults: { name: string; url: string }[] = [];
+  for (const part of (raw ?? '').split(/[,;\s]+/).filter(Boolean)) {
+    const at = part.indexOf('=');
+    const name = at > 0 ? part.slice(0, at) : '';
+    const url = part.slice(at + 1);
+    // Key Vault names: 3-24 letters, digits and hyphens, starting with a letter.
+    if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(name) || !/^https:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(url)) {
+      problems.push(`AZURE_SIMULATOR_KEY_VAULTS entry "${part.slice(0, 80)}" is not <vault name>=https://127.0.0.1:<port>.`);
+      continue;
+    }
+    vaults.push({ name, url: url.replace(/\/$/, '') });
+  }
+  return vaults;
 }
 
 function readScopes(get: Get, problems: string[]): VpnScope[] {

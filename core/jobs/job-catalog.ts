@@ -5,6 +5,7 @@ import type { IkeEvent } from '../ike/ike-event';
 import type { JobRecord } from '../ports/jobs';
 import type { DiagnoseOutcome } from '../status/diagnose-outcome';
 import type { FleetRow, FleetSummary } from '../status/fleet-status';
+import type { PendingSite } from '../status/pending-site';
 import type { SiteStatus } from '../status/site-status';
 
 /**
@@ -25,10 +26,16 @@ export const ORCHESTRATIONS = {
 
 export type OrchestrationName = (typeof ORCHESTRATIONS)[keyof typeof ORCHESTRATIONS];
 
+/** No one site answers to the typed name: what the person should type instead, or why the site is not there yet. */
 export interface SiteNotFound {
   readonly kind: 'site-not-found';
   readonly typed: string;
+  /** The closest site names ("did you mean"); with `ambiguous`, every site the short name could mean. */
   readonly suggestions: readonly string[];
+  /** The typed name is the short name of several sites (`paris` for `site-paris` and `dc-paris`): pick one. */
+  readonly ambiguous?: true;
+  /** Not in Azure yet, but its outbound certificate waits in Key Vault: a site waiting to be provisioned. */
+  readonly pending?: PendingSite;
 }
 
 export interface SiteStatusPayload {

@@ -1,4 +1,5 @@
 import type { Diagnosis } from '../ike/diagnosis';
+import type { SiteNote } from './site-notes';
 import type { ConnectionState } from './site-status';
 
 /** What `diagnose <site>` concluded; compact and JSON-safe (it is an activity result in durable history). */
@@ -19,6 +20,8 @@ export type DiagnoseOutcome =
        * covered from `oldestRead` (ISO; the later one when both logs were capped) to `to`, not from `from`.
        */
       readonly truncated?: { readonly limit: number; readonly logs: readonly ('ike' | 'tunnel')[]; readonly oldestRead: string };
+      /** The site's other open warnings (e.g. an outbound certificate about to expire), with what fixes them. */
+      readonly siteNotes?: readonly SiteNote[];
     }
   | {
       readonly kind: 'diagnostics-off';
@@ -27,6 +30,7 @@ export type DiagnoseOutcome =
       /** Categories the gateway does not send to a Log Analytics workspace. */
       readonly missing: readonly string[];
       readonly status: ConnectionState;
+      readonly siteNotes?: readonly SiteNote[];
     }
   | {
       readonly kind: 'no-logs';
@@ -35,4 +39,5 @@ export type DiagnoseOutcome =
       readonly status: ConnectionState;
       readonly hours: number;
       readonly workspaceName: string;
+      readonly siteNotes?: readonly SiteNote[];
     };

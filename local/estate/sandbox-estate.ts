@@ -39,6 +39,11 @@ export const sandboxNames = {
     reader: { objectId: '4e6a8c1d-3f5b-4d7e-9a2c-6b8d0f2e4a1c', appId: 'c7e9a1b3-5d7f-4b2e-8c1a-9d3f5b7e2c4a', displayName: 'network-reader' },
     /** A principal with no role at all. */
     outsider: { objectId: '8d0f2b4e-6a8c-4e1f-9b3d-5c7e9a1d3f6b', appId: 'a9c1e3f5-7b2d-4c6e-8f1a-3b5d7f9c2e4a', displayName: 'outsider' },
+    /**
+     * A network administrator working beside the bot (the portal, a pipeline): tests and benchmarks change the estate
+     * as this principal, so what the bot itself calls stays apart (the least-privilege check reads only the bot's calls).
+     */
+    admin: { objectId: '2b7d9f1a-4c6e-4a8b-9d1f-6e8a0c2b4d7f', appId: 'e5a7c9b1-3d5f-4e7a-8b9c-1f3a5c7e9b2d', displayName: 'network-admin' },
   },
   sites: {
     'site-london': { publicIp: '203.0.113.10', prefixes: ['10.10.0.0/16'], deviceCn: 'london-vpn.contoso.example' },
@@ -210,6 +215,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
       },
       { key: 'reader', ...n.principals.reader, roles: [{ role: 'Reader', scope: `/subscriptions/${sub}` }] },
       { key: 'outsider', ...n.principals.outsider, roles: [] },
+      { key: 'admin', ...n.principals.admin, roles: [{ role: 'Reader', scope: `/subscriptions/${sub}` }, { role: 'Network Contributor', scope: rgScope }] },
     ],
     identities: [{ name: n.identity, resourceGroup: n.resourceGroup, principalId: n.identityPrincipalId, clientId: n.identityClientId }],
     virtualNetworks: [

@@ -47,9 +47,13 @@ function renderElements(elements: unknown, lines: string[], buttons: string[], i
       case 'FactSet':
         for (const fact of (element.facts as { title?: string; value?: string }[] | undefined) ?? []) lines.push(`${indent}${fact.title}: ${fact.value}`);
         break;
-      case 'ActionSet':
-        collectActions(element.actions, buttons);
+      case 'ActionSet': {
+        // Buttons in the body belong to what is above them (e.g. a note's fix): shown there, not with the card's own.
+        const inline: string[] = [];
+        collectActions(element.actions, inline);
+        if (inline.length > 0) lines.push(`${indent}${inline.map((b) => `[${b}]`).join(' ')}`);
         break;
+      }
       default:
         break;
     }

@@ -5,13 +5,14 @@
  * replies as they end up: text, and a readable rendering of each card (or the raw activities with --json).
  * Uses the running `npm start` if there is one, else starts a sandbox for this one message.
  */
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BotMessage, ConversationKind } from '../playground-client/playground-client';
 import { cardText, PlaygroundClient } from '../playground-client/playground-client';
 import { renderCard } from '../playground-client/render-card';
-import { startSandbox } from './sandbox';
+import type { Launch } from './launch';
+import { projectRoot } from './project-root';
 import type { Sandbox } from './sandbox';
 import { findSandboxUser, SANDBOX_USERS } from './sandbox-identities';
 import { findRunningSandbox } from './sandbox-state';
@@ -19,6 +20,8 @@ import type { SandboxState } from './sandbox-state';
 
 const USAGE = 'Usage: npm run chat -- [--as <person>] [--in personal|group|channel] [--json] "<command>"';
 const TERMINAL = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+/** A job still running after this long gets its steps printed while `npm run chat` waits. */
+const PROGRESS_AFTER_MS = 1_500;
 
 interface ChatArgs {
   readonly text: string;
@@ -50,14 +53,49 @@ function parseArgs(argv: string[]): ChatArgs {
 /** Where `runChat` finds a sandbox and writes; the CLI passes the real ones, tests a fake Playground and buffers. */
 export interface ChatDeps {
   readonly findRunningSandbox: () => Promise<SandboxState | undefined>;
+  /** A sandbox for this one message; its `close` also removes whatever it wrote. */
   readonly startSandbox: () => Promise<Sandbox>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /**
+   * The file that lets one `npm run chat` at a time send to a shared (running) sandbox until its reply arrives, so
+   * each run knows which reply is its own. Default `.sandbox/chat.lock` in the project.
+   */
+  readonly lockFile?: string;
+}
+
+/**
+ * A sandbox of its own for one message, in a temporary folder that goes when it closes (or fails to start), and on
+ * Ctrl-C too: a chat run leaves nothing behind. The sandbox modules load only here, so a chat with a running
+ * `npm start` does not pay for them.
+ */
+export async function startOwnSandbox(options: { tmpRoot?: string; onInterrupt?: boolean } = {}): Promise<Sandbox> {
+  const dir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'vpn-chat-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  let sandbox: Sandbox;
+  try {
+    const { startSandbox } = await import('./sandbox.js');
+    sandbox = await startSandbox({ log: 'quiet', stateDir: dir });
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= sandbox.close().finally(remove));
+  const interrupted = () => void close().finally(() => process.exit(130));
+  if (options.onInterrupt) process.once('SIGINT', interrupted);
+  return {
+    ...sandbox,
+    close: () => {
+      process.off('SIGINT', interrupted);
+      return close();
+    },
+  };
 }
 
 const CLI_DEPS: ChatDeps = {
   findRunningSandbox,
-  startSandbox: () => startSandbox({ log: 'quiet', stateDir: mkdtempSync(join(tmpdir(), 'vpn-chat-')) }),
+  startSandbox: () => startOwnSandbox({ onInterrupt: true }),
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
@@ -96,15 +134,26 @@ async function chat(args: ChatArgs, deps: ChatDeps): Promise<void> {
   try {
     await client.connect();
     await client.config();
-    first = client.waitFor((_m, event) => event.action === 'createMessage', 30_000);
-    await client.send(args.text, { fromId: person.id, conversation });
-    const reply = await first;
+    const conversationId = await client.conversationId(conversation);
+    // Every command gets exactly one reply, in its conversation; jobs then update that card in place. Other runs
+    // (and the Playground page) may talk to the same bot at the same time, so the reply is recognised as the first
+    // new message in this conversation after sending while no other `npm run chat` is sending: one run at a time
+    // holds the lock from sending until its reply arrives, and each then follows only its own message.
+    const release = running ? await acquireLock(deps.lockFile ?? join(projectRoot(), '.sandbox', 'chat.lock')) : () => undefined;
+    let reply: BotMessage;
+    try {
+      first = client.waitFor((m, event) => event.action === 'createMessage' && m.conversationId === conversationId, 30_000);
+      await client.send(args.text, { fromId: person.id, conversation });
+      reply = await first;
+    } finally {
+      release();
+    }
     const jobId = /Working on it/.test(cardText(reply)) ? /\bJob\s+([a-z0-9._-]+)/.exec(cardText(reply))?.[1] : undefined;
     if (jobId) await waitForJob(hostUrl, jobId, 180_000, deps);
-    await quiet(client, 800);
-    const messages = client.all().filter((m) => m.receivedAt >= reply.receivedAt);
-    if (args.json) deps.out(`${JSON.stringify(messages, null, 2)}\n`);
-    else for (const message of messages) deps.out(`${render(message)}\n`);
+    await quiet(client, reply.id, 800);
+    const final = client.get(reply.id) ?? reply;
+    if (args.json) deps.out(`${JSON.stringify([final], null, 2)}\n`);
+    else deps.out(`${render(final)}\n`);
   } finally {
     // When sending failed nobody awaits the reply; its timeout must not surface later as an unhandled rejection.
     first?.catch(() => undefined);
@@ -113,23 +162,66 @@ async function chat(args: ChatArgs, deps: ChatDeps): Promise<void> {
   }
 }
 
-async function waitForJob(hostUrl: string, jobId: string, timeoutMs: number, deps: ChatDeps): Promise<void> {
+/** How long a lock may be held: sending and the bot's acknowledgement take well under a second. */
+const LOCK_STALE_MS = 60_000;
+
+/** Waits for the chat lock (a file naming its holder's pid); a lock whose holder died or that is stale is taken over. */
+async function acquireLock(path: string, timeoutMs = 2 * LOCK_STALE_MS): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (lockIsAbandoned(path)) rmSync(path, { force: true });
+    else if (Date.now() > deadline) throw new Error(`Another \`npm run chat\` has been sending for over ${timeoutMs / 1000} s (${path}); try again.`);
+    else await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function lockIsAbandoned(path: string): boolean {
+  try {
+    if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) return true;
+    process.kill(Number(readFileSync(path, 'utf8')), 0);
+    return false;
+  } catch (error) {
+    // ESRCH: its holder is gone. ENOENT: released meanwhile (taking it over is then harmless). EPERM: alive.
+    return (error as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
+
+/** Waits for the job to end; while it runs longer than a moment, says what it is doing (on stderr). */
+async function waitForJob(hostUrl: string, jobId: string, timeoutMs: number, deps: ChatDeps): Promise<void> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let shown = '';
   while (Date.now() < deadline) {
     const response = await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(jobId)}`);
     if (response.ok) {
-      const status = (await response.json()) as { runtimeStatus?: string };
+      const status = (await response.json()) as { runtimeStatus?: string; customStatus?: { step?: unknown; detail?: unknown } | null };
       if (status.runtimeStatus && TERMINAL.has(status.runtimeStatus)) return;
+      const step = typeof status.customStatus?.step === 'string' ? status.customStatus.step : '';
+      const detail = typeof status.customStatus?.detail === 'string' ? ` (${status.customStatus.detail})` : '';
+      const line = step ? `${step}${detail}` : '';
+      // Quick jobs print nothing extra; a slow one (e.g. `npm start -- --azure-latency 5s`) shows its steps.
+      if (line && line !== shown && Date.now() - started > PROGRESS_AFTER_MS) {
+        deps.err(`  … ${line}   (job ${jobId}; \`npm run chat -- "cancel ${jobId}"\` stops it)\n`);
+        shown = line;
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   deps.err(`Job ${jobId} is still running after ${timeoutMs / 1000} s; showing its card as it is now.\n`);
 }
 
-/** Resolves once no bot message has arrived or changed for `ms`. */
-async function quiet(client: PlaygroundClient, ms: number): Promise<void> {
-  while (await client.waitFor(() => true, ms).then(() => true, () => false)) {
-    // Something changed: wait for another quiet spell.
+/** Resolves once the message `id` has not changed for `ms` (a job's last card update may trail its end). */
+async function quiet(client: PlaygroundClient, id: string, ms: number): Promise<void> {
+  while (await client.waitFor((m) => m.id === id, ms).then(() => true, () => false)) {
+    // It changed: wait for another quiet spell.
   }
 }
 
@@ -139,6 +231,9 @@ function render(message: BotMessage): string {
   return `${header}\n${body}\n`;
 }
 
-if (typeof require !== 'undefined' && require.main === module) {
-  void runChat(process.argv.slice(2)).then((code) => process.exit(code));
+/** The command line entry point (`npm run chat` runs it through local/sandbox/run-built.mjs). */
+export async function main(argv: readonly string[], _launch?: Launch): Promise<void> {
+  process.exit(await runChat([...argv]));
 }
+
+if (typeof require !== 'undefined' && require.main === module) void main(process.argv.slice(2));

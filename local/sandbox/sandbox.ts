@@ -5,6 +5,7 @@ import type { AzureSimulator, AzureSimulatorOptions } from '../simulator/azure-s
 import { startAzureSimulator } from '../simulator/azure-simulator';
 import type { RunningAzurite } from './azurite';
 import { startAzurite } from './azurite';
+import { writeDeviceLogs } from './device-logs';
 import type { RunningPlayground } from './playground';
 import { startPlayground } from './playground';
 import { projectRoot } from './project-root';
@@ -17,7 +18,7 @@ export interface SandboxOptions {
   readonly playgroundPort?: number;
   readonly withPlayground?: boolean;
   readonly log?: 'quiet' | 'info' | 'debug';
-  /** Where the sandbox writes its files (the public certificate chains of the estate, the Playground's folder). */
+  /** Where the sandbox writes its files (public certificate chains and device logs, the Playground's folder). */
   readonly stateDir?: string;
   readonly simulator?: Partial<AzureSimulatorOptions>;
   readonly hostClock?: Clock;
@@ -32,6 +33,8 @@ export interface Sandbox {
   readonly simulator: AzureSimulator;
   readonly azurite: RunningAzurite;
   readonly playground?: RunningPlayground;
+  /** Each site device's charon log (`<stateDir>/files/device-logs/<site>.log`), to paste under `diagnose` (seeded estate only). */
+  readonly deviceLogs: readonly { readonly site: string; readonly path: string }[];
   /** The app settings the function app runs with (no secrets: the sandbox has none). */
   readonly settings: Readonly<Record<string, string>>;
   readonly messagesUrl: string;
@@ -55,6 +58,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stops.push(() => azurite.stop());
     const simulator = await startAzureSimulator({ estate: 'sandbox', stateDir: join(stateDir, 'files'), ...options.simulator });
     stops.push(() => simulator.close());
+    // The seeded estate's devices get their logs (benchmarks' synthetic estates do not: hundreds of reads at start
+    // would spend the throttling budget they measure). The simulator retries a failing negotiation every 2 minutes
+    // unless told otherwise; the device logs follow it.
+    const deviceLogs =
+      (options.simulator?.estate ?? 'sandbox') === 'sandbox'
+        ? await writeDeviceLogs(simulator, join(stateDir, 'files', 'device-logs'), { retryIntervalMs: options.simulator?.ikeRetryIntervalMs ?? 120_000 })
+        : [];
     const info = simulator.estateInfo;
     const bot = info.principals.bot;
     if (!bot) throw new Error('The sandbox estate has no "bot" principal.');
@@ -68,6 +78,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AZURE_SIMULATOR_CA_PEM: simulator.caPem,
       AZURE_SIMULATOR_PRINCIPAL_ID: bot.objectId,
       AZURE_SIMULATOR_TENANT_ID: info.tenantId,
+      // Each simulated vault listens on its own port: this tells the app which name each one has, as its host does in Azure.
+      AZURE_SIMULATOR_KEY_VAULTS: info.vaults.map((v) => `${v.name}=${v.url}`).join(','),
       VPN_SCOPES: info.resourceGroups.map((rg) => `${info.subscriptionId}/${rg}`).join(','),
       DURABLE_TASK_HUB: 'sandbox',
       ...(info.workspaces[0] ? { DIAGNOSTICS_WORKSPACE_ID: info.workspaces[0].id } : {}),
@@ -90,7 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       playground = await startPlayground({ botEndpoint: messagesUrl, workDir: join(stateDir, 'playground'), ...(options.playgroundPort ? { port: options.playgroundPort } : {}) });
       stops.push(() => playground!.stop());
     }
-    return { host, simulator, azurite, ...(playground ? { playground } : {}), settings, messagesUrl, close };
+    return { host, simulator, azurite, ...(playground ? { playground } : {}), deviceLogs, settings, messagesUrl, close };
   } catch (error) {
     await close();
     throw error;

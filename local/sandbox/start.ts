@@ -1,24 +1,73 @@
 /**
- * `npm start`: the bot on the sandbox estate, with the Agents Playground as the Teams client. Ctrl-C stops
- * everything it started.
+ * `npm start [-- --azure-latency <duration>]`: the bot on the sandbox estate, with the Agents Playground as the Teams
+ * client. Ctrl-C stops everything it started.
  */
+import { dirname, join, relative, sep } from 'node:path';
 import { withImpliedRoles } from '../../core/auth/access-policy';
 import { freePort } from './free-port';
+import type { Launch } from './launch';
+import { directLaunch, readyLine } from './launch';
 import { SANDBOX_USERS } from './sandbox-identities';
 import { clearSandboxState, writeSandboxState } from './sandbox-state';
+import type { Sandbox } from './sandbox';
 import { startSandbox } from './sandbox';
 
-async function main(): Promise<void> {
-  const started = Date.now();
+const USAGE = 'Usage: npm start [-- --azure-latency <duration, e.g. 5s or 800ms>]';
+/** Longest added latency: a minute per call already makes every job take minutes. */
+const MAX_LATENCY_MS = 60_000;
+
+export interface StartOptions {
+  /** Added to every answer of the simulated Azure, so jobs take long enough to watch and cancel. */
+  readonly azureLatencyMs: number;
+}
+
+export function parseStartArgs(argv: readonly string[]): StartOptions {
+  let azureLatencyMs = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    if (flag !== '--azure-latency') throw new Error(`Unknown option ${arg}. ${USAGE}`);
+    const value = inline ?? argv[++i];
+    const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(value ?? '');
+    if (!m) throw new Error(`--azure-latency takes a duration with its unit, such as 5s or 800ms${value ? `, not ${value}` : ''}. ${USAGE}`);
+    azureLatencyMs = Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+    if (azureLatencyMs > MAX_LATENCY_MS) throw new Error(`--azure-latency is at most 60s (every Azure call waits that long). ${USAGE}`);
+  }
+  return { azureLatencyMs };
+}
+
+export async function main(argv: readonly string[] = [], launch: Launch = directLaunch()): Promise<void> {
+  let options: StartOptions;
+  try {
+    options = parseStartArgs(argv);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
   console.log('Starting the sandbox: Azurite, the Azure simulator (seeded estate), the function app in the local host, and the Agents Playground…');
-  const sandbox = await startSandbox({ hostPort: await freePort(3978), playgroundPort: 56150, log: 'info' });
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({
+      hostPort: await freePort(3978),
+      playgroundPort: 56150,
+      log: 'info',
+      ...(options.azureLatencyMs > 0 ? { simulator: { latencyMs: options.azureLatencyMs } } : {}),
+    });
+  } catch (error) {
+    console.error(`The sandbox did not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   const playgroundUrl = sandbox.playground!.url.replace('127.0.0.1', 'localhost');
   writeSandboxState({ pid: process.pid, playgroundUrl: sandbox.playground!.url, hostUrl: sandbox.host.baseUrl, messagesUrl: sandbox.messagesUrl, simulatorUrl: sandbox.simulator.url });
   const info = sandbox.simulator.estateInfo;
-  const rome = info.files.find((f) => f.path.endsWith('device-chain.pem'));
+  const deviceChainOf = (site: string) => info.files.find((f) => f.path.endsWith(join(site, 'device-chain.pem')));
+  // Paths under the folder npm start runs in read best relative to it (`.sandbox/files/...`).
+  const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
+  const provisioned = info.sites.filter((s) => s.connectionId);
+  const waiting = info.sites.filter((s) => !s.connectionId);
   const lines = [
     '',
-    `Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    readyLine(launch, Date.now()),
     '',
     `  Teams client (Agents Playground):  ${playgroundUrl}`,
     `  Bot endpoint:                      ${sandbox.messagesUrl}`,
@@ -27,10 +76,15 @@ async function main(): Promise<void> {
     'People (the Playground chats as the first; `npm run chat -- --as <name> "<command>"` speaks as any):',
     ...SANDBOX_USERS.map((u) => `  ${u.handle.padEnd(7)} ${u.name.padEnd(16)} ${(withImpliedRoles(u.roles).join(', ') || 'no role').padEnd(17)} ${u.description}`),
     '',
-    `Sites in ${info.resourceGroups.join(', ')}: ${info.sites.map((s) => s.name).join(', ')}`,
-    ...(rome ? [`site-rome's public device chain (for provisioning): ${rome.path}`] : []),
+    `Sites in ${info.resourceGroups.join(', ')}: ${provisioned.map((s) => s.name).join(', ')}`,
+    ...waiting.map((s) => {
+      const chain = deviceChainOf(s.name);
+      return `${s.name}: a device waiting to be provisioned (not in Azure yet)${chain ? `; its public device chain: ${shown(chain.path)}` : ''}`;
+    }),
+    ...(sandbox.deviceLogs[0] ? [`Each site device's charon log, to paste under diagnose: ${shown(dirname(sandbox.deviceLogs[0].path))}${sep}<site>.log`] : []),
+    ...(options.azureLatencyMs > 0 ? ['', `Every Azure call answers after ${options.azureLatencyMs / 1000} s (--azure-latency): jobs run long enough to watch in \`jobs\` and to \`cancel\`.`] : []),
     '',
-    'Try: help · whoami · status · status site-paris · diagnose site-berlin · jobs',
+    'Try: help · whoami · status · status paris · diagnose site-berlin · jobs',
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
@@ -48,7 +102,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  console.error(`The sandbox did not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+if (typeof require !== 'undefined' && require.main === module) void main(process.argv.slice(2));

@@ -81,6 +81,22 @@ describe('diagnoseSite', () => {
     expect(JSON.stringify(result).length).toBeLessThan(8_000);
   });
 
+  it("shows the site's other open warnings as notes with their fix: a healthy site whose outbound certificate expires soon", async () => {
+    const t = testPorts();
+    t.keyVault.put('vpn-out', '4c7e0f0b2a6d4e1f8a9b0c1d2e3f4a5b', pki.outbound.expiring.info);
+    t.network.add({ name: 'cn-site-paris', inboundChain: [pki.deviceRoot.info, pki.deviceIssuing.info] });
+    t.logs.tunnel = [{ at: new Date(STATUS_NOW.getTime() - HOUR), gateway: 'VPNGW-HUB', instance: 'GatewayTenantWorker_IN_0', remoteIp: '198.51.100.20', status: 'Connected', reason: 'IKE and IPsec security associations established' }];
+    const result = outcome(await diagnoseSite({ site: 'paris', hours: 24 }, t.ports));
+    if (result.kind !== 'diagnosed') throw new Error('expected a diagnosis');
+    expect(result.diagnosis.cause).toBe('healthy');
+    expect(result.siteNotes).toEqual([
+      expect.objectContaining({ code: 'OutboundCertificateExpiresSoon', severity: 'warning', text: expect.stringMatching(/expires on .* \(in 10 days\)/), fix: expect.stringMatching(/^To rotate: add a new version of vpn-out in Key Vault kv-vpn-certs/), actions: [{ title: 'Status', command: 'status site-paris' }] }),
+    ]);
+    // Without logs to read, the note still comes with the answer.
+    t.logs.tunnel = [];
+    expect(await diagnoseSite({ site: 'site-paris', hours: 24 }, t.ports)).toMatchObject({ kind: 'no-logs', siteNotes: [{ code: 'OutboundCertificateExpiresSoon' }] });
+  });
+
   it('reads hourly metrics for windows over two days', async () => {
     const t = estate();
     t.logs.ike = untrustedRows();

@@ -1,5 +1,6 @@
 import type { ActivityPorts } from '../../activities/activity-ports';
-import type { KeyVaultAdapter, KeyVaultCertificate, KeyVaultCertificateRef, KeyVaultCertificateVersion } from '../../adapters/azure/key-vault';
+import type { KeyVaultAdapter, KeyVaultCertificate, KeyVaultCertificateListing, KeyVaultCertificateRef, KeyVaultCertificateVersion } from '../../adapters/azure/key-vault';
+import { keyVaultNameOf } from '../../adapters/azure/key-vault';
 import type { DiagnosticsQuery, IkeDiagnosticRow, LogsAdapter, TunnelDiagnosticRow } from '../../adapters/azure/logs';
 import type { GatewayDiagnosticsInfo, GatewayLogCategory, MonitorAdapter, TunnelMetricSeries, TunnelMetricsQuery, WorkspaceInfo } from '../../adapters/azure/monitor';
 import type { ConnectionDetails, ConnectionSummary, GatewayInfo, LocalNetworkGatewayInfo, NetworkAdapter, VirtualNetworkInfo } from '../../adapters/azure/network';
@@ -195,6 +196,16 @@ export class FakeKeyVault implements KeyVaultAdapter {
   listError?: unknown;
 
   constructor(private readonly calls: Calls) {}
+
+  vaultName(vaultUrl: string): string {
+    return keyVaultNameOf(vaultUrl);
+  }
+
+  async listCertificates(vaultUrl: string): Promise<KeyVaultCertificateListing[]> {
+    this.calls.push(`listCertificates ${keyVaultNameOf(vaultUrl)}`);
+    if (this.listError !== undefined) throw this.listError;
+    return [...this.versions].map(([name, versions]) => ({ name, enabled: versions.some((v) => v.enabled) }));
+  }
 
   put(name: string, version: string, certificate: CertificateInfo, enabled = true): void {
     const list = this.versions.get(name) ?? [];

@@ -4,6 +4,7 @@ import type { InspectSiteOutput } from '../../activities/activity-names';
 import { UserError } from '../../core/errors/user-error';
 import type { StatusCertificates } from '../core/status/status-certificates';
 import { statusCertificates } from '../core/status/status-certificates';
+import type { FakeLogger } from '../bot/bot-fakes';
 import { RG, SUBSCRIPTION, testPorts, VAULT_URL } from './fake-adapters';
 import type { TestPorts } from './fake-adapters';
 
@@ -135,3 +136,40 @@ describe('inspectSite', () => {
     expect(status.outbound?.vaultName).toBe('kv-vpn-certs');
   });
 });
+
+describe('finding the site (every command that names a site finds it this way)', () => {
+  it('a short name only one site has finds it (paris is site-paris)', async () => {
+    const status = found(await inspectSite({ site: 'Paris' }, estate().ports));
+    expect(status.site).toBe('site-paris');
+    expect(status.connectionName).toBe('cn-site-paris');
+  });
+
+  it('a short name of several sites lists them, to pick one', async () => {
+    const t = estate();
+    t.network.add({ name: 'cn-dc-paris', resourceGroup: RG });
+    expect(await inspectSite({ site: 'paris' }, t.ports)).toEqual({ kind: 'site-not-found', typed: 'paris', suggestions: ['site-paris', 'dc-paris'], ambiguous: true });
+  });
+
+  it('a near miss of a short name suggests the site', async () => {
+    expect(await inspectSite({ site: 'berlim' }, estate().ports)).toEqual({ kind: 'site-not-found', typed: 'berlim', suggestions: ['site-berlin'] });
+  });
+
+  it('a site whose outbound certificate waits in Key Vault, named as the fleet names them, is waiting to be provisioned', async () => {
+    const t = testPorts();
+    t.keyVault.put('outbound-site-paris', V1, pki.outbound.good.info);
+    t.keyVault.put('outbound-site-rome', V2, pki.outbound.good.info);
+    t.network.add({ name: 'cn-site-paris', outboundCertificateUrl: `${VAULT_URL}/certificates/outbound-site-paris/${V1}`, inboundChain: [pki.deviceRoot.info, pki.deviceIssuing.info] });
+    const pending = { site: 'site-rome', vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-rome' };
+    expect(await inspectSite({ site: 'site-rome' }, t.ports)).toEqual({ kind: 'site-not-found', typed: 'site-rome', suggestions: [], pending });
+    expect(await inspectSite({ site: 'rome' }, t.ports)).toEqual({ kind: 'site-not-found', typed: 'rome', suggestions: [], pending });
+    expect(t.calls).toContain('listCertificates kv-vpn-certs');
+  });
+
+  it('a vault that cannot be listed only leaves out that hint', async () => {
+    const t = estate();
+    t.keyVault.listError = new UserError('AzureForbidden', 'The bot may not list certificates in kv-vpn-certs.');
+    expect(await inspectSite({ site: 'site-rome' }, t.ports)).toEqual({ kind: 'site-not-found', typed: 'site-rome', suggestions: [] });
+    expect((t.ports.log as FakeLogger).entries.some((e) => e.level === 'warn' && /waiting to be provisioned/.test(e.message))).toBe(true);
+  });
+});
+

@@ -74,6 +74,21 @@ describe('renderJobCard', () => {
     expect(executeActions(render({ kind: 'site-not-found', typed: 'site-pari', suggestions: ['site-paris'] }, 'diagnose site-pari --hours 24')).map((a) => a.data)).toEqual([{ command: 'diagnose site-paris' }]);
   });
 
+  it('a short name of several sites: which site, with a button for each', () => {
+    const card = render({ kind: 'site-not-found', typed: 'paris', suggestions: ['site-paris', 'dc-paris'], ambiguous: true }, 'diagnose paris --hours 24');
+    expect(visibleText(card)).toMatch(/^Which site\?\nparis could mean site-paris or dc-paris\.\nChoose one, or type its full name\.\nCode: AmbiguousSite/);
+    expect(executeActions(card).map((a) => a.data)).toEqual([{ command: 'diagnose site-paris' }, { command: 'diagnose dc-paris' }]);
+  });
+
+  it('a site waiting to be provisioned: says what it is instead of "no such site"', () => {
+    const card = render({ kind: 'site-not-found', typed: 'site-rome', suggestions: [], pending: { site: 'site-rome', vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-rome' } }, 'status site-rome');
+    expect(visibleText(card)).toMatch(
+      /^site-rome is not in Azure yet\nsite-rome is a device waiting to be provisioned: Key Vault kv-vpn-certs already holds its outbound certificate outbound-site-rome, but the configured scope has no connection for it yet\.\nProvision it \(its local network gateway, then the certificate connection\); status can read it once the connection exists\.\nCode: SiteNotProvisioned/,
+    );
+    expect(visibleText(card)).not.toMatch(/No such site/);
+    expect(cardProblems(card)).toEqual([]);
+  });
+
   it('site not found: every suggestion button runs a command that exists, whichever job asked', () => {
     for (const commandLine of ['status site-pari', 'diagnose site-pari --hours 24 (+ device log)', 'enable diagnostics for site-pari']) {
       const card = render({ kind: 'site-not-found', typed: 'site-pari', suggestions: ['site-paris'] }, commandLine);

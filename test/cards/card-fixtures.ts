@@ -207,6 +207,23 @@ export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
     'diagnosis (no logs)': diagnosisCard({ kind: 'no-logs', site: u('site-oslo'), connectionName: u('cn-site-oslo'), status: 'NotConnected', hours: 24, workspaceName: u('log-vpn') }),
     'diagnosis (cause found)': diagnosisCard({ ...diagnosed, diagnosis: diagnosisFixture(u) }),
     'diagnosis (healthy)': diagnosisCard({ ...diagnosed, status: 'Connected', counts: { ike: 12, tunnel: 2 }, diagnosis: { cause: 'healthy', headline: u('Both tunnels are up and traffic is flowing.'), confidence: 'high', evidence: [], actions: [] } }),
+    'diagnosis (healthy, site notes)': diagnosisCard({
+      ...diagnosed,
+      site: u('site-paris'),
+      connectionName: u('cn-site-paris'),
+      status: 'Connected',
+      counts: { ike: 12, tunnel: 2 },
+      diagnosis: { cause: 'healthy', headline: u('Both tunnels are up and traffic is flowing.'), confidence: 'high', evidence: [], actions: [] },
+      siteNotes: [
+        {
+          code: 'OutboundCertificateExpiresSoon',
+          severity: 'warning',
+          text: u('Outbound certificate: The outbound certificate expires on 2026-06-11 (in 10 days). Rotate it before then.'),
+          fix: u('To rotate: add a new version of outbound-site-paris in Key Vault kv-vpn-certs, check that the device trusts its issuer, then point cn-site-paris at the new version. Both tunnels renegotiate when it changes.'),
+          actions: [{ title: 'Status', command: `status ${u('site-paris')}` }],
+        },
+      ],
+    }),
     'diagnosis (healthy, device log notes)': diagnosisCard({
       ...diagnosed,
       site: u('site-london'),

@@ -293,6 +293,17 @@ describe('diagnosis card', () => {
     expect(executeActions(card)).toEqual([{ title: 'Last 72 h', verb: 'runCommand', data: { command: 'diagnose site-oslo --hours 72' } }]);
   });
 
+  it("healthy with the site's other warnings: each as a note with its fix and its buttons, before the footer", () => {
+    const card = cards['diagnosis (healthy, site notes)']!;
+    const text = visibleText(card);
+    expect(text).toMatch(/diagnose site-paris: Healthy[\s\S]*\nNote\n⚠ Outbound certificate: The outbound certificate expires on 2026-06-11 \(in 10 days\)\. Rotate it before then\.\nTo rotate: add a new version of outbound-site-paris in Key Vault kv-vpn-certs, [^\n]*\n[\s\S]*Read 12 IKE/);
+    expect(executeActions(card).map((a) => [a.title, a.data])).toEqual([
+      ['Status', { command: 'status site-paris' }],
+      ['Status', { command: 'status site-paris' }],
+      ['Run again', { command: 'diagnose site-paris --hours 24' }],
+    ]);
+  });
+
   it('cause found: headline, who refused, evidence by side and time or line, numbered actions, what was read', () => {
     const text = visibleText(cards['diagnosis (cause found)']!);
     expect(text).toContain("diagnose site-berlin: Azure doesn't trust the device's certificate");

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createNetworkAdapter } from '../../adapters/azure/network';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxNames } from '../../local/estate/sandbox-estate';
 import { cardActions, cardText } from '../../local/playground-client/playground-client';
+import { renderCard } from '../../local/playground-client/render-card';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import type { ChatFixture } from './sandbox-fixture';
 import { startChat } from './sandbox-fixture';
@@ -18,7 +20,7 @@ afterAll(async () => {
 });
 
 /** Sends a command that starts a job and resolves with its card once the job's result replaced the ack. */
-async function result(text: string, options: { conversation?: 'personal' | 'group' | 'channel' } = {}, final = /Checked|Read \d+|No such site|no IKE logs|no log entries|Could not|Failed|Cancelled/): Promise<BotMessage> {
+async function result(text: string, options: { conversation?: 'personal' | 'group' | 'channel' } = {}, final = /Checked|Read \d+|No such site|Which site|not in Azure yet|no IKE logs|no log entries|Could not|Failed|Cancelled/): Promise<BotMessage> {
   const ack = await chat.say(text, options);
   expect(cardText(ack)).toMatch(/Working on it/);
   return chat.until(ack.id, final, 45_000);
@@ -99,6 +101,102 @@ describe('diagnose names the cause for each sandbox site', () => {
     const card = await result('diagnose site-pariss');
     expect(cardText(card)).toMatch(/No such site.*site-pariss.*Did you mean site-paris/);
     expect(cardActions(card).map((a) => a.title)).toContain('diagnose site-paris');
+  });
+
+  it('a short name is enough: diagnose berlin is diagnose site-berlin', async () => {
+    const text = cardText(await result('diagnose berlin'));
+    expect(text).toMatch(/^diagnose site-berlin: Azure doesn't trust the device's certificate/);
+  });
+
+  it("site-paris is healthy, and the card still says its outbound certificate expires in 10 days, how to rotate it, with a Status button", async () => {
+    const card = await result('diagnose site-paris');
+    const text = cardText(card);
+    expect(text).toMatch(/^diagnose site-paris: Healthy/);
+    expect(text).toMatch(/Note ⚠ {1,2}Outbound certificate: The outbound certificate expires on \S+ \(in 10 days\)\. Rotate it before then\. To rotate: add a new version of outbound-site-paris in Key Vault kv-vpn-certs, check that the device trusts its issuer, then point cn-site-paris at the new version\./);
+    const status = cardActions(card).find((a) => a.title === 'Status')!;
+    expect(status.data).toEqual({ command: 'status site-paris' });
+    // The note's button works like any other: it runs status for the site.
+    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
+    const pressed = await chat.client.invoke({ verb: status.verb, data: status.data, replyToId: card.id, conversationId: card.conversationId });
+    expect(String(pressed.body.value)).toMatch(/Started status site-paris/);
+    expect(cardText(await chat.until((await next).id, /Checked/))).toMatch(/status site-paris.*Connected/);
+  });
+
+  it("the sandbox's device log of a site, pasted as the README shows, is combined with the gateway's logs", async () => {
+    // README: npm run chat -- "$(printf 'diagnose site-berlin\n%s' "$(cat .sandbox/files/device-logs/site-berlin.log)")"
+    const file = chat.sandbox.deviceLogs.find((l) => l.site === 'site-berlin')!;
+    expect(file.path.endsWith(join('files', 'device-logs', 'site-berlin.log'))).toBe(true);
+    const card = await result(`diagnose site-berlin\n${readFileSync(file.path, 'utf8').trimEnd()}`);
+    const text = cardText(card);
+    expect(text).toMatch(/^diagnose site-berlin: Azure doesn't trust the device's certificate/);
+    // The README shows this card as npm run chat prints it (times, dates and how many log entries the window holds
+    // are the run's).
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const sample = /```\n--- bot \(card updated 1×\) ---\n(== diagnose site-berlin[\s\S]*?)\n```/.exec(readme)?.[1];
+    const times = (t: string) => t.replace(/\b[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\b/g, 'STAMP').replace(/\d{4}-\d\d-\d\d \d\d:\d\d/g, 'DATE').replace(/\d\d:\d\d:\d\d/g, 'TIME').replace(/Read [\d,]+ IKE and \d+ tunnel log entries plus \d+/, 'Read COUNTS');
+    expect(times(renderCard(card.cards[0]!))).toBe(times(sample ?? 'README has no sample of diagnose site-berlin'));
+    expect(text).toMatch(/Read [\d,]+ IKE and \d+ tunnel log entries plus \d+ device log events/);
+    expect(text).not.toMatch(/talks to|not this gateway|another peer|older than/);
+    const evidence = text.slice(text.indexOf('Evidence'), text.indexOf('What to do'));
+    expect(evidence).toMatch(/\[Azure [^\]]*\]/);
+    expect(evidence).toMatch(/\[device [^\]]*\] parsed INFORMATIONAL request 2 \[ N\(AUTH_FAILED\) \]/);
+  });
+
+  it("each site's device log names this gateway as its peer and agrees with Azure's logs", async () => {
+    for (const { site, path } of chat.sandbox.deviceLogs.filter((l) => l.site !== 'site-rome')) {
+      const text = cardText(await result(`diagnose ${site}\n${readFileSync(path, 'utf8').trimEnd()}`));
+      expect({ site, foreign: /talks to|not this gateway|points to another cause|older than/.test(text), device: /plus \d+ device log events/.test(text) }).toEqual({ site, foreign: false, device: true });
+    }
+  });
+});
+
+describe('site names', () => {
+  it('a unique short name in any case finds the site: status paris is status site-paris', async () => {
+    const text = cardText(await result('status PARIS'));
+    expect(text).toMatch(/^status site-paris Connected\s+cn-site-paris on vpngw-hub/);
+    expect(text).toMatch(/Key Vault kv-vpn-certs \/ outbound-site-paris/);
+    expect(text).not.toMatch(/127\.0\.0\.1/);
+  });
+
+  it('a near miss gets "did you mean site-paris?" with a button that runs the command for it', async () => {
+    const card = await result('status pari');
+    expect(cardText(card)).toMatch(/No such site There is no certificate-authenticated site called pari in the configured scope\. Did you mean site-paris\?/);
+    const button = cardActions(card).find((a) => a.title === 'status site-paris')!;
+    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
+    const pressed = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: card.id, conversationId: card.conversationId });
+    expect(String(pressed.body.value)).toMatch(/Started status site-paris/);
+    expect(cardText(await chat.until((await next).id, /Checked/))).toMatch(/^status site-paris Connected\s/);
+  });
+
+  it('a short name several sites share lists them, each with a button', async () => {
+    const sim = chat.sandbox.simulator;
+    const rg = `/subscriptions/${sim.subscriptionId}/resourceGroups/rg-hub-network`;
+    // A network administrator (not the bot) adds a second Paris site in the same resource group: dc-paris, a
+    // connection of its own to the Paris device.
+    const network = createNetworkAdapter(sim.settingsFor('admin'));
+    const paris = sim.estateInfo.sites.find((s) => s.name === 'site-paris')!;
+    const site = await network.upsertLocalNetworkGateway({ id: `${rg}/providers/Microsoft.Network/localNetworkGateways/lng-dc-paris`, location: sim.estateInfo.location, gatewayIpAddress: '203.0.113.21', addressPrefixes: ['10.21.0.0/16'] });
+    const existing = await network.getConnection(paris.connectionId!);
+    await network.upsertCertificateConnection({
+      id: `${rg}/providers/Microsoft.Network/connections/cn-dc-paris`,
+      location: sim.estateInfo.location,
+      gatewayId: existing.gatewayId,
+      localNetworkGatewayId: site.id,
+      certificate: existing.certificate!,
+    });
+    try {
+      const card = await result('diagnose paris');
+      expect(cardText(card)).toMatch(/Which site\? paris could mean (site-paris or dc-paris|dc-paris or site-paris)\. Choose one, or type its full name\./);
+      expect(cardActions(card).map((a) => (a.data as { command: string }).command).sort()).toEqual(['diagnose dc-paris', 'diagnose site-paris']);
+    } finally {
+      await network.deleteConnection(`${rg}/providers/Microsoft.Network/connections/cn-dc-paris`);
+    }
+  });
+
+  it('site-rome is a device waiting to be provisioned, not "no such site"', async () => {
+    const text = cardText(await result('status site-rome'));
+    expect(text).toMatch(/^site-rome is not in Azure yet site-rome is a device waiting to be provisioned: Key Vault kv-vpn-certs already holds its outbound certificate outbound-site-rome, but the configured scope has no connection for it yet\./);
+    expect(text).not.toMatch(/No such site/);
   });
 });
 

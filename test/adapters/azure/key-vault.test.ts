@@ -172,4 +172,28 @@ describe('Key Vault adapter through the real SDK against the simulated vault', (
   it('uses the vault for the SDK clients only through the settings (vault name in ids is the served URL)', () => {
     expect(fx.store.vaultUrl(VAULT)).toBe(fx.listener.url);
   });
+
+  it('lists the vault\'s certificates by name, with their state', async () => {
+    const listed = await kv.listCertificates(fx.listener.url);
+    expect(listed.find((c) => c.name === 'london-out')).toEqual({ name: 'london-out', enabled: true });
+    expect(listed.map((c) => c.name)).toEqual(expect.arrayContaining(['london-out', 'paris-out', 'rome-out']));
+  });
+
+  it('calls a vault by its name: from its Azure host, or from the settings for a vault served by address', async () => {
+    expect(kv.vaultName('https://kv-vpn-certs.vault.azure.net')).toBe('kv-vpn-certs');
+    expect(kv.vaultName('https://KV-Gov.vault.usgovcloudapi.net/')).toBe('kv-gov');
+    expect(kv.vaultName(fx.listener.url)).toBe(new URL(fx.listener.url).host);
+    const named = createKeyVaultAdapter({ ...settingsFor('outsider'), keyVaultNames: { [new URL(fx.listener.url).origin]: VAULT } });
+    expect(named.vaultName(fx.listener.url)).toBe(VAULT);
+    expect(named.vaultName(`${fx.listener.url}/`)).toBe(VAULT);
+    // Errors name the vault too, never its loopback address.
+    const denied = await userError(named.getCertificate({ vaultUrl: fx.listener.url, name: 'london-out' }));
+    expect(denied.safeMessage).toContain(`in Key Vault ${VAULT}`);
+    expect(denied.safeMessage).not.toContain('127.0.0.1');
+  });
+
+  it('names the endpoint where it helps: a vault that cannot be reached', async () => {
+    const error = await userError(createKeyVaultAdapter({ ...settingsFor('operator'), keyVaultNames: { 'https://127.0.0.1:9': 'kv-gone' } }).getCertificate('https://127.0.0.1:9/certificates/london-out/abc'));
+    expect(error.safeMessage).toBe("Key Vault kv-gone (https://127.0.0.1:9) could not be reached to read certificate 'london-out'.");
+  });
 });

@@ -89,7 +89,7 @@ describe('parseCommand', () => {
   });
 
   it('says an argument given as empty quotes is empty, and what belongs there', () => {
-    expect(problem(parseCommand('status ""'))).toBe('<site> is empty (`""`): a site name such as site-paris, or `all`.');
+    expect(problem(parseCommand('status ""'))).toBe('<site> is empty (`""`): a site name such as site-paris (or just paris), or `all`.');
     expect(problem(parseCommand("diagnose ''"))).toMatch(/^<site> is empty/);
   });
 

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../local/sandbox/project-root';
 import { ConfigError, loadConfig } from '../../../core/config/load-config';
 
 const TENANT = '11111111-1111-1111-1111-111111111111';
@@ -95,4 +98,43 @@ describe('loadConfig', () => {
       'APPROVALS_CHANNEL_ID must be the Teams channel id (e.g. 19:abc…@thread.tacv2), without spaces or slashes.',
     ]);
   });
+
+  it('reads which simulator listener serves which vault, so cards name the vault as in Azure', () => {
+    const simulator = { ...production, AZURE_TARGET: 'simulator', AZURE_SIMULATOR_URL: 'https://127.0.0.1:40000', AZURE_SIMULATOR_CA_PEM: '-----BEGIN CERTIFICATE-----x', AZURE_SIMULATOR_PRINCIPAL_ID: SUB, AZURE_SIMULATOR_TENANT_ID: SUB };
+    expect(loadConfig({ ...simulator, AZURE_SIMULATOR_KEY_VAULTS: 'kv-vpn-certs=https://127.0.0.1:40011, kv-two=https://127.0.0.1:40012/' }).azure).toMatchObject({
+      target: 'simulator',
+      keyVaults: [
+        { name: 'kv-vpn-certs', url: 'https://127.0.0.1:40011' },
+        { name: 'kv-two', url: 'https://127.0.0.1:40012' },
+      ],
+    });
+    expect(loadConfig(simulator).azure).not.toHaveProperty('keyVaults');
+    expect(problemsOf({ ...simulator, AZURE_SIMULATOR_KEY_VAULTS: 'https://127.0.0.1:40011' })[0]).toMatch(/AZURE_SIMULATOR_KEY_VAULTS entry "https:\/\/127\.0\.0\.1:40011" is not <vault name>=https:\/\/127\.0\.0\.1:<port>/);
+    expect(problemsOf({ ...simulator, AZURE_SIMULATOR_KEY_VAULTS: 'kv=https://vault.example.com' })).toHaveLength(1);
+  });
+
+  it('local.settings.sample.json, filled in, runs locally against a real bot registration (SingleTenant, Azurite, developer sign-in)', () => {
+    const sample = JSON.parse(readFileSync(join(projectRoot(), 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
+    // Every placeholder is one the README explains; filled with the kind of value it asks for.
+    const fill: Record<string, string> = {
+      "<bot registration's app (client) id>": 'f2d4b6a8-1c3e-4a5f-9b7d-3e5a7c9f1b2d',
+      '<a client secret of that app registration>': 'not-a-real-secret',
+      '<your Entra tenant id>': 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      '<Entra object ids, comma-separated>': '4e6a8c1d-3f5b-4d7e-9a2c-6b8d0f2e4a1c,6a1c3e5f-7b9d-4f2a-8c4e-1d3f5a7b9c2e',
+      '<subscription id>': SUB,
+      '<resource group>': 'rg-hub-network',
+      '<workspace name>': 'log-vpn',
+      '<Teams channel id for approval requests, 19:...@thread.tacv2; leave out for personal cards>': '19:a1b2c3@thread.tacv2',
+    };
+    const values = Object.fromEntries(Object.entries(sample.Values).map(([k, v]) => [k, v.replace(/<[^>]+>/g, (placeholder) => fill[placeholder] ?? placeholder)]));
+    expect(Object.values(values).filter((v) => v.includes('<'))).toEqual([]);
+    const config = loadConfig(values);
+    expect(config.bot).toMatchObject({ authentication: 'enabled', appType: 'SingleTenant', appPassword: 'not-a-real-secret' });
+    expect(config.stateStorage).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true' });
+    expect(config.azure).toEqual({ target: 'azure' });
+    // In Azure the app runs as its managed identity instead: no secret, tables through the identity.
+    const azure = { ...values, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: '', STATE_TABLES_CONNECTION_STRING: '', STATE_TABLES_ENDPOINT: 'https://stvpnops.table.core.windows.net', AZURE_CLIENT_ID: '3e9a1d5b-2c4f-4a6e-9b8d-7f0c2e1a5d4b' };
+    expect(loadConfig(azure)).toMatchObject({ bot: { appType: 'UserAssignedMSI' }, stateStorage: { kind: 'managed-identity' }, azure: { target: 'azure', managedIdentityClientId: '3e9a1d5b-2c4f-4a6e-9b8d-7f0c2e1a5d4b' } });
+  });
 });
+

@@ -3,40 +3,17 @@ import type { SiteFacts } from '../../../core/status/assess-site';
 import { assessSite } from '../../../core/status/assess-site';
 import type { SiteStatus } from '../../../core/status/site-status';
 import type { StatusCertificates } from './status-certificates';
-import { STATUS_NOW, statusCertificates } from './status-certificates';
+import { healthySiteFacts, SITE_OUTBOUND_VERSION, STATUS_NOW, statusCertificates } from './status-certificates';
 
 let pki: StatusCertificates;
 beforeAll(async () => {
   pki = await statusCertificates();
 });
 
-const VERSION = '4c7e0f0b2a6d4e1f8a9b0c1d2e3f4a5b';
+const VERSION = SITE_OUTBOUND_VERSION;
 const NEWER = '9d8c7b6a5f4e3d2c1b0a998877665544';
 
-/** A healthy active-active certificate connection; tests change one thing at a time. */
-function facts(over: Partial<SiteFacts> = {}): SiteFacts {
-  return {
-    site: 'site-paris',
-    connectionName: 'cn-site-paris',
-    connectionId: '/subscriptions/5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d/resourceGroups/rg-hub-network/providers/Microsoft.Network/connections/cn-site-paris',
-    subscriptionId: '5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d',
-    resourceGroup: 'rg-hub-network',
-    gatewayName: 'vpngw-hub',
-    activeActive: true,
-    status: 'Connected',
-    authenticationType: 'Certificate',
-    tunnels: [
-      { name: 'GatewayTenantWorker_IN_0', status: 'Connected', ingressBytes: 10, egressBytes: 20 },
-      { name: 'GatewayTenantWorker_IN_1', status: 'Connected', ingressBytes: 30, egressBytes: 40 },
-    ],
-    ingressBytes: 40,
-    egressBytes: 60,
-    device: { ip: '198.51.100.20', prefixes: ['10.20.0.0/16'] },
-    outbound: { vaultName: 'kv-vpn-certs', certificateName: 'vpn-out', version: VERSION, latestEnabledVersion: VERSION, certificate: pki.outbound.good.info, hasPrivateKey: true },
-    inbound: { subjectName: 'paris-vpn.contoso.example', chain: [pki.deviceRoot.info, pki.deviceIssuing.info] },
-    ...over,
-  };
-}
+const facts = (over: Partial<SiteFacts> = {}): SiteFacts => healthySiteFacts(pki, over);
 
 const codes = (status: SiteStatus): string[] => status.warnings.map((w) => w.code);
 const assess = (over: Partial<SiteFacts> = {}): SiteStatus => assessSite(facts(over), STATUS_NOW);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../core/commands/parse-command';
-import { resolveSite, siteNameOf } from '../../../core/status/site-name';
+import { resolveSite, shortNamesOf, siteNameOf } from '../../../core/status/site-name';
 
 describe('siteNameOf', () => {
   it('is the connection name without a leading cn- (any case)', () => {
@@ -67,4 +67,48 @@ describe('resolveSite', () => {
   it('reports every match when one name means several connections', () => {
     expect(resolveSite('site-paris', [...candidates, parisEu])).toEqual({ kind: 'ambiguous', matches: [paris, parisEu] });
   });
+
+  describe('short names: the part after a prefix such as site-', () => {
+    const sandbox = ['london', 'paris', 'berlin', 'madrid', 'oslo'].map((city) => ({ site: `site-${city}`, connectionName: `cn-site-${city}`, resourceGroup: 'rg-hub-network' }));
+    const byName = (name: string) => sandbox.find((s) => s.site === name)!;
+
+    it('resolves a short name only one site has, in any case', () => {
+      expect(resolveSite('paris', sandbox)).toEqual({ kind: 'found', item: byName('site-paris') });
+      expect(resolveSite('BERLIN', sandbox)).toEqual({ kind: 'found', item: byName('site-berlin') });
+      expect(resolveSite('Oslo', sandbox)).toEqual({ kind: 'found', item: byName('site-oslo') });
+    });
+
+    it('cuts after any -, _ or . prefix, so longer names have several short names', () => {
+      expect(shortNamesOf('site-eu-paris')).toEqual(['eu-paris', 'paris']);
+      expect(shortNamesOf('Branch_Lyon.01')).toEqual(['lyon.01', '01']);
+      expect(shortNamesOf('london')).toEqual([]);
+      const eu = { site: 'site-eu-paris', connectionName: 'cn-site-eu-paris' };
+      expect(resolveSite('eu-paris', [eu])).toEqual({ kind: 'found', item: eu });
+      expect(resolveSite('paris', [eu])).toEqual({ kind: 'found', item: eu });
+    });
+
+    it('a full name wins over a short name of another site', () => {
+      const paris = { site: 'paris', connectionName: 'cn-paris' };
+      const siteParis = { site: 'site-paris', connectionName: 'cn-site-paris' };
+      expect(resolveSite('paris', [siteParis, paris])).toEqual({ kind: 'found', item: paris });
+    });
+
+    it('a short name of several sites is ambiguous, with every one of them', () => {
+      const dcParis = { site: 'dc-paris', connectionName: 'cn-dc-paris', resourceGroup: 'rg-dc' };
+      expect(resolveSite('paris', [...sandbox, dcParis])).toEqual({ kind: 'ambiguous', matches: [byName('site-paris'), dcParis] });
+    });
+
+    it('a near miss of a short name suggests the site (did you mean site-paris?)', () => {
+      expect(resolveSite('pari', sandbox)).toEqual({ kind: 'not-found', suggestions: ['site-paris'] });
+      expect(resolveSite('berlim', sandbox)).toEqual({ kind: 'not-found', suggestions: ['site-berlin'] });
+      expect(resolveSite('Pariss', sandbox)).toEqual({ kind: 'not-found', suggestions: ['site-paris'] });
+      expect(resolveSite('site-pariss', sandbox)).toEqual({ kind: 'not-found', suggestions: ['site-paris'] });
+      expect(resolveSite('rome', sandbox)).toEqual({ kind: 'not-found', suggestions: [] });
+    });
+
+    it('suggests each site once, even when its full and short names are both close', () => {
+      expect(resolveSite('site-osl', sandbox)).toEqual({ kind: 'not-found', suggestions: ['site-oslo'] });
+    });
+  });
 });
+

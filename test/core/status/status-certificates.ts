@@ -1,3 +1,4 @@
+import type { SiteFacts } from '../../../core/status/assess-site';
 import { createRootCa, generateKey, issueCertificate, createSelfSignedCertificate, EKU, type IssuedCertificate } from '../../../local/pki/cert-factory';
 
 /** Fixed clock for status tests: every certificate's dates are relative to it. */
@@ -51,4 +52,32 @@ export function statusCertificates(): Promise<StatusCertificates> {
     return { azureRoot, outbound: { good, expiring, expired, serverAuthOnly, emptySubject }, deviceRoot, deviceIssuing, expiredDeviceRoot, expiringDeviceIssuing };
   })();
   return built;
+}
+
+/** The version id the healthy site's connection references. */
+export const SITE_OUTBOUND_VERSION = '4c7e0f0b2a6d4e1f8a9b0c1d2e3f4a5b';
+
+/** site-paris as status reads it: a healthy active-active certificate connection; tests change one thing at a time. */
+export function healthySiteFacts(pki: StatusCertificates, over: Partial<SiteFacts> = {}): SiteFacts {
+  return {
+    site: 'site-paris',
+    connectionName: 'cn-site-paris',
+    connectionId: '/subscriptions/5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d/resourceGroups/rg-hub-network/providers/Microsoft.Network/connections/cn-site-paris',
+    subscriptionId: '5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d',
+    resourceGroup: 'rg-hub-network',
+    gatewayName: 'vpngw-hub',
+    activeActive: true,
+    status: 'Connected',
+    authenticationType: 'Certificate',
+    tunnels: [
+      { name: 'GatewayTenantWorker_IN_0', status: 'Connected', ingressBytes: 10, egressBytes: 20 },
+      { name: 'GatewayTenantWorker_IN_1', status: 'Connected', ingressBytes: 30, egressBytes: 40 },
+    ],
+    ingressBytes: 40,
+    egressBytes: 60,
+    device: { ip: '198.51.100.20', prefixes: ['10.20.0.0/16'] },
+    outbound: { vaultName: 'kv-vpn-certs', certificateName: 'vpn-out', version: SITE_OUTBOUND_VERSION, latestEnabledVersion: SITE_OUTBOUND_VERSION, certificate: pki.outbound.good.info, hasPrivateKey: true },
+    inbound: { subjectName: 'paris-vpn.contoso.example', chain: [pki.deviceRoot.info, pki.deviceIssuing.info] },
+    ...over,
+  };
 }
