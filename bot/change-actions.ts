@@ -62,6 +62,24 @@ async function changeJob(jobId: string, deps: BotDeps): Promise<ChangeJob | unde
   return { record, envelope: record.envelope as JobEnvelope<ChangePayload>, change };
 }
 
+/** How a press is audited when it is refused before its handler runs. */
+export interface RefusedPress {
+  readonly action: string;
+  readonly target: string;
+  readonly jobId?: string;
+}
+
+/**
+ * A press on a change's card refused for lack of role, audited as `action` on the change's site (what `audit <site>`
+ * lists), or undefined when the data names no change job.
+ */
+export async function changePressedAs(action: string, pressed: CardAction, deps: BotDeps): Promise<RefusedPress | undefined> {
+  const jobId = (pressed.data as { jobId?: unknown } | undefined)?.jobId;
+  if (typeof jobId !== 'string' || jobId.length > 300) return undefined;
+  const job = await changeJob(jobId, deps);
+  return job ? { action, target: job.change.site, jobId } : undefined;
+}
+
 function cardFor(job: ChangeJob, state: ChangeState, audience: ChangeCardAudience): AdaptiveCard {
   const { plan, fingerprint, approval } = job.envelope.payload;
   return changeCard({ jobId: job.envelope.jobId, plan, fingerprint, requestedBy: job.envelope.requestedBy.name, requestedAt: job.envelope.requestedAt, state, approval }, audience);

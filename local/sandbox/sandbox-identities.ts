@@ -23,7 +23,7 @@ export const SANDBOX_USERS: readonly SandboxUser[] = [
   { handle: 'megan', id: 'user-id-1', name: 'Megan Bowen', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', roles: ['approver'], description: 'change approver' },
   { handle: 'adele', id: 'user-id-2', name: 'Adele Vance', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a003', roles: [], description: 'no role (sees refusals)' },
   { handle: 'isaiah', id: 'user-id-3', name: 'Isaiah Langer', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a004', roles: ['reader'], description: 'auditor (read-only)' },
-  { handle: 'patti', id: 'user-id-4', name: 'Patti Fernandez', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a005', roles: ['operator'], description: 'second operator' },
+  { handle: 'patti', id: 'user-id-4', name: 'Patti Fernandez', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a005', roles: ['operator', 'approver'], description: 'operator and approver (never of her own changes)' },
   { handle: 'lynne', id: 'user-id-5', name: 'Lynne Robbins', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a006', roles: ['reader'], description: 'reader' },
 ];
 

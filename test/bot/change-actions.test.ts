@@ -16,11 +16,12 @@ const FINGERPRINT = '0123456789abcdef';
 const REQUEST_ID = 'enable-diagnostics-site-lisbon-1a2b3c4d';
 
 /** A change job waiting for approval, requested by alex, as the Durable client reports it. */
-function pendingChange(bot: TestBot, over: { phase?: string; status?: 'Running' | 'Completed' } = {}) {
+function pendingChange(bot: TestBot, over: { phase?: string; status?: 'Running' | 'Completed'; requester?: typeof PEOPLE.alex | typeof PEOPLE.patti } = {}) {
+  const requester = over.requester ?? PEOPLE.alex;
   const envelope: JobEnvelope<ChangePayload> = {
     jobId: LISBON_JOB_ID,
     commandLine: 'enable-diagnostics site-lisbon',
-    requestedBy: { aadObjectId: PEOPLE.alex.aadObjectId, name: PEOPLE.alex.displayName },
+    requestedBy: { aadObjectId: requester.aadObjectId, name: requester.displayName },
     conversationKey: CONVERSATION_KEY,
     cardActivityId: 'ack-1',
     requestedAt: NOW.toISOString(),
@@ -33,7 +34,7 @@ function pendingChange(bot: TestBot, over: { phase?: string; status?: 'Running' 
     envelope,
     customStatus: { step: 'waiting for approval', change: { kind: 'enable-diagnostics', title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', phase: over.phase ?? 'awaiting-approval', fingerprint: FINGERPRINT, requestId: REQUEST_ID, expiresAt: '2026-06-02T12:00:00.000Z' } },
   });
-  void bot.approvals.open({ requestId: REQUEST_ID, jobId: LISBON_JOB_ID, title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', requesterId: PEOPLE.alex.aadObjectId, requesterName: 'Alex Wilber', fingerprint: FINGERPRINT, requestedAt: NOW.toISOString(), expiresAt: '2026-06-02T12:00:00.000Z' });
+  void bot.approvals.open({ requestId: REQUEST_ID, jobId: LISBON_JOB_ID, title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', requesterId: requester.aadObjectId, requesterName: requester.displayName, fingerprint: FINGERPRINT, requestedAt: NOW.toISOString(), expiresAt: '2026-06-02T12:00:00.000Z' });
   return envelope;
 }
 
@@ -76,25 +77,38 @@ describe('approving and rejecting a change', () => {
     expect(bot.jobs.raised[0]!.data).toMatchObject({ decision: 'rejected', reason: 'change freeze until Monday' });
   });
 
-  it('the requester cannot approve their own change (four eyes), and the refusal is audited', async () => {
+  it('patti (operator and approver) cannot approve her own change (four eyes); the refusal is audited; megan can', async () => {
     const bot = testBot();
-    (bot.deps.access.members.approver as Set<string>).add(PEOPLE.alex.aadObjectId);
-    pendingChange(bot);
-    const { replies } = await approve(bot, PEOPLE.alex);
+    pendingChange(bot, { requester: PEOPLE.patti });
+    const { replies } = await approve(bot, PEOPLE.patti);
     expect(replies.join('\n')).toMatch(/You requested this change, so someone else must approve it[\s\S]*Code: OwnChange/);
     expect(bot.jobs.raised).toEqual([]);
-    expect(bot.audit.records).toEqual([expect.objectContaining({ action: 'approve', outcome: 'denied', detail: expect.stringContaining('OwnChange') })]);
+    expect(bot.approvals.decisions.size).toBe(0);
+    expect(bot.audit.records).toEqual([expect.objectContaining({ action: 'approve', outcome: 'denied', target: 'site-lisbon', detail: expect.stringContaining('OwnChange') })]);
+    await approve(bot, PEOPLE.megan);
+    expect(bot.jobs.raised.map((r) => (r.data as { decision: string; by: { name: string } }).by.name)).toEqual(['Megan Bowen']);
   });
 
-  it('someone without a role, a reader and another tenant are refused before anything is read', async () => {
+  it('someone without a role, a reader and another tenant are refused, audited against the change\'s site', async () => {
     for (const person of [PEOPLE.adele, PEOPLE.isaiah, { ...PEOPLE.megan, tenantId: OTHER_TENANT }]) {
       const bot = testBot();
       pendingChange(bot);
       const { outcome } = await approve(bot, person);
       expect(text(outcome)).toBe('You need the approver role for that. Type whoami to see your roles.');
       expect(bot.jobs.raised).toEqual([]);
-      expect(bot.audit.records[0]).toMatchObject({ action: 'button:approveChange', outcome: 'denied' });
+      expect(bot.approvals.decisions.size).toBe(0);
+      // `audit site-lisbon` lists it with the rest of the change's story.
+      expect(bot.audit.records).toEqual([{ action: 'approve', actor: { aadObjectId: person.aadObjectId, name: person.displayName }, target: 'site-lisbon', outcome: 'denied', jobId: LISBON_JOB_ID, detail: expect.stringMatching(/^needs the approver role \((missing-role|tenant-not-allowed)\)$/) }]);
     }
+  });
+
+  it('a refused Reject or Withdraw is audited against the site too; a press naming no change falls back to the verb', async () => {
+    const bot = testBot();
+    pendingChange(bot);
+    await press(bot, VERBS.rejectChange, { jobId: LISBON_JOB_ID, fingerprint: FINGERPRINT }, PEOPLE.isaiah);
+    await press(bot, VERBS.withdrawChange, { jobId: LISBON_JOB_ID }, PEOPLE.adele);
+    await approve(bot, PEOPLE.adele, { jobId: 'change~no-such-connection', fingerprint: FINGERPRINT });
+    expect(bot.audit.records.map((r) => `${r.action} ${r.target} ${r.outcome}`)).toEqual(['reject site-lisbon denied', 'withdraw site-lisbon denied', 'button:approveChange approveChange denied']);
   });
 
   it('a forged press is refused: another plan fingerprint, or a job id that is no pending change', async () => {

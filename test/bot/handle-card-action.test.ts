@@ -134,7 +134,7 @@ describe('cancelJob button', () => {
     const { outcome } = await press(bot, VERBS.cancelJob, { jobId: 'status-site-paris-d1' }, PEOPLE.lynne);
     expect(outcome).toEqual({ kind: 'message', text: 'You need the operator role for that. Type whoami to see your roles.' });
     expect(bot.jobs.cancelled).toEqual([]);
-    expect(bot.audit.records).toEqual([{ action: 'button:cancelJob', actor: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' }, target: 'cancelJob', outcome: 'denied', detail: 'missing-role' }]);
+    expect(bot.audit.records).toEqual([{ action: 'button:cancelJob', actor: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' }, target: 'cancelJob', outcome: 'denied', detail: 'needs the operator role (missing-role)' }]);
   });
 
   it('cancels the presser\'s own running job and replaces the pressed card', async () => {
@@ -243,7 +243,8 @@ describe('enableDiagnostics button', () => {
     const { outcome } = await press(bot, VERBS.enableDiagnostics, { site: 'site-oslo' }, PEOPLE.lynne);
     expect(outcome).toEqual({ kind: 'message', text: 'You need the operator role for that. Type whoami to see your roles.' });
     expect(bot.jobs.started).toEqual([]);
-    expect(bot.audit.records[0]).toMatchObject({ action: 'button:enableDiagnostics', outcome: 'denied' });
+    // Audited against the site the button names, so `audit site-oslo` shows the refusal.
+    expect(bot.audit.records).toEqual([{ action: 'enable-diagnostics', actor: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' }, target: 'site-oslo', outcome: 'denied', detail: 'needs the operator role (missing-role)' }]);
   });
 
   it('refuses a site name that is not a resource name', async () => {
