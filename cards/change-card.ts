@@ -47,7 +47,7 @@ function stateLine(model: ChangeCardModel): string {
   const approved = s.decidedBy && model.approval.required ? `Approved by ${by}. ` : '';
   switch (s.phase) {
     case 'awaiting-approval':
-      return `Waiting for approval${s.expiresAt ? ` until ${formatUtc(new Date(s.expiresAt))}` : ''}: one approver who is not the requester must approve it.`;
+      return `Waiting for approval${s.expiresAt ? ` until ${formatUtc(new Date(s.expiresAt))}` : ''}: one approver who is not the requester must approve it.${s.detail ? ` ${s.detail}` : ''}`;
     case 'approved':
       return `Approved by ${by}.`;
     case 'applying':
