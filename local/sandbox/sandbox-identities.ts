@@ -53,9 +53,14 @@ export function findSandboxUser(handleOrId: string): SandboxUser | undefined {
   return SANDBOX_USERS.find((u) => u.handle === wanted || u.id === wanted || u.name.toLowerCase() === wanted || u.aadObjectId === wanted);
 }
 
-/** `.m365agentsplayground.yml`: stable ids so conversations and roles survive restarts. */
-export function playgroundConfigYaml(): string {
-  const [current, ...others] = SANDBOX_USERS;
+/**
+ * `.m365agentsplayground.yml`: stable ids so conversations and roles survive restarts. The Playground chats as its
+ * current user (the first person, alex, unless `currentHandle` names another) and shows only that person's chats.
+ */
+export function playgroundConfigYaml(currentHandle = SANDBOX_USERS[0]!.handle): string {
+  const current = SANDBOX_USERS.find((u) => u.handle === currentHandle);
+  if (!current) throw new Error(`No sandbox person "${currentHandle}".`);
+  const others = SANDBOX_USERS.filter((u) => u !== current);
   const user = (u: SandboxUser, indent: string) =>
     [`id: ${u.id}`, `name: ${u.name}`, `userPrincipleName: ${u.handle}@contoso.example`, `aadObjectId: ${u.aadObjectId}`, `givenName: ${u.name.split(' ')[0]}`, `surname: ${u.name.split(' ')[1]}`, `email: ${u.handle}@contoso.example`]
       .map((line, i) => `${i === 0 ? indent.slice(0, -2) + '- ' : indent}${line}`)
@@ -68,7 +73,7 @@ export function playgroundConfigYaml(): string {
     `  id: ${SANDBOX_BOT.id}`,
     `  name: ${SANDBOX_BOT.name}`,
     'currentUser:',
-    ...[`id: ${current!.id}`, `name: ${current!.name}`, `userPrincipleName: ${current!.handle}@contoso.example`, `aadObjectId: ${current!.aadObjectId}`, `givenName: ${current!.name.split(' ')[0]}`, `surname: ${current!.name.split(' ')[1]}`, `email: ${current!.handle}@contoso.example`].map((l) => `  ${l}`),
+    ...[`id: ${current.id}`, `name: ${current.name}`, `userPrincipleName: ${current.handle}@contoso.example`, `aadObjectId: ${current.aadObjectId}`, `givenName: ${current.name.split(' ')[0]}`, `surname: ${current.name.split(' ')[1]}`, `email: ${current.handle}@contoso.example`].map((l) => `  ${l}`),
     'users:',
     ...others.map((u) => user(u, '    ')),
     'personalChat:',
