@@ -39,6 +39,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   let cards: readonly ApprovalCardRef[] = [];
   const model = (state: ChangeState): ChangeCardModel => ({
     jobId: envelope.jobId,
+    requestId,
     plan,
     fingerprint,
     requestedBy: envelope.requestedBy.name,

@@ -68,10 +68,11 @@ describe('enable diagnostics goes through approval', () => {
   });
 
   it("each person's view: megan and patti get Approve/Reject, isaiah only the state, adele (no role) keeps the card as posted", async () => {
-    expect(answerActions(await press(first.approval, 'view', 'megan', { jobId: jobIdOf(first.mine) }))).toEqual(['Approve', 'Reject']);
-    expect(answerActions(await press(first.approval, 'view', 'patti', { jobId: jobIdOf(first.mine) }))).toEqual(['Approve', 'Reject']);
-    expect(answerActions(await press(first.approval, 'view', 'adele', { jobId: jobIdOf(first.mine) }))).toEqual([]);
-    expect(answerActions(await press(first.approval, 'view', 'isaiah', { jobId: jobIdOf(first.mine) }))).toEqual([]);
+    const view = refreshData(first.approval);
+    expect(answerActions(await press(first.approval, 'view', 'megan', view))).toEqual(['Approve', 'Reject']);
+    expect(answerActions(await press(first.approval, 'view', 'patti', view))).toEqual(['Approve', 'Reject']);
+    expect(answerActions(await press(first.approval, 'view', 'adele', view))).toEqual([]);
+    expect(answerActions(await press(first.approval, 'view', 'isaiah', view))).toEqual([]);
   });
 
   it('`approvals` lists the change for megan', async () => {
@@ -113,12 +114,18 @@ describe('enable diagnostics goes through approval', () => {
     removeDiagnostics();
     const hers = await request('patti');
     // Her own view of the approval card is the requester's: Withdraw, never Approve.
-    expect(answerActions(await press(hers.approval, 'view', 'patti', { jobId: jobIdOf(hers.mine) }))).toEqual(['Withdraw']);
+    expect(answerActions(await press(hers.approval, 'view', 'patti', refreshData(hers.approval)))).toEqual(['Withdraw']);
     expect(cardText(hers.mine)).toMatch(/Requested by\s+Patti Fernandez/);
     // A press on Approve anyway (an old approver view, or a crafted one): refused, with why and what to do.
     const refusal = chat.client.waitFor((m, e) => e.action === 'createMessage' && /four eyes/.test(cardText(m)), 45_000);
     await press(hers.approval, 'Approve', 'patti', approveData(hers.mine));
     expect(cardText(await refusal)).toMatch(/You requested this change, so someone else must approve it \(four eyes\)\..*Ask another approver\..*OwnChange/);
+    expect(chat.sandbox.host.durable.getInstance(jobIdOf(hers.mine))!.customStatus).toMatchObject({ change: { phase: 'awaiting-approval' } });
+    // The connection's job id is the same as for alex's first change, and so is the plan: Approve pressed again on
+    // that earlier card (a replay) must not decide patti's.
+    const replayed = chat.client.waitFor((m, e) => e.action === 'createMessage' && /EndedRequest/.test(cardText(m)), 45_000);
+    await press(first.approval, 'Approve', 'megan', approveData(first.mine));
+    expect(cardText(await replayed)).toMatch(/This card belongs to an earlier request for this connection, which has ended; a newer change to it is awaiting approval\. Nothing was decided\./);
     expect(chat.sandbox.host.durable.getInstance(jobIdOf(hers.mine))!.customStatus).toMatchObject({ change: { phase: 'awaiting-approval' } });
     expect(answerText(await press(hers.approval, 'Approve', 'megan', approveData(hers.mine)))).toMatch(/Approved by Megan Bowen/);
     expect(cardText(await chat.until(hers.mine.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen at .* UTC\. Done/);
@@ -211,15 +218,23 @@ describe('one job per Teams activity', () => {
   });
 });
 
+/** What the approval card's Universal Actions refresh sends. */
+function refreshData(card: BotMessage): Record<string, unknown> {
+  return (card.cards[0]!.refresh as { action: { data: Record<string, unknown> } }).action.data;
+}
+
 function jobIdOf(card: BotMessage): string {
   const id = /Job (change~\S+) · plan/.exec(cardText(card))?.[1];
   if (!id) throw new Error(`no change job id on: ${cardText(card)}`);
   return id;
 }
 
+/** What Approve on the request's approval card sends: the job, the request (from the plan card's Withdraw) and the plan. */
 function approveData(card: BotMessage): Record<string, unknown> {
   const fingerprint = /· plan ([0-9a-f]{16})/.exec(cardText(card))?.[1];
-  return { jobId: jobIdOf(card), fingerprint };
+  const requestId = (cardActions(card).find((a) => a.title === 'Withdraw')?.data as { requestId?: string } | undefined)?.requestId;
+  if (!requestId) throw new Error(`no request id on: ${cardText(card)}`);
+  return { jobId: jobIdOf(card), requestId, fingerprint };
 }
 
 function escape(text: string): string {

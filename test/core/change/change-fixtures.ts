@@ -27,9 +27,13 @@ export function lisbonPlan(over: Partial<ChangePlan> = {}): ChangePlan {
   };
 }
 
+/** The request job that asked for the change (its id comes from the Teams activity). */
+export const LISBON_REQUEST_ID = 'enable-diagnostics-site-lisbon-1a2b3c4d';
+
 export function lisbonModel(state: ChangeState, over: Partial<ChangeCardModel> = {}): ChangeCardModel {
   return {
     jobId: LISBON_JOB_ID,
+    requestId: LISBON_REQUEST_ID,
     plan: lisbonPlan(),
     fingerprint: '0123456789abcdef',
     requestedBy: PEOPLE.alex.displayName,
