@@ -19,27 +19,28 @@ export function createTableConversationStore(tables: (name: TableName) => Promis
   };
   return {
     save,
-    async savePerson(aadObjectId, person, personalChat) {
+    async savePerson(aadObjectId, userId, personalChat) {
       const key = personKeyOf(aadObjectId);
-      if (!key) return;
+      if (!key) return undefined;
       // Every activity names its sender: write only what this process has not written already.
-      const signature = `${person.userId}\n${person.name}\n${personalChat?.conversationId ?? ''}`;
+      const signature = `${userId}\n${personalChat?.conversationId ?? ''}`;
       const known = written.get(key);
-      if (known === signature || (!personalChat && known?.startsWith(`${person.userId}\n${person.name}\n`))) return;
+      if (known === signature || (!personalChat && known?.startsWith(`${userId}\n`))) return personalChat ? conversationKeyOf(personalChat.conversationId) : undefined;
       const personalConversationKey = personalChat ? await save(personalChat.conversationId, personalChat.reference) : undefined;
       const client = await tables(TABLES.conversations);
-      // Merge: a message from a group chat refreshes the user id and name and keeps the personal chat already known.
-      await client.upsertEntity({ partitionKey: 'person', rowKey: key, userId: person.userId, name: person.name, ...(personalConversationKey ? { personalConversationKey } : {}) }, 'Merge');
+      // Merge: a message from a group chat refreshes the user id and keeps the personal chat already known.
+      await client.upsertEntity({ partitionKey: 'person', rowKey: key, userId, ...(personalConversationKey ? { personalConversationKey } : {}) }, 'Merge');
       if (written.size >= MAX_REMEMBERED) written.clear();
       written.set(key, signature);
+      return personalConversationKey;
     },
     async person(aadObjectId) {
       const key = personKeyOf(aadObjectId);
       if (!key) return undefined;
       const client = await tables(TABLES.conversations);
       try {
-        const entity = await client.getEntity<{ userId: string; name: string; personalConversationKey?: string }>('person', key);
-        return { userId: entity.userId, name: entity.name, ...(entity.personalConversationKey ? { personalConversationKey: entity.personalConversationKey } : {}) };
+        const entity = await client.getEntity<{ userId: string; personalConversationKey?: string }>('person', key);
+        return { userId: entity.userId, ...(entity.personalConversationKey ? { personalConversationKey: entity.personalConversationKey } : {}) };
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode === 404) return undefined;
         throw error;

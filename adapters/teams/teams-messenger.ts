@@ -76,8 +76,8 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
         adapter.inPersonalChat(base, person.userId, async (context: TurnContext) => {
           const reference = conversationReferenceOf(context);
           delete reference.activityId;
-          conversationKey = await conversations.save(context.activity.conversation.id, reference as Record<string, unknown>);
-          await conversations.savePerson(to.personAadObjectId, { userId: person.userId, name: person.name }, { conversationId: context.activity.conversation.id, reference: reference as Record<string, unknown> });
+          // The chat is theirs from now on: the next card goes straight into it.
+          conversationKey = (await conversations.savePerson(to.personAadObjectId, person.userId, { conversationId: context.activity.conversation.id, reference: reference as Record<string, unknown> })) ?? '';
           activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
         }),
       );

@@ -32,16 +32,12 @@ export function createTurnLogic(handlers: TurnHandlers, conversations: Conversat
   };
 }
 
-/** The sender's Teams user id and name, and their personal chat's reference when the activity came from it. */
+/** The sender's Teams user id, and their personal chat's reference when the activity came from it. */
 async function rememberSender(context: TurnContext, conversations: ConversationStore): Promise<void> {
   const { from, conversation } = context.activity;
   if (!from?.aadObjectId || !from.id) return;
   const personal = conversation?.conversationType === 'personal';
-  await conversations.savePerson(
-    from.aadObjectId,
-    { userId: from.id, name: from.name?.trim() || 'someone' },
-    personal ? { conversationId: conversation.id, reference: conversationReferenceOf(context) as Record<string, unknown> } : undefined,
-  );
+  await conversations.savePerson(from.aadObjectId, from.id, personal ? { conversationId: conversation.id, reference: conversationReferenceOf(context) as Record<string, unknown> } : undefined);
 }
 
 function answerLogic(handlers: TurnHandlers, conversations: ConversationStore, options: { allowLoopbackDownloads: boolean }) {

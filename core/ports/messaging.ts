@@ -24,7 +24,6 @@ export const PERSON_NOT_REACHABLE = 'PersonNotReachable';
 export interface KnownPerson {
   /** The Teams user id (`from.id`, e.g. `29:1a2b…`), what Bot Framework's createConversation takes as a member. */
   readonly userId: string;
-  readonly name: string;
   /** The key of the person's personal chat with the bot, once seen or created. */
   readonly personalConversationKey?: string;
 }
@@ -40,8 +39,9 @@ export interface ConversationStore {
   get(key: string): Promise<Record<string, unknown> | undefined>;
   /**
    * Remembers a person by Entra object id, with their personal chat when the activity came from it (a known personal
-   * chat is kept when none is given). Called for every activity: writes only what the store does not know yet.
+   * chat is kept when none is given); resolves to that personal chat's key. Called for every activity: writes only
+   * what the store does not know yet.
    */
-  savePerson(aadObjectId: string, person: Omit<KnownPerson, 'personalConversationKey'>, personalChat?: { readonly conversationId: string; readonly reference: Record<string, unknown> }): Promise<void>;
+  savePerson(aadObjectId: string, userId: string, personalChat?: { readonly conversationId: string; readonly reference: Record<string, unknown> }): Promise<string | undefined>;
   person(aadObjectId: string): Promise<KnownPerson | undefined>;
 }

@@ -66,7 +66,9 @@ const store: ConversationStore = {
   async get(key) {
     return key === 'known' ? { ...REFERENCE } : undefined;
   },
-  async savePerson() {},
+  async savePerson() {
+    return undefined;
+  },
   async person() {
     return undefined;
   },
@@ -75,7 +77,7 @@ const store: ConversationStore = {
 const MEGAN = '5a7c0de0-0000-4000-8000-00000000a002';
 
 /** A store that knows megan as her activities told it: her Teams user id, and her personal chat once seen. */
-function peopleStore(megan: { userId: string; name: string; personalConversationKey?: string } | undefined) {
+function peopleStore(megan: { userId: string; personalConversationKey?: string } | undefined) {
   const references = new Map<string, Record<string, unknown>>([['known', { ...REFERENCE, conversation: { id: '19:group', tenantId: 'tenant-1' } }]]);
   const saved: { aadObjectId: string; userId: string; conversationId?: string }[] = [];
   const people: ConversationStore = {
@@ -86,9 +88,11 @@ function peopleStore(megan: { userId: string; name: string; personalConversation
     async get(key) {
       return references.get(key);
     },
-    async savePerson(aadObjectId, person, personalChat) {
-      saved.push({ aadObjectId, userId: person.userId, ...(personalChat ? { conversationId: personalChat.conversationId } : {}) });
-      if (personalChat) references.set(`key-${personalChat.conversationId}`, personalChat.reference);
+    async savePerson(aadObjectId, userId, personalChat) {
+      saved.push({ aadObjectId, userId, ...(personalChat ? { conversationId: personalChat.conversationId } : {}) });
+      if (!personalChat) return undefined;
+      references.set(`key-${personalChat.conversationId}`, personalChat.reference);
+      return `key-${personalChat.conversationId}`;
     },
     async person(aadObjectId) {
       return aadObjectId === MEGAN ? megan : undefined;
@@ -168,7 +172,7 @@ describe('createTeamsMessenger', () => {
   describe('a personal card (an approver, when no approvals channel is configured)', () => {
     it("opens the person's personal chat by their Teams user id (what createConversation takes), remembers it, and posts there", async () => {
       const teams = new ScriptedTeams();
-      const { people, saved } = peopleStore({ userId: '29:megan', name: 'Megan Bowen' });
+      const { people, saved } = peopleStore({ userId: '29:megan' });
       const posted = await createTeamsMessenger(teams, people, retry()).postTo('known', { personAadObjectId: MEGAN }, payload);
       expect(teams.created).toEqual([{ members: [{ id: '29:megan', name: '' }], tenantId: 'tenant-1', isGroup: false }]);
       expect(posted).toEqual({ conversationKey: 'key-a:1megan-personal', activityId: 'posted-1' });
@@ -178,7 +182,7 @@ describe('createTeamsMessenger', () => {
 
     it('posts straight into a personal chat it already knows, without asking Teams to create one', async () => {
       const teams = new ScriptedTeams();
-      const { people, references } = peopleStore({ userId: '29:megan', name: 'Megan Bowen', personalConversationKey: 'key-a:1megan-personal' });
+      const { people, references } = peopleStore({ userId: '29:megan', personalConversationKey: 'key-a:1megan-personal' });
       references.set('key-a:1megan-personal', { ...REFERENCE, conversation: { id: 'a:1megan-personal' }, activityId: 'her-last-message' });
       const posted = await createTeamsMessenger(teams, people, retry()).postTo('known', { personAadObjectId: MEGAN }, payload);
       expect(teams.created).toEqual([]);

@@ -40,12 +40,13 @@ class RecordingStore implements ConversationStore {
   async get(): Promise<undefined> {
     return undefined;
   }
-  readonly people: { aadObjectId: string; userId: string; name: string; personalChat?: string }[] = [];
+  readonly people: { aadObjectId: string; userId: string; personalChat?: string }[] = [];
   /** Set to make remembering the sender fail. */
   peopleError?: Error;
-  async savePerson(aadObjectId: string, person: { userId: string; name: string }, personalChat?: { conversationId: string }): Promise<void> {
+  async savePerson(aadObjectId: string, userId: string, personalChat?: { conversationId: string }): Promise<string | undefined> {
     if (this.peopleError) throw this.peopleError;
-    this.people.push({ aadObjectId, ...person, ...(personalChat ? { personalChat: personalChat.conversationId } : {}) });
+    this.people.push({ aadObjectId, userId, ...(personalChat ? { personalChat: personalChat.conversationId } : {}) });
+    return personalChat ? `key-${personalChat.conversationId}` : undefined;
   }
   async person(): Promise<undefined> {
     return undefined;
@@ -142,8 +143,8 @@ describe('createTurnLogic: the people the bot has seen', () => {
     await runTurn({}, { store });
     await runTurn({ from: { id: '29:1megan', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', name: 'Megan Bowen' }, conversation: { id: '19:ch@thread.tacv2', conversationType: 'channel', isGroup: true, name: '' } }, { store });
     expect(store.people).toEqual([
-      { aadObjectId: ALEX, userId: '29:1abc', name: 'Alex Wilber', personalChat: 'a:1personal' },
-      { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', userId: '29:1megan', name: 'Megan Bowen' },
+      { aadObjectId: ALEX, userId: '29:1abc', personalChat: 'a:1personal' },
+      { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', userId: '29:1megan' },
     ]);
   });
 
