@@ -38,6 +38,8 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
 }
 
 const rolesOf = (u: SandboxUser): string => withImpliedRoles(u.roles).join(', ') || 'no role';
+/** The roles column of the people table is as wide as its widest entry. */
+const ROLES_WIDTH = Math.max(...SANDBOX_USERS.map((u) => rolesOf(u).length));
 
 export async function main(argv: readonly string[] = [], launch: Launch = directLaunch()): Promise<void> {
   let options: StartOptions;
@@ -77,7 +79,7 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
     `  Azure simulator:                   ${sandbox.simulator.url}  (subscription ${info.subscriptionId})`,
     '',
     'People (the Playground chats as the first; `npm run chat -- --as <name> "<command>"` speaks as any):',
-    ...SANDBOX_USERS.map((u) => `  ${u.handle.padEnd(7)} ${u.name.padEnd(16)} ${rolesOf(u).padEnd(Math.max(...SANDBOX_USERS.map((p) => rolesOf(p).length)))} ${u.description}`),
+    ...SANDBOX_USERS.map((u) => `  ${u.handle.padEnd(7)} ${u.name.padEnd(16)} ${rolesOf(u).padEnd(ROLES_WIDTH)} ${u.description}`),
     '',
     `Sites in ${info.resourceGroups.join(', ')}: ${provisioned.map((s) => s.name).join(', ')}`,
     ...waiting.map((s) => {
