@@ -5,9 +5,9 @@
  * replies as they end up: text, and a readable rendering of each card (or the raw activities with --json).
  * Uses the running `npm start` if there is one, else starts a sandbox for this one message.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BotMessage, ConversationKind } from '../playground-client/playground-client';
 import { cardText, PlaygroundClient } from '../playground-client/playground-client';
 import { renderCard } from '../playground-client/render-card';
@@ -58,8 +58,8 @@ export interface ChatDeps {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   /**
-   * The file that lets one `npm run chat` at a time send to a shared (running) sandbox until its reply arrives, so
-   * each run knows which reply is its own. Default `.sandbox/chat.lock` in the project.
+   * The file that lets one `npm run chat` at a time send to a shared (running) sandbox until its reply is known, so
+   * two runs sending the same text at once each get their own. Default `.sandbox/chat.lock` in the project.
    */
   readonly lockFile?: string;
 }
@@ -130,21 +130,17 @@ async function chat(args: ChatArgs, deps: ChatDeps): Promise<void> {
   const hostUrl = running?.hostUrl ?? own!.host.baseUrl;
   const messagesUrl = running?.messagesUrl ?? own!.messagesUrl;
   const client = new PlaygroundClient(playgroundUrl, messagesUrl);
-  let first: Promise<BotMessage> | undefined;
   try {
     await client.connect();
-    await client.config();
-    const conversationId = await client.conversationId(conversation);
     // Every command gets exactly one reply, in its conversation; jobs then update that card in place. Other runs
-    // (and the Playground page) may talk to the same bot at the same time, so the reply is recognised as the first
-    // new message in this conversation after sending while no other `npm run chat` is sending: one run at a time
-    // holds the lock from sending until its reply arrives, and each then follows only its own message.
+    // (and the Playground page) may talk to the same bot at the same time: the reply is the bot's first new message
+    // in reply to the activity the Playground delivered for this message (see PlaygroundClient.replyTo). That
+    // activity is known by chat, sender, text and time, so one run at a time holds the lock from sending until its
+    // reply is known: two runs sending the same text at once can then not take each other's.
     const release = running ? await acquireLock(deps.lockFile ?? join(projectRoot(), '.sandbox', 'chat.lock')) : () => undefined;
     let reply: BotMessage;
     try {
-      first = client.waitFor((m, event) => event.action === 'createMessage' && m.conversationId === conversationId, 30_000);
-      await client.send(args.text, { fromId: person.id, conversation });
-      reply = await first;
+      reply = await client.replyTo(await client.send(args.text, { fromId: person.id, conversation }), 30_000);
     } finally {
       release();
     }
@@ -155,8 +151,6 @@ async function chat(args: ChatArgs, deps: ChatDeps): Promise<void> {
     if (args.json) deps.out(`${JSON.stringify([final], null, 2)}\n`);
     else deps.out(`${render(final)}\n`);
   } finally {
-    // When sending failed nobody awaits the reply; its timeout must not surface later as an unhandled rejection.
-    first?.catch(() => undefined);
     client.close();
     await own?.close();
   }
@@ -168,6 +162,7 @@ const LOCK_STALE_MS = 60_000;
 /** Waits for the chat lock (a file naming its holder's pid); a lock whose holder died or that is stale is taken over. */
 async function acquireLock(path: string, timeoutMs = 2 * LOCK_STALE_MS): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
+  mkdirSync(dirname(path), { recursive: true });
   for (;;) {
     try {
       const fd = openSync(path, 'wx');

@@ -25,7 +25,9 @@ describe('chatting with the bot through the Agents Playground', () => {
   it('welcomes the person once when they install the bot in a personal chat', async () => {
     const conversationId = await chat.client.conversationId('personal');
     const before = chat.client.all().length;
-    const welcome = chat.client.waitFor((_m, e) => e.action === 'createMessage');
+    const since = Date.now();
+    // The bot's answer to the conversationUpdate that installing it in this chat delivers.
+    const welcome = chat.client.answerTo((a) => a.type === 'conversationUpdate' && a.conversationId === conversationId && a.at >= since);
     const response = await fetch(`${chat.sandbox.playground!.url}/_debug/conversation/${conversationId}/installation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(response.ok).toBe(true);
     const text = cardText(await welcome);

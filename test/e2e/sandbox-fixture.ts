@@ -12,7 +12,7 @@ import { recordAppAzureCalls } from '../support/azure-call-log';
 export interface ChatFixture {
   readonly sandbox: Sandbox;
   readonly client: PlaygroundClient;
-  /** Sends a message and resolves with the bot's first new card (and, for jobs, waits for it to be final). */
+  /** Sends a message and resolves with the bot's reply to it (a job's acknowledgement card: `until` waits for more). */
   say(text: string, options?: { as?: string; conversation?: 'personal' | 'group' | 'channel' }): Promise<BotMessage>;
   /** Waits until the message `id` shows text matching `pattern`. */
   until(id: string, pattern: RegExp, timeoutMs?: number): Promise<BotMessage>;
@@ -25,14 +25,11 @@ export async function startChat(options: SandboxOptions = {}): Promise<ChatFixtu
   const testFile = expect.getState().testPath ?? 'unknown test file';
   const client = new PlaygroundClient(sandbox.playground!.url, sandbox.messagesUrl);
   await client.connect();
-  await client.config();
   return {
     sandbox,
     client,
     async say(text, opts = {}) {
-      const next = client.waitFor((_m, event) => event.action === 'createMessage', 30_000);
-      await client.send(text, { ...(opts.as ? { fromId: opts.as } : {}), ...(opts.conversation ? { conversation: opts.conversation } : {}) });
-      return next;
+      return client.replyTo(await client.send(text, { ...(opts.as ? { fromId: opts.as } : {}), ...(opts.conversation ? { conversation: opts.conversation } : {}) }));
     },
     async until(id, pattern, timeoutMs = 30_000) {
       const current = client.get(id);

@@ -116,10 +116,9 @@ describe('diagnose names the cause for each sandbox site', () => {
     const status = cardActions(card).find((a) => a.title === 'Status')!;
     expect(status.data).toEqual({ command: 'status site-paris' });
     // The note's button works like any other: it runs status for the site.
-    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
     const pressed = await chat.client.invoke({ verb: status.verb, data: status.data, replyToId: card.id, conversationId: card.conversationId });
     expect(String(pressed.body.value)).toMatch(/Started status site-paris/);
-    expect(cardText(await chat.until((await next).id, /Checked/))).toMatch(/status site-paris.*Connected/);
+    expect(cardText(await chat.until((await chat.client.replyTo(pressed)).id, /Checked/))).toMatch(/status site-paris.*Connected/);
   });
 
   it("the sandbox's device log of a site, pasted as the README shows, is combined with the gateway's logs", async () => {
@@ -162,10 +161,9 @@ describe('site names', () => {
     const card = await result('status pari');
     expect(cardText(card)).toMatch(/No such site There is no certificate-authenticated site called pari in the configured scope\. Did you mean site-paris\?/);
     const button = cardActions(card).find((a) => a.title === 'status site-paris')!;
-    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
     const pressed = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: card.id, conversationId: card.conversationId });
     expect(String(pressed.body.value)).toMatch(/Started status site-paris/);
-    expect(cardText(await chat.until((await next).id, /Checked/))).toMatch(/^status site-paris Connected\s/);
+    expect(cardText(await chat.until((await chat.client.replyTo(pressed)).id, /Checked/))).toMatch(/^status site-paris Connected\s/);
   });
 
   it('a short name several sites share lists them, each with a button', async () => {
@@ -219,11 +217,10 @@ describe('status', () => {
   it('a row button runs the command as the person who pressed it', async () => {
     const fleet = await result('status all');
     const button = cardActions(fleet).find((a) => (a.data as { command?: string }).command === 'status site-london')!;
-    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
     const pressed = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: fleet.id, conversationId: fleet.conversationId });
     expect(pressed.status).toBe(200);
     expect(String(pressed.body.value)).toMatch(/Started status site-london/);
-    const ack = await next;
+    const ack = await chat.client.replyTo(pressed);
     const london = cardText(await chat.until(ack.id, /Checked/));
     expect(london).toMatch(/status site-london.*Connected/);
     // Healthy in the fleet means nothing to flag on the site card either (its inbound chain is root + issuing CA).
@@ -304,11 +301,10 @@ describe('enable diagnostics from the diagnose card', () => {
     expect(String(denied.body.value)).toMatch(/You need the operator role/);
 
     // The button asks for a change: the plan waits for an approver, who approves from the approvals channel.
-    const next = chat.client.waitFor((_m, e) => e.action === 'createMessage');
     const approvalCard = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === 'sandbox-channel-vpn-alerts' && /Waiting for approval/.test(cardText(m)), 45_000);
     const pressed = await chat.client.invoke({ verb: button.verb, data: button.data, replyToId: off.id, conversationId: off.conversationId });
     expect(String(pressed.body.value)).toMatch(/Planning: enable diagnostics for site-london/);
-    const job = await next;
+    const job = await chat.client.replyTo(pressed);
     const plan = cardText(await chat.until(job.id, /Waiting for approval/));
     expect(plan).toMatch(/Enable diagnostics on site-london/);
     const request = await approvalCard;

@@ -20,6 +20,8 @@ export interface FakePlayground {
   readonly url: string;
   /** Bodies of the message posts received, in order. */
   readonly posted: string[];
+  /** Sends every open stream one item of the Playground's log (`{logAction, log}`), as a text frame. */
+  log(item: unknown): void;
   close(): Promise<void>;
 }
 
@@ -35,12 +37,18 @@ const CONFIG = {
   },
 };
 
+/** What the Playground answers while one of its log listeners hangs up (it awaits writing to each of them). */
+const LISTENER_LEAVING: FakeAnswer = { status: 500, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: { code: 'WebSocketError', message: 'WebSocket is not open: readyState 2 (CLOSING)' } }) };
+
 /**
- * The few routes of the Agents Playground the client uses, on loopback: its config, the message post (answered with
- * `answerMessage`), a ping, and a WebSocket stream that accepts the connection and stays silent.
+ * The few routes of the Agents Playground the client uses, on loopback: its config (failing the first
+ * `configFailures` calls as the Playground does while a log listener hangs up), the message post (answered with
+ * `answerMessage`), a button press (answered "Done."), a ping, and a WebSocket stream that accepts the connection
+ * and says only what `log` gives it.
  */
-export async function startFakePlayground(answerMessage: (body: string) => FakeAnswer): Promise<FakePlayground> {
+export async function startFakePlayground(answerMessage: (body: string) => FakeAnswer, options: { configFailures?: number } = {}): Promise<FakePlayground> {
   const posted: string[] = [];
+  let configFailures = options.configFailures ?? 0;
   const sockets = new Set<Socket>();
   const send = (res: ServerResponse, answer: FakeAnswer) => {
     res.writeHead(answer.status, { 'content-type': answer.contentType });
@@ -51,12 +59,16 @@ export async function startFakePlayground(answerMessage: (body: string) => FakeA
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      if (req.method === 'GET' && req.url === '/_internal/v1/config') return send(res, { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(CONFIG) });
+      if (req.method === 'GET' && req.url === '/_internal/v1/config') {
+        if (configFailures-- > 0) return send(res, LISTENER_LEAVING);
+        return send(res, { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(CONFIG) });
+      }
       if (req.method === 'GET' && req.url === '/_debug/ping') return send(res, { status: 200, contentType: 'text/plain', body: 'pong' });
       if (req.method === 'POST' && /^\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(req.url ?? '')) {
         posted.push(body);
         return send(res, answerMessage(body));
       }
+      if (req.method === 'POST' && req.url === '/_conversation/v1/invoke') return send(res, { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' }) });
       send(res, { status: 404, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ code: 'NotFound', message: 'No such route' }) });
     });
   });
@@ -73,10 +85,23 @@ export async function startFakePlayground(answerMessage: (body: string) => FakeA
   return {
     url: `http://127.0.0.1:${port}`,
     posted,
+    log: (item) => {
+      // An unmasked text frame (RFC 6455 5.2): FIN + opcode 1, then the payload length in 7, 7+16 or 7+64 bits.
+      const payload = Buffer.from(JSON.stringify(item));
+      const length = payload.length;
+      const header = length < 126 ? Buffer.from([0x81, length]) : length < 65_536 ? Buffer.from([0x81, 126, length >> 8, length & 0xff]) : Buffer.concat([Buffer.from([0x81, 127]), bigEndian64(length)]);
+      for (const socket of sockets) socket.write(Buffer.concat([header, payload]));
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function bigEndian64(value: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64BE(BigInt(value));
+  return bytes;
 }

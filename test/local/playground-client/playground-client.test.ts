@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PlaygroundClient, PlaygroundRequestError, summarizeBody } from '../../../local/playground-client/playground-client';
+import { cardText, PlaygroundClient, PlaygroundRequestError, summarizeBody } from '../../../local/playground-client/playground-client';
 import { EXPRESS_413_PAGE, EXPRESS_500_DEV_PAGE, startFakePlayground } from './fake-playground';
 import type { FakeAnswer, FakePlayground } from './fake-playground';
 
@@ -65,5 +65,100 @@ describe('summarizeBody', () => {
   it('reads an HTML page without <pre> by its title, and says nothing for an empty body', () => {
     expect(summarizeBody('<html><head><title>Bad Gateway</title></head></html>', 'text/html')).toBe('Bad Gateway');
     expect(summarizeBody('', 'text/html')).toBe('');
+  });
+});
+
+/** The Playground's log, as its stream sends it: an activity it delivered to the bot (bot-0), made at `at`. */
+const delivered = (id: string, at: number, activity: Record<string, unknown>) => ({
+  logAction: 'appendLog',
+  log: {
+    type: 'bot',
+    request: { body: { id, timestamp: new Date(at).toISOString(), from: { id: 'user-id-0' }, recipient: { id: 'bot-0' }, conversation: { id: 'personal-0' }, ...activity } },
+    response: { statusCode: 200, body: '' },
+  },
+});
+
+/** An activity the bot sent the Playground's connector, and the Playground's answer: a new message `id`, or (with `updates`) a new version of it. */
+const botSent = (id: string, title: string, options: { replyToId?: string; updates?: boolean } = {}) => ({
+  logAction: 'appendLog',
+  log: {
+    type: 'bot',
+    request: {
+      body: {
+        type: 'message',
+        ...(options.updates ? { id } : {}),
+        ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+        from: { id: 'bot-0' },
+        conversation: { id: 'personal-0' },
+        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: title }] } }],
+      },
+    },
+    response: { statusCode: options.updates ? 200 : 201, body: { id } },
+  },
+});
+
+describe('PlaygroundClient.replyTo', () => {
+  /** A fake Playground that accepts messages as m-1, m-2, … made at the times `at` gives, and a client on it. */
+  async function connected(at: () => number = Date.now, options: { configFailures?: number } = {}) {
+    let count = 0;
+    playground = await startFakePlayground(() => ({ status: 200, contentType: 'application/json', body: JSON.stringify({ messageId: `m-${++count}`, timestamp: at() }) }), options);
+    const client = new PlaygroundClient(playground.url);
+    await client.connect();
+    return { client, playground };
+  }
+
+  it('is the reply to the activity the Playground delivered for the message, whatever else the bot posts first', async () => {
+    const { client, playground } = await connected();
+    const sent = await client.send('status site-paris');
+    const reply = client.replyTo(sent);
+    const now = Date.now();
+    // Another person's message and its answer, a card a job posts on its own, then ours: the Playground logs a
+    // delivery once the bot has answered it, so the answer comes first.
+    playground.log(botSent('r-0', 'Hello from the bot to someone else', { replyToId: 'a-0' }));
+    playground.log(delivered('a-0', now, { type: 'message', text: 'help', from: { id: 'user-id-4' } }));
+    playground.log(botSent('p-1', 'Waiting for approval'));
+    playground.log(botSent('r-1', 'Working on it: status', { replyToId: 'a-1' }));
+    playground.log(botSent('r-1', 'status site-paris Connected', { updates: true }));
+    playground.log(delivered('a-1', now + 1, { type: 'message', text: 'status site-paris' }));
+    const message = await reply;
+    expect({ id: message.id, text: cardText(message), updates: message.updates }).toEqual({ id: 'r-1', text: 'Working on it: status', updates: 0 });
+    expect(cardText(client.get('r-1')!)).toBe('status site-paris Connected');
+  });
+
+  it('gives two identical messages one reply each, their own, in whatever order the Playground logs them', async () => {
+    let clock = Date.now();
+    const { client, playground } = await connected(() => (clock += 5));
+    const first = await client.send('status site-paris');
+    const second = await client.send('status site-paris');
+    const replies = Promise.all([client.replyTo(first), client.replyTo(second)]);
+    playground.log(botSent('r-2', 'Working on it: status (second)', { replyToId: 'a-2' }));
+    playground.log(delivered('a-2', clock + 1, { type: 'message', text: 'status site-paris' }));
+    playground.log(botSent('r-1', 'Working on it: status (first)', { replyToId: 'a-1' }));
+    playground.log(delivered('a-1', clock - 4, { type: 'message', text: 'status site-paris' }));
+    expect((await replies).map((m) => m.id)).toEqual(['r-1', 'r-2']);
+  });
+
+  it('finds the message a button press made the bot post', async () => {
+    const { client, playground } = await connected();
+    const pressed = await client.invoke({ verb: 'runCommand', data: { command: 'status site-paris' }, replyToId: 'card-1', conversationId: 'personal-0' });
+    const reply = client.replyTo(pressed);
+    const now = Date.now();
+    playground.log(botSent('r-7', 'Working on it: status site-london', { replyToId: 'i-0' }));
+    playground.log(delivered('i-0', now, { type: 'invoke', replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb: 'runCommand', data: { command: 'status site-london' } } } }));
+    playground.log(botSent('r-8', 'Working on it: status site-paris', { replyToId: 'i-1' }));
+    playground.log(delivered('i-1', now, { type: 'invoke', replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb: 'runCommand', data: { command: 'status site-paris' } } } }));
+    expect((await reply).id).toBe('r-8');
+  });
+
+  it('says when the Playground has not delivered the message, naming it', async () => {
+    const { client } = await connected();
+    await expect(client.replyTo(await client.send('status site-paris'), 50)).rejects.toThrow(
+      'No answer from the bot to "status site-paris" within 0.05 s: the Playground has not logged delivering it (the bot is still handling it, or never got it). See the output of `npm start`.',
+    );
+  });
+
+  it('asks for the configuration again while a log listener of the Playground hangs up', async () => {
+    const { client } = await connected(Date.now, { configFailures: 2 });
+    expect((await client.config()).bot.id).toBe('bot-0');
   });
 });
