@@ -35,6 +35,16 @@ describe('handleCardAction: verbs and data', () => {
     expect(bot.timeline).toEqual([]);
   });
 
+  it("looks verbs up among its own handlers only: names of the object's prototype are unknown verbs", async () => {
+    for (const verb of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      const bot = testBot();
+      const { outcome, surface } = await press(bot, verb, { command: 'whoami' }, PEOPLE.adele);
+      expect({ verb, outcome }).toEqual({ verb, outcome: { kind: 'message', text: 'That button is no longer supported. Type help to see the commands.' } });
+      expect(surface.replies).toEqual([]);
+      expect(bot.timeline).toEqual([]);
+    }
+  });
+
   const badData: [string, unknown][] = [
     ['no data', undefined],
     ['a string instead of an object', 'status site-paris'],
