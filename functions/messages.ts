@@ -31,7 +31,10 @@ export async function messages(request: HttpRequest, context: InvocationContext)
       onInstalled: (caller, reply) => welcome(caller, reply, deps),
     },
     services.conversations,
-    { allowLoopbackDownloads: services.config.azure.target === 'simulator' },
+    {
+      allowLoopbackDownloads: services.config.azure.target === 'simulator',
+      onRefused: (why) => services.log.warn('activity not handled', { invocationId: context.invocationId, why }),
+    },
   );
   const result = await services.teams.handle({ authorization: request.headers.get('authorization') ?? undefined, body }, logic, (error) =>
     services.log.error('bot turn failed', { invocationId: context.invocationId, error: describeError(error) }),

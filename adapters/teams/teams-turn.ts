@@ -6,6 +6,15 @@ import type { ConversationStore } from '../../core/ports/messaging';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 import { downloadLimited } from './download-limited';
 
+/** The only channel whose identity the bot trusts. */
+const TEAMS_CHANNEL = 'msteams';
+
+export interface TurnOptions {
+  readonly allowLoopbackDownloads: boolean;
+  /** Told (for the log) why an activity was not handled: another channel. */
+  readonly onRefused?: (why: string) => void;
+}
+
 /** What the bot does with turns; botbuilder-free (see bot/). */
 export interface TurnHandlers {
   onMessage(message: ChatMessage): Promise<void>;
@@ -17,9 +26,15 @@ export interface TurnHandlers {
  * Turns a verified Bot Framework activity into the bot's own types. Identity comes from the activity only
  * (`from.aadObjectId`, the conversation's tenant), never from anything a card sent back.
  */
-export function createTurnLogic(handlers: TurnHandlers, conversations: ConversationStore, options: { allowLoopbackDownloads: boolean }) {
+export function createTurnLogic(handlers: TurnHandlers, conversations: ConversationStore, options: TurnOptions) {
   return async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
+    // Identity is trusted only as Teams states it: other channels (Web Chat, Direct Line...) name people differently.
+    if (activity.channelId !== TEAMS_CHANNEL) {
+      options.onRefused?.(`activity from channel ${String(activity.channelId).slice(0, 40)}`);
+      if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'This bot answers in Microsoft Teams only.' } } });
+      return;
+    }
     const reply = async (card: AdaptiveCard): Promise<string> => (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
     const update = async (activityId: string, card: AdaptiveCard): Promise<void> => {
       await context.updateActivity({ ...adaptiveCardActivity(card), id: activityId, conversation: activity.conversation });
@@ -61,9 +76,20 @@ export function createTurnLogic(handlers: TurnHandlers, conversations: Conversat
   };
 }
 
-function callerOf(activity: Activity): ChatMessage['caller'] {
+/**
+ * The activity's tenant: Teams states it twice, in the conversation and in the channel data. When both are given they
+ * must agree; an activity whose two tenants differ has none (so nobody in it holds a role).
+ */
+function tenantOf(activity: Activity): string | undefined {
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
-  const tenantId = activity.conversation?.tenantId ?? (typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined);
+  const inConversation = typeof activity.conversation?.tenantId === 'string' && activity.conversation.tenantId !== '' ? activity.conversation.tenantId : undefined;
+  const inChannelData = typeof channelData?.tenant?.id === 'string' && channelData.tenant.id !== '' ? channelData.tenant.id : undefined;
+  if (inConversation && inChannelData && inConversation.trim().toLowerCase() !== inChannelData.trim().toLowerCase()) return undefined;
+  return inConversation ?? inChannelData;
+}
+
+function callerOf(activity: Activity): ChatMessage['caller'] {
+  const tenantId = tenantOf(activity);
   const aadObjectId = activity.from?.aadObjectId;
   return {
     ...(aadObjectId ? { aadObjectId } : {}),
@@ -74,10 +100,11 @@ function callerOf(activity: Activity): ChatMessage['caller'] {
 
 function conversationOf(activity: Activity): ConversationInfo {
   const type = activity.conversation?.conversationType;
+  const tenantId = tenantOf(activity);
   return {
     id: activity.conversation.id,
     type: type === 'channel' || type === 'groupChat' ? type : 'personal',
-    ...(activity.conversation?.tenantId ? { tenantId: activity.conversation.tenantId } : {}),
+    ...(tenantId && activity.conversation?.tenantId ? { tenantId } : {}),
   };
 }
 
@@ -87,7 +114,7 @@ const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
  * Files the user attached. Teams also attaches the message itself as text/html, and cards as attachments: those
  * are not files. Personal-chat files arrive as a pre-authorised download URL; plain attachments as contentUrl.
  */
-function filesOf(activity: Activity, options: { allowLoopbackDownloads: boolean }): FileAttachment[] {
+function filesOf(activity: Activity, options: TurnOptions): FileAttachment[] {
   const files: FileAttachment[] = [];
   for (const attachment of activity.attachments ?? []) {
     const name = attachment.name ?? 'attachment';

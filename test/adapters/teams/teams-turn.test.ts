@@ -63,7 +63,7 @@ function activityOf(over: Partial<Activity>): Activity {
   } as Activity;
 }
 
-async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void> } = {}): Promise<Turn> {
+async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void>; onRefused?: (why: string) => void } = {}): Promise<Turn> {
   const adapter = new RecordingAdapter();
   const store = new RecordingStore();
   const turn = { adapter, store, messages: [] as ChatMessage[], actions: [] as CardAction[], installs: 0 };
@@ -83,7 +83,7 @@ async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutco
       },
     },
     store,
-    { allowLoopbackDownloads: options.allowLoopbackDownloads ?? false },
+    { allowLoopbackDownloads: options.allowLoopbackDownloads ?? false, ...(options.onRefused ? { onRefused: options.onRefused } : {}) },
   );
   await logic(new TurnContext(adapter, activityOf(over)));
   return turn;
@@ -104,6 +104,28 @@ describe('createTurnLogic: messages', () => {
     const { messages } = await runTurn({ from: { id: 'x', name: '   ' }, conversation: { id: '19:ch@thread.tacv2', conversationType: 'channel', isGroup: true, name: '' }, channelData: { tenant: { id: TENANT } } });
     expect(messages[0]!.caller).toEqual({ tenantId: TENANT, displayName: 'someone' });
     expect(messages[0]!.conversation).toEqual({ id: '19:ch@thread.tacv2', type: 'channel' });
+  });
+
+  it('trusts identity from Teams only: an activity from another channel reaches no handler and is reported', async () => {
+    for (const channelId of ['webchat', 'directline', 'emulator', 'slack', 'MSTEAMS', '']) {
+      const refused: string[] = [];
+      const turn = await runTurn({ channelId, text: 'status' }, { onRefused: (why) => refused.push(why) });
+      expect({ channelId, messages: turn.messages.length, sent: turn.adapter.sent }).toEqual({ channelId, messages: 0, sent: [] });
+      expect(refused).toEqual([`activity from channel ${channelId}`]);
+      const pressed = await runTurn({ channelId, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approveChange', data: {} } } });
+      expect(pressed.actions).toEqual([]);
+      expect(pressed.adapter.sent).toMatchObject([{ type: 'invokeResponse', value: { status: 200, body: { value: 'This bot answers in Microsoft Teams only.' } } }]);
+    }
+  });
+
+  it('takes the tenant only when the conversation and the channel data agree on it', async () => {
+    const agree = await runTurn({ channelData: { tenant: { id: TENANT.toUpperCase() } } });
+    expect(agree.messages[0]!.caller.tenantId).toBe(TENANT);
+    const forged = await runTurn({ channelData: { tenant: { id: '0e0e0e0e-1111-4222-8333-444455556666' } } });
+    expect(forged.messages[0]!.caller).toEqual({ aadObjectId: ALEX, displayName: 'Alex Wilber' });
+    expect(forged.messages[0]!.conversation).toEqual({ id: 'a:1personal', type: 'personal' });
+    const forgedPress = await runTurn({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approveChange', data: {} } }, channelData: { tenant: { id: '0e0e0e0e-1111-4222-8333-444455556666' } } });
+    expect(forgedPress.actions[0]!.caller).toEqual({ aadObjectId: ALEX, displayName: 'Alex Wilber' });
   });
 
   it('maps group chats, and anything unknown to personal', async () => {
