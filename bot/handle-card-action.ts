@@ -16,6 +16,7 @@ import { MAX_AUDIT_DAYS } from '../core/commands/command-specs';
 import { isSiteName } from '../core/commands/parse-command';
 import { UserError } from '../core/errors/user-error';
 import { presentError } from './present-error';
+import { recordRefusal } from './own-job';
 import { enableDiagnosticsAction, fleetPageAction } from './status-actions';
 
 export interface VerbHandler {
@@ -83,7 +84,7 @@ export async function handleCardAction(action: CardAction, deps: BotDeps): Promi
   if (!handler) return { kind: 'message', text: 'That button is no longer supported. Type help to see the commands.' };
   const decision = authorize(action.caller, handler.role, deps.access);
   if (!decision.allowed) {
-    await deps.audit.record({ action: `button:${action.verb}`, actor: { ...(action.caller.aadObjectId ? { aadObjectId: action.caller.aadObjectId } : {}), name: action.caller.displayName }, target: action.verb, outcome: 'denied', detail: decision.reason });
+    await recordRefusal(deps, { action: `button:${action.verb}`, actor: { ...(action.caller.aadObjectId ? { aadObjectId: action.caller.aadObjectId } : {}), name: action.caller.displayName }, target: action.verb, outcome: 'denied', detail: decision.reason });
     return { kind: 'message', text: `You need the ${handler.role} role for that. Type whoami to see your roles.` };
   }
   try {
