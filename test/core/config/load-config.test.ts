@@ -78,7 +78,7 @@ describe('loadConfig', () => {
     });
 
     it('is refused against real Azure: only the simulator target may run without authentication', () => {
-      for (const target of [{}, { AZURE_TARGET: 'azure' }]) {
+      for (const target of [{}, { AZURE_TARGET: 'azure' }] as Record<string, string>[]) {
         const problems = problemsOf({ ...unregistered, ...target, BOT_AUTHENTICATION: 'disabled-for-local-use' });
         expect(problems).toHaveLength(1);
         expect(problems[0]).toMatch(/^BOT_AUTHENTICATION is "disabled-for-local-use", which is accepted only with AZURE_TARGET=simulator/);
@@ -86,7 +86,7 @@ describe('loadConfig', () => {
     });
 
     it('is refused on an App Service / Functions host (its WEBSITE_* variables), even with the simulator target', () => {
-      const azureHosts = [
+      const azureHosts: Record<string, string>[] = [
         { WEBSITE_SITE_NAME: 'func-vpnops-prod' },
         { WEBSITE_INSTANCE_ID: 'a1b2c3d4e5f6' },
         { WEBSITE_HOSTNAME: 'func-vpnops-prod.azurewebsites.net' },
