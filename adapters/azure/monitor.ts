@@ -1,4 +1,5 @@
 import { MonitorClient, type DiagnosticSettingsResource } from '@azure/arm-monitor';
+import { cappedPages } from './arm-paging';
 import { ArmRequester } from './arm-request';
 import { UserError } from '../../core/errors/user-error';
 import { azureCaller } from './azure-call';
@@ -117,7 +118,7 @@ export function createMonitorAdapter(settings: AzureSettings): MonitorAdapter {
   const readDiagnostics = async (gatewayId: string): Promise<GatewayDiagnosticsInfo> => {
     const ref = parseAzureResourceId(gatewayId, 'Microsoft.Network/virtualNetworkGateways');
     const settingsList: DiagnosticSettingInfo[] = [];
-    for await (const s of client(ref.subscriptionId).diagnosticSettings.list(resourceUri(ref.id), { abortSignal: timeout() })) settingsList.push(toSettingInfo(s));
+    for await (const s of cappedPages(client(ref.subscriptionId).diagnosticSettings.list(resourceUri(ref.id), { abortSignal: timeout() }).byPage(), "read the VPN gateway's diagnostic settings")) settingsList.push(toSettingInfo(s));
     return { gatewayId: ref.id, settings: settingsList, workspaceFor: workspaceMap(settingsList) };
   };
 

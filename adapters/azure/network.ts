@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetworkManagementClient, type IpsecPolicy, type LocalNetworkGateway, type VirtualNetworkGateway, type VirtualNetworkGatewayConnection } from '@azure/arm-network';
+import { cappedPages } from './arm-paging';
 import { ArmRequester } from './arm-request';
 import { mapConcurrent } from '../../core/async/map-concurrent';
 import { azureCaller } from './azure-call';
@@ -225,7 +226,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       const groups = await resourceGroupsOf(scope);
       const perGroup = await mapConcurrent(groups, listConcurrency, async (group) => {
         const found: ConnectionSummary[] = [];
-        for await (const c of client(scope.subscriptionId).virtualNetworkGatewayConnections.list(group, { abortSignal: timeout() })) {
+        for await (const c of cappedPages(client(scope.subscriptionId).virtualNetworkGatewayConnections.list(group, { abortSignal: timeout() }).byPage(), 'list the VPN connections')) {
           if (c.connectionType === undefined || c.connectionType === 'IPsec') found.push(toConnectionSummary(c));
         }
         return found;
@@ -252,7 +253,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       call('list the local network gateways', async () => {
         const out: LocalNetworkGatewayInfo[] = [];
         for (const group of await resourceGroupsOf(scope)) {
-          for await (const l of client(scope.subscriptionId).localNetworkGateways.list(group, { abortSignal: timeout() })) out.push(toLocalNetworkGateway(l));
+          for await (const l of cappedPages(client(scope.subscriptionId).localNetworkGateways.list(group, { abortSignal: timeout() }).byPage(), 'list the local network gateways')) out.push(toLocalNetworkGateway(l));
         }
         return out;
       }),

@@ -15,7 +15,12 @@ export type SimFaultResponse =
   /** The next long-running operation started by a matching request fails with this Azure error code. */
   | { readonly lroFails: string; readonly message?: string }
   /** Closes the socket without answering (a network error on the client). */
-  | { readonly dropConnection: true };
+  | { readonly dropConnection: true }
+  /**
+   * Answers an ARM list normally but with this `nextLink` (a hostile or broken page): another host's URL, or
+   * `{self}` (the requested URL again), which pages forever.
+   */
+  | { readonly nextLink: string };
 
 export interface SimFaultMatch {
   readonly method?: string;
