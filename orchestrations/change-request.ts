@@ -4,7 +4,7 @@ import type { ChangeRequestOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { jobRefOf } from '../core/jobs/job-envelope';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { activity, auditRetry, failureView, jobInput, readRetry, setProgress, showCard } from './orchestration-context';
+import { activity, auditRetry, failureView, jobInput, readActivity, setProgress, showCard } from './orchestration-context';
 
 /**
  * A change request (typed, or a button): plan it, then hand it to its change job, which runs under a business key
@@ -17,7 +17,7 @@ export function* changeRequestOrchestrator(context: OrchestrationContext): Orche
   setProgress(context, { step: 'planning', detail: request.site });
   let planned: PlanChangeOutput;
   try {
-    planned = yield* activity(context, ACTIVITIES.planChange, request, readRetry());
+    planned = yield* readActivity(context, ACTIVITIES.planChange, request);
   } catch (error) {
     yield* showCard(context, envelope, failureView(`Could not plan the change for ${request.site}`, error));
     throw error;

@@ -7,7 +7,7 @@ import { jobRefOf } from '../core/jobs/job-envelope';
 import { decodeActivityFailure } from './activity-failure';
 import { awaitDecision } from './await-decision';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { activity, auditRetry, cardRetry, jobInput, readRetry } from './orchestration-context';
+import { activity, auditRetry, cardRetry, jobInput, readActivity } from './orchestration-context';
 
 /** What `jobs` shows for each phase. */
 const STEP: Record<ChangePhase, string> = {
@@ -141,7 +141,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   yield* show({ phase: 'verifying', ...approvedBy });
   let verified: { readonly ok: boolean; readonly detail: string };
   try {
-    verified = yield* activity(context, ACTIVITIES.verifyChange, { plan }, readRetry());
+    verified = yield* readActivity(context, ACTIVITIES.verifyChange, { plan });
   } catch (error) {
     verified = { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
   }
