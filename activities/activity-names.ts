@@ -26,12 +26,14 @@ export const ACTIVITIES = {
   startChange: 'startChange',
   applyChange: 'applyChange',
   verifyChange: 'verifyChange',
+  verifyUnchanged: 'verifyUnchanged',
   rollbackChange: 'rollbackChange',
   requestApproval: 'requestApproval',
   remindApprovers: 'remindApprovers',
   closeApproval: 'closeApproval',
   showChange: 'showChange',
   notifyRequester: 'notifyRequester',
+  refreshSiteIndex: 'refreshSiteIndex',
 } as const;
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
@@ -102,6 +104,9 @@ export type ChangeCardsInput = {
 };
 export type RequestApprovalOutput = { readonly cards: readonly ApprovalCardRef[] };
 
+/** A connection a change created, changed or removed: its site index entry is read again. */
+export type RefreshSiteIndexInput = { readonly connectionId: string };
+
 /** Every activity's input and output, by name. */
 export interface ActivityCatalog {
   readonly inspectSite: { readonly input: InspectSiteInput; readonly output: InspectSiteOutput };
@@ -115,12 +120,14 @@ export interface ActivityCatalog {
   readonly startChange: { readonly input: StartChangeInput; readonly output: StartChangeOutput };
   readonly applyChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
   readonly verifyChange: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
+  readonly verifyUnchanged: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
   readonly rollbackChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
   readonly requestApproval: { readonly input: ChangeCardsInput; readonly output: RequestApprovalOutput };
   readonly remindApprovers: { readonly input: ChangeCardsInput; readonly output: void };
   readonly closeApproval: { readonly input: { readonly requestId: string }; readonly output: void };
   readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };
   readonly notifyRequester: { readonly input: ChangeCardsInput; readonly output: void };
+  readonly refreshSiteIndex: { readonly input: RefreshSiteIndexInput; readonly output: void };
 }
 
 export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];

@@ -57,7 +57,7 @@ function stateLine(model: ChangeCardModel): string {
     case 'done':
       return `${approved}Done${s.detail ? `: ${s.detail}` : '.'}`;
     case 'rolled-back':
-      return `${approved}Verification failed, so the change was rolled back${s.detail ? `: ${s.detail}` : '.'}`;
+      return `${approved}Rolled back${s.detail ? `: ${s.detail}` : '.'}`;
     case 'failed':
       return `${approved}Failed${s.detail ? `: ${s.detail}` : '.'}`;
     case 'rejected':

@@ -131,6 +131,7 @@ var stateTableNames = [
   'jobs'
   'subscriptions'
   'approvals'
+  'siteindex'
 ]
 var separators = [
   ','

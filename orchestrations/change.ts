@@ -1,13 +1,19 @@
 import type { ApprovalCardRef, ChangeCardModel, RecordAuditInput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
-import type { ChangePhase, ChangeState, Person } from '../core/change/change-state';
+import type { ChangeEndState, ChangePhase, ChangeState, Person } from '../core/change/change-state';
+import { END_STATE_WORDS } from '../core/change/change-state';
 import type { ChangeOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { jobRefOf } from '../core/jobs/job-envelope';
 import { decodeActivityFailure } from './activity-failure';
 import { awaitDecision } from './await-decision';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { activity, auditRetry, cardRetry, jobInput, readActivity } from './orchestration-context';
+import { activity, auditRetry, cardRetry, jobInput, readActivity, retriedActivity } from './orchestration-context';
+
+/** How long a failed Azure call gets to land (or not) before the change reads Azure back. */
+export const SETTLE_MS = 60_000;
+/** Attempts at a rollback (rollbacks are idempotent) when its failure may pass. */
+const ROLLBACK_ATTEMPTS = 3;
 
 /** What `jobs` shows for each phase. */
 const STEP: Record<ChangePhase, string> = {
@@ -105,65 +111,103 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       yield* audit('timed-out', `no decision by ${expiresAt.toISOString()}; nothing changed`);
       yield* show(expired);
       yield* tryCards(ACTIVITIES.notifyRequester, expired);
-      return { phase: 'expired' };
+      return { phase: 'expired', endState: 'unchanged' };
     }
     const { decision } = outcome;
     const state = { decidedBy: decision.by, decidedAt: decision.at, ...(decision.reason ? { reason: decision.reason } : {}) };
     if (decision.decision === 'withdrawn') {
       yield* audit('withdrawn', 'withdrawn by the requester while pending; nothing changed', decision.by);
       yield* show({ phase: 'withdrawn', ...state });
-      return { phase: 'withdrawn' };
+      return { phase: 'withdrawn', endState: 'unchanged' };
     }
     if (decision.decision === 'rejected') {
       yield* audit('rejected', `plan ${decision.fingerprint}${decision.reason ? `: ${decision.reason}` : ''}`, decision.by);
       const rejected: ChangeState = { phase: 'rejected', ...state };
       yield* show(rejected);
       yield* tryCards(ACTIVITIES.notifyRequester, rejected);
-      return { phase: 'rejected', ...(decision.reason ? { detail: decision.reason } : {}) };
+      return { phase: 'rejected', ...(decision.reason ? { detail: decision.reason } : {}), endState: 'unchanged' };
     }
     yield* audit('approved', `plan ${decision.fingerprint}${decision.reason ? `: ${decision.reason}` : ''}`, decision.by);
     decided = { by: decision.by, at: decision.at };
   }
   const approvedBy = decided ? { decidedBy: decided.by, decidedAt: decided.at } : {};
 
+  /** The last state of a change that reached Azure: audited (with where Azure was left), the index refreshed, shown. */
+  function* end(phase: ChangePhase, endState: ChangeEndState, outcome: RecordAuditInput['outcome'], auditDetail: string, cardDetail: string): Orchestration<ChangeOutput> {
+    yield* audit(outcome, `${auditDetail}; end state: ${END_STATE_WORDS[endState]}`.slice(0, 900));
+    try {
+      // Status of this site must find the connection as the change left it (created, changed or gone).
+      yield* activity(context, ACTIVITIES.refreshSiteIndex, { connectionId: plan.target.connectionId }, cardRetry());
+    } catch {
+      // The index expires on its own; a stale entry only costs one listing.
+    }
+    const detail = `${cardDetail} (${END_STATE_WORDS[endState]})`;
+    yield* show({ phase, ...approvedBy, detail });
+    return { phase, detail, endState };
+  }
+  /** Reads Azure back (a read: retried only when the failure may pass); a failure to read is a "no" in words. */
+  function* check(name: typeof ACTIVITIES.verifyChange | typeof ACTIVITIES.verifyUnchanged): Orchestration<{ readonly ok: boolean; readonly detail: string }> {
+    try {
+      return yield* readActivity(context, name, { plan });
+    } catch (error) {
+      return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
+    }
+  }
+  /** A call that failed may still have changed Azure (a timeout, a lost answer): it gets time to land before the read-back. */
+  function* settle(): Orchestration<void> {
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + SETTLE_MS));
+  }
+
   yield* show({ phase: 'applying', ...approvedBy });
-  let applied: string;
+  let applied: string | undefined;
+  let applyError: unknown;
   try {
     applied = (yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
   } catch (error) {
-    const failure = decodeActivityFailure(error);
-    yield* audit('failed', `apply: ${failure.code}`);
-    yield* show({ phase: 'failed', ...approvedBy, detail: `applying it failed: ${failure.problem}` });
-    return { phase: 'failed', detail: failure.code };
+    applyError = error;
   }
-  yield* audit('applied', applied);
-
-  yield* show({ phase: 'verifying', ...approvedBy });
   let verified: { readonly ok: boolean; readonly detail: string };
-  try {
-    verified = yield* readActivity(context, ACTIVITIES.verifyChange, { plan });
-  } catch (error) {
-    verified = { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
+  if (applied !== undefined) {
+    yield* audit('applied', applied);
+    yield* show({ phase: 'verifying', ...approvedBy });
+    verified = yield* check(ACTIVITIES.verifyChange);
+    if (verified.ok) return yield* end('done', 'applied', 'verified', verified.detail, applied);
+    yield* audit('failed', `verification: ${verified.detail}`);
+  } else {
+    // Applying failed: what Azure shows decides what happened, not the error.
+    const failure = decodeActivityFailure(applyError);
+    yield* settle();
+    const unchanged = yield* check(ACTIVITIES.verifyUnchanged);
+    if (unchanged.ok) return yield* end('failed', 'unchanged', 'failed', `apply: ${failure.code}; ${unchanged.detail}`, `applying it failed: ${failure.problem}`);
+    const took = yield* check(ACTIVITIES.verifyChange);
+    if (took.ok) {
+      yield* audit('applied', `Azure answered ${failure.code}, but the change is in place`);
+      return yield* end('done', 'applied', 'verified', took.detail, `Azure reported a failure (${failure.problem}), but the change is in place: ${took.detail}`);
+    }
+    verified = { ok: false, detail: `applying it failed (${failure.problem}) and left it part-way: ${took.detail}` };
+    yield* audit('failed', `apply: ${failure.code}; ${took.detail}`);
   }
-  if (verified.ok) {
-    yield* audit('verified', verified.detail);
-    yield* show({ phase: 'done', ...approvedBy, detail: applied });
-    return { phase: 'done', detail: applied };
-  }
-  yield* audit('failed', `verification: ${verified.detail}`);
+
   if (!plan.rollback) {
-    yield* show({ phase: 'failed', ...approvedBy, detail: `it did not verify (${verified.detail}), and this change defines no rollback` });
-    return { phase: 'failed', detail: verified.detail };
+    return yield* end('failed', 'needs-attention', 'failed', `not verified (${verified.detail}) and the change defines no rollback`, `it did not verify (${verified.detail}), and this change defines no rollback`);
   }
+  let rolledBack: string | undefined;
+  let rollbackFailure: string | undefined;
   try {
-    const rolledBack = (yield* activity(context, ACTIVITIES.rollbackChange, { plan })).detail;
-    yield* audit('rolled-back', rolledBack);
-    yield* show({ phase: 'rolled-back', ...approvedBy, detail: `${verified.detail}; ${rolledBack}` });
-    return { phase: 'rolled-back', detail: verified.detail };
+    rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, ROLLBACK_ATTEMPTS)).detail;
   } catch (error) {
-    const failure = decodeActivityFailure(error);
-    yield* audit('failed', `rollback: ${failure.code}`);
-    yield* show({ phase: 'failed', ...approvedBy, detail: `it did not verify (${verified.detail}) and rolling it back failed: ${failure.problem}` });
-    return { phase: 'failed', detail: failure.code };
+    rollbackFailure = decodeActivityFailure(error).problem;
+    yield* settle();
   }
+  const restored = yield* check(ACTIVITIES.verifyUnchanged);
+  if (restored.ok) {
+    return yield* end('rolled-back', 'rolled-back', 'rolled-back', `${rolledBack ?? `rollback reported: ${rollbackFailure}`}; ${restored.detail}`, `${verified.detail}; ${rolledBack ?? 'Azure is back as it was'}`);
+  }
+  return yield* end(
+    'failed',
+    'needs-attention',
+    'failed',
+    `rollback: ${rollbackFailure ?? rolledBack ?? 'done'}; ${restored.detail}`,
+    `it did not verify (${verified.detail}) and rolling it back ${rollbackFailure ? `failed: ${rollbackFailure}` : `did not restore it: ${restored.detail}`}`,
+  );
 }

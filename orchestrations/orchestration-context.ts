@@ -47,12 +47,17 @@ const READ_RETRY_MS = 2_000;
  * transient HTTP errors). A refusal is final: Azure's 400/401/403/404 (AzureBadRequest, AzureUnauthenticated,
  * AzureForbidden, AzureNotFound) and every other typed error answer the same way the second time.
  */
-export function* readActivity<N extends ActivityName>(context: OrchestrationContext, name: N, input: ActivityInput<N>): Generator<Task, ActivityOutput<N>, unknown> {
+export function readActivity<N extends ActivityName>(context: OrchestrationContext, name: N, input: ActivityInput<N>): Generator<Task, ActivityOutput<N>, unknown> {
+  return retriedActivity(context, name, input, READ_ATTEMPTS);
+}
+
+/** An activity tried up to `attempts` times while it fails for a reason that may pass (see readActivity). */
+export function* retriedActivity<N extends ActivityName>(context: OrchestrationContext, name: N, input: ActivityInput<N>, attempts: number): Generator<Task, ActivityOutput<N>, unknown> {
   for (let attempt = 1; ; attempt++) {
     try {
       return yield* activity(context, name, input);
     } catch (error) {
-      if (attempt >= READ_ATTEMPTS || !TRANSIENT_FAILURES.has(decodeActivityFailure(error).code)) throw error;
+      if (attempt >= attempts || !TRANSIENT_FAILURES.has(decodeActivityFailure(error).code)) throw error;
       yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + READ_RETRY_MS * 2 ** (attempt - 1)));
     }
   }

@@ -185,6 +185,9 @@ describe('site names', () => {
       certificate: existing.certificate!,
     });
     try {
+      // A site added outside the bot is found at once by its full name (a name the site index does not know lists the
+      // scope, which refreshes the index); from then on its short name is known too.
+      expect(cardText(await result('status dc-paris'))).toMatch(/^status dc-paris\s/);
       const card = await result('diagnose paris');
       expect(cardText(card)).toMatch(/Which site\? paris could mean (site-paris or dc-paris|dc-paris or site-paris)\. Choose one, or type its full name\./);
       expect(cardActions(card).map((a) => (a.data as { command: string }).command).sort()).toEqual(['diagnose dc-paris', 'diagnose site-paris']);

@@ -120,7 +120,7 @@ describe('change job: approval, apply, verify, audit', () => {
     const envelope = await changeEnvelope();
     await start(ORCHESTRATIONS.change, envelope);
     const done = await decide(envelope, 'rejected', megan, 'not during the freeze');
-    expect(done.output as ChangeOutput).toEqual({ phase: 'rejected', detail: 'not during the freeze' });
+    expect(done.output as ChangeOutput).toEqual({ phase: 'rejected', detail: 'not during the freeze', endState: 'unchanged' });
     expect(calls('applyChange')).toEqual([]);
     expect(audit()).toEqual(['requested by Alex Wilber', 'rejected by Megan Bowen']);
     expect(appState.ports.audit.records[1]!.detail).toBe(`plan ${envelope.payload.fingerprint}: not during the freeze`);
@@ -133,7 +133,7 @@ describe('change job: approval, apply, verify, audit', () => {
     const envelope = await changeEnvelope();
     await start(ORCHESTRATIONS.change, envelope);
     const done = await decide(envelope, 'withdrawn', alex);
-    expect(done.output as ChangeOutput).toEqual({ phase: 'withdrawn' });
+    expect(done.output as ChangeOutput).toEqual({ phase: 'withdrawn', endState: 'unchanged' });
     expect(calls('applyChange')).toEqual([]);
     expect(audit()).toEqual(['requested by Alex Wilber', 'withdrawn by Alex Wilber']);
     expect(requesterCards(envelope).at(-1)).toMatch(/Withdrawn by Alex Wilber/);
@@ -150,7 +150,7 @@ describe('change job: approval, apply, verify, audit', () => {
     await clock.advance(4 * HOUR);
     await settled();
     const done = host.durable.getInstance(envelope.jobId)!;
-    expect(done.output as ChangeOutput).toEqual({ phase: 'expired' });
+    expect(done.output as ChangeOutput).toEqual({ phase: 'expired', endState: 'unchanged' });
     expect(calls('applyChange')).toEqual([]);
     expect(audit()).toEqual(['requested by Alex Wilber', 'timed-out by Alex Wilber']);
     expect(requesterCards(envelope).at(-1)).toMatch(/Expired: nobody decided by .*\. Nothing was changed\./);
@@ -169,7 +169,8 @@ describe('change job: approval, apply, verify, audit', () => {
     expect((host.durable.getInstance(envelope.jobId)!.output as ChangeOutput).phase).toBe('rolled-back');
     expect(appState.ports.calls).toContain('removeProductDiagnosticSetting vpngw-hub');
     expect(audit()).toEqual(['requested by Alex Wilber', 'approved by Megan Bowen', 'applied by Alex Wilber', 'failed by Alex Wilber', 'rolled-back by Alex Wilber']);
-    expect(requesterCards(envelope).at(-1)).toMatch(/Verification failed, so the change was rolled back/);
+    expect(requesterCards(envelope).at(-1)).toMatch(/Rolled back: .* \(rolled back and verified\)/);
+    expect(appState.ports.audit.records.at(-1)!.detail).toMatch(/end state: rolled back and verified$/);
     expect(done).toBeDefined();
   });
 
