@@ -62,7 +62,8 @@ export async function messages(request: HttpRequest, context: InvocationContext)
     },
     services.conversations,
     {
-      allowLoopbackDownloads: services.config.azure.target === 'simulator',
+      // The sandbox's own loopback server is the only exception to the hosts Teams serves files from.
+      downloads: { allowedHosts: services.config.attachmentHosts, allowLoopback: services.config.azure.target === 'simulator' },
       onRefused: (why) => services.log.warn('activity not handled', { invocationId: context.invocationId, why }),
     },
   );

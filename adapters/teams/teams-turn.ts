@@ -5,12 +5,14 @@ import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, FileAtta
 import type { ConversationStore } from '../../core/ports/messaging';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 import { downloadLimited } from './download-limited';
+import type { DownloadPolicy } from './download-limited';
 
 /** The only channel whose identity the bot trusts. */
 const TEAMS_CHANNEL = 'msteams';
 
 export interface TurnOptions {
-  readonly allowLoopbackDownloads: boolean;
+  /** Where attachments may be downloaded from (see download-limited.ts). */
+  readonly downloads: DownloadPolicy;
   /** Told (for the log) why an activity was not handled: another channel. */
   readonly onRefused?: (why: string) => void;
 }
@@ -122,13 +124,13 @@ function filesOf(activity: Activity, options: TurnOptions): FileAttachment[] {
       const content = attachment.content as { downloadUrl?: unknown; fileType?: unknown } | undefined;
       if (typeof content?.downloadUrl !== 'string') continue;
       const url = content.downloadUrl;
-      files.push({ name, contentType: typeof content.fileType === 'string' ? content.fileType : 'application/octet-stream', download: (max) => downloadLimited(url, max, options) });
+      files.push({ name, contentType: typeof content.fileType === 'string' ? content.fileType : 'application/octet-stream', download: (max) => downloadLimited(url, max, options.downloads) });
       continue;
     }
     if (attachment.contentType === 'text/html' || attachment.contentType.startsWith('application/vnd.microsoft.card')) continue;
     if (typeof attachment.contentUrl === 'string') {
       const url = attachment.contentUrl;
-      files.push({ name, contentType: attachment.contentType, download: (max) => downloadLimited(url, max, options) });
+      files.push({ name, contentType: attachment.contentType, download: (max) => downloadLimited(url, max, options.downloads) });
     } else if (typeof attachment.content === 'string') {
       const bytes = new TextEncoder().encode(attachment.content);
       files.push({ name, contentType: attachment.contentType, size: bytes.length, download: async () => bytes });

@@ -35,12 +35,13 @@ export function loadConfig(env: Environment): AppConfig {
     problems.push('DURABLE_TASK_HUB must be 3-45 letters and digits, starting with a letter (Durable task hub naming rules).');
   }
   const approvals = readApprovalPolicy(get, problems);
+  const attachmentHosts = readAttachmentHosts(get, problems);
   const diagnosticsWorkspaceId = get('DIAGNOSTICS_WORKSPACE_ID');
   if (diagnosticsWorkspaceId && !/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(diagnosticsWorkspaceId)) {
     problems.push('DIAGNOSTICS_WORKSPACE_ID must be a Log Analytics workspace resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
+  return { ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, attachmentHosts, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
 }
 
 type Get = (name: string) => string | undefined;
@@ -200,6 +201,25 @@ function readSimulatorKeyVaults(raw: string | undefined, problems: string[]): { 
     vaults.push({ name, url: url.replace(/\/$/, '') });
   }
   return vaults;
+}
+
+/** Where Teams stores files a person attaches: SharePoint and OneDrive, in the public and government clouds. */
+export const DEFAULT_ATTACHMENT_HOSTS: readonly string[] = ['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint-mil.us', '*.sharepoint.cn'];
+
+/** `ATTACHMENT_HOSTS`: host names or `*.suffix` patterns, comma-separated; Teams' file hosts when unset. */
+function readAttachmentHosts(get: Get, problems: string[]): string[] {
+  const raw = get('ATTACHMENT_HOSTS');
+  if (!raw) return [...DEFAULT_ATTACHMENT_HOSTS];
+  const hosts: string[] = [];
+  for (const part of raw.split(/[,;\s]+/).filter(Boolean)) {
+    // A bare `*` or a pattern on a public suffix alone (`*.com`) would allow anything.
+    if (!/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i.test(part) || (part.startsWith('*.') && part.split('.').length < 3)) {
+      problems.push(`ATTACHMENT_HOSTS entry "${part.slice(0, 80)}" is not a host name or a *.domain pattern with at least two labels (e.g. *.sharepoint.com).`);
+      continue;
+    }
+    hosts.push(part.toLowerCase());
+  }
+  return hosts;
 }
 
 function readScopes(get: Get, problems: string[]): VpnScope[] {

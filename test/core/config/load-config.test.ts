@@ -103,6 +103,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it("downloads attachments from Teams' file hosts unless ATTACHMENT_HOSTS names others; refuses patterns that allow anything", () => {
+    expect(loadConfig(production).attachmentHosts).toEqual(['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint-mil.us', '*.sharepoint.cn']);
+    expect(loadConfig({ ...production, ATTACHMENT_HOSTS: '*.sharepoint.com, Files.Contoso.example' }).attachmentHosts).toEqual(['*.sharepoint.com', 'files.contoso.example']);
+    for (const bad of ['*', '*.com', 'https://contoso.sharepoint.com', '10.0.0.1', 'contoso.sharepoint.com/path']) {
+      expect(problemsOf({ ...production, ATTACHMENT_HOSTS: bad })[0]).toMatch(/^ATTACHMENT_HOSTS entry/);
+    }
+  });
+
   it('requires the app secret for SingleTenant bots', () => {
     expect(problemsOf({ ...production, MicrosoftAppType: 'SingleTenant' })[0]).toMatch(/MicrosoftAppPassword is missing/);
   });
