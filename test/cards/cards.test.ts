@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardSizeBytes, MAX_CARD_BYTES } from '../../cards/adaptive-card';
+import { cardSizeBytes, MAX_CARD_BYTES, SHORTENED_NOTE } from '../../cards/adaptive-card';
 import { diagnosisCard } from '../../cards/diagnosis-card';
 import { errorCard } from '../../cards/error-card';
 import { fleetStatusCard } from '../../cards/fleet-status-card';
@@ -27,6 +27,17 @@ describe('every card', () => {
 
   it('stays under the 28 KB card limit', () => {
     for (const [name, card] of Object.entries(cards)) expect({ name, small: cardSizeBytes(card) < MAX_CARD_BYTES }).toEqual({ name, small: true });
+  });
+
+  it('stays under 28 KB with a 10,000-character value in every untrusted field, and says when it was shortened', () => {
+    for (const value of ['LONGMARK'.padEnd(10_000, 'A'), '\u{1F600}'.repeat(10_000), '"\\<>&'.repeat(2_000)]) {
+      for (const [name, built] of Object.entries(allCards(hostile(value)))) {
+        const size = cardSizeBytes(built);
+        expect({ name, size, fits: size <= MAX_CARD_BYTES }).toMatchObject({ name, fits: true });
+        expect({ name, problems: cardProblems(built) }).toEqual({ name, problems: [] });
+        if (JSON.stringify(built).includes(SHORTENED_NOTE)) expect(visibleText(built).endsWith(SHORTENED_NOTE)).toBe(true);
+      }
+    }
   });
 
   it('the structural check itself notices an unknown verb, a TextBlock control character and a wrong version', () => {
