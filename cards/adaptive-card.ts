@@ -61,10 +61,12 @@ export function fitToSize(built: AdaptiveCard): AdaptiveCard {
     for (const holder of texts) holder.set(cleanValue(holder.get(), cap));
   }
   if (fits()) return fitted;
+  // Still too big: whole elements go from the end (each measured once), then buttons, and the card says so.
   const note = paragraph(SHORTENED_NOTE, { subtle: true, size: 'Small' });
+  let excess = bytesOf(fitted) + bytesOf(note) + 1 - MAX_CARD_BYTES;
+  while (excess > 0 && fitted.body.length > 1) excess -= bytesOf(fitted.body.pop()) + 1;
+  while (excess > 0 && (fitted.actions?.length ?? 0) > 0) excess -= bytesOf(fitted.actions!.pop()) + 1;
   fitted.body.push(note);
-  while (!fits() && (fitted.actions?.length ?? 0) > 0) fitted.actions!.pop();
-  while (!fits() && fitted.body.length > 2) fitted.body.splice(fitted.body.length - 2, 1);
   return fitted;
 }
 
@@ -103,6 +105,8 @@ function dropOversizedActions(root: unknown): void {
     const record = node as Record<string, unknown>;
     if (Array.isArray(record.actions)) record.actions = record.actions.filter((a) => !oversized(a));
     if (oversized(record.selectAction)) delete record.selectAction;
+    // A Universal Actions refresh is a button Teams presses for the viewer.
+    if (oversized((record.refresh as { action?: unknown } | undefined)?.action)) delete record.refresh;
     for (const [key, value] of Object.entries(record)) {
       visit(value);
       // An ActionSet left without buttons goes too (Adaptive Cards wants at least one).

@@ -1,46 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { BotAdapter, TurnContext } from 'botbuilder';
-import type { Activity, ResourceResponse } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import type { ActionOutcome, CardAction, ChatMessage } from '../../../core/ports/chat';
-import type { ConversationStore } from '../../../core/ports/messaging';
 import { card, literal } from '../../../cards/adaptive-card';
 import type { AdaptiveCard } from '../../../cards/adaptive-card';
 import { createTurnLogic } from '../../../adapters/teams/teams-turn';
+import { RecordingAdapter, RecordingStore } from './recording-adapter';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const ALEX = '5a7c0de0-0000-4000-8000-00000000a001';
-
-/** A Bot Framework adapter that records what the turn sent, replaced and answered: the transport, faked. */
-class RecordingAdapter extends BotAdapter {
-  readonly sent: Partial<Activity>[] = [];
-  readonly updated: Partial<Activity>[] = [];
-  async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    this.sent.push(...activities);
-    return activities.map((_, i) => ({ id: `sent-${this.sent.length - activities.length + i + 1}` }));
-  }
-  async updateActivity(_context: TurnContext, activity: Partial<Activity>): Promise<void> {
-    this.updated.push(activity);
-  }
-  async deleteActivity(): Promise<void> {
-    throw new Error('the bot never deletes');
-  }
-  async continueConversation(): Promise<void> {
-    throw new Error('not used by a turn');
-  }
-}
-
-class RecordingStore implements ConversationStore {
-  readonly saved: { conversationId: string; reference: Record<string, unknown> }[] = [];
-  async save(conversationId: string, reference: Record<string, unknown>): Promise<string> {
-    this.saved.push({ conversationId, reference });
-    return `key-${this.saved.length}`;
-  }
-  async get(): Promise<undefined> {
-    return undefined;
-  }
-}
 
 interface Turn {
   readonly adapter: RecordingAdapter;
