@@ -2,7 +2,7 @@ import type { KeyVaultCertificateRef } from '../adapters/azure/key-vault';
 import { parseKeyVaultCertificateId } from '../adapters/azure/key-vault';
 import type { ConnectionDetails, ConnectionSummary } from '../adapters/azure/network';
 import { isAzureError } from '../adapters/azure/azure-error';
-import { isUserError, UserError } from '../core/errors/user-error';
+import { isUserError, PASSING_FAILURE_CODES, UserError } from '../core/errors/user-error';
 import type { SiteIndexEntry } from '../core/ports/site-index';
 import type { RefreshSiteIndexInput, SiteNotFound } from './activity-names';
 import type { PendingSite } from '../core/status/pending-site';
@@ -31,13 +31,14 @@ export const SITE_INDEX_TTL_MS = 5 * 60_000;
  * only (one per resource group, in parallel). A scope that fails is reported as a gap instead of failing the answer.
  * A complete listing refreshes the site index.
  */
-export async function listScopeConnections(ports: ActivityPorts, options: { certificateOnly: boolean } = { certificateOnly: true }): Promise<{ connections: ListedConnection[]; gaps: string[] }> {
+export async function listScopeConnections(ports: ActivityPorts, options: { certificateOnly: boolean } = { certificateOnly: true }): Promise<{ connections: ListedConnection[]; gaps: string[]; passingGap?: UserError }> {
   const units: { subscriptionId: string; resourceGroups?: string[]; label: string }[] = ports.scopes.flatMap((scope) =>
     scope.resourceGroups && scope.resourceGroups.length > 0
       ? scope.resourceGroups.map((rg) => ({ subscriptionId: scope.subscriptionId, resourceGroups: [rg], label: `${rg} (${scope.subscriptionId.slice(0, 8)}…)` }))
       : [{ subscriptionId: scope.subscriptionId, label: `subscription ${scope.subscriptionId}` }],
   );
   const gaps: string[] = [];
+  let passingGap: UserError | undefined;
   const lists = await mapConcurrent(units, 8, async (unit) => {
     try {
       const scope = unit.resourceGroups ? { subscriptionId: unit.subscriptionId, resourceGroups: unit.resourceGroups } : { subscriptionId: unit.subscriptionId };
@@ -45,6 +46,7 @@ export async function listScopeConnections(ports: ActivityPorts, options: { cert
     } catch (error) {
       if (!isUserError(error)) throw error;
       gaps.push(`Could not list connections in ${unit.label}: ${error.safeMessage}`);
+      if (PASSING_FAILURE_CODES.has(error.code)) passingGap ??= error;
       return [];
     }
   });
@@ -57,7 +59,7 @@ export async function listScopeConnections(ports: ActivityPorts, options: { cert
     connections.push({ ...c, site: siteNameOf(c), connectionName: c.name });
   }
   if (gaps.length === 0) await refreshIndex(ports, connections);
-  return { connections: options.certificateOnly ? connections.filter((c) => c.authenticationType === 'Certificate') : connections, gaps };
+  return { connections: options.certificateOnly ? connections.filter((c) => c.authenticationType === 'Certificate') : connections, gaps, ...(passingGap ? { passingGap } : {}) };
 }
 
 /**
@@ -83,10 +85,13 @@ export async function findSite(ports: ActivityPorts, typed: string): Promise<Fou
       if (found) return found;
     }
   }
-  const { connections, gaps } = await listScopeConnections(ports, { certificateOnly: false });
+  const { connections, gaps, passingGap } = await listScopeConnections(ports, { certificateOnly: false });
   const resolution = resolveSite(typed, connections);
   if (resolution.kind === 'found') return withDetails(await ports.network.getConnection(resolution.item.id));
   if (resolution.kind === 'ambiguous') return ambiguous(typed, resolution.matches);
+  // A part of the scope Azure will answer for again (throttled, unavailable, slow): the lookup fails as that (and is
+  // tried again); one it refused: the scope is unreadable.
+  if (passingGap) throw passingGap;
   if (gaps.length > 0) throw new UserError('ScopeUnreadable', `I could not find ${typed}, and part of the scope could not be read: ${gaps[0]}`);
   const pending = await findPendingInKeyVault(ports, typed, connections);
   return { kind: 'site-not-found', typed, suggestions: resolution.suggestions, ...(pending ? { pending } : {}) };

@@ -12,8 +12,8 @@ import { activity, auditRetry, cardRetry, jobInput, readActivity, retriedActivit
 
 /** How long a failed Azure call gets to land (or not) before the change reads Azure back. */
 export const SETTLE_MS = 60_000;
-/** Attempts at a rollback (rollbacks are idempotent) when its failure may pass. */
-const ROLLBACK_ATTEMPTS = 3;
+/** Attempts at a rollback or a second apply (both idempotent) when the failure may pass. */
+const WRITE_ATTEMPTS = 3;
 
 /** What `jobs` shows for each phase. */
 const STEP: Record<ChangePhase, string> = {
@@ -57,7 +57,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     yield* activity(context, ACTIVITIES.recordAudit, { envelope: job, action: plan.kind, target: plan.site, outcome, detail, ...(actor ? { actor } : {}) }, auditRetry());
   }
   /** The new state everywhere it shows: custom status (for `jobs` and every button press), then the cards. */
-  function* show(state: ChangeState): Orchestration<void> {
+  function* show(state: ChangeState, retry = cardRetry()): Orchestration<void> {
     context.df.setCustomStatus({
       step: STEP[state.phase],
       detail: plan.site,
@@ -73,7 +73,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       },
     });
     try {
-      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards, ...where }, cardRetry());
+      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards, ...where }, retry);
     } catch {
       // The activity logged the failure; the change and its audit go on (the next state updates the cards again).
     }
@@ -109,7 +109,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     if (outcome.kind === 'expired') {
       const expired: ChangeState = { phase: 'expired', expiresAt: expiresAt.toISOString() };
       yield* audit('timed-out', `no decision by ${expiresAt.toISOString()}; nothing changed`);
-      yield* show(expired);
+      yield* show(expired, auditRetry());
       yield* tryCards(ACTIVITIES.notifyRequester, expired);
       return { phase: 'expired', endState: 'unchanged' };
     }
@@ -117,13 +117,13 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     const state = { decidedBy: decision.by, decidedAt: decision.at, ...(decision.reason ? { reason: decision.reason } : {}) };
     if (decision.decision === 'withdrawn') {
       yield* audit('withdrawn', 'withdrawn by the requester while pending; nothing changed', decision.by);
-      yield* show({ phase: 'withdrawn', ...state });
+      yield* show({ phase: 'withdrawn', ...state }, auditRetry());
       return { phase: 'withdrawn', endState: 'unchanged' };
     }
     if (decision.decision === 'rejected') {
       yield* audit('rejected', `plan ${decision.fingerprint}${decision.reason ? `: ${decision.reason}` : ''}`, decision.by);
       const rejected: ChangeState = { phase: 'rejected', ...state };
-      yield* show(rejected);
+      yield* show(rejected, auditRetry());
       yield* tryCards(ACTIVITIES.notifyRequester, rejected);
       return { phase: 'rejected', ...(decision.reason ? { detail: decision.reason } : {}), endState: 'unchanged' };
     }
@@ -141,8 +141,10 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     } catch {
       // The index expires on its own; a stale entry only costs one listing.
     }
-    const detail = `${cardDetail} (${END_STATE_WORDS[endState]})`;
-    yield* show({ phase, ...approvedBy, detail });
+    // The end state first, so it survives when a long detail is cut on the card.
+    const detail = `${END_STATE_WORDS[endState]}. ${cardDetail.charAt(0).toUpperCase()}${cardDetail.slice(1)}`;
+    // How it ended is what people must see: that card update is retried as long as the audit is.
+    yield* show({ phase, ...approvedBy, detail }, auditRetry());
     return { phase, detail, endState };
   }
   /** Reads Azure back (a read: retried only when the failure may pass); a failure to read is a "no" in words. */
@@ -188,26 +190,32 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     yield* audit('failed', `apply: ${failure.code}; ${took.detail}`);
   }
 
-  if (!plan.rollback) {
-    return yield* end('failed', 'needs-attention', 'failed', `not verified (${verified.detail}) and the change defines no rollback`, `it did not verify (${verified.detail}), and this change defines no rollback`);
+  // Not verified: back to how it was when the change defines how (checked), else (or when that fails) forward to the
+  // approved plan once more (apply is idempotent), checked too. Only when neither can be shown does it need attention.
+  let back = 'this change defines no rollback';
+  if (plan.rollback) {
+    let rolledBack: string | undefined;
+    try {
+      rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, WRITE_ATTEMPTS)).detail;
+    } catch (error) {
+      back = `rolling it back failed: ${decodeActivityFailure(error).problem}`;
+      yield* settle();
+    }
+    const restored = yield* check(ACTIVITIES.verifyUnchanged);
+    if (restored.ok) {
+      return yield* end('rolled-back', 'rolled-back', 'rolled-back', `${rolledBack ?? back}; ${restored.detail}`, `${verified.detail}; ${rolledBack ?? 'Azure is back as it was'}`);
+    }
+    if (rolledBack !== undefined) back = `rolling it back did not restore it: ${restored.detail}`;
+    yield* audit('failed', `rollback: ${back}`.slice(0, 900));
   }
-  let rolledBack: string | undefined;
-  let rollbackFailure: string | undefined;
   try {
-    rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, ROLLBACK_ATTEMPTS)).detail;
-  } catch (error) {
-    rollbackFailure = decodeActivityFailure(error).problem;
+    yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS);
+  } catch {
     yield* settle();
   }
-  const restored = yield* check(ACTIVITIES.verifyUnchanged);
-  if (restored.ok) {
-    return yield* end('rolled-back', 'rolled-back', 'rolled-back', `${rolledBack ?? `rollback reported: ${rollbackFailure}`}; ${restored.detail}`, `${verified.detail}; ${rolledBack ?? 'Azure is back as it was'}`);
+  const forward = yield* check(ACTIVITIES.verifyChange);
+  if (forward.ok) {
+    return yield* end('done', 'applied', 'verified', `applied again after ${back}: ${forward.detail}`, `it did not verify at first (${verified.detail}) and ${back}, so the plan was applied again: ${forward.detail}`);
   }
-  return yield* end(
-    'failed',
-    'needs-attention',
-    'failed',
-    `rollback: ${rollbackFailure ?? rolledBack ?? 'done'}; ${restored.detail}`,
-    `it did not verify (${verified.detail}) and rolling it back ${rollbackFailure ? `failed: ${rollbackFailure}` : `did not restore it: ${restored.detail}`}`,
-  );
+  return yield* end('failed', 'needs-attention', 'failed', `not verified (${forward.detail}); ${back}`, `it did not verify (${verified.detail}), ${back}, and applying it again did not verify either (${forward.detail})`);
 }

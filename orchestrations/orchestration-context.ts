@@ -5,6 +5,7 @@ import { ACTIVITIES } from '../activities/activity-names';
 import type { JobPayload, OrchestrationName } from '../core/jobs/job-catalog';
 import type { JobEnvelope, JobProgress } from '../core/jobs/job-envelope';
 import { jobRefOf } from '../core/jobs/job-envelope';
+import { PASSING_FAILURE_CODES } from '../core/errors/user-error';
 import { decodeActivityFailure } from './activity-failure';
 
 export type { OrchestrationContext, Task };
@@ -37,7 +38,7 @@ export function resultOf<N extends ActivityName>(task: Task & { readonly activit
 }
 
 /** What a read is tried again after: Azure throttling, unavailable or slow, or an unexpected failure. */
-const TRANSIENT_FAILURES: ReadonlySet<string> = new Set(['AzureThrottled', 'AzureUnavailable', 'AzureTimeout', 'Unexpected']);
+const TRANSIENT_FAILURES: ReadonlySet<string> = new Set([...PASSING_FAILURE_CODES, 'Unexpected']);
 /** Attempts of a read activity, and the wait before the second (doubling after). */
 export const READ_ATTEMPTS = 2;
 const READ_RETRY_MS = 2_000;

@@ -26,6 +26,8 @@ export interface SimFaultMatch {
   readonly method?: string;
   /** Case-insensitive substring of the request path (without the query string). */
   readonly pathContains?: string;
+  /** Case-insensitive end of the request path, e.g. `/connections` for a list but not a get. */
+  readonly pathEndsWith?: string;
   readonly service?: SimService;
   /** Operation name as counted in `sim.stats`, e.g. `Microsoft.Network/connections/read`. */
   readonly operation?: string;
@@ -107,6 +109,7 @@ export class SimFaults {
 function matches(match: SimFaultMatch, request: SimRequestFacts): boolean {
   if (match.method && match.method.toUpperCase() !== request.method.toUpperCase()) return false;
   if (match.pathContains && !request.path.toLowerCase().includes(match.pathContains.toLowerCase())) return false;
+  if (match.pathEndsWith && !request.path.toLowerCase().replace(/\/$/, '').endsWith(match.pathEndsWith.toLowerCase())) return false;
   if (match.service && match.service !== request.service) return false;
   if (match.operation && match.operation.toLowerCase() !== request.operation.toLowerCase()) return false;
   if (match.principalId && match.principalId !== request.principalId) return false;

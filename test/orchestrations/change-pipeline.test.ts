@@ -189,7 +189,8 @@ describe('change job: approval, apply, verify, audit', () => {
     appState.ports.messenger.updateError = Object.assign(new Error('Teams is unavailable'), { statusCode: 503 });
     appState.ports.audit.failures.push(new Error('Table Storage unavailable'), new Error('Table Storage unavailable'));
     await decide(envelope, 'approved');
-    for (let i = 0; i < 20 && host.durable.getInstance(envelope.jobId)!.runtimeStatus === 'Running'; i++) {
+    // The card that says how it ended is retried as long as the audit (about half an hour), then given up.
+    for (let i = 0; i < 60 && host.durable.getInstance(envelope.jobId)!.runtimeStatus === 'Running'; i++) {
       await clock.advance(60_000);
       await settled();
     }
