@@ -5,6 +5,7 @@ import type { ChangePlan, NothingToChange } from '../core/change/change-plan';
 import type { JobEnvelope, JobRef } from '../core/jobs/job-envelope';
 import type { ChangeRequestPayload, DiagnoseSiteOutput, FleetResult, RunningChange, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
 import type { AuditOutcome } from '../core/ports/audit';
+import type { Destination } from '../core/ports/messaging';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { FleetRow } from '../core/status/fleet-status';
 
@@ -28,7 +29,8 @@ export const ACTIVITIES = {
   verifyChange: 'verifyChange',
   verifyUnchanged: 'verifyUnchanged',
   rollbackChange: 'rollbackChange',
-  requestApproval: 'requestApproval',
+  openApproval: 'openApproval',
+  postApprovalCard: 'postApprovalCard',
   remindApprovers: 'remindApprovers',
   closeApproval: 'closeApproval',
   showChange: 'showChange',
@@ -98,11 +100,13 @@ export type ChangeCardsInput = {
   readonly job: JobRef;
   readonly model: ChangeCardModel;
   readonly cards: readonly ApprovalCardRef[];
-  readonly requestId: string;
-  /** The approvals channel; without one, approval cards go to each approver personally. */
-  readonly channelId?: string;
 };
-export type RequestApprovalOutput = { readonly cards: readonly ApprovalCardRef[] };
+/** The request, listed for `approvals` (what PendingApproval holds beyond the job). */
+export type OpenApprovalInput = { readonly job: JobRef; readonly requestId: string; readonly title: string; readonly site: string; readonly fingerprint: string; readonly expiresAt: string };
+/** One approval card: to the approvals channel, or to one approver's personal chat. */
+export type PostApprovalCardInput = { readonly job: JobRef; readonly model: ChangeCardModel; readonly to: Destination };
+/** Posted; or the approver cannot be reached personally (they never talked to the bot), in words for the requester. */
+export type PostApprovalCardOutput = ({ readonly kind: 'posted' } & ApprovalCardRef) | { readonly kind: 'unreachable'; readonly problem: string };
 
 /** A connection a change created, changed or removed: its site index entry is read again. */
 export type RefreshSiteIndexInput = { readonly connectionId: string };
@@ -122,7 +126,8 @@ export interface ActivityCatalog {
   readonly verifyChange: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
   readonly verifyUnchanged: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
   readonly rollbackChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
-  readonly requestApproval: { readonly input: ChangeCardsInput; readonly output: RequestApprovalOutput };
+  readonly openApproval: { readonly input: OpenApprovalInput; readonly output: void };
+  readonly postApprovalCard: { readonly input: PostApprovalCardInput; readonly output: PostApprovalCardOutput };
   readonly remindApprovers: { readonly input: ChangeCardsInput; readonly output: void };
   readonly closeApproval: { readonly input: { readonly requestId: string }; readonly output: void };
   readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };

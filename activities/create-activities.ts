@@ -1,7 +1,7 @@
 import type { ActivityInput, ActivityName, ActivityOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 import { diagnoseSite } from './diagnose-site';
-import { applyChange, closeApproval, notifyRequester, planChange, remindApprovers, requestApproval, rollbackChange, showChange, startChange, verifyChange, verifyUnchanged } from './changes/change-activities';
+import { applyChange, closeApproval, notifyRequester, openApproval, planChange, postApprovalCard, remindApprovers, rollbackChange, showChange, startChange, verifyChange, verifyUnchanged } from './changes/change-activities';
 import { inspectFleetChunk, listFleet, readFleetCertificates } from './fleet-activities';
 import { inspectSite } from './inspect-site';
 import { recordAudit } from './record-audit';
@@ -26,7 +26,8 @@ export const ACTIVITY_FUNCTIONS = {
   verifyChange,
   verifyUnchanged,
   rollbackChange,
-  requestApproval,
+  openApproval,
+  postApprovalCard,
   remindApprovers,
   closeApproval,
   showChange,

@@ -54,7 +54,8 @@ export async function runApprovalBench(options: ApprovalBenchOptions): Promise<A
       const card = JSON.stringify(plan.card);
       const jobId = /Job (change~[^ "]+) · plan/.exec(card)?.[1];
       const fingerprint = /· plan ([0-9a-f]{16})/.exec(card)?.[1];
-      if (!jobId || !fingerprint) throw new Error('the plan card names no job and plan fingerprint');
+      const requestId = /"requestId":"([^"]+)"/.exec(card)?.[1];
+      if (!jobId || !fingerprint || !requestId) throw new Error('the plan card names no job, request and plan fingerprint');
       const invoke = {
         type: 'invoke',
         name: 'adaptiveCard/action',
@@ -66,7 +67,7 @@ export async function runApprovalBench(options: ApprovalBenchOptions): Promise<A
         conversation: { id: SANDBOX_APPROVALS_CHANNEL_ID, conversationType: 'channel', isGroup: true, tenantId: SANDBOX_TENANT_ID },
         channelData: { tenant: { id: SANDBOX_TENANT_ID } },
         replyToId: approval.activityId,
-        value: { action: { type: 'Action.Execute', verb: 'approveChange', data: { jobId, fingerprint } } },
+        value: { action: { type: 'Action.Execute', verb: 'approveChange', data: { jobId, requestId, fingerprint } } },
       };
       const pressedAt = performance.now();
       const approvedCard = bench.connector.waitFor((e) => e.kind === 'update' && e.activityId === sent.ack.activityId && e.receivedAt >= pressedAt && cardText(e).includes('Approved by'), 60_000);

@@ -1,12 +1,12 @@
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { ChangeCardAudience } from '../cards/change-card';
-import { changeCard } from '../cards/change-card';
+import { changeCard, endedRequestCard } from '../cards/change-card';
 import { authorize, normalizeId } from '../core/auth/access-policy';
 import type { ChangeRequest } from '../core/change/change-kind';
 import { CHANGE_KIND_TITLES } from '../core/change/change-kind';
 import type { ChangeDecision, ChangePhase, ChangeState } from '../core/change/change-state';
 import { changeStatusOf, DECISION_EVENT } from '../core/change/change-state';
-import { checkApprovalPress, phaseWords } from '../core/change/check-press';
+import { checkApprovalPress, endedRequestProblem, phaseWords } from '../core/change/check-press';
 import { UserError } from '../core/errors/user-error';
 import type { ChangePayload } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
@@ -62,9 +62,27 @@ async function changeJob(jobId: string, deps: BotDeps): Promise<ChangeJob | unde
   return { record, envelope: record.envelope as JobEnvelope<ChangePayload>, change };
 }
 
+/** How a press is audited when it is refused before its handler runs. */
+export interface RefusedPress {
+  readonly action: string;
+  readonly target: string;
+  readonly jobId?: string;
+}
+
+/**
+ * A press on a change's card refused for lack of role, audited as `action` on the change's site (what `audit <site>`
+ * lists), or undefined when the data names no change job.
+ */
+export async function changePressedAs(action: string, pressed: CardAction, deps: BotDeps): Promise<RefusedPress | undefined> {
+  const jobId = (pressed.data as { jobId?: unknown } | undefined)?.jobId;
+  if (typeof jobId !== 'string' || jobId.length > 300) return undefined;
+  const job = await changeJob(jobId, deps);
+  return job ? { action, target: job.change.site, jobId } : undefined;
+}
+
 function cardFor(job: ChangeJob, state: ChangeState, audience: ChangeCardAudience): AdaptiveCard {
-  const { plan, fingerprint, approval } = job.envelope.payload;
-  return changeCard({ jobId: job.envelope.jobId, plan, fingerprint, requestedBy: job.envelope.requestedBy.name, requestedAt: job.envelope.requestedAt, state, approval }, audience);
+  const { plan, fingerprint, approval, requestId } = job.envelope.payload;
+  return changeCard({ jobId: job.envelope.jobId, requestId, plan, fingerprint, requestedBy: job.envelope.requestedBy.name, requestedAt: job.envelope.requestedAt, state, approval }, audience);
 }
 
 function currentState(job: ChangeJob): ChangeState {
@@ -90,11 +108,12 @@ function actorOf(action: Pick<CardAction, 'caller'>): { aadObjectId?: string; na
  */
 export async function decideChange(action: CardAction, decision: 'approved' | 'rejected', deps: BotDeps): Promise<ActionOutcome> {
   const jobId = stringField(action.data, 'jobId', 300);
+  const requestId = stringField(action.data, 'requestId', 300);
   const fingerprint = stringField(action.data, 'fingerprint', 64);
   const rawReason = (action.data as { reason?: unknown } | undefined)?.reason;
   const reason = typeof rawReason === 'string' ? rawReason.trim().slice(0, MAX_REASON) : '';
   const job = await changeJob(jobId, deps);
-  const check = checkApprovalPress(action.caller, fingerprint, job && { running: job.record.status === 'Running', requesterId: job.envelope.requestedBy.aadObjectId, requesterName: job.envelope.requestedBy.name, change: job.change }, deps.access);
+  const check = checkApprovalPress(action.caller, { requestId, fingerprint }, job && { running: job.record.status === 'Running', requesterId: job.envelope.requestedBy.aadObjectId, requesterName: job.envelope.requestedBy.name, change: job.change }, deps.access);
   if (!check.ok) {
     await deps.audit.record({ action: `${decision === 'approved' ? 'approve' : 'reject'}`, actor: actorOf(action), target: job?.change.site ?? jobId.slice(0, 200), outcome: 'denied', jobId: jobId.slice(0, 200), detail: `${check.code}: ${check.problem}` });
     // Decided already (a double click, or another approver was faster): the card shows who decided and where it is.
@@ -113,8 +132,10 @@ export async function decideChange(action: CardAction, decision: 'approved' | 'r
 /** The requester withdraws their change while it waits for approval (recorded like a decision: first one wins). */
 export async function withdrawChange(action: CardAction, deps: BotDeps): Promise<ActionOutcome> {
   const jobId = stringField(action.data, 'jobId', 300);
+  const requestId = stringField(action.data, 'requestId', 300);
   const job = await changeJob(jobId, deps);
   if (!job) throw new UserError('ChangeNotFound', 'That card does not belong to a change I know.');
+  if (job.change.requestId !== requestId) throw new UserError('EndedRequest', endedRequestProblem(job.change.phase, 'withdrawn'));
   return withdraw(job, action, deps);
 }
 
@@ -146,8 +167,11 @@ export async function cancelChange(jobId: string, caller: CardAction['caller'], 
 /** Universal Actions refresh (and "Open the request"): the caller's own view of an approval card. */
 export async function approvalView(action: CardAction, deps: BotDeps): Promise<ActionOutcome> {
   const jobId = stringField(action.data, 'jobId', 300);
+  const requestId = stringField(action.data, 'requestId', 300);
   const job = await changeJob(jobId, deps);
   if (!job) throw new UserError('ChangeNotFound', 'That change is no longer known.', 'Type `approvals` to see what waits for a decision.');
+  // The connection's job runs a newer change now: this card's request has ended, and the audit has its story.
+  if (job.change.requestId !== requestId) return { kind: 'card', card: endedRequestCard(job.change.title, job.change.site, phaseWords(job.change.phase)) };
   return { kind: 'card', card: cardFor(job, currentState(job), audienceOf(action, job, deps)) };
 }
 

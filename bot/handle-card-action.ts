@@ -10,7 +10,8 @@ import { cancelJob } from './cancel-job';
 import type { ActionOutcome, CardAction } from '../core/ports/chat';
 import { executeCommand, parseFailureReply } from './handle-message';
 import { booleanField, numberField, stringField } from './card-data';
-import { approvalView, decideChange, withdrawChange } from './change-actions';
+import type { RefusedPress } from './change-actions';
+import { approvalView, changePressedAs, decideChange, withdrawChange } from './change-actions';
 import { auditPage } from './audit-page';
 import { MAX_AUDIT_DAYS } from '../core/commands/command-specs';
 import { isSiteName } from '../core/commands/parse-command';
@@ -23,6 +24,11 @@ export interface VerbHandler {
   /** Role checked against the verified invoke identity before the handler runs. */
   readonly role: Role | 'anyone';
   run(action: CardAction, deps: BotDeps): Promise<ActionOutcome>;
+  /**
+   * What a press refused for lack of role is audited as: the action and what it was about (a change's site), so
+   * `audit <site>` shows it with the rest of the story. Without it (or when the data names nothing known): the verb.
+   */
+  refusedAs?(action: CardAction, deps: BotDeps): Promise<RefusedPress | undefined>;
 }
 
 const MAX_COMMAND_FROM_CARD = 200;
@@ -53,15 +59,15 @@ export const VERB_HANDLERS = {
       return { kind: 'card', card: card([heading('Cancelled', 'warning'), literal([{ text: commandLine, mono: true }, { text: `  (${jobId})`, subtle: true }])]) };
     },
   },
-  [VERBS.enableDiagnostics]: { role: 'operator', run: enableDiagnosticsAction },
+  [VERBS.enableDiagnostics]: { role: 'operator', run: enableDiagnosticsAction, refusedAs: async (action) => siteNamed(action.data, 'enable-diagnostics') },
   [VERBS.fleetPage]: { role: 'reader', run: fleetPageAction },
   // Approve and Reject check the role again with the other four-eyes rules (core/change/check-press.ts).
-  [VERBS.approveChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'approved', deps) },
-  [VERBS.rejectChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'rejected', deps) },
-  [VERBS.withdrawChange]: { role: 'operator', run: withdrawChange },
+  [VERBS.approveChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'approved', deps), refusedAs: (action, deps) => changePressedAs('approve', action, deps) },
+  [VERBS.rejectChange]: { role: 'approver', run: (action, deps) => decideChange(action, 'rejected', deps), refusedAs: (action, deps) => changePressedAs('reject', action, deps) },
+  [VERBS.withdrawChange]: { role: 'operator', run: withdrawChange, refusedAs: (action, deps) => changePressedAs('withdraw', action, deps) },
   // Readers (approvers and operators read too) get their own view: buttons only for those who may decide. Others
   // keep the card as posted, which shows the state.
-  [VERBS.approvalView]: { role: 'reader', run: approvalView },
+  [VERBS.approvalView]: { role: 'reader', run: approvalView, refusedAs: (action, deps) => changePressedAs('view', action, deps) },
   [VERBS.auditPage]: {
     role: 'reader',
     async run(action, deps) {
@@ -72,6 +78,12 @@ export const VERB_HANDLERS = {
     },
   },
 } as const satisfies Record<Verb, VerbHandler>;
+
+/** A press whose data names a valid site is audited against that site. */
+function siteNamed(data: unknown, action: string): RefusedPress | undefined {
+  const site = (data as { site?: unknown } | undefined)?.site;
+  return typeof site === 'string' && isSiteName(site) ? { action, target: site } : undefined;
+}
 
 /**
  * An Action.Execute press: identity and role come from the verified invoke activity, the data only names what to
@@ -84,7 +96,15 @@ export async function handleCardAction(action: CardAction, deps: BotDeps): Promi
   if (!handler) return { kind: 'message', text: 'That button is no longer supported. Type help to see the commands.' };
   const decision = authorize(action.caller, handler.role, deps.access);
   if (!decision.allowed) {
-    await recordRefusal(deps, { action: `button:${action.verb}`, actor: { ...(action.caller.aadObjectId ? { aadObjectId: action.caller.aadObjectId } : {}), name: action.caller.displayName }, target: action.verb, outcome: 'denied', detail: decision.reason });
+    const as = (await handler.refusedAs?.(action, deps).catch(() => undefined)) ?? { action: `button:${action.verb}`, target: action.verb };
+    await recordRefusal(deps, {
+      action: as.action,
+      actor: { ...(action.caller.aadObjectId ? { aadObjectId: action.caller.aadObjectId } : {}), name: action.caller.displayName },
+      target: as.target,
+      outcome: 'denied',
+      ...(as.jobId ? { jobId: as.jobId } : {}),
+      detail: `needs the ${handler.role} role (${decision.reason})`,
+    });
     return { kind: 'message', text: `You need the ${handler.role} role for that. Type whoami to see your roles.` };
   }
   try {

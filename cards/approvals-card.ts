@@ -14,7 +14,7 @@ export function approvalsCard(model: { readonly pending: readonly PendingApprova
         [
           literal([{ text: p.title, bold: true }]),
           literal([{ text: `Requested by ${p.requesterName} · expires ${p.expiresAt ? formatUtc(new Date(p.expiresAt)) : 'unknown'} · plan ${p.fingerprint}`, subtle: true }]),
-          { type: 'ActionSet', actions: [executeAction('Review', VERBS.approvalView, { jobId: p.jobId }, { style: 'positive' })] },
+          { type: 'ActionSet', actions: [executeAction('Review', VERBS.approvalView, { jobId: p.jobId, requestId: p.requestId }, { style: 'positive' })] },
         ],
         'emphasis',
       ),

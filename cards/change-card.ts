@@ -8,6 +8,11 @@ import { executeAction, VERBS } from './verbs';
 /** Everything the cards of one change show. */
 export interface ChangeCardModel {
   readonly jobId: string;
+  /**
+   * The request this change was planned for. The job id is the connection's business key, which the next change to
+   * that connection reuses: buttons name the request too, so a press on an earlier change's card never acts on a later one.
+   */
+  readonly requestId: string;
   readonly plan: ChangePlan;
   readonly fingerprint: string;
   readonly requestedBy: string;
@@ -47,7 +52,7 @@ function stateLine(model: ChangeCardModel): string {
   const approved = s.decidedBy && model.approval.required ? `Approved by ${by}. ` : '';
   switch (s.phase) {
     case 'awaiting-approval':
-      return `Waiting for approval${s.expiresAt ? ` until ${formatUtc(new Date(s.expiresAt))}` : ''}: one approver who is not the requester must approve it.`;
+      return `Waiting for approval${s.expiresAt ? ` until ${formatUtc(new Date(s.expiresAt))}` : ''}: one approver who is not the requester must approve it.${s.detail ? ` ${s.detail}` : ''}`;
     case 'approved':
       return `Approved by ${by}.`;
     case 'applying':
@@ -91,18 +96,18 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
     literal([{ text: `Job ${model.jobId} · plan ${model.fingerprint}`, subtle: true, mono: true }], { max: 400 }),
   ];
   const actions: CardAction[] = [];
-  if (pending && audience === 'requester') actions.push(executeAction('Withdraw', VERBS.withdrawChange, { jobId: model.jobId }, { style: 'destructive' }));
+  if (pending && audience === 'requester') actions.push(executeAction('Withdraw', VERBS.withdrawChange, { jobId: model.jobId, requestId: model.requestId }, { style: 'destructive' }));
   if (pending && audience === 'approver') {
     body.push({ type: 'Input.Text', id: 'reason', placeholder: 'Reason (optional; the requester sees it)', maxLength: 300, isMultiline: false });
-    actions.push(executeAction('Approve', VERBS.approveChange, { jobId: model.jobId, fingerprint: model.fingerprint }, { style: 'positive' }));
-    actions.push(executeAction('Reject', VERBS.rejectChange, { jobId: model.jobId, fingerprint: model.fingerprint }, { style: 'destructive' }));
+    actions.push(executeAction('Approve', VERBS.approveChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'positive' }));
+    actions.push(executeAction('Reject', VERBS.rejectChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'destructive' }));
   }
   const built = card(body, actions);
   if (!pending || audience === 'requester') return built;
   // Approvers' clients ask the bot for their own view (Approve / Reject); everyone else keeps this one.
   return fitToSize({
     ...built,
-    refresh: { action: { type: 'Action.Execute', verb: VERBS.approvalView, data: { jobId: model.jobId } }, userIds: model.approval.approverIds.slice(0, 60).map(teamsUserId) },
+    refresh: { action: { type: 'Action.Execute', verb: VERBS.approvalView, data: { jobId: model.jobId, requestId: model.requestId } }, userIds: model.approval.approverIds.slice(0, 60).map(teamsUserId) },
   });
 }
 
@@ -111,10 +116,18 @@ export function approvalReminderCard(model: ChangeCardModel): AdaptiveCard {
   return card([
     literalHeading(`Reminder: ${model.plan.title} waits for approval`, 'accent'),
     literal(`Requested by ${model.requestedBy}. It expires ${model.state.expiresAt ? formatUtc(new Date(model.state.expiresAt)) : 'soon'}; nothing is changed unless an approver approves it.`),
-  ], [executeAction('Open the request', VERBS.approvalView, { jobId: model.jobId })]);
+  ], [executeAction('Open the request', VERBS.approvalView, { jobId: model.jobId, requestId: model.requestId })]);
 }
 
 /** A new message to the requester when the change ends without being applied (rejected or expired). */
 export function requesterNoticeCard(model: ChangeCardModel): AdaptiveCard {
   return card([literalHeading(`${model.plan.title}: ${model.state.phase.replace('-', ' ')}`, TONE[model.state.phase]), literal(stateLine(model), { max: 500 })]);
+}
+
+/**
+ * A press or refresh on the card of a change that has ended and whose connection has a newer change since: what
+ * happened to it is in the audit (the connection's job now runs the newer one).
+ */
+export function endedRequestCard(title: string, site: string, newer: string): AdaptiveCard {
+  return card([literalHeading(title, 'warning'), literal(`This request has ended; a newer change to the same connection is ${newer}. Nothing on this card can be decided any more. Type audit ${site} to see what happened to it.`, { max: 500 })]);
 }

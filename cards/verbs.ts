@@ -31,10 +31,10 @@ export interface VerbData {
   cancelJob: { readonly jobId: string };
   enableDiagnostics: { readonly site: string };
   fleetPage: { readonly jobId: string; readonly page: number };
-  approveChange: { readonly jobId: string; readonly fingerprint: string };
-  rejectChange: { readonly jobId: string; readonly fingerprint: string };
-  withdrawChange: { readonly jobId: string };
-  approvalView: { readonly jobId: string };
+  approveChange: { readonly jobId: string; readonly requestId: string; readonly fingerprint: string };
+  rejectChange: { readonly jobId: string; readonly requestId: string; readonly fingerprint: string };
+  withdrawChange: { readonly jobId: string; readonly requestId: string };
+  approvalView: { readonly jobId: string; readonly requestId: string };
   auditPage: { readonly site?: string; readonly days: number; readonly page: number };
 }
 

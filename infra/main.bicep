@@ -42,6 +42,17 @@ param accessApprovers string = ''
 @description('DIAGNOSTICS_WORKSPACE_ID: resource id of the Log Analytics workspace that receives gateway IKE and tunnel logs. The app identity may query it; empty turns "Enable diagnostics" off.')
 param diagnosticsWorkspaceId string = ''
 
+@description('APPROVALS_CHANNEL_ID: the Teams channel (conversation id, 19:…@thread.tacv2) approval requests are posted in. Empty: each approver gets a personal card.')
+param approvalsChannelId string = ''
+
+@minValue(1)
+@maxValue(336)
+@description('APPROVAL_TIMEOUT_HOURS: whole hours approvers have before a change expires (a reminder goes out at half-time); at most 336 (14 days).')
+param approvalTimeoutHours int = 24
+
+@description('CHANGES_WITHOUT_APPROVAL: change kinds that skip approval, comma-separated; only enable-diagnostics may be listed (rotate-certificate and provision-site always need approval). Empty: every change needs approval.')
+param changesWithoutApproval string = ''
+
 @description('Resource ids of other Log Analytics workspaces that already hold gateway logs, comma-separated; diagnose may query each.')
 param gatewayLogWorkspaceIds string = ''
 
@@ -291,6 +302,9 @@ module functionApp 'modules/function-app.bicep' = {
     accessApprovers: accessApprovers
     vpnScopes: vpnScopes
     diagnosticsWorkspaceId: diagnosticsWorkspaceId
+    approvalsChannelId: approvalsChannelId
+    approvalTimeoutHours: approvalTimeoutHours
+    changesWithoutApproval: changesWithoutApproval
     durableTaskHub: durableTaskHub
     environmentLabel: appEnvironmentLabel
     maximumInstanceCount: maximumInstanceCount

@@ -7,6 +7,7 @@ import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { jobRefOf } from '../core/jobs/job-envelope';
 import { decodeActivityFailure } from './activity-failure';
 import { awaitDecision } from './await-decision';
+import { approvalDestinations } from '../core/change/approval-policy';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { activity, auditRetry, cardRetry, jobInput, readActivity, retriedActivity } from './orchestration-context';
 
@@ -41,10 +42,10 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   const { plan, fingerprint, approval, requestId } = envelope.payload;
   // Activity inputs name the job without its payload (the plan travels once, in the card model).
   const job = jobRefOf(envelope);
-  const where = { requestId, ...(approval.channelId ? { channelId: approval.channelId } : {}) };
   let cards: readonly ApprovalCardRef[] = [];
   const model = (state: ChangeState): ChangeCardModel => ({
     jobId: envelope.jobId,
+    requestId,
     plan,
     fingerprint,
     requestedBy: envelope.requestedBy.name,
@@ -73,7 +74,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       },
     });
     try {
-      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards, ...where }, retry);
+      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards }, retry);
     } catch {
       // The activity logged the failure; the change and its audit go on (the next state updates the cards again).
     }
@@ -81,10 +82,36 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   function* tryCards(name: typeof ACTIVITIES.notifyRequester | typeof ACTIVITIES.remindApprovers | typeof ACTIVITIES.closeApproval, state: ChangeState): Orchestration<void> {
     try {
       if (name === ACTIVITIES.closeApproval) yield* activity(context, name, { requestId }, cardRetry());
-      else yield* activity(context, name, { job, model: model(state), cards, ...where }, cardRetry());
+      else yield* activity(context, name, { job, model: model(state), cards }, cardRetry());
     } catch {
       // Logged by the activity; never fails the change.
     }
+  }
+
+  /**
+   * Lists the request for `approvals`, then posts each approval card as its own activity: a retry posts only the card
+   * that failed, never again one already posted (Durable records each completed card). A card that cannot be posted
+   * does not stop the others; approvers the bot cannot reach personally are named on the requester's card.
+   */
+  function* requestApproval(pending: ChangeState): Orchestration<ApprovalCardRef[]> {
+    try {
+      yield* activity(context, ACTIVITIES.openApproval, { job, requestId, title: plan.title, site: plan.site, fingerprint, expiresAt: pending.expiresAt ?? '' }, cardRetry());
+    } catch {
+      // Logged by the activity; the cards below still carry the buttons.
+    }
+    const posted: ApprovalCardRef[] = [];
+    const unreachable: string[] = [];
+    for (const to of approvalDestinations(approval, envelope.requestedBy.aadObjectId)) {
+      try {
+        const card = yield* activity(context, ACTIVITIES.postApprovalCard, { job, model: model(pending), to }, cardRetry());
+        if (card.kind === 'posted') posted.push({ conversationKey: card.conversationKey, activityId: card.activityId });
+        else unreachable.push(card.problem);
+      } catch {
+        // Logged by the activity; `approvals` lists the request for every approver.
+      }
+    }
+    if (unreachable.length > 0) yield* show({ ...pending, detail: `Not every approver was reached: ${unreachable.join(' ')} Approvers can also type approvals.` });
+    return posted;
   }
 
   yield* audit('requested', `plan ${fingerprint}: ${plan.changes.map((c) => `${c.resource} ${c.field}: ${c.before} -> ${c.after}`).join('; ')}`.slice(0, 900));
@@ -95,11 +122,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     const expiresAt = new Date(now + approval.timeoutMs);
     const pending: ChangeState = { phase: 'awaiting-approval', expiresAt: expiresAt.toISOString() };
     yield* show(pending);
-    try {
-      cards = (yield* activity(context, ACTIVITIES.requestApproval, { job, model: model(pending), cards: [], ...where }, cardRetry())).cards;
-    } catch {
-      // Approvers can still find it with `approvals` only if it was listed; the requester's card keeps the state.
-    }
+    cards = yield* requestApproval(pending);
     const outcome = yield* awaitDecision(context, {
       expiresAt,
       remindAt: new Date(now + Math.round(approval.timeoutMs / 2)),

@@ -7,15 +7,18 @@ import { planFingerprint } from '../../core/change/plan-fingerprint';
 import type { ChangePayload } from '../../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import type { JobEnvelope } from '../../core/jobs/job-envelope';
-import type { Destination } from '../../core/ports/messaging';
+import { PERSON_NOT_REACHABLE } from '../../core/ports/messaging';
+import { isUserError } from '../../core/errors/user-error';
 import type {
   ApplyChangeOutput,
   ApprovalCardRef,
   ChangeCardsInput,
   ChangeStepInput,
+  OpenApprovalInput,
   PlanChangeInput,
   PlanChangeOutput,
-  RequestApprovalOutput,
+  PostApprovalCardInput,
+  PostApprovalCardOutput,
   StartChangeInput,
   StartChangeOutput,
   VerifyChangeOutput,
@@ -90,31 +93,34 @@ export async function rollbackChange(input: ChangeStepInput, ports: ActivityPort
   return { detail: await handler.rollback(input.plan, ports) };
 }
 
-/**
- * Posts the approval request where approvers see it: the configured approvals channel, or else a personal card to each
- * approver (through the requester's conversation's service). The card as posted is the observer's view; approvers get
- * theirs through its refresh. The request is listed for `approvals` once posted.
- */
-export async function requestApproval(input: ChangeCardsInput, ports: ActivityPorts): Promise<RequestApprovalOutput> {
-  const { job, model } = input;
-  const destinations: Destination[] = input.channelId
-    ? [{ channelId: input.channelId }]
-    : model.approval.approverIds.filter((id) => id.toLowerCase() !== job.requestedBy.aadObjectId.toLowerCase()).map((id) => ({ personAadObjectId: id }));
-  const cards: ApprovalCardRef[] = [];
-  const card = changeCard(model, 'observer');
-  for (const to of destinations) cards.push(await ports.messenger.postTo(job.conversationKey, to, card));
+/** Lists the request for `approvals` (before its cards go out, so approvers can find it even if a card cannot). */
+export async function openApproval(input: OpenApprovalInput, ports: ActivityPorts): Promise<void> {
+  const { job } = input;
   await ports.approvals.open({
     requestId: input.requestId,
     jobId: job.jobId,
-    title: model.plan.title,
-    site: model.plan.site,
+    title: input.title,
+    site: input.site,
     requesterId: job.requestedBy.aadObjectId,
     requesterName: job.requestedBy.name,
-    fingerprint: model.fingerprint,
+    fingerprint: input.fingerprint,
     requestedAt: job.requestedAt,
-    expiresAt: model.state.expiresAt ?? '',
+    expiresAt: input.expiresAt,
   });
-  return { cards };
+}
+
+/**
+ * Posts one approval card: in the approvals channel, or in one approver's personal chat (through the requester's
+ * conversation's service). The card as posted is the observer's view; approvers get theirs through its refresh. An
+ * approver the bot cannot reach personally is an answer, not a failure: retrying would not change it.
+ */
+export async function postApprovalCard(input: PostApprovalCardInput, ports: ActivityPorts): Promise<PostApprovalCardOutput> {
+  try {
+    return { kind: 'posted', ...(await ports.messenger.postTo(input.job.conversationKey, input.to, changeCard(input.model, 'observer'))) };
+  } catch (error) {
+    if (isUserError(error) && error.code === PERSON_NOT_REACHABLE) return { kind: 'unreachable', problem: error.safeMessage };
+    throw error;
+  }
 }
 
 /** Half-time: a short reminder next to each approval card. */

@@ -65,16 +65,18 @@ export class TeamsBotAdapter extends CloudAdapter {
 
   /**
    * Opens the bot's personal chat with a person of the tenant (Teams creates it, or returns the existing one) and runs
-   * `logic` in it. `via` is any conversation of that tenant the bot knows: it gives the service URL and the bot.
+   * `logic` in it. `userId` is the person's Teams user id (`29:…`, the `from.id` of their activities): Bot Framework's
+   * createConversation takes that as the member. `via` is any conversation of that tenant the bot knows: it gives the
+   * service URL and the bot.
    */
-  async inPersonalChat(via: Partial<ConversationReference>, aadObjectId: string, logic: TurnLogic): Promise<void> {
+  async inPersonalChat(via: Partial<ConversationReference>, userId: string, logic: TurnLogic): Promise<void> {
     const tenantId = via.conversation?.tenantId;
     await this.createConversationAsync(
       this.botAppId,
       via.channelId ?? 'msteams',
       via.serviceUrl ?? '',
       'https://api.botframework.com',
-      { isGroup: false, bot: via.bot ?? { id: this.botAppId, name: 'bot' }, members: [{ id: aadObjectId, name: '' }], ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}) } as never,
+      { isGroup: false, bot: via.bot ?? { id: this.botAppId, name: 'bot' }, members: [{ id: userId, name: '' }], ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}) } as never,
       logic,
     );
   }

@@ -1,6 +1,7 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { CardMessenger, ConversationStore } from '../../core/ports/messaging';
+import { PERSON_NOT_REACHABLE } from '../../core/ports/messaging';
 import { UserError } from '../../core/errors/user-error';
 import type { TeamsBotAdapter } from './teams-bot-adapter';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
@@ -49,13 +50,34 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
         });
         return { conversationKey, activityId };
       }
+      // A person: in their personal chat with the bot, known from their own messages (or installing the bot). Teams
+      // opens (or returns) that chat for the person's Teams user id, never for an Entra object id.
+      const person = await conversations.person(to.personAadObjectId);
+      if (!person) {
+        throw new UserError(
+          PERSON_NOT_REACHABLE,
+          `Approver ${to.personAadObjectId} has never talked to the bot, so it cannot open a personal chat with them.`,
+          'Ask them to open a chat with the bot in Teams (or install it for themselves), or set APPROVALS_CHANNEL_ID to post approval requests in a channel.',
+        );
+      }
+      const known = person.personalConversationKey ? await conversations.get(person.personalConversationKey) : undefined;
+      if (person.personalConversationKey && known) {
+        const reference: Partial<ConversationReference> = { ...(known as Partial<ConversationReference>) };
+        delete reference.activityId;
+        let activityId = '';
+        await withRetry(retry, async () => {
+          activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
+        });
+        return { conversationKey: person.personalConversationKey, activityId };
+      }
       let conversationKey = '';
       let activityId = '';
       await withRetry(retry, () =>
-        adapter.inPersonalChat(base, to.personAadObjectId, async (context: TurnContext) => {
+        adapter.inPersonalChat(base, person.userId, async (context: TurnContext) => {
           const reference = conversationReferenceOf(context);
           delete reference.activityId;
-          conversationKey = await conversations.save(context.activity.conversation.id, reference as Record<string, unknown>);
+          // The chat is theirs from now on: the next card goes straight into it.
+          conversationKey = (await conversations.savePerson(to.personAadObjectId, person.userId, { conversationId: context.activity.conversation.id, reference: reference as Record<string, unknown> })) ?? '';
           activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
         }),
       );

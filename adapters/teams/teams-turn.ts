@@ -29,6 +29,7 @@ export interface TurnHandlers {
  * (`from.aadObjectId`, the conversation's tenant), never from anything a card sent back.
  */
 export function createTurnLogic(handlers: TurnHandlers, conversations: ConversationStore, options: TurnOptions) {
+  const answer = answerLogic(handlers, conversations, options);
   return async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
     // Identity is trusted only as Teams states it: other channels (Web Chat, Direct Line...) name people differently.
@@ -37,6 +38,29 @@ export function createTurnLogic(handlers: TurnHandlers, conversations: Conversat
       if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'This bot answers in Microsoft Teams only.' } } });
       return;
     }
+    // Who sent it, so the bot can reach them personally later (approval cards): Teams opens a personal chat with a
+    // bot only by the person's Teams user id, which only their own activities carry. Alongside the answer; a failure
+    // to remember never fails the turn (the person is then reported unreachable when a card must go to them).
+    const remembered = rememberSender(context, conversations).catch(() => undefined);
+    try {
+      await answer(context);
+    } finally {
+      await remembered;
+    }
+  };
+}
+
+/** The sender's Teams user id, and their personal chat's reference when the activity came from it. */
+async function rememberSender(context: TurnContext, conversations: ConversationStore): Promise<void> {
+  const { from, conversation } = context.activity;
+  if (!from?.aadObjectId || !from.id) return;
+  const personal = conversation?.conversationType === 'personal';
+  await conversations.savePerson(from.aadObjectId, from.id, personal ? { conversationId: conversation.id, reference: conversationReferenceOf(context) as Record<string, unknown> } : undefined);
+}
+
+function answerLogic(handlers: TurnHandlers, conversations: ConversationStore, options: TurnOptions) {
+  return async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
     const reply = async (card: AdaptiveCard): Promise<string> => (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
     const update = async (activityId: string, card: AdaptiveCard): Promise<void> => {
       await context.updateActivity({ ...adaptiveCardActivity(card), id: activityId, conversation: activity.conversation });

@@ -30,7 +30,8 @@ export const jobsCommand: CommandHandler<'jobs'> = {
     const now = deps.now();
     const me = normalizeId(message.caller.aadObjectId ?? '');
     const listed = await deps.jobIndex.recentFor(me, new Date(now.getTime() - JOBS_WINDOW_DAYS * 86_400_000), MAX_JOBS_COUNTED + 1);
-    const ids = listed.slice(0, MAX_JOBS_COUNTED);
+    // A change job's id is its connection's, so asking twice for changes to one connection indexes it twice.
+    const ids = [...new Set(listed)].slice(0, MAX_JOBS_COUNTED);
     // The index knows ids; ownership is checked again against the job's own recorded requester.
     const isMine = (r: JobRecord | undefined): r is JobRecord => r !== undefined && r.envelope !== undefined && normalizeId(r.envelope.requestedBy.aadObjectId) === me;
     const mine: JobRecord[] = [];

@@ -1,3 +1,4 @@
+import type { Destination } from '../ports/messaging';
 import type { ChangeKind } from './change-kind';
 import { ALWAYS_APPROVED, CHANGE_KINDS, isChangeKind } from './change-kind';
 
@@ -38,4 +39,15 @@ export function readApprovalPolicy(get: (name: string) => string | undefined, pr
     problems.push('APPROVALS_CHANNEL_ID must be the Teams channel id (e.g. 19:abc…@thread.tacv2), without spaces or slashes.');
   }
   return { required, timeoutHours, ...(channelId ? { channelId } : {}) };
+}
+
+/**
+ * Where an approval request goes: the approvals channel when one is configured, else each approver's personal chat
+ * except the requester's (they cannot approve their own change). The change job computes it, one card per
+ * destination, so a retry posts only the card that failed.
+ */
+export function approvalDestinations(terms: { readonly approverIds: readonly string[]; readonly channelId?: string }, requesterId: string): Destination[] {
+  if (terms.channelId) return [{ channelId: terms.channelId }];
+  const requester = requesterId.toLowerCase();
+  return terms.approverIds.filter((id) => id.toLowerCase() !== requester).map((id) => ({ personAadObjectId: id }));
 }

@@ -14,12 +14,34 @@ export interface CardMessenger {
   postTo(via: string, to: Destination, card: AdaptiveCard): Promise<{ readonly conversationKey: string; readonly activityId: string }>;
 }
 
+/** The code of the error `postTo` throws for a person the bot cannot reach personally (they never talked to it). */
+export const PERSON_NOT_REACHABLE = 'PersonNotReachable';
+
 /**
- * Stored conversation references, so jobs can answer in the conversation that started them. The reference is
- * opaque here (its shape belongs to the Teams adapter); the store only keys and keeps it.
+ * How the bot reaches a person privately, learnt from their own activities (their first message, or installing the
+ * bot): Teams opens a personal chat with a bot only by the person's Teams user id, never by their Entra object id.
+ */
+export interface KnownPerson {
+  /** The Teams user id (`from.id`, e.g. `29:1a2b…`), what Bot Framework's createConversation takes as a member. */
+  readonly userId: string;
+  /** The key of the person's personal chat with the bot, once seen or created. */
+  readonly personalConversationKey?: string;
+}
+
+/**
+ * Stored conversation references, so jobs can answer in the conversation that started them, and the people the bot
+ * has seen, so it can reach them personally. The reference is opaque here (its shape belongs to the Teams adapter);
+ * the store only keys and keeps it.
  */
 export interface ConversationStore {
   /** Saves (or refreshes) the reference; resolves to a stable key for this conversation. */
   save(conversationId: string, reference: Record<string, unknown>): Promise<string>;
   get(key: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Remembers a person by Entra object id, with their personal chat when the activity came from it (a known personal
+   * chat is kept when none is given); resolves to that personal chat's key. Called for every activity: writes only
+   * what the store does not know yet.
+   */
+  savePerson(aadObjectId: string, userId: string, personalChat?: { readonly conversationId: string; readonly reference: Record<string, unknown> }): Promise<string | undefined>;
+  person(aadObjectId: string): Promise<KnownPerson | undefined>;
 }

@@ -75,6 +75,17 @@ param vpnScopes string
 @description('DIAGNOSTICS_WORKSPACE_ID: Log Analytics workspace resource id, or empty.')
 param diagnosticsWorkspaceId string
 
+@description('APPROVALS_CHANNEL_ID: the Teams channel approval requests go to, or empty (personal cards).')
+param approvalsChannelId string
+
+@minValue(1)
+@maxValue(336)
+@description('APPROVAL_TIMEOUT_HOURS.')
+param approvalTimeoutHours int
+
+@description('CHANGES_WITHOUT_APPROVAL: change kinds that skip approval, comma-separated, or empty.')
+param changesWithoutApproval string
+
 @minLength(3)
 @maxLength(45)
 @description('DURABLE_TASK_HUB.')
@@ -174,6 +185,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       AZURE_CLIENT_ID: appIdentityClientId
       VPN_SCOPES: vpnScopes
       DIAGNOSTICS_WORKSPACE_ID: diagnosticsWorkspaceId
+      // The approval policy (validated by the app at start, every problem named).
+      APPROVALS_CHANNEL_ID: approvalsChannelId
+      APPROVAL_TIMEOUT_HOURS: string(approvalTimeoutHours)
+      CHANGES_WITHOUT_APPROVAL: changesWithoutApproval
       DURABLE_TASK_HUB: durableTaskHub
       ENVIRONMENT_NAME: environmentLabel
     }

@@ -12,12 +12,20 @@ export const KNOWN_PLAYGROUND_NOTICES: readonly { readonly text: string; readonl
     text: 'Full width control is not supported yet in Microsoft 365 Agents playground, you can try it in real environment.',
     why: 'Cards ask Teams for full width (msteams.width = Full), which Teams honours; the Playground only says it does not.',
   },
+  {
+    text: 'User specific view is not supported yet in Microsoft 365 Agents playground, you can try it in real environment.',
+    why: "Approval cards carry a Universal Actions refresh (refresh.userIds) so each approver's Teams client shows their own view with Approve / Reject; the Playground shows every user the card as posted (the observers' view), and approvers reach their view through `approvals` and Review.",
+  },
 ];
 
-/** Whether a notice is one of KNOWN_PLAYGROUND_NOTICES (the log panel shortens long ones with "..."). */
-export function isKnownNotice(notice: string): boolean {
+/** Which of KNOWN_PLAYGROUND_NOTICES a notice is, if any (the log panel shortens long ones with "..."). */
+export function knownNoticeOf(notice: string): (typeof KNOWN_PLAYGROUND_NOTICES)[number] | undefined {
   const clean = notice.replace(/^\(!\)\s*(Warning|Error):\s*/i, '').replace(/\s*(\.\.\.|…)$/, '').trim();
-  return clean.length > 0 && KNOWN_PLAYGROUND_NOTICES.some((k) => k.text.startsWith(clean) || clean.startsWith(k.text));
+  return clean.length > 0 ? KNOWN_PLAYGROUND_NOTICES.find((k) => k.text.startsWith(clean) || clean.startsWith(k.text)) : undefined;
+}
+
+export function isKnownNotice(notice: string): boolean {
+  return knownNoticeOf(notice) !== undefined;
 }
 
 /**
@@ -47,6 +55,11 @@ export interface PlaygroundBrowser {
   cards(): Locator;
   /** Waits for the `index`-th card (0-based) to show text matching `pattern`; cards update in place as jobs run. */
   card(index: number, pattern: RegExp, timeoutMs?: number): Promise<Locator>;
+  /**
+   * Opens a conversation from the left-hand list by its name: a chat (`Personal Chat`, `Network change review`) or a
+   * team channel (`VPN alerts`), whose view starts with a new-post box instead of a message box.
+   */
+  open(conversation: string, kind: 'chat' | 'channel'): Promise<void>;
   /** What the Playground said about cards: notices under cards, warnings and errors in its log panel (deduplicated). */
   notices(): Promise<string[]>;
   /** Script errors in the page, and console errors other than the blocked remote requests. */
@@ -115,6 +128,10 @@ export async function openPlaygroundInBrowser(url: string, options: { viewport?:
           if (Date.now() > deadline) throw new Error(`Card ${index} never showed ${pattern}; it shows:\n${text}`);
           await page.waitForTimeout(100);
         }
+      },
+      async open(conversation, kind) {
+        await page.getByText(conversation, { exact: true }).first().click();
+        await page.getByText('Start a new post', { exact: true }).waitFor({ state: kind === 'channel' ? 'visible' : 'hidden', timeout: 30_000 });
       },
       async notices() {
         const said = (await page.evaluate(NOTICE_SCAN)) as string[];

@@ -15,10 +15,10 @@ export interface RunningPlayground {
  * `--disable-telemetry` alone still makes it call out; APPLICATION_INSIGHTS_NO_STATSBEAT=1 stops that. It reads
  * its config from, and writes devTools/ into, its working directory: we give it its own.
  */
-export async function startPlayground(options: { botEndpoint: string; workDir: string; port?: number; echo?: boolean }): Promise<RunningPlayground> {
+export async function startPlayground(options: { botEndpoint: string; workDir: string; port?: number; echo?: boolean; currentUser?: string }): Promise<RunningPlayground> {
   const port = await freePort(options.port);
   mkdirSync(options.workDir, { recursive: true });
-  writeFileSync(join(options.workDir, '.m365agentsplayground.yml'), playgroundConfigYaml());
+  writeFileSync(join(options.workDir, '.m365agentsplayground.yml'), playgroundConfigYaml(options.currentUser));
   const cli = join(dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
   const proc = startProcess('playground', process.execPath, [cli, '-e', options.botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(port)], {
     cwd: options.workDir,

@@ -23,7 +23,7 @@ export const SANDBOX_USERS: readonly SandboxUser[] = [
   { handle: 'megan', id: 'user-id-1', name: 'Megan Bowen', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', roles: ['approver'], description: 'change approver' },
   { handle: 'adele', id: 'user-id-2', name: 'Adele Vance', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a003', roles: [], description: 'no role (sees refusals)' },
   { handle: 'isaiah', id: 'user-id-3', name: 'Isaiah Langer', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a004', roles: ['reader'], description: 'auditor (read-only)' },
-  { handle: 'patti', id: 'user-id-4', name: 'Patti Fernandez', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a005', roles: ['operator'], description: 'second operator' },
+  { handle: 'patti', id: 'user-id-4', name: 'Patti Fernandez', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a005', roles: ['operator', 'approver'], description: 'operator and approver (never of her own changes)' },
   { handle: 'lynne', id: 'user-id-5', name: 'Lynne Robbins', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a006', roles: ['reader'], description: 'reader' },
 ];
 
@@ -53,9 +53,14 @@ export function findSandboxUser(handleOrId: string): SandboxUser | undefined {
   return SANDBOX_USERS.find((u) => u.handle === wanted || u.id === wanted || u.name.toLowerCase() === wanted || u.aadObjectId === wanted);
 }
 
-/** `.m365agentsplayground.yml`: stable ids so conversations and roles survive restarts. */
-export function playgroundConfigYaml(): string {
-  const [current, ...others] = SANDBOX_USERS;
+/**
+ * `.m365agentsplayground.yml`: stable ids so conversations and roles survive restarts. The Playground chats as its
+ * current user (the first person, alex, unless `currentHandle` names another) and shows only that person's chats.
+ */
+export function playgroundConfigYaml(currentHandle = SANDBOX_USERS[0]!.handle): string {
+  const current = SANDBOX_USERS.find((u) => u.handle === currentHandle);
+  if (!current) throw new Error(`No sandbox person "${currentHandle}".`);
+  const others = SANDBOX_USERS.filter((u) => u !== current);
   const user = (u: SandboxUser, indent: string) =>
     [`id: ${u.id}`, `name: ${u.name}`, `userPrincipleName: ${u.handle}@contoso.example`, `aadObjectId: ${u.aadObjectId}`, `givenName: ${u.name.split(' ')[0]}`, `surname: ${u.name.split(' ')[1]}`, `email: ${u.handle}@contoso.example`]
       .map((line, i) => `${i === 0 ? indent.slice(0, -2) + '- ' : indent}${line}`)
@@ -68,7 +73,7 @@ export function playgroundConfigYaml(): string {
     `  id: ${SANDBOX_BOT.id}`,
     `  name: ${SANDBOX_BOT.name}`,
     'currentUser:',
-    ...[`id: ${current!.id}`, `name: ${current!.name}`, `userPrincipleName: ${current!.handle}@contoso.example`, `aadObjectId: ${current!.aadObjectId}`, `givenName: ${current!.name.split(' ')[0]}`, `surname: ${current!.name.split(' ')[1]}`, `email: ${current!.handle}@contoso.example`].map((l) => `  ${l}`),
+    ...[`id: ${current.id}`, `name: ${current.name}`, `userPrincipleName: ${current.handle}@contoso.example`, `aadObjectId: ${current.aadObjectId}`, `givenName: ${current.name.split(' ')[0]}`, `surname: ${current.name.split(' ')[1]}`, `email: ${current.handle}@contoso.example`].map((l) => `  ${l}`),
     'users:',
     ...others.map((u) => user(u, '    ')),
     'personalChat:',

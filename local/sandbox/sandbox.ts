@@ -17,11 +17,18 @@ export interface SandboxOptions {
   /** Port of the Agents Playground (56150, its default, when free). Ignored without the Playground. */
   readonly playgroundPort?: number;
   readonly withPlayground?: boolean;
+  /** Who the Playground chats as (a sandbox handle; alex by default): it shows that person's chats only. */
+  readonly playgroundUser?: string;
   readonly log?: 'quiet' | 'info' | 'debug';
   /** Where the sandbox writes its files (public certificate chains and device logs, the Playground's folder). */
   readonly stateDir?: string;
   readonly simulator?: Partial<AzureSimulatorOptions>;
   readonly hostClock?: Clock;
+  /**
+   * Where approval requests go: the team's "VPN alerts" channel (the default, as a deployment with APPROVALS_CHANNEL_ID
+   * set), or `personal`: no approvals channel, so each approver gets a personal card.
+   */
+  readonly approvals?: 'channel' | 'personal';
   /** App settings to add or override (tests). */
   readonly settings?: Readonly<Record<string, string>>;
   /** Loads the function app (its registrations); the TypeScript entry by default, the deployed bundle in its test. */
@@ -86,9 +93,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       DURABLE_TASK_HUB: 'sandbox',
       ...(info.workspaces[0] ? { DIAGNOSTICS_WORKSPACE_ID: info.workspaces[0].id } : {}),
       // Approval requests go to the team's "VPN alerts" channel, as a deployment would configure its approvals channel.
-      APPROVALS_CHANNEL_ID: SANDBOX_APPROVALS_CHANNEL_ID,
+      ...(options.approvals === 'personal' ? {} : { APPROVALS_CHANNEL_ID: SANDBOX_APPROVALS_CHANNEL_ID }),
       ...options.settings,
     };
+    // The app reads its settings from the process: one left by an earlier sandbox in this process must not linger.
+    if (!('APPROVALS_CHANNEL_ID' in settings)) delete process.env.APPROVALS_CHANNEL_ID;
     Object.assign(process.env, settings);
     const host = await startLocalHost({
       appRoot: root,
@@ -102,7 +111,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const messagesUrl = `${host.baseUrl}/api/messages`;
     let playground: RunningPlayground | undefined;
     if (options.withPlayground !== false) {
-      playground = await startPlayground({ botEndpoint: messagesUrl, workDir: join(stateDir, 'playground'), ...(options.playgroundPort ? { port: options.playgroundPort } : {}) });
+      playground = await startPlayground({
+        botEndpoint: messagesUrl,
+        workDir: join(stateDir, 'playground'),
+        ...(options.playgroundPort ? { port: options.playgroundPort } : {}),
+        ...(options.playgroundUser ? { currentUser: options.playgroundUser } : {}),
+      });
       stops.push(() => playground!.stop());
     }
     return { host, simulator, azurite, ...(playground ? { playground } : {}), deviceLogs, settings, messagesUrl, close };

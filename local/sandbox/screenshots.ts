@@ -16,7 +16,11 @@ export const HEADLINE_CARDS = [
   { file: 'fleet-status.png', say: 'status', final: /of 6 sites/ },
   { file: 'site-status-paris.png', say: 'status site-paris', final: /Checked/ },
   { file: 'diagnose-berlin.png', say: 'diagnose site-berlin', final: /Read [\d,]+ IKE/ },
+  { file: 'change-plan.png', say: 'enable-diagnostics site-lisbon', final: /Waiting for approval/ },
 ] as const;
+
+/** The approval request the change above posts in the approvals channel, as the channel shows it. */
+export const APPROVAL_CARD = { file: 'approval-card.png', channel: 'VPN alerts', shows: /Enable diagnostics on site-lisbon\s*Waiting for approval/ } as const;
 
 async function main(): Promise<void> {
   const out = join(projectRoot(), 'docs', 'images');
@@ -33,13 +37,21 @@ async function main(): Promise<void> {
       await card.screenshot({ path: join(out, shot.file) });
       console.log(`wrote docs/images/${shot.file} (${shot.say})`);
     }
+    await ui.open(APPROVAL_CARD.channel, 'channel');
+    const approval = ui.cards().filter({ hasText: APPROVAL_CARD.shows }).last();
+    await approval.waitFor({ timeout: 45_000 });
+    await approval.scrollIntoViewIfNeeded();
+    await approval.screenshot({ path: join(out, APPROVAL_CARD.file) });
+    console.log(`wrote docs/images/${APPROVAL_CARD.file} (the approval request in ${APPROVAL_CARD.channel})`);
   } finally {
     await ui?.close();
     await sandbox.close();
   }
 }
 
-void main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+if (typeof require !== 'undefined' && require.main === module) {
+  void main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

@@ -7,6 +7,7 @@ import { withImpliedRoles } from '../../core/auth/access-policy';
 import { freePort } from './free-port';
 import type { Launch } from './launch';
 import { directLaunch, readyLine } from './launch';
+import type { SandboxUser } from './sandbox-identities';
 import { SANDBOX_USERS } from './sandbox-identities';
 import { clearSandboxState, writeSandboxState } from './sandbox-state';
 import type { Sandbox } from './sandbox';
@@ -35,6 +36,10 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
   }
   return { azureLatencyMs };
 }
+
+const rolesOf = (u: SandboxUser): string => withImpliedRoles(u.roles).join(', ') || 'no role';
+/** The roles column of the people table is as wide as its widest entry. */
+const ROLES_WIDTH = Math.max(...SANDBOX_USERS.map((u) => rolesOf(u).length));
 
 export async function main(argv: readonly string[] = [], launch: Launch = directLaunch()): Promise<void> {
   let options: StartOptions;
@@ -74,7 +79,7 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
     `  Azure simulator:                   ${sandbox.simulator.url}  (subscription ${info.subscriptionId})`,
     '',
     'People (the Playground chats as the first; `npm run chat -- --as <name> "<command>"` speaks as any):',
-    ...SANDBOX_USERS.map((u) => `  ${u.handle.padEnd(7)} ${u.name.padEnd(16)} ${(withImpliedRoles(u.roles).join(', ') || 'no role').padEnd(17)} ${u.description}`),
+    ...SANDBOX_USERS.map((u) => `  ${u.handle.padEnd(7)} ${u.name.padEnd(16)} ${rolesOf(u).padEnd(ROLES_WIDTH)} ${u.description}`),
     '',
     `Sites in ${info.resourceGroups.join(', ')}: ${provisioned.map((s) => s.name).join(', ')}`,
     ...waiting.map((s) => {

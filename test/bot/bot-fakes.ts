@@ -34,14 +34,14 @@ export const PEOPLE = {
   anonymous: { displayName: 'someone' },
 } as const satisfies Record<string, Person>;
 
-/** alex and patti: operators (so also readers); megan: approver; lynne and isaiah: readers; adele: no role. */
+/** alex and patti: operators (so also readers); megan and patti: approvers; lynne and isaiah: readers; adele: no role. */
 export function accessPolicy(): AccessPolicy {
   return {
     allowedTenantIds: new Set([TENANT]),
     members: {
       reader: new Set([PEOPLE.lynne.aadObjectId, PEOPLE.isaiah.aadObjectId]),
       operator: new Set([PEOPLE.alex.aadObjectId, PEOPLE.patti.aadObjectId]),
-      approver: new Set<string>([PEOPLE.megan.aadObjectId]),
+      approver: new Set<string>([PEOPLE.megan.aadObjectId, PEOPLE.patti.aadObjectId]),
     },
   };
 }
@@ -157,9 +157,16 @@ export class FakeMessenger implements CardMessenger {
   /** Cards posted elsewhere (approval cards), with where they went. */
   readonly elsewhere: { via: string; to: Destination; card: AdaptiveCard; conversationKey: string; activityId: string }[] = [];
 
+  /** Set to make postTo fail; `postToFailures` fail the next calls for a destination once each (then they succeed). */
+  postToError?: Error;
+  readonly postToFailures: { to: Destination; error: Error }[] = [];
+
   async postTo(via: string, to: Destination, card: AdaptiveCard): Promise<{ conversationKey: string; activityId: string }> {
     this.timeline.push('messenger.postTo');
     if (this.updateError) throw this.updateError;
+    if (this.postToError) throw this.postToError;
+    const failing = this.postToFailures.findIndex((f) => JSON.stringify(f.to) === JSON.stringify(to));
+    if (failing >= 0) throw this.postToFailures.splice(failing, 1)[0]!.error;
     const conversationKey = 'channelId' in to ? `channel:${to.channelId}` : `person:${to.personAadObjectId}`;
     const activityId = `elsewhere-${this.elsewhere.length + 1}`;
     this.elsewhere.push({ via, to, card, conversationKey, activityId });

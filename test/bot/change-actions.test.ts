@@ -6,7 +6,7 @@ import { DECISION_EVENT } from '../../core/change/change-state';
 import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import type { ActionOutcome } from '../../core/ports/chat';
 import { executeActions, visibleText } from '../cards/card-inspect';
-import { FINGERPRINT, LISBON_JOB_ID, pendingChange } from '../core/change/change-fixtures';
+import { FINGERPRINT, LISBON_JOB_ID, pendingChange, REQUEST_ID } from '../core/change/change-fixtures';
 import { cardAction, chatMessage, NOW, OTHER_TENANT, PEOPLE, testBot } from './bot-fakes';
 import type { Person, TestBot } from './bot-fakes';
 
@@ -16,7 +16,7 @@ async function press(bot: TestBot, verb: string, data: unknown, from: Person): P
   return { outcome, replies: action.surface.replies.map((c) => visibleText(c)) };
 }
 
-const approve = (bot: TestBot, from: Person, data: unknown = { jobId: LISBON_JOB_ID, fingerprint: FINGERPRINT }) => press(bot, VERBS.approveChange, data, from);
+const approve = (bot: TestBot, from: Person, data: unknown = { jobId: LISBON_JOB_ID, requestId: REQUEST_ID, fingerprint: FINGERPRINT }) => press(bot, VERBS.approveChange, data, from);
 const text = (o: ActionOutcome) => (o.kind === 'card' ? visibleText(o.card) : o.text);
 
 describe('approving and rejecting a change', () => {
@@ -36,7 +36,7 @@ describe('approving and rejecting a change', () => {
     expect(bot.jobs.raised).toHaveLength(1);
     expect(text(second.outcome)).toMatch(/Approved by Megan Bowen/);
     // Rejecting after the approval was recorded changes nothing either.
-    await press(bot, VERBS.rejectChange, { jobId: LISBON_JOB_ID, fingerprint: FINGERPRINT, reason: 'too late' }, PEOPLE.megan);
+    await press(bot, VERBS.rejectChange, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID, fingerprint: FINGERPRINT, reason: 'too late' }, PEOPLE.megan);
     expect(bot.jobs.raised).toHaveLength(1);
     expect([...bot.approvals.decisions.values()].map((d) => d.decision)).toEqual(['approved']);
   });
@@ -44,38 +44,51 @@ describe('approving and rejecting a change', () => {
   it('a rejection carries the reason typed into the card', async () => {
     const bot = testBot();
     pendingChange(bot);
-    const { outcome } = await press(bot, VERBS.rejectChange, { jobId: LISBON_JOB_ID, fingerprint: FINGERPRINT, reason: '  change freeze until Monday ' }, PEOPLE.megan);
+    const { outcome } = await press(bot, VERBS.rejectChange, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID, fingerprint: FINGERPRINT, reason: '  change freeze until Monday ' }, PEOPLE.megan);
     expect(text(outcome)).toMatch(/Rejected by Megan Bowen at .*: "change freeze until Monday"\. Nothing was changed\./);
     expect(bot.jobs.raised[0]!.data).toMatchObject({ decision: 'rejected', reason: 'change freeze until Monday' });
   });
 
-  it('the requester cannot approve their own change (four eyes), and the refusal is audited', async () => {
+  it('patti (operator and approver) cannot approve her own change (four eyes); the refusal is audited; megan can', async () => {
     const bot = testBot();
-    (bot.deps.access.members.approver as Set<string>).add(PEOPLE.alex.aadObjectId);
-    pendingChange(bot);
-    const { replies } = await approve(bot, PEOPLE.alex);
+    pendingChange(bot, { requester: PEOPLE.patti });
+    const { replies } = await approve(bot, PEOPLE.patti);
     expect(replies.join('\n')).toMatch(/You requested this change, so someone else must approve it[\s\S]*Code: OwnChange/);
     expect(bot.jobs.raised).toEqual([]);
-    expect(bot.audit.records).toEqual([expect.objectContaining({ action: 'approve', outcome: 'denied', detail: expect.stringContaining('OwnChange') })]);
+    expect(bot.approvals.decisions.size).toBe(0);
+    expect(bot.audit.records).toEqual([expect.objectContaining({ action: 'approve', outcome: 'denied', target: 'site-lisbon', detail: expect.stringContaining('OwnChange') })]);
+    await approve(bot, PEOPLE.megan);
+    expect(bot.jobs.raised.map((r) => (r.data as { decision: string; by: { name: string } }).by.name)).toEqual(['Megan Bowen']);
   });
 
-  it('someone without a role, a reader and another tenant are refused before anything is read', async () => {
+  it('someone without a role, a reader and another tenant are refused, audited against the change\'s site', async () => {
     for (const person of [PEOPLE.adele, PEOPLE.isaiah, { ...PEOPLE.megan, tenantId: OTHER_TENANT }]) {
       const bot = testBot();
       pendingChange(bot);
       const { outcome } = await approve(bot, person);
       expect(text(outcome)).toBe('You need the approver role for that. Type whoami to see your roles.');
       expect(bot.jobs.raised).toEqual([]);
-      expect(bot.audit.records[0]).toMatchObject({ action: 'button:approveChange', outcome: 'denied' });
+      expect(bot.approvals.decisions.size).toBe(0);
+      // `audit site-lisbon` lists it with the rest of the change's story.
+      expect(bot.audit.records).toEqual([{ action: 'approve', actor: { aadObjectId: person.aadObjectId, name: person.displayName }, target: 'site-lisbon', outcome: 'denied', jobId: LISBON_JOB_ID, detail: expect.stringMatching(/^needs the approver role \((missing-role|tenant-not-allowed)\)$/) }]);
     }
+  });
+
+  it('a refused Reject or Withdraw is audited against the site too; a press naming no change falls back to the verb', async () => {
+    const bot = testBot();
+    pendingChange(bot);
+    await press(bot, VERBS.rejectChange, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID, fingerprint: FINGERPRINT }, PEOPLE.isaiah);
+    await press(bot, VERBS.withdrawChange, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID }, PEOPLE.adele);
+    await approve(bot, PEOPLE.adele, { jobId: 'change~no-such-connection', requestId: REQUEST_ID, fingerprint: FINGERPRINT });
+    expect(bot.audit.records.map((r) => `${r.action} ${r.target} ${r.outcome}`)).toEqual(['reject site-lisbon denied', 'withdraw site-lisbon denied', 'button:approveChange approveChange denied']);
   });
 
   it('a forged press is refused: another plan fingerprint, or a job id that is no pending change', async () => {
     const bot = testBot();
     pendingChange(bot);
-    const stale = await approve(bot, PEOPLE.megan, { jobId: LISBON_JOB_ID, fingerprint: 'ffffffffffffffff' });
+    const stale = await approve(bot, PEOPLE.megan, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID, fingerprint: 'ffffffffffffffff' });
     expect(stale.replies.join('\n')).toMatch(/another plan than the change now has[\s\S]*Code: StalePlan/);
-    const other = await approve(bot, PEOPLE.megan, { jobId: 'status-site-paris-00000001', fingerprint: FINGERPRINT });
+    const other = await approve(bot, PEOPLE.megan, { jobId: 'status-site-paris-00000001', requestId: REQUEST_ID, fingerprint: FINGERPRINT });
     expect(other.replies.join('\n')).toMatch(/does not belong to a change I know[\s\S]*Code: ChangeNotFound/);
     expect(bot.jobs.raised).toEqual([]);
     expect(bot.approvals.decisions.size).toBe(0);
@@ -95,9 +108,9 @@ describe('withdraw and views', () => {
   it('the requester withdraws while pending; nobody else may', async () => {
     const bot = testBot();
     pendingChange(bot);
-    const patti = await press(bot, VERBS.withdrawChange, { jobId: LISBON_JOB_ID }, PEOPLE.patti);
+    const patti = await press(bot, VERBS.withdrawChange, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID }, PEOPLE.patti);
     expect(patti.replies.join('\n')).toMatch(/Only Alex Wilber, who requested it, can withdraw this change/);
-    const alex = await press(bot, VERBS.withdrawChange, { jobId: LISBON_JOB_ID }, PEOPLE.alex);
+    const alex = await press(bot, VERBS.withdrawChange, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID }, PEOPLE.alex);
     expect(text(alex.outcome)).toMatch(/Withdrawn by Alex Wilber/);
     expect(bot.jobs.raised.map((r) => (r.data as { decision: string }).decision)).toEqual(['withdrawn']);
   });
@@ -115,7 +128,7 @@ describe('withdraw and views', () => {
     const bot = testBot();
     pendingChange(bot);
     const view = async (who: Person) => {
-      const { outcome } = await press(bot, VERBS.approvalView, { jobId: LISBON_JOB_ID }, who);
+      const { outcome } = await press(bot, VERBS.approvalView, { jobId: LISBON_JOB_ID, requestId: REQUEST_ID }, who);
       return outcome.kind === 'card' ? executeActions(outcome.card).map((a) => a.title) : outcome.text;
     };
     expect(await view(PEOPLE.megan)).toEqual(['Approve', 'Reject']);
@@ -127,6 +140,41 @@ describe('withdraw and views', () => {
   });
 });
 
+describe("a newer change to the same connection (its job id is the connection's, so the earlier change's job is gone)", () => {
+  it("a press on the earlier change's card never decides the newer one, even with the same plan", async () => {
+    const bot = testBot();
+    // patti's change is pending now; megan still has the card of alex's earlier request for the same connection,
+    // with the same plan (same fingerprint): pressing it must not approve patti's.
+    pendingChange(bot, { requester: PEOPLE.patti });
+    const replayed = await approve(bot, PEOPLE.megan, { jobId: LISBON_JOB_ID, requestId: 'enable-diagnostics-site-lisbon-0earlier', fingerprint: FINGERPRINT });
+    expect(replayed.replies.join('\n')).toMatch(/This card belongs to an earlier request for this connection, which has ended; a newer change to it is awaiting approval\. Nothing was decided\.[\s\S]*Code: EndedRequest/);
+    expect(bot.jobs.raised).toEqual([]);
+    expect(bot.approvals.decisions.size).toBe(0);
+    expect(bot.audit.records).toEqual([expect.objectContaining({ action: 'approve', outcome: 'denied', target: 'site-lisbon', detail: expect.stringContaining('EndedRequest') })]);
+  });
+
+  it("Withdraw on the earlier card withdraws nothing; its refresh says it ended and where its story is", async () => {
+    const bot = testBot();
+    pendingChange(bot);
+    const withdrawn = await press(bot, VERBS.withdrawChange, { jobId: LISBON_JOB_ID, requestId: 'enable-diagnostics-site-lisbon-0earlier' }, PEOPLE.alex);
+    expect(withdrawn.replies.join('\n')).toMatch(/earlier request for this connection[\s\S]*Nothing was withdrawn\.[\s\S]*Code: EndedRequest/);
+    expect(bot.jobs.raised).toEqual([]);
+    const { outcome } = await press(bot, VERBS.approvalView, { jobId: LISBON_JOB_ID, requestId: 'enable-diagnostics-site-lisbon-0earlier' }, PEOPLE.megan);
+    expect(text(outcome)).toBe('Enable diagnostics on site-lisbon\nThis request has ended; a newer change to the same connection is awaiting approval. Nothing on this card can be decided any more. Type audit site-lisbon to see what happened to it.');
+    expect(outcome.kind === 'card' ? executeActions(outcome.card) : []).toEqual([]);
+  });
+
+  it('`jobs` lists the connection\'s change job once, though the person asked for two changes to it', async () => {
+    const bot = testBot();
+    pendingChange(bot);
+    await bot.jobIndex.add({ jobId: LISBON_JOB_ID, requesterId: PEOPLE.alex.aadObjectId, createdAt: new Date(NOW.getTime() - 3_600_000) });
+    await bot.jobIndex.add({ jobId: LISBON_JOB_ID, requesterId: PEOPLE.alex.aadObjectId, createdAt: NOW });
+    const alex = chatMessage(bot, 'jobs', PEOPLE.alex);
+    await handleMessage(alex, bot.deps);
+    expect(visibleText(alex.surface.replies[0]!).match(/enable-diagnostics site-lisbon/g)).toHaveLength(1);
+  });
+});
+
 describe('approvals, audit and jobs', () => {
   it('`approvals` lists what megan may decide, with a Review button; the requester sees their own as waiting', async () => {
     const bot = testBot();
@@ -135,7 +183,7 @@ describe('approvals, audit and jobs', () => {
     await handleMessage(megan, bot.deps);
     const card = megan.surface.replies[0]!;
     expect(visibleText(card)).toMatch(/Changes waiting for approval\nEnable diagnostics on site-lisbon\nRequested by Alex Wilber · expires 2026-06-02 12:00 UTC · plan 0123456789abcdef/);
-    expect(executeActions(card)[0]).toEqual({ title: 'Review', verb: VERBS.approvalView, data: { jobId: LISBON_JOB_ID } });
+    expect(executeActions(card)[0]).toEqual({ title: 'Review', verb: VERBS.approvalView, data: { jobId: LISBON_JOB_ID, requestId: REQUEST_ID } });
     const alex = chatMessage(bot, 'approvals', PEOPLE.alex);
     await handleMessage(alex, bot.deps);
     expect(visibleText(alex.surface.replies[0]!)).toMatch(/Not allowed[\s\S]*approvals needs the approver role/);

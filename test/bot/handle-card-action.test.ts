@@ -144,7 +144,7 @@ describe('cancelJob button', () => {
     const { outcome } = await press(bot, VERBS.cancelJob, { jobId: 'status-site-paris-d1' }, PEOPLE.lynne);
     expect(outcome).toEqual({ kind: 'message', text: 'You need the operator role for that. Type whoami to see your roles.' });
     expect(bot.jobs.cancelled).toEqual([]);
-    expect(bot.audit.records).toEqual([{ action: 'button:cancelJob', actor: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' }, target: 'cancelJob', outcome: 'denied', detail: 'missing-role' }]);
+    expect(bot.audit.records).toEqual([{ action: 'button:cancelJob', actor: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' }, target: 'cancelJob', outcome: 'denied', detail: 'needs the operator role (missing-role)' }]);
   });
 
   it('still refuses (no HTTP 500) when the refusal cannot be audited, and logs the lost record', async () => {
@@ -275,7 +275,8 @@ describe('enableDiagnostics button', () => {
     const { outcome } = await press(bot, VERBS.enableDiagnostics, { site: 'site-oslo' }, PEOPLE.lynne);
     expect(outcome).toEqual({ kind: 'message', text: 'You need the operator role for that. Type whoami to see your roles.' });
     expect(bot.jobs.started).toEqual([]);
-    expect(bot.audit.records[0]).toMatchObject({ action: 'button:enableDiagnostics', outcome: 'denied' });
+    // Audited against the site the button names, so `audit site-oslo` shows the refusal.
+    expect(bot.audit.records).toEqual([{ action: 'enable-diagnostics', actor: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' }, target: 'site-oslo', outcome: 'denied', detail: 'needs the operator role (missing-role)' }]);
   });
 
   it('refuses a site name that is not a resource name', async () => {

@@ -100,7 +100,7 @@ describe('handleMessage: instant commands', () => {
 
   it('whoami shows the verified identity and its roles', async () => {
     const bot = testBot();
-    expect(onlyReply((await say(bot, 'whoami', PEOPLE.patti)).replies)).toMatch(/Patti Fernandez[\s\S]*5a7c0de0-0000-4000-8000-00000000a005[\s\S]*reader, operator/);
+    expect(onlyReply((await say(bot, 'whoami', PEOPLE.patti)).replies)).toMatch(/Patti Fernandez[\s\S]*5a7c0de0-0000-4000-8000-00000000a005[\s\S]*reader, operator, approver/);
   });
 
   it('jobs lists only the caller\'s jobs of the last week, with Cancel only on running ones for an operator', async () => {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, isKnownNotice, openPlaygroundInBrowser, type PlaygroundBrowser } from '../../local/playground-client/playground-browser';
+import { CHROMIUM_PATH, isKnownNotice, KNOWN_PLAYGROUND_NOTICES, knownNoticeOf, openPlaygroundInBrowser, type PlaygroundBrowser } from '../../local/playground-client/playground-browser';
 import { REAL_PEERS_REQUIRED } from '../../local/strongswan/strongswan-support';
+import { sandboxNames } from '../../local/estate/sandbox-estate';
+import { cardText } from '../../local/playground-client/playground-client';
 import type { ChatFixture } from './sandbox-fixture';
 import { startChat } from './sandbox-fixture';
 
@@ -17,7 +19,8 @@ let ui: PlaygroundBrowser;
 
 beforeAll(async () => {
   if (chromiumMissing) return;
-  chat = await startChat();
+  // The page chats as patti (operator and approver): the Playground's UI cannot switch users.
+  chat = await startChat({ playgroundUser: 'patti' });
   ui = await openPlaygroundInBrowser(chat.sandbox.playground!.url);
 });
 
@@ -25,6 +28,8 @@ afterAll(async () => {
   await ui?.close();
   await chat?.close();
 });
+
+const branchGatewayId = () => chat.sandbox.simulator.estateInfo.gateways.find((g) => g.name === sandboxNames.branchGateway)!.id;
 
 /** Sends a message in the page and resolves with the new card once it shows `pattern`. */
 async function say(text: string, pattern: RegExp) {
@@ -68,11 +73,47 @@ describe.skipIf(chromiumMissing)("the Agents Playground's web UI in Chromium", (
     expect(text).toMatch(/What to do/);
   });
 
+  it("an approver approves in the page: `approvals`, Review (her own view: Approve and Reject), Approve", async () => {
+    // alex asks in the group chat (through the Playground's API: the page chats as patti).
+    const ack = await chat.say('enable-diagnostics site-lisbon', { as: 'user-id-0', conversation: 'group' });
+    const alexs = await chat.until(ack.id, /Waiting for approval/, 45_000);
+    const list = await say('approvals', /Changes waiting for approval[\s\S]*Enable diagnostics on site-lisbon/);
+    expect(await list.innerText()).toMatch(/Requested by Alex Wilber/);
+    await list.getByRole('button', { name: 'Review' }).click();
+    const mine = ui.cards().filter({ hasText: /Approve/ }).last();
+    await mine.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 30_000 });
+    expect(await mine.getByRole('button', { name: 'Reject' }).count()).toBe(1);
+    await mine.getByRole('button', { name: 'Approve' }).click();
+    await ui.cards().filter({ hasText: /Approved by Patti Fernandez/ }).last().waitFor({ timeout: 30_000 });
+    expect(cardText(await chat.until(alexs.id, /Done/, 45_000))).toMatch(/Approved by Patti Fernandez at .* UTC\. Done/);
+  });
+
+  it('patti types a change: its plan card renders, then its approval card in the VPN alerts channel', async () => {
+    // Test setup as the network admin: the site's gateway sends no logs again, so there is something to change.
+    for (const setting of chat.sandbox.simulator.resources.diagnosticSettingsOf(branchGatewayId())) chat.sandbox.simulator.resources.diagnosticSettings.delete(setting.id);
+    const plan = await say('enable-diagnostics site-lisbon', /Waiting for approval/);
+    const text = await plan.innerText();
+    expect(text).toMatch(/Enable diagnostics on site-lisbon[\s\S]*Requested by\s+Patti Fernandez/);
+    expect(text).toMatch(/vpngw-branch IKEDiagnosticLog:\s*not sent anywhere\s*→\s*sent to workspace log-vpn/);
+    expect(await plan.getByRole('button', { name: 'Withdraw' }).count()).toBe(1);
+
+    await ui.open('VPN alerts', 'channel');
+    const approval = ui.cards().filter({ hasText: /Requested by\s*Patti Fernandez/ }).last();
+    await approval.waitFor({ timeout: 30_000 });
+    expect(await approval.innerText()).toMatch(/Enable diagnostics on site-lisbon\s+Waiting for approval until .* UTC[\s\S]*Approval\s+one of 2 approvers, not the requester/);
+    // The Playground shows everyone the card as posted (no user-specific views): the observers' view, no buttons.
+    expect(await approval.getByRole('button').count()).toBe(0);
+    // alex's, approved by patti above, is there too and says so.
+    expect(await ui.cards().filter({ hasText: /Approved by Patti Fernandez/ }).count()).toBe(1);
+    await ui.open('Personal Chat', 'chat');
+  });
+
   it('the Playground reported no renderer error and no warning about our cards beyond the known, listed ones', async () => {
     const notices = await ui.notices();
-    // The scan sees the Playground's notices: the known full-width one is there (under cards and in the log panel).
-    expect(notices.some(isKnownNotice)).toBe(true);
     expect(notices.filter((n) => !isKnownNotice(n))).toEqual([]);
+    // The scan sees the Playground's notices (under cards and in the log panel): each known one was said, so the list
+    // holds only what the Playground really says about our cards.
+    expect(new Set(notices.map((n) => knownNoticeOf(n)?.text))).toEqual(new Set(KNOWN_PLAYGROUND_NOTICES.map((k) => k.text)));
     expect(ui.pageErrors()).toEqual([]);
     // It stayed on loopback: what it tried elsewhere (the CDN fonts) was refused.
     expect(ui.blocked().every((url) => !/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url))).toBe(true);

@@ -9,8 +9,9 @@ import { startChat } from './sandbox-fixture';
 
 /**
  * The change pipeline end to end through the Agents Playground, with the sandbox's people: alex (operator) asks,
- * megan (approver) decides in the "VPN alerts" channel, adele (no role) and isaiah (reader) may only look. The host
- * runs on a virtual clock, so the approval timeout passes when the test says so.
+ * megan (approver) decides in the "VPN alerts" channel, adele (no role) and isaiah (reader) may only look, and patti
+ * (operator and approver) may approve others' changes but not her own. The host runs on a virtual clock, so the
+ * approval timeout passes when the test says so.
  */
 const clock = new VirtualClock(new Date());
 let chat: ChatFixture;
@@ -29,10 +30,10 @@ function removeDiagnostics(): void {
   for (const setting of diagnosticSettings()) chat.sandbox.simulator.resources.diagnosticSettings.delete(setting.id);
 }
 
-/** Asks for the change as alex; resolves with his card once it waits for approval, and the approval card in the channel. */
-async function request(): Promise<{ mine: BotMessage; approval: BotMessage }> {
+/** Asks for the change (as alex, or `as` in the group chat); resolves with the requester's card once it waits for approval, and the approval card in the channel. */
+async function request(as?: keyof typeof USERS): Promise<{ mine: BotMessage; approval: BotMessage }> {
   const inChannel = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Waiting for approval/.test(cardText(m)), 45_000);
-  const ack = await chat.say('enable-diagnostics site-lisbon');
+  const ack = await chat.say('enable-diagnostics site-lisbon', as && as !== 'alex' ? { as: USERS[as], conversation: 'group' } : {});
   const mine = await chat.until(ack.id, /Waiting for approval/, 45_000);
   return { mine, approval: await inChannel };
 }
@@ -59,17 +60,19 @@ describe('enable diagnostics goes through approval', () => {
     const plan = cardText(first.mine);
     expect(plan).toMatch(/Enable diagnostics on site-lisbon.*Waiting for approval until .* UTC/);
     expect(plan).toMatch(/vpngw-branch IKEDiagnosticLog:\s+not sent anywhere\s+→\s+sent to workspace log-vpn/);
-    expect(plan).toMatch(/Risk.*Verified by.*Rollback.*Approval.*one of 1 approver, not the requester/);
+    expect(plan).toMatch(/Risk.*Verified by.*Rollback.*Approval.*one of 2 approvers, not the requester/);
     expect(cardActions(first.mine).map((a) => a.title)).toEqual(['Withdraw']);
     // As posted, the channel card is the observers' view; approvers' clients refresh it to theirs.
     expect(cardActions(first.approval).map((a) => a.title)).toEqual([]);
-    expect(first.approval.cards[0]!.refresh).toMatchObject({ action: { verb: 'approvalView' }, userIds: ['8:orgid:5a7c0de0-0000-4000-8000-00000000a002'] });
+    expect(first.approval.cards[0]!.refresh).toMatchObject({ action: { verb: 'approvalView' }, userIds: ['8:orgid:5a7c0de0-0000-4000-8000-00000000a002', '8:orgid:5a7c0de0-0000-4000-8000-00000000a005'] });
   });
 
-  it("each person's view: megan gets Approve/Reject, isaiah only the state, adele (no role) keeps the card as posted", async () => {
-    expect(answerActions(await press(first.approval, 'view', 'megan', { jobId: jobIdOf(first.mine) }))).toEqual(['Approve', 'Reject']);
-    expect(answerActions(await press(first.approval, 'view', 'adele', { jobId: jobIdOf(first.mine) }))).toEqual([]);
-    expect(answerActions(await press(first.approval, 'view', 'isaiah', { jobId: jobIdOf(first.mine) }))).toEqual([]);
+  it("each person's view: megan and patti get Approve/Reject, isaiah only the state, adele (no role) keeps the card as posted", async () => {
+    const view = refreshData(first.approval);
+    expect(answerActions(await press(first.approval, 'view', 'megan', view))).toEqual(['Approve', 'Reject']);
+    expect(answerActions(await press(first.approval, 'view', 'patti', view))).toEqual(['Approve', 'Reject']);
+    expect(answerActions(await press(first.approval, 'view', 'adele', view))).toEqual([]);
+    expect(answerActions(await press(first.approval, 'view', 'isaiah', view))).toEqual([]);
   });
 
   it('`approvals` lists the change for megan', async () => {
@@ -78,10 +81,9 @@ describe('enable diagnostics goes through approval', () => {
     expect(cardText(await chat.say('jobs', { as: USERS.megan, conversation: 'channel' }))).toMatch(/1 change waits for your approval/);
   });
 
-  it('self-approval, people without the approver role and forged presses are refused; nothing is decided', async () => {
+  it('people without the approver role and forged presses are refused; nothing is decided', async () => {
     const data = approveData(first.mine);
-    // alex is an operator, not an approver: his own request is refused on the role already (the four-eyes rule for
-    // someone who holds both roles is covered in test/bot/change-actions.test.ts).
+    // alex is an operator, not an approver: refused on the role (patti's own request, below, meets the four-eyes rule).
     expect(answerText(await press(first.approval, 'Approve', 'alex', data))).toMatch(/You need the approver role/);
     expect(answerText(await press(first.approval, 'Approve', 'adele', data))).toMatch(/You need the approver role/);
     expect(answerText(await press(first.approval, 'Approve', 'isaiah', data))).toMatch(/You need the approver role/);
@@ -103,8 +105,30 @@ describe('enable diagnostics goes through approval', () => {
     const approved = answerText(await press(first.approval, 'Approve', 'megan', approveData(first.mine)));
     expect(approved).toMatch(/Approved by Megan Bowen/);
     expect(answerText(await press(first.approval, 'Approve', 'megan', approveData(first.mine)))).toMatch(/Approved by Megan Bowen/);
-    expect(cardText(await chat.until(first.mine.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen at .* UTC\. Done: gateway vpngw-branch now sends its IKE and tunnel logs to workspace log-vpn/);
+    expect(cardText(await chat.until(first.mine.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen at .* UTC\. Done: applied and verified\. Gateway vpngw-branch now sends its IKE and tunnel logs to workspace log-vpn/);
     expect(cardText(await chat.until(first.approval.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen/);
+    expect(diagnosticSettings().map((s) => s.name)).toEqual(['vpn-chatops-diagnostics']);
+  });
+
+  it("patti (operator and approver) asks: her own Approve is refused by the four-eyes rule and the card says why; megan approves it", async () => {
+    removeDiagnostics();
+    const hers = await request('patti');
+    // Her own view of the approval card is the requester's: Withdraw, never Approve.
+    expect(answerActions(await press(hers.approval, 'view', 'patti', refreshData(hers.approval)))).toEqual(['Withdraw']);
+    expect(cardText(hers.mine)).toMatch(/Requested by\s+Patti Fernandez/);
+    // A press on Approve anyway (an old approver view, or a crafted one): refused, with why and what to do.
+    const refusal = chat.client.waitFor((m, e) => e.action === 'createMessage' && /four eyes/.test(cardText(m)), 45_000);
+    await press(hers.approval, 'Approve', 'patti', approveData(hers.mine));
+    expect(cardText(await refusal)).toMatch(/You requested this change, so someone else must approve it \(four eyes\)\..*Ask another approver\..*OwnChange/);
+    expect(chat.sandbox.host.durable.getInstance(jobIdOf(hers.mine))!.customStatus).toMatchObject({ change: { phase: 'awaiting-approval' } });
+    // The connection's job id is the same as for alex's first change, and so is the plan: Approve pressed again on
+    // that earlier card (a replay) must not decide patti's.
+    const replayed = chat.client.waitFor((m, e) => e.action === 'createMessage' && /EndedRequest/.test(cardText(m)), 45_000);
+    await press(first.approval, 'Approve', 'megan', approveData(first.mine));
+    expect(cardText(await replayed)).toMatch(/This card belongs to an earlier request for this connection, which has ended; a newer change to it is awaiting approval\. Nothing was decided\./);
+    expect(chat.sandbox.host.durable.getInstance(jobIdOf(hers.mine))!.customStatus).toMatchObject({ change: { phase: 'awaiting-approval' } });
+    expect(answerText(await press(hers.approval, 'Approve', 'megan', approveData(hers.mine)))).toMatch(/Approved by Megan Bowen/);
+    expect(cardText(await chat.until(hers.mine.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen at .* UTC\. Done/);
     expect(diagnosticSettings().map((s) => s.name)).toEqual(['vpn-chatops-diagnostics']);
   });
 
@@ -147,7 +171,23 @@ describe('enable diagnostics goes through approval', () => {
       audit += ` ${answerText(body.body)}`;
       older = typeof body.body.value === 'object' ? cardActions({ id: '', conversationId: '', cards: [body.body.value as Record<string, unknown>], updates: 0, receivedAt: 0 }).find((a) => a.title === 'Older') : undefined;
     }
-    for (const line of [/Alex Wilber\s+enable-diagnostics\s+requested/, /Megan Bowen\s+enable-diagnostics\s+approved/, /enable-diagnostics\s+applied/, /enable-diagnostics\s+verified/, /Megan Bowen\s+enable-diagnostics\s+rejected\s+site-lisbon.*change freeze until Monday/, /Alex Wilber\s+enable-diagnostics\s+withdrawn/, /enable-diagnostics\s+timed-out/, /Patti Fernandez\s+enable-diagnostics\s+refused/, /Megan Bowen\s+approve\s+denied\s+site-lisbon StalePlan/]) {
+    for (const line of [
+      /Alex Wilber\s+enable-diagnostics\s+requested/,
+      /Megan Bowen\s+enable-diagnostics\s+approved/,
+      /enable-diagnostics\s+applied/,
+      /enable-diagnostics\s+verified/,
+      /Megan Bowen\s+enable-diagnostics\s+rejected\s+site-lisbon.*change freeze until Monday/,
+      /Alex Wilber\s+enable-diagnostics\s+withdrawn/,
+      /enable-diagnostics\s+timed-out/,
+      /Patti Fernandez\s+enable-diagnostics\s+refused/,
+      /Megan Bowen\s+approve\s+denied\s+site-lisbon StalePlan/,
+      // Refused for lack of role, and by the four-eyes rule: each on the change's site.
+      /Alex Wilber\s+approve\s+denied\s+site-lisbon needs the approver role/,
+      /Adele Vance\s+approve\s+denied\s+site-lisbon needs the approver role/,
+      /Isaiah Langer\s+approve\s+denied\s+site-lisbon needs the approver role/,
+      /Patti Fernandez\s+enable-diagnostics\s+requested/,
+      /Patti Fernandez\s+approve\s+denied\s+site-lisbon OwnChange/,
+    ]) {
       expect(audit).toMatch(line);
     }
   });
@@ -178,15 +218,23 @@ describe('one job per Teams activity', () => {
   });
 });
 
+/** What the approval card's Universal Actions refresh sends. */
+function refreshData(card: BotMessage): Record<string, unknown> {
+  return (card.cards[0]!.refresh as { action: { data: Record<string, unknown> } }).action.data;
+}
+
 function jobIdOf(card: BotMessage): string {
   const id = /Job (change~\S+) · plan/.exec(cardText(card))?.[1];
   if (!id) throw new Error(`no change job id on: ${cardText(card)}`);
   return id;
 }
 
+/** What Approve on the request's approval card sends: the job, the request (from the plan card's Withdraw) and the plan. */
 function approveData(card: BotMessage): Record<string, unknown> {
   const fingerprint = /· plan ([0-9a-f]{16})/.exec(cardText(card))?.[1];
-  return { jobId: jobIdOf(card), fingerprint };
+  const requestId = (cardActions(card).find((a) => a.title === 'Withdraw')?.data as { requestId?: string } | undefined)?.requestId;
+  if (!requestId) throw new Error(`no request id on: ${cardText(card)}`);
+  return { jobId: jobIdOf(card), requestId, fingerprint };
 }
 
 function escape(text: string): string {

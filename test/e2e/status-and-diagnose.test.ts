@@ -314,12 +314,15 @@ describe('enable diagnostics from the diagnose card', () => {
     const job = await next;
     const plan = cardText(await chat.until(job.id, /Waiting for approval/));
     expect(plan).toMatch(/Enable diagnostics on site-london/);
-    const jobId = /Job (change~\S+) · plan/.exec(plan)![1];
-    const fingerprint = /· plan ([0-9a-f]{16})/.exec(plan)![1];
     const request = await approvalCard;
-    const approved = await chat.client.invoke({ verb: 'approveChange', data: { jobId, fingerprint }, replyToId: request.id, conversationId: request.postConversationId ?? request.conversationId, fromId: 'user-id-1' });
+    // megan's client refreshes the approval card to her own view (Universal Actions), and she presses its Approve.
+    const asMegan = { replyToId: request.id, conversationId: request.postConversationId ?? request.conversationId, fromId: 'user-id-1' };
+    const refresh = request.cards[0]!.refresh as { action: { verb: string; data: unknown } };
+    const view = await chat.client.invoke({ verb: refresh.action.verb, data: refresh.action.data, ...asMegan });
+    const approve = cardActions({ ...request, cards: [view.body.value as Record<string, unknown>] }).find((a) => a.title === 'Approve')!;
+    const approved = await chat.client.invoke({ verb: approve.verb, data: approve.data, ...asMegan });
     expect(JSON.stringify(approved.body.value)).toMatch(/Approved by Megan Bowen/);
-    expect(cardText(await chat.until(job.id, /Done/))).toMatch(/Done: gateway vpngw-hub now sends its IKE and tunnel logs to workspace log-vpn/);
+    expect(cardText(await chat.until(job.id, /Done/))).toMatch(/Done: applied and verified\. Gateway vpngw-hub now sends its IKE and tunnel logs to workspace log-vpn/);
     expect(sim.resources.diagnosticSettingsOf(gatewayId).length).toBeGreaterThan(0);
 
     // Log Analytics only has what was sent after the setting existed: the card now says to wait for logs.

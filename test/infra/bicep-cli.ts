@@ -69,7 +69,7 @@ function bicep(args: string[], cwd = root): { status: number; output: string } {
 }
 
 export interface ArmTemplate {
-  readonly parameters: Record<string, { type: string; defaultValue?: unknown; allowedValues?: unknown[]; metadata?: { description?: string } }>;
+  readonly parameters: Record<string, { type: string; defaultValue?: unknown; allowedValues?: unknown[]; minValue?: number; maxValue?: number; metadata?: { description?: string } }>;
   readonly outputs: Record<string, { type: string; value: string }>;
   readonly resources: unknown;
   readonly [key: string]: unknown;

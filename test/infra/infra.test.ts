@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../adapters/storage/table-client-factory';
+import { DEFAULT_APPROVAL_TIMEOUT_HOURS, MAX_APPROVAL_TIMEOUT_HOURS } from '../../core/change/approval-policy';
 import { loadConfig } from '../../core/config/load-config';
 import type { ArmTemplate, PredictedResource, Snapshot } from './bicep-cli';
 import { build, deployment, describeWithBicep, infra, root, snapshot } from './bicep-cli';
@@ -55,6 +56,12 @@ function deployedValue(value: unknown): string {
   throw new Error(`infra.test.ts does not know what Azure puts in ${value}; add it to deployedValue()`);
 }
 
+/** The function app's settings as Azure would hold them. */
+function appSettings(s: Snapshot): Record<string, string> {
+  const settings = one(s, 'Microsoft.Web/sites/config').properties as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, deployedValue(value)]));
+}
+
 describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep snapshot)', () => {
   beforeAll(() => {
     ({ template, dir: templateDir } = build(join(infra, 'main.bicep')));
@@ -73,6 +80,9 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
         accessOperators: 'ACCESS_OPERATORS',
         accessApprovers: 'ACCESS_APPROVERS',
         diagnosticsWorkspaceId: 'DIAGNOSTICS_WORKSPACE_ID',
+        approvalsChannelId: 'APPROVALS_CHANNEL_ID',
+        approvalTimeoutHours: 'APPROVAL_TIMEOUT_HOURS',
+        changesWithoutApproval: 'CHANGES_WITHOUT_APPROVAL',
         durableTaskHub: 'DURABLE_TASK_HUB',
       };
       for (const [param, variable] of Object.entries(sameName)) expect(parameters[param]!.value).toMatch(new RegExp(`^\\$\\{${variable}(=[^}]*)?\\}$`));
@@ -116,6 +126,24 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
       expect(config.scopes).toEqual([{ subscriptionId: sub, resourceGroups: ['rg-hub-network'] }]);
       expect(config.access.allowedTenantIds.has(deployment.tenantId)).toBe(true);
       expect(config.environmentName).toBe('production');
+    });
+
+    it('carries the approval policy to the app: by default every change is approved within 24 h, by personal cards', () => {
+      const env = appSettings(deployed);
+      expect(env).toMatchObject({ APPROVALS_CHANNEL_ID: '', APPROVAL_TIMEOUT_HOURS: '24', CHANGES_WITHOUT_APPROVAL: '' });
+      expect(loadConfig(env).approvals).toEqual({ required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true }, timeoutHours: DEFAULT_APPROVAL_TIMEOUT_HOURS });
+      // The template's bounds are the app's.
+      expect(template.parameters.approvalTimeoutHours).toMatchObject({ type: 'int', defaultValue: DEFAULT_APPROVAL_TIMEOUT_HOURS, minValue: 1, maxValue: MAX_APPROVAL_TIMEOUT_HOURS });
+    });
+
+    it('sets the approvals channel, the timeout and the kinds that skip approval as given, and the app refuses a kind that may not skip it', () => {
+      const channel = '19:0a1b2c3d4e5f@thread.tacv2';
+      const configured = snapshot(templateDir, { ...minimal, approvalsChannelId: channel, approvalTimeoutHours: 8, changesWithoutApproval: 'enable-diagnostics' });
+      const env = appSettings(configured);
+      expect(env).toMatchObject({ APPROVALS_CHANNEL_ID: channel, APPROVAL_TIMEOUT_HOURS: '8', CHANGES_WITHOUT_APPROVAL: 'enable-diagnostics' });
+      expect(loadConfig(env).approvals).toEqual({ required: { 'enable-diagnostics': false, 'rotate-certificate': true, 'provision-site': true }, timeoutHours: 8, channelId: channel });
+      const refused = appSettings(snapshot(templateDir, { ...minimal, changesWithoutApproval: 'rotate-certificate' }));
+      expect(() => loadConfig(refused)).toThrow(/CHANGES_WITHOUT_APPROVAL lists rotate-certificate, which always needs approval: remove it\./);
     });
 
     it('runs on Flex Consumption with Node 22 and both identities, deploying with the app identity, without basic auth', () => {

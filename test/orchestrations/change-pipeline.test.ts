@@ -13,6 +13,7 @@ import { WORKSPACE_ID } from '../activities/fake-adapters';
 import { PEOPLE } from '../bot/bot-fakes';
 import { visibleText } from '../cards/card-inspect';
 import { appState, resetAppState } from './orchestration-app';
+import { UserError } from '../../core/errors/user-error';
 
 const START = new Date('2026-06-01T12:00:00.000Z');
 const clock = new VirtualClock(START);
@@ -111,7 +112,7 @@ describe('change job: approval, apply, verify, audit', () => {
     expect(appState.ports.monitor.workspaceFor).toEqual({ IKEDiagnosticLog: WORKSPACE_ID, TunnelDiagnosticLog: WORKSPACE_ID });
     expect(audit()).toEqual(['requested by Alex Wilber', 'approved by Megan Bowen', 'applied by Alex Wilber', 'verified by Alex Wilber']);
     expect(appState.ports.audit.records[1]!.detail).toBe(`plan ${envelope.payload.fingerprint}`);
-    expect(requesterCards(envelope).at(-1)).toMatch(/Approved by Megan Bowen at 2026-06-01 12:00 UTC\. Done: gateway vpngw-hub now sends/);
+    expect(requesterCards(envelope).at(-1)).toMatch(/Approved by Megan Bowen at 2026-06-01 12:00 UTC\. Done: applied and verified\. Gateway vpngw-hub now sends/);
     expect(approvalCards().at(-1)).toMatch(/Approved by Megan Bowen[\s\S]*Done/);
     expect(await appState.ports.approvals.pending(10)).toEqual([]);
   });
@@ -169,7 +170,7 @@ describe('change job: approval, apply, verify, audit', () => {
     expect((host.durable.getInstance(envelope.jobId)!.output as ChangeOutput).phase).toBe('rolled-back');
     expect(appState.ports.calls).toContain('removeProductDiagnosticSetting vpngw-hub');
     expect(audit()).toEqual(['requested by Alex Wilber', 'approved by Megan Bowen', 'applied by Alex Wilber', 'failed by Alex Wilber', 'rolled-back by Alex Wilber']);
-    expect(requesterCards(envelope).at(-1)).toMatch(/Rolled back: .* \(rolled back and verified\)/);
+    expect(requesterCards(envelope).at(-1)).toMatch(/Rolled back: rolled back and verified\. /);
     expect(appState.ports.audit.records.at(-1)!.detail).toMatch(/end state: rolled back and verified$/);
     expect(done).toBeDefined();
   });
@@ -199,6 +200,38 @@ describe('change job: approval, apply, verify, audit', () => {
     expect((done.output as ChangeOutput).phase).toBe('done');
     expect(audit()).toEqual(['requested by Alex Wilber', 'approved by Megan Bowen', 'applied by Alex Wilber', 'verified by Alex Wilber']);
     expect(appState.ports.monitor.workspaceFor.IKEDiagnosticLog).toBe(WORKSPACE_ID);
+  });
+});
+
+describe('approval cards, one per approver', () => {
+  const patti = { aadObjectId: PEOPLE.patti.aadObjectId, name: PEOPLE.patti.displayName };
+  const personal = () => appState.ports.messenger.elsewhere.map((e) => ('personAadObjectId' in e.to ? e.to.personAadObjectId : e.to.channelId));
+
+  it("without an approvals channel each approver gets one personal card, even when posting another's failed once and was retried", async () => {
+    const envelope = await changeEnvelope({ channelId: undefined, approverIds: [megan.aadObjectId, patti.aadObjectId, alex.aadObjectId] });
+    // Teams fails patti's card once (after megan's was posted): only patti's is posted again.
+    appState.ports.messenger.postToFailures.push({ to: { personAadObjectId: patti.aadObjectId }, error: Object.assign(new Error('Teams is unavailable'), { statusCode: 503 }) });
+    await start(ORCHESTRATIONS.change, envelope);
+    for (let i = 0; i < 5 && !personal().includes(patti.aadObjectId); i++) {
+      await clock.advance(60_000);
+      await settled();
+    }
+    // Alex requested it: he gets none. Megan's card was not posted twice.
+    expect(personal()).toEqual([megan.aadObjectId, patti.aadObjectId]);
+    expect(host.durable.getInstance(envelope.jobId)!.customStatus).toMatchObject({ change: { phase: 'awaiting-approval' } });
+    // Both cards follow the change to its end.
+    await decide(envelope, 'approved');
+    const done = appState.ports.messenger.updates.filter((u) => u.conversationKey.startsWith('person:') && /Done/.test(visibleText(u.card)));
+    expect(done.map((u) => u.conversationKey)).toEqual([`person:${megan.aadObjectId}`, `person:${patti.aadObjectId}`]);
+  });
+
+  it("an approver the bot cannot reach personally is named on the requester's card; the others get theirs", async () => {
+    const envelope = await changeEnvelope({ channelId: undefined, approverIds: [megan.aadObjectId, patti.aadObjectId] });
+    appState.ports.messenger.postToFailures.push({ to: { personAadObjectId: megan.aadObjectId }, error: new UserError('PersonNotReachable', `Approver ${megan.aadObjectId} has never talked to the bot, so it cannot open a personal chat with them.`) });
+    await start(ORCHESTRATIONS.change, envelope);
+    expect(personal()).toEqual([patti.aadObjectId]);
+    expect(requesterCards(envelope).at(-1)).toMatch(new RegExp(`Waiting for approval .*Not every approver was reached: Approver ${megan.aadObjectId} has never talked to the bot.*Approvers can also type approvals\\.`));
+    expect(await appState.ports.approvals.pending(10)).toHaveLength(1);
   });
 });
 

@@ -48,6 +48,34 @@ describe('table conversation store (Azurite)', () => {
     expect(calls).toBe(0);
   });
 
+  it("remembers a person's Teams user id and personal chat; a later group message keeps that chat; each is written once per process", async () => {
+    let calls = 0;
+    const store = createTableConversationStore(async (name) => {
+      calls++;
+      return tables(name);
+    });
+    const megan = '5A7C0DE0-0000-4000-8000-00000000A002';
+    const chat = { conversationId: 'a:1megan', reference: { conversation: { id: 'a:1megan' } } };
+    expect(await store.person(megan)).toBeUndefined();
+    expect(await store.savePerson(megan, '29:megan')).toBeUndefined();
+    expect(await store.person(megan)).toEqual({ userId: '29:megan' });
+    expect(await store.savePerson(megan, '29:megan', chat)).toBe(conversationKeyOf('a:1megan'));
+    const personal = await store.person(megan.toLowerCase());
+    expect(personal).toEqual({ userId: '29:megan', personalConversationKey: conversationKeyOf('a:1megan') });
+    expect(await store.get(personal!.personalConversationKey!)).toEqual({ conversation: { id: 'a:1megan' } });
+    // Her next messages (in a channel, or the same personal chat) write nothing: this process knows them already.
+    const before = calls;
+    await store.savePerson(megan, '29:megan');
+    expect(await store.savePerson(megan, '29:megan', chat)).toBe(conversationKeyOf('a:1megan'));
+    expect(calls - before).toBe(0);
+    // Another process learns her (new) Teams id from a channel message: the personal chat stays.
+    await createTableConversationStore(tables).savePerson(megan, '29:megan-2');
+    expect(await store.person(megan)).toEqual({ userId: '29:megan-2', personalConversationKey: conversationKeyOf('a:1megan') });
+    // Only Entra object ids (GUIDs) key people.
+    await store.savePerson("x' or PartitionKey ne 'y", '29:x');
+    expect(await store.person("x' or PartitionKey ne 'y")).toBeUndefined();
+  });
+
   it('creating its tables again (another worker) is harmless', async () => {
     const again = createTableClientFactory({ kind: 'connection-string', connectionString: azurite.connectionString });
     const store = createTableConversationStore(again);

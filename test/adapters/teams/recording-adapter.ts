@@ -30,6 +30,17 @@ export class RecordingStore implements ConversationStore {
   async get(): Promise<undefined> {
     return undefined;
   }
+  readonly people: { aadObjectId: string; userId: string; personalChat?: string }[] = [];
+  /** Set to make remembering the sender fail. */
+  peopleError?: Error;
+  async savePerson(aadObjectId: string, userId: string, personalChat?: { conversationId: string }): Promise<string | undefined> {
+    if (this.peopleError) throw this.peopleError;
+    this.people.push({ aadObjectId, userId, ...(personalChat ? { personalChat: personalChat.conversationId } : {}) });
+    return personalChat ? `key-${personalChat.conversationId}` : undefined;
+  }
+  async person(): Promise<undefined> {
+    return undefined;
+  }
 }
 
 /** Runs turn logic on one incoming activity over a RecordingAdapter; resolves to what the turn sent. */

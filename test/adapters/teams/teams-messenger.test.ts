@@ -43,6 +43,14 @@ class ScriptedTeams extends TeamsBotAdapter {
     return `posted-${this.transport.sent.length}`;
   }
 
+  /** Conversations Teams was asked to create (Bot Framework createConversation), answered with a new personal chat. */
+  readonly created: { members: unknown; tenantId: unknown; isGroup: unknown }[] = [];
+
+  override async createConversationAsync(_botAppId: string, channelId: string, serviceUrl: string, _audience: string, parameters: { members?: unknown; tenantId?: unknown; isGroup?: unknown }, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    this.created.push({ members: parameters.members, tenantId: parameters.tenantId, isGroup: parameters.isGroup });
+    await logic(new TurnContext(this.transport, { type: 'event', conversation: { id: 'a:1megan-personal', conversationType: 'personal', tenantId: String(parameters.tenantId) }, serviceUrl, channelId, recipient: { id: '29:megan' }, from: { id: '28:bot' } } as Activity));
+  }
+
   override async inConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     this.references.push(reference);
     const failure = this.failures.shift();
@@ -58,7 +66,40 @@ const store: ConversationStore = {
   async get(key) {
     return key === 'known' ? { ...REFERENCE } : undefined;
   },
+  async savePerson() {
+    return undefined;
+  },
+  async person() {
+    return undefined;
+  },
 };
+
+const MEGAN = '5a7c0de0-0000-4000-8000-00000000a002';
+
+/** A store that knows megan as her activities told it: her Teams user id, and her personal chat once seen. */
+function peopleStore(megan: { userId: string; personalConversationKey?: string } | undefined) {
+  const references = new Map<string, Record<string, unknown>>([['known', { ...REFERENCE, conversation: { id: '19:group', tenantId: 'tenant-1' } }]]);
+  const saved: { aadObjectId: string; userId: string; conversationId?: string }[] = [];
+  const people: ConversationStore = {
+    async save(conversationId, reference) {
+      references.set(`key-${conversationId}`, reference);
+      return `key-${conversationId}`;
+    },
+    async get(key) {
+      return references.get(key);
+    },
+    async savePerson(aadObjectId, userId, personalChat) {
+      saved.push({ aadObjectId, userId, ...(personalChat ? { conversationId: personalChat.conversationId } : {}) });
+      if (!personalChat) return undefined;
+      references.set(`key-${personalChat.conversationId}`, personalChat.reference);
+      return `key-${personalChat.conversationId}`;
+    },
+    async person(aadObjectId) {
+      return aadObjectId === MEGAN ? megan : undefined;
+    },
+  };
+  return { people, references, saved };
+}
 
 function teamsError(statusCode: number, retryAfter?: string): Error {
   return Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, response: { headers: { get: (name: string) => (name === 'retry-after' ? (retryAfter ?? null) : null) } } });
@@ -126,5 +167,38 @@ describe('createTeamsMessenger', () => {
       await expect(createTeamsMessenger(teams, store, policy).post('known', payload)).rejects.toBe(failure);
       expect(policy.slept).toEqual([]);
     }
+  });
+
+  describe('a personal card (an approver, when no approvals channel is configured)', () => {
+    it("opens the person's personal chat by their Teams user id (what createConversation takes), remembers it, and posts there", async () => {
+      const teams = new ScriptedTeams();
+      const { people, saved } = peopleStore({ userId: '29:megan' });
+      const posted = await createTeamsMessenger(teams, people, retry()).postTo('known', { personAadObjectId: MEGAN }, payload);
+      expect(teams.created).toEqual([{ members: [{ id: '29:megan', name: '' }], tenantId: 'tenant-1', isGroup: false }]);
+      expect(posted).toEqual({ conversationKey: 'key-a:1megan-personal', activityId: 'posted-1' });
+      expect(teams.references.at(-1)).toMatchObject({ conversation: { id: 'a:1megan-personal' } });
+      expect(saved).toEqual([{ aadObjectId: MEGAN, userId: '29:megan', conversationId: 'a:1megan-personal' }]);
+    });
+
+    it('posts straight into a personal chat it already knows, without asking Teams to create one', async () => {
+      const teams = new ScriptedTeams();
+      const { people, references } = peopleStore({ userId: '29:megan', personalConversationKey: 'key-a:1megan-personal' });
+      references.set('key-a:1megan-personal', { ...REFERENCE, conversation: { id: 'a:1megan-personal' }, activityId: 'her-last-message' });
+      const posted = await createTeamsMessenger(teams, people, retry()).postTo('known', { personAadObjectId: MEGAN }, payload);
+      expect(teams.created).toEqual([]);
+      expect(posted).toEqual({ conversationKey: 'key-a:1megan-personal', activityId: 'posted-1' });
+      expect(teams.references).toEqual([{ ...REFERENCE, conversation: { id: 'a:1megan-personal' } }]);
+    });
+
+    it('says what to do when the person never talked to the bot (Teams would refuse an Entra object id)', async () => {
+      const teams = new ScriptedTeams();
+      const { people } = peopleStore(undefined);
+      await expect(createTeamsMessenger(teams, people, retry()).postTo('known', { personAadObjectId: MEGAN }, payload)).rejects.toMatchObject({
+        code: 'PersonNotReachable',
+        safeMessage: expect.stringContaining('has never talked to the bot'),
+        hint: expect.stringContaining('APPROVALS_CHANNEL_ID'),
+      });
+      expect(teams.created).toEqual([]);
+    });
   });
 });

@@ -33,9 +33,9 @@ function activityOf(over: Partial<Activity>): Activity {
   } as Activity;
 }
 
-async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void>; onRefused?: (why: string) => void } = {}): Promise<Turn> {
+async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void>; onRefused?: (why: string) => void; store?: RecordingStore } = {}): Promise<Turn> {
   const adapter = new RecordingAdapter();
-  const store = new RecordingStore();
+  const store = options.store ?? new RecordingStore();
   const turn = { adapter, store, messages: [] as ChatMessage[], actions: [] as CardAction[], installs: 0 };
   const logic = createTurnLogic(
     {
@@ -115,6 +115,27 @@ describe('createTurnLogic: messages', () => {
     expect(turn.adapter.updated[0]).toMatchObject({ id: 'sent-1', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }], conversation: { id: 'a:1personal' } });
     expect(turn.store.saved[0]!.conversationId).toBe('a:1personal');
     expect(turn.store.saved[0]!.reference).toMatchObject({ serviceUrl: 'https://smba.trafficmanager.net/emea/', channelId: 'msteams', conversation: { id: 'a:1personal', tenantId: TENANT } });
+  });
+});
+
+describe('createTurnLogic: the people the bot has seen', () => {
+  it("remembers each sender's Teams user id (what a personal chat is opened with), and their personal chat when they write from it", async () => {
+    const store = new RecordingStore();
+    await runTurn({}, { store });
+    await runTurn({ from: { id: '29:1megan', aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', name: 'Megan Bowen' }, conversation: { id: '19:ch@thread.tacv2', conversationType: 'channel', isGroup: true, name: '' } }, { store });
+    expect(store.people).toEqual([
+      { aadObjectId: ALEX, userId: '29:1abc', personalChat: 'a:1personal' },
+      { aadObjectId: '5a7c0de0-0000-4000-8000-00000000a002', userId: '29:1megan' },
+    ]);
+  });
+
+  it('answers the turn even when the sender cannot be remembered; a sender without an Entra id is not remembered', async () => {
+    const store = new RecordingStore();
+    store.peopleError = new Error('Table Storage unavailable');
+    expect((await runTurn({}, { store })).messages).toHaveLength(1);
+    store.peopleError = undefined;
+    await runTurn({ from: { id: 'x', name: 'guest' } }, { store });
+    expect(store.people).toEqual([]);
   });
 });
 

@@ -31,9 +31,13 @@ export function lisbonPlan(over: Partial<ChangePlan> = {}): ChangePlan {
   };
 }
 
+/** The request job that asked for the change (its id comes from the Teams activity). */
+export const LISBON_REQUEST_ID = 'enable-diagnostics-site-lisbon-1a2b3c4d';
+
 export function lisbonModel(state: ChangeState, over: Partial<ChangeCardModel> = {}): ChangeCardModel {
   return {
     jobId: LISBON_JOB_ID,
+    requestId: LISBON_REQUEST_ID,
     plan: lisbonPlan(),
     fingerprint: '0123456789abcdef',
     requestedBy: PEOPLE.alex.displayName,
@@ -45,14 +49,15 @@ export function lisbonModel(state: ChangeState, over: Partial<ChangeCardModel> =
 }
 
 export const FINGERPRINT = '0123456789abcdef';
-export const REQUEST_ID = 'enable-diagnostics-site-lisbon-1a2b3c4d';
+export const REQUEST_ID = LISBON_REQUEST_ID;
 
 /** A change job waiting for approval, requested by alex, as the Durable client reports it. */
-export function pendingChange(bot: TestBot, over: { phase?: string; status?: 'Running' | 'Completed' } = {}) {
+export function pendingChange(bot: TestBot, over: { phase?: string; status?: 'Running' | 'Completed'; requester?: typeof PEOPLE.alex | typeof PEOPLE.patti } = {}) {
+  const requester = over.requester ?? PEOPLE.alex;
   const envelope: JobEnvelope<ChangePayload> = {
     jobId: LISBON_JOB_ID,
     commandLine: 'enable-diagnostics site-lisbon',
-    requestedBy: { aadObjectId: PEOPLE.alex.aadObjectId, name: PEOPLE.alex.displayName },
+    requestedBy: { aadObjectId: requester.aadObjectId, name: requester.displayName },
     conversationKey: CONVERSATION_KEY,
     cardActivityId: 'ack-1',
     requestedAt: NOW.toISOString(),
@@ -65,6 +70,6 @@ export function pendingChange(bot: TestBot, over: { phase?: string; status?: 'Ru
     envelope,
     customStatus: { step: 'waiting for approval', change: { kind: 'enable-diagnostics', title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', phase: over.phase ?? 'awaiting-approval', fingerprint: FINGERPRINT, requestId: REQUEST_ID, expiresAt: '2026-06-02T12:00:00.000Z' } },
   });
-  void bot.approvals.open({ requestId: REQUEST_ID, jobId: LISBON_JOB_ID, title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', requesterId: PEOPLE.alex.aadObjectId, requesterName: 'Alex Wilber', fingerprint: FINGERPRINT, requestedAt: NOW.toISOString(), expiresAt: '2026-06-02T12:00:00.000Z' });
+  void bot.approvals.open({ requestId: REQUEST_ID, jobId: LISBON_JOB_ID, title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', requesterId: requester.aadObjectId, requesterName: requester.displayName, fingerprint: FINGERPRINT, requestedAt: NOW.toISOString(), expiresAt: '2026-06-02T12:00:00.000Z' });
   return envelope;
 }
