@@ -226,6 +226,14 @@ export async function runLoadBench(options: LoadBenchOptions): Promise<LoadBench
       } else if (lostExamples.length < 5) lostExamples.push(`press ${verb} answered ${status}`);
     }
 
+    /** A person's own view of an approval card (approvalView), as their client refreshes it; undefined when refused. */
+    async function viewOf(person: Person, message: BotMessage, data: unknown): Promise<Record<string, unknown> | undefined> {
+      const body = person.playgroundUser
+        ? (await client.invoke({ verb: 'approvalView', data, replyToId: message.id, conversationId: message.postConversationId ?? message.conversationId, fromId: person.id }).catch(() => undefined))?.body
+        : ((await post({ type: 'invoke', name: 'adaptiveCard/action', id: `load-view-${pressesSent}-${person.id}`, replyToId: message.id, value: { action: { type: 'Action.Execute', verb: 'approvalView', data }, trigger: 'automatic' } }, person, 'channel').catch(() => undefined))?.body as { value?: unknown } | undefined);
+      return typeof body?.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : undefined;
+    }
+
     const rand = random(options.seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
     const site = () => pick(SITES);
@@ -267,10 +275,12 @@ export async function runLoadBench(options: LoadBenchOptions): Promise<LoadBench
             const pending = [...latest.values()].filter((m) => m.conversationId === conversations.channel && /Waiting for approval/.test(cardText(m)) && m.cards[0]?.refresh);
             const card = pending[0];
             if (card) {
-              const jobId = ((card.cards[0]!.refresh as { action: { data: { jobId: string } } }).action.data).jobId;
-              const fingerprint = /· plan ([0-9a-f]{16})/.exec(cardText(card))?.[1];
-              if (fingerprint) {
-                await press(person, card, 'approveChange', { jobId, fingerprint });
+              // Their own view of the card (its refresh, as their Teams client asks for it) carries Approve.
+              const view = (card.cards[0]!.refresh as { action: { data: unknown } }).action.data;
+              const own = await viewOf(person, card, view);
+              const approve = own && cardActions({ id: '', conversationId: '', cards: [own], updates: 0, receivedAt: 0 }).find((a) => a.title === 'Approve');
+              if (approve) {
+                await press(person, card, approve.verb, approve.data);
                 continue;
               }
             }

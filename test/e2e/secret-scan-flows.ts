@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { BotMessage } from '../../local/playground-client/playground-client';
-import { cardText } from '../../local/playground-client/playground-client';
+import { cardActions, cardText } from '../../local/playground-client/playground-client';
 import { SANDBOX_APPROVALS_CHANNEL_ID } from '../../local/sandbox/sandbox-identities';
 import type { ChatFixture } from './sandbox-fixture';
 
@@ -60,12 +60,14 @@ export const SECRET_SCAN_FLOWS: readonly ScanFlow[] = [
       const ack = await chat.say('enable-diagnostics site-lisbon');
       const plan = await chat.until(ack.id, /Waiting for approval/, 45_000);
       const approval = await inChannel;
-      const jobId = /Job (change~\S+) · plan/.exec(cardText(plan))![1]!;
-      const fingerprint = /· plan ([0-9a-f]{16})/.exec(cardText(plan))![1]!;
       const conversationId = approval.postConversationId ?? approval.conversationId;
-      scan.invokeAnswer('approval view (megan)', (await chat.client.invoke({ verb: 'approvalView', data: { jobId }, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body);
-      scan.invokeAnswer('approve (alex, refused)', (await chat.client.invoke({ verb: 'approveChange', data: { jobId, fingerprint }, replyToId: approval.id, conversationId, fromId: SCAN_USERS.alex })).body);
-      scan.invokeAnswer('approve (megan)', (await chat.client.invoke({ verb: 'approveChange', data: { jobId, fingerprint, reason: 'ok for today' }, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body);
+      // megan's own view of the approval card (its refresh, as her Teams client asks for it) carries Approve.
+      const view = (approval.cards[0]!.refresh as { action: { data: Record<string, unknown> } }).action.data;
+      const hers = (await chat.client.invoke({ verb: 'approvalView', data: view, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body;
+      scan.invokeAnswer('approval view (megan)', hers);
+      const approve = cardActions({ id: '', conversationId: '', cards: [hers.value as Record<string, unknown>], updates: 0, receivedAt: 0 }).find((a) => a.title === 'Approve')!;
+      scan.invokeAnswer('approve (alex, refused)', (await chat.client.invoke({ verb: approve.verb, data: approve.data, replyToId: approval.id, conversationId, fromId: SCAN_USERS.alex })).body);
+      scan.invokeAnswer('approve (megan)', (await chat.client.invoke({ verb: approve.verb, data: { ...(approve.data as object), reason: 'ok for today' }, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body);
       expect(cardText(await chat.until(plan.id, /Done/, 45_000))).toMatch(/applied and verified/);
       await finalCard(chat, 'approvals', { as: SCAN_USERS.megan, conversation: 'channel' });
       expect(cardText(await finalCard(chat, 'audit site-lisbon', { as: SCAN_USERS.isaiah, conversation: 'channel' }))).toMatch(/verified/);
