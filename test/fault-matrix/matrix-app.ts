@@ -4,14 +4,12 @@
  * adapters against the simulator, the real Durable client, in-memory Table Storage and Teams that can be taken down.
  * Each activity tells the test when it starts and ends, so a fault is active during exactly one step.
  */
-import type { HttpRequest } from '@azure/functions';
-import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import type { ActivityName } from '../../activities/activity-names';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import type { ActivityFunctions } from '../../activities/create-activities';
 import { ACTIVITY_FUNCTIONS } from '../../activities/create-activities';
-import { registerDurableFunctions } from '../../functions/durable-registrations';
+import { registerTestApp } from '../orchestrations/test-app-registrations';
 
 export const matrixApp = {
   /** The ports of one activity invocation (set by the test). */
@@ -37,23 +35,4 @@ const hooked = Object.fromEntries(
   ]),
 ) as unknown as ActivityFunctions;
 
-registerDurableFunctions({
-  ports: (durableClient) => matrixApp.ports!(durableClient),
-  activities: hooked,
-  log: () => ({
-    info: () => undefined,
-    warn: () => undefined,
-    error: (_message, properties) => matrixApp.unexpected.set(String(properties?.reference), String(properties?.error)),
-  }),
-  newReference: () => `0000${++matrixApp.references}`.slice(-8),
-});
-
-/** Starts a job the way the bot does: its envelope as input, the job id as the instance id. */
-df.app.client.http('StartJob', {
-  route: 'start/{name}/{id}',
-  methods: ['POST'],
-  handler: async (request: HttpRequest, client: DurableClient) => {
-    const id = await client.startNew(request.params.name ?? '', { instanceId: request.params.id ?? '', input: await request.json() });
-    return { status: 202, jsonBody: { id } };
-  },
-});
+registerTestApp({ ports: (durableClient) => matrixApp.ports!(durableClient), activities: hooked, onUnexpected: (reference, text) => matrixApp.unexpected.set(reference, text), newReference: () => `0000${++matrixApp.references}`.slice(-8) });
