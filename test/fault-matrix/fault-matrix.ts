@@ -59,7 +59,7 @@ export type MatrixFault =
 export const isWrite = (step: MatrixStep): boolean => /\/(write|delete|action)$/i.test(step.call.operation ?? '') || ['PUT', 'PATCH', 'POST', 'DELETE'].includes((step.call.method ?? '').toUpperCase());
 
 /** How long the SDK waits for one call in the matrix; the timeout fault holds a request longer. */
-export const MATRIX_CALL_TIMEOUT_MS = 400;
+export const MATRIX_CALL_TIMEOUT_MS = 250;
 
 export const FAULTS: readonly MatrixFault[] = [
   { name: '403', kind: 'azure', respond: { status: 403 } },
@@ -69,7 +69,7 @@ export const FAULTS: readonly MatrixFault[] = [
   { name: '500', kind: 'azure', respond: { status: 500 } },
   { name: 'LRO failure', kind: 'azure', respond: { lroFails: 'InternalServerError' }, times: 1, appliesTo: (step) => step.lro === true },
   // Held past the client's deadline, then answered normally: a write lands although the call failed.
-  { name: 'timeout', kind: 'azure', respond: { delayMs: MATRIX_CALL_TIMEOUT_MS + 300 } },
+  { name: 'timeout', kind: 'azure', respond: { delayMs: MATRIX_CALL_TIMEOUT_MS + 200 } },
   { name: 'Key Vault sign/merge failure', kind: 'azure', respond: { status: 500 }, appliesTo: (step) => step.keyVault !== undefined },
   { name: 'Table Storage down', kind: 'tables', forMs: 10 * 60_000 },
   { name: 'Teams 429', kind: 'teams', statusCode: 429, forMs: 2 * 60_000 },
