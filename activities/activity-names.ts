@@ -27,6 +27,7 @@ export const ACTIVITIES = {
   startChange: 'startChange',
   applyChange: 'applyChange',
   verifyChange: 'verifyChange',
+  verifyUnchanged: 'verifyUnchanged',
   rollbackChange: 'rollbackChange',
   openApproval: 'openApproval',
   postApprovalCard: 'postApprovalCard',
@@ -34,6 +35,7 @@ export const ACTIVITIES = {
   closeApproval: 'closeApproval',
   showChange: 'showChange',
   notifyRequester: 'notifyRequester',
+  refreshSiteIndex: 'refreshSiteIndex',
 } as const;
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
@@ -106,6 +108,9 @@ export type PostApprovalCardInput = { readonly job: JobRef; readonly model: Chan
 /** Posted; or the approver cannot be reached personally (they never talked to the bot), in words for the requester. */
 export type PostApprovalCardOutput = ({ readonly kind: 'posted' } & ApprovalCardRef) | { readonly kind: 'unreachable'; readonly problem: string };
 
+/** A connection a change created, changed or removed: its site index entry is read again. */
+export type RefreshSiteIndexInput = { readonly connectionId: string };
+
 /** Every activity's input and output, by name. */
 export interface ActivityCatalog {
   readonly inspectSite: { readonly input: InspectSiteInput; readonly output: InspectSiteOutput };
@@ -119,6 +124,7 @@ export interface ActivityCatalog {
   readonly startChange: { readonly input: StartChangeInput; readonly output: StartChangeOutput };
   readonly applyChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
   readonly verifyChange: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
+  readonly verifyUnchanged: { readonly input: ChangeStepInput; readonly output: VerifyChangeOutput };
   readonly rollbackChange: { readonly input: ChangeStepInput; readonly output: ApplyChangeOutput };
   readonly openApproval: { readonly input: OpenApprovalInput; readonly output: void };
   readonly postApprovalCard: { readonly input: PostApprovalCardInput; readonly output: PostApprovalCardOutput };
@@ -126,6 +132,7 @@ export interface ActivityCatalog {
   readonly closeApproval: { readonly input: { readonly requestId: string }; readonly output: void };
   readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };
   readonly notifyRequester: { readonly input: ChangeCardsInput; readonly output: void };
+  readonly refreshSiteIndex: { readonly input: RefreshSiteIndexInput; readonly output: void };
 }
 
 export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];

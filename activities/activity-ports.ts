@@ -8,6 +8,7 @@ import type { ApprovalStore } from '../core/ports/approvals';
 import type { AuditLog } from '../core/ports/audit';
 import type { JobIndex, JobService } from '../core/ports/jobs';
 import type { Logger } from '../core/ports/logger';
+import type { SiteIndex } from '../core/ports/site-index';
 import type { CardMessenger } from '../core/ports/messaging';
 
 /** What activities may touch: adapters only, injected (real ones in functions/app-services.ts, fakes in tests). */
@@ -22,6 +23,8 @@ export interface ActivityPorts {
   /** The Durable client, for the one activity that starts a change job under its business key. */
   readonly jobs: JobService;
   readonly jobIndex: JobIndex;
+  /** Where each site is (see activities/site-directory.ts). */
+  readonly siteIndex: SiteIndex;
   readonly scopes: readonly VpnScope[];
   /** Log Analytics workspace (resource id) that "Enable diagnostics" sends gateway logs to. */
   readonly diagnosticsWorkspaceId?: string;

@@ -1,11 +1,12 @@
 import type { ActivityInput, ActivityName, ActivityOutput } from './activity-names';
 import type { ActivityPorts } from './activity-ports';
 import { diagnoseSite } from './diagnose-site';
-import { applyChange, closeApproval, notifyRequester, openApproval, planChange, postApprovalCard, remindApprovers, rollbackChange, showChange, startChange, verifyChange } from './changes/change-activities';
+import { applyChange, closeApproval, notifyRequester, openApproval, planChange, postApprovalCard, remindApprovers, rollbackChange, showChange, startChange, verifyChange, verifyUnchanged } from './changes/change-activities';
 import { inspectFleetChunk, listFleet, readFleetCertificates } from './fleet-activities';
 import { inspectSite } from './inspect-site';
 import { recordAudit } from './record-audit';
 import { showJobCard } from './show-job-card';
+import { refreshSiteIndex } from './site-directory';
 
 /** Every activity of the catalog, each with exactly its catalog types. */
 export type ActivityFunctions = { readonly [N in ActivityName]: (input: ActivityInput<N>, ports: ActivityPorts) => Promise<ActivityOutput<N>> };
@@ -23,6 +24,7 @@ export const ACTIVITY_FUNCTIONS = {
   startChange,
   applyChange,
   verifyChange,
+  verifyUnchanged,
   rollbackChange,
   openApproval,
   postApprovalCard,
@@ -30,4 +32,5 @@ export const ACTIVITY_FUNCTIONS = {
   closeApproval,
   showChange,
   notifyRequester,
+  refreshSiteIndex,
 } as const satisfies ActivityFunctions;

@@ -35,8 +35,8 @@ export async function diagnoseSite(input: DiagnoseSiteInput, ports: ActivityPort
   if ('kind' in c) return c;
   const to = ports.now();
   const from = new Date(to.getTime() - input.hours * 3_600_000);
-  const [details, gateway, lng, diagnostics, outbound] = await Promise.all([
-    ports.network.getConnection(c.id),
+  const { details } = c;
+  const [gateway, lng, diagnostics, outbound] = await Promise.all([
     ports.network.getGateway(c.gatewayId),
     c.localNetworkGatewayId ? ports.network.getLocalNetworkGateway(c.localNetworkGatewayId) : Promise.resolve(undefined),
     ports.monitor.getGatewayDiagnostics(c.gatewayId),

@@ -1,8 +1,10 @@
 import type { KeyVaultCertificateRef } from '../adapters/azure/key-vault';
 import { parseKeyVaultCertificateId } from '../adapters/azure/key-vault';
-import type { ConnectionSummary } from '../adapters/azure/network';
-import { isUserError, UserError } from '../core/errors/user-error';
-import type { SiteNotFound } from './activity-names';
+import type { ConnectionDetails, ConnectionSummary } from '../adapters/azure/network';
+import { isAzureError } from '../adapters/azure/azure-error';
+import { isUserError, PASSING_FAILURE_CODES, UserError } from '../core/errors/user-error';
+import type { SiteIndexEntry } from '../core/ports/site-index';
+import type { RefreshSiteIndexInput, SiteNotFound } from './activity-names';
 import type { PendingSite } from '../core/status/pending-site';
 import { findPendingSite } from '../core/status/pending-site';
 import { resolveSite, siteNameOf } from '../core/status/site-name';
@@ -14,24 +16,37 @@ export interface ListedConnection extends ConnectionSummary {
   readonly connectionName: string;
 }
 
+/** A site that was found, with its connection as Azure has it now (one GET: live status and configuration). */
+export type FoundSite = ListedConnection & { readonly details: ConnectionDetails };
+
+/**
+ * How long after the last full listing of the scope the site index is trusted to say where a site is. Sites created,
+ * renamed or deleted outside the bot within that time are still found: a name the index does not know, or an entry
+ * whose connection no longer answers to it, makes the lookup list the scope again.
+ */
+export const SITE_INDEX_TTL_MS = 5 * 60_000;
+
 /**
  * The site-to-site connections in the configured scopes (certificate ones only, for the fleet), from the list calls
  * only (one per resource group, in parallel). A scope that fails is reported as a gap instead of failing the answer.
+ * A complete listing refreshes the site index.
  */
-export async function listScopeConnections(ports: ActivityPorts, options: { certificateOnly: boolean } = { certificateOnly: true }): Promise<{ connections: ListedConnection[]; gaps: string[] }> {
+export async function listScopeConnections(ports: ActivityPorts, options: { certificateOnly: boolean } = { certificateOnly: true }): Promise<{ connections: ListedConnection[]; gaps: string[]; passingGap?: UserError }> {
   const units: { subscriptionId: string; resourceGroups?: string[]; label: string }[] = ports.scopes.flatMap((scope) =>
     scope.resourceGroups && scope.resourceGroups.length > 0
       ? scope.resourceGroups.map((rg) => ({ subscriptionId: scope.subscriptionId, resourceGroups: [rg], label: `${rg} (${scope.subscriptionId.slice(0, 8)}…)` }))
       : [{ subscriptionId: scope.subscriptionId, label: `subscription ${scope.subscriptionId}` }],
   );
   const gaps: string[] = [];
+  let passingGap: UserError | undefined;
   const lists = await mapConcurrent(units, 8, async (unit) => {
     try {
       const scope = unit.resourceGroups ? { subscriptionId: unit.subscriptionId, resourceGroups: unit.resourceGroups } : { subscriptionId: unit.subscriptionId };
-      return await (options.certificateOnly ? ports.network.listCertificateConnections(scope) : ports.network.listSiteToSiteConnections(scope));
+      return await ports.network.listSiteToSiteConnections(scope);
     } catch (error) {
       if (!isUserError(error)) throw error;
       gaps.push(`Could not list connections in ${unit.label}: ${error.safeMessage}`);
+      if (PASSING_FAILURE_CODES.has(error.code)) passingGap ??= error;
       return [];
     }
   });
@@ -43,29 +58,108 @@ export async function listScopeConnections(ports: ActivityPorts, options: { cert
     seen.add(key);
     connections.push({ ...c, site: siteNameOf(c), connectionName: c.name });
   }
-  return { connections, gaps };
+  if (gaps.length === 0) await refreshIndex(ports, connections);
+  return { connections: options.certificateOnly ? connections.filter((c) => c.authenticationType === 'Certificate') : connections, gaps, ...(passingGap ? { passingGap } : {}) };
 }
 
 /**
  * One site by name, among all site-to-site connections (a site that moved to a pre-shared key is still found): its
  * site or connection name, or a short name only it has (`paris` for `site-paris`). Every command that names a site
  * finds it here, so they all accept the same names.
+ *
+ * The site index (fresh for SITE_INDEX_TTL_MS after a full listing) says where the site is, so a found site costs one
+ * connection GET whatever the fleet's size; a name the index does not know or shares among several sites, or a
+ * connection that no longer answers to it, lists the scope (and refreshes the index).
  * Not found: the closest names, unless part of the scope could not be read (then we can't say it doesn't exist);
  * a short name of several sites: those sites; a site whose outbound certificate waits in Key Vault: that it is waiting
  * to be provisioned. Two connections with one site name: the person must name the connection instead.
  */
-export async function findSite(ports: ActivityPorts, typed: string): Promise<ListedConnection | SiteNotFound> {
-  const { connections, gaps } = await listScopeConnections(ports, { certificateOnly: false });
-  const resolution = resolveSite(typed, connections);
-  if (resolution.kind === 'found') return resolution.item;
-  if (resolution.kind === 'ambiguous') {
-    const sites = [...new Set(resolution.matches.map((m) => m.site))];
-    if (sites.length > 1) return { kind: 'site-not-found', typed, suggestions: sites, ambiguous: true };
-    throw new UserError('AmbiguousSite', `${resolution.matches.length} connections are called ${sites[0]} (in ${resolution.matches.map((m) => m.resourceGroup).join(', ')}).`, 'Give the connection name instead.');
+export async function findSite(ports: ActivityPorts, typed: string): Promise<FoundSite | SiteNotFound> {
+  const indexed = await freshIndex(ports);
+  if (indexed) {
+    // Only a site the index names alone is taken from it (and read at once); an ambiguity or a miss is confirmed by a
+    // listing, so a site deleted or added outside the bot never shows in a wrong answer.
+    const resolution = resolveSite(typed, indexed);
+    if (resolution.kind === 'found') {
+      const found = await stillAnswersTo(ports, resolution.item, typed);
+      if (found) return found;
+    }
   }
+  const { connections, gaps, passingGap } = await listScopeConnections(ports, { certificateOnly: false });
+  const resolution = resolveSite(typed, connections);
+  if (resolution.kind === 'found') return withDetails(await ports.network.getConnection(resolution.item.id));
+  if (resolution.kind === 'ambiguous') return ambiguous(typed, resolution.matches);
+  // A part of the scope Azure will answer for again (throttled, unavailable, slow): the lookup fails as that (and is
+  // tried again); one it refused: the scope is unreadable.
+  if (passingGap) throw passingGap;
   if (gaps.length > 0) throw new UserError('ScopeUnreadable', `I could not find ${typed}, and part of the scope could not be read: ${gaps[0]}`);
   const pending = await findPendingInKeyVault(ports, typed, connections);
   return { kind: 'site-not-found', typed, suggestions: resolution.suggestions, ...(pending ? { pending } : {}) };
+}
+
+/** After a change the bot made to a connection: its index entry as the connection is now (or gone). */
+export async function refreshSiteIndex(input: RefreshSiteIndexInput, ports: ActivityPorts): Promise<void> {
+  let details: ConnectionDetails;
+  try {
+    details = await ports.network.getConnection(input.connectionId);
+  } catch (error) {
+    if (isAzureError(error) && error.kind === 'NotFound') return ports.siteIndex.remove(input.connectionId);
+    throw error;
+  }
+  await ports.siteIndex.put(entryOf(details));
+}
+
+function withDetails(details: ConnectionDetails): FoundSite {
+  return { ...details, site: siteNameOf(details), connectionName: details.name, details };
+}
+
+function entryOf(c: ConnectionSummary): SiteIndexEntry {
+  return { connectionId: c.id, site: siteNameOf(c), connectionName: c.name };
+}
+
+function ambiguous(typed: string, matches: readonly ListedConnection[]): SiteNotFound {
+  const sites = [...new Set(matches.map((m) => m.site))];
+  if (sites.length > 1) return { kind: 'site-not-found', typed, suggestions: sites, ambiguous: true };
+  throw new UserError('AmbiguousSite', `${matches.length} connections are called ${sites[0]} (in ${matches.map((m) => m.resourceGroup).join(', ')}).`, 'Give the connection name instead.');
+}
+
+/** The indexed connection, read now, if it still exists and still answers to the typed name; else undefined. */
+async function stillAnswersTo(ports: ActivityPorts, entry: SiteIndexEntry, typed: string): Promise<FoundSite | undefined> {
+  let details: ConnectionDetails;
+  try {
+    details = await ports.network.getConnection(entry.connectionId);
+  } catch (error) {
+    if (isAzureError(error) && error.kind === 'NotFound') return undefined;
+    throw error;
+  }
+  const found = withDetails(details);
+  return resolveSite(typed, [found]).kind === 'found' ? found : undefined;
+}
+
+/** The scope's normalized form: an index listed for other scopes is not this one's. */
+function scopeKeyOf(ports: ActivityPorts): string {
+  return JSON.stringify(ports.scopes.map((s) => [s.subscriptionId.toLowerCase(), [...(s.resourceGroups ?? [])].map((g) => g.toLowerCase()).sort()]).sort());
+}
+
+/** The index's entries when it was listed for this scope within the TTL; the index failing only costs a listing. */
+async function freshIndex(ports: ActivityPorts): Promise<readonly SiteIndexEntry[] | undefined> {
+  try {
+    const snapshot = await ports.siteIndex.read();
+    if (!snapshot || snapshot.scopeKey !== scopeKeyOf(ports)) return undefined;
+    const age = ports.now().getTime() - snapshot.refreshedAt.getTime();
+    return age <= SITE_INDEX_TTL_MS && age >= -SITE_INDEX_TTL_MS ? snapshot.entries : undefined;
+  } catch (error) {
+    ports.log.warn('could not read the site index; listing the scope instead', { error: error instanceof Error ? error.name : 'unknown' });
+    return undefined;
+  }
+}
+
+async function refreshIndex(ports: ActivityPorts, connections: readonly ListedConnection[]): Promise<void> {
+  try {
+    await ports.siteIndex.replace(connections.map(entryOf), { scopeKey: scopeKeyOf(ports), refreshedAt: ports.now() });
+  } catch (error) {
+    ports.log.warn('could not refresh the site index', { error: error instanceof Error ? error.name : 'unknown' });
+  }
 }
 
 /** Vaults searched for a waiting site's certificate at most (those the fleet's connections use). */

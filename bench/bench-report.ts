@@ -5,6 +5,7 @@ import { median } from './bench-stats';
 import type { ColdStartBenchResult } from './cold-start-bench';
 import type { FleetStatusBenchResult, FleetStatusRun } from './fleet-status-bench';
 import type { IkeParseBenchResult } from './ike-parse';
+import type { LoadBenchResult } from './load-bench';
 import { IKE_PARSE_ROUNDS } from './ike-parse';
 import type { RotationMeasurement } from '../local/strongswan/rotation';
 
@@ -14,6 +15,8 @@ export interface MachineInfo {
   readonly node: string;
   readonly platform: string;
   readonly totalMemoryBytes: number;
+  /** 1, 5 and 15 minute load averages when the run started and ended: other work on the machine shows here. */
+  readonly loadAverage?: { readonly atStart: readonly number[]; readonly atEnd: readonly number[] };
 }
 
 /** A benchmark's result, or why it could not run. */
@@ -30,12 +33,13 @@ export interface BenchResults {
   readonly rotationNotRun?: string;
   readonly coldStart?: BenchOutcome<ColdStartBenchResult>;
   readonly approval?: BenchOutcome<ApprovalBenchResult>;
+  readonly load?: BenchOutcome<LoadBenchResult>;
 }
 
 export type Verdict = 'met' | 'not met' | 'not run';
 
 export interface TargetVerdict {
-  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size';
+  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size' | 'load-ack-p99' | 'load-nothing-lost' | 'load-no-job-twice';
   readonly target: string;
   readonly measured: string;
   readonly verdict: Verdict;
@@ -194,6 +198,22 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
     verdicts.push(notRun('approval-card-p99', tApprovalCard, approval), notRun('approval-press-p99', tPress, approval), notRun('change-history-size', tHistory, approval));
   }
 
+  const load = results.load;
+  const tLoadAck = `50 people for 60 s: acknowledgement p99 <= ${ms(TARGETS.ackP99Ms)} (HTTP answer and card seen in the client)`;
+  const tLost = '50 people for 60 s: no message or press lost, every job ended and its card changed';
+  const tTwice = '50 people for 60 s: no job started twice (5 % of messages delivered twice)';
+  if (load?.ok) {
+    const r = load.result;
+    const worst = Math.max(r.ack.p99, r.ackSeen.p99);
+    const measuredAck = `HTTP p50 ${r.ack.p50.toFixed(0)} / p99 ${r.ack.p99.toFixed(0)} ms; card seen p50 ${r.ackSeen.p50.toFixed(0)} / p99 ${r.ackSeen.p99.toFixed(0)} ms; presses p99 ${r.press.p99.toFixed(0)} ms`;
+    verdicts.push(worst <= TARGETS.ackP99Ms ? { id: 'load-ack-p99', target: tLoadAck, measured: measuredAck, verdict: 'met' } : { id: 'load-ack-p99', target: tLoadAck, measured: measuredAck, verdict: 'not met', reason: `p99 ${worst.toFixed(0)} ms` });
+    const lost = r.lost.messages + r.lost.presses + r.lost.jobsNotEnded + r.lost.cardsNotUpdated;
+    const measuredLost = `${r.messages.sent} messages, ${r.presses.sent} presses, ${r.jobs.started} jobs: ${lost} lost`;
+    verdicts.push(lost === 0 ? { id: 'load-nothing-lost', target: tLost, measured: measuredLost, verdict: 'met' } : { id: 'load-nothing-lost', target: tLost, measured: measuredLost, verdict: 'not met', reason: r.lost.examples[0] ?? `${lost} lost` });
+    const measuredTwice = `${r.messages.redelivered} redelivered, ${r.jobs.startedTwice} started twice`;
+    verdicts.push(r.jobs.startedTwice === 0 ? { id: 'load-no-job-twice', target: tTwice, measured: measuredTwice, verdict: 'met' } : { id: 'load-no-job-twice', target: tTwice, measured: measuredTwice, verdict: 'not met', reason: `${r.jobs.startedTwice} jobs` });
+  } else verdicts.push(notRun('load-ack-p99', tLoadAck, load), notRun('load-nothing-lost', tLost, load), notRun('load-no-job-twice', tTwice, load));
+
   return verdicts;
 }
 
@@ -241,6 +261,7 @@ export function formatReport(report: BenchReport): string {
   const lines: string[] = [];
   const m = report.machine;
   lines.push(`npm run bench  ${report.date}  ${m.cpuCount} CPU (${m.cpuModel}), Node ${m.node}, ${m.platform}, ${mb(m.totalMemoryBytes)} RAM  (${report.durationSeconds.toFixed(0)} s)`);
+  if (m.loadAverage) lines.push(`load average ${m.loadAverage.atStart.map((l) => l.toFixed(1)).join(' ')} at the start, ${m.loadAverage.atEnd.map((l) => l.toFixed(1)).join(' ')} at the end (${m.cpuCount} CPUs)`);
   if (report.revision) {
     const changed = report.revision.uncommittedProductFiles;
     lines.push(`commit ${report.revision.commit.slice(0, 12)}${changed.length > 0 ? ` with uncommitted changes to ${changed.length} product file(s): ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}` : ''}`);
@@ -287,6 +308,18 @@ export function formatReport(report: BenchReport): string {
     const r = approval.result;
     lines.push(`Approval pipeline: ${r.requests} x enable-diagnostics requested by alex, approved by megan in the approvals channel, +${r.latencyMs} ms per Azure call; outcomes ${Object.entries(r.outcomes).map(([o, n]) => `${n} ${o}`).join(', ')}; history ${kb(r.history.bytes)} (${r.history.events} events)`);
   } else if (approval) lines.push(`Approval pipeline: could not run: ${firstLine(approval.error)}`);
+  const load = report.load;
+  if (load?.ok) {
+    const r = load.result;
+    const m = r.memory;
+    lines.push(
+      `Load: ${r.people} people for ${(r.durationMs / 1000).toFixed(0)} s, +${r.latencyMs} ms per Azure call; ${r.messages.sent} messages (${Object.entries(r.messages.byCommand).map(([c, n]) => `${n} ${c}`).join(', ')}), ${r.messages.redelivered} delivered twice;` +
+        ` ${r.presses.sent} presses (${Object.entries(r.presses.byVerb).map(([v, n]) => `${n} ${v}`).join(', ')}; ${r.presses.throughPlaygroundApi} through the Playground's invoke API)`,
+      `  jobs ${r.jobs.started}: ${Object.entries(r.jobs.byStatus).map(([s, n]) => `${n} ${s}`).join(', ')} (drained ${ms(r.jobs.drainMs)} after the crowd stopped); Azure calls ${r.azureCalls}, 429s ${r.throttled429}`,
+      `  memory: peak RSS ${mb(m.peak.self.peakBytes)} (from ${mb(m.peak.self.startBytes)})${m.peak.children.map((c) => `, ${c.name} ${mb(c.peakBytes)}`).join('')}; heap after GC grew ${m.heapGrowthSecondHalfMb} MB in the second half;` +
+        ` RSS/heap every 5 s ${m.samples.map((s) => `${s.rssMb}/${s.heapUsedMb}`).join(' ')} MB`,
+    );
+  } else if (load) lines.push(`Load: could not run: ${firstLine(load.error)}`);
   const memory = report.fleetStatus500?.ok ? report.fleetStatus500.result.runs : [];
   if (memory.length > 0) {
     const peak = Math.max(...memory.map((r) => r.memory.self.peakBytes));

@@ -4,14 +4,17 @@ import type { ApprovalBenchOptions, ApprovalBenchResult } from './approval-bench
 import { runApprovalBench } from './approval-bench';
 import type { FleetStatusBenchOptions, FleetStatusBenchResult } from './fleet-status-bench';
 import { runFleetStatusBench } from './fleet-status-bench';
+import type { LoadBenchOptions, LoadBenchResult } from './load-bench';
+import { runLoadBench } from './load-bench';
 
 /** A benchmark that needs the whole product running: it gets a process of its own (see run-scenario-in-child.ts). */
 export type BenchScenario =
   | { readonly kind: 'fleet-status'; readonly options: FleetStatusBenchOptions }
   | { readonly kind: 'ack-latency'; readonly options: AckLatencyBenchOptions }
-  | { readonly kind: 'approval'; readonly options: ApprovalBenchOptions };
+  | { readonly kind: 'approval'; readonly options: ApprovalBenchOptions }
+  | { readonly kind: 'load'; readonly options: LoadBenchOptions };
 
-export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult | ApprovalBenchResult> {
+export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult | ApprovalBenchResult | LoadBenchResult> {
   switch (scenario.kind) {
     case 'fleet-status':
       return runFleetStatusBench(scenario.options);
@@ -19,5 +22,7 @@ export async function runBenchScenario(scenario: BenchScenario): Promise<FleetSt
       return runAckLatencyBench(scenario.options);
     case 'approval':
       return runApprovalBench(scenario.options);
+    case 'load':
+      return runLoadBench(scenario.options);
   }
 }

@@ -11,7 +11,8 @@ import type { ScenarioWorkerMessage } from './scenario-worker';
  */
 export function runScenarioInChild(scenario: BenchScenario, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'scenario-worker.js'), [JSON.stringify(scenario)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    // --expose-gc: a scenario may measure heap growth after a full collection (the load benchmark does).
+    const child = fork(join(__dirname, 'scenario-worker.js'), [JSON.stringify(scenario)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [...process.execArgv, '--expose-gc'] });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-6000);

@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,approval,rotation]`: measures the product on this machine, prints a table and
+ * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,approval,rotation,load]`: measures the product on this machine, prints a table and
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AckLatencyBenchResult } from './ack-latency-bench';
@@ -14,6 +14,7 @@ import type { BenchScenario } from './bench-scenario';
 import type { BenchOutcome, BenchReport, BenchResults, MeasuredRevision } from './bench-report';
 import { evaluateTargets, formatReport } from './bench-report';
 import type { FleetStatusBenchResult } from './fleet-status-bench';
+import type { LoadBenchResult } from './load-bench';
 import { projectRoot } from '../local/sandbox/project-root';
 import { runIkeParseBench } from './ike-parse';
 import { runScenarioInChild } from './run-scenario-in-child';
@@ -21,7 +22,7 @@ import { measureOutboundRotation } from '../local/strongswan/rotation';
 import { strongswanSupport } from '../local/strongswan/strongswan-support';
 import { runColdStartBench } from './cold-start-bench';
 
-const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval', 'rotation', 'cold-start'] as const;
+const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval', 'rotation', 'cold-start', 'load'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Azure's latency as the benchmarks model it: added to every simulator answer. */
@@ -35,6 +36,8 @@ const SCENARIOS = {
   ack: { kind: 'ack-latency', options: { messages: 200, text: 'status site-paris', latencyMs: AZURE_LATENCY_MS } },
   // 100 changes, each requested, approved and run to its end before the next (one change per connection).
   approval: { kind: 'approval', options: { requests: 100, latencyMs: AZURE_LATENCY_MS } },
+  // 50 people for 60 s through the Playground: commands and presses mixed, 5 % of messages delivered twice.
+  load: { kind: 'load', options: { people: 50, durationMs: 60_000, latencyMs: AZURE_LATENCY_MS, seed: 20261204, redeliveryRate: 0.05 } },
 } as const satisfies Record<Exclude<BenchmarkName, 'ike' | 'rotation' | 'cold-start'>, BenchScenario>;
 
 const SCENARIO_TIMEOUT_MS = 150_000;
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
   const only = selected(process.argv.slice(2));
   const started = performance.now();
   const date = new Date().toISOString();
+  const loadAtStart = loadavg();
   const root = projectRoot();
   const revision = measuredRevision(root);
   const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {};
@@ -101,13 +105,14 @@ async function main(): Promise<void> {
     else results.rotationNotRun = support.reason;
   }
   if (only.has('approval')) results.approval = await attempt('approval pipeline', () => runScenarioInChild(SCENARIOS.approval, 2 * SCENARIO_TIMEOUT_MS) as Promise<ApprovalBenchResult>);
+  if (only.has('load')) results.load = await attempt('load, 50 people for 60 s', () => runScenarioInChild(SCENARIOS.load, 2 * SCENARIO_TIMEOUT_MS) as Promise<LoadBenchResult>);
 
   const cpuList = cpus();
   const report: BenchReport = {
     date,
     ...(revision ? { revision } : {}),
     durationSeconds: (performance.now() - started) / 1000,
-    machine: { cpuCount: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${platform()} ${release()}`, totalMemoryBytes: totalmem() },
+    machine: { cpuCount: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${platform()} ${release()}`, totalMemoryBytes: totalmem(), loadAverage: { atStart: loadAtStart, atEnd: loadavg() } },
     ...results,
     targets: evaluateTargets(results),
   };

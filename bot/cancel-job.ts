@@ -1,10 +1,10 @@
 import { jobCard } from '../cards/job-card';
-import { normalizeId } from '../core/auth/access-policy';
 import { UserError } from '../core/errors/user-error';
 import { isChangeJobId } from '../core/change/change-job-id';
 import type { BotDeps } from './bot-deps';
 import { cancelChange } from './change-actions';
 import { isActive } from './job-summary';
+import { requireOwnJob } from './own-job';
 
 /**
  * Cancels a job the caller started. Used by `cancel <job-id>` and the Cancel button, so both enforce the same
@@ -13,11 +13,7 @@ import { isActive } from './job-summary';
 export async function cancelJob(jobId: string, caller: { aadObjectId?: string; tenantId?: string; displayName: string }, deps: BotDeps): Promise<{ commandLine: string }> {
   const job = await deps.jobs.get(jobId);
   if (!job || !job.envelope) throw new UserError('JobNotFound', `There is no job ${jobId}.`, 'Type `jobs` to see your operations and their ids.');
-  const owner = normalizeId(job.envelope.requestedBy.aadObjectId);
-  if (!caller.aadObjectId || normalizeId(caller.aadObjectId) !== owner) {
-    await deps.audit.record({ action: 'cancel', actor: { ...(caller.aadObjectId ? { aadObjectId: caller.aadObjectId } : {}), name: caller.displayName }, target: jobId, outcome: 'denied', jobId, detail: 'not the requester' });
-    throw new UserError('NotYourJob', `Job ${jobId} was started by ${job.envelope.requestedBy.name}; you can only cancel jobs you started.`, `Ask ${job.envelope.requestedBy.name} to cancel it.`);
-  }
+  await requireOwnJob({ jobId, envelope: job.envelope }, caller, { action: 'cancel', problem: (owner) => `Job ${jobId} was started by ${owner}; you can only cancel jobs you started.`, fix: (owner) => `Ask ${owner} to cancel it.` }, deps);
   if (!isActive(job.status)) {
     throw new UserError('JobNotRunning', `Job ${jobId} is not running any more (it is ${job.status.toLowerCase()}).`);
   }
@@ -27,7 +23,7 @@ export async function cancelJob(jobId: string, caller: { aadObjectId?: string; t
     return { commandLine: job.envelope.commandLine };
   }
   await deps.jobs.cancel(jobId, `Cancelled in Teams by ${caller.displayName}`);
-  await deps.audit.record({ action: 'cancel', actor: { aadObjectId: caller.aadObjectId, name: caller.displayName }, target: jobId, outcome: 'cancelled', jobId });
+  await deps.audit.record({ action: 'cancel', actor: { aadObjectId: job.envelope.requestedBy.aadObjectId, name: caller.displayName }, target: jobId, outcome: 'cancelled', jobId });
   // A terminated orchestration can't update its own card, so the canceller does.
   await deps.messenger
     .update(

@@ -17,6 +17,7 @@ import { MAX_AUDIT_DAYS } from '../core/commands/command-specs';
 import { isSiteName } from '../core/commands/parse-command';
 import { UserError } from '../core/errors/user-error';
 import { presentError } from './present-error';
+import { recordRefusal } from './own-job';
 import { enableDiagnosticsAction, fleetPageAction } from './status-actions';
 
 export interface VerbHandler {
@@ -96,7 +97,7 @@ export async function handleCardAction(action: CardAction, deps: BotDeps): Promi
   const decision = authorize(action.caller, handler.role, deps.access);
   if (!decision.allowed) {
     const as = (await handler.refusedAs?.(action, deps).catch(() => undefined)) ?? { action: `button:${action.verb}`, target: action.verb };
-    await deps.audit.record({
+    await recordRefusal(deps, {
       action: as.action,
       actor: { ...(action.caller.aadObjectId ? { aadObjectId: action.caller.aadObjectId } : {}), name: action.caller.displayName },
       target: as.target,

@@ -12,6 +12,7 @@ import type { CommandContext, InstantCommand, JobCommand } from './command-handl
 import { COMMAND_HANDLERS } from './commands/command-handlers';
 import type { CommandName } from '../core/commands/command-specs';
 import { presentError } from './present-error';
+import { recordRefusal } from './own-job';
 import { jobIdFor, startJob } from './start-job';
 
 /**
@@ -77,7 +78,7 @@ async function refusal(spec: CommandSpec, target: string, surface: Omit<ChatMess
 }
 
 async function deny(spec: CommandSpec, target: string, decision: Extract<AccessDecision, { allowed: false }>, surface: Omit<ChatMessage, 'text'>, deps: BotDeps): Promise<AdaptiveCard> {
-  await deps.audit.record({
+  await recordRefusal(deps, {
     action: spec.name,
     actor: { ...(surface.caller.aadObjectId ? { aadObjectId: surface.caller.aadObjectId } : {}), name: surface.caller.displayName },
     target,

@@ -43,8 +43,19 @@ export async function startJob<N extends OrchestrationName>(surface: Pick<ChatMe
   }
   const startedAt = deps.now();
   const requestedBy = { aadObjectId: surface.caller.aadObjectId!, name: surface.caller.displayName };
-  const conversationKey = await surface.rememberConversation();
-  const cardActivityId = await surface.reply(jobCard({ jobId: job.jobId, commandLine: job.commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' }));
+  // The acknowledgement goes out while the conversation is remembered: the person sees it one Table write sooner.
+  const [remembered, replied] = await Promise.allSettled([
+    surface.rememberConversation(),
+    surface.reply(jobCard({ jobId: job.jobId, commandLine: job.commandLine, requestedBy: requestedBy.name, startedAt, state: 'started' })),
+  ]);
+  if (replied.status === 'rejected') throw replied.reason;
+  const cardActivityId = replied.value;
+  if (remembered.status === 'rejected') {
+    // Without the conversation the job could never answer: the card must not keep promising it will.
+    await surface.update(cardActivityId, presentError(remembered.reason, { log: deps.log, reference: job.jobId, where: `start ${job.orchestration}`, title: 'Could not start the job' }));
+    return 'failed';
+  }
+  const conversationKey = remembered.value;
   const envelope: JobEnvelope<JobPayload<N>> = {
     jobId: job.jobId,
     commandLine: job.commandLine,

@@ -7,6 +7,7 @@ import type { BotDeps } from './bot-deps';
 import type { ActionOutcome, CardAction } from '../core/ports/chat';
 import { numberField, stringField } from './card-data';
 import { requestChange } from './change-actions';
+import { requireOwnJob } from './own-job';
 
 const SITE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
 
@@ -30,6 +31,8 @@ export async function fleetPageAction(action: CardAction, deps: BotDeps): Promis
   if (!job?.envelope || !result || !Array.isArray(result.rows)) {
     throw new UserError('FleetResultGone', 'That fleet report is no longer available.', 'Run status again for a fresh one.');
   }
+  // A finished job's output is read by id: only its requester pages through it, as only they may cancel it.
+  await requireOwnJob({ jobId, envelope: job.envelope }, action.caller, { action: 'fleetPage', problem: (owner) => `That fleet report was run by ${owner}; only they can page through it.`, fix: () => 'Type status for a fleet report of your own.' }, deps);
   const card = renderJobCard(job.envelope, { kind: 'fleet', ...fleetPage(result.rows, page), summary: result.summary, gaps: result.gaps, checkedAt: result.checkedAt }, deps.now());
   return { kind: 'card', card };
 }

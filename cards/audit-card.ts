@@ -1,6 +1,6 @@
 import type { StoredAuditRecord } from '../core/ports/audit';
 import type { AdaptiveCard, CardAction, CardElement, Tone } from './adaptive-card';
-import { card, container, heading, literal, paragraph } from './adaptive-card';
+import { card, container, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
 import { executeAction, VERBS } from './verbs';
 
@@ -23,7 +23,7 @@ const TONE: Partial<Record<StoredAuditRecord['outcome'], Tone>> = {
 /** `audit [site] [--days N]`: who did what to what, newest first, one page. */
 export function auditCard(model: { readonly records: readonly StoredAuditRecord[]; readonly site?: string; readonly days: number; readonly page: number; readonly more: boolean }): AdaptiveCard {
   const scope = `${model.site ? model.site : 'all sites'}, last ${model.days} day${model.days === 1 ? '' : 's'}`;
-  const body: CardElement[] = [heading(`Audit: ${scope}`)];
+  const body: CardElement[] = [literalHeading(`Audit: ${scope}`)];
   if (model.records.length === 0) body.push(paragraph(model.page === 0 ? 'Nothing was recorded in that window.' : 'No more records.'));
   for (const r of model.records) {
     body.push(

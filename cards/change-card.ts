@@ -1,7 +1,7 @@
 import type { ChangePlan } from '../core/change/change-plan';
 import type { ChangeState } from '../core/change/change-state';
 import type { AdaptiveCard, CardAction, CardElement, Tone } from './adaptive-card';
-import { card, container, facts, literal, literalHeading, paragraph } from './adaptive-card';
+import { card, container, facts, fitToSize, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
 import { executeAction, VERBS } from './verbs';
 
@@ -62,7 +62,7 @@ function stateLine(model: ChangeCardModel): string {
     case 'done':
       return `${approved}Done${s.detail ? `: ${s.detail}` : '.'}`;
     case 'rolled-back':
-      return `${approved}Verification failed, so the change was rolled back${s.detail ? `: ${s.detail}` : '.'}`;
+      return `${approved}Rolled back${s.detail ? `: ${s.detail}` : '.'}`;
     case 'failed':
       return `${approved}Failed${s.detail ? `: ${s.detail}` : '.'}`;
     case 'rejected':
@@ -105,10 +105,10 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
   const built = card(body, actions);
   if (!pending || audience === 'requester') return built;
   // Approvers' clients ask the bot for their own view (Approve / Reject); everyone else keeps this one.
-  return {
+  return fitToSize({
     ...built,
     refresh: { action: { type: 'Action.Execute', verb: VERBS.approvalView, data: { jobId: model.jobId, requestId: model.requestId } }, userIds: model.approval.approverIds.slice(0, 60).map(teamsUserId) },
-  };
+  });
 }
 
 /** A short post to approvers at half-time: the request card above still carries the buttons. */

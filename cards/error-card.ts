@@ -1,5 +1,5 @@
 import type { AdaptiveCard, CardAction, CardElement } from './adaptive-card';
-import { card, container, facts, heading, literal, paragraph } from './adaptive-card';
+import { card, container, facts, heading, literal, literalHeading, paragraph } from './adaptive-card';
 
 export interface ErrorCardModel {
   readonly title: string;
@@ -17,7 +17,8 @@ export interface ErrorCardModel {
 }
 
 export function errorCard(model: ErrorCardModel): AdaptiveCard {
-  const body: CardElement[] = [heading(model.title, 'attention'), literal(model.problem)];
+  // Titles name what failed (a site, a job): shown literally, like every value that did not come from the bot.
+  const body: CardElement[] = [literalHeading(model.title, 'attention'), literal(model.problem)];
   if (model.fix) body.push(literal(model.fix));
   const rows: [string, string][] = [];
   if (model.usage) rows.push(['Usage', model.usage]);

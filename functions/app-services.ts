@@ -12,6 +12,7 @@ import { createTableAuditLog } from '../adapters/storage/table-audit-log';
 import { createTableClientFactory } from '../adapters/storage/table-client-factory';
 import { createTableConversationStore } from '../adapters/storage/table-conversation-store';
 import { createTableJobIndex } from '../adapters/storage/table-job-index';
+import { createTableSiteIndex } from '../adapters/storage/table-site-index';
 import { TeamsBotAdapter } from '../adapters/teams/teams-bot-adapter';
 import { createTeamsMessenger } from '../adapters/teams/teams-messenger';
 import type { ActivityPorts } from '../activities/activity-ports';
@@ -47,6 +48,7 @@ export function createAppServices(config: AppConfig): AppServices {
   const audit = createTableAuditLog(tables);
   const jobIndex = createTableJobIndex(tables);
   const approvals = createTableApprovalStore(tables);
+  const siteIndex = createTableSiteIndex(tables);
   const teams = new TeamsBotAdapter(config.bot);
   const messenger = createTeamsMessenger(teams, conversations);
   const azure = azureSettingsFor(config);
@@ -62,6 +64,7 @@ export function createAppServices(config: AppConfig): AppServices {
     audit,
     approvals,
     jobIndex,
+    siteIndex,
     scopes: config.scopes,
     approvalPolicy: config.approvals,
     approverIds: [...config.access.members.approver],

@@ -12,11 +12,41 @@ import { appServices } from './app-services';
 /** Largest activity we accept; Teams messages are far smaller (the service caps them near 100 KB). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * The body, read only up to `limit` bytes: undefined when it declares (Content-Length) or turns out to be larger,
+ * so an oversized request is refused before it is buffered, and a body without a length stops at the limit.
+ */
+async function readLimited(request: HttpRequest, limit: number): Promise<Uint8Array | undefined> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !(/^\d{1,16}$/.test(declared.trim()) && Number(declared) <= limit)) return undefined;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /** `POST /api/messages`: the Bot Framework endpoint. Authentication happens in the Teams adapter. */
 export async function messages(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const services = appServices();
-  const raw = await request.arrayBuffer();
-  if (raw.byteLength > MAX_BODY_BYTES) return { status: 413 };
+  const raw = await readLimited(request, MAX_BODY_BYTES);
+  if (raw === undefined) return { status: 413 };
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder().decode(raw));
@@ -31,7 +61,11 @@ export async function messages(request: HttpRequest, context: InvocationContext)
       onInstalled: (caller, reply) => welcome(caller, reply, deps),
     },
     services.conversations,
-    { allowLoopbackDownloads: services.config.azure.target === 'simulator' },
+    {
+      // The sandbox's own loopback server is the only exception to the hosts Teams serves files from.
+      downloads: { allowedHosts: services.config.attachmentHosts, allowLoopback: services.config.azure.target === 'simulator' },
+      onRefused: (why) => services.log.warn('activity not handled', { invocationId: context.invocationId, why }),
+    },
   );
   const result = await services.teams.handle({ authorization: request.headers.get('authorization') ?? undefined, body }, logic, (error) =>
     services.log.error('bot turn failed', { invocationId: context.invocationId, error: describeError(error) }),

@@ -142,6 +142,7 @@ var stateTableNames = [
   'jobs'
   'subscriptions'
   'approvals'
+  'siteindex'
 ]
 var separators = [
   ','

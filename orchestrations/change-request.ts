@@ -3,8 +3,12 @@ import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangeRequestOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { jobRefOf } from '../core/jobs/job-envelope';
+import { decodeActivityFailure } from './activity-failure';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { activity, auditRetry, failureView, jobInput, readRetry, setProgress, showCard } from './orchestration-context';
+import { activity, auditRetry, failureView, jobInput, readActivity, setProgress, showCard } from './orchestration-context';
+
+/** A change that could not be planned was never applied. */
+const NOTHING_APPLIED = 'nothing was changed (nothing was applied)';
 
 /**
  * A change request (typed, or a button): plan it, then hand it to its change job, which runs under a business key
@@ -17,9 +21,11 @@ export function* changeRequestOrchestrator(context: OrchestrationContext): Orche
   setProgress(context, { step: 'planning', detail: request.site });
   let planned: PlanChangeOutput;
   try {
-    planned = yield* activity(context, ACTIVITIES.planChange, request, readRetry());
+    planned = yield* readActivity(context, ACTIVITIES.planChange, request);
   } catch (error) {
-    yield* showCard(context, envelope, failureView(`Could not plan the change for ${request.site}`, error));
+    // Nothing was applied: planning only reads. The audit and the card say so.
+    yield* activity(context, ACTIVITIES.recordAudit, { envelope: jobRefOf(envelope), action: request.kind, target: request.site, outcome: 'failed', detail: `plan: ${decodeActivityFailure(error).code}; end state: ${NOTHING_APPLIED}` }, auditRetry());
+    yield* showCard(context, envelope, failureView(`Could not plan the change for ${request.site}; ${NOTHING_APPLIED}`, error));
     throw error;
   }
   if (planned.kind === 'site-not-found') {

@@ -1,6 +1,7 @@
 import type { ApprovalCardRef, ChangeCardModel, RecordAuditInput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
-import type { ChangePhase, ChangeState, Person } from '../core/change/change-state';
+import type { ChangeEndState, ChangePhase, ChangeState, Person } from '../core/change/change-state';
+import { END_STATE_WORDS } from '../core/change/change-state';
 import type { ChangeOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { jobRefOf } from '../core/jobs/job-envelope';
@@ -8,7 +9,12 @@ import { decodeActivityFailure } from './activity-failure';
 import { awaitDecision } from './await-decision';
 import { approvalDestinations } from '../core/change/approval-policy';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { activity, auditRetry, cardRetry, jobInput, readRetry } from './orchestration-context';
+import { activity, auditRetry, cardRetry, jobInput, readActivity, retriedActivity } from './orchestration-context';
+
+/** How long a failed Azure call gets to land (or not) before the change reads Azure back. */
+export const SETTLE_MS = 60_000;
+/** Attempts at a rollback or a second apply (both idempotent) when the failure may pass. */
+const WRITE_ATTEMPTS = 3;
 
 /** What `jobs` shows for each phase. */
 const STEP: Record<ChangePhase, string> = {
@@ -52,7 +58,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     yield* activity(context, ACTIVITIES.recordAudit, { envelope: job, action: plan.kind, target: plan.site, outcome, detail, ...(actor ? { actor } : {}) }, auditRetry());
   }
   /** The new state everywhere it shows: custom status (for `jobs` and every button press), then the cards. */
-  function* show(state: ChangeState): Orchestration<void> {
+  function* show(state: ChangeState, retry = cardRetry()): Orchestration<void> {
     context.df.setCustomStatus({
       step: STEP[state.phase],
       detail: plan.site,
@@ -68,7 +74,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       },
     });
     try {
-      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards }, cardRetry());
+      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards }, retry);
     } catch {
       // The activity logged the failure; the change and its audit go on (the next state updates the cards again).
     }
@@ -126,67 +132,113 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     if (outcome.kind === 'expired') {
       const expired: ChangeState = { phase: 'expired', expiresAt: expiresAt.toISOString() };
       yield* audit('timed-out', `no decision by ${expiresAt.toISOString()}; nothing changed`);
-      yield* show(expired);
+      yield* show(expired, auditRetry());
       yield* tryCards(ACTIVITIES.notifyRequester, expired);
-      return { phase: 'expired' };
+      return { phase: 'expired', endState: 'unchanged' };
     }
     const { decision } = outcome;
     const state = { decidedBy: decision.by, decidedAt: decision.at, ...(decision.reason ? { reason: decision.reason } : {}) };
     if (decision.decision === 'withdrawn') {
       yield* audit('withdrawn', 'withdrawn by the requester while pending; nothing changed', decision.by);
-      yield* show({ phase: 'withdrawn', ...state });
-      return { phase: 'withdrawn' };
+      yield* show({ phase: 'withdrawn', ...state }, auditRetry());
+      return { phase: 'withdrawn', endState: 'unchanged' };
     }
     if (decision.decision === 'rejected') {
       yield* audit('rejected', `plan ${decision.fingerprint}${decision.reason ? `: ${decision.reason}` : ''}`, decision.by);
       const rejected: ChangeState = { phase: 'rejected', ...state };
-      yield* show(rejected);
+      yield* show(rejected, auditRetry());
       yield* tryCards(ACTIVITIES.notifyRequester, rejected);
-      return { phase: 'rejected', ...(decision.reason ? { detail: decision.reason } : {}) };
+      return { phase: 'rejected', ...(decision.reason ? { detail: decision.reason } : {}), endState: 'unchanged' };
     }
     yield* audit('approved', `plan ${decision.fingerprint}${decision.reason ? `: ${decision.reason}` : ''}`, decision.by);
     decided = { by: decision.by, at: decision.at };
   }
   const approvedBy = decided ? { decidedBy: decided.by, decidedAt: decided.at } : {};
 
+  /** The last state of a change that reached Azure: audited (with where Azure was left), the index refreshed, shown. */
+  function* end(phase: ChangePhase, endState: ChangeEndState, outcome: RecordAuditInput['outcome'], auditDetail: string, cardDetail: string): Orchestration<ChangeOutput> {
+    yield* audit(outcome, `${auditDetail}; end state: ${END_STATE_WORDS[endState]}`.slice(0, 900));
+    try {
+      // Status of this site must find the connection as the change left it (created, changed or gone).
+      yield* activity(context, ACTIVITIES.refreshSiteIndex, { connectionId: plan.target.connectionId }, cardRetry());
+    } catch {
+      // The index expires on its own; a stale entry only costs one listing.
+    }
+    // The end state first, so it survives when a long detail is cut on the card.
+    const detail = `${END_STATE_WORDS[endState]}. ${cardDetail.charAt(0).toUpperCase()}${cardDetail.slice(1)}`;
+    // How it ended is what people must see: that card update is retried as long as the audit is.
+    yield* show({ phase, ...approvedBy, detail }, auditRetry());
+    return { phase, detail, endState };
+  }
+  /** Reads Azure back (a read: retried only when the failure may pass); a failure to read is a "no" in words. */
+  function* check(name: typeof ACTIVITIES.verifyChange | typeof ACTIVITIES.verifyUnchanged): Orchestration<{ readonly ok: boolean; readonly detail: string }> {
+    try {
+      return yield* readActivity(context, name, { plan });
+    } catch (error) {
+      return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
+    }
+  }
+  /** A call that failed may still have changed Azure (a timeout, a lost answer): it gets time to land before the read-back. */
+  function* settle(): Orchestration<void> {
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + SETTLE_MS));
+  }
+
   yield* show({ phase: 'applying', ...approvedBy });
-  let applied: string;
+  let applied: string | undefined;
+  let applyError: unknown;
   try {
     applied = (yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
   } catch (error) {
-    const failure = decodeActivityFailure(error);
-    yield* audit('failed', `apply: ${failure.code}`);
-    yield* show({ phase: 'failed', ...approvedBy, detail: `applying it failed: ${failure.problem}` });
-    return { phase: 'failed', detail: failure.code };
+    applyError = error;
   }
-  yield* audit('applied', applied);
-
-  yield* show({ phase: 'verifying', ...approvedBy });
   let verified: { readonly ok: boolean; readonly detail: string };
+  if (applied !== undefined) {
+    yield* audit('applied', applied);
+    yield* show({ phase: 'verifying', ...approvedBy });
+    verified = yield* check(ACTIVITIES.verifyChange);
+    if (verified.ok) return yield* end('done', 'applied', 'verified', verified.detail, applied);
+    yield* audit('failed', `verification: ${verified.detail}`);
+  } else {
+    // Applying failed: what Azure shows decides what happened, not the error.
+    const failure = decodeActivityFailure(applyError);
+    yield* settle();
+    const unchanged = yield* check(ACTIVITIES.verifyUnchanged);
+    if (unchanged.ok) return yield* end('failed', 'unchanged', 'failed', `apply: ${failure.code}; ${unchanged.detail}`, `applying it failed: ${failure.problem}`);
+    const took = yield* check(ACTIVITIES.verifyChange);
+    if (took.ok) {
+      yield* audit('applied', `Azure answered ${failure.code}, but the change is in place`);
+      return yield* end('done', 'applied', 'verified', took.detail, `Azure reported a failure (${failure.problem}), but the change is in place: ${took.detail}`);
+    }
+    verified = { ok: false, detail: `applying it failed (${failure.problem}) and left it part-way: ${took.detail}` };
+    yield* audit('failed', `apply: ${failure.code}; ${took.detail}`);
+  }
+
+  // Not verified: back to how it was when the change defines how (checked), else (or when that fails) forward to the
+  // approved plan once more (apply is idempotent), checked too. Only when neither can be shown does it need attention.
+  let back = 'this change defines no rollback';
+  if (plan.rollback) {
+    let rolledBack: string | undefined;
+    try {
+      rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, WRITE_ATTEMPTS)).detail;
+    } catch (error) {
+      back = `rolling it back failed: ${decodeActivityFailure(error).problem}`;
+      yield* settle();
+    }
+    const restored = yield* check(ACTIVITIES.verifyUnchanged);
+    if (restored.ok) {
+      return yield* end('rolled-back', 'rolled-back', 'rolled-back', `${rolledBack ?? back}; ${restored.detail}`, `${verified.detail}; ${rolledBack ?? 'Azure is back as it was'}`);
+    }
+    if (rolledBack !== undefined) back = `rolling it back did not restore it: ${restored.detail}`;
+    yield* audit('failed', `rollback: ${back}`.slice(0, 900));
+  }
   try {
-    verified = yield* activity(context, ACTIVITIES.verifyChange, { plan }, readRetry());
-  } catch (error) {
-    verified = { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
+    yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS);
+  } catch {
+    yield* settle();
   }
-  if (verified.ok) {
-    yield* audit('verified', verified.detail);
-    yield* show({ phase: 'done', ...approvedBy, detail: applied });
-    return { phase: 'done', detail: applied };
+  const forward = yield* check(ACTIVITIES.verifyChange);
+  if (forward.ok) {
+    return yield* end('done', 'applied', 'verified', `applied again after ${back}: ${forward.detail}`, `it did not verify at first (${verified.detail}) and ${back}, so the plan was applied again: ${forward.detail}`);
   }
-  yield* audit('failed', `verification: ${verified.detail}`);
-  if (!plan.rollback) {
-    yield* show({ phase: 'failed', ...approvedBy, detail: `it did not verify (${verified.detail}), and this change defines no rollback` });
-    return { phase: 'failed', detail: verified.detail };
-  }
-  try {
-    const rolledBack = (yield* activity(context, ACTIVITIES.rollbackChange, { plan })).detail;
-    yield* audit('rolled-back', rolledBack);
-    yield* show({ phase: 'rolled-back', ...approvedBy, detail: `${verified.detail}; ${rolledBack}` });
-    return { phase: 'rolled-back', detail: verified.detail };
-  } catch (error) {
-    const failure = decodeActivityFailure(error);
-    yield* audit('failed', `rollback: ${failure.code}`);
-    yield* show({ phase: 'failed', ...approvedBy, detail: `it did not verify (${verified.detail}) and rolling it back failed: ${failure.problem}` });
-    return { phase: 'failed', detail: failure.code };
-  }
+  return yield* end('failed', 'needs-attention', 'failed', `not verified (${forward.detail}); ${back}`, `it did not verify (${verified.detail}), ${back}, and applying it again did not verify either (${forward.detail})`);
 }

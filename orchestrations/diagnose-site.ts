@@ -4,7 +4,7 @@ import { DIAGNOSIS_TITLES } from '../core/ike/diagnosis';
 import type { DiagnoseSiteOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { activity, failureView, jobInput, readRetry, setProgress, showCard } from './orchestration-context';
+import { failureView, jobInput, readActivity, setProgress, showCard } from './orchestration-context';
 
 /** `diagnose <site>`: one activity reads and concludes (compact result), one shows it. */
 export function* diagnoseSiteOrchestrator(context: OrchestrationContext): Orchestration<DiagnoseSiteOutput> {
@@ -14,7 +14,7 @@ export function* diagnoseSiteOrchestrator(context: OrchestrationContext): Orches
   const input: DiagnoseSiteInput = { site, hours, ...(deviceLog ? { deviceEvents: deviceLog.events, deviceLines: deviceLog.lines } : {}) };
   let result: DiagnoseSiteOutput;
   try {
-    result = yield* activity(context, ACTIVITIES.diagnoseSite, input, readRetry());
+    result = yield* readActivity(context, ACTIVITIES.diagnoseSite, input);
   } catch (error) {
     yield* showCard(context, envelope, failureView(`Could not diagnose ${site}`, error));
     throw error;

@@ -5,7 +5,7 @@ import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { FleetRow } from '../core/status/fleet-status';
 import { fleetPage, rankFleet, summarizeFleet, withCertificates } from '../core/status/fleet-status';
 import type { Orchestration, OrchestrationContext, Task } from './orchestration-context';
-import { activity, activityTask, failureView, jobInput, readRetry, resultOf, setProgress, showCard } from './orchestration-context';
+import { activityTask, failureView, fleetReadRetry, jobInput, readActivity, resultOf, setProgress, showCard } from './orchestration-context';
 
 /** Connections per inspect activity. */
 export const FLEET_CHUNK_SIZE = 25;
@@ -30,7 +30,7 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
   setProgress(context, { step: 'listing connections' });
   let listed: ListFleetOutput;
   try {
-    listed = yield* activity(context, ACTIVITIES.listFleet, {}, readRetry());
+    listed = yield* readActivity(context, ACTIVITIES.listFleet, {});
   } catch (error) {
     yield* showCard(context, envelope, failureView('Could not list the fleet', error));
     throw error;
@@ -45,8 +45,8 @@ export function* fleetStatusOrchestrator(context: OrchestrationContext): Orchest
   // The first wave's rows show at once; later updates are spaced out.
   let lastUpdate = Number.NEGATIVE_INFINITY;
   for (let first = 0; first < Math.max(chunks.length, certificateIds.length > 0 ? 1 : 0); first += FLEET_WAVE_CHUNKS) {
-    const wave = chunks.slice(first, first + FLEET_WAVE_CHUNKS).map((refs) => ({ refs, task: activityTask(context, ACTIVITIES.inspectFleetChunk, { refs }, readRetry()) }));
-    const certificateTask = first === 0 && certificateIds.length > 0 ? activityTask(context, ACTIVITIES.readFleetCertificates, { certificateIds }, readRetry()) : undefined;
+    const wave = chunks.slice(first, first + FLEET_WAVE_CHUNKS).map((refs) => ({ refs, task: activityTask(context, ACTIVITIES.inspectFleetChunk, { refs }, fleetReadRetry()) }));
+    const certificateTask = first === 0 && certificateIds.length > 0 ? activityTask(context, ACTIVITIES.readFleetCertificates, { certificateIds }, fleetReadRetry()) : undefined;
     const tasks: Task[] = [...wave.map((w) => w.task), ...(certificateTask ? [certificateTask] : [])];
     try {
       yield context.df.Task.all(tasks);

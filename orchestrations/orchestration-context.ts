@@ -5,6 +5,7 @@ import { ACTIVITIES } from '../activities/activity-names';
 import type { JobPayload, OrchestrationName } from '../core/jobs/job-catalog';
 import type { JobEnvelope, JobProgress } from '../core/jobs/job-envelope';
 import { jobRefOf } from '../core/jobs/job-envelope';
+import { PASSING_FAILURE_CODES } from '../core/errors/user-error';
 import { decodeActivityFailure } from './activity-failure';
 
 export type { OrchestrationContext, Task };
@@ -36,9 +37,39 @@ export function resultOf<N extends ActivityName>(task: Task & { readonly activit
   return task.result as ActivityOutput<N>;
 }
 
-/** Read-only Azure reads are retried once more by the orchestration (the SDK already retried transient errors). */
-export function readRetry(): RetryOptions {
-  const retry = new RetryOptions(2_000, 2);
+/** What a read is tried again after: Azure throttling, unavailable or slow, or an unexpected failure. */
+const TRANSIENT_FAILURES: ReadonlySet<string> = new Set([...PASSING_FAILURE_CODES, 'Unexpected']);
+/** Attempts of a read activity, and the wait before the second (doubling after). */
+export const READ_ATTEMPTS = 2;
+const READ_RETRY_MS = 2_000;
+
+/**
+ * A read-only activity, tried once more when it failed for a reason that may pass (the SDK already retried
+ * transient HTTP errors). A refusal is final: Azure's 400/401/403/404 (AzureBadRequest, AzureUnauthenticated,
+ * AzureForbidden, AzureNotFound) and every other typed error answer the same way the second time.
+ */
+export function readActivity<N extends ActivityName>(context: OrchestrationContext, name: N, input: ActivityInput<N>): Generator<Task, ActivityOutput<N>, unknown> {
+  return retriedActivity(context, name, input, READ_ATTEMPTS);
+}
+
+/** An activity tried up to `attempts` times while it fails for a reason that may pass (see readActivity). */
+export function* retriedActivity<N extends ActivityName>(context: OrchestrationContext, name: N, input: ActivityInput<N>, attempts: number): Generator<Task, ActivityOutput<N>, unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return yield* activity(context, name, input);
+    } catch (error) {
+      if (attempt >= attempts || !TRANSIENT_FAILURES.has(decodeActivityFailure(error).code)) throw error;
+      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + READ_RETRY_MS * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/**
+ * For the fleet's parallel reads (Task.all), which fail only unexpectedly: Azure's refusals become gaps and row
+ * problems in their output, so a retry never repeats a 4xx.
+ */
+export function fleetReadRetry(): RetryOptions {
+  const retry = new RetryOptions(READ_RETRY_MS, READ_ATTEMPTS);
   retry.backoffCoefficient = 2;
   return retry;
 }

@@ -3,7 +3,7 @@ import type { SiteStatusOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { SiteStatus } from '../core/status/site-status';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
-import { activity, failureView, jobInput, readRetry, setProgress, showCard } from './orchestration-context';
+import { failureView, jobInput, readActivity, setProgress, showCard } from './orchestration-context';
 
 /** `status <site>`: read, judge, show. The result is also the job's output. */
 export function* siteStatusOrchestrator(context: OrchestrationContext): Orchestration<SiteStatusOutput> {
@@ -11,7 +11,7 @@ export function* siteStatusOrchestrator(context: OrchestrationContext): Orchestr
   setProgress(context, { step: 'reading Azure', detail: envelope.payload.site });
   let result: SiteStatusOutput;
   try {
-    result = yield* activity(context, ACTIVITIES.inspectSite, { site: envelope.payload.site }, readRetry());
+    result = yield* readActivity(context, ACTIVITIES.inspectSite, { site: envelope.payload.site });
   } catch (error) {
     yield* showCard(context, envelope, failureView(`Could not read ${envelope.payload.site}`, error));
     throw error;

@@ -83,6 +83,10 @@ export async function verifyChange(input: ChangeStepInput, ports: ActivityPorts)
   return handlerFor(input.plan.kind).verify(input.plan, ports);
 }
 
+export async function verifyUnchanged(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
+  return handlerFor(input.plan.kind).verifyUnchanged(input.plan, ports);
+}
+
 export async function rollbackChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {
   const handler = handlerFor(input.plan.kind);
   if (!handler.rollback || !input.plan.rollback) throw new Error(`change kind ${input.plan.kind} has no rollback for this plan`);

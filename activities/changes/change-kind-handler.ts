@@ -14,6 +14,15 @@ export interface ChangeKindHandler<Request extends ChangeRequest = ChangeRequest
   apply(plan: ChangePlan, ports: ActivityPorts): Promise<string>;
   /** Reads Azure back: whether the change took, in words. */
   verify(plan: ChangePlan, ports: ActivityPorts): Promise<{ readonly ok: boolean; readonly detail: string }>;
-  /** Undoes the change (only when the plan says how). */
+  /**
+   * Reads Azure back: whether everything the plan changes is as the plan found it (nothing left half-applied,
+   * nothing left pending in Key Vault). The pipeline asks after an apply that failed and after a rollback, so the
+   * card and the audit can say "nothing was changed" or "rolled back" only when Azure shows it.
+   */
+  verifyUnchanged(plan: ChangePlan, ports: ActivityPorts): Promise<{ readonly ok: boolean; readonly detail: string }>;
+  /**
+   * Undoes the change (only when the plan says how), also when apply stopped half-way; it may run again after a
+   * failure, so it must be idempotent.
+   */
   rollback?(plan: ChangePlan, ports: ActivityPorts): Promise<string>;
 }

@@ -45,7 +45,8 @@ export const enableDiagnosticsChange: ChangeKindHandler<{ readonly kind: 'enable
       risk: 'No tunnel is touched: only the gateway\'s IKE and tunnel logs start flowing to Log Analytics (ingestion is billed per GB).',
       verify: `Read the gateway's diagnostic settings back: both log categories go to workspace ${workspace.name}.`,
       ...(ours ? {} : { rollback: `Remove the diagnostic setting ${productDiagnosticSettingName} from gateway ${gatewayName}.` }),
-      details: { gatewayId: c.gatewayId, workspaceId, workspaceName: workspace.name },
+      // Where each category went before, so a failed apply or a rollback can be checked against it.
+      details: { gatewayId: c.gatewayId, workspaceId, workspaceName: workspace.name, ...Object.fromEntries(gatewayLogCategories.map((category) => [`before:${category}`, current.workspaceFor[category] ?? ''])) },
     };
     return plan;
   },
@@ -64,6 +65,14 @@ export const enableDiagnosticsChange: ChangeKindHandler<{ readonly kind: 'enable
     return wrong.length === 0
       ? { ok: true, detail: `both log categories go to workspace ${plan.details.workspaceName}` }
       : { ok: false, detail: `${wrong.join(' and ')} ${wrong.length === 1 ? 'does' : 'do'} not go to workspace ${plan.details.workspaceName}` };
+  },
+
+  async verifyUnchanged(plan, ports) {
+    const after = await ports.monitor.getGatewayDiagnostics(plan.details.gatewayId!);
+    const moved = gatewayLogCategories.filter((category) => (after.workspaceFor[category] ?? '').toLowerCase() !== (plan.details[`before:${category}`] ?? '').toLowerCase());
+    const ours = plan.rollback !== undefined && after.settings.some((s) => s.name === productDiagnosticSettingName);
+    if (moved.length === 0 && !ours) return { ok: true, detail: 'the gateway sends its logs where it did before' };
+    return { ok: false, detail: moved.length > 0 ? `${moved.join(' and ')} ${moved.length === 1 ? 'goes' : 'go'} elsewhere than before` : `the diagnostic setting ${productDiagnosticSettingName} is still there` };
   },
 
   async rollback(plan, ports) {

@@ -1,4 +1,5 @@
 import { createDefaultHttpClient, createPipelineRequest, RestError, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
+import { checkedNextLink, pageCounter } from './arm-paging';
 
 /**
  * A plain ARM GET through an SDK client's own pipeline (same credential, retries, user agent and trusted CA), for
@@ -13,8 +14,9 @@ export class ArmRequester {
     private readonly endpoint: string,
   ) {}
 
+  /** GET of a path on the ARM endpoint (or a `nextLink` of it). */
   async get<T>(path: string, apiVersion: string, abortSignal?: AbortSignal): Promise<T> {
-    const url = path.startsWith('https://') ? path : `${this.endpoint.replace(/\/$/, '')}${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(path) ? checkedNextLink(path, this.endpoint) : `${this.endpoint.replace(/\/$/, '')}${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
     const request = createPipelineRequest({ url, method: 'GET', headers: undefined, ...(abortSignal ? { abortSignal } : {}) });
     request.headers.set('accept', 'application/json');
     const response = await this.pipeline.sendRequest(this.httpClient, request);
@@ -33,13 +35,16 @@ export class ArmRequester {
     return body as T;
   }
 
-  /** Follows `nextLink` until the list ends. */
+  /** Follows `nextLink` (on the ARM endpoint only) until the list ends, at most MAX_ARM_LIST_PAGES pages. */
   async list<T>(path: string, apiVersion: string, abortSignal?: AbortSignal): Promise<T[]> {
     const items: T[] = [];
+    const counted = pageCounter(`list ${path.split('?')[0]!.split('/').pop() ?? 'items'}`);
+    counted();
     let page = await this.get<{ value?: T[]; nextLink?: string }>(path, apiVersion, abortSignal);
     for (;;) {
       items.push(...(page.value ?? []));
       if (!page.nextLink) return items;
+      counted();
       page = await this.get<{ value?: T[]; nextLink?: string }>(page.nextLink, apiVersion, abortSignal);
     }
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isUserError } from '../../core/errors/user-error';
 import { toAzureError } from './azure-error';
 import { defaultLongRunningTimeoutMs, defaultOperationTimeoutMs, type AzureSettings } from './azure-settings';
@@ -32,4 +33,33 @@ export function azureCaller<Context = string>(settings: AzureSettings, translate
       }
     },
   };
+}
+
+/**
+ * A change Azure refuses because the resource, or one it references, is still being changed (429 RetryableError,
+ * 409 AnotherOperationInProgress) is tried again after the wait Azure asks for, until the long-running deadline.
+ */
+export async function waitOutBusy<T>(settings: AzureSettings, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + (settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs);
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      const wait = busyRetryAfterMs(error, settings.longRunningPollIntervalMs ?? 10_000);
+      if (wait === undefined || Date.now() + wait > deadline) throw error;
+      await sleep(wait);
+    }
+  }
+}
+
+/**
+ * How long to wait before trying a change again, when Azure refused it only because something is still being changed:
+ * 429 `RetryableError` (a referenced resource is Updating) or 409 `AnotherOperationInProgress`. Undefined otherwise.
+ */
+export function busyRetryAfterMs(error: unknown, fallbackMs: number): number | undefined {
+  const classified = toAzureError(error, 'change a resource');
+  const busy = (classified.status === 429 && classified.azureCode === 'RetryableError') || (classified.status === 409 && classified.azureCode === 'AnotherOperationInProgress');
+  if (!busy) return undefined;
+  const header = Number((error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers?.get?.('retry-after'));
+  return Number.isFinite(header) && header >= 0 ? header * 1000 : fallbackMs;
 }

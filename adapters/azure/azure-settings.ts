@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { CommonClientOptions } from '@azure/core-client';
 import { DefaultAzureCredential } from '@azure/identity';
+import { sameOriginPolicy } from './arm-paging';
 import { LocalTokenCredential, type LocalPrincipal } from './local-token-credential';
 
 /**
@@ -138,7 +139,12 @@ export function armClientPerSubscription<C>(
     const key = subscriptionId.toLowerCase();
     let client = clients.get(key);
     if (!client) {
-      client = create(settings.credential, subscriptionId, { ...sdkClientOptions(settings), endpoint: settings.armEndpoint });
+      client = create(settings.credential, subscriptionId, {
+        ...sdkClientOptions(settings),
+        endpoint: settings.armEndpoint,
+        // Links Azure hands back (nextLink, operation status) are followed on the ARM endpoint only.
+        additionalPolicies: [{ policy: sameOriginPolicy(settings.armEndpoint), position: 'perCall' }],
+      });
       clients.set(key, client);
     }
     return client;

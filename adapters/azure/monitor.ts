@@ -1,7 +1,8 @@
 import { MonitorClient, type DiagnosticSettingsResource } from '@azure/arm-monitor';
+import { cappedPages } from './arm-paging';
 import { ArmRequester } from './arm-request';
 import { UserError } from '../../core/errors/user-error';
-import { azureCaller } from './azure-call';
+import { azureCaller, waitOutBusy } from './azure-call';
 import { parseAzureResourceId } from './azure-resource-id';
 import { armClientPerSubscription, type AzureSettings } from './azure-settings';
 
@@ -117,7 +118,7 @@ export function createMonitorAdapter(settings: AzureSettings): MonitorAdapter {
   const readDiagnostics = async (gatewayId: string): Promise<GatewayDiagnosticsInfo> => {
     const ref = parseAzureResourceId(gatewayId, 'Microsoft.Network/virtualNetworkGateways');
     const settingsList: DiagnosticSettingInfo[] = [];
-    for await (const s of client(ref.subscriptionId).diagnosticSettings.list(resourceUri(ref.id), { abortSignal: timeout() })) settingsList.push(toSettingInfo(s));
+    for await (const s of cappedPages(client(ref.subscriptionId).diagnosticSettings.list(resourceUri(ref.id), { abortSignal: timeout() }).byPage(), "read the VPN gateway's diagnostic settings")) settingsList.push(toSettingInfo(s));
     return { gatewayId: ref.id, settings: settingsList, workspaceFor: workspaceMap(settingsList) };
   };
 
@@ -142,7 +143,7 @@ export function createMonitorAdapter(settings: AzureSettings): MonitorAdapter {
           logs: [...categories].filter((c) => !sentElsewhereToWorkspace.has(c)).map((category) => ({ category, enabled: true })),
           metrics: [{ category: 'AllMetrics', enabled: true }],
         };
-        await client(gateway.subscriptionId).diagnosticSettings.createOrUpdate(resourceUri(gateway.id), productDiagnosticSettingName, parameters, { abortSignal: timeout() });
+        await waitOutBusy(settings, () => client(gateway.subscriptionId).diagnosticSettings.createOrUpdate(resourceUri(gateway.id), productDiagnosticSettingName, parameters, { abortSignal: timeout() }));
         return readDiagnostics(gateway.id);
       });
     },
@@ -152,7 +153,7 @@ export function createMonitorAdapter(settings: AzureSettings): MonitorAdapter {
       return call(`remove the diagnostic setting ${productDiagnosticSettingName} of VPN gateway ${gateway.name}`, async () => {
         const current = await readDiagnostics(gateway.id);
         if (current.settings.some((s) => s.name === productDiagnosticSettingName)) {
-          await client(gateway.subscriptionId).diagnosticSettings.delete(resourceUri(gateway.id), productDiagnosticSettingName, { abortSignal: timeout() });
+          await waitOutBusy(settings, () => client(gateway.subscriptionId).diagnosticSettings.delete(resourceUri(gateway.id), productDiagnosticSettingName, { abortSignal: timeout() }));
         }
         return readDiagnostics(gateway.id);
       });

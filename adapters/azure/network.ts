@@ -1,11 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NetworkManagementClient, type IpsecPolicy, type LocalNetworkGateway, type VirtualNetworkGateway, type VirtualNetworkGatewayConnection } from '@azure/arm-network';
+import { cappedPages } from './arm-paging';
 import { ArmRequester } from './arm-request';
 import { mapConcurrent } from '../../core/async/map-concurrent';
-import { azureCaller } from './azure-call';
+import { azureCaller, waitOutBusy } from './azure-call';
 import { parseAzureResourceId, resourceGroupOf } from './azure-resource-id';
-import { toAzureError } from './azure-error';
-import { armClientPerSubscription, defaultLongRunningTimeoutMs, type AzureSettings } from './azure-settings';
+import { armClientPerSubscription, type AzureSettings } from './azure-settings';
 
 export type ConnectionStatus = 'Unknown' | 'Connecting' | 'Connected' | 'NotConnected';
 
@@ -187,22 +186,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
   const client = armClientPerSubscription(settings, (credential, subscriptionId, options) => new NetworkManagementClient(credential, subscriptionId, options));
   const arm = (subscriptionId: string) => new ArmRequester(client(subscriptionId).pipeline, settings.armEndpoint);
   const { call, deadline: timeout, longRunning: lroOptions } = azureCaller(settings);
-  /**
-   * A change Azure refuses because the resource, or one it references, is still being changed (429 RetryableError,
-   * 409 AnotherOperationInProgress) is tried again after the wait Azure asks for, until the long-running deadline.
-   */
-  const whenNotBusy = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + (settings.longRunningTimeoutMs ?? defaultLongRunningTimeoutMs);
-    for (;;) {
-      try {
-        return await fn();
-      } catch (error) {
-        const wait = busyRetryAfterMs(error, settings.longRunningPollIntervalMs ?? 10_000);
-        if (wait === undefined || Date.now() + wait > deadline) throw error;
-        await sleep(wait);
-      }
-    }
-  };
+  const whenNotBusy = <T>(fn: () => Promise<T>): Promise<T> => waitOutBusy(settings, fn);
   /** The resource as Azure has it, or undefined when it does not exist yet. */
   const current = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -225,7 +209,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       const groups = await resourceGroupsOf(scope);
       const perGroup = await mapConcurrent(groups, listConcurrency, async (group) => {
         const found: ConnectionSummary[] = [];
-        for await (const c of client(scope.subscriptionId).virtualNetworkGatewayConnections.list(group, { abortSignal: timeout() })) {
+        for await (const c of cappedPages(client(scope.subscriptionId).virtualNetworkGatewayConnections.list(group, { abortSignal: timeout() }).byPage(), 'list the VPN connections')) {
           if (c.connectionType === undefined || c.connectionType === 'IPsec') found.push(toConnectionSummary(c));
         }
         return found;
@@ -252,7 +236,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       call('list the local network gateways', async () => {
         const out: LocalNetworkGatewayInfo[] = [];
         for (const group of await resourceGroupsOf(scope)) {
-          for await (const l of client(scope.subscriptionId).localNetworkGateways.list(group, { abortSignal: timeout() })) out.push(toLocalNetworkGateway(l));
+          for await (const l of cappedPages(client(scope.subscriptionId).localNetworkGateways.list(group, { abortSignal: timeout() }).byPage(), 'list the local network gateways')) out.push(toLocalNetworkGateway(l));
         }
         return out;
       }),
@@ -488,18 +472,6 @@ function toGateway(g: VirtualNetworkGateway): GatewayInfo {
         }
       : {}),
   };
-}
-
-/**
- * How long to wait before trying a change again, when Azure refused it only because something is still being changed:
- * 429 `RetryableError` (a referenced resource is Updating) or 409 `AnotherOperationInProgress`. Undefined otherwise.
- */
-export function busyRetryAfterMs(error: unknown, fallbackMs: number): number | undefined {
-  const classified = toAzureError(error, 'change a resource');
-  const busy = (classified.status === 429 && classified.azureCode === 'RetryableError') || (classified.status === 409 && classified.azureCode === 'AnotherOperationInProgress');
-  if (!busy) return undefined;
-  const header = Number((error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers?.get?.('retry-after'));
-  return Number.isFinite(header) && header >= 0 ? header * 1000 : fallbackMs;
 }
 
 function toStatus(value: string | undefined): ConnectionStatus {

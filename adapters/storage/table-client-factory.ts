@@ -9,6 +9,7 @@ export const TABLES = {
   jobs: 'jobs',
   subscriptions: 'subscriptions',
   approvals: 'approvals',
+  siteIndex: 'siteindex',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -5,6 +5,17 @@ import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, FileAtta
 import type { ConversationStore } from '../../core/ports/messaging';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 import { downloadLimited } from './download-limited';
+import type { DownloadPolicy } from './download-limited';
+
+/** The only channel whose identity the bot trusts. */
+const TEAMS_CHANNEL = 'msteams';
+
+export interface TurnOptions {
+  /** Where attachments may be downloaded from (see download-limited.ts). */
+  readonly downloads: DownloadPolicy;
+  /** Told (for the log) why an activity was not handled: another channel. */
+  readonly onRefused?: (why: string) => void;
+}
 
 /** What the bot does with turns; botbuilder-free (see bot/). */
 export interface TurnHandlers {
@@ -17,9 +28,16 @@ export interface TurnHandlers {
  * Turns a verified Bot Framework activity into the bot's own types. Identity comes from the activity only
  * (`from.aadObjectId`, the conversation's tenant), never from anything a card sent back.
  */
-export function createTurnLogic(handlers: TurnHandlers, conversations: ConversationStore, options: { allowLoopbackDownloads: boolean }) {
+export function createTurnLogic(handlers: TurnHandlers, conversations: ConversationStore, options: TurnOptions) {
   const answer = answerLogic(handlers, conversations, options);
   return async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
+    // Identity is trusted only as Teams states it: other channels (Web Chat, Direct Line...) name people differently.
+    if (activity.channelId !== TEAMS_CHANNEL) {
+      options.onRefused?.(`activity from channel ${String(activity.channelId).slice(0, 40)}`);
+      if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'This bot answers in Microsoft Teams only.' } } });
+      return;
+    }
     // Who sent it, so the bot can reach them personally later (approval cards): Teams opens a personal chat with a
     // bot only by the person's Teams user id, which only their own activities carry. Alongside the answer; a failure
     // to remember never fails the turn (the person is then reported unreachable when a card must go to them).
@@ -40,7 +58,7 @@ async function rememberSender(context: TurnContext, conversations: ConversationS
   await conversations.savePerson(from.aadObjectId, from.id, personal ? { conversationId: conversation.id, reference: conversationReferenceOf(context) as Record<string, unknown> } : undefined);
 }
 
-function answerLogic(handlers: TurnHandlers, conversations: ConversationStore, options: { allowLoopbackDownloads: boolean }) {
+function answerLogic(handlers: TurnHandlers, conversations: ConversationStore, options: TurnOptions) {
   return async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
     const reply = async (card: AdaptiveCard): Promise<string> => (await context.sendActivity(adaptiveCardActivity(card)))?.id ?? '';
@@ -84,9 +102,20 @@ function answerLogic(handlers: TurnHandlers, conversations: ConversationStore, o
   };
 }
 
-function callerOf(activity: Activity): ChatMessage['caller'] {
+/**
+ * The activity's tenant: Teams states it twice, in the conversation and in the channel data. When both are given they
+ * must agree; an activity whose two tenants differ has none (so nobody in it holds a role).
+ */
+function tenantOf(activity: Activity): string | undefined {
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
-  const tenantId = activity.conversation?.tenantId ?? (typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined);
+  const inConversation = typeof activity.conversation?.tenantId === 'string' && activity.conversation.tenantId !== '' ? activity.conversation.tenantId : undefined;
+  const inChannelData = typeof channelData?.tenant?.id === 'string' && channelData.tenant.id !== '' ? channelData.tenant.id : undefined;
+  if (inConversation && inChannelData && inConversation.trim().toLowerCase() !== inChannelData.trim().toLowerCase()) return undefined;
+  return inConversation ?? inChannelData;
+}
+
+function callerOf(activity: Activity): ChatMessage['caller'] {
+  const tenantId = tenantOf(activity);
   const aadObjectId = activity.from?.aadObjectId;
   return {
     ...(aadObjectId ? { aadObjectId } : {}),
@@ -97,10 +126,11 @@ function callerOf(activity: Activity): ChatMessage['caller'] {
 
 function conversationOf(activity: Activity): ConversationInfo {
   const type = activity.conversation?.conversationType;
+  const tenantId = tenantOf(activity);
   return {
     id: activity.conversation.id,
     type: type === 'channel' || type === 'groupChat' ? type : 'personal',
-    ...(activity.conversation?.tenantId ? { tenantId: activity.conversation.tenantId } : {}),
+    ...(tenantId && activity.conversation?.tenantId ? { tenantId } : {}),
   };
 }
 
@@ -110,7 +140,7 @@ const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
  * Files the user attached. Teams also attaches the message itself as text/html, and cards as attachments: those
  * are not files. Personal-chat files arrive as a pre-authorised download URL; plain attachments as contentUrl.
  */
-function filesOf(activity: Activity, options: { allowLoopbackDownloads: boolean }): FileAttachment[] {
+function filesOf(activity: Activity, options: TurnOptions): FileAttachment[] {
   const files: FileAttachment[] = [];
   for (const attachment of activity.attachments ?? []) {
     const name = attachment.name ?? 'attachment';
@@ -118,13 +148,13 @@ function filesOf(activity: Activity, options: { allowLoopbackDownloads: boolean 
       const content = attachment.content as { downloadUrl?: unknown; fileType?: unknown } | undefined;
       if (typeof content?.downloadUrl !== 'string') continue;
       const url = content.downloadUrl;
-      files.push({ name, contentType: typeof content.fileType === 'string' ? content.fileType : 'application/octet-stream', download: (max) => downloadLimited(url, max, options) });
+      files.push({ name, contentType: typeof content.fileType === 'string' ? content.fileType : 'application/octet-stream', download: (max) => downloadLimited(url, max, options.downloads) });
       continue;
     }
     if (attachment.contentType === 'text/html' || attachment.contentType.startsWith('application/vnd.microsoft.card')) continue;
     if (typeof attachment.contentUrl === 'string') {
       const url = attachment.contentUrl;
-      files.push({ name, contentType: attachment.contentType, download: (max) => downloadLimited(url, max, options) });
+      files.push({ name, contentType: attachment.contentType, download: (max) => downloadLimited(url, max, options.downloads) });
     } else if (typeof attachment.content === 'string') {
       const bytes = new TextEncoder().encode(attachment.content);
       files.push({ name, contentType: attachment.contentType, size: bytes.length, download: async () => bytes });

@@ -4,6 +4,21 @@ import type { ChangeKind } from './change-kind';
 /** Where a change is: the requester's card and the approval cards show this, in words, as it moves. */
 export type ChangePhase = 'awaiting-approval' | 'approved' | 'applying' | 'verifying' | 'done' | 'rolled-back' | 'failed' | 'rejected' | 'expired' | 'withdrawn';
 
+/**
+ * Where Azure is once a change ended, as read back after the change (never assumed): nothing changed, the change
+ * applied and verified, or rolled back and verified. `needs-attention` only when none of those could be shown: the
+ * card and the audit then say what was found.
+ */
+export type ChangeEndState = 'unchanged' | 'applied' | 'rolled-back' | 'needs-attention';
+
+/** How the card and the audit name each end state. */
+export const END_STATE_WORDS: Readonly<Record<ChangeEndState, string>> = {
+  unchanged: 'nothing was changed (checked)',
+  applied: 'applied and verified',
+  'rolled-back': 'rolled back and verified',
+  'needs-attention': 'Azure may be left changed and needs attention',
+};
+
 /** Phases after which nothing more happens. */
 export const FINAL_PHASES: ReadonlySet<ChangePhase> = new Set<ChangePhase>(['done', 'rolled-back', 'failed', 'rejected', 'expired', 'withdrawn']);
 

@@ -47,6 +47,8 @@ export interface AppConfig {
   readonly durableTaskHub: string;
   /** Log Analytics workspace (resource id) that the "Enable diagnostics" button sends gateway logs to. */
   readonly diagnosticsWorkspaceId?: string;
+  /** Hosts attachments are downloaded from (`*.suffix` patterns allowed): where Teams serves files from. */
+  readonly attachmentHosts: readonly string[];
   /** Which changes need approval, for how long, and where approval requests go. */
   readonly approvals: ApprovalPolicy;
   /** `local` only in the sandbox and tests; shown on cards so nobody mistakes the sandbox for production. */

@@ -24,27 +24,46 @@ export function loadConfig(env: Environment): AppConfig {
     return value ? value : undefined;
   };
 
-  const bot = readBot(get, problems);
+  const onAzureHost = azureHostVariables(env);
+  const bot = readBot(get, problems, onAzureHost);
   const access = readAccess(get, problems);
   const stateStorage = readStateStorage(get, problems);
-  const azure = readAzure(get, problems);
+  const azure = readAzure(get, problems, onAzureHost);
   const scopes = readScopes(get, problems);
   const durableTaskHub = get('DURABLE_TASK_HUB') ?? 'vpncertops';
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(durableTaskHub)) {
     problems.push('DURABLE_TASK_HUB must be 3-45 letters and digits, starting with a letter (Durable task hub naming rules).');
   }
   const approvals = readApprovalPolicy(get, problems);
+  const attachmentHosts = readAttachmentHosts(get, problems);
   const diagnosticsWorkspaceId = get('DIAGNOSTICS_WORKSPACE_ID');
   if (diagnosticsWorkspaceId && !/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(diagnosticsWorkspaceId)) {
     problems.push('DIAGNOSTICS_WORKSPACE_ID must be a Log Analytics workspace resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
+  return { ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, attachmentHosts, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
 }
 
 type Get = (name: string) => string | undefined;
 
-function readBot(get: Get, problems: string[]): BotConfig | undefined {
+/**
+ * The `WEBSITE_*` variables App Service and Azure Functions set in every worker they run (WEBSITE_SITE_NAME,
+ * WEBSITE_INSTANCE_ID, WEBSITE_OWNER_NAME...): any of them means the process runs on an Azure host. A local host sets
+ * at most WEBSITE_HOSTNAME, to a loopback address (Core Tools `localhost:7071`, the project's local host
+ * `127.0.0.1:<port>`), which does not count.
+ */
+export function azureHostVariables(env: Environment): string[] {
+  return Object.keys(env)
+    .filter((name) => /^WEBSITE_/i.test(name) && (env[name] ?? '').trim() !== '')
+    .filter((name) => !(name.toUpperCase() === 'WEBSITE_HOSTNAME' && /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(env[name]!.trim())))
+    .sort();
+}
+
+function onAzureHostNote(variables: readonly string[]): string {
+  return `${variables.slice(0, 3).join(', ')}${variables.length > 3 ? ', ...' : ''} ${variables.length === 1 ? 'is' : 'are'} set`;
+}
+
+function readBot(get: Get, problems: string[], onAzureHost: readonly string[]): BotConfig | undefined {
   const appId = get('MicrosoftAppId');
   const authSetting = get('BOT_AUTHENTICATION');
   if (authSetting !== undefined && authSetting !== AUTH_DISABLED_VALUE && authSetting !== 'enabled') {
@@ -54,6 +73,15 @@ function readBot(get: Get, problems: string[]): BotConfig | undefined {
   if (authSetting === AUTH_DISABLED_VALUE) {
     if (appId) {
       problems.push(`BOT_AUTHENTICATION is "${AUTH_DISABLED_VALUE}" but MicrosoftAppId is set: remove one. Authentication is never off for a registered bot.`);
+      return undefined;
+    }
+    // Off only where nothing but the sandbox can reach the bot: never on an Azure host, never against real Azure.
+    if (onAzureHost.length > 0) {
+      problems.push(`BOT_AUTHENTICATION is "${AUTH_DISABLED_VALUE}" on an App Service / Functions host (${onAzureHostNote(onAzureHost)}): remove BOT_AUTHENTICATION and set MicrosoftAppId, MicrosoftAppType and MicrosoftAppTenantId. Authentication is never off in Azure.`);
+      return undefined;
+    }
+    if (get('AZURE_TARGET') !== 'simulator') {
+      problems.push(`BOT_AUTHENTICATION is "${AUTH_DISABLED_VALUE}", which is accepted only with AZURE_TARGET=simulator (the local sandbox and tests): remove BOT_AUTHENTICATION and set MicrosoftAppId, MicrosoftAppType and MicrosoftAppTenantId.`);
       return undefined;
     }
     return { authentication: AUTH_DISABLED_VALUE };
@@ -130,7 +158,7 @@ function readStateStorage(get: Get, problems: string[]): StateStorageConfig | un
   return undefined;
 }
 
-function readAzure(get: Get, problems: string[]): AzureTargetConfig | undefined {
+function readAzure(get: Get, problems: string[], onAzureHost: readonly string[]): AzureTargetConfig | undefined {
   const target = get('AZURE_TARGET') ?? 'azure';
   if (target === 'azure') {
     const clientId = get('AZURE_CLIENT_ID');
@@ -138,6 +166,10 @@ function readAzure(get: Get, problems: string[]): AzureTargetConfig | undefined 
   }
   if (target !== 'simulator') {
     problems.push(`AZURE_TARGET must be "azure" (default) or "simulator" (local sandbox and tests), not "${target.slice(0, 20)}".`);
+    return undefined;
+  }
+  if (onAzureHost.length > 0) {
+    problems.push(`AZURE_TARGET is "simulator" on an App Service / Functions host (${onAzureHostNote(onAzureHost)}): remove AZURE_TARGET (the simulator is for the local sandbox only).`);
     return undefined;
   }
   const url = get('AZURE_SIMULATOR_URL');
@@ -169,6 +201,25 @@ function readSimulatorKeyVaults(raw: string | undefined, problems: string[]): { 
     vaults.push({ name, url: url.replace(/\/$/, '') });
   }
   return vaults;
+}
+
+/** Where Teams stores files a person attaches: SharePoint and OneDrive, in the public and government clouds. */
+export const DEFAULT_ATTACHMENT_HOSTS: readonly string[] = ['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint-mil.us', '*.sharepoint.cn'];
+
+/** `ATTACHMENT_HOSTS`: host names or `*.suffix` patterns, comma-separated; Teams' file hosts when unset. */
+function readAttachmentHosts(get: Get, problems: string[]): string[] {
+  const raw = get('ATTACHMENT_HOSTS');
+  if (!raw) return [...DEFAULT_ATTACHMENT_HOSTS];
+  const hosts: string[] = [];
+  for (const part of raw.split(/[,;\s]+/).filter(Boolean)) {
+    // A bare `*` or a pattern on a public suffix alone (`*.com`) would allow anything.
+    if (!/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i.test(part) || (part.startsWith('*.') && part.split('.').length < 3)) {
+      problems.push(`ATTACHMENT_HOSTS entry "${part.slice(0, 80)}" is not a host name or a *.domain pattern with at least two labels (e.g. *.sharepoint.com).`);
+      continue;
+    }
+    hosts.push(part.toLowerCase());
+  }
+  return hosts;
 }
 
 function readScopes(get: Get, problems: string[]): VpnScope[] {

@@ -23,3 +23,6 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'UserError' && typeof (error as { code?: unknown }).code === 'string');
 }
+
+/** Failures that pass on their own (Azure throttling, unavailable or slow): what a read is tried again after. */
+export const PASSING_FAILURE_CODES: ReadonlySet<string> = new Set(['AzureThrottled', 'AzureUnavailable', 'AzureTimeout']);

@@ -1,6 +1,6 @@
 import type { ChangeRequest } from '../change/change-kind';
 import type { ChangePlan, NothingToChange } from '../change/change-plan';
-import type { ChangePhase } from '../change/change-state';
+import type { ChangeEndState, ChangePhase } from '../change/change-state';
 import type { IkeEvent } from '../ike/ike-event';
 import type { JobRecord } from '../ports/jobs';
 import type { DiagnoseOutcome } from '../status/diagnose-outcome';
@@ -97,6 +97,8 @@ export interface ChangePayload {
 export interface ChangeOutput {
   readonly phase: ChangePhase;
   readonly detail?: string;
+  /** Where Azure was left, as read back (a change that was never applied: unchanged). */
+  readonly endState: ChangeEndState;
 }
 
 export interface JobCatalog {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Clock, LocalHost } from '../host';
+import type { Clock, HostLogEntry, LocalHost } from '../host';
 import { startLocalHost } from '../host';
 import type { AzureSimulator, AzureSimulatorOptions } from '../simulator/azure-simulator';
 import { startAzureSimulator } from '../simulator/azure-simulator';
@@ -33,6 +33,8 @@ export interface SandboxOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** Loads the function app (its registrations); the TypeScript entry by default, the deployed bundle in its test. */
   readonly loadApp?: () => unknown;
+  /** Every log entry of the local host (function logs included), also when quiet. */
+  readonly onLog?: (entry: HostLogEntry) => void;
 }
 
 export interface Sandbox {
@@ -103,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       loadApp: options.loadApp ?? (() => import('../../functions/index.js')),
       ...(options.hostClock ? { clock: options.hostClock } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.onLog ? { onLog: options.onLog } : {}),
     });
     stops.push(() => host.close());
     const messagesUrl = `${host.baseUrl}/api/messages`;

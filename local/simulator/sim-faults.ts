@@ -15,12 +15,19 @@ export type SimFaultResponse =
   /** The next long-running operation started by a matching request fails with this Azure error code. */
   | { readonly lroFails: string; readonly message?: string }
   /** Closes the socket without answering (a network error on the client). */
-  | { readonly dropConnection: true };
+  | { readonly dropConnection: true }
+  /**
+   * Answers an ARM list normally but with this `nextLink` (a hostile or broken page): another host's URL, or
+   * `{self}` (the requested URL again), which pages forever.
+   */
+  | { readonly nextLink: string };
 
 export interface SimFaultMatch {
   readonly method?: string;
   /** Case-insensitive substring of the request path (without the query string). */
   readonly pathContains?: string;
+  /** Case-insensitive end of the request path, e.g. `/connections` for a list but not a get. */
+  readonly pathEndsWith?: string;
   readonly service?: SimService;
   /** Operation name as counted in `sim.stats`, e.g. `Microsoft.Network/connections/read`. */
   readonly operation?: string;
@@ -102,6 +109,7 @@ export class SimFaults {
 function matches(match: SimFaultMatch, request: SimRequestFacts): boolean {
   if (match.method && match.method.toUpperCase() !== request.method.toUpperCase()) return false;
   if (match.pathContains && !request.path.toLowerCase().includes(match.pathContains.toLowerCase())) return false;
+  if (match.pathEndsWith && !request.path.toLowerCase().replace(/\/$/, '').endsWith(match.pathEndsWith.toLowerCase())) return false;
   if (match.service && match.service !== request.service) return false;
   if (match.operation && match.operation.toLowerCase() !== request.operation.toLowerCase()) return false;
   if (match.principalId && match.principalId !== request.principalId) return false;

@@ -115,7 +115,8 @@ export class SimServer {
       await this.deps.tick();
 
       const fault = this.deps.faults.take(facts());
-      if (fault) {
+      const nextLink = fault && 'nextLink' in fault ? fault.nextLink.replaceAll('{self}', `${baseUrl}${path}${url.search}`) : undefined;
+      if (fault && nextLink === undefined) {
         const handled = await this.applyFault(fault, req, service, principal);
         if (handled === 'dropped') {
           this.deps.stats.record({ operation, service, method, path, status: 0, principalId: principal.objectId }, true);
@@ -178,7 +179,8 @@ export class SimServer {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
       const ctx: SimHandlerContext = { method, path, query: url.searchParams, headers, params: matched.params, body, principal, now: this.deps.clock.now(), baseUrl, apiVersion, facts: facts() };
       const response = await route.handle(ctx);
-      finish(response.status, response.body, { ...throttleHeaders, ...(response.headers ?? {}) });
+      const answer = nextLink !== undefined && typeof response.body === 'object' && response.body !== null && Array.isArray((response.body as { value?: unknown }).value) ? { ...response.body, nextLink } : response.body;
+      finish(response.status, answer, { ...throttleHeaders, ...(response.headers ?? {}) }, nextLink !== undefined);
     } catch (error) {
       if (error instanceof SimHttpError) return finish(error.status, error.body(), error.extra.headers ?? {});
       throw error;
@@ -230,7 +232,7 @@ export class SimServer {
       req.socket.destroy();
       return 'dropped';
     }
-    if ('lroFails' in fault) return undefined;
+    if ('lroFails' in fault || 'nextLink' in fault) return undefined;
     switch (fault.status) {
       case 429:
         return {

@@ -4,7 +4,9 @@ import { keyVaultNameOf } from '../../adapters/azure/key-vault';
 import type { DiagnosticsQuery, IkeDiagnosticRow, LogsAdapter, TunnelDiagnosticRow } from '../../adapters/azure/logs';
 import type { GatewayDiagnosticsInfo, GatewayLogCategory, MonitorAdapter, TunnelMetricSeries, TunnelMetricsQuery, WorkspaceInfo } from '../../adapters/azure/monitor';
 import type { ConnectionDetails, ConnectionSummary, GatewayInfo, LocalNetworkGatewayInfo, NetworkAdapter, VirtualNetworkInfo } from '../../adapters/azure/network';
+import { AzureError } from '../../adapters/azure/azure-error';
 import type { VpnScope } from '../../core/config/app-config';
+import type { SiteIndex, SiteIndexEntry, SiteIndexSnapshot } from '../../core/ports/site-index';
 import { toBase64Der } from '../../core/pki/certificate-info';
 import type { CertificateInfo } from '../../core/pki/certificate-info';
 import { FakeApprovals, FakeAudit, FakeJobIndex, FakeJobService, FakeLogger, FakeMessenger, PEOPLE } from '../bot/bot-fakes';
@@ -132,7 +134,7 @@ export class FakeNetwork implements NetworkAdapter {
     this.calls.push(`getConnection ${id.split('/').pop()}`);
     if (this.getErrors.has(id)) throw this.getErrors.get(id);
     const found = this.connections.find((c) => c.id.toLowerCase() === id.toLowerCase());
-    if (!found) throw new Error(`fake: no connection ${id}`);
+    if (!found) throw new AzureError('NotFound', `Azure could not find the resource while trying to get connection ${id.split('/').pop()}.`, { operation: 'get connection', status: 404 });
     return found;
   }
 
@@ -319,6 +321,35 @@ export class FakeLogs implements LogsAdapter {
   }
 }
 
+/** The site index in memory; `failure` makes every call fail (Table Storage down). */
+export class FakeSiteIndex implements SiteIndex {
+  snapshot: SiteIndexSnapshot | undefined;
+  failure?: Error;
+  constructor(private readonly calls: Calls) {}
+  private check(call: string): void {
+    this.calls.push(`siteIndex.${call}`);
+    if (this.failure) throw this.failure;
+  }
+  async read(): Promise<SiteIndexSnapshot | undefined> {
+    this.check('read');
+    return this.snapshot;
+  }
+  async replace(entries: readonly SiteIndexEntry[], listed: { scopeKey: string; refreshedAt: Date }): Promise<void> {
+    this.check('replace');
+    this.snapshot = { entries: [...entries], ...listed };
+  }
+  async put(entry: SiteIndexEntry): Promise<void> {
+    this.check('put');
+    if (!this.snapshot) return;
+    const others = this.snapshot.entries.filter((e) => e.connectionId.toLowerCase() !== entry.connectionId.toLowerCase());
+    this.snapshot = { ...this.snapshot, entries: [...others, entry] };
+  }
+  async remove(connectionId: string): Promise<void> {
+    this.check('remove');
+    if (this.snapshot) this.snapshot = { ...this.snapshot, entries: this.snapshot.entries.filter((e) => e.connectionId.toLowerCase() !== connectionId.toLowerCase()) };
+  }
+}
+
 export interface TestPorts {
   readonly ports: ActivityPorts;
   readonly calls: Calls;
@@ -331,6 +362,7 @@ export interface TestPorts {
   readonly approvals: FakeApprovals;
   readonly jobs: FakeJobService;
   readonly jobIndex: FakeJobIndex;
+  readonly siteIndex: FakeSiteIndex;
 }
 
 export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId?: string | null; channelId?: string | null } = {}): TestPorts {
@@ -344,6 +376,7 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
   const approvals = new FakeApprovals();
   const jobIndex = new FakeJobIndex(calls);
   const jobs = new FakeJobService(calls, jobIndex);
+  const siteIndex = new FakeSiteIndex(calls);
   const ports: ActivityPorts = {
     network,
     keyVault,
@@ -354,6 +387,7 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
     approvals,
     jobs,
     jobIndex,
+    siteIndex,
     approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true }, timeoutHours: 24, ...(options.channelId === null ? {} : { channelId: options.channelId ?? 'channel-vpn-alerts' }) },
     approverIds: [PEOPLE.megan.aadObjectId],
     scopes: options.scopes ?? [{ subscriptionId: SUBSCRIPTION, resourceGroups: [RG] }],
@@ -361,5 +395,5 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
     log: new FakeLogger(),
     now: () => STATUS_NOW,
   };
-  return { ports, calls, network, keyVault, monitor, logs, messenger, audit, approvals, jobs, jobIndex };
+  return { ports, calls, network, keyVault, monitor, logs, messenger, audit, approvals, jobs, jobIndex, siteIndex };
 }

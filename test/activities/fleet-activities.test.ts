@@ -33,7 +33,8 @@ describe('listFleet', () => {
       expect.objectContaining({ site: 'oslo-dc', resourceGroup: 'rg-eu', inboundDays: 1500 }),
     ]);
     // One list call per resource group, nothing per connection.
-    expect(t.calls.sort()).toEqual([`list ${SUBSCRIPTION}/rg-eu`, `list ${SUBSCRIPTION}/${RG}`]);
+    // The list calls carry every site-to-site connection; a complete listing refreshes the site index.
+    expect(t.calls.sort()).toEqual([`listSiteToSite ${SUBSCRIPTION}/rg-eu`, `listSiteToSite ${SUBSCRIPTION}/${RG}`, 'siteIndex.replace']);
   });
 
   it('leaves pre-shared key connections out of the fleet', async () => {

@@ -40,7 +40,8 @@ describe('inspectSite', () => {
     expect(status.outbound).toMatchObject({ vaultName: 'kv-vpn-certs', certificateName: 'vpn-out', version: V1, usesLatestEnabledVersion: true, certificate: { daysUntilExpiry: 10 } });
     expect(status.inbound.chain.map((c) => c.subject)).toEqual(['CN=Paris Device Root CA, O=Contoso Paris', 'CN=Paris Issuing CA, O=Contoso Paris']);
     expect(status.warnings.map((w) => w.code)).toEqual(['OutboundCertificateExpiresSoon']);
-    expect(t.calls.sort()).toEqual(['getConnection cn-site-paris', 'getGateway vpngw-hub', 'getLocalNetworkGateway lng-cn-site-paris', 'getCertificate vpn-out/4c7e0f0b2a6d4e1f8a9b0c1d2e3f4a5b', 'listCertificateVersions vpn-out', `listSiteToSite ${SUBSCRIPTION}/${RG}`].sort());
+    // No site index yet: the scope is listed (which fills the index), then the site's own reads.
+    expect(t.calls.sort()).toEqual(['getConnection cn-site-paris', 'getGateway vpngw-hub', 'getLocalNetworkGateway lng-cn-site-paris', 'getCertificate vpn-out/4c7e0f0b2a6d4e1f8a9b0c1d2e3f4a5b', 'listCertificateVersions vpn-out', `listSiteToSite ${SUBSCRIPTION}/${RG}`, 'siteIndex.read', 'siteIndex.replace'].sort());
     expect(JSON.parse(JSON.stringify(status))).toEqual(status);
   });
 

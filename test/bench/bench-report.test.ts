@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AckLatencyBenchResult } from '../../bench/ack-latency-bench';
 import type { ApprovalBenchResult } from '../../bench/approval-bench';
+import type { LoadBenchResult } from '../../bench/load-bench';
 import type { BenchResults, TargetVerdict } from '../../bench/bench-report';
 import { evaluateTargets, formatReport } from '../../bench/bench-report';
 import type { ColdStartBenchResult } from '../../bench/cold-start-bench';
@@ -69,6 +70,26 @@ function approval(cardP99: number, pressP99: number, historyBytes: number): Appr
   };
 }
 
+function load(ackP99: number, lostMessages: number, startedTwice: number): LoadBenchResult {
+  const latency = (p99: number) => ({ count: 1000, p50: p99 / 4, p99, max: p99 + 10, mean: p99 / 3 });
+  return {
+    people: 50,
+    durationMs: 60_000,
+    latencyMs: 50,
+    startupMs: 9000,
+    messages: { sent: 1400, answered: 1400 - lostMessages, redelivered: 70, byCommand: { status: 500 } },
+    presses: { sent: 380, answered: 380, throughPlaygroundApi: 40, byVerb: { runCommand: 340 } },
+    ack: latency(ackP99),
+    ackSeen: latency(ackP99 - 20),
+    press: latency(ackP99),
+    lost: { messages: lostMessages, presses: 0, jobsNotEnded: 0, cardsNotUpdated: 0, examples: lostMessages > 0 ? ['message "status" answered 500'] : [] },
+    jobs: { started: 680, byStatus: { Completed: 680 }, startedTwice, drainMs: 5000 },
+    memory: { peak: { method: 'kernel', self: { pid: 1, name: 'node', startBytes: 1, peakBytes: 2 }, children: [] }, samples: [], heapGrowthSecondHalfMb: 3 },
+    azureCalls: 6500,
+    throttled429: 100,
+  };
+}
+
 const good: BenchResults = {
   ikeParse: { ok: true, result: ike },
   fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 800 }), run({ wallMs: 700 }), run({ wallMs: 1400 })]) },
@@ -76,6 +97,7 @@ const good: BenchResults = {
   ackLatency: { ok: true, result: ack(70) },
   coldStart: { ok: true, result: coldStart(240) },
   approval: { ok: true, result: approval(40, 90, 20_000) },
+  load: { ok: true, result: load(600, 0, 0) },
 };
 
 function coldStart(bundledMs: number): ColdStartBenchResult {
@@ -99,6 +121,9 @@ describe('evaluateTargets', () => {
       ['approval-card-p99', 'met'],
       ['approval-press-p99', 'met'],
       ['change-history-size', 'met'],
+      ['load-ack-p99', 'met'],
+      ['load-nothing-lost', 'met'],
+      ['load-no-job-twice', 'met'],
     ]);
     expect(verdict(verdicts, 'fleet-500-bound').measured).toMatch(/^1\.14x/);
   });
@@ -111,12 +136,15 @@ describe('evaluateTargets', () => {
       ackLatency: { ok: true, result: ack(1000) },
       coldStart: { ok: true, result: coldStart(301) },
       approval: { ok: true, result: approval(1001, 1200, 40_000) },
+      load: { ok: true, result: load(1001, 1, 2) },
     });
     expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
     expect(verdict(verdicts, 'cold-start').reason).toBe('median 301 ms');
     expect(verdict(verdicts, 'approval-press-p99').reason).toBe('p99 1200 ms');
     expect(verdict(verdicts, 'fleet-500-bound').reason).toBe('1.21x the bound');
     expect(verdict(verdicts, 'fleet-card-size').reason).toBe('a card of 28672 bytes');
+    expect(verdict(verdicts, 'load-nothing-lost').reason).toBe('message "status" answered 500');
+    expect(verdict(verdicts, 'load-no-job-twice').reason).toBe('2 jobs');
   });
 
   it('does not count a fast run whose report was incomplete', () => {

@@ -280,6 +280,8 @@ export interface Surface {
   readonly conversation: ConversationInfo;
   /** Makes the next reply fail (e.g. Teams down). */
   failReplies?: Error;
+  /** Makes remembering the conversation fail (Table Storage down). */
+  failRemember?: Error;
 }
 
 export const CONVERSATION_KEY = 'c0ffee0000000000000000000000000000000001';
@@ -301,6 +303,7 @@ export function surface(timeline: Timeline): Surface {
     },
     rememberConversation: async () => {
       timeline.push('remember');
+      if (s.failRemember) throw s.failRemember;
       return CONVERSATION_KEY;
     },
   };

@@ -3,40 +3,12 @@ import { handleCardAction } from '../../bot/handle-card-action';
 import { handleMessage } from '../../bot/handle-message';
 import { VERBS } from '../../cards/verbs';
 import { DECISION_EVENT } from '../../core/change/change-state';
-import type { ChangePayload } from '../../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
-import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import type { ActionOutcome } from '../../core/ports/chat';
 import { executeActions, visibleText } from '../cards/card-inspect';
-import { LISBON_JOB_ID, LISBON_REQUEST_ID, lisbonPlan } from '../core/change/change-fixtures';
-import { cardAction, chatMessage, CONVERSATION_KEY, NOW, OTHER_TENANT, PEOPLE, testBot } from './bot-fakes';
+import { FINGERPRINT, LISBON_JOB_ID, pendingChange, REQUEST_ID } from '../core/change/change-fixtures';
+import { cardAction, chatMessage, NOW, OTHER_TENANT, PEOPLE, testBot } from './bot-fakes';
 import type { Person, TestBot } from './bot-fakes';
-
-const FINGERPRINT = '0123456789abcdef';
-const REQUEST_ID = LISBON_REQUEST_ID;
-
-/** A change job waiting for approval, requested by alex, as the Durable client reports it. */
-function pendingChange(bot: TestBot, over: { phase?: string; status?: 'Running' | 'Completed'; requester?: typeof PEOPLE.alex | typeof PEOPLE.patti } = {}) {
-  const requester = over.requester ?? PEOPLE.alex;
-  const envelope: JobEnvelope<ChangePayload> = {
-    jobId: LISBON_JOB_ID,
-    commandLine: 'enable-diagnostics site-lisbon',
-    requestedBy: { aadObjectId: requester.aadObjectId, name: requester.displayName },
-    conversationKey: CONVERSATION_KEY,
-    cardActivityId: 'ack-1',
-    requestedAt: NOW.toISOString(),
-    payload: { requestId: REQUEST_ID, plan: lisbonPlan(), fingerprint: FINGERPRINT, approval: { required: true, timeoutMs: 86_400_000, approverIds: [PEOPLE.megan.aadObjectId], channelId: 'c' } },
-  };
-  bot.jobs.add({
-    jobId: LISBON_JOB_ID,
-    orchestration: ORCHESTRATIONS.change,
-    status: over.status ?? 'Running',
-    envelope,
-    customStatus: { step: 'waiting for approval', change: { kind: 'enable-diagnostics', title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', phase: over.phase ?? 'awaiting-approval', fingerprint: FINGERPRINT, requestId: REQUEST_ID, expiresAt: '2026-06-02T12:00:00.000Z' } },
-  });
-  void bot.approvals.open({ requestId: REQUEST_ID, jobId: LISBON_JOB_ID, title: 'Enable diagnostics on site-lisbon', site: 'site-lisbon', requesterId: requester.aadObjectId, requesterName: requester.displayName, fingerprint: FINGERPRINT, requestedAt: NOW.toISOString(), expiresAt: '2026-06-02T12:00:00.000Z' });
-  return envelope;
-}
 
 async function press(bot: TestBot, verb: string, data: unknown, from: Person): Promise<{ outcome: ActionOutcome; replies: string[] }> {
   const action = cardAction(bot, verb, data, from);

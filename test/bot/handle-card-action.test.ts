@@ -35,6 +35,16 @@ describe('handleCardAction: verbs and data', () => {
     expect(bot.timeline).toEqual([]);
   });
 
+  it("looks verbs up among its own handlers only: names of the object's prototype are unknown verbs", async () => {
+    for (const verb of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      const bot = testBot();
+      const { outcome, surface } = await press(bot, verb, { command: 'whoami' }, PEOPLE.adele);
+      expect({ verb, outcome }).toEqual({ verb, outcome: { kind: 'message', text: 'That button is no longer supported. Type help to see the commands.' } });
+      expect(surface.replies).toEqual([]);
+      expect(bot.timeline).toEqual([]);
+    }
+  });
+
   const badData: [string, unknown][] = [
     ['no data', undefined],
     ['a string instead of an object', 'status site-paris'],
@@ -137,6 +147,15 @@ describe('cancelJob button', () => {
     expect(bot.audit.records).toEqual([{ action: 'button:cancelJob', actor: { aadObjectId: PEOPLE.lynne.aadObjectId, name: 'Lynne Robbins' }, target: 'cancelJob', outcome: 'denied', detail: 'needs the operator role (missing-role)' }]);
   });
 
+  it('still refuses (no HTTP 500) when the refusal cannot be audited, and logs the lost record', async () => {
+    const bot = testBot();
+    running(bot, 'status-site-paris-d1', PEOPLE.lynne);
+    bot.audit.failures.push(new Error('Table Storage unavailable'));
+    const { outcome } = await press(bot, VERBS.approveChange, { jobId: 'status-site-paris-d1', fingerprint: 'f' }, PEOPLE.lynne);
+    expect(outcome).toEqual({ kind: 'message', text: 'You need the approver role for that. Type whoami to see your roles.' });
+    expect(bot.log.entries).toMatchObject([{ level: 'error', message: 'could not audit a refusal', properties: { action: 'button:approveChange', outcome: 'denied' } }]);
+  });
+
   it('cancels the presser\'s own running job and replaces the pressed card', async () => {
     const bot = testBot();
     running(bot, 'status-site-paris-d2', PEOPLE.alex);
@@ -176,7 +195,7 @@ describe('fleetPage button', () => {
   it('re-renders the requested page of the finished job\'s output in place', async () => {
     const bot = testBot();
     finishedFleet(bot);
-    const { outcome } = await press(bot, VERBS.fleetPage, { jobId: 'status-fleet-e1', page: 1 }, PEOPLE.lynne);
+    const { outcome } = await press(bot, VERBS.fleetPage, { jobId: 'status-fleet-e1', page: 1 });
     if (outcome.kind !== 'card') throw new Error('expected a card');
     const text = visibleText(outcome.card);
     expect(text).toContain('Page 2 of 3');
@@ -186,6 +205,19 @@ describe('fleetPage button', () => {
       { jobId: 'status-fleet-e1', page: 0 },
       { jobId: 'status-fleet-e1', page: 2 },
     ]);
+  });
+
+  it("only the person who ran the report pages through it (by id, like cancel): anyone else is refused and audited", async () => {
+    for (const who of [PEOPLE.lynne, PEOPLE.patti, PEOPLE.megan]) {
+      const bot = testBot();
+      finishedFleet(bot);
+      const { outcome, surface } = await press(bot, VERBS.fleetPage, { jobId: 'status-fleet-e1', page: 1 }, who);
+      expect(outcome.kind).toBe('message');
+      const text = visibleText(surface.replies[0]!);
+      expect(text).toMatch(/That fleet report was run by Alex Wilber; only they can page through it\.[\s\S]*Code: NotYourJob/);
+      expect(text).not.toContain(rows[FLEET_PAGE_SIZE]!.site);
+      expect(bot.audit.records).toMatchObject([{ action: 'fleetPage', actor: { name: who.displayName }, target: 'status-fleet-e1', outcome: 'denied', detail: 'not the requester' }]);
+    }
   });
 
   it('a page past the end shows the last page', async () => {

@@ -247,6 +247,18 @@ describe('handleMessage: commands that start a job', () => {
     expect(String(logged?.properties?.error)).toContain('hunter2');
   });
 
+  it('the conversation cannot be remembered (Table Storage down): the acknowledgement card is replaced, nothing starts', async () => {
+    const bot = testBot();
+    const message = chatMessage(bot, 'status site-paris', PEOPLE.alex);
+    message.surface.failRemember = new Error('Table Storage answered 503');
+    await handleMessage(message, bot.deps);
+    expect(message.surface.replies).toHaveLength(1);
+    expect(message.surface.updates).toHaveLength(1);
+    expect(visibleText(message.surface.updates[0]!.card)).toMatch(/Something went wrong[\s\S]*Reference: status-site-paris-/);
+    expect(visibleText(message.surface.updates[0]!.card)).not.toContain('503');
+    expect(bot.jobs.started).toEqual([]);
+  });
+
   it('starting fails with a known error: the card shows its safe text and code', async () => {
     const bot = testBot();
     bot.jobs.startAnswer = new UserError('DurableUnavailable', 'The job service is not answering.', 'Try again in a minute.');

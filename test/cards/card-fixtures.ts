@@ -158,6 +158,11 @@ export function diagnosisFixture(u: Untrusted, over: Partial<Diagnosis> = {}): D
 
 /** One card of every builder and every variant the bot sends, named for snapshots. */
 export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
+  return Object.fromEntries(Object.entries(cardBuilders(u)).map(([name, build]) => [name, build()]));
+}
+
+/** allCards, each card built only when asked for (the fuzz tests build a few per case). */
+export function cardBuilders(u: Untrusted): Record<string, () => AdaptiveCard> {
   const jobs: JobSummary[] = [
     { jobId: u('status-site-paris-3f9c2a1b'), commandLine: u('status site-paris'), state: 'running', createdAt: at(2), lastUpdatedAt: at(1), detail: u('reading Azure: site-paris'), cancellable: true },
     { jobId: u('diagnose-site-oslo-0a1b2c3d'), commandLine: u('diagnose site-oslo --hours 24'), state: 'completed', createdAt: at(200), lastUpdatedAt: at(199), detail: u('done: IKE proposal mismatch'), cancellable: false },
@@ -176,38 +181,38 @@ export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
     counts: { ike: 412, tunnel: 6, device: 37 },
   };
   return {
-    'help (reader)': helpCard(helpOverview(roleCheck(['reader'])), { environmentName: u('sandbox') }),
-    'help (no role, production)': helpCard(helpOverview(roleCheck([])), { environmentName: 'production' }),
-    'command help (diagnose, allowed)': commandHelpCard(helpForCommand(findCommandSpec('diagnose')!, roleCheck(['reader']))),
-    'command help (cancel, not allowed)': commandHelpCard(helpForCommand(findCommandSpec('cancel')!, roleCheck(['reader']))),
-    'whoami (operator)': whoAmICard({ displayName: u('Alex Wilber'), aadObjectId: u('5a7c0de0-0000-4000-8000-00000000a001'), tenantId: u('72f988bf-86f1-41af-91ab-2d7cd011db47'), tenantAllowed: true, roles: ['reader', 'operator'], environmentName: u('sandbox') }),
-    'whoami (no role)': whoAmICard({ displayName: u('Adele Vance'), aadObjectId: u('5a7c0de0-0000-4000-8000-00000000a003'), tenantId: u('72f988bf-86f1-41af-91ab-2d7cd011db47'), tenantAllowed: true, roles: [], environmentName: 'production' }),
-    'whoami (tenant not allowed, anonymous)': whoAmICard({ tenantAllowed: false, roles: [], environmentName: 'production' }),
-    'error (all fields)': errorCard({ title: 'Check the diagnose command', problem: u('`--hours` must be between 1 and 168; 500 is outside that.'), fix: u('Give a smaller window.'), usage: u('diagnose <site> [--hours N]'), example: u('diagnose site-oslo --hours 6'), code: u('InvalidArguments'), reference: u('3f9c2a1b') }),
-    'error (problem only)': errorCard({ title: 'Not allowed', problem: u('status needs the reader role, and you have no role.') }),
-    'unexpected error': unexpectedErrorCard(u('3f9c2a1b')),
-    'unknown command (suggestion)': unknownCommandCard(u('stauts'), [u('status'), u('st')]),
-    'unknown command (no suggestion)': unknownCommandCard(u('xyzzy'), []),
-    'jobs (three)': jobsCard({ jobs, now: CARD_NOW, windowDays: 7 }),
-    'jobs (none, with notice)': jobsCard({ jobs: [], now: CARD_NOW, windowDays: 7, notice: u('Cancelled status site-paris.') }),
-    'jobs (more than fit)': jobsCard({ jobs: Array.from({ length: 17 }, (_, i) => ({ ...jobs[1]!, jobId: u(`status-site-${i}-0000000${i % 10}`) })), now: CARD_NOW, windowDays: 7 }),
-    'job (started)': jobCard({ jobId: u('status-site-paris-3f9c2a1b'), commandLine: `status ${u('site-paris')}`, requestedBy: u('Alex Wilber'), startedAt: at(0), state: 'started' }),
-    'job (running, progress)': jobCard({ jobId: u('status-fleet-3f9c2a1b'), commandLine: 'status all', requestedBy: u('Alex Wilber'), startedAt: at(1), state: 'running', progress: Array.from({ length: 8 }, (_, i) => u(`step ${i + 1}`)) }),
-    'job (cancelled)': jobCard({ jobId: u('status-fleet-3f9c2a1b'), commandLine: 'status all', requestedBy: u('Alex Wilber'), startedAt: at(3), state: 'cancelled', note: u('Cancelled by Patti Fernandez.') }),
-    'job (failed)': jobCard({ jobId: u('diagnose-site-oslo-3f9c2a1b'), commandLine: `diagnose ${u('site-oslo')}`, requestedBy: u('Alex Wilber'), startedAt: at(3), state: 'failed', note: u('Azure throttled the request.') }),
-    'site status': siteStatusCard(siteStatusFixture(u), { now: CARD_NOW }),
-    'site status (no outbound, no tunnels)': siteStatusCard(
+    'help (reader)': () => helpCard(helpOverview(roleCheck(['reader'])), { environmentName: u('sandbox') }),
+    'help (no role, production)': () => helpCard(helpOverview(roleCheck([])), { environmentName: 'production' }),
+    'command help (diagnose, allowed)': () => commandHelpCard(helpForCommand(findCommandSpec('diagnose')!, roleCheck(['reader']))),
+    'command help (cancel, not allowed)': () => commandHelpCard(helpForCommand(findCommandSpec('cancel')!, roleCheck(['reader']))),
+    'whoami (operator)': () => whoAmICard({ displayName: u('Alex Wilber'), aadObjectId: u('5a7c0de0-0000-4000-8000-00000000a001'), tenantId: u('72f988bf-86f1-41af-91ab-2d7cd011db47'), tenantAllowed: true, roles: ['reader', 'operator'], environmentName: u('sandbox') }),
+    'whoami (no role)': () => whoAmICard({ displayName: u('Adele Vance'), aadObjectId: u('5a7c0de0-0000-4000-8000-00000000a003'), tenantId: u('72f988bf-86f1-41af-91ab-2d7cd011db47'), tenantAllowed: true, roles: [], environmentName: 'production' }),
+    'whoami (tenant not allowed, anonymous)': () => whoAmICard({ tenantAllowed: false, roles: [], environmentName: 'production' }),
+    'error (all fields)': () => errorCard({ title: 'Check the diagnose command', problem: u('`--hours` must be between 1 and 168; 500 is outside that.'), fix: u('Give a smaller window.'), usage: u('diagnose <site> [--hours N]'), example: u('diagnose site-oslo --hours 6'), code: u('InvalidArguments'), reference: u('3f9c2a1b') }),
+    'error (problem only)': () => errorCard({ title: 'Not allowed', problem: u('status needs the reader role, and you have no role.') }),
+    'unexpected error': () => unexpectedErrorCard(u('3f9c2a1b')),
+    'unknown command (suggestion)': () => unknownCommandCard(u('stauts'), [u('status'), u('st')]),
+    'unknown command (no suggestion)': () => unknownCommandCard(u('xyzzy'), []),
+    'jobs (three)': () => jobsCard({ jobs, now: CARD_NOW, windowDays: 7 }),
+    'jobs (none, with notice)': () => jobsCard({ jobs: [], now: CARD_NOW, windowDays: 7, notice: u('Cancelled status site-paris.') }),
+    'jobs (more than fit)': () => jobsCard({ jobs: Array.from({ length: 17 }, (_, i) => ({ ...jobs[1]!, jobId: u(`status-site-${i}-0000000${i % 10}`) })), now: CARD_NOW, windowDays: 7 }),
+    'job (started)': () => jobCard({ jobId: u('status-site-paris-3f9c2a1b'), commandLine: `status ${u('site-paris')}`, requestedBy: u('Alex Wilber'), startedAt: at(0), state: 'started' }),
+    'job (running, progress)': () => jobCard({ jobId: u('status-fleet-3f9c2a1b'), commandLine: 'status all', requestedBy: u('Alex Wilber'), startedAt: at(1), state: 'running', progress: Array.from({ length: 8 }, (_, i) => u(`step ${i + 1}`)) }),
+    'job (cancelled)': () => jobCard({ jobId: u('status-fleet-3f9c2a1b'), commandLine: 'status all', requestedBy: u('Alex Wilber'), startedAt: at(3), state: 'cancelled', note: u('Cancelled by Patti Fernandez.') }),
+    'job (failed)': () => jobCard({ jobId: u('diagnose-site-oslo-3f9c2a1b'), commandLine: `diagnose ${u('site-oslo')}`, requestedBy: u('Alex Wilber'), startedAt: at(3), state: 'failed', note: u('Azure throttled the request.') }),
+    'site status': () => siteStatusCard(siteStatusFixture(u), { now: CARD_NOW }),
+    'site status (no outbound, no tunnels)': () => siteStatusCard(
       { ...siteStatusFixture(u), status: 'NotConnected', tunnels: [], outbound: undefined, device: { fqdn: u('paris.vpn.contoso.example'), prefixes: [] }, inbound: { chain: [] }, warnings: [] },
       { now: CARD_NOW },
     ),
-    'fleet (collecting)': fleetStatusCard({ jobId: u('status-fleet-3f9c2a1b'), rows: rows.slice(0, 5), page: 0, pageCount: 1, summary: summarizeFleet(rows.slice(0, 5)), progress: { inspected: 25, total: 60 }, checkedAt: CARD_NOW.toISOString(), gaps: [u('Could not list connections in rg-spoke (5d6f3a2e…): Azure denied access.')] }),
-    'fleet (page 2 of 3)': fleetStatusCard({ jobId: u('status-fleet-3f9c2a1b'), rows: allRows.slice(FLEET_PAGE_SIZE, 2 * FLEET_PAGE_SIZE), page: 1, pageCount: 3, summary: summarizeFleet(allRows), checkedAt: CARD_NOW.toISOString(), gaps: [] }),
-    'fleet (empty)': fleetStatusCard({ jobId: u('status-fleet-3f9c2a1b'), rows: [], page: 0, pageCount: 1, summary: summarizeFleet([]), checkedAt: CARD_NOW.toISOString() }),
-    'diagnosis (diagnostics off)': diagnosisCard({ kind: 'diagnostics-off', site: u('site-oslo'), gatewayName: u('vpngw-hub'), missing: [u('IKEDiagnosticLog'), u('TunnelDiagnosticLog')], status: 'NotConnected' }),
-    'diagnosis (no logs)': diagnosisCard({ kind: 'no-logs', site: u('site-oslo'), connectionName: u('cn-site-oslo'), status: 'NotConnected', hours: 24, workspaceName: u('log-vpn') }),
-    'diagnosis (cause found)': diagnosisCard({ ...diagnosed, diagnosis: diagnosisFixture(u) }),
-    'diagnosis (healthy)': diagnosisCard({ ...diagnosed, status: 'Connected', counts: { ike: 12, tunnel: 2 }, diagnosis: { cause: 'healthy', headline: u('Both tunnels are up and traffic is flowing.'), confidence: 'high', evidence: [], actions: [] } }),
-    'diagnosis (healthy, site notes)': diagnosisCard({
+    'fleet (collecting)': () => fleetStatusCard({ jobId: u('status-fleet-3f9c2a1b'), rows: rows.slice(0, 5), page: 0, pageCount: 1, summary: summarizeFleet(rows.slice(0, 5)), progress: { inspected: 25, total: 60 }, checkedAt: CARD_NOW.toISOString(), gaps: [u('Could not list connections in rg-spoke (5d6f3a2e…): Azure denied access.')] }),
+    'fleet (page 2 of 3)': () => fleetStatusCard({ jobId: u('status-fleet-3f9c2a1b'), rows: allRows.slice(FLEET_PAGE_SIZE, 2 * FLEET_PAGE_SIZE), page: 1, pageCount: 3, summary: summarizeFleet(allRows), checkedAt: CARD_NOW.toISOString(), gaps: [] }),
+    'fleet (empty)': () => fleetStatusCard({ jobId: u('status-fleet-3f9c2a1b'), rows: [], page: 0, pageCount: 1, summary: summarizeFleet([]), checkedAt: CARD_NOW.toISOString() }),
+    'diagnosis (diagnostics off)': () => diagnosisCard({ kind: 'diagnostics-off', site: u('site-oslo'), gatewayName: u('vpngw-hub'), missing: [u('IKEDiagnosticLog'), u('TunnelDiagnosticLog')], status: 'NotConnected' }),
+    'diagnosis (no logs)': () => diagnosisCard({ kind: 'no-logs', site: u('site-oslo'), connectionName: u('cn-site-oslo'), status: 'NotConnected', hours: 24, workspaceName: u('log-vpn') }),
+    'diagnosis (cause found)': () => diagnosisCard({ ...diagnosed, diagnosis: diagnosisFixture(u) }),
+    'diagnosis (healthy)': () => diagnosisCard({ ...diagnosed, status: 'Connected', counts: { ike: 12, tunnel: 2 }, diagnosis: { cause: 'healthy', headline: u('Both tunnels are up and traffic is flowing.'), confidence: 'high', evidence: [], actions: [] } }),
+    'diagnosis (healthy, site notes)': () => diagnosisCard({
       ...diagnosed,
       site: u('site-paris'),
       connectionName: u('cn-site-paris'),
@@ -224,7 +229,7 @@ export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
         },
       ],
     }),
-    'diagnosis (healthy, device log notes)': diagnosisCard({
+    'diagnosis (healthy, device log notes)': () => diagnosisCard({
       ...diagnosed,
       site: u('site-london'),
       connectionName: u('cn-site-london'),
@@ -247,7 +252,7 @@ export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
         ],
       },
     }),
-    'diagnosis (row cap reached)': diagnosisCard({
+    'diagnosis (row cap reached)': () => diagnosisCard({
       ...diagnosed,
       site: u('site-oslo'),
       connectionName: u('cn-site-oslo'),
@@ -263,7 +268,7 @@ export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
         actions: [u('Pin the device\'s proposal GCMAES256/SHA384/ECP384 on the connection with a custom IPsec/IKE policy.')],
       }),
     }),
-    'diagnosis (unknown, latest events)': diagnosisCard({
+    'diagnosis (unknown, latest events)': () => diagnosisCard({
       ...diagnosed,
       diagnosis: diagnosisFixture(u, {
         cause: 'unknown',
@@ -274,6 +279,5 @@ export function allCards(u: Untrusted): Record<string, AdaptiveCard> {
         actions: [u('Paste the device log under the command.')],
         latestEvents: [evidence(u, 'Sending IKE SA_INIT message'), evidence(u, 'retransmit 3 of request with message ID 0', { source: 'device', line: 12, time: undefined })],
       }),
-    }),
-  };
+    })};
 }

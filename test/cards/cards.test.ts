@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cardSizeBytes, MAX_CARD_BYTES } from '../../cards/adaptive-card';
+import { card, cardSizeBytes, heading, MAX_CARD_BYTES, SHORTENED_NOTE } from '../../cards/adaptive-card';
 import { diagnosisCard } from '../../cards/diagnosis-card';
-import { errorCard } from '../../cards/error-card';
 import { fleetStatusCard } from '../../cards/fleet-status-card';
 import { FLEET_PAGE_SIZE } from '../../core/status/fleet-status';
 import { jobsCard, MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
@@ -29,8 +28,19 @@ describe('every card', () => {
     for (const [name, card] of Object.entries(cards)) expect({ name, small: cardSizeBytes(card) < MAX_CARD_BYTES }).toEqual({ name, small: true });
   });
 
+  it('stays under 28 KB with a 10,000-character value in every untrusted field, and says when it was shortened', () => {
+    for (const value of ['LONGMARK'.padEnd(10_000, 'A'), '\u{1F600}'.repeat(10_000), '"\\<>&'.repeat(2_000)]) {
+      for (const [name, built] of Object.entries(allCards(hostile(value)))) {
+        const size = cardSizeBytes(built);
+        expect({ name, size, fits: size <= MAX_CARD_BYTES }).toMatchObject({ name, fits: true });
+        expect({ name, problems: cardProblems(built) }).toEqual({ name, problems: [] });
+        if (JSON.stringify(built).includes(SHORTENED_NOTE)) expect(visibleText(built).endsWith(SHORTENED_NOTE)).toBe(true);
+      }
+    }
+  });
+
   it('the structural check itself notices an unknown verb, a TextBlock control character and a wrong version', () => {
-    const broken = { ...errorCard({ title: 'x\u0007', problem: 'p' }), version: '1.6', actions: [{ type: 'Action.Execute', verb: 'approveEverything', data: {} }] };
+    const broken = { ...card([heading('x\u0007')]), version: '1.6', actions: [{ type: 'Action.Execute', verb: 'approveEverything', data: {} }] };
     expect(cardProblems(broken as never)).toEqual(['version is 1.6', 'TextBlock has a control character: "x\\u0007"', 'verb approveEverything is not in cards/verbs.ts']);
   });
 });
@@ -66,13 +76,13 @@ describe('untrusted text', () => {
   }
 
   it('removes control, zero-width and bidi characters but keeps the visible text', () => {
-    const card = allCards(hostile(HOSTILE.control))['error (problem only)']!;
-    expect(literalTexts(card)[0]).toBe('CTLMARK abcdefgh');
+    const built = allCards(hostile(HOSTILE.control))['error (problem only)']!;
+    expect(literalTexts(built)[1]).toBe('CTLMARK abcdefgh');
   });
 
   it('marks a cut value with an ellipsis', () => {
-    const card = allCards(hostile(HOSTILE.long))['error (problem only)']!;
-    const shown = literalTexts(card)[0]!;
+    const built = allCards(hostile(HOSTILE.long))['error (problem only)']!;
+    const shown = literalTexts(built)[1]!;
     expect(shown.startsWith('LONGMARKAAA')).toBe(true);
     expect(shown.endsWith('…')).toBe(true);
     expect(shown.length).toBe(300);

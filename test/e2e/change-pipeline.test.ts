@@ -105,7 +105,7 @@ describe('enable diagnostics goes through approval', () => {
     const approved = answerText(await press(first.approval, 'Approve', 'megan', approveData(first.mine)));
     expect(approved).toMatch(/Approved by Megan Bowen/);
     expect(answerText(await press(first.approval, 'Approve', 'megan', approveData(first.mine)))).toMatch(/Approved by Megan Bowen/);
-    expect(cardText(await chat.until(first.mine.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen at .* UTC\. Done: gateway vpngw-branch now sends its IKE and tunnel logs to workspace log-vpn/);
+    expect(cardText(await chat.until(first.mine.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen at .* UTC\. Done: applied and verified\. Gateway vpngw-branch now sends its IKE and tunnel logs to workspace log-vpn/);
     expect(cardText(await chat.until(first.approval.id, /Done/, 45_000))).toMatch(/Approved by Megan Bowen/);
     expect(diagnosticSettings().map((s) => s.name)).toEqual(['vpn-chatops-diagnostics']);
   });

@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvocationContext } from '@azure/functions';
+import type { HttpRequest } from '@azure/functions';
+import { messages } from '../../functions/messages';
 import { startLocalHost } from '../../local/host';
 import type { HostLogEntry, LocalHost } from '../../local/host';
 
@@ -102,6 +105,35 @@ describe('POST /api/messages with an app id configured', () => {
   it('answers 413 to a body over 1 MB without parsing it', async () => {
     const response = await post(`{"type":"message","text":"${'a'.repeat(1024 * 1024)}"}`);
     expect(response.status).toBe(413);
+  });
+
+  it('refuses a body that declares more than 1 MB (or a length that is no number) before reading any of it', async () => {
+    for (const length of [String(1024 * 1024 + 1), '-1', '1e9', 'lots', '99999999999999999999']) {
+      let read = false;
+      const request = {
+        headers: new Headers({ 'content-length': length, 'content-type': 'application/json' }),
+        get body(): ReadableStream<Uint8Array> {
+          read = true;
+          throw new Error('the body was read');
+        },
+        arrayBuffer: () => Promise.reject(new Error('the body was read')),
+      } as unknown as HttpRequest;
+      expect({ length, response: await messages(request, new InvocationContext({ invocationId: 'declared' })) }).toEqual({ length, response: { status: 413 } });
+      expect(read).toBe(false);
+    }
+  });
+
+  it('stops reading a body without a declared length at 1 MB (an endless body is not buffered)', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      },
+    });
+    const request = { headers: new Headers({ 'content-type': 'application/json' }), body: endless } as unknown as HttpRequest;
+    expect(await messages(request, new InvocationContext({ invocationId: 'endless' }))).toEqual({ status: 413 });
+    expect(pulled).toBeLessThanOrEqual(1024 * 1024 + 3 * 64 * 1024);
   });
 
   it('logs no error for refused requests, and nothing it logged carries the token', () => {

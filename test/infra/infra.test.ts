@@ -224,7 +224,7 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
           return [(d.properties!.roleName as string).replace(/ \([a-z0-9]+\)$/, ''), [...p!.actions, ...p!.dataActions]];
         }),
       );
-      expect(grants['VPN Cert Ops gateway diagnostics writer']).toEqual(['Microsoft.Insights/diagnosticSettings/write']);
+      expect(grants['VPN Cert Ops gateway diagnostics writer']).toEqual(['Microsoft.Insights/diagnosticSettings/write', 'Microsoft.Insights/diagnosticSettings/delete']);
       expect(grants['VPN Cert Ops diagnostics destination']).toEqual(['Microsoft.OperationalInsights/workspaces/sharedKeys/action']);
     });
 

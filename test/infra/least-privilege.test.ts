@@ -19,12 +19,12 @@ import { grantsOf, linesFor, loadPermissions } from './permissions';
 const permissions = loadPermissions();
 const describeCall = (c: RecordedAzureCall) => `${c.service} ${c.method} ${c.path} (${relative(root, c.source)})`;
 
-/** The test files that chat with a sandbox (test/e2e/sandbox-fixture.ts records their calls). */
+/** The test files that chat with a sandbox (test/e2e/sandbox-fixture.ts records their calls) or record the app's calls themselves. */
 function endToEndFiles(dir = join(root, 'test')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return endToEndFiles(path);
-    return entry.name.endsWith('.test.ts') && /\bstartChat\(/.test(readFileSync(path, 'utf8')) ? [relative(root, path)] : [];
+    return entry.name.endsWith('.test.ts') && /\bstartChat\(|\brecordAppAzureCalls\(/.test(readFileSync(path, 'utf8')) ? [relative(root, path)] : [];
   });
 }
 

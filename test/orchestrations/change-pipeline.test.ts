@@ -112,7 +112,7 @@ describe('change job: approval, apply, verify, audit', () => {
     expect(appState.ports.monitor.workspaceFor).toEqual({ IKEDiagnosticLog: WORKSPACE_ID, TunnelDiagnosticLog: WORKSPACE_ID });
     expect(audit()).toEqual(['requested by Alex Wilber', 'approved by Megan Bowen', 'applied by Alex Wilber', 'verified by Alex Wilber']);
     expect(appState.ports.audit.records[1]!.detail).toBe(`plan ${envelope.payload.fingerprint}`);
-    expect(requesterCards(envelope).at(-1)).toMatch(/Approved by Megan Bowen at 2026-06-01 12:00 UTC\. Done: gateway vpngw-hub now sends/);
+    expect(requesterCards(envelope).at(-1)).toMatch(/Approved by Megan Bowen at 2026-06-01 12:00 UTC\. Done: applied and verified\. Gateway vpngw-hub now sends/);
     expect(approvalCards().at(-1)).toMatch(/Approved by Megan Bowen[\s\S]*Done/);
     expect(await appState.ports.approvals.pending(10)).toEqual([]);
   });
@@ -121,7 +121,7 @@ describe('change job: approval, apply, verify, audit', () => {
     const envelope = await changeEnvelope();
     await start(ORCHESTRATIONS.change, envelope);
     const done = await decide(envelope, 'rejected', megan, 'not during the freeze');
-    expect(done.output as ChangeOutput).toEqual({ phase: 'rejected', detail: 'not during the freeze' });
+    expect(done.output as ChangeOutput).toEqual({ phase: 'rejected', detail: 'not during the freeze', endState: 'unchanged' });
     expect(calls('applyChange')).toEqual([]);
     expect(audit()).toEqual(['requested by Alex Wilber', 'rejected by Megan Bowen']);
     expect(appState.ports.audit.records[1]!.detail).toBe(`plan ${envelope.payload.fingerprint}: not during the freeze`);
@@ -134,7 +134,7 @@ describe('change job: approval, apply, verify, audit', () => {
     const envelope = await changeEnvelope();
     await start(ORCHESTRATIONS.change, envelope);
     const done = await decide(envelope, 'withdrawn', alex);
-    expect(done.output as ChangeOutput).toEqual({ phase: 'withdrawn' });
+    expect(done.output as ChangeOutput).toEqual({ phase: 'withdrawn', endState: 'unchanged' });
     expect(calls('applyChange')).toEqual([]);
     expect(audit()).toEqual(['requested by Alex Wilber', 'withdrawn by Alex Wilber']);
     expect(requesterCards(envelope).at(-1)).toMatch(/Withdrawn by Alex Wilber/);
@@ -151,7 +151,7 @@ describe('change job: approval, apply, verify, audit', () => {
     await clock.advance(4 * HOUR);
     await settled();
     const done = host.durable.getInstance(envelope.jobId)!;
-    expect(done.output as ChangeOutput).toEqual({ phase: 'expired' });
+    expect(done.output as ChangeOutput).toEqual({ phase: 'expired', endState: 'unchanged' });
     expect(calls('applyChange')).toEqual([]);
     expect(audit()).toEqual(['requested by Alex Wilber', 'timed-out by Alex Wilber']);
     expect(requesterCards(envelope).at(-1)).toMatch(/Expired: nobody decided by .*\. Nothing was changed\./);
@@ -170,7 +170,8 @@ describe('change job: approval, apply, verify, audit', () => {
     expect((host.durable.getInstance(envelope.jobId)!.output as ChangeOutput).phase).toBe('rolled-back');
     expect(appState.ports.calls).toContain('removeProductDiagnosticSetting vpngw-hub');
     expect(audit()).toEqual(['requested by Alex Wilber', 'approved by Megan Bowen', 'applied by Alex Wilber', 'failed by Alex Wilber', 'rolled-back by Alex Wilber']);
-    expect(requesterCards(envelope).at(-1)).toMatch(/Verification failed, so the change was rolled back/);
+    expect(requesterCards(envelope).at(-1)).toMatch(/Rolled back: rolled back and verified\. /);
+    expect(appState.ports.audit.records.at(-1)!.detail).toMatch(/end state: rolled back and verified$/);
     expect(done).toBeDefined();
   });
 
@@ -189,7 +190,8 @@ describe('change job: approval, apply, verify, audit', () => {
     appState.ports.messenger.updateError = Object.assign(new Error('Teams is unavailable'), { statusCode: 503 });
     appState.ports.audit.failures.push(new Error('Table Storage unavailable'), new Error('Table Storage unavailable'));
     await decide(envelope, 'approved');
-    for (let i = 0; i < 20 && host.durable.getInstance(envelope.jobId)!.runtimeStatus === 'Running'; i++) {
+    // The card that says how it ended is retried as long as the audit (about half an hour), then given up.
+    for (let i = 0; i < 60 && host.durable.getInstance(envelope.jobId)!.runtimeStatus === 'Running'; i++) {
       await clock.advance(60_000);
       await settled();
     }

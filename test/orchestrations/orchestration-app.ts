@@ -4,13 +4,10 @@
  * wrapper), over fake ports. Tests script the read activities; cards, audit and the change steps are the real ones
  * (scriptable too), so the cards the orchestrations produce are the cards people would see.
  */
-import type { HttpRequest } from '@azure/functions';
-import * as df from 'durable-functions';
-import type { DurableClient } from 'durable-functions';
 import type { ActivityName, JobCardView, ShowJobCardInput } from '../../activities/activity-names';
 import type { ActivityFunctions } from '../../activities/create-activities';
 import { ACTIVITY_FUNCTIONS } from '../../activities/create-activities';
-import { registerDurableFunctions } from '../../functions/durable-registrations';
+import { registerTestApp } from './test-app-registrations';
 import { testPorts } from '../activities/fake-adapters';
 import type { TestPorts } from '../activities/fake-adapters';
 
@@ -59,23 +56,9 @@ const scripted = Object.fromEntries(
   ]),
 ) as unknown as ActivityFunctions;
 
-registerDurableFunctions({
+registerTestApp({
   ports: () => appState.ports.ports,
   activities: scripted,
-  log: () => ({
-    info: () => undefined,
-    warn: () => undefined,
-    error: (_message, properties) => appState.unexpected.set(String(properties?.reference), String(properties?.error)),
-  }),
+  onUnexpected: (reference, text) => appState.unexpected.set(reference, text),
   newReference: () => `0000${++appState.references}`.slice(-8),
-});
-
-/** Starts a job the way the bot does: its envelope as input, the job id as the instance id. */
-df.app.client.http('StartJob', {
-  route: 'start/{name}/{id}',
-  methods: ['POST'],
-  handler: async (request: HttpRequest, client: DurableClient) => {
-    const id = await client.startNew(request.params.name ?? '', { instanceId: request.params.id ?? '', input: await request.json() });
-    return { status: 202, jsonBody: { id } };
-  },
 });

@@ -114,6 +114,19 @@ describe('site status job', () => {
     expect(cardTexts(envelope)).toEqual([`Could not read site-paris\nAzure is throttling reads for this subscription.\nTry again in a few minutes.\nCode: AzureThrottled · Reference: ${envelope.jobId}`]);
   });
 
+  it("a refusal is not retried: Azure's 400, 401, 403 and 404 fail the read at once, with their safe text", async () => {
+    for (const code of ['AzureBadRequest', 'AzureUnauthenticated', 'AzureForbidden', 'AzureNotFound', 'AmbiguousSite']) {
+      const before = callsOf('inspectSite').length;
+      appState.scripts.inspectSite = async () => {
+        throw new UserError(code, `Azure refused (${code}).`);
+      };
+      const envelope = envelopeFor('status site-paris', { site: 'site-paris' });
+      const done = await run(ORCHESTRATIONS.siteStatus, envelope);
+      expect({ code, status: done.runtimeStatus, attempts: callsOf('inspectSite').length - before }).toEqual({ code, status: 'Failed', attempts: 1 });
+      expect(cardTexts(envelope)[0]).toContain(`Code: ${code}`);
+    }
+  });
+
   it('an unexpected failure shows only a reference: no exception text on the card or in durable history', async () => {
     appState.scripts.inspectSite = async () => {
       throw new Error('connect ECONNREFUSED 169.254.169.254:80 client_secret=s3cr3t');

@@ -621,6 +621,20 @@ export class KeyVaultStore {
     return { ok: true, certificates: [chosen.der, ...chosen.chain], ...(chosen.exportable ? { privateKeyPem: chosen.privateKeyPem } : {}) };
   }
 
+  /**
+   * Test hook: every value a leak must never show, in every vault: the private key of each certificate version and
+   * key version (PKCS#8 PEM), and each plain secret's value. A secret scan searches what the product wrote for them.
+   */
+  secretMaterial(): { readonly where: string; readonly value: string }[] {
+    const found: { where: string; value: string }[] = [];
+    for (const vault of this.vaults.values()) {
+      for (const c of vault.certificates.values()) for (const v of c.versions) found.push({ where: `${vault.name}/certificates/${c.name}/${v.version} private key`, value: v.privateKeyPem });
+      for (const k of vault.keys.values()) for (const v of k.versions) found.push({ where: `${vault.name}/keys/${k.name}/${v.version} private key`, value: v.privateKeyPem });
+      for (const s of vault.secrets.values()) for (const v of s.versions) found.push({ where: `${vault.name}/secrets/${s.name}/${v.version}`, value: v.value });
+    }
+    return found;
+  }
+
   // ------------------------------------------------------------------------------------------------------------
 
   private vault(name: string): VaultState {

@@ -1,4 +1,7 @@
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ARM_LIST_PAGES } from '../../../adapters/azure/arm-paging';
 import { isAzureError, type AzureError } from '../../../adapters/azure/azure-error';
 import { createNetworkAdapter, parseAzureUtc, type NetworkAdapter } from '../../../adapters/azure/network';
 import { toBase64Der } from '../../../core/pki/certificate-info';
@@ -237,6 +240,59 @@ describe('network adapter against the simulator (real @azure/arm-network client)
       fault.remove();
       expect(error).toMatchObject({ kind: 'ServiceUnavailable' });
       expect(error.details.status).toBeUndefined();
+    });
+  });
+
+  describe('paging: next pages on the ARM endpoint only, and a bounded number of them', () => {
+    /** Another host on loopback that records whether anything connected to it (a token would follow the connection). */
+    async function otherHost(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+      let connections = 0;
+      const server = createNetServer((socket) => {
+        connections++;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+      return { url: `https://127.0.0.2:${(server.address() as AddressInfo).port}`, connections: () => connections, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    }
+
+    it("refuses a connection list's nextLink to another host before sending anything there", async () => {
+      const other = await otherHost();
+      const fault = sim.faults.add({ match: { method: 'GET', pathContains: '/providers/Microsoft.Network/connections' }, respond: { nextLink: `${other.url}/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/connections?page=2` }, times: 1 });
+      try {
+        const error = await azureError(network.listCertificateConnections({ subscriptionId: sub, resourceGroups: [rg] }));
+        expect(error.safeMessage).toMatch(/answered with a link to another host, so I stopped reading/);
+        expect(error.safeMessage).not.toContain('127.0.0.2');
+        expect(fault.hits).toBe(1);
+        expect(other.connections()).toBe(0);
+      } finally {
+        fault.remove();
+        await other.close();
+      }
+    });
+
+    it('refuses a resource-group list whose nextLink names another host', async () => {
+      const other = await otherHost();
+      const fault = sim.faults.add({ match: { method: 'GET', pathContains: '/resourcegroups' }, respond: { nextLink: `${other.url}/subscriptions/${sub}/resourcegroups?page=2` }, times: 1 });
+      try {
+        const error = await azureError(network.listCertificateConnections({ subscriptionId: sub }));
+        expect(error.safeMessage).toMatch(/answered with a link to another host/);
+        expect(other.connections()).toBe(0);
+      } finally {
+        fault.remove();
+        await other.close();
+      }
+    });
+
+    it('stops a list that pages forever after a bounded number of pages', async () => {
+      const endless = sim.faults.add({ match: { method: 'GET', pathContains: '/providers/Microsoft.Network/connections' }, respond: { nextLink: '{self}' } });
+      try {
+        sim.stats.reset();
+        const error = await azureError(network.listCertificateConnections({ subscriptionId: sub, resourceGroups: [rg] }));
+        expect(error.safeMessage).toMatch(new RegExp(`kept answering with more pages while I tried to list the VPN connections, so I stopped after ${MAX_ARM_LIST_PAGES}`));
+        expect(sim.stats.count('Microsoft.Network/connections/read')).toBe(MAX_ARM_LIST_PAGES);
+      } finally {
+        endless.remove();
+      }
     });
   });
 

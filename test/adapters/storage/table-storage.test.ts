@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableAuditLog } from '../../../adapters/storage/table-audit-log';
 import { createTableClientFactory } from '../../../adapters/storage/table-client-factory';
+import { createTableSiteIndex } from '../../../adapters/storage/table-site-index';
 import { conversationKeyOf, createTableConversationStore } from '../../../adapters/storage/table-conversation-store';
 import type { RunningAzurite } from '../../../local/sandbox/azurite';
 import { startAzurite } from '../../../local/sandbox/azurite';
@@ -110,5 +111,40 @@ describe('table audit log (Azurite)', () => {
   it('a month that tries to widen the query reads nothing', async () => {
     const audit = createTableAuditLog(tables);
     expect(await audit.list("2026-06' or PartitionKey ne '")).toEqual([]);
+  });
+});
+
+describe('table site index (Azurite)', () => {
+  const id = (name: string, rg = 'rg-hub-network') => `/subscriptions/5d6f3a2e-8c1b-4e7a-9f0d-2b4c6e8a1f3d/resourceGroups/${rg}/providers/Microsoft.Network/connections/${name}`;
+
+  it('knows nothing before the first listing', async () => {
+    expect(await createTableSiteIndex(createTableClientFactory({ kind: 'connection-string', connectionString: azurite.connectionString })).read()).toBeUndefined();
+  });
+
+  it('replaces its entries with a listing, keeps single changes, and says when and for which scope it was listed', async () => {
+    const index = createTableSiteIndex(tables);
+    const at = new Date('2026-06-01T10:00:00.000Z');
+    const many = Array.from({ length: 250 }, (_, i) => ({ connectionId: id(`cn-site-${i}`, i % 2 ? 'rg-a' : 'rg-b'), site: `site-${i}`, connectionName: `cn-site-${i}` }));
+    await index.replace(many, { scopeKey: 'scope-1', refreshedAt: at });
+    const read = await index.read();
+    expect(read?.refreshedAt).toEqual(at);
+    expect(read?.scopeKey).toBe('scope-1');
+    expect(read?.entries).toHaveLength(250);
+    expect(read?.entries).toContainEqual(many[7]);
+
+    // A second listing: one site renamed, one gone, one new; only those rows change.
+    const next = [...many.slice(0, 100), { ...many[100]!, site: 'site-renamed' }, ...many.slice(102), { connectionId: id('cn-(new).x'), site: 'site-new', connectionName: 'cn-(new).x' }];
+    await index.replace(next, { scopeKey: 'scope-1', refreshedAt: new Date(at.getTime() + 60_000) });
+    const after = (await index.read())!;
+    expect(after.entries).toHaveLength(250);
+    expect(after.entries.find((e) => e.connectionName === 'cn-site-100')?.site).toBe('site-renamed');
+    expect(after.entries.find((e) => e.connectionName === 'cn-site-101')).toBeUndefined();
+
+    await index.put({ connectionId: id('cn-site-rome'), site: 'site-rome', connectionName: 'cn-site-rome' });
+    await index.remove(id('cn-site-0', 'rg-b'));
+    await index.remove(id('cn-never-there'));
+    const final = (await index.read())!;
+    expect(final.entries.map((e) => e.site)).toContain('site-rome');
+    expect(final.entries.map((e) => e.site)).not.toContain('site-0');
   });
 });

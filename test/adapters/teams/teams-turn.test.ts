@@ -1,57 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotAdapter, TurnContext } from 'botbuilder';
-import type { Activity, ResourceResponse } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { TurnContext } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import type { ActionOutcome, CardAction, ChatMessage } from '../../../core/ports/chat';
-import type { ConversationStore } from '../../../core/ports/messaging';
 import { card, literal } from '../../../cards/adaptive-card';
 import type { AdaptiveCard } from '../../../cards/adaptive-card';
 import { createTurnLogic } from '../../../adapters/teams/teams-turn';
+import { RecordingAdapter, RecordingStore } from './recording-adapter';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const ALEX = '5a7c0de0-0000-4000-8000-00000000a001';
-
-/** A Bot Framework adapter that records what the turn sent, replaced and answered: the transport, faked. */
-class RecordingAdapter extends BotAdapter {
-  readonly sent: Partial<Activity>[] = [];
-  readonly updated: Partial<Activity>[] = [];
-  async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    this.sent.push(...activities);
-    return activities.map((_, i) => ({ id: `sent-${this.sent.length - activities.length + i + 1}` }));
-  }
-  async updateActivity(_context: TurnContext, activity: Partial<Activity>): Promise<void> {
-    this.updated.push(activity);
-  }
-  async deleteActivity(): Promise<void> {
-    throw new Error('the bot never deletes');
-  }
-  async continueConversation(): Promise<void> {
-    throw new Error('not used by a turn');
-  }
-}
-
-class RecordingStore implements ConversationStore {
-  readonly saved: { conversationId: string; reference: Record<string, unknown> }[] = [];
-  async save(conversationId: string, reference: Record<string, unknown>): Promise<string> {
-    this.saved.push({ conversationId, reference });
-    return `key-${this.saved.length}`;
-  }
-  async get(): Promise<undefined> {
-    return undefined;
-  }
-  readonly people: { aadObjectId: string; userId: string; personalChat?: string }[] = [];
-  /** Set to make remembering the sender fail. */
-  peopleError?: Error;
-  async savePerson(aadObjectId: string, userId: string, personalChat?: { conversationId: string }): Promise<string | undefined> {
-    if (this.peopleError) throw this.peopleError;
-    this.people.push({ aadObjectId, userId, ...(personalChat ? { personalChat: personalChat.conversationId } : {}) });
-    return personalChat ? `key-${personalChat.conversationId}` : undefined;
-  }
-  async person(): Promise<undefined> {
-    return undefined;
-  }
-}
 
 interface Turn {
   readonly adapter: RecordingAdapter;
@@ -74,7 +33,7 @@ function activityOf(over: Partial<Activity>): Activity {
   } as Activity;
 }
 
-async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void>; store?: RecordingStore } = {}): Promise<Turn> {
+async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void>; onRefused?: (why: string) => void; store?: RecordingStore } = {}): Promise<Turn> {
   const adapter = new RecordingAdapter();
   const store = options.store ?? new RecordingStore();
   const turn = { adapter, store, messages: [] as ChatMessage[], actions: [] as CardAction[], installs: 0 };
@@ -94,7 +53,7 @@ async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutco
       },
     },
     store,
-    { allowLoopbackDownloads: options.allowLoopbackDownloads ?? false },
+    { downloads: { allowedHosts: ['*.sharepoint.com'], allowLoopback: options.allowLoopbackDownloads ?? false }, ...(options.onRefused ? { onRefused: options.onRefused } : {}) },
   );
   await logic(new TurnContext(adapter, activityOf(over)));
   return turn;
@@ -115,6 +74,28 @@ describe('createTurnLogic: messages', () => {
     const { messages } = await runTurn({ from: { id: 'x', name: '   ' }, conversation: { id: '19:ch@thread.tacv2', conversationType: 'channel', isGroup: true, name: '' }, channelData: { tenant: { id: TENANT } } });
     expect(messages[0]!.caller).toEqual({ tenantId: TENANT, displayName: 'someone' });
     expect(messages[0]!.conversation).toEqual({ id: '19:ch@thread.tacv2', type: 'channel' });
+  });
+
+  it('trusts identity from Teams only: an activity from another channel reaches no handler and is reported', async () => {
+    for (const channelId of ['webchat', 'directline', 'emulator', 'slack', 'MSTEAMS', '']) {
+      const refused: string[] = [];
+      const turn = await runTurn({ channelId, text: 'status' }, { onRefused: (why) => refused.push(why) });
+      expect({ channelId, messages: turn.messages.length, sent: turn.adapter.sent }).toEqual({ channelId, messages: 0, sent: [] });
+      expect(refused).toEqual([`activity from channel ${channelId}`]);
+      const pressed = await runTurn({ channelId, type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approveChange', data: {} } } });
+      expect(pressed.actions).toEqual([]);
+      expect(pressed.adapter.sent).toMatchObject([{ type: 'invokeResponse', value: { status: 200, body: { value: 'This bot answers in Microsoft Teams only.' } } }]);
+    }
+  });
+
+  it('takes the tenant only when the conversation and the channel data agree on it', async () => {
+    const agree = await runTurn({ channelData: { tenant: { id: TENANT.toUpperCase() } } });
+    expect(agree.messages[0]!.caller.tenantId).toBe(TENANT);
+    const forged = await runTurn({ channelData: { tenant: { id: '0e0e0e0e-1111-4222-8333-444455556666' } } });
+    expect(forged.messages[0]!.caller).toEqual({ aadObjectId: ALEX, displayName: 'Alex Wilber' });
+    expect(forged.messages[0]!.conversation).toEqual({ id: 'a:1personal', type: 'personal' });
+    const forgedPress = await runTurn({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approveChange', data: {} } }, channelData: { tenant: { id: '0e0e0e0e-1111-4222-8333-444455556666' } } });
+    expect(forgedPress.actions[0]!.caller).toEqual({ aadObjectId: ALEX, displayName: 'Alex Wilber' });
   });
 
   it('maps group chats, and anything unknown to personal', async () => {
@@ -179,51 +160,20 @@ describe('createTurnLogic: attachments', () => {
     expect(new TextDecoder().decode(await files[2]!.download(1024))).toBe('Nov 23 17:58:10 08[IKE] hello');
   });
 
-  describe('downloads', () => {
-    let server: ReturnType<typeof createServer>;
-    let base = '';
-    beforeAll(async () => {
-      server = createServer((req, res) => {
-        if (req.url === '/small.log') {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('Nov 23 17:58:10 08[IKE] small');
-        } else if (req.url === '/declared-big.log') {
-          res.writeHead(200, { 'content-length': String(5000) });
-          res.end('x'.repeat(5000));
-        } else if (req.url === '/streamed-big.log') {
-          res.writeHead(200, { 'transfer-encoding': 'chunked' });
-          for (let i = 0; i < 10; i++) res.write('y'.repeat(1000));
-          res.end();
-        } else {
-          res.writeHead(404);
-          res.end('secret 404 page');
-        }
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  it("downloads a file through the sandbox's loopback exception, and refuses a link Teams did not serve", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('Nov 23 17:58:10 08[IKE] small');
     });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-    async function fileFor(path: string, allowLoopbackDownloads: boolean) {
-      const { messages } = await runTurn({ attachments: [{ contentType: 'text/plain', name: 'f.log', contentUrl: `${base}${path}` }] }, { allowLoopbackDownloads });
-      return messages[0]!.files[0]!;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const contentUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/small.log`;
+      const file = async (allowLoopbackDownloads: boolean) => (await runTurn({ attachments: [{ contentType: 'text/plain', name: 'f.log', contentUrl }] }, { allowLoopbackDownloads })).messages[0]!.files[0]!;
+      expect(new TextDecoder().decode(await (await file(true)).download(1024))).toBe('Nov 23 17:58:10 08[IKE] small');
+      await expect((await file(false)).download(1024)).rejects.toMatchObject({ code: 'AttachmentUnreadable' });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-
-    it('downloads over plain http only from loopback, and only where the sandbox allows it', async () => {
-      expect(new TextDecoder().decode(await (await fileFor('/small.log', true)).download(1024))).toBe('Nov 23 17:58:10 08[IKE] small');
-      await expect((await fileFor('/small.log', false)).download(1024)).rejects.toMatchObject({ code: 'AttachmentUnreadable', safeMessage: 'The attachment is not on a secure (https) link, so I did not download it.' });
-    });
-
-    it('stops at the limit, whether the size is declared or only seen while streaming', async () => {
-      await expect((await fileFor('/declared-big.log', true)).download(1024)).rejects.toMatchObject({ code: 'AttachmentTooLarge', safeMessage: 'The attachment is larger than 1 KB.' });
-      await expect((await fileFor('/streamed-big.log', true)).download(4096)).rejects.toMatchObject({ code: 'AttachmentTooLarge' });
-    });
-
-    it('reports a failed download by status only', async () => {
-      const error = await (await fileFor('/missing.log', true)).download(1024).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'AttachmentUnreadable', safeMessage: 'Downloading the attachment failed (HTTP 404).' });
-      expect(JSON.stringify(error)).not.toContain('secret');
-    });
   });
 });
 

@@ -53,12 +53,62 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/VPN_SCOPES is missing/);
   });
 
-  it('turns authentication off only when explicitly asked, and never with an app id', () => {
-    const { MicrosoftAppId: _a, MicrosoftAppType: _b, MicrosoftAppTenantId: _c, ...rest } = production;
-    expect(loadConfig({ ...rest, BOT_AUTHENTICATION: 'disabled-for-local-use' }).bot).toEqual({ authentication: 'disabled-for-local-use' });
-    expect(problemsOf({ ...production, BOT_AUTHENTICATION: 'disabled-for-local-use' })[0]).toMatch(/remove one/);
-    expect(problemsOf({ ...rest, BOT_AUTHENTICATION: 'off' })[0]).toMatch(/must be "enabled"/);
-    expect(problemsOf(rest)[0]).toMatch(/MicrosoftAppId is missing/);
+  describe('turning Bot Framework authentication off', () => {
+    const { MicrosoftAppId: _a, MicrosoftAppType: _b, MicrosoftAppTenantId: _c, ...unregistered } = production;
+    const simulator = {
+      AZURE_TARGET: 'simulator',
+      AZURE_SIMULATOR_URL: 'https://127.0.0.1:45165',
+      AZURE_SIMULATOR_CA_PEM: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+      AZURE_SIMULATOR_PRINCIPAL_ID: 'aaaaaaaa-0000-0000-0000-0000000000b0',
+      AZURE_SIMULATOR_TENANT_ID: TENANT,
+    };
+    const local = { ...unregistered, ...simulator, BOT_AUTHENTICATION: 'disabled-for-local-use' };
+
+    it('is accepted when explicitly asked, with the simulator target, without an app id, on a local host', () => {
+      expect(loadConfig(local).bot).toEqual({ authentication: 'disabled-for-local-use' });
+      // Core Tools and the project's local host set WEBSITE_HOSTNAME to a loopback address: still local.
+      expect(loadConfig({ ...local, WEBSITE_HOSTNAME: 'localhost:7071' }).bot).toEqual({ authentication: 'disabled-for-local-use' });
+      expect(loadConfig({ ...local, WEBSITE_HOSTNAME: '127.0.0.1:3978' }).bot).toEqual({ authentication: 'disabled-for-local-use' });
+    });
+
+    it('is refused, naming the setting, with an app id, with a wrong value, or when it is missing', () => {
+      expect(problemsOf({ ...local, MicrosoftAppId: APP })[0]).toMatch(/^BOT_AUTHENTICATION .*remove one/);
+      expect(problemsOf({ ...local, BOT_AUTHENTICATION: 'off' })[0]).toMatch(/^BOT_AUTHENTICATION must be "enabled"/);
+      expect(problemsOf(unregistered)[0]).toMatch(/MicrosoftAppId is missing/);
+    });
+
+    it('is refused against real Azure: only the simulator target may run without authentication', () => {
+      for (const target of [{}, { AZURE_TARGET: 'azure' }] as Record<string, string>[]) {
+        const problems = problemsOf({ ...unregistered, ...target, BOT_AUTHENTICATION: 'disabled-for-local-use' });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(/^BOT_AUTHENTICATION is "disabled-for-local-use", which is accepted only with AZURE_TARGET=simulator/);
+      }
+    });
+
+    it('is refused on an App Service / Functions host (its WEBSITE_* variables), even with the simulator target', () => {
+      const azureHosts: Record<string, string>[] = [
+        { WEBSITE_SITE_NAME: 'func-vpnops-prod' },
+        { WEBSITE_INSTANCE_ID: 'a1b2c3d4e5f6' },
+        { WEBSITE_HOSTNAME: 'func-vpnops-prod.azurewebsites.net' },
+        { website_owner_name: 'sub+rg-westeurope' },
+      ];
+      for (const host of azureHosts) {
+        const problems = problemsOf({ ...local, ...host });
+        expect(problems[0]).toMatch(/^BOT_AUTHENTICATION is "disabled-for-local-use" on an App Service \/ Functions host \(\w+ is set\): remove BOT_AUTHENTICATION/);
+        // The simulator target is refused there too, so nothing local-only runs in Azure.
+        expect(problems.some((p) => /^AZURE_TARGET is "simulator" on an App Service \/ Functions host/.test(p))).toBe(true);
+      }
+      // An empty variable is not a host.
+      expect(loadConfig({ ...local, WEBSITE_SITE_NAME: ' ' }).bot).toEqual({ authentication: 'disabled-for-local-use' });
+    });
+  });
+
+  it("downloads attachments from Teams' file hosts unless ATTACHMENT_HOSTS names others; refuses patterns that allow anything", () => {
+    expect(loadConfig(production).attachmentHosts).toEqual(['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint-mil.us', '*.sharepoint.cn']);
+    expect(loadConfig({ ...production, ATTACHMENT_HOSTS: '*.sharepoint.com, Files.Contoso.example' }).attachmentHosts).toEqual(['*.sharepoint.com', 'files.contoso.example']);
+    for (const bad of ['*', '*.com', 'https://contoso.sharepoint.com', '10.0.0.1', 'contoso.sharepoint.com/path']) {
+      expect(problemsOf({ ...production, ATTACHMENT_HOSTS: bad })[0]).toMatch(/^ATTACHMENT_HOSTS entry/);
+    }
   });
 
   it('requires the app secret for SingleTenant bots', () => {

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { BotMessage } from '../../local/playground-client/playground-client';
+import { cardActions, cardText } from '../../local/playground-client/playground-client';
+import { SANDBOX_APPROVALS_CHANNEL_ID } from '../../local/sandbox/sandbox-identities';
+import type { ChatFixture } from './sandbox-fixture';
+
+/**
+ * The end-to-end flows the secret scan runs (test/e2e/secret-scan.test.ts), in order, on one sandbox. Everything the
+ * product writes while they run is scanned: logs, every card and every update of it, invoke answers, durable history
+ * and custom status, and every Table Storage row. A new command or change kind adds its flow here (see
+ * docs/adding-a-command.md): it runs the story through the Playground as people would, and the scan does the rest.
+ */
+export interface ScanFlow {
+  readonly name: string;
+  run(chat: ChatFixture, scan: ScanRecorder): Promise<void>;
+}
+
+/** What a flow hands the scan besides what the sandbox records by itself: the answers to its button presses. */
+export interface ScanRecorder {
+  invokeAnswer(where: string, body: unknown): void;
+}
+
+/** The Playground's user ids of the sandbox people (README). */
+export const SCAN_USERS = { alex: 'user-id-0', megan: 'user-id-1', adele: 'user-id-2', isaiah: 'user-id-3', patti: 'user-id-4' } as const;
+
+/** Sends a line and waits until the job's card is final (its card stops saying it is working). */
+export async function finalCard(chat: ChatFixture, text: string, options: { as?: string; conversation?: 'personal' | 'group' | 'channel' } = {}): Promise<BotMessage> {
+  const ack = await chat.say(text, options);
+  if (!/Working on it|This card updates itself/.test(cardText(ack))) return ack;
+  return chat.until(ack.id, /^(?![\s\S]*(Working on it|This card updates itself))/, 45_000);
+}
+
+const deviceLog = (): string => readFileSync(join(__dirname, '../fixtures/ike/strongswan/wrong-root-initiator.log'), 'utf8');
+
+export const SECRET_SCAN_FLOWS: readonly ScanFlow[] = [
+  {
+    name: 'status',
+    async run(chat) {
+      expect(cardText(await finalCard(chat, 'status'))).toMatch(/of 6 sites/);
+      expect(cardText(await finalCard(chat, 'status paris'))).toMatch(/site-paris/);
+      expect(cardText(await finalCard(chat, 'status site-rome'))).toMatch(/not in Azure yet/);
+      await finalCard(chat, 'whoami');
+      await finalCard(chat, 'jobs');
+    },
+  },
+  {
+    name: 'diagnose',
+    async run(chat) {
+      expect(cardText(await finalCard(chat, 'diagnose site-berlin'))).toMatch(/doesn't trust the device's certificate/);
+      expect(cardText(await finalCard(chat, `diagnose site-london\n${deviceLog()}`))).toMatch(/Healthy/);
+      await finalCard(chat, 'diagnose oslo --hours 6', { as: SCAN_USERS.isaiah, conversation: 'channel' });
+    },
+  },
+  {
+    name: 'enable diagnostics through approval',
+    async run(chat, scan) {
+      const inChannel = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Waiting for approval/.test(cardText(m)), 45_000);
+      const ack = await chat.say('enable-diagnostics site-lisbon');
+      const plan = await chat.until(ack.id, /Waiting for approval/, 45_000);
+      const approval = await inChannel;
+      const conversationId = approval.postConversationId ?? approval.conversationId;
+      // megan's own view of the approval card (its refresh, as her Teams client asks for it) carries Approve.
+      const view = (approval.cards[0]!.refresh as { action: { data: Record<string, unknown> } }).action.data;
+      const hers = (await chat.client.invoke({ verb: 'approvalView', data: view, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body;
+      scan.invokeAnswer('approval view (megan)', hers);
+      const approve = cardActions({ id: '', conversationId: '', cards: [hers.value as Record<string, unknown>], updates: 0, receivedAt: 0 }).find((a) => a.title === 'Approve')!;
+      scan.invokeAnswer('approve (alex, refused)', (await chat.client.invoke({ verb: approve.verb, data: approve.data, replyToId: approval.id, conversationId, fromId: SCAN_USERS.alex })).body);
+      scan.invokeAnswer('approve (megan)', (await chat.client.invoke({ verb: approve.verb, data: { ...(approve.data as object), reason: 'ok for today' }, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body);
+      expect(cardText(await chat.until(plan.id, /Done/, 45_000))).toMatch(/applied and verified/);
+      await finalCard(chat, 'approvals', { as: SCAN_USERS.megan, conversation: 'channel' });
+      expect(cardText(await finalCard(chat, 'audit site-lisbon', { as: SCAN_USERS.isaiah, conversation: 'channel' }))).toMatch(/verified/);
+    },
+  },
+];

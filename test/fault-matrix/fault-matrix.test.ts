@@ -1,0 +1,294 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityName } from '../../activities/activity-names';
+import type { ActivityPorts } from '../../activities/activity-ports';
+import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
+import { createLogsAdapter } from '../../adapters/azure/logs';
+import { createMonitorAdapter } from '../../adapters/azure/monitor';
+import { createNetworkAdapter } from '../../adapters/azure/network';
+import { createDurableJobService } from '../../adapters/durable/durable-job-service';
+import type { ChangeEndState } from '../../core/change/change-state';
+import { DECISION_EVENT, END_STATE_WORDS } from '../../core/change/change-state';
+import type { ChangeOutput, ChangePayload } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
+import type { JobEnvelope } from '../../core/jobs/job-envelope';
+import type { InstanceSnapshot, LocalHost } from '../../local/host';
+import { startLocalHost, VirtualClock } from '../../local/host';
+import type { AzureSimulator } from '../../local/simulator/azure-simulator';
+import type { SimFaultHandle } from '../../local/simulator/sim-faults';
+import { FakeSiteIndex, testPorts } from '../activities/fake-adapters';
+import type { TestPorts } from '../activities/fake-adapters';
+import { PEOPLE } from '../bot/bot-fakes';
+import { visibleText } from '../cards/card-inspect';
+import { startTestSimulator } from '../local/simulator/simulator-fixture';
+import { recordAppAzureCalls } from '../support/azure-call-log';
+import type { MatrixChangeKind, MatrixFault, MatrixStep } from './fault-matrix';
+import { applies, FAULT_MATRIX, FAULTS, MATRIX_CALL_TIMEOUT_MS, waitedOut } from './fault-matrix';
+import { matrixApp } from './matrix-app';
+
+/**
+ * The fault matrix (fault-matrix.ts), one test per cell: a change kind asked for as people ask for it, approved, and
+ * one fault on one Azure step (or Table Storage or Teams going down at that step). Checked from Azure's side (the
+ * simulator's state), the requester's card, the audit and Key Vault.
+ */
+const clock = new VirtualClock(new Date('2026-11-23T12:00:00.000Z'));
+let host: LocalHost;
+let sim: AzureSimulator;
+type AzurePorts = Pick<ActivityPorts, 'network' | 'keyVault' | 'monitor' | 'logs'>;
+/** The adapters as deployed (a call's deadline well above Azure's Retry-After), and with a short deadline for the timeout column. */
+let azure: AzurePorts;
+let impatient: AzurePorts;
+const alex = { aadObjectId: PEOPLE.alex.aadObjectId!, name: PEOPLE.alex.displayName };
+const megan = { aadObjectId: PEOPLE.megan.aadObjectId!, name: PEOPLE.megan.displayName };
+const STEP_MS = 30_000;
+/** Virtual time a cell may take: audit retries back off for about half an hour. */
+const CELL_BUDGET_MS = 90 * 60_000;
+
+interface CellState {
+  readonly kind: MatrixChangeKind;
+  readonly step?: MatrixStep;
+  readonly fault?: MatrixFault;
+  readonly ports: TestPorts;
+  readonly handles: SimFaultHandle[];
+  /** A passing fault's answers still to give at its step. */
+  transientLeft: number;
+  verificationBroken: boolean;
+  tablesDownUntil: number;
+  teamsDownUntil: number;
+}
+let cell: CellState | undefined;
+let cells = 0;
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+  const adapters = (operationTimeoutMs: number): AzurePorts => {
+    const settings = sim.settingsFor('bot', { operationTimeoutMs, longRunningPollIntervalMs: 10 });
+    return { network: createNetworkAdapter(settings), keyVault: createKeyVaultAdapter(settings), monitor: createMonitorAdapter(settings), logs: createLogsAdapter(settings) };
+  };
+  azure = adapters(10_000);
+  impatient = adapters(MATRIX_CALL_TIMEOUT_MS);
+  matrixApp.ports = (durableClient) => ({ ...cell!.ports.ports, jobs: createDurableJobService(durableClient()) });
+  matrixApp.enter = enter;
+  host = await startLocalHost({ loadApp: () => import('./matrix-app'), appRoot: fileURLToPath(new URL('./host-app', import.meta.url)), clock, log: 'quiet' });
+});
+afterAll(async () => {
+  // The matrix's Azure calls (rollbacks among them) are the app's calls too: least privilege must grant them.
+  if (sim) recordAppAzureCalls(sim, expect.getState().testPath ?? 'fault matrix');
+  await host?.close();
+  await sim?.close();
+});
+
+/** An activity starts: the cell's fault becomes active when it is the faulted step's activity. */
+function enter(name: ActivityName): () => void {
+  const c = cell;
+  if (!c) return () => undefined;
+  if (c.step?.afterVerificationFails && name === 'verifyChange' && !c.verificationBroken) {
+    c.kind.breakVerification(sim);
+    c.verificationBroken = true;
+  }
+  if (!c.step || !c.fault || c.step.activity !== name) return () => undefined;
+  const fault = c.fault;
+  if (fault.kind === 'tables') {
+    if (c.tablesDownUntil === 0) c.tablesDownUntil = clock.now().getTime() + fault.forMs;
+    return () => undefined;
+  }
+  if (fault.kind === 'teams') {
+    if (c.teamsDownUntil === 0) c.teamsDownUntil = clock.now().getTime() + fault.forMs;
+    return () => undefined;
+  }
+  const match = { ...c.step.call, principalId: sim.estateInfo.principals.bot!.objectId };
+  if (fault.times !== undefined) {
+    // A passing fault: its first answers at this step only, however often the step runs.
+    if (c.transientLeft <= 0) return () => undefined;
+    const handle = sim.faults.add({ match, respond: fault.respond, times: c.transientLeft });
+    c.handles.push(handle);
+    return () => {
+      c.transientLeft -= handle.hits;
+      handle.remove();
+    };
+  }
+  // A lasting fault: every call of the step, while the step runs.
+  const handle = sim.faults.add({ match, respond: fault.respond });
+  c.handles.push(handle);
+  return () => handle.remove();
+}
+
+/** Ports of a port object that fail (as Table Storage or Teams would) while `down()` says so. */
+function unlessDown<T extends object>(target: T, down: () => Error | undefined): T {
+  return new Proxy(target, {
+    get(t, property, receiver) {
+      const value = Reflect.get(t, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const error = down();
+        return error ? Promise.reject(error) : (value as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
+}
+
+function cellPorts(fault: MatrixFault | undefined): TestPorts {
+  const info = sim.estateInfo;
+  const base = testPorts({ scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })), diagnosticsWorkspaceId: info.workspaces[0]!.id, channelId: 'channel-vpn-alerts' });
+  const tablesDown = () => (cell && clock.now().getTime() < cell.tablesDownUntil ? Object.assign(new Error('Table Storage answered 503'), { statusCode: 503 }) : undefined);
+  const teamsDown = () => (cell && clock.now().getTime() < cell.teamsDownUntil && cell.fault?.kind === 'teams' ? Object.assign(new Error(`Teams answered ${cell.fault.statusCode}`), { statusCode: cell.fault.statusCode }) : undefined);
+  const siteIndex = new FakeSiteIndex(base.calls);
+  const ports: ActivityPorts = {
+    ...base.ports,
+    ...(fault?.kind === 'azure' && 'delayMs' in fault.respond ? impatient : azure),
+    audit: unlessDown(base.audit, tablesDown),
+    approvals: unlessDown(base.approvals, tablesDown),
+    jobIndex: unlessDown(base.jobIndex, tablesDown),
+    siteIndex: unlessDown(siteIndex, tablesDown),
+    messenger: unlessDown(base.messenger, teamsDown),
+    approvalPolicy: { ...base.ports.approvalPolicy, required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true } },
+    now: () => clock.now(),
+  };
+  return { ...base, ports, siteIndex };
+}
+
+async function settled(): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the host did not go idle')), 20_000);
+  });
+  try {
+    await Promise.race([host.durable.idle(), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const terminal = (s: InstanceSnapshot | undefined) => s !== undefined && s.runtimeStatus !== 'Running' && s.runtimeStatus !== 'Pending';
+
+interface CellResult {
+  readonly request: InstanceSnapshot;
+  readonly change?: InstanceSnapshot;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly card: string;
+  readonly audit: string[];
+  readonly faultHits: number;
+  readonly pendingInKeyVault: string[];
+}
+
+/** Runs one cell to its end: request, plan, approval by megan, apply, verify, roll back, audit. */
+async function run(kind: MatrixChangeKind, step?: MatrixStep, fault?: MatrixFault): Promise<CellResult> {
+  kind.reset(sim);
+  sim.faults.clear();
+  cell = { kind, ...(step ? { step } : {}), ...(fault ? { fault } : {}), ports: cellPorts(fault), handles: [], transientLeft: fault?.kind === 'azure' ? (fault.times ?? 0) : 0, verificationBroken: false, tablesDownUntil: 0, teamsDownUntil: 0 };
+  const ports = cell.ports;
+  const before = kind.observe(sim);
+  const n = ++cells;
+  const envelope: JobEnvelope<unknown> = {
+    jobId: `${kind.kind}-matrix-${n}`,
+    commandLine: `${kind.kind} ${kind.request.site}`,
+    requestedBy: alex,
+    conversationKey: 'c0ffee0000000000000000000000000000000001',
+    cardActivityId: `ack-${n}`,
+    requestedAt: clock.now().toISOString(),
+    payload: kind.request,
+  };
+  const started = await fetch(`${host.baseUrl}/api/start/${ORCHESTRATIONS.changeRequest}/${envelope.jobId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
+  expect(started.status).toBe(202);
+  let decided = false;
+  let change: InstanceSnapshot | undefined;
+  let held = 0;
+  for (let waited = 0; waited <= CELL_BUDGET_MS; waited += STEP_MS) {
+    await settled();
+    const request = host.durable.getInstance(envelope.jobId);
+    const handedOver = (request?.output as { kind?: string; jobId?: string } | undefined)?.kind === 'handed-over' ? (request!.output as { jobId: string }).jobId : undefined;
+    change = handedOver ? host.durable.getInstance(handedOver) : undefined;
+    if (change && !decided && (change.customStatus as { change?: { phase?: string } } | undefined)?.change?.phase === 'awaiting-approval') {
+      // megan approves (the bot raises this after its checks of her press; those are tested in test/bot/).
+      const payload = (change.input as JobEnvelope<ChangePayload>).payload;
+      const response = await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(change.instanceId)}/raiseEvent/${DECISION_EVENT}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'approved', by: megan, at: clock.now().toISOString(), fingerprint: payload.fingerprint }),
+      });
+      expect(response.status).toBe(202);
+      decided = true;
+      continue;
+    }
+    if ((change && terminal(change)) || (terminal(request) && !handedOver)) break;
+    await clock.advance(STEP_MS);
+    // A held request lands on its own time: let it, before the pipeline reads Azure back.
+    const hits = cell.handles.reduce((sum, h) => sum + h.hits, 0);
+    if (fault?.kind === 'azure' && 'delayMs' in fault.respond && hits > held) await sleep(fault.respond.delayMs + 50);
+    held = hits;
+  }
+  const cards = ports.messenger.updates.filter((u) => u.conversationKey === envelope.conversationKey && u.activityId === envelope.cardActivityId);
+  const pendingInKeyVault = sim.estateInfo.vaults.flatMap((v) => sim.vaults.listCertificates(v.name, true).filter((r) => r.pending?.status === 'inProgress').map((r) => `${v.name}/${r.name}`));
+  const result: CellResult = {
+    request: host.durable.getInstance(envelope.jobId)!,
+    ...(change ? { change: host.durable.getInstance(change.instanceId)! } : {}),
+    before,
+    after: kind.observe(sim),
+    card: cards.length > 0 ? visibleText(cards.at(-1)!.card) : '',
+    audit: ports.audit.records.map((r) => `${r.outcome}: ${r.detail ?? ''}`),
+    faultHits: cell.handles.reduce((sum, h) => sum + h.hits, 0),
+    pendingInKeyVault,
+  };
+  cell = undefined;
+  return result;
+}
+
+/** What a fault-free run of the row's scenario ends in: applied, or rolled back when the row breaks verification first. */
+const cleanEnd = (step: MatrixStep | undefined): ChangeEndState => (step?.afterVerificationFails ? 'rolled-back' : 'applied');
+
+/** The end states a cell may have: a fault the product waits out ends as a clean run of the row. */
+function allowedEnds(step: MatrixStep, fault: MatrixFault): readonly ChangeEndState[] {
+  return waitedOut(fault, step) ? [cleanEnd(step)] : ['unchanged', 'applied', 'rolled-back'];
+}
+
+describe('fault matrix: every change kind × every Azure step × every fault ends unchanged, applied and verified, or rolled back and verified', () => {
+  for (const kind of FAULT_MATRIX) {
+    describe(kind.kind, () => {
+      let applied: unknown;
+      it('without a fault: applied and verified (the reference for "applied")', async () => {
+        const result = await run(kind);
+        expect((result.change?.output as ChangeOutput | undefined)?.endState).toBe('applied');
+        expect(result.after).not.toEqual(result.before);
+        applied = result.after;
+      });
+
+      it('verification that fails without a fault: rolled back and verified', async () => {
+        const result = await run(kind, kind.steps.find((s) => s.afterVerificationFails));
+        expect((result.change?.output as ChangeOutput).endState).toBe('rolled-back');
+        expect(result.after).toEqual(result.before);
+      });
+
+      for (const step of kind.steps) {
+        for (const fault of FAULTS.filter((f) => applies(f, step))) {
+          it(`${step.step} × ${fault.name}`, async () => {
+            const result = await run(kind, step, fault);
+            const output = result.change?.output as ChangeOutput | undefined;
+            // It ended, and Azure is either as it was or as planned, never in between.
+            expect(terminal(result.request)).toBe(true);
+            if (result.change) expect(result.change.runtimeStatus).toBe('Completed');
+            const azureState = JSON.stringify(result.after) === JSON.stringify(result.before) ? 'unchanged' : JSON.stringify(result.after) === JSON.stringify(applied) ? 'applied' : 'in between';
+            expect(azureState).not.toBe('in between');
+            expect(result.pendingInKeyVault).toEqual([]);
+            if (fault.kind === 'azure') expect(result.faultHits).toBeGreaterThan(0);
+            if (!output) {
+              // Never planned (or refused): nothing was applied, and the card and the audit say so.
+              expect(azureState).toBe('unchanged');
+              expect(result.card).toMatch(/nothing was changed/i);
+              expect(result.audit.at(-1)).toMatch(/end state: nothing was changed/);
+              expect(allowedEnds(step, fault)).toContain('unchanged');
+              return;
+            }
+            expect(['unchanged', 'applied', 'rolled-back']).toContain(output.endState);
+            expect(allowedEnds(step, fault)).toContain(output.endState);
+            expect(azureState).toBe(output.endState === 'applied' ? 'applied' : 'unchanged');
+            // The card and the audit say which.
+            expect(result.card).toContain(`${END_STATE_WORDS[output.endState]}.`);
+            expect(result.audit.at(-1)).toMatch(new RegExp(`end state: ${END_STATE_WORDS[output.endState].replace(/[()]/g, '\\$&')}$`));
+          });
+        }
+      }
+    });
+  }
+});

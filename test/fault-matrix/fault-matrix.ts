@@ -1,0 +1,123 @@
+import type { ActivityName } from '../../activities/activity-names';
+import type { ChangeRequest } from '../../core/change/change-kind';
+import { sandboxNames } from '../../local/estate/sandbox-estate';
+import type { AzureSimulator } from '../../local/simulator/azure-simulator';
+import type { SimFaultMatch, SimFaultResponse } from '../../local/simulator/sim-faults';
+
+/**
+ * THE fault matrix: every change kind, each Azure step its change makes, and each fault (the columns, FAULTS). The
+ * test (fault-matrix.test.ts) runs every applicable cell through the real change pipeline on the local host, real
+ * adapters against the simulator, and checks the end state: unchanged, applied and verified, or rolled back and
+ * verified; the card and the audit say which; nothing is left pending in Key Vault.
+ *
+ * A new change kind adds an entry to FAULT_MATRIX; a new Azure step of a kind adds a row to its `steps` (the Azure
+ * call, matched as the simulator counts it, and the pipeline activity that makes it). See docs/adding-a-command.md.
+ */
+export interface MatrixStep {
+  /** The step in words, as the test names its cells. */
+  readonly step: string;
+  /** The pipeline activity during which the call is made: the fault is active only while it runs. */
+  readonly activity: ActivityName;
+  /** The Azure call, as the simulator matches it (the bot's calls only). */
+  readonly call: SimFaultMatch;
+  /** The call starts a long-running operation: the "LRO failure" column applies. */
+  readonly lro?: boolean;
+  /** The call is Key Vault's sign or merge: the "Key Vault sign/merge failure" column applies. */
+  readonly keyVault?: 'sign' | 'merge';
+  /**
+   * Reached only when verification fails (rollback and its check): the cell breaks verification first with the
+   * kind's `breakVerification`, without a fault.
+   */
+  readonly afterVerificationFails?: true;
+}
+
+export interface MatrixChangeKind {
+  readonly kind: ChangeRequest['kind'];
+  /** The request the cells make (through the change request job, as a command or button would). */
+  readonly request: ChangeRequest;
+  /** What in Azure the change touches, as plain JSON: equal to the start = unchanged; equal to a clean run = applied. */
+  observe(sim: AzureSimulator): unknown;
+  /** Puts what the change touches back to the start, between cells. */
+  reset(sim: AzureSimulator): void;
+  /** Makes the applied change fail verification without a fault (someone else changed it meanwhile). */
+  breakVerification(sim: AzureSimulator): void;
+  readonly steps: readonly MatrixStep[];
+}
+
+export type MatrixFault =
+  /**
+   * An Azure answer, on every call of the step while it runs (`times` absent), or on its first `times` calls.
+   * `waitedOut`: at this step the product waits the fault out, so the cell must end as a fault-free run does.
+   */
+  | { readonly name: string; readonly kind: 'azure'; readonly respond: SimFaultResponse; readonly times?: number; readonly appliesTo?: (step: MatrixStep) => boolean; readonly waitedOut?: (step: MatrixStep) => boolean }
+  /** Table Storage (audit, approvals, job and site index) refuses every call for a while from the step on (waited out). */
+  | { readonly name: string; readonly kind: 'tables'; readonly forMs: number }
+  /** Teams refuses card posts and updates with this status for a while from the step on (waited out). */
+  | { readonly name: string; readonly kind: 'teams'; readonly statusCode: number; readonly forMs: number };
+
+/** A call that changes Azure (Azure's busy answers are waited out only there: a read is never busy). */
+export const isWrite = (step: MatrixStep): boolean => /\/(write|delete|action)$/i.test(step.call.operation ?? '') || ['PUT', 'PATCH', 'POST', 'DELETE'].includes((step.call.method ?? '').toUpperCase());
+
+/** How long the SDK waits for one call in the matrix; the timeout fault holds a request longer. */
+export const MATRIX_CALL_TIMEOUT_MS = 250;
+
+export const FAULTS: readonly MatrixFault[] = [
+  { name: '403', kind: 'azure', respond: { status: 403 } },
+  { name: '404', kind: 'azure', respond: { status: 404, code: 'ResourceNotFound' } },
+  { name: '409 busy', kind: 'azure', respond: { status: 409, code: 'AnotherOperationInProgress' }, times: 2, waitedOut: isWrite },
+  { name: '429 with Retry-After', kind: 'azure', respond: { status: 429, retryAfterSeconds: 1 }, times: 1, waitedOut: () => true },
+  { name: '500', kind: 'azure', respond: { status: 500 } },
+  { name: 'LRO failure', kind: 'azure', respond: { lroFails: 'InternalServerError' }, times: 1, appliesTo: (step) => step.lro === true },
+  // Held past the client's deadline, then answered normally: a write lands although the call failed.
+  { name: 'timeout', kind: 'azure', respond: { delayMs: MATRIX_CALL_TIMEOUT_MS + 200 } },
+  { name: 'Key Vault sign/merge failure', kind: 'azure', respond: { status: 500 }, appliesTo: (step) => step.keyVault !== undefined },
+  { name: 'Table Storage down', kind: 'tables', forMs: 10 * 60_000 },
+  { name: 'Teams 429', kind: 'teams', statusCode: 429, forMs: 2 * 60_000 },
+  { name: 'Teams 5xx', kind: 'teams', statusCode: 503, forMs: 2 * 60_000 },
+];
+
+const diagnosticSettings = { operation: 'Microsoft.Insights/diagnosticSettings/read' } as const;
+const branchGatewayId = (sim: AzureSimulator) => sim.estateInfo.gateways.find((g) => g.name === sandboxNames.branchGateway)!.id;
+
+/** Enable diagnostics on site-lisbon, whose gateway (vpngw-branch) sends no logs. */
+const enableDiagnostics: MatrixChangeKind = {
+  kind: 'enable-diagnostics',
+  request: { kind: 'enable-diagnostics', site: 'site-lisbon' },
+  observe: (sim) =>
+    sim.resources
+      .diagnosticSettingsOf(branchGatewayId(sim))
+      .map((s) => ({ name: s.name, workspace: s.workspaceId?.toLowerCase(), logs: s.logs.filter((l) => l.enabled).map((l) => l.category ?? l.categoryGroup).sort() }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  reset: (sim) => {
+    for (const setting of sim.resources.diagnosticSettingsOf(branchGatewayId(sim))) sim.resources.diagnosticSettings.delete(setting.id);
+  },
+  breakVerification: (sim) => {
+    for (const setting of sim.resources.diagnosticSettingsOf(branchGatewayId(sim))) setting.logs = setting.logs.filter((l) => l.category !== 'TunnelDiagnosticLog');
+  },
+  steps: [
+    { step: 'plan: list the connections', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/connections' } },
+    { step: 'plan: read the connection', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-lisbon' } },
+    { step: "plan: read the gateway's diagnostic settings", activity: 'planChange', call: diagnosticSettings },
+    { step: 'plan: read the workspace', activity: 'planChange', call: { operation: 'Microsoft.OperationalInsights/workspaces/read' } },
+    { step: "apply: read the gateway's diagnostic settings", activity: 'applyChange', call: diagnosticSettings },
+    { step: 'apply: write the diagnostic setting', activity: 'applyChange', call: { operation: 'Microsoft.Insights/diagnosticSettings/write' } },
+    { step: 'verify: read the diagnostic settings back', activity: 'verifyChange', call: diagnosticSettings },
+    { step: 'site index: read the connection after the change', activity: 'refreshSiteIndex', call: { method: 'GET', pathEndsWith: '/connections/cn-site-lisbon' } },
+    { step: 'roll back: read the diagnostic settings', activity: 'rollbackChange', call: diagnosticSettings, afterVerificationFails: true },
+    { step: 'roll back: delete the diagnostic setting', activity: 'rollbackChange', call: { operation: 'Microsoft.Insights/diagnosticSettings/delete' }, afterVerificationFails: true },
+    { step: 'check unchanged: read the diagnostic settings', activity: 'verifyUnchanged', call: diagnosticSettings, afterVerificationFails: true },
+  ],
+};
+
+/** Every change kind under the matrix. rotate-certificate and provision-site add their entries here. */
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics];
+
+/** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
+export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {
+  return fault.kind !== 'azure' || (fault.waitedOut?.(step) ?? false);
+}
+
+/** Whether a fault column applies to a step row (Azure faults with a condition; Table Storage and Teams always). */
+export function applies(fault: MatrixFault, step: MatrixStep): boolean {
+  return fault.kind !== 'azure' || fault.appliesTo === undefined || fault.appliesTo(step);
+}
