@@ -34,6 +34,7 @@ const FAILURE_KINDS: ReadonlySet<IkeEventKind> = new Set<IkeEventKind>([
   'identity-mismatch',
   'no-peer-config',
   'outbound-certificate-unusable',
+  'key-too-weak',
   'child-sa-failed',
 ]);
 
@@ -643,6 +644,21 @@ function trust(ctx: ReasonContext): Finding | undefined {
       evidence: [issuerEvent, deviceUntrusted, devFind('certificate-received'), azureSawRejection].filter((e): e is IkeEvent => !!e),
       actions: [
         `Install the root CA${issuer ? ` ${issuer}` : ''} that issued the gateway's outbound certificate${subject ? ` (${subject})` : ''} on the device as a trusted CA, with any intermediate CA.`,
+      ],
+    };
+  }
+  const weakKey = devFind('key-too-weak');
+  if (weakKey) {
+    const subject = weakKey.subject ?? gatewaySubject;
+    const key = weakKey.keyType && weakKey.keyBits ? `${weakKey.keyType}-${weakKey.keyBits}` : 'its';
+    return {
+      cause: 'outbound-rejected-by-device',
+      headline: `The device refuses the gateway's certificate${subject ? ` ${subject}` : ''}: ${key} key is weaker than the device accepts.`,
+      confidence: 'high',
+      rejectedBy: 'device',
+      evidence: [weakKey, devFind('certificate-received'), azureSawRejection].filter((e): e is IkeEvent => !!e),
+      actions: [
+        "Give the connection an outbound certificate with an RSA key of at least 2048 bits (Azure requires 2048 too) from a CA the device trusts; do not lower the device's key-size requirement.",
       ],
     };
   }

@@ -45,6 +45,7 @@ export const IKE_EVENT_KINDS = [
   'identity-mismatch',
   'no-peer-config',
   'outbound-certificate-unusable',
+  'key-too-weak',
   'other',
 ] as const;
 
@@ -123,6 +124,9 @@ export interface IkeEvent {
   attempt?: number;
   /** outbound-certificate-unusable. */
   problem?: OutboundCertificateProblem;
+  /** key-too-weak: the peer's signature key the logging side refused (`RSA`, 1024). */
+  keyType?: string;
+  keyBits?: number;
   /** Notify name when the line is about one (AUTHENTICATION_FAILED, NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, ...). */
   notify?: string;
 }

@@ -150,6 +150,9 @@ const SUMMARY_NOTIFY_KINDS: Record<string, { sent: IkeEventKind; received: IkeEv
   INVAL_SYN: { sent: 'invalid-payload', received: 'invalid-payload', notify: 'INVALID_SYNTAX' },
 };
 
+/** charon's auth_cfg: `RSA-1024 signatures not acceptable`. */
+const WEAK_SIGNATURE_KEY = /^(RSA|ECDSA|ED25519|ED448)-(\d{1,5}) signatures not acceptable$/;
+
 function assignSelectors(event: IkeEvent, state: SaState, local: TrafficSelectorRange[], remote: TrafficSelectorRange[]): void {
   // TSi/TSr name the initiator's and responder's side; charon prints the logging side first.
   if (state.role === 'responder') {
@@ -363,6 +366,14 @@ function classify(event: IkeEvent, t: string, state: SaState, options: CharonPar
     return set('other', myself ? 'SEND' : 'LOCAL');
   }
   if (t.startsWith('signature validation failed')) return set('signature-verify-failed', 'LOCAL');
+  // The peer authenticated with a key smaller than this side's `remote.auth` (e.g. rsa-2048) allows.
+  const weak = WEAK_SIGNATURE_KEY.exec(t);
+  if (weak) {
+    event.keyType = weak[1]!;
+    event.keyBits = Number(weak[2]);
+    if (state.authenticatedPeer) event.subject = state.authenticatedPeer;
+    return set('key-too-weak', 'LOCAL');
+  }
   // Older charon and IKEv1 wording for a key that does not verify.
   if (t.includes('pre-shared key') && /authentication failed|verification failed|mismatch/.test(t)) return set('psk-mismatch', 'LOCAL');
   if (t.startsWith('looking for ') && t.includes('peer configs matching ')) {

@@ -4,6 +4,7 @@ import { DIAGNOSIS_CAUSES, MAX_EVIDENCE, MAX_LATEST_EVENTS, MAX_NOTES, type Diag
 import type { IkeProposal } from '../../../core/ike/ike-proposal';
 import type { IkeEvent, TunnelEvent } from '../../../core/ike/ike-event';
 import { parseAzureIkeMessage } from '../../../core/ike/parse-azure-ike-message';
+import { parseCharonLog } from '../../../core/ike/parse-charon-log';
 import { charonEvents, scenarioRunDate } from './ike-fixtures';
 
 const NOW = scenarioRunDate();
@@ -240,6 +241,26 @@ const cases: Case[] = [
     confidence: 'high',
     headline: /CN=vpngw-hub\.contoso\.example.*issuer CN=Fabrikam Root CA/,
     action: /Install the root CA CN=Fabrikam Root CA/,
+  },
+  {
+    name: "outbound-rejected-by-device: the device requires a stronger key than the gateway's certificate has (remote.auth = rsa-2048)",
+    input: base({
+      azure: azure([...SA_INIT, '[SEND][SA_AUTH] Sending IKE AUTH message', ...DEVICE_REJECTS_AZURE]),
+      device: parseCharonLog(
+        [
+          '09[IKE] <azure|1> received end entity cert "CN=vpngw-hub.contoso.example"',
+          "09[CFG] <azure|1>   using trusted ca certificate \"CN=Contoso Outbound Root CA\"",
+          "09[IKE] <azure|1> authentication of 'CN=vpngw-hub.contoso.example' with RSA_EMSA_PKCS1_SHA2_256 successful",
+          '09[CFG] <azure|1> RSA-1024 signatures not acceptable',
+          '09[IKE] <azure|1> constraint checking failed',
+        ].join('\n'),
+      ),
+    }),
+    cause: 'outbound-rejected-by-device',
+    rejectedBy: 'device',
+    confidence: 'high',
+    headline: /refuses the gateway's certificate CN=vpngw-hub\.contoso\.example: RSA-1024 key is weaker than the device accepts/,
+    action: /RSA key of at least 2048 bits/,
   },
   {
     name: 'outbound-rejected-by-device from Azure alone (only the notify): medium, and no invented reason',

@@ -159,6 +159,14 @@ describe('parseCharonLog line shapes', () => {
     expect(events.map((e) => e.kind)).toEqual(['policy-mismatch', 'policy-mismatch', 'psk-mismatch']);
   });
 
+  it("reads a refused key size (remote.auth = rsa-2048) with the peer's authenticated identity", () => {
+    const events = parseCharonLog(["09[IKE] <c|1> authentication of 'CN=gw' with RSA_EMSA_PKCS1_SHA2_256 successful", '09[CFG] <c|1> RSA-1024 signatures not acceptable', '09[CFG] <c|1> ECDSA-256 signatures not acceptable'].join('\n'));
+    expect(events.filter((e) => e.kind === 'key-too-weak').map((e) => [e.keyType, e.keyBits, e.subject, e.direction])).toEqual([
+      ['RSA', 1024, 'CN=gw', 'LOCAL'],
+      ['ECDSA', 256, 'CN=gw', 'LOCAL'],
+    ]);
+  });
+
   it('turns syslog stamps into absolute times when year and offset are given', () => {
     const [e] = parseCharonLog('Jan  3 01:02:03 08[IKE] <c|1> giving up after 5 retransmits', { year: 2027, utcOffsetMinutes: 120 });
     expect(e?.at).toBe('2027-01-02T23:02:03.000Z');

@@ -46,7 +46,7 @@ export interface CaseVerdicts {
 }
 
 /** Parsed events that say why a charon refused its peer (a received AUTHENTICATION_FAILED says nothing of why). */
-const REASONS: readonly IkeEventKind[] = ['certificate-untrusted', 'certificate-outside-validity', 'certificate-expired', 'certificate-not-yet-valid', 'no-peer-config', 'identity-mismatch', 'signature-verify-failed', 'policy-mismatch', 'ts-unacceptable', 'credentials-unacceptable'];
+const REASONS: readonly IkeEventKind[] = ['certificate-untrusted', 'certificate-outside-validity', 'certificate-expired', 'certificate-not-yet-valid', 'no-peer-config', 'identity-mismatch', 'signature-verify-failed', 'key-too-weak', 'policy-mismatch', 'ts-unacceptable', 'credentials-unacceptable'];
 
 export function reasonOf(run: EstablishResult): string {
   if (run.established) return '-';
