@@ -1,4 +1,6 @@
 import type { KeyVaultAdapter } from '../adapters/azure/key-vault';
+import type { KeyVaultCaAdapter } from '../adapters/azure/key-vault-ca';
+import type { OutboundRotationConfig } from '../core/config/outbound-rotation-config';
 import type { LogsAdapter } from '../adapters/azure/logs';
 import type { MonitorAdapter } from '../adapters/azure/monitor';
 import type { NetworkAdapter } from '../adapters/azure/network';
@@ -33,4 +35,8 @@ export interface ActivityPorts {
   readonly approverIds: readonly string[];
   readonly log: Logger;
   now(): Date;
+  /** The CA in Key Vault that signs outbound certificates (reads its certificate, signs digests; never its key). */
+  readonly vaultCa: KeyVaultCaAdapter;
+  /** `rotate <site> outbound` settings: the CA's identifier, validity, grace period, verification time. */
+  readonly outboundRotation: OutboundRotationConfig;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createAzureSettings } from '../adapters/azure/azure-settings';
 import type { AzureSettings } from '../adapters/azure/azure-settings';
 import { createKeyVaultAdapter } from '../adapters/azure/key-vault';
+import { createKeyVaultCaAdapter } from '../adapters/azure/key-vault-ca';
 import { createLogsAdapter } from '../adapters/azure/logs';
 import { createMonitorAdapter } from '../adapters/azure/monitor';
 import { createNetworkAdapter } from '../adapters/azure/network';
@@ -70,6 +71,8 @@ export function createAppServices(config: AppConfig): AppServices {
     approverIds: [...config.access.members.approver],
     log,
     now,
+    vaultCa: createKeyVaultCaAdapter(azure),
+    outboundRotation: config.outboundRotation,
   };
   return {
     config,

@@ -97,8 +97,8 @@ export interface KeyVaultWriter {
   importCertificate(vaultUrl: string, name: string, content: CertificateContent, opts?: { enabled?: boolean; tags?: Record<string, string> }): Promise<KeyVaultCertificate>;
   /** A new version from Key Vault itself (issuer Self): new key, self-signed certificate. */
   createCertificateVersion(vaultUrl: string, name: string, policy: OutboundCertificatePolicy, opts?: { tags?: Record<string, string> }): Promise<KeyVaultCertificate>;
-  /** Starts a new version for an outside CA (issuer Unknown): returns the CSR to have signed. */
-  beginCsrCertificate(vaultUrl: string, name: string, policy: OutboundCertificatePolicy): Promise<PendingCertificateRequest>;
+  /** Starts a new version for an outside CA (issuer Unknown): returns the CSR to have signed. Tags go to the new version. */
+  beginCsrCertificate(vaultUrl: string, name: string, policy: OutboundCertificatePolicy, opts?: { tags?: Record<string, string> }): Promise<PendingCertificateRequest>;
   /** Completes the pending request with the CA's certificate first, then its issuers (DER, PEM or base64, or one PEM text). */
   mergeCertificate(vaultUrl: string, name: string, chain: (Uint8Array | string)[] | string): Promise<KeyVaultCertificate>;
   /** Cancels and removes a pending request. */
@@ -366,11 +366,11 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       return withCertificate(cert, vaultUrl);
     },
 
-    async beginCsrCertificate(vaultUrl, name, policy) {
+    async beginCsrCertificate(vaultUrl, name, policy, opts = {}) {
       checkName(name);
       const ctx = { action: `start a certificate request for '${name}'`, vaultUrl, name, badRequestHint: 'Key Vault creates RSA keys of 2048, 3072 or 4096 bits; the subject must look like CN=vpn-azure.contoso.com.' };
       const sdkPolicy = toSdkPolicy(policy, 'Unknown');
-      await call(ctx, () => client(vaultUrl).beginCreateCertificate(name, sdkPolicy, { intervalInMs: pollIntervalMs, ...deadline() }));
+      await call(ctx, () => client(vaultUrl).beginCreateCertificate(name, sdkPolicy, { intervalInMs: pollIntervalMs, ...deadline(), ...(opts.tags ? { tags: opts.tags } : {}) }));
       const pending = await pendingRequest(vaultUrl, name);
       if (!pending) throw new UserError('KeyVaultNoPendingRequest', `Key Vault did not return a certificate request for '${name}'.`);
       return pending;

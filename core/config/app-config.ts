@@ -1,3 +1,4 @@
+import type { OutboundRotationConfig } from './outbound-rotation-config';
 import type { AccessPolicy } from '../auth/access-policy';
 import type { ApprovalPolicy } from '../change/approval-policy';
 
@@ -53,4 +54,6 @@ export interface AppConfig {
   readonly approvals: ApprovalPolicy;
   /** `local` only in the sandbox and tests; shown on cards so nobody mistakes the sandbox for production. */
   readonly environmentName: string;
+  /** `rotate <site> outbound`: the CA in Key Vault, validity, grace period, verification time. */
+  readonly outboundRotation: OutboundRotationConfig;
 }

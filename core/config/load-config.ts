@@ -2,6 +2,7 @@ import type { Role } from '../commands/command-spec';
 import { isGuid, normalizeId } from '../auth/access-policy';
 import { readApprovalPolicy } from '../change/approval-policy';
 import type { AppConfig, AzureTargetConfig, BotConfig, StateStorageConfig, VpnScope } from './app-config';
+import { readOutboundRotation } from './outbound-rotation-config';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -40,8 +41,9 @@ export function loadConfig(env: Environment): AppConfig {
   if (diagnosticsWorkspaceId && !/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(diagnosticsWorkspaceId)) {
     problems.push('DIAGNOSTICS_WORKSPACE_ID must be a Log Analytics workspace resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.');
   }
+  const outboundRotation = readOutboundRotation(get, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, attachmentHosts, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
+  return { outboundRotation, ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, attachmentHosts, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
 }
 
 type Get = (name: string) => string | undefined;

@@ -10,6 +10,7 @@ import type { RunningPlayground } from './playground';
 import { startPlayground } from './playground';
 import { projectRoot } from './project-root';
 import { SANDBOX_APPROVALS_CHANNEL_ID, sandboxAccessSettings } from './sandbox-identities';
+import { sandboxNames } from '../estate/sandbox-estate';
 
 export interface SandboxOptions {
   /** Port of the local Functions host (3978, the Bot Framework default, when free). */
@@ -92,6 +93,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       VPN_SCOPES: info.resourceGroups.map((rg) => `${info.subscriptionId}/${rg}`).join(','),
       DURABLE_TASK_HUB: 'sandbox',
       ...(info.workspaces[0] ? { DIAGNOSTICS_WORKSPACE_ID: info.workspaces[0].id } : {}),
+      // Outbound certificates are issued by the root CA in kv-vpn-ca, whose key only signs there (rotate <site> outbound).
+      ...outboundCaSetting(info.vaults),
       // Approval requests go to the team's "VPN alerts" channel, as a deployment would configure its approvals channel.
       ...(options.approvals === 'personal' ? {} : { APPROVALS_CHANNEL_ID: SANDBOX_APPROVALS_CHANNEL_ID }),
       ...options.settings,
@@ -124,4 +127,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await close();
     throw error;
   }
+}
+
+/** OUTBOUND_CA_CERTIFICATE_ID for the sandbox: the CA certificate in kv-vpn-ca, at that vault's listener. */
+function outboundCaSetting(vaults: readonly { readonly name: string; readonly url: string }[]): Record<string, string> {
+  const caVault = vaults.find((v) => v.name === sandboxNames.caVault);
+  return caVault ? { OUTBOUND_CA_CERTIFICATE_ID: `${caVault.url.replace(/\/+$/, '')}/certificates/${sandboxNames.caCertificate}` } : {};
 }

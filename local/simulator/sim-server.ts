@@ -194,7 +194,7 @@ export class SimServer {
     const operation = `Microsoft.KeyVault/vaults/${firstSegment || 'root'}/${method === 'GET' ? 'read' : 'write'}`;
     let principalId: string | undefined;
     const record = (status: number, faulted = false) =>
-      this.deps.stats.record({ operation, service: 'keyvault', method, path: url.pathname, status, ...(principalId ? { principalId } : {}) }, faulted);
+      this.deps.stats.record({ operation, service: 'keyvault', method, path: url.pathname, status, vault: vaultName, ...(principalId ? { principalId } : {}) }, faulted);
     try {
       const principal = readBearerPrincipal(header(req, 'authorization'), 'keyvault', this.deps.clock.now(), this.deps.checkTokenLifetime, tenantId);
       principalId = principal.objectId;

@@ -8,6 +8,8 @@ export interface SimCallRecord {
   readonly path?: string;
   readonly status: number;
   readonly principalId?: string;
+  /** Key Vault calls: the vault's name (each vault has its own listener; the path does not name it). */
+  readonly vault?: string;
 }
 
 export interface SimStatsSnapshot {

@@ -394,6 +394,15 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
     ...(options.diagnosticsWorkspaceId === null ? {} : { diagnosticsWorkspaceId: options.diagnosticsWorkspaceId ?? WORKSPACE_ID }),
     log: new FakeLogger(),
     now: () => STATUS_NOW,
+    vaultCa: {
+      getCaCertificate: async () => {
+        throw new Error('no CA in the fake ports: tests of CA issuance run against the simulator');
+      },
+      signDigest: async () => {
+        throw new Error('no CA in the fake ports: tests of CA issuance run against the simulator');
+      },
+    },
+    outboundRotation: { defaultDays: 365, graceHours: 168, verifyMinutes: 15 },
   };
   return { ports, calls, network, keyVault, monitor, logs, messenger, audit, approvals, jobs, jobIndex, siteIndex };
 }
