@@ -93,6 +93,7 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
       ['Rollback', plan.rollback ?? 'none: this change defines no rollback'],
       ['Approval', model.approval.required ? `one of ${model.approval.approverIds.length} approver${model.approval.approverIds.length === 1 ? '' : 's'}, not the requester` : 'not required by the approval policy'],
     ]),
+    ...(plan.notes ?? []).flatMap((note) => [paragraph(note.label, { subtle: true }), literal([{ text: note.text, ...(note.mono ? { mono: true } : {}) }], { max: 4000 })]),
     literal([{ text: `Job ${model.jobId} · plan ${model.fingerprint}`, subtle: true, mono: true }], { max: 400 }),
   ];
   const actions: CardAction[] = [];

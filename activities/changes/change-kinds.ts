@@ -1,6 +1,7 @@
 import type { ChangeRequest } from '../../core/change/change-kind';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { enableDiagnosticsChange } from './enable-diagnostics-change';
+import { rotateCertificateChange } from './rotate-certificate-change';
 
 /**
  * Every change kind that can be requested, by kind; a missing handler is a compile error. A new change kind is its
@@ -8,6 +9,7 @@ import { enableDiagnosticsChange } from './enable-diagnostics-change';
  */
 export const CHANGE_KIND_HANDLERS = {
   'enable-diagnostics': enableDiagnosticsChange,
+  'rotate-certificate': rotateCertificateChange,
 } as const satisfies { readonly [K in ChangeRequest['kind']]: ChangeKindHandler<Extract<ChangeRequest, { kind: K }>> };
 
 export function handlerFor(kind: string): ChangeKindHandler {

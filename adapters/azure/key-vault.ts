@@ -106,6 +106,8 @@ export interface KeyVaultWriter {
   updatePolicy(vaultUrl: string, name: string, patch: Partial<OutboundCertificatePolicy>): Promise<OutboundCertificatePolicy>;
   /** Enables or disables one version (a ref without version: the current one). */
   setEnabled(ref: string | KeyVaultCertificateRef, enabled: boolean): Promise<KeyVaultCertificateVersion>;
+  /** Replaces the tags of one version (at most 15). */
+  setTags(ref: string | KeyVaultCertificateRef, tags: Record<string, string>): Promise<KeyVaultCertificateVersion>;
 }
 
 export type KeyVaultAdapter = KeyVaultReader & KeyVaultWriter;
@@ -427,6 +429,14 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
       checkName(ref.name);
       const ctx = { action: `${enabled ? 'enable' : 'disable'} certificate '${ref.name}'`, vaultUrl: ref.vaultUrl, name: ref.name, ...(ref.version ? { version: ref.version } : {}) };
       const updated = await call(ctx, () => client(ref.vaultUrl).updateCertificateProperties(ref.name, ref.version ?? '', { enabled, ...deadline() }));
+      return versionOf(updated.properties, ref.vaultUrl);
+    },
+
+    async setTags(refOrId, tags) {
+      const ref = typeof refOrId === 'string' ? parseKeyVaultCertificateId(refOrId) : refOrId;
+      checkName(ref.name);
+      const ctx = { action: `tag certificate '${ref.name}'`, vaultUrl: ref.vaultUrl, name: ref.name, ...(ref.version ? { version: ref.version } : {}) };
+      const updated = await call(ctx, () => client(ref.vaultUrl).updateCertificateProperties(ref.name, ref.version ?? '', { tags, ...deadline() }));
       return versionOf(updated.properties, ref.vaultUrl);
     },
   };

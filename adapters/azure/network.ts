@@ -173,6 +173,12 @@ export interface NetworkWriter {
   setGatewayIdentity(gatewayId: string, identityId: string): Promise<GatewayInfo>;
   deleteConnection(id: string): Promise<void>;
   resetConnection(id: string): Promise<void>;
+  /**
+   * Changes only the given certificate settings of a connection (long-running): GET, modify, PUT, so everything else
+   * (IPsec policy, DPD, mode, traffic selectors, tags...) stays as Azure has it; Azure's busy answers are waited out.
+   * `ifMatchEtag`: only if the connection is still as it was read then.
+   */
+  updateCertificateAuthentication(id: string, patch: Partial<CertificateAuthenticationSettings>, opts?: { readonly ifMatchEtag?: string }): Promise<ConnectionDetails>;
 }
 
 export type NetworkAdapter = NetworkReader & NetworkWriter;
@@ -328,6 +334,32 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
           }),
         );
         return toConnectionDetails(result);
+      });
+    },
+
+    updateCertificateAuthentication: async (id, patch, opts = {}) => {
+      const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
+      return call(`update the certificate settings of connection ${ref.name}`, async () => {
+        const c = client(ref.subscriptionId);
+        const put = async () => {
+          // Read again on every attempt: a busy answer means someone else is changing it, so start from what they left.
+          const existing = await c.virtualNetworkGatewayConnections.get(ref.resourceGroup, ref.name, { abortSignal: timeout() });
+          const auth = existing.certificateAuthentication ?? {};
+          const parameters: VirtualNetworkGatewayConnection = {
+            ...existing,
+            certificateAuthentication: {
+              ...auth,
+              ...(patch.outboundCertificateUrl !== undefined ? { outboundAuthCertificate: patch.outboundCertificateUrl } : {}),
+              ...(patch.inboundSubjectName !== undefined ? { inboundAuthCertificateSubjectName: patch.inboundSubjectName } : {}),
+              ...(patch.inboundChain !== undefined ? { inboundAuthCertificateChain: [...patch.inboundChain] } : {}),
+            },
+          };
+          return c.virtualNetworkGatewayConnections.createOrUpdate(ref.resourceGroup, ref.name, parameters, {
+            ...lroOptions(),
+            ...(opts.ifMatchEtag ? { requestOptions: { headers: { 'If-Match': opts.ifMatchEtag } } } : {}),
+          });
+        };
+        return toConnectionDetails(await whenNotBusy(put));
       });
     },
 

@@ -7,6 +7,7 @@ import { diagnoseCommand } from './diagnose-command';
 import { enableDiagnosticsCommand } from './enable-diagnostics-command';
 import { helpCommand } from './help-command';
 import { jobsCommand } from './jobs-command';
+import { rotateCommand } from './rotate-command';
 import { statusCommand } from './status-command';
 import { whoamiCommand } from './whoami-command';
 
@@ -17,6 +18,7 @@ export const COMMAND_HANDLERS = {
   status: statusCommand,
   diagnose: diagnoseCommand,
   'enable-diagnostics': enableDiagnosticsCommand,
+  rotate: rotateCommand,
   approvals: approvalsCommand,
   audit: auditCommand,
   jobs: jobsCommand,

@@ -21,4 +21,23 @@ export function isChangeKind(value: string): value is ChangeKind {
 }
 
 /** What a person asks for; each kind names its own target and options (the kinds whose commands exist so far). */
-export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string };
+export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string } | RotateOutboundRequest;
+
+/** Where a new outbound certificate comes from (`rotate <site> outbound --source`). */
+export const OUTBOUND_SOURCES = ['ca', 'external', 'vault'] as const;
+export type OutboundSource = (typeof OUTBOUND_SOURCES)[number];
+
+/**
+ * `rotate <site> outbound`: a new outbound certificate version from the CA in Key Vault (`ca`), a CSR for an outside
+ * CA (`external`; `merge` then carries the signed certificate and its chain as pasted), or the newest enabled version
+ * Key Vault already has (`vault`); the connection is moved to it.
+ */
+export interface RotateOutboundRequest {
+  readonly kind: 'rotate-certificate';
+  readonly site: string;
+  readonly side: 'outbound';
+  readonly source?: OutboundSource;
+  readonly days?: number;
+  /** `--merge`: the signed certificate and its issuers (PEM, base64 DER or PKCS#7) for the pending external request. */
+  readonly merge?: string;
+}

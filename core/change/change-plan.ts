@@ -26,6 +26,8 @@ export interface ChangePlan {
   readonly verify: string;
   /** How it would be undone when verification fails; absent when the kind defines no rollback. */
   readonly rollback?: string;
+  /** What people must see besides the changes, e.g. the CA certificate a device must trust first (shown in full). */
+  readonly notes?: readonly { readonly label: string; readonly text: string; readonly mono?: boolean }[];
   /** What apply, verify and rollback need beyond the above (resource ids), kind-specific. */
   readonly details: Readonly<Record<string, string>>;
 }

@@ -5,19 +5,26 @@
 export type Role = 'reader' | 'operator' | 'approver';
 
 /** What an argument holds; each type has one validator in `parse-command.ts`. */
-export type ArgType = 'site' | 'site-or-all' | 'job-id' | 'command-name';
+export type ArgType = 'site' | 'site-or-all' | 'job-id' | 'command-name' | 'choice';
 
 export interface ArgSpec {
   readonly name: string;
   readonly type: ArgType;
   readonly required: boolean;
   readonly description: string;
+  /** `choice` only: the words it takes (matched case-insensitively, given in lower case). */
+  readonly choices?: readonly string[];
 }
 
 export interface FlagSpec {
   readonly name: string;
-  readonly type: 'integer' | 'boolean';
+  /** `choice`: one of `choices`; `text`: free text up to `maxLength` characters (quote it when it has spaces). */
+  readonly type: 'integer' | 'boolean' | 'choice' | 'text';
   readonly description: string;
+  /** `choice` only: the values it takes (lower case). */
+  readonly choices?: readonly string[];
+  /** `text` only: longest value accepted (default 200). */
+  readonly maxLength?: number;
   /** Placeholder shown in usage, e.g. `N` in `--hours N`. */
   readonly valueName?: string;
   readonly min?: number;
@@ -50,11 +57,17 @@ export interface CommandSpec<Name extends string = string> {
 export function usageOf(spec: CommandSpec): string {
   const parts: string[] = [spec.name];
   for (const arg of spec.args) {
+    if (arg.type === 'choice' && arg.choices) {
+      parts.push(arg.required ? arg.choices.join('|') : `[${arg.choices.join('|')}]`);
+      continue;
+    }
     const name = arg.type === 'site-or-all' ? `${arg.name}|all` : arg.name;
     parts.push(arg.required ? `<${name}>` : `[${name}]`);
   }
   for (const flag of spec.flags) {
-    parts.push(flag.type === 'boolean' ? `[--${flag.name}]` : `[--${flag.name} ${flag.valueName ?? 'N'}]`);
+    if (flag.type === 'boolean') parts.push(`[--${flag.name}]`);
+    else if (flag.type === 'choice' && flag.choices) parts.push(`[--${flag.name} ${flag.choices.join('|')}]`);
+    else parts.push(`[--${flag.name} ${flag.valueName ?? (flag.type === 'text' ? 'TEXT' : 'N')}]`);
   }
   return parts.join(' ');
 }

@@ -81,6 +81,31 @@ export const COMMAND_SPECS = [
     execution: 'orchestration',
   },
   {
+    name: 'rotate',
+    aliases: [],
+    summary: "Rotate a site's outbound or inbound certificate (a change: planned, approved, applied, verified, rolled back if not).",
+    details:
+      'outbound: a new version of the outbound certificate in Key Vault and the connection moved to it. --source ca (the default when a CA in Key Vault is configured) ' +
+      'issues it from that CA (Key Vault makes the key and signs with the CA key; the bot never holds a key); --source vault moves the connection to the newest enabled version Key Vault already has; ' +
+      '--source external makes a CSR for your own CA, and --merge with the signed certificate and its chain pasted below the command (any order, PEM, base64 or PKCS#7) completes it. ' +
+      'Azure\'s outbound rules are checked before anything is submitted; verification wants both tunnels Connected and a successful negotiation in the gateway logs, else it is rolled back. ' +
+      'The previous version stays enabled for a grace period, then is disabled.',
+    args: [
+      { name: 'site', type: 'site', required: true, description: 'The site whose certificate to rotate, such as site-paris (or just paris).' },
+      { name: 'side', type: 'choice', choices: ['outbound', 'inbound'], required: true, description: 'Which certificate: outbound (Azure presents it) or inbound (the chain and subject Azure accepts from the device).' },
+    ],
+    flags: [
+      { name: 'source', type: 'choice', choices: ['ca', 'external', 'vault'], description: 'outbound: where the new certificate comes from (default ca when configured, else vault).' },
+      { name: 'days', type: 'integer', valueName: 'N', min: 1, max: 825, description: 'outbound --source ca: how many days the new certificate is valid (default from OUTBOUND_CERTIFICATE_DAYS).' },
+      { name: 'merge', type: 'boolean', description: 'outbound: complete the pending external request with the signed certificate and chain pasted below.' },
+    ],
+    examples: ['rotate site-paris outbound', 'rotate site-paris outbound --source ca --days 365', 'rotate site-paris outbound --source vault', 'rotate site-paris outbound --source external', 'rotate site-paris outbound --merge'],
+    role: 'operator',
+    effect: 'change',
+    execution: 'orchestration',
+    acceptsPastedText: true,
+  },
+  {
     name: 'approvals',
     aliases: ['pending'],
     summary: 'List the changes waiting for an approver, with Approve and Reject for those you may decide.',
@@ -132,16 +157,23 @@ export type CommandName = (typeof COMMAND_SPECS)[number]['name'];
 /** The spec of one command, with its literal argument and flag declarations. */
 export type SpecOf<N extends CommandName> = Extract<(typeof COMMAND_SPECS)[number], { readonly name: N }>;
 
-type FlagValue<F> = F extends { readonly type: 'integer' } ? number : boolean;
+type FlagValue<F> = F extends { readonly type: 'integer' }
+  ? number
+  : F extends { readonly type: 'choice'; readonly choices: readonly (infer C)[] }
+    ? C
+    : F extends { readonly type: 'text' }
+      ? string
+      : boolean;
 
 /** A command's parsed arguments, typed from its spec: required ones are strings, optional ones may be absent. */
+type ArgValue<A> = A extends { readonly type: 'choice'; readonly choices: readonly (infer C)[] } ? C : string;
 export type ArgsOf<N extends CommandName> = {
-  readonly [A in SpecOf<N>['args'][number] as A['name']]: A extends { readonly required: true } ? string : string | undefined;
+  readonly [A in SpecOf<N>['args'][number] as A['name']]: A extends { readonly required: true } ? ArgValue<A> : ArgValue<A> | undefined;
 };
 
 /** A command's parsed flags, typed from its spec: a flag with a default always has a value. */
 export type FlagsOf<N extends CommandName> = {
-  readonly [F in SpecOf<N>['flags'][number] as F['name']]: F extends { readonly defaultValue: number | boolean } ? FlagValue<F> : FlagValue<F> | undefined;
+  readonly [F in SpecOf<N>['flags'][number] as F['name']]: F extends { readonly defaultValue: number | boolean | string } ? FlagValue<F> : FlagValue<F> | undefined;
 };
 
 export function findCommandSpec(nameOrAlias: string): CommandSpec<CommandName> | undefined {

@@ -79,7 +79,7 @@ export function parseCommand(rawText: string): ParseResult {
   }
 
   const args: Record<string, string | undefined> = {};
-  const flags: Record<string, number | boolean | undefined> = {};
+  const flags: Record<string, number | boolean | string | undefined> = {};
   const positional: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -120,7 +120,7 @@ export function parseCommand(rawText: string): ParseResult {
     }
     const problem = checkArgValue(arg, value);
     if (problem) return invalid(problem);
-    args[arg.name] = arg.type === 'command-name' || (arg.type === 'site-or-all' && value.toLowerCase() === 'all') ? value.toLowerCase() : value;
+    args[arg.name] = arg.type === 'command-name' || arg.type === 'choice' || (arg.type === 'site-or-all' && value.toLowerCase() === 'all') ? value.toLowerCase() : value;
   }
   for (const flag of spec.flags) {
     if (flags[flag.name] === undefined && flag.defaultValue !== undefined) flags[flag.name] = flag.defaultValue;
@@ -142,8 +142,19 @@ export function stripMentions(text: string): string {
   return text.replace(/<at(\s[^<>]*)?>[\s\S]*?<\/at>/gi, ' ');
 }
 
-function checkFlagValue(flag: FlagSpec, value: string | undefined): { value: number } | string {
+function checkFlagValue(flag: FlagSpec, value: string | undefined): { value: number | string } | string {
   const placeholder = flag.valueName ?? 'N';
+  if (flag.type === 'choice') {
+    const choices = flag.choices ?? [];
+    if (value === undefined || value === '') return `\`--${flag.name}\` needs one of ${choices.map((c) => `\`${c}\``).join(', ')}.`;
+    const chosen = choices.find((c) => c === value.toLowerCase());
+    return chosen !== undefined ? { value: chosen } : `\`--${flag.name}\` takes ${choices.map((c) => `\`${c}\``).join(', ')}, not \`${quoteForDisplay(value, 20)}\`.`;
+  }
+  if (flag.type === 'text') {
+    const max = flag.maxLength ?? 200;
+    if (value === undefined || value.trim() === '') return `\`--${flag.name}\` needs a value (${flag.description.charAt(0).toLowerCase()}${flag.description.slice(1)})`;
+    return value.length > max ? `\`--${flag.name}\` is longer than ${max} characters.` : { value: value.trim() };
+  }
   if (value === undefined || value === '') return `\`--${flag.name}\` needs a value, e.g. \`--${flag.name} ${flag.defaultValue ?? 1}\`.`;
   if (!/^\d{1,9}$/.test(value)) return `\`--${flag.name}\` takes a whole number ${placeholder}, not \`${quoteForDisplay(value, 20)}\`.`;
   const n = Number(value);
@@ -159,6 +170,10 @@ const ARG_CHECKS: Record<ArgType, (value: string, arg: ArgSpec) => string | unde
   'site-or-all': (value, arg) => (value.toLowerCase() === 'all' ? undefined : ARG_CHECKS.site(value, arg)),
   'job-id': (value) =>
     JOB_ID.test(value) ? undefined : `\`${quoteForDisplay(value)}\` is not a job id. Job ids look like \`status-site-paris-3f9c2a1b\`; \`jobs\` lists yours.`,
+  choice: (value, arg) => {
+    const choices = arg.choices ?? [];
+    return choices.includes(value.toLowerCase()) ? undefined : `<${arg.name}> is ${choices.map((c) => `\`${c}\``).join(' or ')}, not \`${quoteForDisplay(value, 30)}\`.`;
+  },
   'command-name': (value) => {
     if (findCommandSpec(value)) return undefined;
     const suggestions = closestMatches(value, COMMAND_SPECS.map((s) => s.name));

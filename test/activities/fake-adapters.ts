@@ -186,6 +186,9 @@ export class FakeNetwork implements NetworkAdapter {
   deleteConnection(): never {
     return notUsed('deleteConnection');
   }
+  updateCertificateAuthentication(): never {
+    return notUsed('updateCertificateAuthentication');
+  }
   resetConnection(): never {
     return notUsed('resetConnection');
   }
@@ -262,6 +265,9 @@ export class FakeKeyVault implements KeyVaultAdapter {
   }
   updatePolicy(): never {
     return notUsed('updatePolicy');
+  }
+  setTags(): never {
+    return notUsed('setTags');
   }
   setEnabled(): never {
     return notUsed('setEnabled');

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityName } from '../../activities/activity-names';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
+import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
+import { sandboxNames } from '../../local/estate/sandbox-estate';
 import { createLogsAdapter } from '../../adapters/azure/logs';
 import { createMonitorAdapter } from '../../adapters/azure/monitor';
 import { createNetworkAdapter } from '../../adapters/azure/network';
@@ -35,7 +37,7 @@ import { matrixApp } from './matrix-app';
 const clock = new VirtualClock(new Date('2026-11-23T12:00:00.000Z'));
 let host: LocalHost;
 let sim: AzureSimulator;
-type AzurePorts = Pick<ActivityPorts, 'network' | 'keyVault' | 'monitor' | 'logs'>;
+type AzurePorts = Pick<ActivityPorts, 'network' | 'keyVault' | 'monitor' | 'logs' | 'vaultCa'>;
 /** The adapters as deployed (a call's deadline well above Azure's Retry-After), and with a short deadline for the timeout column. */
 let azure: AzurePorts;
 let impatient: AzurePorts;
@@ -61,10 +63,11 @@ let cell: CellState | undefined;
 let cells = 0;
 
 beforeAll(async () => {
-  sim = await startTestSimulator();
+  // Logs arrive at once here: verification's wait for them is its own test (test/orchestrations/rotate-outbound.test.ts).
+  sim = await startTestSimulator({ logIngestionDelayMs: 0 });
   const adapters = (operationTimeoutMs: number): AzurePorts => {
     const settings = sim.settingsFor('bot', { operationTimeoutMs, longRunningPollIntervalMs: 10 });
-    return { network: createNetworkAdapter(settings), keyVault: createKeyVaultAdapter(settings), monitor: createMonitorAdapter(settings), logs: createLogsAdapter(settings) };
+    return { network: createNetworkAdapter(settings), keyVault: createKeyVaultAdapter(settings, { pollIntervalMs: 10 }), monitor: createMonitorAdapter(settings), logs: createLogsAdapter(settings), vaultCa: createKeyVaultCaAdapter(settings) };
   };
   azure = adapters(10_000);
   impatient = adapters(MATRIX_CALL_TIMEOUT_MS);
@@ -143,6 +146,7 @@ function cellPorts(fault: MatrixFault | undefined): TestPorts {
     siteIndex: unlessDown(siteIndex, tablesDown),
     messenger: unlessDown(base.messenger, teamsDown),
     approvalPolicy: { ...base.ports.approvalPolicy, required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true } },
+    outboundRotation: { ...base.ports.outboundRotation, caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}` },
     now: () => clock.now(),
   };
   return { ...base, ports, siteIndex };
@@ -214,6 +218,9 @@ async function run(kind: MatrixChangeKind, step?: MatrixStep, fault?: MatrixFaul
     }
     if ((change && terminal(change)) || (terminal(request) && !handedOver)) break;
     await clock.advance(STEP_MS);
+    // Azure's clock is never behind the bot's (the simulator's also moves on its own with long-running operations).
+    const lag = clock.now().getTime() - sim.clock.now().getTime();
+    if (lag > 0) await sim.advance(lag);
     // A held request lands on its own time: let it, before the pipeline reads Azure back.
     const hits = cell.handles.reduce((sum, h) => sum + h.hits, 0);
     if (fault?.kind === 'azure' && 'delayMs' in fault.respond && hits > held) await sleep(fault.respond.delayMs + 50);
@@ -265,7 +272,7 @@ describe('fault matrix: every change kind × every Azure step × every fault end
           it(`${step.step} × ${fault.name}`, async () => {
             const result = await run(kind, step, fault);
             const output = result.change?.output as ChangeOutput | undefined;
-            // It ended, and Azure is either as it was or as planned, never in between.
+                // It ended, and Azure is either as it was or as planned, never in between.
             expect(terminal(result.request)).toBe(true);
             if (result.change) expect(result.change.runtimeStatus).toBe('Completed');
             const azureState = JSON.stringify(result.after) === JSON.stringify(result.before) ? 'unchanged' : JSON.stringify(result.after) === JSON.stringify(applied) ? 'applied' : 'in between';

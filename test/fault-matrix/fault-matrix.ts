@@ -64,7 +64,8 @@ export const MATRIX_CALL_TIMEOUT_MS = 250;
 export const FAULTS: readonly MatrixFault[] = [
   { name: '403', kind: 'azure', respond: { status: 403 } },
   { name: '404', kind: 'azure', respond: { status: 404, code: 'ResourceNotFound' } },
-  { name: '409 busy', kind: 'azure', respond: { status: 409, code: 'AnotherOperationInProgress' }, times: 2, waitedOut: isWrite },
+  // ARM's busy answer; Key Vault has none (its 409 Conflict means a pending operation or a deleted name).
+  { name: '409 busy', kind: 'azure', respond: { status: 409, code: 'AnotherOperationInProgress' }, times: 2, waitedOut: isWrite, appliesTo: (step) => step.call.service !== 'keyvault' },
   { name: '429 with Retry-After', kind: 'azure', respond: { status: 429, retryAfterSeconds: 1 }, times: 1, waitedOut: () => true },
   { name: '500', kind: 'azure', respond: { status: 500 } },
   { name: 'LRO failure', kind: 'azure', respond: { lroFails: 'InternalServerError' }, times: 1, appliesTo: (step) => step.lro === true },
@@ -106,6 +107,66 @@ const enableDiagnostics: MatrixChangeKind = {
     { step: 'roll back: read the diagnostic settings', activity: 'rollbackChange', call: diagnosticSettings, afterVerificationFails: true },
     { step: 'roll back: delete the diagnostic setting', activity: 'rollbackChange', call: { operation: 'Microsoft.Insights/diagnosticSettings/delete' }, afterVerificationFails: true },
     { step: 'check unchanged: read the diagnostic settings', activity: 'verifyUnchanged', call: diagnosticSettings, afterVerificationFails: true },
+  ],
+};
+
+// --- rotate <site> outbound (issue 9) -------------------------------------------------------------------------
+const parisConnectionId = (sim: AzureSimulator) => sim.estateInfo.sites.find((s) => s.name === 'site-paris')!.connectionId!;
+const parisRecord = (sim: AzureSimulator) => sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-paris');
+/** The version site-paris's connection used at the start (set on the first observation). */
+let parisStartUrl: string | undefined;
+
+/** Rotate site-paris's outbound certificate from the CA in Key Vault (its device trusts that CA's root). */
+export const rotateOutbound: MatrixChangeKind = {
+  kind: 'rotate-certificate',
+  request: { kind: 'rotate-certificate', site: 'site-paris', side: 'outbound', source: 'ca' },
+  observe: (sim) => {
+    const connection = sim.resources.connections.get(parisConnectionId(sim))!;
+    const url = connection.config.certificateAuthentication?.outboundAuthCertificate ?? '';
+    parisStartUrl ??= url;
+    const record = parisRecord(sim);
+    const startVersion = parisStartUrl.split('/').pop();
+    const old = record.versions.find((v) => v.version === startVersion);
+    const current = record.versions.find((v) => v.version === url.split('/').pop());
+    return {
+      connection: url === parisStartUrl ? 'the start version' : current?.tags.rotation ? 'a version a rotation issued' : url,
+      provisioning: connection.provisioningState,
+      startVersionEnabled: old?.enabled,
+      startVersionRetiring: old?.tags['retire-after'] !== undefined,
+      enabledIssuedByRotations: record.versions.filter((v) => v.enabled && v.tags.rotation && v.version !== url.split('/').pop()).length,
+      pending: record.pending?.status === 'inProgress',
+    };
+  },
+  reset: (sim) => {
+    const connection = sim.resources.connections.get(parisConnectionId(sim))!;
+    if (parisStartUrl) connection.config = { ...connection.config, certificateAuthentication: { ...connection.config.certificateAuthentication, outboundAuthCertificate: parisStartUrl } };
+    connection.provisioningState = 'Succeeded';
+    const record = parisRecord(sim);
+    for (const v of record.versions) {
+      if (v.tags.rotation) v.enabled = false;
+      const { 'retire-after': _a, 'retire-for': _f, ...rest } = v.tags;
+      v.tags = rest;
+      if (parisStartUrl?.endsWith(`/${v.version}`)) v.enabled = true;
+    }
+    if (record.pending?.status === 'inProgress') sim.vaults.deleteOperation(sandboxNames.keyVault, 'outbound-site-paris');
+  },
+  // Someone else points the connection at the certificate without a version meanwhile (not the rotated version).
+  breakVerification: (sim) => {
+    const connection = sim.resources.connections.get(parisConnectionId(sim))!;
+    const versionless = parisStartUrl!.split('/').slice(0, -1).join('/');
+    connection.config = { ...connection.config, certificateAuthentication: { ...connection.config.certificateAuthentication, outboundAuthCertificate: versionless } };
+  },
+  steps: [
+    { step: 'plan: read the current certificate', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathContains: '/certificates/outbound-site-paris/' } },
+    { step: 'plan: read the CA certificate', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathContains: `/certificates/${sandboxNames.caCertificate}` } },
+    { step: 'apply: create the pending version (CSR)', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/certificates/outbound-site-paris/create' } },
+    { step: 'apply: Key Vault signs with the CA key', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/sign' }, keyVault: 'sign' },
+    { step: 'apply: merge the signed certificate and chain', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/pending/merge' }, keyVault: 'merge' },
+    { step: 'apply: PUT the connection', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-paris' }, lro: true },
+    { step: 'verify: read the connection', activity: 'verifyChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-paris' } },
+    { step: 'roll back: PUT the connection', activity: 'rollbackChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-paris' }, lro: true, afterVerificationFails: true },
+    { step: 'roll back: disable the issued version', activity: 'rollbackChange', call: { service: 'keyvault', method: 'PATCH', pathContains: '/certificates/outbound-site-paris/' }, afterVerificationFails: true },
+    { step: 'check unchanged: read the connection', activity: 'verifyUnchanged', call: { method: 'GET', pathEndsWith: '/connections/cn-site-paris' }, afterVerificationFails: true },
   ],
 };
 

@@ -145,3 +145,26 @@ describe('parseCommand with hostile input', () => {
     expect(problem(parseCommand('status "site-paris'))).toMatch(/quote is not closed/);
   });
 });
+
+describe('rotate: a choice argument and choice flags', () => {
+  it('parses the side and the source, case-insensitively', () => {
+    const parsed = parseCommand('rotate Paris OUTBOUND --source External');
+    expect(parsed).toMatchObject({ ok: true, command: { name: 'rotate', args: { site: 'Paris', side: 'outbound' }, flags: { source: 'external' } } });
+  });
+
+  it('refuses a side or a source it does not know, naming the ones it takes', () => {
+    expect(parseCommand('rotate site-paris sideways')).toMatchObject({ ok: false, failure: { kind: 'invalid', problem: '<side> is `outbound` or `inbound`, not `sideways`.' } });
+    expect(parseCommand('rotate site-paris outbound --source hsm')).toMatchObject({ ok: false, failure: { kind: 'invalid', problem: '`--source` takes `ca`, `external`, `vault`, not `hsm`.' } });
+    expect(parseCommand('rotate site-paris outbound --source')).toMatchObject({ ok: false, failure: { kind: 'invalid', problem: '`--source` needs one of `ca`, `external`, `vault`.' } });
+  });
+
+  it('needs the side, and shows the choices in its usage', () => {
+    const parsed = parseCommand('rotate site-paris');
+    expect(parsed).toMatchObject({ ok: false, failure: { kind: 'invalid', usage: 'rotate <site> outbound|inbound [--source ca|external|vault] [--days N] [--merge]' } });
+  });
+
+  it('--merge takes the certificates pasted below the command', () => {
+    const parsed = parseCommand('rotate site-paris outbound --merge\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----');
+    expect(parsed).toMatchObject({ ok: true, command: { flags: { merge: true }, pastedText: expect.stringContaining('BEGIN CERTIFICATE') } });
+  });
+});
