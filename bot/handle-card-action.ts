@@ -18,7 +18,7 @@ import { isSiteName } from '../core/commands/parse-command';
 import { UserError } from '../core/errors/user-error';
 import { presentError } from './present-error';
 import { recordRefusal } from './own-job';
-import { enableDiagnosticsAction, fleetPageAction } from './status-actions';
+import { enableDiagnosticsAction, fleetPageAction, rotateOutboundAction } from './status-actions';
 
 export interface VerbHandler {
   /** Role checked against the verified invoke identity before the handler runs. */
@@ -77,6 +77,7 @@ export const VERB_HANDLERS = {
       return { kind: 'card', card };
     },
   },
+  [VERBS.rotateOutbound]: { role: 'operator', run: rotateOutboundAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /** A press whose data names a valid site is audited against that site. */

@@ -22,6 +22,20 @@ export async function enableDiagnosticsAction(action: CardAction, deps: BotDeps)
   return { kind: 'message', text: `Planning: enable diagnostics for ${site}.` };
 }
 
+/** Rotate (status, fleet rows, diagnosis notes, expiry reports): a change request, exactly as typed `rotate <site> outbound`. */
+export async function rotateOutboundAction(action: CardAction, deps: BotDeps): Promise<ActionOutcome> {
+  const site = stringField(action.data, 'site', 80);
+  if (!SITE.test(site)) throw new UserError('InvalidCardData', 'That button named an invalid site.');
+  const source = (action.data as { source?: unknown } | undefined)?.source;
+  if (source !== undefined && source !== 'vault') throw new UserError('InvalidCardData', 'That button named an invalid certificate source.');
+  const commandLine = `rotate ${site} outbound${source ? ` --source ${source}` : ''}`;
+  const { started } = await requestChange(action, { kind: 'rotate-certificate', site, side: 'outbound', ...(source ? { source } : {}) }, commandLine, deps);
+  if (started === 'failed') return { kind: 'message', text: 'Could not start; see the card below.' };
+  if (started === 'conflict') return { kind: 'message', text: 'That change is already being planned.' };
+  if (started === 'duplicate') return { kind: 'message', text: 'Already asked.' };
+  return { kind: 'message', text: `Planning: ${commandLine}.` };
+}
+
 /** Next/Previous on the fleet card: re-renders another page from the finished job's output, in place. */
 export async function fleetPageAction(action: CardAction, deps: BotDeps): Promise<ActionOutcome> {
   const jobId = stringField(action.data, 'jobId', 160);

@@ -5,6 +5,7 @@ import type { SiteNote } from '../core/status/site-notes';
 import type { AdaptiveCard, CardElement, Tone } from './adaptive-card';
 import { actionSet, card, codeLines, container, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
+import { rotateOutboundButton } from './rotate-button';
 import { executeAction, VERBS } from './verbs';
 
 
@@ -15,21 +16,21 @@ function evidenceLine(e: { source: string; time?: string; line?: number; instanc
 }
 
 /** A warning of the site the diagnosis does not explain: what it is, how to fix it, and the buttons that help. */
-function siteNote(note: SiteNote): CardElement {
+function siteNote(note: SiteNote, site: string): CardElement {
   const items: CardElement[] = [literal([{ text: note.severity === 'error' ? '✖ ' : '⚠ ', tone: note.severity === 'error' ? 'attention' : 'warning', bold: true }, { text: note.text }], { max: 420 })];
   if (note.fix) items.push(literal(note.fix, { max: 420 }));
-  if (note.actions.length > 0) items.push(actionSet(note.actions.map((a) => executeAction(a.title, VERBS.runCommand, { command: a.command }))));
+  if (note.actions.length > 0) items.push(actionSet(note.actions.map((a) => (a.rotateOutbound ? rotateOutboundButton(site, { drift: a.rotateOutbound.drift }) : executeAction(a.title, VERBS.runCommand, { command: a.command })))));
   return container(items, 'warning');
 }
 
 /** The notes section: what the headline does not say (the diagnosis's own notes), then the site's other warnings. */
-function notesSection(own: readonly DiagnosisNote[], site: readonly SiteNote[]): CardElement[] {
+function notesSection(siteName: string, own: readonly DiagnosisNote[], site: readonly SiteNote[]): CardElement[] {
   const count = own.length + site.length;
   if (count === 0) return [];
   return [
     paragraph(count === 1 ? 'Note' : 'Notes', { subtle: true }),
     ...own.map((n) => container([literal(n.text, { max: 420 }), ...(n.evidence.length > 0 ? [codeLines(n.evidence.map(evidenceLine))] : [])], 'warning')),
-    ...site.map(siteNote),
+    ...site.map((note) => siteNote(note, siteName)),
   ];
 }
 
@@ -41,7 +42,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
         literalHeading(`diagnose ${outcome.site}: no IKE logs to read`, 'warning'),
         literal(`Gateway ${outcome.gatewayName} does not send ${outcome.missing.join(' and ')} to a Log Analytics workspace, so there is nothing to diagnose from.`),
         paragraph('Enable diagnostics to send IKE and tunnel logs to the workspace. Logs appear a few minutes later; run diagnose again then.'),
-        ...notesSection([], outcome.siteNotes ?? []),
+        ...notesSection(outcome.site, [], outcome.siteNotes ?? []),
       ],
       [executeAction('Enable diagnostics', VERBS.enableDiagnostics, { site: outcome.site }, { style: 'positive' })],
     );
@@ -52,7 +53,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
         literalHeading(`diagnose ${outcome.site}: no log entries`, 'warning'),
         literal(`Log Analytics workspace ${outcome.workspaceName} has no IKE or tunnel log entries for ${outcome.connectionName} in the last ${outcome.hours} h. The connection is ${outcome.status}.`),
         paragraph('If diagnostics were enabled recently, wait a few minutes. Otherwise widen the window, e.g. --hours 72, or paste the device\'s charon log under the command.'),
-        ...notesSection([], outcome.siteNotes ?? []),
+        ...notesSection(outcome.site, [], outcome.siteNotes ?? []),
       ],
       [executeAction('Last 72 h', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours 72` })],
     );
@@ -66,7 +67,7 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
   ];
   // Notes come before the evidence: they say what the headline does not (a device log that disagrees, or that talks
   // to another peer, or the site's other warnings such as an expiring certificate), and a person must not miss them.
-  body.push(...notesSection(d.notes ?? [], outcome.siteNotes ?? []));
+  body.push(...notesSection(outcome.site, d.notes ?? [], outcome.siteNotes ?? []));
   if (d.evidence.length > 0) {
     body.push(paragraph('Evidence', { subtle: true }));
     body.push(codeLines(d.evidence.map(evidenceLine)));

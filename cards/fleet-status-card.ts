@@ -3,6 +3,8 @@ import { headlineOf, severityOf } from '../core/status/fleet-status';
 import type { AdaptiveCard, CardAction, CardElement, Tone } from './adaptive-card';
 import { card, container, heading, literal, paragraph } from './adaptive-card';
 import { formatUtc, plural } from './format';
+import { EXPIRY_WARNING_DAYS } from '../core/pki/certificate-violation';
+import { rotateOutboundButton } from './rotate-button';
 import { executeAction, VERBS } from './verbs';
 
 export interface FleetCardModel {
@@ -59,7 +61,17 @@ export function fleetStatusCard(model: FleetCardModel): AdaptiveCard {
           type: 'Column',
           width: 'auto',
           verticalContentAlignment: 'Center',
-          items: [{ type: 'ActionSet', actions: [executeAction('Status', VERBS.runCommand, { command: `status ${row.site}` }), executeAction('Diagnose', VERBS.runCommand, { command: `diagnose ${row.site}` })] }],
+          items: [
+            {
+              type: 'ActionSet',
+              actions: [
+                // An outbound certificate expiring or expired: Rotate first.
+                ...(row.outboundDays !== undefined && row.outboundDays < EXPIRY_WARNING_DAYS ? [rotateOutboundButton(row.site)] : []),
+                executeAction('Status', VERBS.runCommand, { command: `status ${row.site}` }),
+                executeAction('Diagnose', VERBS.runCommand, { command: `diagnose ${row.site}` }),
+              ],
+            },
+          ],
         },
       ],
     });

@@ -3,6 +3,8 @@ import type { SiteStatus, StatusWarning } from '../core/status/site-status';
 import type { AdaptiveCard, CardElement, Run, Tone } from './adaptive-card';
 import { card, container, facts, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatAge, formatBytes, formatUtc } from './format';
+import { CertificateCodes } from '../core/pki/certificate-violation';
+import { rotateOutboundButton } from './rotate-button';
 import { executeAction, VERBS } from './verbs';
 
 const STATE_TONE: Record<string, Tone> = { Connected: 'good', Connecting: 'warning', NotConnected: 'attention', Unknown: 'warning' };
@@ -76,7 +78,11 @@ export function siteStatusCard(status: SiteStatus, options: { now: Date }): Adap
   body.push(facts(inboundRows));
   body.push(literal([{ text: `Checked ${formatUtc(new Date(status.checkedAt))}`, subtle: true }]));
 
+  // An outbound certificate expiring (or expired), or behind the newest enabled version: Rotate is the fix.
+  const codes = new Set(status.warnings.map((w) => w.code));
+  const rotate = codes.has(CertificateCodes.OutboundExpiresSoon) || codes.has(CertificateCodes.OutboundExpired) ? [rotateOutboundButton(status.site)] : codes.has('OutboundNotLatestVersion') ? [rotateOutboundButton(status.site, { drift: true })] : [];
   return card(body, [
+    ...rotate,
     executeAction('Diagnose', VERBS.runCommand, { command: `diagnose ${status.site}` }),
     executeAction('Refresh', VERBS.runCommand, { command: `status ${status.site}` }),
   ]);

@@ -21,6 +21,8 @@ export const VERBS = {
   approvalView: 'approvalView',
   /** Page through the audit card. */
   auditPage: 'auditPage',
+  /** Rotate a site's outbound certificate (a change request, as typed `rotate <site> outbound`). */
+  rotateOutbound: 'rotateOutbound',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -36,6 +38,8 @@ export interface VerbData {
   withdrawChange: { readonly jobId: string; readonly requestId: string };
   approvalView: { readonly jobId: string; readonly requestId: string };
   auditPage: { readonly site?: string; readonly days: number; readonly page: number };
+  /** `source: 'vault'`: move to the newest enabled version Key Vault already has (drift). */
+  rotateOutbound: { readonly site: string; readonly source?: 'vault' };
 }
 
 export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {

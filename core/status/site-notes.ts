@@ -6,6 +6,8 @@ import type { SiteStatus, StatusWarning } from './site-status';
 export interface NoteAction {
   readonly title: string;
   readonly command: string;
+  /** The button is the outbound Rotate button (a change request) rather than a command run as typed. */
+  readonly rotateOutbound?: { readonly drift: boolean };
 }
 
 /**
@@ -58,8 +60,8 @@ const FIXES: Partial<Record<string, (status: SiteStatus) => { readonly fix?: str
   [CertificateCodes.OutboundExpiresSoon]: rotateOutbound,
   [CertificateCodes.OutboundExpired]: rotateOutbound,
   OutboundNotLatestVersion: (s) => ({
-    fix: `If the newer version is meant for ${s.site}, rotate to it: check that the device trusts its issuer, then point ${s.connectionName} at it.`,
-    actions: outboundActions(s),
+    fix: `If the newer version is meant for ${s.site}, rotate to it: check that the device trusts its issuer, then point ${s.connectionName} at it (Rotate to newest version does both, with approval).`,
+    actions: [rotateAction(s, true), statusAction(s)],
   }),
   [CertificateCodes.InboundExpiresSoon]: renewInbound,
   [CertificateCodes.InboundCertificateExpired]: renewInbound,
@@ -74,9 +76,13 @@ function outboundActions(s: SiteStatus): NoteAction[] {
 function rotateOutbound(s: SiteStatus): { fix: string; actions: NoteAction[] } {
   const where = s.outbound ? `${s.outbound.certificateName} in Key Vault ${s.outbound.vaultName}` : 'the outbound certificate in Key Vault';
   return {
-    fix: `To rotate: add a new version of ${where}, check that the device trusts its issuer, then point ${s.connectionName} at the new version. Both tunnels renegotiate when it changes.`,
-    actions: outboundActions(s),
+    fix: `To rotate: Rotate (or rotate ${s.site} outbound) adds a new version of ${where} and points ${s.connectionName} at it, with approval; it is verified, and rolled back if the tunnels do not come back. Both tunnels renegotiate when it changes.`,
+    actions: [rotateAction(s, false), ...outboundActions(s)],
   };
+}
+
+function rotateAction(s: SiteStatus, drift: boolean): NoteAction {
+  return { title: drift ? 'Rotate to newest version' : 'Rotate', command: `rotate ${s.site} outbound${drift ? ' --source vault' : ''}`, rotateOutbound: { drift } };
 }
 
 function renewInbound(s: SiteStatus): { fix: string; actions: NoteAction[] } {

@@ -53,6 +53,8 @@ export const sandboxNames = {
     'site-rome': { publicIp: '203.0.113.50', prefixes: ['10.50.0.0/16'], deviceCn: 'rome-vpn.contoso.example' },
     'site-oslo': { publicIp: '203.0.113.60', prefixes: ['10.60.0.0/16'], deviceCn: 'oslo-vpn.contoso.example' },
     'site-lisbon': { publicIp: '203.0.113.70', prefixes: ['10.70.0.0/16'], deviceCn: 'lisbon-vpn.contoso.example' },
+    /** rotate outbound (issue 9): Azure's certificate comes from a legacy CA, the only root its device trusts. */
+    'site-vienna': { publicIp: '203.0.113.80', prefixes: ['10.80.0.0/16'], deviceCn: 'vienna-vpn.contoso.example' },
   },
   /** Files written under the sandbox state dir and served at `<simulator url>/files/<path>`. */
   files: {
@@ -60,6 +62,8 @@ export const sandboxNames = {
     romeDeviceRoot: 'certificates/site-rome/root-ca.pem',
     romeDeviceLeaf: 'certificates/site-rome/device.pem',
     azureOutboundRoot: 'certificates/azure-outbound-root-ca.pem',
+    /** The legacy CA that issued site-vienna's outbound certificate (the root its device trusts). */
+    viennaLegacyRoot: 'certificates/site-vienna/legacy-outbound-root-ca.pem',
   },
 } as const;
 
@@ -84,6 +88,8 @@ const hourMs = 3600 * 1000;
  * - site-rome: a device only (not provisioned in Azure); its public chain is written to files for the user, and
  *   Key Vault already holds `outbound-site-rome` for provisioning.
  * - site-lisbon: Connected, on gateway vpngw-branch, which sends no diagnostic logs (for "enable diagnostics").
+ * - site-vienna: Connected, its outbound certificate issued by a legacy CA (not the vault CA), the only root its device
+ *   trusts: rotating it to a vault-CA certificate fails verification and is rolled back.
  */
 export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   const now = opts.now.getTime();
@@ -137,6 +143,15 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
     outbound('site-lisbon', -50 * dayMs, 315 * dayMs),
   ]);
 
+  // site-vienna (rotate outbound): its outbound certificate comes from a legacy CA outside Key Vault, and its device
+  // trusts only that CA: a rotation to a certificate of the vault CA does not come up there and is rolled back.
+  const viennaLegacyRoot = await createRootCa({ subject: 'CN=Contoso Legacy VPN Root CA, O=Contoso, C=AT', notBefore: at(-900 * dayMs), notAfter: at(2000 * dayMs) });
+  const [viennaPki, viennaOut] = await Promise.all([
+    devicePki('Vienna'),
+    issueCertificate(viennaLegacyRoot, { subject: 'CN=azure-vienna.vpn.contoso.example, O=Contoso', notBefore: at(-100 * dayMs), notAfter: at(200 * dayMs), subjectAltNames: { dns: ['azure-vienna.vpn.contoso.example'] } }),
+  ]);
+  const viennaDevice = await deviceLeaf(viennaPki, 'site-vienna');
+
   const gw = n.gateway;
   const device = (site: SiteName, leaf: IssuedCertificate, pki: DevicePki, proposals = azureDefaultIkeProposals) => ({
     publicIp: n.sites[site].publicIp,
@@ -177,6 +192,10 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
       { encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' },
     ]),
     { name: 'site-rome', resourceGroup: n.resourceGroup, device: device('site-rome', romeDevice, romePki) },
+    (() => {
+      const vienna = provisioned('site-vienna', viennaDevice, viennaPki, { inboundSubjectName: `CN=${n.sites['site-vienna'].deviceCn}`, inboundChain: chainOf(viennaPki), createdAt: at(-6 * hourMs) });
+      return { ...vienna, device: { ...vienna.device, trustedRoots: [viennaLegacyRoot.info] } };
+    })(),
     {
       ...provisioned('site-lisbon', lisbonDevice, lisbonPki, { inboundSubjectName: `CN=${n.sites['site-lisbon'].deviceCn}`, inboundChain: chainOf(lisbonPki), createdAt: at(-5 * hourMs) }),
       connection: {
@@ -280,6 +299,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
           { name: 'outbound-site-oslo', pem: toPemBundle(osloOut, [azureRoot]) },
           { name: 'outbound-site-rome', pem: toPemBundle(romeOut, [azureRoot]) },
           { name: 'outbound-site-lisbon', pem: toPemBundle(lisbonOut, [azureRoot]) },
+          { name: 'outbound-site-vienna', pem: toPemBundle(viennaOut, [viennaLegacyRoot]) },
         ],
       },
       {
@@ -300,6 +320,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
       { path: n.files.romeDeviceRoot, content: romePki.root.pem },
       { path: n.files.romeDeviceLeaf, content: romeDevice.pem },
       { path: n.files.azureOutboundRoot, content: azureRoot.pem },
+      { path: n.files.viennaLegacyRoot, content: viennaLegacyRoot.pem },
     ],
   };
 }

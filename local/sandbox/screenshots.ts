@@ -13,7 +13,7 @@ import { startSandbox } from './sandbox';
 /** Each headline card: the message that makes it, what its final text shows, and its file name. */
 export const HEADLINE_CARDS = [
   { file: 'help.png', say: 'help', final: /status \[site\|all\]/ },
-  { file: 'fleet-status.png', say: 'status', final: /of 6 sites/ },
+  { file: 'fleet-status.png', say: 'status', final: /of 7 sites/ },
   { file: 'site-status-paris.png', say: 'status site-paris', final: /Checked/ },
   { file: 'diagnose-berlin.png', say: 'diagnose site-berlin', final: /Read [\d,]+ IKE/ },
   { file: 'change-plan.png', say: 'enable-diagnostics site-lisbon', final: /Waiting for approval/ },

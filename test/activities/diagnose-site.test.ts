@@ -90,7 +90,7 @@ describe('diagnoseSite', () => {
     if (result.kind !== 'diagnosed') throw new Error('expected a diagnosis');
     expect(result.diagnosis.cause).toBe('healthy');
     expect(result.siteNotes).toEqual([
-      expect.objectContaining({ code: 'OutboundCertificateExpiresSoon', severity: 'warning', text: expect.stringMatching(/expires on .* \(in 10 days\)/), fix: expect.stringMatching(/^To rotate: add a new version of vpn-out in Key Vault kv-vpn-certs/), actions: [{ title: 'Status', command: 'status site-paris' }] }),
+      expect.objectContaining({ code: 'OutboundCertificateExpiresSoon', severity: 'warning', text: expect.stringMatching(/expires on .* \(in 10 days\)/), fix: expect.stringMatching(/^To rotate: Rotate \(or rotate site-paris outbound\) adds a new version of vpn-out in Key Vault kv-vpn-certs/), actions: [{ title: 'Rotate', command: 'rotate site-paris outbound', rotateOutbound: { drift: false } }, { title: 'Status', command: 'status site-paris' }] }),
     ]);
     // Without logs to read, the note still comes with the answer.
     t.logs.tunnel = [];

@@ -225,7 +225,10 @@ export function cardBuilders(u: Untrusted): Record<string, () => AdaptiveCard> {
           severity: 'warning',
           text: u('Outbound certificate: The outbound certificate expires on 2026-06-11 (in 10 days). Rotate it before then.'),
           fix: u('To rotate: add a new version of outbound-site-paris in Key Vault kv-vpn-certs, check that the device trusts its issuer, then point cn-site-paris at the new version. Both tunnels renegotiate when it changes.'),
-          actions: [{ title: 'Status', command: `status ${u('site-paris')}` }],
+          actions: [
+            { title: 'Rotate', command: `rotate ${u('site-paris')} outbound`, rotateOutbound: { drift: false } },
+            { title: 'Status', command: `status ${u('site-paris')}` },
+          ],
         },
       ],
     }),

@@ -4,6 +4,7 @@ import { diagnosisCard } from '../../cards/diagnosis-card';
 import { fleetStatusCard } from '../../cards/fleet-status-card';
 import { FLEET_PAGE_SIZE } from '../../core/status/fleet-status';
 import { jobsCard, MAX_JOBS_ON_CARD } from '../../cards/jobs-card';
+import { rotateOutboundButton } from '../../cards/rotate-button';
 import { VERBS } from '../../cards/verbs';
 import { summarizeFleet } from '../../core/status/fleet-status';
 import { allCards, CARD_NOW, fleetRow, hostile, realistic } from './card-fixtures';
@@ -250,7 +251,7 @@ describe('fleet status card', () => {
   });
 
   it('when done: pages with Previous/Next carrying the job id and page, and refreshes', () => {
-    const actions = executeActions(cards['fleet (page 2 of 3)']!).filter((a) => a.verb !== VERBS.runCommand || a.title === 'Refresh');
+    const actions = executeActions(cards['fleet (page 2 of 3)']!).filter((a) => (a.verb !== VERBS.runCommand && a.verb !== VERBS.rotateOutbound) || a.title === 'Refresh');
     expect(actions).toEqual([
       { title: 'Previous', verb: 'fleetPage', data: { jobId: 'status-fleet-3f9c2a1b', page: 0 } },
       { title: 'Next', verb: 'fleetPage', data: { jobId: 'status-fleet-3f9c2a1b', page: 2 } },
@@ -264,6 +265,15 @@ describe('fleet status card', () => {
     const rowButtons = executeActions(card).filter((a) => a.title === 'Status' || a.title === 'Diagnose');
     expect(rowButtons).toHaveLength(2 * FLEET_PAGE_SIZE);
     expect(rowButtons.slice(0, 2).map((a) => a.data)).toEqual([{ command: expect.stringMatching(/^status site-\d{3}$/) }, { command: expect.stringMatching(/^diagnose site-\d{3}$/) }]);
+  });
+
+  it('Rotate wherever an expiring outbound certificate is shown: fleet rows, the site status card, diagnosis notes', () => {
+    const fleet = executeActions(cards['fleet (page 2 of 3)']!);
+    const rotate = fleet.filter((a) => a.verb === VERBS.rotateOutbound);
+    expect(rotate.length).toBeGreaterThan(0);
+    for (const button of rotate) expect(button).toMatchObject({ title: 'Rotate', data: { site: expect.stringMatching(/^site-\d{3}$/) } });
+    expect(executeActions(cards['diagnosis (healthy, site notes)']!).filter((a) => a.verb === VERBS.rotateOutbound)).toEqual([{ title: 'Rotate', verb: VERBS.rotateOutbound, data: { site: 'site-paris' } }]);
+    expect(rotateOutboundButton('site-paris', { drift: true })).toMatchObject({ title: 'Rotate to newest version', verb: VERBS.rotateOutbound, data: { site: 'site-paris', source: 'vault' } });
   });
 
   it('says so when the scope has no certificate connection', () => {
@@ -308,6 +318,7 @@ describe('diagnosis card', () => {
     const text = visibleText(card);
     expect(text).toMatch(/diagnose site-paris: Healthy[\s\S]*\nNote\n⚠ Outbound certificate: The outbound certificate expires on 2026-06-11 \(in 10 days\)\. Rotate it before then\.\nTo rotate: add a new version of outbound-site-paris in Key Vault kv-vpn-certs, [^\n]*\n[\s\S]*Read 12 IKE/);
     expect(executeActions(card).map((a) => [a.title, a.data])).toEqual([
+      ['Rotate', { site: 'site-paris' }],
       ['Status', { command: 'status site-paris' }],
       ['Status', { command: 'status site-paris' }],
       ['Run again', { command: 'diagnose site-paris --hours 24' }],

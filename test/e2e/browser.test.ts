@@ -45,7 +45,7 @@ describe.skipIf(chromiumMissing)("the Agents Playground's web UI in Chromium", (
   });
 
   it('status: the fleet card renders, and its site-london row button runs status for that site in the page', async () => {
-    const fleet = await say('status', /of 6 sites/);
+    const fleet = await say('status', /of 7 sites/);
     // Rows are listed worst first, each with its own Status and Diagnose buttons, in the same order as the names.
     const rows = [...(await fleet.innerText()).matchAll(/\bsite-[a-z]+\b/g)].map((m) => m[0]).filter((site, i, all) => all.indexOf(site) === i);
     const statusButtons = fleet.getByRole('button', { name: 'Status', exact: true });

@@ -38,7 +38,7 @@ export const SECRET_SCAN_FLOWS: readonly ScanFlow[] = [
   {
     name: 'status',
     async run(chat) {
-      expect(cardText(await finalCard(chat, 'status'))).toMatch(/of 6 sites/);
+      expect(cardText(await finalCard(chat, 'status'))).toMatch(/of 7 sites/);
       expect(cardText(await finalCard(chat, 'status paris'))).toMatch(/site-paris/);
       expect(cardText(await finalCard(chat, 'status site-rome'))).toMatch(/not in Azure yet/);
       await finalCard(chat, 'whoami');

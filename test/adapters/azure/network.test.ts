@@ -41,7 +41,7 @@ describe('network adapter against the simulator (real @azure/arm-network client)
   it('lists certificate connections across pages, with byte counters but no live status', async () => {
     sim.stats.reset();
     const connections = await network.listCertificateConnections({ subscriptionId: sub });
-    expect(connections.map((c) => c.name).sort()).toEqual(['cn-site-berlin', 'cn-site-lisbon', 'cn-site-london', 'cn-site-madrid', 'cn-site-oslo', 'cn-site-paris']);
+    expect(connections.map((c) => c.name).sort()).toEqual(['cn-site-berlin', 'cn-site-lisbon', 'cn-site-london', 'cn-site-madrid', 'cn-site-oslo', 'cn-site-paris', 'cn-site-vienna']);
     // 6 connections at 2 per page: 3 list calls, plus one resource-group list.
     expect(sim.stats.count('Microsoft.Network/connections/read')).toBe(3);
     expect(sim.stats.count('Microsoft.Resources/subscriptions/resourceGroups/read')).toBe(1);
@@ -83,7 +83,7 @@ describe('network adapter against the simulator (real @azure/arm-network client)
     const site = await network.getLocalNetworkGateway(id('Microsoft.Network/localNetworkGateways', 'lng-site-paris'));
     expect(site).toMatchObject({ gatewayIpAddress: '203.0.113.20', addressPrefixes: ['10.20.0.0/16'], provisioningState: 'Succeeded' });
     const sites = await network.listLocalNetworkGateways({ subscriptionId: sub, resourceGroups: [rg] });
-    expect(sites).toHaveLength(6);
+    expect(sites).toHaveLength(7);
   });
 
   it('provisions a new site end to end: local network gateway and certificate connection come up Connected', async () => {

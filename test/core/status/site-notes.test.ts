@@ -19,14 +19,17 @@ function site(over: Partial<SiteFacts> = {}) {
 }
 
 describe('siteNotesFor: the site\'s other open warnings, shown with a diagnosis', () => {
-  it('a healthy site whose outbound certificate expires soon: one note saying how to rotate, with a Status button', () => {
+  it('a healthy site whose outbound certificate expires soon: one note saying how to rotate, with Rotate and Status buttons', () => {
     expect(siteNotesFor(site(), 'healthy')).toEqual([
       {
         code: 'OutboundCertificateExpiresSoon',
         severity: 'warning',
         text: expect.stringMatching(/^Outbound certificate: The outbound certificate expires on \d{4}-\d\d-\d\d \(in 10 days\)\. Rotate it before then\.$/),
-        fix: 'To rotate: add a new version of outbound-site-paris in Key Vault kv-vpn-certs, check that the device trusts its issuer, then point cn-site-paris at the new version. Both tunnels renegotiate when it changes.',
-        actions: [{ title: 'Status', command: 'status site-paris' }],
+        fix: 'To rotate: Rotate (or rotate site-paris outbound) adds a new version of outbound-site-paris in Key Vault kv-vpn-certs and points cn-site-paris at it, with approval; it is verified, and rolled back if the tunnels do not come back. Both tunnels renegotiate when it changes.',
+        actions: [
+          { title: 'Rotate', command: 'rotate site-paris outbound', rotateOutbound: { drift: false } },
+          { title: 'Status', command: 'status site-paris' },
+        ],
       },
     ]);
   });
