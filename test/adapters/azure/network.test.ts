@@ -42,8 +42,8 @@ describe('network adapter against the simulator (real @azure/arm-network client)
     sim.stats.reset();
     const connections = await network.listCertificateConnections({ subscriptionId: sub });
     expect(connections.map((c) => c.name).sort()).toEqual(['cn-site-berlin', 'cn-site-lisbon', 'cn-site-london', 'cn-site-madrid', 'cn-site-oslo', 'cn-site-paris', 'cn-site-vienna']);
-    // 6 connections at 2 per page: 3 list calls, plus one resource-group list.
-    expect(sim.stats.count('Microsoft.Network/connections/read')).toBe(3);
+    // 7 connections at 2 per page: 4 list calls, plus one resource-group list.
+    expect(sim.stats.count('Microsoft.Network/connections/read')).toBe(4);
     expect(sim.stats.count('Microsoft.Resources/subscriptions/resourceGroups/read')).toBe(1);
     const london = connections.find((c) => c.name === 'cn-site-london');
     expect(london?.authenticationType).toBe('Certificate');
