@@ -9,3 +9,4 @@ appServices();
 
 import './messages';
 import './durable-functions';
+import './retire-outbound';
