@@ -337,7 +337,9 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
     if (connection.provisioningState !== 'Succeeded') return { ok: false, detail: `${plan.target.connectionName} is ${connection.provisioningState}` };
     const tunnels = tunnelsLine(connection.tunnels, connection.status);
     if (!tunnels.up) return { ok: false, detail: `${tunnels.text} with the new certificate` };
-    const since = new Date(version.tags[ROTATION_TAGS.rotatedAt] ?? ports.now().toISOString());
+    // From when the version was last written (merged or stamped, just before the switch), by Key Vault's clock: the
+    // gateway's logs carry Azure's time, which ours need not match.
+    const since = version.updatedOn ?? new Date(version.tags[ROTATION_TAGS.rotatedAt] ?? ports.now().toISOString());
     const negotiated = await negotiationsSince(ports, plan, since);
     if (negotiated === undefined) return { ok: true, detail: `${tunnels.text} with version ${version.version} (the gateway sends no IKE logs to Log Analytics, so only the tunnel status was checked)` };
     if (negotiated === 0) return { ok: false, detail: `${tunnels.text}, but the gateway's logs show no successful negotiation with ${d.deviceIp || 'the device'} since ${since.toISOString().slice(11, 19)} UTC yet (Log Analytics receives them a few minutes late)` };
@@ -410,8 +412,8 @@ function pendingError(name: string, vaultName: string): UserError {
 async function negotiationsSince(ports: ActivityPorts, plan: ChangePlan, since: Date): Promise<number | undefined> {
   const d = plan.details;
   if (!d.ikeWorkspace && !d.tunnelWorkspace) return undefined;
-  // Up to a quarter of an hour past our clock: Azure stamps its rows with its own.
-  const query = { gatewayResourceId: d.gatewayId!, from: since, to: new Date(ports.now().getTime() + 15 * 60_000), limit: 200, ...(d.deviceIp ? { remoteIp: d.deviceIp } : {}) };
+  // Up to a quarter of an hour past either clock: Azure stamps its rows with its own.
+  const query = { gatewayResourceId: d.gatewayId!, from: since, to: new Date(Math.max(ports.now().getTime(), since.getTime()) + 15 * 60_000), limit: 200, ...(d.deviceIp ? { remoteIp: d.deviceIp } : {}) };
   const [ike, tunnel] = await Promise.all([
     d.ikeWorkspace ? ports.logs.queryIkeDiagnostics(d.ikeWorkspace, query) : Promise.resolve([]),
     d.tunnelWorkspace ? ports.logs.queryTunnelDiagnostics(d.tunnelWorkspace, query) : Promise.resolve([]),
