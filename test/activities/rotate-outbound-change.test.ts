@@ -57,9 +57,10 @@ async function plan(request: Omit<RotateOutboundRequest, 'kind' | 'side'>): Prom
 
 /** Apply, then let the tunnels settle and the logs arrive on the simulator's clock, then verify. */
 async function applyAndVerify(p: ChangePlan) {
+  const applyStarted = sim.clock.now();
   const applied = await handler.apply(p, ports);
   await sim.advance(30_000);
-  return { applied, verified: await handler.verify(p, ports) };
+  return { applied, verified: await handler.verify(p, ports, applyStarted) };
 }
 
 describe('rotate outbound --source vault (drift)', () => {
@@ -101,7 +102,7 @@ describe('rotate outbound --source vault (drift)', () => {
     expect(await handler.rollback!(p, ports)).toMatch(/pointed cn-site-lisbon back at version/);
     expect(url('site-lisbon')).toBe(before);
     expect(old.tags['retire-after']).toBeUndefined();
-    expect(await handler.verifyUnchanged(p, ports)).toMatchObject({ ok: true });
+    expect(await handler.verifyUnchanged(p, ports, sim.clock.now())).toMatchObject({ ok: true });
   });
 });
 
@@ -112,7 +113,7 @@ describe('rotate outbound --source external, then --merge', () => {
     expect(request.title).toBe('Request a certificate for the outbound side of site-madrid');
     const handed = await handler.apply(request, ports);
     expect(handed).toMatch(/Have your CA sign this CSR[\s\S]*-----BEGIN CERTIFICATE REQUEST-----/);
-    expect(await handler.verify(request, ports)).toMatchObject({ ok: true });
+    expect(await handler.verify(request, ports, sim.clock.now())).toMatchObject({ ok: true });
     expect(url('site-madrid')).toBe(before);
 
     const csr = /-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----/.exec(handed)![0];
@@ -133,7 +134,7 @@ describe('rotate outbound --source external, then --merge', () => {
     // site-madrid's tunnels are down for its own reason (inbound subject): verification says so and fails.
     expect(verified).toMatchObject({ ok: false });
     expect(await handler.rollback!(merge, ports)).toMatch(/pointed cn-site-madrid back .*disabled the new version/);
-    expect(await handler.verifyUnchanged(merge, ports)).toMatchObject({ ok: true });
+    expect(await handler.verifyUnchanged(merge, ports, sim.clock.now())).toMatchObject({ ok: true });
     expect(url('site-madrid')).toBe(before);
   });
 
@@ -148,10 +149,11 @@ describe('rotate outbound --source ca', () => {
     expect(vienna.changes.find((c) => c.field === 'trust')).toMatchObject({ after: 'must trust CN=Contoso Azure VPN Root CA, O=Contoso, C=GB before this is approved' });
     expect(vienna.notes?.[0]?.text).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const { verified } = await applyAndVerify(vienna);
-    expect(verified).toMatchObject({ ok: false, detail: expect.stringMatching(/NotConnected|Connecting/) });
+    // Final at once (not "not yet"): the gateway's log shows the device refusing the new certificate, quoted.
+    expect(verified).toEqual({ ok: false, detail: expect.stringMatching(/NotConnected with the new certificate: The device rejected the gateway's authentication .*issuer the device does not trust yet.* Evidence: \[Azure IN_\d \d\d:\d\d:\d\d\] .*Authentication failed/) });
     await handler.rollback!(vienna, ports);
     await sim.advance(30_000);
-    expect(await handler.verifyUnchanged(vienna, ports)).toMatchObject({ ok: true, detail: expect.stringMatching(/both tunnels are Connected/) });
+    expect(await handler.verifyUnchanged(vienna, ports, sim.clock.now())).toMatchObject({ ok: true, detail: expect.stringMatching(/both tunnels are Connected/) });
 
     const london = await plan({ site: 'site-london', days: 30 });
     const { applied, verified: ok } = await applyAndVerify(london);

@@ -117,7 +117,7 @@ const parisRecord = (sim: AzureSimulator) => sim.vaults.certificateRecord(sandbo
 let parisStartUrl: string | undefined;
 
 /** Rotate site-paris's outbound certificate from the CA in Key Vault (its device trusts that CA's root). */
-export const rotateOutbound: MatrixChangeKind = {
+const rotateOutbound: MatrixChangeKind = {
   kind: 'rotate-certificate',
   request: { kind: 'rotate-certificate', site: 'site-paris', side: 'outbound', source: 'ca' },
   observe: (sim) => {
@@ -171,7 +171,7 @@ export const rotateOutbound: MatrixChangeKind = {
 };
 
 /** Every change kind under the matrix. rotate-certificate and provision-site add their entries here. */
-export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics];
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound];
 
 /** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
 export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {
