@@ -76,7 +76,7 @@ function trustNote(same: boolean, issuer: CertificateInfo | undefined): ChangePl
 function tunnelsLine(tunnels: readonly { readonly name: string; readonly status: string }[], status: string): { readonly up: boolean; readonly text: string } {
   if (tunnels.length === 0) return { up: status === 'Connected', text: `the connection is ${status}` };
   const up = tunnels.every((t) => t.status === 'Connected');
-  return { up, text: up ? `both tunnels are Connected` : tunnels.map((t) => `${t.name} is ${t.status}`).join(', ') };
+  return { up, text: up ? `both tunnels are Connected` : tunnels.map((t) => `tunnel ${t.name} is ${t.status}`).join(', ') };
 }
 
 async function versionsOf(ports: ActivityPorts, vaultUrl: string, name: string): Promise<KeyVaultCertificateVersion[]> {
@@ -327,7 +327,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
       await ports.keyVault.setTags(beforeRef, { ...old.tags, [ROTATION_TAGS.retireAfter]: retireAfter.toISOString(), [ROTATION_TAGS.retireFor]: d.rotationId! });
     }
     const issued = 'certificate' in target ? ` (${target.certificate.subject}, issued by ${target.certificate.issuer}, thumbprint ${target.certificate.thumbprint}, valid until ${formatDay(target.certificate.notAfter)})` : '';
-    return `${plan.target.connectionName} now uses ${d.certName} version ${target.version}${issued}; version ${d.beforeVersion} stays enabled until ${retireAfter.toISOString().slice(0, 16).replace('T', ' ')} UTC, then the retirement sweep disables it`;
+    return `connection ${plan.target.connectionName} now uses ${d.certName} version ${target.version}${issued}; version ${d.beforeVersion} stays enabled until ${retireAfter.toISOString().slice(0, 16).replace('T', ' ')} UTC, then the retirement sweep disables it`;
   },
 
   async verify(plan, ports, since) {
@@ -478,8 +478,8 @@ async function refusalSince(ports: ActivityPorts, plan: ChangePlan, from: Date, 
   const rejectedNow = diagnosis.cause === 'outbound-rejected-by-device';
   if ((diagnosis.confidence !== 'high' && !rejectedNow) || diagnosis.cause === 'unknown' || diagnosis.cause === 'healthy') return undefined;
   const why = rejectedNow ? (d.sameIssuer === 'false' ? ' The new certificate comes from an issuer the device does not trust yet (the plan asked for it to be installed first).' : ' The device refuses the new certificate.') : '';
-  const evidence = diagnosis.evidence.slice(0, 2).map((e) => `[Azure${e.instance ? ` ${e.instance.replace('GatewayTenantWorker_', '')}` : ''}${e.time ? ` ${e.time.slice(11, 19)}` : ''}] ${e.text}`);
-  return `${diagnosis.headline}${why}${evidence.length > 0 ? ` Evidence: ${evidence.join(' ')}` : ''}`.slice(0, 700);
+  const evidence = diagnosis.evidence.slice(0, 1).map((e) => `[Azure${e.instance ? ` ${e.instance.replace('GatewayTenantWorker_', '')}` : ''}${e.time ? ` ${e.time.slice(11, 19)}` : ''}] ${e.text.slice(0, 120)}`);
+  return `${diagnosis.headline}${why}${evidence.length > 0 ? ` Evidence: ${evidence.join(' ')}` : ''}`.slice(0, 420);
 }
 
 /** For tests and the retirement sweep: a version's certificate as DER (the merged chain is kept as base64 DERs). */
