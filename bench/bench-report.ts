@@ -1,5 +1,6 @@
 import type { AckLatencyBenchResult } from './ack-latency-bench';
 import type { ApprovalBenchResult } from './approval-bench';
+import type { RotateOutboundBenchResult } from './rotate-outbound-bench';
 import type { LatencySummary } from './bench-stats';
 import { median } from './bench-stats';
 import type { ColdStartBenchResult } from './cold-start-bench';
@@ -34,12 +35,14 @@ export interface BenchResults {
   readonly coldStart?: BenchOutcome<ColdStartBenchResult>;
   readonly approval?: BenchOutcome<ApprovalBenchResult>;
   readonly load?: BenchOutcome<LoadBenchResult>;
+  /** rotate <site> outbound through the pipeline (issue 9): the bot's overhead, tunnel downtime, history size. */
+  readonly rotateOutbound?: BenchOutcome<RotateOutboundBenchResult>;
 }
 
 export type Verdict = 'met' | 'not met' | 'not run';
 
 export interface TargetVerdict {
-  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size' | 'load-ack-p99' | 'load-nothing-lost' | 'load-no-job-twice';
+  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size' | 'load-ack-p99' | 'load-nothing-lost' | 'load-no-job-twice' | 'rotation-overhead' | 'rotation-downtime' | 'rotation-history-size';
   readonly target: string;
   readonly measured: string;
   readonly verdict: Verdict;
@@ -71,6 +74,8 @@ export const TARGETS = {
   approvalCardP99Ms: 1000,
   approvalPressP99Ms: 1000,
   changeHistoryBytes: 32 * 1024,
+  rotationOverheadMs: 2000,
+  rotationHistoryBytes: 32 * 1024,
 } as const;
 
 /** Why a run's timing says nothing about the product's speed: the job did not finish with the whole fleet in it. */
@@ -197,6 +202,28 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
   } else {
     verdicts.push(notRun('approval-card-p99', tApprovalCard, approval), notRun('approval-press-p99', tPress, approval), notRun('change-history-size', tHistory, approval));
   }
+  const pipelineRotation = results.rotateOutbound;
+  const tOverhead = `bot overhead per outbound rotation (all but the simulator's modelled Azure time) <= ${ms(TARGETS.rotationOverheadMs)}`;
+  const tDowntime = 'tunnel downtime during a rotation = one renegotiation';
+  const tRotationHistory = `history of one rotation <= ${kb(TARGETS.rotationHistoryBytes)}`;
+  if (pipelineRotation?.ok) {
+    const r = pipelineRotation.result;
+    const worst = Math.max(...r.runs.map((x) => x.overheadMs));
+    const overheads = r.runs.map((x) => `${ms(x.overheadMs)}`).join(', ');
+    verdicts.push(
+      worst <= TARGETS.rotationOverheadMs
+        ? { id: 'rotation-overhead', target: tOverhead, measured: `${overheads} (${r.runs.length} rotations)`, verdict: 'met' }
+        : { id: 'rotation-overhead', target: tOverhead, measured: `${overheads} (${r.runs.length} rotations)`, verdict: 'not met', reason: `worst ${ms(worst)}` },
+    );
+    const settle = r.options.tunnelSettleMs;
+    const oneEach = r.runs.every((x) => x.downtime.every((t) => t.outages === 1 && Math.abs(t.ms - settle) <= Math.max(200, settle * 0.25)));
+    const measured = r.runs.map((x) => x.downtime.map((t) => `${t.outages}x ${t.ms} ms`).join(' / ')).join('; ');
+    verdicts.push(oneEach ? { id: 'rotation-downtime', target: tDowntime, measured: `${measured} (renegotiation ${settle} ms)`, verdict: 'met' } : { id: 'rotation-downtime', target: tDowntime, measured, verdict: 'not met', reason: `renegotiation is ${settle} ms` });
+    const hist = `${r.history.bytes} B (${kb(r.history.bytes)}), ${r.history.events} events`;
+    verdicts.push(r.history.bytes <= TARGETS.rotationHistoryBytes ? { id: 'rotation-history-size', target: tRotationHistory, measured: hist, verdict: 'met' } : { id: 'rotation-history-size', target: tRotationHistory, measured: hist, verdict: 'not met', reason: kb(r.history.bytes) });
+  } else {
+    verdicts.push(notRun('rotation-overhead', tOverhead, pipelineRotation), notRun('rotation-downtime', tDowntime, pipelineRotation), notRun('rotation-history-size', tRotationHistory, pipelineRotation));
+  }
 
   const load = results.load;
   const tLoadAck = `50 people for 60 s: acknowledgement p99 <= ${ms(TARGETS.ackP99Ms)} (HTTP answer and card seen in the client)`;
@@ -308,6 +335,16 @@ export function formatReport(report: BenchReport): string {
     const r = approval.result;
     lines.push(`Approval pipeline: ${r.requests} x enable-diagnostics requested by alex, approved by megan in the approvals channel, +${r.latencyMs} ms per Azure call; outcomes ${Object.entries(r.outcomes).map(([o, n]) => `${n} ${o}`).join(', ')}; history ${kb(r.history.bytes)} (${r.history.events} events)`);
   } else if (approval) lines.push(`Approval pipeline: could not run: ${firstLine(approval.error)}`);
+  const pipelineRotation = report.rotateOutbound;
+  if (pipelineRotation?.ok) {
+    const r = pipelineRotation.result;
+    const o = r.options;
+    lines.push(
+      `Outbound rotation through the pipeline: ${r.runs.length} x rotate site-paris outbound (vault CA), approved by megan through her view of the approval card; +${o.latencyMs} ms per Azure call, connection update ${o.connectionUpdateMs} ms, renegotiation ${o.tunnelSettleMs} ms, log ingestion ${o.logIngestionDelayMs} ms; outcomes ${Object.entries(r.outcomes).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+      ...r.runs.map((x, i) => `  run ${i + 1}: total ${ms(x.totalMs)} = Azure ${ms(x.azureMs)} (${x.azureCalls} calls) + bot ${ms(x.overheadMs)}; Azure ready to job end ${ms(x.readyToEndMs)}; tunnels down ${x.downtime.map((t) => `${t.outages}x ${t.ms} ms`).join(' / ')}`),
+      `  history ${kb(r.history.bytes)} (${r.history.events} events)`,
+    );
+  } else if (pipelineRotation) lines.push(`Outbound rotation through the pipeline: could not run: ${firstLine(pipelineRotation.error)}`);
   const load = report.load;
   if (load?.ok) {
     const r = load.result;

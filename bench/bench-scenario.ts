@@ -6,15 +6,18 @@ import type { FleetStatusBenchOptions, FleetStatusBenchResult } from './fleet-st
 import { runFleetStatusBench } from './fleet-status-bench';
 import type { LoadBenchOptions, LoadBenchResult } from './load-bench';
 import { runLoadBench } from './load-bench';
+import type { RotateOutboundBenchOptions, RotateOutboundBenchResult } from './rotate-outbound-bench';
+import { runRotateOutboundBench } from './rotate-outbound-bench';
 
 /** A benchmark that needs the whole product running: it gets a process of its own (see run-scenario-in-child.ts). */
 export type BenchScenario =
   | { readonly kind: 'fleet-status'; readonly options: FleetStatusBenchOptions }
   | { readonly kind: 'ack-latency'; readonly options: AckLatencyBenchOptions }
   | { readonly kind: 'approval'; readonly options: ApprovalBenchOptions }
-  | { readonly kind: 'load'; readonly options: LoadBenchOptions };
+  | { readonly kind: 'load'; readonly options: LoadBenchOptions }
+  | { readonly kind: 'rotate-outbound'; readonly options: RotateOutboundBenchOptions };
 
-export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult | ApprovalBenchResult | LoadBenchResult> {
+export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult | ApprovalBenchResult | LoadBenchResult | RotateOutboundBenchResult> {
   switch (scenario.kind) {
     case 'fleet-status':
       return runFleetStatusBench(scenario.options);
@@ -24,5 +27,7 @@ export async function runBenchScenario(scenario: BenchScenario): Promise<FleetSt
       return runApprovalBench(scenario.options);
     case 'load':
       return runLoadBench(scenario.options);
+    case 'rotate-outbound':
+      return runRotateOutboundBench(scenario.options);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,approval,rotation,load]`: measures the product on this machine, prints a table and
+ * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,approval,rotation,load,rotate-outbound]`: measures the product on this machine, prints a table and
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
@@ -15,6 +15,7 @@ import type { BenchOutcome, BenchReport, BenchResults, MeasuredRevision } from '
 import { evaluateTargets, formatReport } from './bench-report';
 import type { FleetStatusBenchResult } from './fleet-status-bench';
 import type { LoadBenchResult } from './load-bench';
+import type { RotateOutboundBenchResult } from './rotate-outbound-bench';
 import { projectRoot } from '../local/sandbox/project-root';
 import { runIkeParseBench } from './ike-parse';
 import { runScenarioInChild } from './run-scenario-in-child';
@@ -22,7 +23,7 @@ import { measureOutboundRotation } from '../local/strongswan/rotation';
 import { strongswanSupport } from '../local/strongswan/strongswan-support';
 import { runColdStartBench } from './cold-start-bench';
 
-const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval', 'rotation', 'cold-start', 'load'] as const;
+const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval', 'rotation', 'cold-start', 'load', 'rotate-outbound'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Azure's latency as the benchmarks model it: added to every simulator answer. */
@@ -38,6 +39,8 @@ const SCENARIOS = {
   approval: { kind: 'approval', options: { requests: 100, latencyMs: AZURE_LATENCY_MS } },
   // 50 people for 60 s through the Playground: commands and presses mixed, 5 % of messages delivered twice.
   load: { kind: 'load', options: { people: 50, durationMs: 60_000, latencyMs: AZURE_LATENCY_MS, seed: 20261204, redeliveryRate: 0.05 } },
+  // Five rotations of site-paris from the vault CA, each approved through megan's view of the approval card.
+  'rotate-outbound': { kind: 'rotate-outbound', options: { rotations: 5, latencyMs: AZURE_LATENCY_MS, connectionUpdateMs: 1500, tunnelSettleMs: 1000, logIngestionDelayMs: 1000 } },
 } as const satisfies Record<Exclude<BenchmarkName, 'ike' | 'rotation' | 'cold-start'>, BenchScenario>;
 
 const SCENARIO_TIMEOUT_MS = 150_000;
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
     else results.rotationNotRun = support.reason;
   }
   if (only.has('approval')) results.approval = await attempt('approval pipeline', () => runScenarioInChild(SCENARIOS.approval, 2 * SCENARIO_TIMEOUT_MS) as Promise<ApprovalBenchResult>);
+  if (only.has('rotate-outbound')) results.rotateOutbound = await attempt('outbound rotation through the pipeline', () => runScenarioInChild(SCENARIOS['rotate-outbound'], 2 * SCENARIO_TIMEOUT_MS) as Promise<RotateOutboundBenchResult>);
   if (only.has('load')) results.load = await attempt('load, 50 people for 60 s', () => runScenarioInChild(SCENARIOS.load, 2 * SCENARIO_TIMEOUT_MS) as Promise<LoadBenchResult>);
 
   const cpuList = cpus();

@@ -85,7 +85,7 @@ async function versionsOf(ports: ActivityPorts, vaultUrl: string, name: string):
 
 /** The version this rotation issued or moved to (tagged with its id), if any. */
 async function rotatedVersion(ports: ActivityPorts, plan: ChangePlan): Promise<KeyVaultCertificateVersion | undefined> {
-  const d = plan.details;
+  const d = detailsOf(plan);
   const versions = await versionsOf(ports, d.vaultUrl!, d.certName!);
   return versions.find((v) => v.tags[ROTATION_TAGS.rotation] === d.rotationId);
 }
@@ -113,23 +113,22 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
     const vaultName = ports.keyVault.vaultName(ref.vaultUrl);
     const source: Source = request.merge !== undefined ? 'merge' : (request.source ?? (ports.outboundRotation.caCertificateId ? 'ca' : 'vault'));
     const before = describeOutbound(current.certificate);
-    const certResource = `${ref.name} (Key Vault ${vaultName})`;
+    const certResource = ref.name;
     const tunnels = tunnelsLine(c.details.tunnels, c.details.status);
     const graceHours = ports.outboundRotation.graceHours;
     const graceEnds = new Date(now.getTime() + graceHours * 3_600_000);
     const common = {
       side: 'outbound',
       source,
-      connectionId: c.id,
       gatewayId: c.gatewayId,
       deviceIp: lng?.gatewayIpAddress ?? '',
-      vaultUrl: ref.vaultUrl,
-      certName: ref.name,
       beforeUrl: auth.outboundCertificateUrl,
-      beforeVersion: current.version,
+      // The version read (a versionless reference resolves to the current one).
+      ...(ref.version ? {} : { beforeVersion: current.version }),
       rotationId: randomUUID().replace(/-/g, '').slice(0, 16),
       ikeWorkspace: diagnostics.workspaceFor.IKEDiagnosticLog ?? '',
-      tunnelWorkspace: diagnostics.workspaceFor.TunnelDiagnosticLog ?? '',
+      // Usually the same workspace: kept once.
+      tunnelWorkspace: diagnostics.workspaceFor.TunnelDiagnosticLog === diagnostics.workspaceFor.IKEDiagnosticLog ? '=' : (diagnostics.workspaceFor.TunnelDiagnosticLog ?? ''),
       graceHours: String(graceHours),
       // Whether the tunnels were up: a rollback is verified by them coming back.
       tunnelsBefore: tunnels.up ? 'up' : 'down',
@@ -140,13 +139,13 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
       resource: certResource,
       field: `version ${current.version}`,
       before: 'enabled',
-      after: graceHours === 0 ? 'disabled by the retirement sweep once the rotation is verified' : `stays enabled until ${graceEnds.toISOString().slice(0, 16).replace('T', ' ')} UTC (grace period), then disabled`,
+      after: graceHours === 0 ? 'disabled once verified' : `enabled until ${graceEnds.toISOString().slice(0, 16).replace('T', ' ')} UTC (grace period), then disabled`,
     };
-    const logs = common.ikeWorkspace || common.tunnelWorkspace ? "and the gateway's IKE and tunnel logs show a successful negotiation with the device after the switch" : '(the gateway sends no IKE logs to Log Analytics: the tunnel status alone is checked)';
-    const verify = `Both tunnels of ${c.name} are Connected again ${logs}, within ${ports.outboundRotation.verifyMinutes} minutes.`;
-    const rollback = `Point ${c.name} back at ${ref.name} version ${current.version}, keep it enabled, and disable the new version.`;
+    const logs = common.ikeWorkspace || common.tunnelWorkspace ? "and the gateway's logs show a negotiation with the device after the switch" : '(the gateway sends no IKE logs: tunnel status only)';
+    const verify = `Both tunnels Connected again ${logs}, within ${ports.outboundRotation.verifyMinutes} min.`;
+    const rollback = `Back to version ${current.version} (kept enabled); the new version disabled.`;
     const risk = (same: boolean, issuer: string) =>
-      `Both tunnels of ${c.name} renegotiate once (traffic pauses for a few seconds; ${tunnels.text} now).` +
+      `Both tunnels renegotiate once (a few seconds without traffic; ${tunnels.text} now).` +
       (same ? '' : ` The new certificate is issued by ${issuer}, which the device does not trust yet: install that CA on the device before approving, or the tunnels stay down and the change is rolled back.`);
     const title = `Rotate the outbound certificate of ${c.site}`;
 
@@ -188,13 +187,13 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
         site: c.site,
         target: { connectionId: c.id, connectionName: c.name },
         changes: [
-          connectionRow(`${ref.name}, a new version issued at apply time by the CA in Key Vault`),
+          connectionRow(`a new version, issued at apply by the CA in Key Vault`),
           ...describeRows(certResource, before, {
             subject,
             issuer: ca.certificate.subject,
             validity: `${formatDay(now)} to ${formatDay(notAfter)} (${days} days)`,
             thumbprint: 'known once issued',
-            key: `RSA ${keyBits}-bit, made in Key Vault (exportable for the gateway)`,
+            key: `RSA ${keyBits}-bit, made in Key Vault`,
             ekus: 'serverAuth, clientAuth',
           }, ''),
           deviceTrustRow(c.site, same, ca.certificate.subject),
@@ -266,7 +265,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
   },
 
   async apply(plan, ports) {
-    const d = plan.details;
+    const d = detailsOf(plan);
     const source = d.source as Source;
     const vaultName = ports.keyVault.vaultName(d.vaultUrl!);
     if (source === 'external') {
@@ -331,7 +330,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
   },
 
   async verify(plan, ports, since) {
-    const d = plan.details;
+    const d = detailsOf(plan);
     if (d.source === 'external') {
       const pending = await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!);
       return pending ? { ok: true, detail: `Key Vault holds the pending request for ${d.certName} and its CSR` } : { ok: false, detail: `there is no pending request for ${d.certName}` };
@@ -359,7 +358,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
   },
 
   async verifyUnchanged(plan, ports) {
-    const d = plan.details;
+    const d = detailsOf(plan);
     const pending = await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!);
     if (d.source === 'external') return pending ? { ok: false, detail: `a pending request for ${d.certName} is still in Key Vault` } : { ok: true, detail: `no request is pending for ${d.certName}` };
     const [connection, versions] = await Promise.all([ports.network.getConnection(d.connectionId!), versionsOf(ports, d.vaultUrl!, d.certName!)]);
@@ -381,7 +380,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
   },
 
   async rollback(plan, ports) {
-    const d = plan.details;
+    const d = detailsOf(plan);
     if (d.source === 'external') {
       if (await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!)) await ports.keyVault.cancelPendingRequest(d.vaultUrl!, d.certName!);
       return `cancelled the pending request for ${d.certName}`;
@@ -417,6 +416,20 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
   },
 };
 
+/** The plan's details with what is derived from them (the vault, certificate and version of the reference before). */
+function detailsOf(plan: ChangePlan): Readonly<Record<string, string | undefined>> & { readonly vaultUrl: string; readonly certName: string; readonly beforeVersion: string; readonly connectionId: string; readonly tunnelWorkspace: string } {
+  const d = plan.details;
+  const before = parseKeyVaultCertificateId(d.beforeUrl!);
+  return {
+    ...d,
+    vaultUrl: before.vaultUrl,
+    certName: before.name,
+    beforeVersion: d.beforeVersion ?? before.version ?? '',
+    connectionId: plan.target.connectionId,
+    tunnelWorkspace: d.tunnelWorkspace === '=' ? (d.ikeWorkspace ?? '') : (d.tunnelWorkspace ?? ''),
+  };
+}
+
 function pendingError(name: string, vaultName: string): UserError {
   return new UserError('CertificateRequestPending', `Certificate ${name} already has a pending request in Key Vault ${vaultName} (an external rotation waiting for its signed certificate?).`, 'Complete it with rotate <site> outbound --merge and the signed certificate, or cancel it in Key Vault, then try again.');
 }
@@ -436,7 +449,7 @@ function negotiationsFrom(since: Date, version: KeyVaultCertificateVersion): Dat
  * established), or undefined when the gateway sends no logs to Log Analytics. Rows still on their way count as none.
  */
 async function negotiationsSince(ports: ActivityPorts, plan: ChangePlan, since: Date): Promise<number | undefined> {
-  const d = plan.details;
+  const d = detailsOf(plan);
   if (!d.ikeWorkspace && !d.tunnelWorkspace) return undefined;
   // Up to a quarter of an hour past either clock: Azure stamps its rows with its own.
   const query = { gatewayResourceId: d.gatewayId!, from: since, to: new Date(Math.max(ports.now().getTime(), since.getTime()) + 15 * 60_000), limit: 200, ...(d.deviceIp ? { remoteIp: d.deviceIp } : {}) };
@@ -457,7 +470,7 @@ async function negotiationsSince(ports: ActivityPorts, plan: ChangePlan, since: 
  * evidence), when the diagnosis is certain; undefined when the logs show no refusal (yet) or the gateway sends none.
  */
 async function refusalSince(ports: ActivityPorts, plan: ChangePlan, from: Date, connection: ConnectionDetails): Promise<string | undefined> {
-  const d = plan.details;
+  const d = detailsOf(plan);
   if (!d.ikeWorkspace) return undefined;
   const query = { gatewayResourceId: d.gatewayId!, from, to: new Date(Math.max(ports.now().getTime(), from.getTime()) + 15 * 60_000), limit: 500, ...(d.deviceIp ? { remoteIp: d.deviceIp } : {}) };
   const rows = (await ports.logs.queryIkeDiagnostics(d.ikeWorkspace, query)).filter((row) => row.at.getTime() >= from.getTime());

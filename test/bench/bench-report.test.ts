@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RotateOutboundBenchResult } from '../../bench/rotate-outbound-bench';
 import type { AckLatencyBenchResult } from '../../bench/ack-latency-bench';
 import type { ApprovalBenchResult } from '../../bench/approval-bench';
 import type { LoadBenchResult } from '../../bench/load-bench';
@@ -90,6 +91,11 @@ function load(ackP99: number, lostMessages: number, startedTwice: number): LoadB
   };
 }
 
+function rotation(overheadMs: number, downMs: number, historyBytes: number): RotateOutboundBenchResult {
+  const run = { totalMs: 5000 + overheadMs, azureMs: 5000, overheadMs, readyToEndMs: 400, azureCalls: 30, downtime: [{ outages: 1, ms: downMs }, { outages: 1, ms: downMs }] };
+  return { options: { rotations: 2, latencyMs: 50, connectionUpdateMs: 1500, tunnelSettleMs: 1000, logIngestionDelayMs: 1000 }, runs: [run, run], history: { bytes: historyBytes, events: 70 }, outcomes: { done: 2 } };
+}
+
 const good: BenchResults = {
   ikeParse: { ok: true, result: ike },
   fleetStatus100: { ok: true, result: fleet(100, 0.1, [run({ wallMs: 800 }), run({ wallMs: 700 }), run({ wallMs: 1400 })]) },
@@ -98,6 +104,7 @@ const good: BenchResults = {
   coldStart: { ok: true, result: coldStart(240) },
   approval: { ok: true, result: approval(40, 90, 20_000) },
   load: { ok: true, result: load(600, 0, 0) },
+  rotateOutbound: { ok: true, result: rotation(600, 1000, 30_000) },
 };
 
 function coldStart(bundledMs: number): ColdStartBenchResult {
@@ -121,6 +128,9 @@ describe('evaluateTargets', () => {
       ['approval-card-p99', 'met'],
       ['approval-press-p99', 'met'],
       ['change-history-size', 'met'],
+      ['rotation-overhead', 'met'],
+      ['rotation-downtime', 'met'],
+      ['rotation-history-size', 'met'],
       ['load-ack-p99', 'met'],
       ['load-nothing-lost', 'met'],
       ['load-no-job-twice', 'met'],
@@ -137,8 +147,10 @@ describe('evaluateTargets', () => {
       coldStart: { ok: true, result: coldStart(301) },
       approval: { ok: true, result: approval(1001, 1200, 40_000) },
       load: { ok: true, result: load(1001, 1, 2) },
+      rotateOutbound: { ok: true, result: rotation(2001, 2500, 40_000) },
     });
     expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
+    expect(verdict(verdicts, 'rotation-overhead').reason).toBe('worst 2001 ms');
     expect(verdict(verdicts, 'cold-start').reason).toBe('median 301 ms');
     expect(verdict(verdicts, 'approval-press-p99').reason).toBe('p99 1200 ms');
     expect(verdict(verdicts, 'fleet-500-bound').reason).toBe('1.21x the bound');
