@@ -51,10 +51,12 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   // Activity inputs name the job without its payload (the plan travels once, in the card model).
   const job = jobRefOf(envelope);
   let cards: readonly ApprovalCardRef[] = [];
+  // Cards never show a plan's details (what apply and verify need): they stay out of every card update's history.
+  const cardPlan = { ...plan, details: {} };
   const model = (state: ChangeState): ChangeCardModel => ({
     jobId: envelope.jobId,
     requestId,
-    plan,
+    plan: cardPlan,
     fingerprint,
     requestedBy: envelope.requestedBy.name,
     requestedAt: envelope.requestedAt,
