@@ -6,7 +6,7 @@ import type { ChangeOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { jobRefOf } from '../core/jobs/job-envelope';
 import { decodeActivityFailure } from './activity-failure';
-import { awaitDecision } from './await-decision';
+import { awaitDecision, awaitWindow } from './await-decision';
 import { approvalDestinations } from '../core/change/approval-policy';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { activity, auditRetry, cardRetry, jobInput, readActivity, retriedActivity } from './orchestration-context';
@@ -20,6 +20,7 @@ const WRITE_ATTEMPTS = 3;
 const STEP: Record<ChangePhase, string> = {
   'awaiting-approval': 'waiting for approval',
   approved: 'approved',
+  scheduled: 'scheduled',
   applying: 'applying',
   verifying: 'verifying',
   done: 'done',
@@ -155,6 +156,22 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   }
   const approvedBy = decided ? { decidedBy: decided.by, decidedAt: decided.at } : {};
 
+  // A maintenance window: approved first, then a durable timer until the plan's not-before time, raced against a
+  // withdrawal (the requester's Withdraw or `cancel`). Nothing is applied before the window.
+  if (plan.notBefore !== undefined) {
+    const window = new Date(plan.notBefore);
+    if (!Number.isNaN(window.getTime()) && window.getTime() > context.df.currentUtcDateTime.getTime()) {
+      yield* audit('scheduled', `applied at the maintenance window ${plan.notBefore}, not before`);
+      yield* show({ phase: 'scheduled', ...approvedBy });
+      const waited = yield* awaitWindow(context, window);
+      if (waited.kind === 'withdrawn') {
+        yield* audit('withdrawn', `withdrawn before its maintenance window ${plan.notBefore}; nothing changed`, waited.by);
+        yield* show({ phase: 'withdrawn', decidedBy: waited.by, decidedAt: waited.at }, auditRetry());
+        return { phase: 'withdrawn', endState: 'unchanged' };
+      }
+    }
+  }
+
   /** The last state of a change that reached Azure: audited (with where Azure was left), the index refreshed, shown. */
   function* end(phase: ChangePhase, endState: ChangeEndState, outcome: RecordAuditInput['outcome'], auditDetail: string, cardDetail: string): Orchestration<ChangeOutput> {
     yield* audit(outcome, `${auditDetail}; end state: ${END_STATE_WORDS[endState]}`.slice(0, 900));
@@ -173,7 +190,8 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   /** Reads Azure back (a read: retried only when the failure may pass); a failure to read is a "no" in words. */
   function* check(name: typeof ACTIVITIES.verifyChange | typeof ACTIVITIES.verifyUnchanged): Orchestration<{ readonly ok: boolean; readonly detail: string }> {
     try {
-      return yield* readActivity(context, name, { plan });
+      // Logs of a renegotiation count from the start of this check (the end of the step it reads back).
+      return yield* readActivity(context, name, { plan, since: context.df.currentUtcDateTime.toISOString() });
     } catch (error) {
       return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
     }

@@ -80,11 +80,16 @@ export async function applyChange(input: ChangeStepInput, ports: ActivityPorts):
 }
 
 export async function verifyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
-  return handlerFor(input.plan.kind).verify(input.plan, ports);
+  return handlerFor(input.plan.kind).verify(input.plan, ports, stepOf(input));
 }
 
 export async function verifyUnchanged(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
-  return handlerFor(input.plan.kind).verifyUnchanged(input.plan, ports);
+  return handlerFor(input.plan.kind).verifyUnchanged(input.plan, ports, stepOf(input));
+}
+
+function stepOf(input: ChangeStepInput): { since?: Date } {
+  const since = input.since ? new Date(input.since) : undefined;
+  return since && !Number.isNaN(since.getTime()) ? { since } : {};
 }
 
 export async function rollbackChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {

@@ -2,6 +2,7 @@ import type { ChangeRequest } from '../../core/change/change-kind';
 import type { ChangePlan } from '../../core/change/change-plan';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { rotateOutboundChange } from './rotate-outbound-change';
+import { rotateInboundChange } from './rotate-inbound-change';
 
 type RotateRequest = Extract<ChangeRequest, { kind: 'rotate-certificate' }>;
 type Side = RotateRequest['side'];
@@ -12,6 +13,7 @@ type Side = RotateRequest['side'];
  */
 const SIDES: { readonly [S in Side]: ChangeKindHandler<Extract<RotateRequest, { side: S }>> } = {
   outbound: rotateOutboundChange,
+  inbound: rotateInboundChange,
 };
 
 function sideOf(plan: ChangePlan): ChangeKindHandler<RotateRequest> {
@@ -24,8 +26,8 @@ function sideOf(plan: ChangePlan): ChangeKindHandler<RotateRequest> {
 export const rotateCertificateChange: ChangeKindHandler<RotateRequest> = {
   plan: (request, ports) => (SIDES[request.side] as ChangeKindHandler<RotateRequest>).plan(request, ports),
   apply: (plan, ports) => sideOf(plan).apply(plan, ports),
-  verify: (plan, ports) => sideOf(plan).verify(plan, ports),
-  verifyUnchanged: (plan, ports) => sideOf(plan).verifyUnchanged(plan, ports),
+  verify: (plan, ports, step) => sideOf(plan).verify(plan, ports, step),
+  verifyUnchanged: (plan, ports, step) => sideOf(plan).verifyUnchanged(plan, ports, step),
   rollback: async (plan, ports) => {
     const handler = sideOf(plan);
     if (!handler.rollback) throw new Error(`rotate-certificate ${String(plan.details.side)} defines no rollback`);
