@@ -90,7 +90,7 @@ export type PlanChangeInput = ChangeRequest;
 export type PlanChangeOutput = { readonly kind: 'planned'; readonly plan: ChangePlan; readonly fingerprint: string } | NothingToChange | SiteNotFound;
 export type StartChangeInput = { readonly envelope: JobEnvelope<ChangeRequestPayload>; readonly plan: ChangePlan; readonly fingerprint: string };
 export type StartChangeOutput = { readonly kind: 'handed-over'; readonly jobId: string } | { readonly kind: 'refused'; readonly running: RunningChange };
-/** `since` (ISO): for verifyChange and verifyUnchanged, when the apply or rollback they read back ended. */
+/** `since` (ISO): for verifyChange and verifyUnchanged, when the apply or rollback they read back started. */
 export type ChangeStepInput = { readonly plan: ChangePlan; readonly since?: string };
 export type ApplyChangeOutput = { readonly detail: string };
 export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string };

@@ -188,10 +188,11 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     return { phase, detail, endState };
   }
   /** Reads Azure back (a read: retried only when the failure may pass); a failure to read is a "no" in words. */
+  /** When the last write to Azure (apply or rollback) started: a renegotiation logged from then on is its doing. */
+  let since = context.df.currentUtcDateTime.toISOString();
   function* check(name: typeof ACTIVITIES.verifyChange | typeof ACTIVITIES.verifyUnchanged): Orchestration<{ readonly ok: boolean; readonly detail: string }> {
     try {
-      // Logs of a renegotiation count from the start of this check (the end of the step it reads back).
-      return yield* readActivity(context, name, { plan, since: context.df.currentUtcDateTime.toISOString() });
+      return yield* readActivity(context, name, { plan, since });
     } catch (error) {
       return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
     }
@@ -204,6 +205,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   yield* show({ phase: 'applying', ...approvedBy });
   let applied: string | undefined;
   let applyError: unknown;
+  since = context.df.currentUtcDateTime.toISOString();
   try {
     applied = (yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
   } catch (error) {
@@ -236,6 +238,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   let back = 'this change defines no rollback';
   if (plan.rollback) {
     let rolledBack: string | undefined;
+    since = context.df.currentUtcDateTime.toISOString();
     try {
       rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, WRITE_ATTEMPTS)).detail;
     } catch (error) {
@@ -249,6 +252,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     if (rolledBack !== undefined) back = `rolling it back did not restore it: ${restored.detail}`;
     yield* audit('failed', `rollback: ${back}`.slice(0, 900));
   }
+  since = context.df.currentUtcDateTime.toISOString();
   try {
     yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS);
   } catch {

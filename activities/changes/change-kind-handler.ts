@@ -3,7 +3,7 @@ import type { ChangePlan, NothingToChange } from '../../core/change/change-plan'
 import type { SiteNotFound } from '../../core/jobs/job-catalog';
 import type { ActivityPorts } from '../activity-ports';
 
-/** When the step being checked began: the end of the apply (or rollback) it reads back. */
+/** When the write being read back (the apply, or the rollback) started. */
 export interface ChangeStep {
   readonly since?: Date;
 }
@@ -18,8 +18,8 @@ export interface ChangeKindHandler<Request extends ChangeRequest = ChangeRequest
   /** Applies exactly the plan; resolves to a short, safe description of what it did. */
   apply(plan: ChangePlan, ports: ActivityPorts): Promise<string>;
   /**
-   * Reads Azure back: whether the change took, in words. `step.since`: when the apply that is verified ended (logs
-   * of a renegotiation count from then on).
+   * Reads Azure back: whether the change took, in words. `step.since`: when the apply that is verified started (a
+   * renegotiation logged from then on is its doing).
    */
   verify(plan: ChangePlan, ports: ActivityPorts, step?: ChangeStep): Promise<{ readonly ok: boolean; readonly detail: string }>;
   /**
