@@ -90,10 +90,17 @@ export type PlanChangeInput = ChangeRequest;
 export type PlanChangeOutput = { readonly kind: 'planned'; readonly plan: ChangePlan; readonly fingerprint: string } | NothingToChange | SiteNotFound;
 export type StartChangeInput = { readonly envelope: JobEnvelope<ChangeRequestPayload>; readonly plan: ChangePlan; readonly fingerprint: string };
 export type StartChangeOutput = { readonly kind: 'handed-over'; readonly jobId: string } | { readonly kind: 'refused'; readonly running: RunningChange };
-/** `since` (ISO): for verifyChange and verifyUnchanged, when the apply or rollback they read back started. */
+/**
+ * A step of a change. `since` (verify and verifyUnchanged): when the step being checked began (the apply, or the
+ * rollback), so a check of tunnels and logs counts only what happened after it.
+ */
 export type ChangeStepInput = { readonly plan: ChangePlan; readonly since?: string };
 export type ApplyChangeOutput = { readonly detail: string };
-export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string };
+/**
+ * A read-back. `notYet`: not there yet but it may still come (a tunnel renegotiating, logs not ingested yet): the
+ * pipeline asks again until the plan's `verifyWithinMs` has passed; without it, a "no" is final.
+ */
+export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string; readonly notYet?: boolean };
 /** An approval card the bot posted (in the approvals channel, or an approver's personal chat). */
 export type ApprovalCardRef = { readonly conversationKey: string; readonly activityId: string };
 /** What the change's card activities need: the job (without its payload), the card model, and where approval cards are. */

@@ -61,7 +61,7 @@ function stateLine(model: ChangeCardModel): string {
     case 'applying':
       return `${approved}Applying…`;
     case 'verifying':
-      return `${approved}Applied; verifying…`;
+      return `${approved}Applied; verifying…${s.detail ? ` ${s.detail.charAt(0).toUpperCase()}${s.detail.slice(1)}.` : ''}`;
     case 'done':
       return `${approved}Done${s.detail ? `: ${s.detail}` : '.'}`;
     case 'rolled-back':

@@ -1,4 +1,4 @@
-import type { ApprovalCardRef, ChangeCardModel, RecordAuditInput } from '../activities/activity-names';
+import type { ApprovalCardRef, ChangeCardModel, RecordAuditInput, VerifyChangeOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangeEndState, ChangePhase, ChangeState, Person } from '../core/change/change-state';
 import { END_STATE_WORDS } from '../core/change/change-state';
@@ -15,6 +15,14 @@ import { activity, auditRetry, cardRetry, jobInput, readActivity, retriedActivit
 export const SETTLE_MS = 60_000;
 /** Attempts at a rollback or a second apply (both idempotent) when the failure may pass. */
 const WRITE_ATTEMPTS = 3;
+/** A check that answers "not yet" is asked again after this, doubling up to the maximum. */
+export const FIRST_CHECK_PAUSE_MS = 2_000;
+export const MAX_CHECK_PAUSE_MS = 60_000;
+
+function minutesText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes >= 1 ? `${minutes} min` : `${Math.round(ms / 1000)} s`;
+}
 
 /** What `jobs` shows for each phase. */
 const STEP: Record<ChangePhase, string> = {
@@ -187,14 +195,31 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     yield* show({ phase, ...approvedBy, detail }, auditRetry());
     return { phase, detail, endState };
   }
-  /** Reads Azure back (a read: retried only when the failure may pass); a failure to read is a "no" in words. */
-  /** When the last write to Azure (apply or rollback) started: a renegotiation logged from then on is its doing. */
-  let since = context.df.currentUtcDateTime.toISOString();
-  function* check(name: typeof ACTIVITIES.verifyChange | typeof ACTIVITIES.verifyUnchanged): Orchestration<{ readonly ok: boolean; readonly detail: string }> {
-    try {
-      return yield* readActivity(context, name, { plan, since });
-    } catch (error) {
-      return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
+  /**
+   * Reads Azure back (a read: retried only when the failure may pass); a failure to read is a "no" in words. An answer
+   * of "not yet" is asked again, 2 s then doubling (at most 1 min apart), until the plan's `verifyWithinMs` from the
+   * start of the checked step has passed; the card says what it waits for meanwhile.
+   */
+  function* check(name: typeof ACTIVITIES.verifyChange | typeof ACTIVITIES.verifyUnchanged, since: Date, waiting: ChangeState): Orchestration<{ readonly ok: boolean; readonly detail: string }> {
+    const deadline = since.getTime() + (plan.verifyWithinMs ?? 0);
+    let pause = FIRST_CHECK_PAUSE_MS;
+    let shown: string | undefined;
+    for (;;) {
+      let answer: VerifyChangeOutput;
+      try {
+        answer = yield* readActivity(context, name, { plan, since: since.toISOString() });
+      } catch (error) {
+        return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
+      }
+      if (answer.ok || !answer.notYet) return { ok: answer.ok, detail: answer.detail };
+      const now = context.df.currentUtcDateTime.getTime();
+      if (now >= deadline) return { ok: false, detail: `not within ${minutesText(plan.verifyWithinMs ?? 0)}: ${answer.detail}` };
+      if (answer.detail !== shown) {
+        shown = answer.detail;
+        yield* show({ ...waiting, detail: `${answer.detail}; checking again until ${new Date(deadline).toISOString().slice(11, 16)} UTC` });
+      }
+      yield context.df.createTimer(new Date(Math.min(now + pause, deadline)));
+      pause = Math.min(pause * 2, MAX_CHECK_PAUSE_MS);
     }
   }
   /** A call that failed may still have changed Azure (a timeout, a lost answer): it gets time to land before the read-back. */
@@ -203,9 +228,10 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   }
 
   yield* show({ phase: 'applying', ...approvedBy });
+  const applyStarted = context.df.currentUtcDateTime;
+  const verifying: ChangeState = { phase: 'verifying', ...approvedBy };
   let applied: string | undefined;
   let applyError: unknown;
-  since = context.df.currentUtcDateTime.toISOString();
   try {
     applied = (yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
   } catch (error) {
@@ -214,17 +240,17 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   let verified: { readonly ok: boolean; readonly detail: string };
   if (applied !== undefined) {
     yield* audit('applied', applied);
-    yield* show({ phase: 'verifying', ...approvedBy });
-    verified = yield* check(ACTIVITIES.verifyChange);
+    yield* show(verifying);
+    verified = yield* check(ACTIVITIES.verifyChange, applyStarted, verifying);
     if (verified.ok) return yield* end('done', 'applied', 'verified', verified.detail, applied);
     yield* audit('failed', `verification: ${verified.detail}`);
   } else {
     // Applying failed: what Azure shows decides what happened, not the error.
     const failure = decodeActivityFailure(applyError);
     yield* settle();
-    const unchanged = yield* check(ACTIVITIES.verifyUnchanged);
+    const unchanged = yield* check(ACTIVITIES.verifyUnchanged, applyStarted, verifying);
     if (unchanged.ok) return yield* end('failed', 'unchanged', 'failed', `apply: ${failure.code}; ${unchanged.detail}`, `applying it failed: ${failure.problem}`);
-    const took = yield* check(ACTIVITIES.verifyChange);
+    const took = yield* check(ACTIVITIES.verifyChange, applyStarted, verifying);
     if (took.ok) {
       yield* audit('applied', `Azure answered ${failure.code}, but the change is in place`);
       return yield* end('done', 'applied', 'verified', took.detail, `Azure reported a failure (${failure.problem}), but the change is in place: ${took.detail}`);
@@ -238,27 +264,27 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   let back = 'this change defines no rollback';
   if (plan.rollback) {
     let rolledBack: string | undefined;
-    since = context.df.currentUtcDateTime.toISOString();
+    const rollbackStarted = context.df.currentUtcDateTime;
     try {
       rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, WRITE_ATTEMPTS)).detail;
     } catch (error) {
       back = `rolling it back failed: ${decodeActivityFailure(error).problem}`;
       yield* settle();
     }
-    const restored = yield* check(ACTIVITIES.verifyUnchanged);
+    const restored = yield* check(ACTIVITIES.verifyUnchanged, rollbackStarted, { ...verifying, detail: 'rolling back' });
     if (restored.ok) {
       return yield* end('rolled-back', 'rolled-back', 'rolled-back', `${rolledBack ?? back}; ${restored.detail}`, `${verified.detail}; ${rolledBack ?? 'Azure is back as it was'}`);
     }
     if (rolledBack !== undefined) back = `rolling it back did not restore it: ${restored.detail}`;
     yield* audit('failed', `rollback: ${back}`.slice(0, 900));
   }
-  since = context.df.currentUtcDateTime.toISOString();
+  const againStarted = context.df.currentUtcDateTime;
   try {
     yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS);
   } catch {
     yield* settle();
   }
-  const forward = yield* check(ACTIVITIES.verifyChange);
+  const forward = yield* check(ACTIVITIES.verifyChange, againStarted, verifying);
   if (forward.ok) {
     return yield* end('done', 'applied', 'verified', `applied again after ${back}: ${forward.detail}`, `it did not verify at first (${verified.detail}) and ${back}, so the plan was applied again: ${forward.detail}`);
   }

@@ -80,16 +80,17 @@ export async function applyChange(input: ChangeStepInput, ports: ActivityPorts):
 }
 
 export async function verifyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
-  return handlerFor(input.plan.kind).verify(input.plan, ports, stepOf(input));
+  return handlerFor(input.plan.kind).verify(input.plan, ports, sinceOf(input, ports));
 }
 
 export async function verifyUnchanged(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
-  return handlerFor(input.plan.kind).verifyUnchanged(input.plan, ports, stepOf(input));
+  return handlerFor(input.plan.kind).verifyUnchanged(input.plan, ports, sinceOf(input, ports));
 }
 
-function stepOf(input: ChangeStepInput): { since?: Date } {
+/** When the checked step began; a check asked without it (a test, an old history) looks back from now. */
+function sinceOf(input: ChangeStepInput, ports: ActivityPorts): Date {
   const since = input.since ? new Date(input.since) : undefined;
-  return since && !Number.isNaN(since.getTime()) ? { since } : {};
+  return since && Number.isFinite(since.getTime()) ? since : ports.now();
 }
 
 export async function rollbackChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {

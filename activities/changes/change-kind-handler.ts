@@ -1,12 +1,8 @@
 import type { ChangeRequest } from '../../core/change/change-kind';
 import type { ChangePlan, NothingToChange } from '../../core/change/change-plan';
 import type { SiteNotFound } from '../../core/jobs/job-catalog';
+import type { VerifyChangeOutput } from '../activity-names';
 import type { ActivityPorts } from '../activity-ports';
-
-/** When the write being read back (the apply, or the rollback) started. */
-export interface ChangeStep {
-  readonly since?: Date;
-}
 
 /**
  * What a change kind supplies to the change pipeline: its plan (with the plan card's content), how to apply it, how
@@ -18,16 +14,18 @@ export interface ChangeKindHandler<Request extends ChangeRequest = ChangeRequest
   /** Applies exactly the plan; resolves to a short, safe description of what it did. */
   apply(plan: ChangePlan, ports: ActivityPorts): Promise<string>;
   /**
-   * Reads Azure back: whether the change took, in words. `step.since`: when the apply that is verified started (a
-   * renegotiation logged from then on is its doing).
+   * Reads Azure back: whether the change took, in words. `since` is when the apply began (count tunnel negotiations
+   * and log rows after it). Answer `notYet` when it may still come (the pipeline asks again until the plan's
+   * `verifyWithinMs`); a "no" without it is final.
    */
-  verify(plan: ChangePlan, ports: ActivityPorts, step?: ChangeStep): Promise<{ readonly ok: boolean; readonly detail: string }>;
+  verify(plan: ChangePlan, ports: ActivityPorts, since: Date): Promise<VerifyChangeOutput>;
   /**
    * Reads Azure back: whether everything the plan changes is as the plan found it (nothing left half-applied,
    * nothing left pending in Key Vault). The pipeline asks after an apply that failed and after a rollback, so the
-   * card and the audit can say "nothing was changed" or "rolled back" only when Azure shows it.
+   * card and the audit can say "nothing was changed" or "rolled back" only when Azure shows it. `since` is when the
+   * step it checks began (the apply or the rollback); `notYet` as for verify (e.g. tunnels not back up yet).
    */
-  verifyUnchanged(plan: ChangePlan, ports: ActivityPorts, step?: ChangeStep): Promise<{ readonly ok: boolean; readonly detail: string }>;
+  verifyUnchanged(plan: ChangePlan, ports: ActivityPorts, since: Date): Promise<VerifyChangeOutput>;
   /**
    * Undoes the change (only when the plan says how), also when apply stopped half-way; it may run again after a
    * failure, so it must be idempotent.

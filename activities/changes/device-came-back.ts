@@ -1,5 +1,6 @@
 import type { ConnectionDetails } from '../../adapters/azure/network';
 import { parseAzureIkeMessage } from '../../core/ike/parse-azure-ike-message';
+import type { VerifyChangeOutput } from '../activity-names';
 import type { ActivityPorts } from '../activity-ports';
 
 /**
@@ -52,15 +53,28 @@ export async function negotiationsSince(ports: ActivityPorts, target: ComeBackTa
   return established + connected;
 }
 
-/** Tunnels up and a negotiation logged since `since` (the end of the step that changed Azure). */
-export async function deviceCameBack(ports: ActivityPorts, target: ComeBackTarget, since: Date, what: string): Promise<{ readonly ok: boolean; readonly detail: string }> {
+/**
+ * Tunnels up and a negotiation logged since `since` (the start of the step that changed Azure). Tunnels still down or
+ * no rows yet are "not yet": the pipeline asks again until the plan's verifyWithinMs.
+ */
+export async function deviceCameBack(ports: ActivityPorts, target: ComeBackTarget, since: Date, what: string): Promise<VerifyChangeOutput> {
   const connection = await ports.network.getConnection(target.connectionId);
-  if (connection.provisioningState !== 'Succeeded') return { ok: false, detail: `${target.connectionName} is ${connection.provisioningState}` };
+  if (connection.provisioningState !== 'Succeeded') return { ok: false, notYet: connection.provisioningState === 'Updating', detail: `${target.connectionName} is ${connection.provisioningState}` };
   const tunnels = tunnelsLine(connection);
-  if (!tunnels.up) return { ok: false, detail: `${tunnels.text} with ${what}` };
+  if (!tunnels.up) return { ok: false, notYet: true, detail: `${tunnels.text} with ${what}` };
   const negotiated = await negotiationsSince(ports, target, since);
   const device = target.deviceIp || 'the device';
   if (negotiated === undefined) return { ok: true, detail: `${tunnels.text} with ${what} (the gateway sends no IKE logs to Log Analytics, so only the tunnel status was checked)` };
-  if (negotiated === 0) return { ok: false, detail: `${tunnels.text}, but the gateway's logs show no successful negotiation with ${device} since ${since.toISOString().slice(11, 19)} UTC yet (Log Analytics receives them a few minutes late)` };
+  if (negotiated === 0) return { ok: false, notYet: true, detail: `${tunnels.text}, but the gateway's logs show no successful negotiation with ${device} since ${since.toISOString().slice(11, 19)} UTC yet (Log Analytics receives them a few minutes late)` };
   return { ok: true, detail: `${tunnels.text} with ${what}; the gateway logged ${negotiated} successful negotiation${negotiated === 1 ? '' : 's'} with ${device} since the change` };
+}
+
+/**
+ * After a rollback (or an apply that failed): the configuration is as before, and a device that was connected before
+ * the change is connected again ("not yet" while its tunnels come back). One that was down before stays as it was.
+ */
+export function backAsBefore(connection: Pick<ConnectionDetails, 'tunnels' | 'status'>, upBefore: boolean, what: string): VerifyChangeOutput {
+  const tunnels = tunnelsLine(connection);
+  if (upBefore && !tunnels.up) return { ok: false, notYet: true, detail: `${what}, but ${tunnels.text} (they were Connected before the change)` };
+  return { ok: true, detail: `${what}; ${tunnels.text}` };
 }

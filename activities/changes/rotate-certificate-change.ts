@@ -26,8 +26,8 @@ function sideOf(plan: ChangePlan): ChangeKindHandler<RotateRequest> {
 export const rotateCertificateChange: ChangeKindHandler<RotateRequest> = {
   plan: (request, ports) => (SIDES[request.side] as ChangeKindHandler<RotateRequest>).plan(request, ports),
   apply: (plan, ports) => sideOf(plan).apply(plan, ports),
-  verify: (plan, ports, step) => sideOf(plan).verify(plan, ports, step),
-  verifyUnchanged: (plan, ports, step) => sideOf(plan).verifyUnchanged(plan, ports, step),
+  verify: (plan, ports, since) => sideOf(plan).verify(plan, ports, since),
+  verifyUnchanged: (plan, ports, since) => sideOf(plan).verifyUnchanged(plan, ports, since),
   rollback: async (plan, ports) => {
     const handler = sideOf(plan);
     if (!handler.rollback) throw new Error(`rotate-certificate ${String(plan.details.side)} defines no rollback`);

@@ -8,7 +8,7 @@ import { chainSubjects, checkDeviceAgainstChain, checkNewInboundChain } from '..
 import { parseDer } from '../../core/pki/parse-certificate';
 import { findSite } from '../site-directory';
 import type { ChangeKindHandler } from './change-kind-handler';
-import { comeBackTargetOf, deviceCameBack, tunnelsLine } from './device-came-back';
+import { backAsBefore, comeBackTargetOf, deviceCameBack, tunnelsLine } from './device-came-back';
 
 /**
  * `rotate <site> inbound`: the chain and subject Azure accepts from the device (`inboundAuthCertificateChain`,
@@ -115,6 +115,7 @@ export const rotateInboundChange: ChangeKindHandler<RotateInboundRequest> = {
       risk: `A cutover: from the switch on, Azure accepts only a device certificate ${chainChanges ? 'issued under the new chain' : 'from the current chain'} with the subject ${afterSubject}. A device not moved yet is cut off until the rollback (today ${tunnels.text}). Coordinate with the device owner.${warnings.length > 0 ? ` Warnings: ${warnings.join(' ')}` : ''}`,
       verify: `Both tunnels of ${c.name} Connected again ${logs}, within ${minutes} minutes of the switch.`,
       rollback: `Put back the previous inbound ${chainChanges ? `chain (${describeChain(beforeChain)})` : ''}${chainChanges && subjectChanges ? ' and ' : ''}${subjectChanges ? `subject ${beforeSubject}` : ''}, and check the tunnels again.`,
+      verifyWithinMs: minutes * 60_000,
       ...(notBefore ? { notBefore } : {}),
       details: {
         side: 'inbound',
@@ -124,6 +125,7 @@ export const rotateInboundChange: ChangeKindHandler<RotateInboundRequest> = {
         ikeWorkspace: diagnostics.workspaceFor.IKEDiagnosticLog ?? '',
         tunnelWorkspace: diagnostics.workspaceFor.TunnelDiagnosticLog ?? '',
         verifyMinutes: String(minutes),
+        upBefore: String(tunnelsLine(c.details).up),
         beforeChain: joinChain(beforeChain),
         beforeSubject,
         afterChain: joinChain(afterChain),
@@ -143,16 +145,16 @@ export const rotateInboundChange: ChangeKindHandler<RotateInboundRequest> = {
       ...(sameSubject(now?.inboundSubjectName, d.afterSubject) ? {} : { inboundSubjectName: d.afterSubject! }),
     };
     if (Object.keys(patch).length > 0) await ports.network.updateCertificateAuthentication(d.connectionId!, patch);
-    return `${plan.target.connectionName} now accepts ${chainChanges(plan) ? `the chain ${describeChain(afterChain)}` : 'its chain'} with the subject ${d.afterSubject}`;
+    return `inbound ${chainChanges(plan) ? `chain ${describeChain(afterChain)} and ` : ''}subject ${d.afterSubject} set on ${plan.target.connectionName}`;
   },
 
-  async verify(plan, ports, step) {
+  async verify(plan, ports, since) {
     const d = plan.details;
     const connection = await ports.network.getConnection(d.connectionId!);
     if (!sameChain(connection.certificate?.inboundChain ?? [], splitChain(d.afterChain)) || !sameSubject(connection.certificate?.inboundSubjectName, d.afterSubject)) {
       return { ok: false, detail: `${plan.target.connectionName} does not have the new inbound chain and subject (Azure shows ${describeChain(connection.certificate?.inboundChain ?? [])}, subject ${connection.certificate?.inboundSubjectName ?? '(none)'})` };
     }
-    return deviceCameBack(ports, comeBackTargetOf(d, plan.target.connectionName), step?.since ?? ports.now(), 'the new inbound chain and subject');
+    return deviceCameBack(ports, comeBackTargetOf(d, plan.target.connectionName), since, 'the new inbound chain and subject');
   },
 
   async verifyUnchanged(plan, ports) {
@@ -162,7 +164,7 @@ export const rotateInboundChange: ChangeKindHandler<RotateInboundRequest> = {
     if (!sameChain(connection.certificate?.inboundChain ?? [], splitChain(d.beforeChain))) problems.push(`the inbound chain is ${describeChain(connection.certificate?.inboundChain ?? [])}, not the previous one`);
     if (!sameSubject(connection.certificate?.inboundSubjectName, d.beforeSubject)) problems.push(`the inbound subject is ${connection.certificate?.inboundSubjectName ?? '(none)'}, not ${d.beforeSubject}`);
     if (problems.length > 0) return { ok: false, detail: problems.join('; ') };
-    return { ok: true, detail: `${plan.target.connectionName} has its previous inbound chain and subject ${d.beforeSubject}; ${tunnelsLine(connection).text}` };
+    return backAsBefore(connection, d.upBefore === 'true', `${plan.target.connectionName} has its previous inbound chain and subject ${d.beforeSubject}`);
   },
 
   async rollback(plan, ports) {

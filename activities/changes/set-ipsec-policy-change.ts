@@ -7,7 +7,7 @@ import { customPolicyFor, weaknessSummary } from '../../core/ike/proposal-streng
 import type { ActivityPorts } from '../activity-ports';
 import { findSite } from '../site-directory';
 import type { ChangeKindHandler } from './change-kind-handler';
-import { comeBackTargetOf, deviceCameBack, tunnelsLine } from './device-came-back';
+import { backAsBefore, comeBackTargetOf, deviceCameBack, tunnelsLine } from './device-came-back';
 
 /**
  * The diagnose card's Apply IPsec/IKE policy (a proposal mismatch): the connection gets a custom IPsec/IKE policy
@@ -67,6 +67,7 @@ export const setIpsecPolicyChange: ChangeKindHandler<SetIpsecPolicyRequest> = {
       risk: `Both tunnels renegotiate with only this proposal: a device that does not offer IKE ${formatIkeProposal(proposal)} and ESP ${policy.ipsecEncryption} with PFS ${policy.pfsGroup} cannot connect until the rollback (today ${tunnelsLine(c.details).text}).`,
       verify: `Both tunnels of ${c.name} Connected again and a successful negotiation with the device in the gateway's logs after the change, within ${minutes} minutes.`,
       rollback: `Put back the previous policy: ${policyText(before)}.`,
+      verifyWithinMs: minutes * 60_000,
       details: {
         connectionId: c.id,
         gatewayId: c.gatewayId,
@@ -74,6 +75,7 @@ export const setIpsecPolicyChange: ChangeKindHandler<SetIpsecPolicyRequest> = {
         ikeWorkspace: diagnostics.workspaceFor.IKEDiagnosticLog ?? '',
         tunnelWorkspace: diagnostics.workspaceFor.TunnelDiagnosticLog ?? '',
         verifyMinutes: String(minutes),
+        upBefore: String(tunnelsLine(c.details).up),
         before: before ? JSON.stringify(before) : '',
         after: JSON.stringify(policy),
       },
@@ -85,21 +87,21 @@ export const setIpsecPolicyChange: ChangeKindHandler<SetIpsecPolicyRequest> = {
     const after = policyOf(plan.details.after)!;
     const { policy } = await currentPolicy(ports, plan.details.connectionId!);
     if (!samePolicy(policy, after)) await ports.network.setIpsecPolicy(plan.details.connectionId!, after);
-    return `${plan.target.connectionName} now offers only ${policyText(after)}`;
+    return `custom IPsec/IKE policy set on ${plan.target.connectionName}: ${policyText(after)}`;
   },
 
-  async verify(plan, ports, step) {
+  async verify(plan, ports, since) {
     const after = policyOf(plan.details.after);
     const { policy } = await currentPolicy(ports, plan.details.connectionId!);
     if (!samePolicy(policy, after)) return { ok: false, detail: `${plan.target.connectionName} has the policy ${policyText(policy)}, not the new one` };
-    return deviceCameBack(ports, comeBackTargetOf(plan.details, plan.target.connectionName), step?.since ?? ports.now(), 'the new policy');
+    return deviceCameBack(ports, comeBackTargetOf(plan.details, plan.target.connectionName), since, 'the new policy');
   },
 
   async verifyUnchanged(plan, ports) {
     const before = policyOf(plan.details.before);
     const { policy, connection } = await currentPolicy(ports, plan.details.connectionId!);
     if (!samePolicy(policy, before)) return { ok: false, detail: `${plan.target.connectionName} has the policy ${policyText(policy)}, not the previous ${policyText(before)}` };
-    return { ok: true, detail: `${plan.target.connectionName} has its previous policy, ${policyText(before)}; ${tunnelsLine(connection).text}` };
+    return backAsBefore(connection, plan.details.upBefore === 'true', `${plan.target.connectionName} has its previous policy, ${policyText(before)}`);
   },
 
   async rollback(plan, ports) {

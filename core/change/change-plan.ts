@@ -24,6 +24,11 @@ export interface ChangePlan {
   readonly changes: readonly PlannedChange[];
   readonly risk: string;
   readonly verify: string;
+  /**
+   * How long verification may take, from the start of the step it checks (apply, or rollback): a check that answers
+   * "not yet" is asked again (2 s, doubling, at most 1 min apart) until then. Absent: the first answer decides.
+   */
+  readonly verifyWithinMs?: number;
   /** How it would be undone when verification fails; absent when the kind defines no rollback. */
   readonly rollback?: string;
   /** What people must see besides the changes, e.g. the CA certificate a device must trust first (shown in full). */

@@ -175,6 +175,55 @@ describe('change job: approval, apply, verify, audit', () => {
     expect(done).toBeDefined();
   });
 
+  it('verification that answers "not yet" is asked again with growing pauses until it takes, from the start of the apply, and the card says what it waits for', async () => {
+    const base = await changeEnvelope();
+    const envelope = { ...base, payload: { ...base.payload, plan: { ...base.payload.plan, verifyWithinMs: 10 * 60_000 } } };
+    const answers = [
+      { ok: false, notYet: true, detail: 'tunnel 1 is renegotiating' },
+      { ok: false, notYet: true, detail: 'tunnel 1 is renegotiating' },
+      { ok: false, notYet: true, detail: 'no negotiation in the logs yet' },
+      { ok: true, detail: 'both tunnels Connected' },
+    ];
+    const asked: { at: number; since: string | undefined }[] = [];
+    appState.scripts.verifyChange = async (input: never) => {
+      asked.push({ at: clock.now().getTime(), since: (input as { since?: string }).since });
+      return answers.shift();
+    };
+    await start(ORCHESTRATIONS.change, envelope);
+    const applyStarts = clock.now();
+    await decide(envelope, 'approved');
+    expect(host.durable.getInstance(envelope.jobId)!.runtimeStatus).toBe('Running');
+    const until = new Date(applyStarts.getTime() + 10 * 60_000).toISOString().slice(11, 16);
+    expect(requesterCards(envelope).at(-1)).toMatch(new RegExp(`Applied; verifying… Tunnel 1 is renegotiating; checking again until ${until} UTC\\.`));
+    await clock.advance(60_000);
+    await settled();
+    const done = host.durable.getInstance(envelope.jobId)!;
+    expect(done.output as ChangeOutput).toMatchObject({ phase: 'done', endState: 'applied' });
+    // 2 s, then 4 s, then 8 s apart; every check counts from the apply's start.
+    expect(asked.slice(1).map((a, i) => a.at - asked[i]!.at)).toEqual([2_000, 4_000, 8_000]);
+    expect(new Set(asked.map((a) => a.since))).toEqual(new Set([applyStarts.toISOString()]));
+    expect(requesterCards(envelope).some((c) => /No negotiation in the logs yet; checking again/.test(c))).toBe(true);
+    expect(audit()).toEqual(['requested by Alex Wilber', 'approved by Megan Bowen', 'applied by Alex Wilber', 'verified by Alex Wilber']);
+  });
+
+  it('"not yet" past the plan\'s verification time is a failure: it rolls back and the card names the wait', async () => {
+    const base = await changeEnvelope();
+    const envelope = { ...base, payload: { ...base.payload, plan: { ...base.payload.plan, verifyWithinMs: 5 * 60_000 } } };
+    appState.scripts.verifyChange = async () => ({ ok: false, notYet: true, detail: 'the device has not come back' });
+    await start(ORCHESTRATIONS.change, envelope);
+    await decide(envelope, 'approved');
+    for (let i = 0; i < 10 && host.durable.getInstance(envelope.jobId)!.runtimeStatus === 'Running'; i++) {
+      await clock.advance(60_000);
+      await settled();
+    }
+    const done = host.durable.getInstance(envelope.jobId)!;
+    expect(done.output as ChangeOutput).toMatchObject({ phase: 'rolled-back', endState: 'rolled-back' });
+    // Asked at 0, 2, 6, 14, 30, 62, 122, 182, 242 s and at the deadline (300 s): no more.
+    expect(calls('verifyChange')).toHaveLength(10);
+    expect(appState.ports.audit.records.find((r) => r.outcome === 'failed')!.detail).toBe('verification: not within 5 min: the device has not come back');
+    expect(requesterCards(envelope).at(-1)).toMatch(/Rolled back: rolled back and verified\. Not within 5 min: the device has not come back/);
+  });
+
   it('without approval in the policy it applies at once', async () => {
     const envelope = await changeEnvelope({ required: false });
     const done = await start(ORCHESTRATIONS.change, envelope);
