@@ -62,7 +62,7 @@ const MAX_BUNDLE_CERTIFICATES = 32;
 export function classifyDer(bytes: Uint8Array): DerKind {
   const outer = readTlv(bytes, 0, bytes.length);
   if (!outer || outer.tag !== 0x30 || outer.end !== bytes.length) return { kind: 'other' };
-  const parts = children(bytes, outer, 8);
+  const parts = children(bytes, outer, 16);
   if (!parts || parts.length === 0) return { kind: 'other' };
   const [a, b] = parts;
   // Certificate: SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE, signature BIT STRING }.

@@ -68,7 +68,8 @@ export function readInboundInput(input: Uint8Array | string): InboundInput {
  */
 export function checkNewInboundChain(certificates: readonly CertificateInfo[], now: Date): InboundChainCheck {
   const ordered = orderInboundChain(certificates);
-  const violations = checkInboundChain(ordered ?? certificates, now).filter((v) => v.code !== CertificateCodes.InboundOrder);
+  // Judged as given (a duplicate is an error even though the ordered chain would drop it), ordered when sent.
+  const violations = checkInboundChain(certificates, now).filter((v) => v.code !== CertificateCodes.InboundOrder);
   const errors = violations.filter((v) => v.severity === 'error');
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, chain: ordered ?? [...certificates], warnings: violations };
