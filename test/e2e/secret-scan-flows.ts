@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import { cardActions, cardText } from '../../local/playground-client/playground-client';
 import { SANDBOX_APPROVALS_CHANNEL_ID } from '../../local/sandbox/sandbox-identities';
+import { sandboxNames } from '../../local/estate/sandbox-estate';
+import { generateKey } from '../../local/pki/cert-factory';
 import type { ChatFixture } from './sandbox-fixture';
 
 /**
@@ -71,6 +73,29 @@ export const SECRET_SCAN_FLOWS: readonly ScanFlow[] = [
       expect(cardText(await chat.until(plan.id, /Done/, 45_000))).toMatch(/applied and verified/);
       await finalCard(chat, 'approvals', { as: SCAN_USERS.megan, conversation: 'channel' });
       expect(cardText(await finalCard(chat, 'audit site-lisbon', { as: SCAN_USERS.isaiah, conversation: 'channel' }))).toMatch(/verified/);
+    },
+  },
+  {
+    // rotate <site> inbound (issue 9): a chain pasted with a private key, typed and through the diagnose card's form,
+    // is refused without being echoed; a good chain is planned and asked for (its certificates in history, cards and
+    // tables), then withdrawn.
+    name: 'rotate inbound: a chain pasted with a private key, then a good one planned and withdrawn',
+    async run(chat, scan) {
+      const filesDir = dirname(dirname(chat.sandbox.deviceLogs[0]!.path));
+      const g2 = readFileSync(join(filesDir, sandboxNames.files.berlinG2Chain), 'utf8');
+      const { privateKeyPem } = await generateKey();
+      expect(cardText(await chat.say(`rotate site-berlin inbound\n${g2}${privateKeyPem}`))).toMatch(/contains a private key/);
+      const diagnosis = await finalCard(chat, 'diagnose site-berlin');
+      const request = cardActions(diagnosis).find((a) => a.title === 'Request the change')!;
+      const refused = (await chat.client.invoke({ verb: request.verb, data: { ...(request.data as object), chain: `${privateKeyPem}${g2}` }, replyToId: diagnosis.id, conversationId: diagnosis.conversationId })).body;
+      scan.invokeAnswer('update inbound chain with a key (alex)', refused);
+      const pressed = await chat.client.invoke({ verb: request.verb, data: { ...(request.data as object), chain: g2 }, replyToId: diagnosis.id, conversationId: diagnosis.conversationId });
+      scan.invokeAnswer('update inbound chain (alex)', pressed.body);
+      const ack = await chat.client.replyTo(pressed);
+      const plan = await chat.until(ack.id, /Waiting for approval/, 45_000);
+      const withdraw = cardActions(plan).find((a) => a.title === 'Withdraw')!;
+      scan.invokeAnswer('withdraw (alex)', (await chat.client.invoke({ verb: withdraw.verb, data: withdraw.data, replyToId: plan.id, conversationId: plan.conversationId })).body);
+      expect(cardText(await chat.until(plan.id, /Withdrawn/, 45_000))).toMatch(/Nothing was changed/);
     },
   },
 ];
