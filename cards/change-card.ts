@@ -47,6 +47,9 @@ export function teamsUserId(aadObjectId: string): string {
   return `8:orgid:${aadObjectId}`;
 }
 
+/** One PEM block (a CSR, a certificate): shown whole on the card rather than cut with the state line. */
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]{1,40}-----[A-Za-z0-9+/=\s]{1,6000}?-----END [A-Z0-9 ]{1,40}-----/;
+
 function stateLine(model: ChangeCardModel): string {
   const s = model.state;
   const by = s.decidedBy ? `${s.decidedBy.name}${s.decidedAt ? ` at ${formatUtc(new Date(s.decidedAt))}` : ''}` : '';
@@ -80,9 +83,13 @@ function stateLine(model: ChangeCardModel): string {
 export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience): AdaptiveCard {
   const { plan, state } = model;
   const pending = state.phase === 'awaiting-approval';
+  // A PEM block in the outcome (e.g. the CSR an external rotation hands out) is shown whole, below the state line.
+  const pem = PEM_BLOCK.exec(state.detail ?? '')?.[0];
+  const shown = pem ? { ...model, state: { ...state, detail: (state.detail ?? '').replace(pem, '(below)').trim() } } : model;
   const body: CardElement[] = [
     literalHeading(plan.title, TONE[state.phase]),
-    literal([{ text: stateLine(model), bold: true, tone: TONE[state.phase] }], { max: 500 }),
+    literal([{ text: stateLine(shown), bold: true, tone: TONE[state.phase] }], { max: 500 }),
+    ...(pem ? [literal([{ text: pem, mono: true }], { max: 4000 })] : []),
     facts([
       ['Site', plan.site],
       ['Connection', plan.target.connectionName],

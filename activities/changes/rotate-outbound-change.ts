@@ -3,7 +3,9 @@ import { keyVaultCertificateId, parseKeyVaultCertificateId, type KeyVaultCertifi
 import type { RotateOutboundRequest } from '../../core/change/change-kind';
 import type { ChangePlan, PlannedChange } from '../../core/change/change-plan';
 import { UserError } from '../../core/errors/user-error';
+import { diagnose } from '../../core/ike/diagnose';
 import { parseAzureIkeMessage } from '../../core/ike/parse-azure-ike-message';
+import type { ConnectionDetails } from '../../adapters/azure/network';
 import { toBase64Der, toPem, EKU, type CertificateInfo } from '../../core/pki/certificate-info';
 import { formatDay } from '../../core/pki/days-until-expiry';
 import { parseCertificateRequest } from '../../core/pki/issue-from-csr';
@@ -74,7 +76,7 @@ function trustNote(same: boolean, issuer: CertificateInfo | undefined): ChangePl
 function tunnelsLine(tunnels: readonly { readonly name: string; readonly status: string }[], status: string): { readonly up: boolean; readonly text: string } {
   if (tunnels.length === 0) return { up: status === 'Connected', text: `the connection is ${status}` };
   const up = tunnels.every((t) => t.status === 'Connected');
-  return { up, text: up ? `both tunnels are Connected` : tunnels.map((t) => `${t.name} is ${t.status}`).join(', ') };
+  return { up, text: up ? `both tunnels are Connected` : tunnels.map((t) => `tunnel ${t.name} is ${t.status}`).join(', ') };
 }
 
 async function versionsOf(ports: ActivityPorts, vaultUrl: string, name: string): Promise<KeyVaultCertificateVersion[]> {
@@ -129,8 +131,10 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
       ikeWorkspace: diagnostics.workspaceFor.IKEDiagnosticLog ?? '',
       tunnelWorkspace: diagnostics.workspaceFor.TunnelDiagnosticLog ?? '',
       graceHours: String(graceHours),
-      verifyMinutes: String(ports.outboundRotation.verifyMinutes),
+      // Whether the tunnels were up: a rollback is verified by them coming back.
+      tunnelsBefore: tunnels.up ? 'up' : 'down',
     };
+    const verifyWithinMs = ports.outboundRotation.verifyMinutes * 60_000;
     const connectionRow = (after: string): PlannedChange => ({ resource: c.name, field: 'outboundAuthCertificate', before: `${ref.name} version ${current.version}`, after });
     const retireRow: PlannedChange = {
       resource: certResource,
@@ -198,6 +202,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
         ],
         risk: risk(same, ca.certificate.subject),
         verify,
+        verifyWithinMs,
         rollback,
         ...(trustNote(same, ca.certificate) ? { notes: trustNote(same, ca.certificate)! } : {}),
         details: { ...common, subject, dnsNames: dnsNames.join(','), days: String(days), keyBits: String(keyBits), caId: ca.id, sameIssuer: String(same) },
@@ -224,6 +229,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
         changes: [connectionRow(`${ref.name} version ${newest.version} (the newest enabled one)`), ...describeRows(certResource, before, describeOutbound(next.certificate), ''), deviceTrustRow(c.site, same, next.certificate.issuer), retireRow],
         risk: risk(same, next.certificate.issuer) + (warnings.length > 0 ? ` Note: ${warnings.map((w) => w.message).join(' ')}` : ''),
         verify,
+        verifyWithinMs,
         rollback,
         details: { ...common, newVersion: newest.version, newThumbprint: next.certificate.thumbprint, sameIssuer: String(same) },
       };
@@ -252,6 +258,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
       ],
       risk: risk(same, chain.root.subject),
       verify,
+      verifyWithinMs,
       rollback,
       ...(trustNote(same, chain.root) ? { notes: trustNote(same, chain.root)! } : {}),
       details: { ...common, newThumbprint: chain.leaf.thumbprint, mergeChain: chain.path.map((p) => toBase64Der(p)).join(','), sameIssuer: String(same) },
@@ -320,10 +327,10 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
       await ports.keyVault.setTags(beforeRef, { ...old.tags, [ROTATION_TAGS.retireAfter]: retireAfter.toISOString(), [ROTATION_TAGS.retireFor]: d.rotationId! });
     }
     const issued = 'certificate' in target ? ` (${target.certificate.subject}, issued by ${target.certificate.issuer}, thumbprint ${target.certificate.thumbprint}, valid until ${formatDay(target.certificate.notAfter)})` : '';
-    return `${plan.target.connectionName} now uses ${d.certName} version ${target.version}${issued}; version ${d.beforeVersion} stays enabled until ${retireAfter.toISOString().slice(0, 16).replace('T', ' ')} UTC, then the retirement sweep disables it`;
+    return `connection ${plan.target.connectionName} now uses ${d.certName} version ${target.version}${issued}; version ${d.beforeVersion} stays enabled until ${retireAfter.toISOString().slice(0, 16).replace('T', ' ')} UTC, then the retirement sweep disables it`;
   },
 
-  async verify(plan, ports) {
+  async verify(plan, ports, since) {
     const d = plan.details;
     if (d.source === 'external') {
       const pending = await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!);
@@ -334,13 +341,20 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
     if (!version || !sameUrl(url, keyVaultCertificateId({ vaultUrl: d.vaultUrl!, name: d.certName!, version: version.version }))) {
       return { ok: false, detail: `${plan.target.connectionName} does not use the new version (it points at ${url ? lastSegment(url) : 'nothing'})` };
     }
+    if (connection.provisioningState === 'Updating') return { ok: false, notYet: true, detail: `${plan.target.connectionName} is still being updated` };
     if (connection.provisioningState !== 'Succeeded') return { ok: false, detail: `${plan.target.connectionName} is ${connection.provisioningState}` };
     const tunnels = tunnelsLine(connection.tunnels, connection.status);
-    if (!tunnels.up) return { ok: false, detail: `${tunnels.text} with the new certificate` };
-    const since = new Date(version.tags[ROTATION_TAGS.rotatedAt] ?? ports.now().toISOString());
-    const negotiated = await negotiationsSince(ports, plan, since);
+    const from = negotiationsFrom(since, version);
+    if (!tunnels.up) {
+      // A refusal the gateway's logs already show (the device rejecting the new certificate) is final, with its
+      // evidence; otherwise the tunnels may still be renegotiating (the pipeline asks again until the deadline).
+      const refused = await refusalSince(ports, plan, from, connection);
+      if (refused) return { ok: false, detail: `${tunnels.text} with the new certificate: ${refused}` };
+      return { ok: false, notYet: true, detail: `waiting for the tunnels: ${tunnels.text} with the new certificate` };
+    }
+    const negotiated = await negotiationsSince(ports, plan, from);
     if (negotiated === undefined) return { ok: true, detail: `${tunnels.text} with version ${version.version} (the gateway sends no IKE logs to Log Analytics, so only the tunnel status was checked)` };
-    if (negotiated === 0) return { ok: false, detail: `${tunnels.text}, but the gateway's logs show no successful negotiation with ${d.deviceIp || 'the device'} since ${since.toISOString().slice(11, 19)} UTC yet (Log Analytics receives them a few minutes late)` };
+    if (negotiated === 0) return { ok: false, notYet: true, detail: `${tunnels.text}; waiting for the gateway's logs to show a negotiation with ${d.deviceIp || 'the device'} since ${from.toISOString().slice(11, 19)} UTC (Log Analytics receives them a few minutes late)` };
     return { ok: true, detail: `${tunnels.text} with version ${version.version}; the gateway logged ${negotiated} successful negotiation${negotiated === 1 ? '' : 's'} with ${d.deviceIp || 'the device'} since the switch` };
   },
 
@@ -359,6 +373,10 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
     if (old?.tags[ROTATION_TAGS.retireFor] === d.rotationId) problems.push(`version ${d.beforeVersion} is still marked for retirement`);
     if (problems.length > 0) return { ok: false, detail: problems.join('; ') };
     const tunnels = tunnelsLine(connection.tunnels, connection.status);
+    // Tunnels that were up before the change must be up again (renegotiating for now may still come).
+    if (d.tunnelsBefore === 'up' && (!tunnels.up || connection.provisioningState === 'Updating')) {
+      return { ok: false, notYet: true, detail: `${plan.target.connectionName} uses version ${d.beforeVersion} again; waiting for the tunnels: ${tunnels.text}` };
+    }
     return { ok: true, detail: `${plan.target.connectionName} uses version ${d.beforeVersion} again, which stays enabled; ${tunnels.text}` };
   },
 
@@ -404,14 +422,24 @@ function pendingError(name: string, vaultName: string): UserError {
 }
 
 /**
+ * From when the gateway's logs are read for the new certificate's negotiations: the apply's start (the bot's clock)
+ * or, when earlier, when Key Vault last wrote the new version (merged or stamped just before the switch, by Azure's
+ * clock), so a bot clock ahead of Azure's never hides the negotiation.
+ */
+function negotiationsFrom(since: Date, version: KeyVaultCertificateVersion): Date {
+  const written = version.updatedOn;
+  return written && written.getTime() < since.getTime() ? written : since;
+}
+
+/**
  * Successful negotiations with the device the gateway logged since `since` (tunnel rows Connected, IKE rows of an SA
  * established), or undefined when the gateway sends no logs to Log Analytics. Rows still on their way count as none.
  */
 async function negotiationsSince(ports: ActivityPorts, plan: ChangePlan, since: Date): Promise<number | undefined> {
   const d = plan.details;
   if (!d.ikeWorkspace && !d.tunnelWorkspace) return undefined;
-  // Up to a quarter of an hour past our clock: Azure stamps its rows with its own.
-  const query = { gatewayResourceId: d.gatewayId!, from: since, to: new Date(ports.now().getTime() + 15 * 60_000), limit: 200, ...(d.deviceIp ? { remoteIp: d.deviceIp } : {}) };
+  // Up to a quarter of an hour past either clock: Azure stamps its rows with its own.
+  const query = { gatewayResourceId: d.gatewayId!, from: since, to: new Date(Math.max(ports.now().getTime(), since.getTime()) + 15 * 60_000), limit: 200, ...(d.deviceIp ? { remoteIp: d.deviceIp } : {}) };
   const [ike, tunnel] = await Promise.all([
     d.ikeWorkspace ? ports.logs.queryIkeDiagnostics(d.ikeWorkspace, query) : Promise.resolve([]),
     d.tunnelWorkspace ? ports.logs.queryTunnelDiagnostics(d.tunnelWorkspace, query) : Promise.resolve([]),
@@ -422,6 +450,36 @@ async function negotiationsSince(ports: ActivityPorts, plan: ChangePlan, since: 
     .filter((e) => e.kind === 'sa-established').length;
   const connected = tunnel.filter((row) => row.at.getTime() >= since.getTime() && /^(tunnel)?connected$/i.test(row.status || row.operationName || '')).length;
   return established + connected;
+}
+
+/**
+ * What the gateway's logs since `from` say refused the negotiation, as diagnose would put it (headline and the deciding
+ * evidence), when the diagnosis is certain; undefined when the logs show no refusal (yet) or the gateway sends none.
+ */
+async function refusalSince(ports: ActivityPorts, plan: ChangePlan, from: Date, connection: ConnectionDetails): Promise<string | undefined> {
+  const d = plan.details;
+  if (!d.ikeWorkspace) return undefined;
+  const query = { gatewayResourceId: d.gatewayId!, from, to: new Date(Math.max(ports.now().getTime(), from.getTime()) + 15 * 60_000), limit: 500, ...(d.deviceIp ? { remoteIp: d.deviceIp } : {}) };
+  const rows = (await ports.logs.queryIkeDiagnostics(d.ikeWorkspace, query)).filter((row) => row.at.getTime() >= from.getTime());
+  if (rows.length === 0) return undefined;
+  const diagnosis = diagnose({
+    azure: rows.map((row) => parseAzureIkeMessage({ timeGenerated: row.at, message: row.message, instance: row.instance, level: row.level })),
+    tunnels: [],
+    connection: {
+      status: connection.status,
+      tunnels: connection.tunnels.map((t) => ({ name: t.name, status: t.status, ingressBytes: t.ingressBytes, egressBytes: t.egressBytes })),
+      authenticationType: connection.authenticationType,
+      ...(d.deviceIp ? { deviceIp: d.deviceIp } : {}),
+    },
+    now: ports.now(),
+  });
+  // The device refusing the gateway right after the certificate changed is its answer to that certificate (Azure's log
+  // cannot say why, so diagnose is only medium sure in general; here the switch is the why).
+  const rejectedNow = diagnosis.cause === 'outbound-rejected-by-device';
+  if ((diagnosis.confidence !== 'high' && !rejectedNow) || diagnosis.cause === 'unknown' || diagnosis.cause === 'healthy') return undefined;
+  const why = rejectedNow ? (d.sameIssuer === 'false' ? ' The new certificate comes from an issuer the device does not trust yet (the plan asked for it to be installed first).' : ' The device refuses the new certificate.') : '';
+  const evidence = diagnosis.evidence.slice(0, 1).map((e) => `[Azure${e.instance ? ` ${e.instance.replace('GatewayTenantWorker_', '')}` : ''}${e.time ? ` ${e.time.slice(11, 19)}` : ''}] ${e.text.slice(0, 120)}`);
+  return `${diagnosis.headline}${why}${evidence.length > 0 ? ` Evidence: ${evidence.join(' ')}` : ''}`.slice(0, 420);
 }
 
 /** For tests and the retirement sweep: a version's certificate as DER (the merged chain is kept as base64 DERs). */

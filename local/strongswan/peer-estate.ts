@@ -29,6 +29,9 @@ export interface PeerCase {
   readonly deviceRemoteAuth?: string;
 }
 
+/** The peers' Azure-side root, also held as a CA in the sandbox's CA vault (kv-vpn-ca). */
+export const PEERS_CA_CERTIFICATE = 'peers-root-ca';
+
 export interface PeerEstate {
   /** The sandbox estate plus one site per case, on the same gateway, vault and workspace. */
   readonly estate: Estate;
@@ -144,6 +147,7 @@ export async function buildPeerEstate(now: Date): Promise<PeerEstate> {
 
   const vault = base.vaults.find((v) => v.name === n.keyVault);
   if (!vault) throw new Error('The sandbox estate has no Key Vault.');
+  const caVault = base.vaults.find((v) => v.name === n.caVault);
   return {
     azureRoot,
     cases,
@@ -160,7 +164,10 @@ export async function buildPeerEstate(now: Date): Promise<PeerEstate> {
                 { name: 'outbound-peers-weak', pem: toPemBundle(weak, [azureRoot]) },
               ],
             }
-          : v,
+          : v === caVault
+            ? // The peers' root as a CA in Key Vault too (key not exportable): rotate outbound --source ca issues from it.
+              { ...v, certificates: [...v.certificates, { name: PEERS_CA_CERTIFICATE, pem: toPemBundle(azureRoot), exportable: false }] }
+            : v,
       ),
       sites: [...base.sites, ...sites],
     },

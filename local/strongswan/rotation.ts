@@ -1,12 +1,22 @@
 import { performance } from 'node:perf_hooks';
-import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
+import { createKeyVaultAdapter, parseKeyVaultCertificateId } from '../../adapters/azure/key-vault';
+import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
+import { createLogsAdapter } from '../../adapters/azure/logs';
+import { createMonitorAdapter } from '../../adapters/azure/monitor';
+import { createNetworkAdapter } from '../../adapters/azure/network';
+import type { ActivityPorts } from '../../activities/activity-ports';
+import { rotateOutboundChange } from '../../activities/changes/rotate-outbound-change';
+import type { RotateOutboundRequest } from '../../core/change/change-kind';
+import type { ChangePlan } from '../../core/change/change-plan';
+import { sandboxNames } from '../estate/sandbox-estate';
+import { signCsr } from '../pki/csr';
 import { issueCertificate, toPemBundle } from '../pki/cert-factory';
 import { startAzureSimulator, type AzureSimulator } from '../simulator/azure-simulator';
 import { instantOperationDurations } from '../simulator/sim-lro';
 import { azureSide, readAzureConnection } from './azure-side';
 import { changeConnection } from './change-connection';
 import { deviceSideFromEstate } from './device-side';
-import { buildPeerEstate, type PeerEstate } from './peer-estate';
+import { buildPeerEstate, PEERS_CA_CERTIFICATE, type PeerEstate } from './peer-estate';
 import { startPeers, type Peers } from './peers';
 
 export interface RotationRun {
@@ -85,4 +95,100 @@ async function rotateOutbound(sim: AzureSimulator, peerEstate: PeerEstate, conne
   const applied = await readAzureConnection(sim, connectionId);
   if (applied.outboundCertificateUrl !== version.id) throw new Error('The connection does not reference the new certificate version.');
   return applied;
+}
+
+/** One rotation the product made (its own change handler, as the pipeline runs it) and what the real charons did. */
+export interface ProductRotationRun {
+  readonly source: 'ca' | 'external';
+  /** The certificate Azure's charon presented after the switch. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly thumbprint: string;
+  /** IKE and CHILD SAs up on both sides with it. */
+  readonly established: boolean;
+  readonly initiateOutput: string;
+}
+
+/**
+ * `rotate case-good outbound` as the product runs it, between two real charons: the rotate handler plans and applies
+ * (issuance from the CA in Key Vault, whose key only signs there; or an external CSR signed by the peers' root and
+ * merged with `--merge`), through the real adapters as the bot; then Azure's charon loads what the gateway's identity
+ * now reads from Key Vault, resets the tunnel and initiates. Runs `ca` twice (the certificate the first rotation made,
+ * then the next rotation's new version) and `external` once.
+ */
+export async function runProductRotations(): Promise<ProductRotationRun[]> {
+  const peerEstate = await buildPeerEstate(new Date());
+  const sim = await startAzureSimulator({ estate: peerEstate.estate, tunnelSettleMs: 0, logIngestionDelayMs: 0, lro: { durations: instantOperationDurations, retryAfterSeconds: 0 } });
+  let peers: Peers | undefined;
+  try {
+    const site = sim.estateInfo.sites.find((s) => s.name === 'case-good');
+    if (!site?.connectionId) throw new Error('The peer estate has no case-good connection.');
+    const settings = await readAzureConnection(sim, site.connectionId);
+    const device = deviceSideFromEstate(peerEstate.estate.sites.find((s) => s.name === 'case-good')!.device, { gatewayAddress: settings.gatewayAddress, azurePrefixes: settings.vnetPrefixes });
+    peers = await startPeers(await azureSide(sim, settings), device);
+    const first = await peers.initiate('device');
+    if (!first.established) throw new Error(`case-good did not establish before the rotation: ${first.initiateOutput}`);
+    const ports = productPorts(sim);
+    const handler = rotateOutboundChange;
+    const runs: ProductRotationRun[] = [];
+    const switchAzure = async (source: ProductRotationRun['source']) => {
+      const applied = await readAzureConnection(sim, site.connectionId!);
+      await peers!.reconfigure('azure', await azureSide(sim, applied));
+      await peers!.terminate('azure');
+      const up = await peers!.initiate('azure');
+      const ref = parseKeyVaultCertificateId(applied.outboundCertificateUrl);
+      const presented = (await ports.keyVault.getCertificate(ref)).certificate;
+      runs.push({ source, subject: presented.subject, issuer: presented.issuer, thumbprint: presented.thumbprint, established: up.established, initiateOutput: up.initiateOutput });
+    };
+    const planned = async (request: Omit<RotateOutboundRequest, 'kind' | 'side' | 'site'>): Promise<ChangePlan> => {
+      const plan = await handler.plan({ kind: 'rotate-certificate', side: 'outbound', site: 'case-good', ...request }, ports);
+      if (plan.kind !== 'rotate-certificate') throw new Error(`rotate case-good outbound planned nothing: ${JSON.stringify(plan)}`);
+      return plan;
+    };
+    for (let i = 0; i < 2; i++) {
+      await handler.apply(await planned({ source: 'ca' }), ports);
+      await switchAzure('ca');
+    }
+    const request = await planned({ source: 'external' });
+    const handed = await handler.apply(request, ports);
+    const csr = /-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----/.exec(handed)?.[0];
+    if (!csr) throw new Error('The external request handed out no CSR.');
+    const signed = signCsr(peerEstate.azureRoot, csr, { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 200 * 86_400_000) });
+    await handler.apply(await planned({ merge: `${signed.pem}${peerEstate.azureRoot.pem}` }), ports);
+    await switchAzure('external');
+    return runs;
+  } finally {
+    await peers?.stop();
+    await sim.close();
+  }
+}
+
+/** The ports the rotate handler needs, as the bot's: real adapters against the simulator, the peers' CA configured. */
+function productPorts(sim: AzureSimulator): ActivityPorts {
+  const bot = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
+  const info = sim.estateInfo;
+  const caVault = info.vaults.find((v) => v.name === sandboxNames.caVault)!;
+  const none = (what: string) => () => {
+    throw new Error(`a rotation between real peers needs no ${what}`);
+  };
+  const unused = new Proxy({}, { get: (_t, name) => none(String(name)) });
+  return {
+    network: createNetworkAdapter(bot),
+    keyVault: createKeyVaultAdapter(bot, { pollIntervalMs: 10 }),
+    monitor: createMonitorAdapter(bot),
+    logs: createLogsAdapter(bot),
+    vaultCa: createKeyVaultCaAdapter(bot),
+    outboundRotation: { caCertificateId: `${caVault.url}/certificates/${PEERS_CA_CERTIFICATE}`, defaultDays: 200, graceHours: 168, verifyMinutes: 15 },
+    scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })),
+    siteIndex: { read: async () => undefined, replace: async () => undefined, put: async () => undefined, remove: async () => undefined },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    messenger: unused as ActivityPorts['messenger'],
+    audit: unused as ActivityPorts['audit'],
+    approvals: unused as ActivityPorts['approvals'],
+    jobs: unused as ActivityPorts['jobs'],
+    jobIndex: unused as ActivityPorts['jobIndex'],
+    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 24 },
+    approverIds: [],
+    now: () => new Date(),
+  };
 }

@@ -3,8 +3,11 @@ import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import { cardActions, cardText } from '../../local/playground-client/playground-client';
-import { SANDBOX_APPROVALS_CHANNEL_ID } from '../../local/sandbox/sandbox-identities';
+import { toPem } from '../../core/pki/certificate-info';
+import { parseDer } from '../../core/pki/parse-certificate';
 import { sandboxNames } from '../../local/estate/sandbox-estate';
+import { signCsr } from '../../local/pki/csr';
+import { SANDBOX_APPROVALS_CHANNEL_ID } from '../../local/sandbox/sandbox-identities';
 import { generateKey } from '../../local/pki/cert-factory';
 import type { ChatFixture } from './sandbox-fixture';
 
@@ -73,6 +76,37 @@ export const SECRET_SCAN_FLOWS: readonly ScanFlow[] = [
       expect(cardText(await chat.until(plan.id, /Done/, 45_000))).toMatch(/applied and verified/);
       await finalCard(chat, 'approvals', { as: SCAN_USERS.megan, conversation: 'channel' });
       expect(cardText(await finalCard(chat, 'audit site-lisbon', { as: SCAN_USERS.isaiah, conversation: 'channel' }))).toMatch(/verified/);
+    },
+  },
+  {
+    // rotate outbound (issue 9): a certificate from the CA in Key Vault, then an external CSR signed outside and merged.
+    name: 'rotate outbound: from the vault CA, and an external CSR merged',
+    async run(chat, scan) {
+      const approveAsMegan = async (line: string, as?: string): Promise<BotMessage> => {
+        const site = line.split(' ')[1]!;
+        const inChannel = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Waiting for approval/.test(cardText(m)) && cardText(m).includes(site), 60_000);
+        const ack = await chat.say(line, as ? { as } : {});
+        const plan = await chat.until(ack.id, /Waiting for approval|Could not/, 60_000);
+        expect(cardText(plan)).toMatch(/Waiting for approval/);
+        const approval = await inChannel;
+        const conversationId = approval.postConversationId ?? approval.conversationId;
+        const view = (approval.cards[0]!.refresh as { action: { data: Record<string, unknown> } }).action.data;
+        const hers = (await chat.client.invoke({ verb: 'approvalView', data: view, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body;
+        scan.invokeAnswer(`approval view (megan): ${line.split('\n')[0]}`, hers);
+        const approve = cardActions({ id: '', conversationId: '', cards: [hers.value as Record<string, unknown>], updates: 0, receivedAt: 0 }).find((a) => a.title === 'Approve')!;
+        scan.invokeAnswer(`approve (megan): ${line.split('\n')[0]}`, (await chat.client.invoke({ verb: approve.verb, data: approve.data, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body);
+        return chat.until(plan.id, /Done|Rolled back|Failed/, 180_000);
+      };
+      expect(cardText(await approveAsMegan('rotate site-paris outbound'))).toMatch(/Done: applied and verified/);
+      const requested = cardText(await approveAsMegan('rotate site-london outbound --source external'));
+      const csr = /-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----/.exec(requested)?.[0];
+      expect(csr, requested).toBeDefined();
+      // The outside CA signs it: here the sandbox's own root, which london's device trusts.
+      const ca = chat.sandbox.simulator.vaults.certificateRecord(sandboxNames.caVault, sandboxNames.caCertificate).versions.at(-1)!;
+      const caCertificate = parseDer(ca.der!);
+      const signed = signCsr({ der: caCertificate.der, pem: toPem(caCertificate), privateKeyPem: ca.privateKeyPem, info: caCertificate }, csr!);
+      expect(cardText(await approveAsMegan(`rotate site-london outbound --merge\n${toPem(caCertificate)}${signed.pem}`))).toMatch(/Done: applied and verified/);
+      expect(cardText(await finalCard(chat, 'audit site-london', { as: SCAN_USERS.isaiah, conversation: 'channel' }))).toMatch(/rotate-certificate/);
     },
   },
   {

@@ -19,7 +19,8 @@ const hostLogs: HostLogEntry[] = [];
 const console_ = { log: console.log, warn: console.warn, error: console.error };
 
 beforeAll(async () => {
-  chat = await startChat({ onLog: (entry) => hostLogs.push(entry) });
+  // Gateway logs arrive in 2 s (not Azure's minutes), so a rotation's verification finds its negotiation quickly.
+  chat = await startChat({ onLog: (entry) => hostLogs.push(entry), simulator: { logIngestionDelayMs: 2_000 } });
   // Every version of every card, as Teams would show it.
   chat.client.onEvent((event) => pending.push({ where: `card ${event.message.id} (${event.action}, update ${event.message.updates})`, text: JSON.stringify(event.message) }));
   // The app's own log lines (one JSON object per line on stdout/stderr, as the Functions host forwards them).

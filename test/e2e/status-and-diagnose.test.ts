@@ -108,11 +108,12 @@ describe('diagnose names the cause for each sandbox site', () => {
     expect(text).toMatch(/^diagnose site-berlin: Azure doesn't trust the device's certificate/);
   });
 
-  it("site-paris is healthy, and the card still says its outbound certificate expires in 10 days, how to rotate it, with a Status button", async () => {
+  it("site-paris is healthy, and the card still says its outbound certificate expires in 10 days, how to rotate it, with Rotate and Status buttons", async () => {
     const card = await result('diagnose site-paris');
     const text = cardText(card);
     expect(text).toMatch(/^diagnose site-paris: Healthy/);
-    expect(text).toMatch(/Note ⚠ {1,2}Outbound certificate: The outbound certificate expires on \S+ \(in 10 days\)\. Rotate it before then\. To rotate: add a new version of outbound-site-paris in Key Vault kv-vpn-certs, check that the device trusts its issuer, then point cn-site-paris at the new version\./);
+    expect(text).toMatch(/Note ⚠ {1,2}Outbound certificate: The outbound certificate expires on \S+ \(in 10 days\)\. Rotate it before then\. To rotate: Rotate \(or rotate site-paris outbound\) adds a new version of outbound-site-paris in Key Vault kv-vpn-certs and points cn-site-paris at it, with approval/);
+    expect(cardActions(card).find((a) => a.title === 'Rotate')).toMatchObject({ verb: 'rotateOutbound', data: { site: 'site-paris' } });
     const status = cardActions(card).find((a) => a.title === 'Status')!;
     expect(status.data).toEqual({ command: 'status site-paris' });
     // The note's button works like any other: it runs status for the site.

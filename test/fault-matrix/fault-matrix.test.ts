@@ -252,7 +252,7 @@ function allowedEnds(step: MatrixStep, fault: MatrixFault): readonly ChangeEndSt
 
 describe('fault matrix: every change kind × every Azure step × every fault ends unchanged, applied and verified, or rolled back and verified', () => {
   for (const kind of FAULT_MATRIX) {
-    describe(kind.kind, () => {
+    describe(kind.name ?? kind.kind, () => {
       let applied: unknown;
       it('without a fault: applied and verified (the reference for "applied")', async () => {
         const result = await run(kind);

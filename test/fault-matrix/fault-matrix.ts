@@ -33,6 +33,8 @@ export interface MatrixStep {
 
 export interface MatrixChangeKind {
   readonly kind: ChangeRequest['kind'];
+  /** How the test names the entry when one kind has several (rotate-certificate outbound and inbound). */
+  readonly name?: string;
   /** The request the cells make (through the change request job, as a command or button would). */
   readonly request: ChangeRequest;
   /** What in Azure the change touches, as plain JSON: equal to the start = unchanged; equal to a clean run = applied. */
@@ -117,7 +119,7 @@ const parisRecord = (sim: AzureSimulator) => sim.vaults.certificateRecord(sandbo
 let parisStartUrl: string | undefined;
 
 /** Rotate site-paris's outbound certificate from the CA in Key Vault (its device trusts that CA's root). */
-export const rotateOutbound: MatrixChangeKind = {
+const rotateOutbound: MatrixChangeKind = {
   kind: 'rotate-certificate',
   request: { kind: 'rotate-certificate', site: 'site-paris', side: 'outbound', source: 'ca' },
   observe: (sim) => {
@@ -176,6 +178,7 @@ const connectionOfSite = (sim: AzureSimulator, site: string) => sim.resources.co
 /** Set site-madrid's inbound subject to its device's (a one-click fix of its subject mismatch). */
 export const rotateInbound: MatrixChangeKind = {
   kind: 'rotate-certificate',
+  name: 'rotate-certificate inbound',
   request: { kind: 'rotate-certificate', site: 'site-madrid', side: 'inbound', subject: 'CN=madrid-vpn.contoso.example' },
   observe: (sim) => {
     const auth = connectionOfSite(sim, 'site-madrid').config.certificateAuthentication;
@@ -236,7 +239,7 @@ export const setIpsecPolicy: MatrixChangeKind = {
 };
 
 /** Every change kind under the matrix. rotate-certificate and provision-site add their entries here. */
-export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateInbound, setIpsecPolicy];
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy];
 
 /** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
 export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {

@@ -97,9 +97,11 @@ export function scanForSecrets(artifacts: readonly Artifact[], known: readonly K
   // Known values are searched as written, and with whitespace and escaped line breaks removed (a PEM copied into JSON).
   const needles = known.map((k) => {
     const compact = k.value.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
-    // Three pieces from inside the value: the first bytes of DER keys are the same for every key of a kind.
+    // Three pieces from the second half of the value: the first bytes of DER keys are the same for every key of a
+    // kind, and an RSA private key starts with its public modulus, which a CSR or certificate rightly carries.
     const mid = Math.floor(compact.length / 2);
-    const pieces = compact.length >= 160 ? [compact.slice(64, 112), compact.slice(mid, mid + 48), compact.slice(-60, -12)] : [k.value];
+    const late = Math.floor((compact.length * 3) / 4);
+    const pieces = compact.length >= 160 ? [compact.slice(mid, mid + 48), compact.slice(late, late + 48), compact.slice(-60, -12)] : [k.value];
     return { where: k.where, pieces: pieces.filter((p) => p.length >= 12) };
   });
   for (const artifact of artifacts) {
