@@ -36,6 +36,15 @@ function describeChain(chain: readonly string[]): string {
   return subjects.length === 0 ? '(empty)' : subjects.join(' -> ');
 }
 
+/** The first expiry of a chain Azure has (base64 DER), or what could not be read of it. */
+function expiryOfChain(chain: readonly string[]): string {
+  try {
+    return expiryText(chain.map(fromBase64)) || '(empty)';
+  } catch {
+    return '(unreadable certificate)';
+  }
+}
+
 function expiryText(chain: readonly CertificateInfo[]): string {
   const first = [...chain].sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime())[0];
   return first ? `first expiry ${formatDay(first.notAfter)} (${first.subject})` : '';
@@ -103,7 +112,7 @@ export const rotateInboundChange: ChangeKindHandler<RotateInboundRequest> = {
     const changes: PlannedChange[] = [];
     if (chainChanges) changes.push({ resource: c.name, field: 'inbound certificate chain (root first)', before: describeChain(beforeChain), after: chainSubjects(newChain ?? []) });
     if (subjectChanges) changes.push({ resource: c.name, field: 'inbound certificate subject', before: beforeSubject || '(empty)', after: afterSubject });
-    if (newChain) changes.push({ resource: c.name, field: 'new chain validity', before: '', after: expiryText(newChain) });
+    if (newChain) changes.push({ resource: c.name, field: 'chain validity', before: expiryOfChain(beforeChain), after: expiryText(newChain) });
     const tunnels = tunnelsLine(c.details);
     const logs = diagnostics.workspaceFor.IKEDiagnosticLog || diagnostics.workspaceFor.TunnelDiagnosticLog ? 'and the gateway logs a successful negotiation with the device after the switch' : '(the gateway sends no IKE logs, so only the tunnel status is checked)';
     const plan: ChangePlan = {

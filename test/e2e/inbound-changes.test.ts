@@ -134,6 +134,23 @@ describe('rotate <site> inbound', () => {
     expect(tunnelsOf('site-london')).toEqual(['Connected', 'Connected']);
   });
 
+  it('--at: approved first, then scheduled for the window; alex withdraws it before the window and nothing changes', async () => {
+    const before = connectionOf('site-london').config.certificateAuthentication!;
+    const at = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
+    const approval = nextApprovalCard();
+    const ack = await chat.say(`rotate site-london inbound --subject CN=london-device-2.contoso.example --at ${at}Z`);
+    const job = await chat.until(ack.id, /Waiting for approval/, 45_000);
+    expect(cardText(job)).toMatch(new RegExp(`Maintenance window\\s+applied at ${at.replace('T', ' ')} UTC once approved, not before`));
+    await approveAsMegan(await approval);
+    const scheduled = await chat.until(job.id, /Scheduled for/, 45_000);
+    expect(cardText(scheduled)).toMatch(new RegExp(`Approved by Megan Bowen .*Scheduled for ${at.replace('T', ' ')} UTC: applied then, not before\\. Alex Wilber can withdraw it until then\\.`));
+    const withdraw = cardActions(scheduled).find((a) => a.title === 'Withdraw');
+    expect(withdraw).toBeDefined();
+    await chat.client.invoke({ verb: withdraw!.verb, data: withdraw!.data, replyToId: scheduled.id, conversationId: scheduled.conversationId });
+    expect(cardText(await chat.until(job.id, /Withdrawn/, 45_000))).toMatch(/Withdrawn by Alex Wilber.*Nothing was changed/);
+    expect(connectionOf('site-london').config.certificateAuthentication).toEqual(before);
+  });
+
   describe('bad input gets a clear error per problem and nothing is requested', () => {
     let chains: Record<'six' | 'twoRoots' | 'noRoot', string>;
     let withKey: string;
