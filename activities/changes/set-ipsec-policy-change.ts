@@ -50,6 +50,8 @@ export const setIpsecPolicyChange: ChangeKindHandler<SetIpsecPolicyRequest> = {
     }
     const c = await findSite(ports, request.site);
     if ('kind' in c) return c;
+    // Azure never returns a pre-shared key on GET, so a GET-modify-PUT of a PSK connection could not keep its key.
+    if (c.details.authenticationType !== 'Certificate') throw new UserError('NotCertificateConnection', `${c.site} authenticates with a pre-shared key; the bot changes certificate-authenticated connections only.`, 'Set the IPsec/IKE policy in the portal.');
     const before = c.details.ipsecPolicy;
     const title = `Apply an IPsec/IKE policy to ${c.site}`;
     if (samePolicy(before, policy)) return { kind: 'nothing-to-change', title, site: c.site, why: `${c.name} already has the custom policy ${policyText(policy)}.` };
