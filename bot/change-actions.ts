@@ -144,10 +144,16 @@ async function withdraw(job: ChangeJob, action: Pick<CardAction, 'caller'>, deps
     await deps.audit.record({ action: 'withdraw', actor: actorOf(action), target: job.change.site, outcome: 'denied', jobId: job.envelope.jobId, detail: 'not the requester' });
     throw new UserError('NotYourChange', `Only ${job.envelope.requestedBy.name}, who requested it, can withdraw this change.`);
   }
-  if (job.record.status !== 'Running' || job.change.phase !== 'awaiting-approval') {
+  if (job.record.status !== 'Running' || (job.change.phase !== 'awaiting-approval' && job.change.phase !== 'scheduled')) {
     throw new UserError('ChangeNotPending', `This change can no longer be withdrawn: it is ${phaseWords(job.change.phase)}.`);
   }
   const proposed: ChangeDecision = { decision: 'withdrawn', by: { aadObjectId: action.caller.aadObjectId!, name: action.caller.displayName ?? job.envelope.requestedBy.name }, at: deps.now().toISOString(), fingerprint: job.change.fingerprint };
+  if (job.change.phase === 'scheduled') {
+    // Approved and waiting for its maintenance window: the approval stays recorded; the change job takes the
+    // withdrawal if it comes before the window (the card then follows the job).
+    await deps.jobs.raise(job.envelope.jobId, DECISION_EVENT, proposed);
+    return { kind: 'card', card: cardFor(job, { ...currentState(job), phase: 'withdrawn', decidedBy: proposed.by, decidedAt: proposed.at }, 'requester') };
+  }
   const { recorded, decision } = await deps.approvals.decide(job.change.requestId, proposed);
   if (recorded) await deps.jobs.raise(job.envelope.jobId, DECISION_EVENT, proposed);
   return { kind: 'card', card: cardFor(job, decidedState(decision), 'requester') };
@@ -157,7 +163,7 @@ async function withdraw(job: ChangeJob, action: Pick<CardAction, 'caller'>, deps
 export async function cancelChange(jobId: string, caller: CardAction['caller'], deps: BotDeps): Promise<AdaptiveCard | undefined> {
   const job = await changeJob(jobId, deps);
   if (!job) return undefined;
-  if (job.change.phase === 'awaiting-approval') {
+  if (job.change.phase === 'awaiting-approval' || job.change.phase === 'scheduled') {
     const outcome = await withdraw(job, { caller }, deps);
     return outcome.kind === 'card' ? outcome.card : undefined;
   }

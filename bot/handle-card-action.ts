@@ -19,6 +19,7 @@ import { UserError } from '../core/errors/user-error';
 import { presentError } from './present-error';
 import { recordRefusal } from './own-job';
 import { enableDiagnosticsAction, fleetPageAction, rotateOutboundAction } from './status-actions';
+import { applyIpsecPolicyAction, setInboundSubjectAction, updateInboundChainAction } from './inbound-actions';
 
 export interface VerbHandler {
   /** Role checked against the verified invoke identity before the handler runs. */
@@ -78,6 +79,9 @@ export const VERB_HANDLERS = {
     },
   },
   [VERBS.rotateOutbound]: { role: 'operator', run: rotateOutboundAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
+  [VERBS.setInboundSubject]: { role: 'operator', run: setInboundSubjectAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
+  [VERBS.updateInboundChain]: { role: 'operator', run: updateInboundChainAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
+  [VERBS.applyIpsecPolicy]: { role: 'operator', run: applyIpsecPolicyAction, refusedAs: async (action) => siteNamed(action.data, 'set-ipsec-policy') },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /** A press whose data names a valid site is audited against that site. */

@@ -31,6 +31,7 @@ export type ChangeCardAudience = 'requester' | 'approver' | 'observer';
 const TONE: Record<ChangeState['phase'], Tone> = {
   'awaiting-approval': 'accent',
   approved: 'accent',
+  scheduled: 'accent',
   applying: 'accent',
   verifying: 'accent',
   done: 'good',
@@ -58,6 +59,8 @@ function stateLine(model: ChangeCardModel): string {
       return `Waiting for approval${s.expiresAt ? ` until ${formatUtc(new Date(s.expiresAt))}` : ''}: one approver who is not the requester must approve it.${s.detail ? ` ${s.detail}` : ''}`;
     case 'approved':
       return `Approved by ${by}.`;
+    case 'scheduled':
+      return `${approved}Scheduled for ${model.plan.notBefore ? formatUtc(new Date(model.plan.notBefore)) : 'its maintenance window'}: applied then, not before. ${model.requestedBy} can withdraw it until then.`;
     case 'applying':
       return `${approved}Applying…`;
     case 'verifying':
@@ -91,6 +94,7 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
       ['Site', plan.site],
       ['Connection', plan.target.connectionName],
       ['Requested by', `${model.requestedBy}, ${formatUtc(new Date(model.requestedAt))}`],
+      ...(plan.notBefore ? [['Maintenance window', `applied at ${formatUtc(new Date(plan.notBefore))} once approved, not before`] as [string, string]] : []),
     ]),
     paragraph('What changes', { subtle: true }),
     container(plan.changes.map((c) => literal([{ text: `${c.resource} ${c.field}: `, bold: true }, { text: c.before }, { text: ' → ' }, { text: c.after, bold: true }])), 'emphasis'),
@@ -104,7 +108,7 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
     literal([{ text: `Job ${model.jobId} · plan ${model.fingerprint}`, subtle: true, mono: true }], { max: 400 }),
   ];
   const actions: CardAction[] = [];
-  if (pending && audience === 'requester') actions.push(executeAction('Withdraw', VERBS.withdrawChange, { jobId: model.jobId, requestId: model.requestId }, { style: 'destructive' }));
+  if ((pending || state.phase === 'scheduled') && audience === 'requester') actions.push(executeAction('Withdraw', VERBS.withdrawChange, { jobId: model.jobId, requestId: model.requestId }, { style: 'destructive' }));
   if (pending && audience === 'approver') {
     body.push({ type: 'Input.Text', id: 'reason', placeholder: 'Reason (optional; the requester sees it)', maxLength: 300, isMultiline: false });
     actions.push(executeAction('Approve', VERBS.approveChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'positive' }));

@@ -5,6 +5,7 @@ import type { SiteNote } from '../core/status/site-notes';
 import type { AdaptiveCard, CardElement, Tone } from './adaptive-card';
 import { actionSet, card, codeLines, container, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
+import { remedyButton } from './remedy-buttons';
 import { rotateOutboundButton } from './rotate-button';
 import { executeAction, VERBS } from './verbs';
 
@@ -89,7 +90,11 @@ export function diagnosisCard(outcome: DiagnoseOutcome): AdaptiveCard {
       : `${num(outcome.counts.ike)} IKE and ${num(outcome.counts.tunnel)} tunnel log entries`;
   const device = outcome.counts.device;
   const counts = `${logCounts}${device !== undefined ? ` plus ${num(device)} device log ${device === 1 ? 'event' : 'events'}` : ''}`;
-  const actions = [executeAction('Status', VERBS.runCommand, { command: `status ${outcome.site}` }), executeAction('Run again', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${outcome.hours}` })];
+  const actions = [
+    ...(d.remedy ? [remedyButton(outcome.site, d.remedy)] : []),
+    executeAction('Status', VERBS.runCommand, { command: `status ${outcome.site}` }),
+    executeAction('Run again', VERBS.runCommand, { command: `diagnose ${outcome.site} --hours ${outcome.hours}` }),
+  ];
   const cap = outcome.truncated;
   if (!cap) {
     body.push(literal([{ text: `Read ${counts} from ${formatUtc(new Date(outcome.from))} to ${formatUtc(new Date(outcome.to))}.`, subtle: true }]));

@@ -23,6 +23,12 @@ export const VERBS = {
   auditPage: 'auditPage',
   /** Rotate a site's outbound certificate (a change request, as typed `rotate <site> outbound`). */
   rotateOutbound: 'rotateOutbound',
+  /** Diagnose card (subject mismatch): set the connection's inbound subject to the one the device presents. */
+  setInboundSubject: 'setInboundSubject',
+  /** Diagnose card (device moved to a new PKI): the form's pasted CA certificates become the new inbound chain. */
+  updateInboundChain: 'updateInboundChain',
+  /** Diagnose card (proposal mismatch): pin the device's strongest strong proposal as the custom IPsec/IKE policy. */
+  applyIpsecPolicy: 'applyIpsecPolicy',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -38,6 +44,10 @@ export interface VerbData {
   withdrawChange: { readonly jobId: string; readonly requestId: string };
   approvalView: { readonly jobId: string; readonly requestId: string };
   auditPage: { readonly site?: string; readonly days: number; readonly page: number };
+  setInboundSubject: { readonly site: string; readonly subject: string };
+  /** The form's Input.Text `chain` (the pasted certificates) comes along with the press. */
+  updateInboundChain: { readonly site: string };
+  applyIpsecPolicy: { readonly site: string; readonly encryption: string; readonly integrity: string; readonly dhGroup: string };
   /** `source: 'vault'`: move to the newest enabled version Key Vault already has (drift). */
   rotateOutbound: { readonly site: string; readonly source?: 'vault' };
 }

@@ -34,3 +34,24 @@ export function* awaitDecision(
   }
   return { kind: 'expired' };
 }
+
+export type WindowOutcome = { readonly kind: 'reached' } | { readonly kind: 'withdrawn'; readonly by: ChangeDecision['by']; readonly at: string };
+
+/**
+ * An approved change waits for its maintenance window: a durable timer raced against a withdrawal (the decision
+ * event, raised only for `withdrawn` once a change is approved), the losing timer cancelled. Any other event that
+ * arrives meanwhile is ignored and the wait goes on until the window.
+ */
+export function* awaitWindow(context: OrchestrationContext, window: Date): Orchestration<WindowOutcome> {
+  const timer = context.df.createTimer(window);
+  for (;;) {
+    const event = context.df.waitForExternalEvent(DECISION_EVENT);
+    const winner: unknown = yield context.df.Task.any([event, timer]);
+    if (winner !== event) return { kind: 'reached' };
+    const decision = event.result as ChangeDecision;
+    if (decision.decision === 'withdrawn') {
+      timer.cancel();
+      return { kind: 'withdrawn', by: decision.by, at: decision.at };
+    }
+  }
+}

@@ -6,7 +6,7 @@ import type { ChangeOutput } from '../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import { jobRefOf } from '../core/jobs/job-envelope';
 import { decodeActivityFailure } from './activity-failure';
-import { awaitDecision } from './await-decision';
+import { awaitDecision, awaitWindow } from './await-decision';
 import { approvalDestinations } from '../core/change/approval-policy';
 import type { Orchestration, OrchestrationContext } from './orchestration-context';
 import { activity, auditRetry, cardRetry, jobInput, readActivity, retriedActivity } from './orchestration-context';
@@ -28,6 +28,7 @@ function minutesText(ms: number): string {
 const STEP: Record<ChangePhase, string> = {
   'awaiting-approval': 'waiting for approval',
   approved: 'approved',
+  scheduled: 'scheduled',
   applying: 'applying',
   verifying: 'verifying',
   done: 'done',
@@ -164,6 +165,22 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     decided = { by: decision.by, at: decision.at };
   }
   const approvedBy = decided ? { decidedBy: decided.by, decidedAt: decided.at } : {};
+
+  // A maintenance window: approved first, then a durable timer until the plan's not-before time, raced against a
+  // withdrawal (the requester's Withdraw or `cancel`). Nothing is applied before the window.
+  if (plan.notBefore !== undefined) {
+    const window = new Date(plan.notBefore);
+    if (!Number.isNaN(window.getTime()) && window.getTime() > context.df.currentUtcDateTime.getTime()) {
+      yield* audit('scheduled', `applied at the maintenance window ${plan.notBefore}, not before`);
+      yield* show({ phase: 'scheduled', ...approvedBy });
+      const waited = yield* awaitWindow(context, window);
+      if (waited.kind === 'withdrawn') {
+        yield* audit('withdrawn', `withdrawn before its maintenance window ${plan.notBefore}; nothing changed`, waited.by);
+        yield* show({ phase: 'withdrawn', decidedBy: waited.by, decidedAt: waited.at }, auditRetry());
+        return { phase: 'withdrawn', endState: 'unchanged' };
+      }
+    }
+  }
 
   /** The last state of a change that reached Azure: audited (with where Azure was left), the index refreshed, shown. */
   function* end(phase: ChangePhase, endState: ChangeEndState, outcome: RecordAuditInput['outcome'], auditDetail: string, cardDetail: string): Orchestration<ChangeOutput> {

@@ -2,6 +2,7 @@ import type { ChangeRequest } from '../../core/change/change-kind';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { enableDiagnosticsChange } from './enable-diagnostics-change';
 import { rotateCertificateChange } from './rotate-certificate-change';
+import { setIpsecPolicyChange } from './set-ipsec-policy-change';
 
 /**
  * Every change kind that can be requested, by kind; a missing handler is a compile error. A new change kind is its
@@ -10,6 +11,7 @@ import { rotateCertificateChange } from './rotate-certificate-change';
 export const CHANGE_KIND_HANDLERS = {
   'enable-diagnostics': enableDiagnosticsChange,
   'rotate-certificate': rotateCertificateChange,
+  'set-ipsec-policy': setIpsecPolicyChange,
 } as const satisfies { readonly [K in ChangeRequest['kind']]: ChangeKindHandler<Extract<ChangeRequest, { kind: K }>> };
 
 export function handlerFor(kind: string): ChangeKindHandler {

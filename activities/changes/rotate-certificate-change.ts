@@ -2,6 +2,7 @@ import type { ChangeRequest } from '../../core/change/change-kind';
 import type { ChangePlan } from '../../core/change/change-plan';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { rotateOutboundChange } from './rotate-outbound-change';
+import { rotateInboundChange } from './rotate-inbound-change';
 
 type RotateRequest = Extract<ChangeRequest, { kind: 'rotate-certificate' }>;
 type Side = RotateRequest['side'];
@@ -12,6 +13,7 @@ type Side = RotateRequest['side'];
  */
 const SIDES: { readonly [S in Side]: ChangeKindHandler<Extract<RotateRequest, { side: S }>> } = {
   outbound: rotateOutboundChange,
+  inbound: rotateInboundChange,
 };
 
 function sideOf(plan: ChangePlan): ChangeKindHandler<RotateRequest> {

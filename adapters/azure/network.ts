@@ -179,6 +179,11 @@ export interface NetworkWriter {
    * `ifMatchEtag`: only if the connection is still as it was read then.
    */
   updateCertificateAuthentication(id: string, patch: Partial<CertificateAuthenticationSettings>, opts?: { readonly ifMatchEtag?: string }): Promise<ConnectionDetails>;
+  /**
+   * Sets (or, with undefined, removes) the connection's custom IPsec/IKE policy (long-running): GET, modify, PUT, so
+   * everything else stays as Azure has it; Azure's busy answers are waited out.
+   */
+  setIpsecPolicy(id: string, policy: IpsecPolicySettings | undefined): Promise<ConnectionDetails>;
 }
 
 export type NetworkAdapter = NetworkReader & NetworkWriter;
@@ -358,6 +363,20 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
             ...lroOptions(),
             ...(opts.ifMatchEtag ? { requestOptions: { headers: { 'If-Match': opts.ifMatchEtag } } } : {}),
           });
+        };
+        return toConnectionDetails(await whenNotBusy(put));
+      });
+    },
+
+    setIpsecPolicy: async (id, policy) => {
+      const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
+      return call(`set the IPsec/IKE policy of connection ${ref.name}`, async () => {
+        const c = client(ref.subscriptionId);
+        const put = async () => {
+          // Read again on every attempt: a busy answer means someone else is changing it, so start from what they left.
+          const existing = await c.virtualNetworkGatewayConnections.get(ref.resourceGroup, ref.name, { abortSignal: timeout() });
+          const parameters: VirtualNetworkGatewayConnection = { ...existing, ipsecPolicies: policy ? [toSdkIpsecPolicy(policy)] : [] };
+          return c.virtualNetworkGatewayConnections.createOrUpdate(ref.resourceGroup, ref.name, parameters, lroOptions());
         };
         return toConnectionDetails(await whenNotBusy(put));
       });

@@ -6,6 +6,7 @@ import { MAX_MERGE_INPUT_CHARS, parseMergeInput } from '../../core/pki/outbound-
 import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import type { FileAttachment } from '../../core/ports/chat';
 import type { CommandHandler, JobRequest } from '../command-handler';
+import { prepareRotateInbound } from './rotate-inbound-input';
 
 /**
  * `rotate <site> outbound|inbound`: a change, planned by the change request job and handed to the change pipeline.
@@ -13,11 +14,12 @@ import type { CommandHandler, JobRequest } from '../command-handler';
  * person pasted never enters orchestration history as typed.
  */
 export const rotateCommand: CommandHandler<'rotate'> = {
-  async prepare({ command, message }) {
+  async prepare({ command, message, deps, roles }) {
     const { site, side } = command.args;
     const { source, days, merge } = command.flags;
-    if (side === 'inbound') {
-      return { rejected: errorCard({ title: `rotate ${site} inbound`, problem: 'Rotating the inbound chain and subject from chat is not available in this version.', fix: `Change the connection's inbound chain in the portal, or use rotate ${site} outbound for the certificate Azure presents.`, code: 'NotAvailable' }) };
+    if (side === 'inbound') return prepareRotateInbound({ command, message, deps, roles });
+    if (command.flags.subject !== undefined || command.flags.at !== undefined) {
+      return { rejected: errorCard({ title: `rotate ${site} outbound: options of inbound`, problem: '--subject and --at are for the inbound chain and subject.', fix: `Send rotate ${site} outbound without them, or rotate ${site} inbound.`, code: 'InvalidOptions' }) };
     }
     if (merge && (source !== undefined || days !== undefined)) {
       return { rejected: errorCard({ title: 'rotate: --merge stands alone', problem: '--merge completes the pending external request; it takes no --source or --days.', fix: `Send rotate ${site} outbound --merge with the signed certificate and its chain pasted below.`, code: 'InvalidOptions' }) };

@@ -2,18 +2,19 @@
  * Every kind of change the bot makes to Azure. Each goes through the one change pipeline (plan, approval, apply,
  * verify, roll back, audit); the approval policy has an entry for each, even for kinds whose commands come later.
  */
-export const CHANGE_KINDS = ['enable-diagnostics', 'rotate-certificate', 'provision-site'] as const;
+export const CHANGE_KINDS = ['enable-diagnostics', 'rotate-certificate', 'provision-site', 'set-ipsec-policy'] as const;
 
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** Kinds that always need approval: configuration cannot turn it off. */
-export const ALWAYS_APPROVED: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['rotate-certificate', 'provision-site']);
+export const ALWAYS_APPROVED: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['rotate-certificate', 'provision-site', 'set-ipsec-policy']);
 
 /** How a kind is named on cards and in the audit. */
 export const CHANGE_KIND_TITLES: Readonly<Record<ChangeKind, string>> = {
   'enable-diagnostics': 'Enable diagnostics',
   'rotate-certificate': 'Rotate certificates',
   'provision-site': 'Provision a site',
+  'set-ipsec-policy': 'Apply an IPsec/IKE policy',
 };
 
 export function isChangeKind(value: string): value is ChangeKind {
@@ -21,7 +22,7 @@ export function isChangeKind(value: string): value is ChangeKind {
 }
 
 /** What a person asks for; each kind names its own target and options (the kinds whose commands exist so far). */
-export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string } | RotateOutboundRequest;
+export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string } | RotateOutboundRequest | RotateInboundRequest | SetIpsecPolicyRequest;
 
 /** Where a new outbound certificate comes from (`rotate <site> outbound --source`). */
 export const OUTBOUND_SOURCES = ['ca', 'external', 'vault'] as const;
@@ -40,4 +41,33 @@ export interface RotateOutboundRequest {
   readonly days?: number;
   /** `--merge`: the signed certificate and its issuers (PEM, base64 DER or PKCS#7) for the pending external request. */
   readonly merge?: string;
+}
+
+/**
+ * `rotate <site> inbound` (and the diagnose card's Update inbound chain / Set inbound subject buttons): the chain and
+ * subject Azure accepts from the device, switched at once or at `at` (a maintenance window, after approval).
+ */
+export interface RotateInboundRequest {
+  readonly kind: 'rotate-certificate';
+  readonly site: string;
+  readonly side: 'inbound';
+  /** The new CA certificates, base64 DER, root first (already checked against Azure's chain rules by the bot). */
+  readonly chain?: readonly string[];
+  /** A device certificate pasted with the chain (base64 DER): it must chain to the new root and match the subject. */
+  readonly device?: string;
+  /** The new inbound subject name. */
+  readonly subject?: string;
+  /** Not before this time (ISO UTC): the apply waits for it once approved. */
+  readonly at?: string;
+}
+
+/**
+ * The diagnose card's Apply IPsec/IKE policy: pins one strong proposal (the device's strongest that Azure's custom
+ * policy can express) as the connection's custom IPsec/IKE policy.
+ */
+export interface SetIpsecPolicyRequest {
+  readonly kind: 'set-ipsec-policy';
+  readonly site: string;
+  /** The IKE (phase 1) proposal to pin, in Azure's policy names (e.g. GCMAES256 / SHA384 / ECP384). */
+  readonly proposal: { readonly encryption: string; readonly integrity: string; readonly dhGroup: string };
 }

@@ -33,6 +33,11 @@ export interface ChangePlan {
   readonly rollback?: string;
   /** What people must see besides the changes, e.g. the CA certificate a device must trust first (shown in full). */
   readonly notes?: readonly { readonly label: string; readonly text: string; readonly mono?: boolean }[];
+  /**
+   * A maintenance window (ISO UTC): once approved, the change waits until then before applying; it can be withdrawn
+   * or cancelled until then. Absent: applied as soon as it is approved.
+   */
+  readonly notBefore?: string;
   /** What apply, verify and rollback need beyond the above (resource ids), kind-specific. */
   readonly details: Readonly<Record<string, string>>;
 }

@@ -2,7 +2,7 @@ import type { JobProgress } from '../jobs/job-envelope';
 import type { ChangeKind } from './change-kind';
 
 /** Where a change is: the requester's card and the approval cards show this, in words, as it moves. */
-export type ChangePhase = 'awaiting-approval' | 'approved' | 'applying' | 'verifying' | 'done' | 'rolled-back' | 'failed' | 'rejected' | 'expired' | 'withdrawn';
+export type ChangePhase = 'awaiting-approval' | 'approved' | 'scheduled' | 'applying' | 'verifying' | 'done' | 'rolled-back' | 'failed' | 'rejected' | 'expired' | 'withdrawn';
 
 /**
  * Where Azure is once a change ended, as read back after the change (never assumed): nothing changed, the change

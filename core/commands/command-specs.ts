@@ -89,7 +89,9 @@ export const COMMAND_SPECS = [
       'issues it from that CA (Key Vault makes the key and signs with the CA key; the bot never holds a key); --source vault moves the connection to the newest enabled version Key Vault already has; ' +
       '--source external makes a CSR for your own CA, and --merge with the signed certificate and its chain pasted below the command (any order, PEM, base64 or PKCS#7) completes it. ' +
       'Azure\'s outbound rules are checked before anything is submitted; verification wants both tunnels Connected and a successful negotiation in the gateway logs, else it is rolled back. ' +
-      'The previous version stays enabled for a grace period, then is disabled.',
+      'The previous version stays enabled for a grace period, then is disabled. ' +
+      'inbound: the new CA certificates pasted below the command or attached (PEM, base64, DER or PKCS#7 .p7b, any order; a device certificate may come along and must chain to the new root and match the subject) and/or --subject; ' +
+      "Azure's chain rules are checked first; at the switch (or at --at, after approval) the bot watches for the device to come back and puts the old chain and subject back if it does not.",
     args: [
       { name: 'site', type: 'site', required: true, description: 'The site whose certificate to rotate, such as site-paris (or just paris).' },
       { name: 'side', type: 'choice', choices: ['outbound', 'inbound'], required: true, description: 'Which certificate: outbound (Azure presents it) or inbound (the chain and subject Azure accepts from the device).' },
@@ -98,8 +100,10 @@ export const COMMAND_SPECS = [
       { name: 'source', type: 'choice', choices: ['ca', 'external', 'vault'], description: 'outbound: where the new certificate comes from (default ca when configured, else vault).' },
       { name: 'days', type: 'integer', valueName: 'N', min: 1, max: 825, description: 'outbound --source ca: how many days the new certificate is valid (default from OUTBOUND_CERTIFICATE_DAYS).' },
       { name: 'merge', type: 'boolean', description: 'outbound: complete the pending external request with the signed certificate and chain pasted below.' },
+      { name: 'subject', type: 'text', valueName: 'NAME', maxLength: 256, description: 'inbound: the new inbound subject name (the device certificate\'s subject, e.g. CN=vpn.contoso.example; quote it when it has spaces).' },
+      { name: 'at', type: 'text', valueName: 'UTC', maxLength: 40, description: 'inbound: apply in a maintenance window, e.g. 2026-12-06T02:00Z (UTC); the change waits after approval and can be cancelled until then.' },
     ],
-    examples: ['rotate site-paris outbound', 'rotate site-paris outbound --source ca --days 365', 'rotate site-paris outbound --source vault', 'rotate site-paris outbound --source external', 'rotate site-paris outbound --merge'],
+    examples: ['rotate site-paris outbound', 'rotate site-paris outbound --source ca --days 365', 'rotate site-paris outbound --source vault', 'rotate site-paris outbound --source external', 'rotate site-paris outbound --merge', 'rotate site-madrid inbound --subject CN=madrid-vpn.contoso.example', 'rotate site-berlin inbound --at 2026-12-06T02:00Z'],
     role: 'operator',
     effect: 'change',
     execution: 'orchestration',

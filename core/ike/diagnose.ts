@@ -1,9 +1,9 @@
 import { deviceLogProvenance, type DeviceLogProvenance } from './device-log-provenance';
-import type { ConnectionFacts, Diagnosis, DiagnosisCause, DiagnosisConfidence, DiagnosisEvidence, DiagnosisNote, DiagnoseInput } from './diagnosis';
+import type { ConnectionFacts, Diagnosis, DiagnosisCause, DiagnosisConfidence, DiagnosisEvidence, DiagnosisNote, DiagnosisRemedy, DiagnoseInput } from './diagnosis';
 import { MAX_ACTION_TEXT, MAX_ACTIONS, MAX_EVIDENCE, MAX_EVIDENCE_TEXT, MAX_HEADLINE, MAX_LATEST_EVENTS, MAX_NOTE_EVIDENCE, MAX_NOTE_TEXT, MAX_NOTES } from './diagnosis';
 import type { IkeEvent, IkeEventKind, OutboundCertificateProblem, TrafficSelectorRange, TunnelEvent } from './ike-event';
-import { commonProposals, formatIkeProposal, type IkeProposal } from './ike-proposal';
-import { azurePolicyCanPin, customPolicyText, isStrongProposal, STRONG_PROPOSAL_ADVICE, strongestFirst, weaknessSummary, type ProposalPhase } from './proposal-strength';
+import { commonProposals, formatIkeProposal, normalizeIkeProposal, type IkeProposal } from './ike-proposal';
+import { azurePolicyCanPin, customPolicyText, isStrongProposal, proposalToPin, STRONG_PROPOSAL_ADVICE, strongestFirst, weaknessSummary, type ProposalPhase } from './proposal-strength';
 import { sameIdentity } from './same-identity';
 import { sanitizeLogText } from './sanitize-log-text';
 import { cidrToRange, formatSelector, rangeWithin } from './traffic-selectors';
@@ -144,6 +144,7 @@ interface Finding {
   evidence: IkeEvent[];
   extraEvidence?: DiagnosisEvidence[];
   actions: string[];
+  remedy?: DiagnosisRemedy;
 }
 
 /** Resolves a certificate-outside-validity event to expired / not yet valid using its own time, else `now`. */
@@ -774,6 +775,7 @@ function reasonFinding(azure: IkeEvent[], device: IkeEvent[], deviceAll: IkeEven
 
 function subjectMismatchByAzure(seen: string | undefined, expected: string | undefined, evidence: (IkeEvent | undefined)[], confidence: DiagnosisConfidence): Finding {
   return {
+    ...(seen && seen.length <= 256 ? { remedy: { kind: 'set-inbound-subject' as const, subject: seen } } : {}),
     cause: 'subject-mismatch',
     headline: `The device's certificate subject ${seen ?? '(not logged)'} is not the inbound subject the connection expects${expected ? ` (${expected})` : ''}.`,
     confidence,
@@ -789,6 +791,7 @@ function subjectMismatchByAzure(seen: string | undefined, expected: string | und
 
 function inboundUntrusted(subject: string | undefined, issuer: string | undefined, evidence: (IkeEvent | undefined)[], confidence: DiagnosisConfidence): Finding {
   return {
+    remedy: { kind: 'update-inbound-chain', ...(issuer ? { issuer } : {}) },
     cause: 'inbound-untrusted',
     headline: `Azure does not trust the device's certificate${subject ? ` ${subject}` : ''}: ${issuer ? `its issuer ${issuer} does not chain` : 'it does not chain'} to a root in the connection's inbound certificate chain.`,
     confidence,
@@ -811,7 +814,16 @@ function proposalMismatch(azureOffers: IkeProposal[] | undefined, deviceOffers: 
       : shared.length > 0
         ? `The ${phaseName} proposals were refused, although both sides list ${list(shared.map(formatIkeProposal), 3)}.`
         : `The ${phaseName} proposals do not match: the two sides found no common encryption, integrity and DH group.`;
-  return { cause: 'proposal-mismatch', headline, confidence: azureList || deviceList ? 'high' : 'medium', evidence: evidence.filter((e): e is IkeEvent => !!e), actions: proposalActions(azureList, deviceList, shared, ipsec ? 'ipsec' : 'ike') };
+  // Only an IKE (phase 1) mismatch is pinned by the button: the policy's IPsec half follows the IKE proposal's strength.
+  const pin = !ipsec && deviceList ? proposalToPin(deviceList) : undefined;
+  return {
+    cause: 'proposal-mismatch',
+    headline,
+    confidence: azureList || deviceList ? 'high' : 'medium',
+    evidence: evidence.filter((e): e is IkeEvent => !!e),
+    actions: proposalActions(azureList, deviceList, shared, ipsec ? 'ipsec' : 'ike'),
+    ...(pin ? { remedy: { kind: 'pin-ipsec-policy' as const, proposal: normalizeIkeProposal(pin) } } : {}),
+  };
 }
 
 /**
@@ -912,6 +924,7 @@ function present(f: Finding): Diagnosis {
     actions: f.actions.slice(0, MAX_ACTIONS).map((a) => clip(a, MAX_ACTION_TEXT)),
   };
   if (f.rejectedBy) diagnosis.rejectedBy = f.rejectedBy;
+  if (f.remedy) diagnosis.remedy = f.remedy;
   return diagnosis;
 }
 

@@ -48,6 +48,16 @@ export interface DiagnosisEvidence {
   text: string;
 }
 
+/**
+ * A change the bot can make that fixes the cause, offered as a button on the diagnosis card (the press asks for it
+ * through the change pipeline, which checks it again): the inbound subject the device's certificate has, a new
+ * inbound chain (the person pastes it), or a custom IPsec/IKE policy pinning the device's strongest strong proposal.
+ */
+export type DiagnosisRemedy =
+  | { readonly kind: 'set-inbound-subject'; readonly subject: string }
+  | { readonly kind: 'update-inbound-chain'; readonly issuer?: string }
+  | { readonly kind: 'pin-ipsec-policy'; readonly proposal: IkeProposal };
+
 export interface Diagnosis {
   cause: DiagnosisCause;
   /** One plain sentence a network engineer would say. */
@@ -59,6 +69,8 @@ export interface Diagnosis {
   evidence: DiagnosisEvidence[];
   /** What to do, most useful first; at most MAX_ACTIONS. */
   actions: string[];
+  /** The change the bot can make for it, when there is one. */
+  remedy?: DiagnosisRemedy;
   /** Only for `unknown`: the latest events from both sides, so a person can read on. */
   latestEvents?: DiagnosisEvidence[];
   /**

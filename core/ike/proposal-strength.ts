@@ -98,3 +98,45 @@ export const STRONG_PROPOSAL_ADVICE: Record<ProposalPhase, string> = {
   ike: 'AES256 or GCMAES256 with SHA256 or SHA384 and DH group 14 or higher (DHGroup14, ECP256 or ECP384), e.g. IKE GCMAES256/SHA384/ECP384 with IPsec GCMAES256 and PFS group ECP384',
   ipsec: 'GCMAES256 (integrity GCMAES256) or AES256 with SHA256, and PFS group ECP384, ECP256 or PFS2048 (or none)',
 };
+
+/** Azure's defaults for a custom policy's SA lifetimes (site-to-site): 27,000 s and 102,400,000 KB. */
+export const AZURE_POLICY_SA_LIFETIME_SECONDS = 27_000;
+export const AZURE_POLICY_SA_DATA_SIZE_KB = 102_400_000;
+
+/** A custom IPsec/IKE policy in the connection's own field names. */
+export interface CustomIpsecPolicy {
+  readonly ikeEncryption: string;
+  readonly ikeIntegrity: string;
+  readonly dhGroup: string;
+  readonly ipsecEncryption: string;
+  readonly ipsecIntegrity: string;
+  readonly pfsGroup: string;
+  readonly saLifeTimeSeconds: number;
+  readonly saDataSizeKilobytes: number;
+}
+
+/**
+ * The custom policy that pins one strong IKE proposal (see customPolicyText for the IPsec half: GCM with GCM, the
+ * same group for PFS), or undefined when the proposal is weak or the policy cannot express it: the bot never pins a
+ * weak algorithm.
+ */
+export function customPolicyFor(proposal: IkeProposal): CustomIpsecPolicy | undefined {
+  const p = normalizeIkeProposal(proposal);
+  if (!isStrongProposal(p, 'ike') || !azurePolicyCanPin(p, 'ike')) return undefined;
+  const ipsec = p.encryption.startsWith('GCMAES') ? p.encryption : 'GCMAES256';
+  return {
+    ikeEncryption: p.encryption,
+    ikeIntegrity: p.integrity,
+    dhGroup: p.dhGroup,
+    ipsecEncryption: ipsec,
+    ipsecIntegrity: ipsec,
+    pfsGroup: AZURE_PFS_GROUP[p.dhGroup] ?? 'ECP384',
+    saLifeTimeSeconds: AZURE_POLICY_SA_LIFETIME_SECONDS,
+    saDataSizeKilobytes: AZURE_POLICY_SA_DATA_SIZE_KB,
+  };
+}
+
+/** Of the proposals a device offers, the one to pin: its strongest that is strong and that Azure's policy can express. */
+export function proposalToPin(deviceProposals: readonly IkeProposal[]): IkeProposal | undefined {
+  return strongestFirst(deviceProposals.filter((p) => isStrongProposal(p, 'ike') && azurePolicyCanPin(p, 'ike')))[0];
+}

@@ -1,5 +1,6 @@
 import { UserError } from '../errors/user-error';
 import { CertificateCodes } from './certificate-violation';
+import { classifyDer } from './der-containers';
 
 /**
  * Turning what people paste (PEM, base64 lines, JSON arrays of base64, raw DER) into DER byte strings, with limits
@@ -15,6 +16,8 @@ export const MAX_CHAIN_CERTIFICATES = 16;
 
 const PEM_LABEL = /^[A-Z0-9 ]{1,40}$/;
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'X.509 CERTIFICATE']);
+/** PEM labels of a PKCS#7 / CMS bundle of certificates (.p7b as OpenSSL and Windows write it). */
+const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS']);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export function invalidCertificate(message: string, hint?: string, cause?: unknown): UserError {
@@ -90,6 +93,9 @@ export function decodeCertificates(input: Uint8Array | string, maxChars: number)
   const text = asText(input);
   if (text === undefined) {
     const bytes = input as Uint8Array;
+    if (bytes.length > maxChars) throw invalidCertificate(`The data is ${describeSize(bytes.length)}; certificates for a VPN connection fit in ${describeSize(maxChars)}.`);
+    const contained = unpackDer(bytes, 1);
+    if (contained) return contained;
     checkSingleDer(bytes);
     return { ders: [bytes], otherBlocks: [] };
   }
@@ -97,7 +103,21 @@ export function decodeCertificates(input: Uint8Array | string, maxChars: number)
     throw invalidCertificate(`The input is ${describeSize(text.length)} of text; certificates for a VPN connection fit in ${describeSize(maxChars)}.`);
   }
   if (text.trim() === '') throw invalidCertificate('No certificate found: the text is empty.');
-  return text.includes('-----BEGIN') ? decodePem(text) : { ders: decodeBase64Tokens(text), otherBlocks: [] };
+  return text.includes('-----BEGIN') ? decodePem(text) : decodeBase64Tokens(text);
+}
+
+/**
+ * A DER object that is not one certificate but holds some (a PKCS#7 bundle: its certificates) or is a private key
+ * or a PKCS#12 file (reported as a `PRIVATE KEY` block, which callers refuse); undefined for anything else.
+ */
+function unpackDer(der: Uint8Array, position: number): DecodedInput | undefined {
+  const kind = classifyDer(der);
+  if (kind.kind === 'private-key') return { ders: [], otherBlocks: ['PRIVATE KEY'] };
+  if (kind.kind !== 'pkcs7') return undefined;
+  if (kind.certificates.length === 0) throw invalidCertificate(`The PKCS#7 bundle${position > 1 ? ` (item ${position})` : ''} holds no certificates.`);
+  if (kind.certificates.length > MAX_CHAIN_CERTIFICATES) throw invalidCertificate(`The PKCS#7 bundle holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
+  for (const cert of kind.certificates) checkSingleDer(cert);
+  return { ders: kind.certificates, otherBlocks: [] };
 }
 
 /**
@@ -125,6 +145,16 @@ function decodePem(text: string): DecodedInput {
     }
     pos = end + endMarker.length;
     if (ders.length + otherBlocks.length >= MAX_CHAIN_CERTIFICATES + 4) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
+    if (PKCS7_LABELS.has(label)) {
+      const body = text.slice(bodyStart, end).replace(/\s+/g, '');
+      if (!BASE64.test(body)) throw invalidCertificate(`The ${label} block has characters that are not base64 between its BEGIN and END lines.`);
+      const bundle = unpackDer(new Uint8Array(Buffer.from(body, 'base64')), ders.length + 1);
+      if (!bundle) throw invalidCertificate(`The ${label} block is not a PKCS#7 bundle of certificates.`);
+      ders.push(...bundle.ders);
+      otherBlocks.push(...bundle.otherBlocks);
+      if (ders.length > MAX_CHAIN_CERTIFICATES) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
+      continue;
+    }
     if (!CERTIFICATE_LABELS.has(label)) {
       otherBlocks.push(label);
       continue;
@@ -145,9 +175,10 @@ function decodePem(text: string): DecodedInput {
  * Base64 without PEM armour: one certificate per line as the portal wants, a certificate wrapped over several lines,
  * or a JSON array of base64 strings. Lines are joined until they make up a whole DER object.
  */
-function decodeBase64Tokens(text: string): Uint8Array[] {
+function decodeBase64Tokens(text: string): DecodedInput {
   const tokens = text.split(/[\s,;"'[\]]+/).filter((t) => t.length > 0);
   const ders: Uint8Array[] = [];
+  const otherBlocks: string[] = [];
   let pending = '';
   /** Base64 length of the certificate being assembled, known once its DER header is in. */
   let neededChars: number | undefined;
@@ -173,7 +204,13 @@ function decodeBase64Tokens(text: string): Uint8Array[] {
     if (pending.length > neededChars) throw invalidCertificate('The base64 text has extra characters after a certificate. Paste each certificate whole, one per line.');
     const der = new Uint8Array(Buffer.from(pending, 'base64'));
     checkSingleDer(der);
-    ders.push(der);
+    const contained = unpackDer(der, ders.length + 1);
+    if (contained) {
+      ders.push(...contained.ders);
+      otherBlocks.push(...contained.otherBlocks);
+    } else {
+      ders.push(der);
+    }
     pending = '';
     neededChars = undefined;
     if (ders.length > MAX_CHAIN_CERTIFICATES) throw invalidCertificate(`The text holds more than ${MAX_CHAIN_CERTIFICATES} certificates; a VPN chain has at most 5.`);
@@ -183,5 +220,5 @@ function decodeBase64Tokens(text: string): Uint8Array[] {
     const present = Math.floor((pending.length * 3) / 4);
     throw invalidCertificate(`The certificate data is truncated: it declares ${declaredBytes} bytes but only about ${present} are present. Copy the whole certificate, up to its last character.`);
   }
-  return ders;
+  return { ders, otherBlocks };
 }

@@ -23,7 +23,9 @@ export type AuditOutcome =
   | 'applied'
   | 'verified'
   | 'rolled-back'
-  | 'no-change';
+  | 'no-change'
+  /** An approved change waits for its maintenance window. */
+  | 'scheduled';
 
 /** An audit record as stored, with its time. */
 export interface StoredAuditRecord extends AuditRecord {

@@ -64,6 +64,10 @@ export const sandboxNames = {
     azureOutboundRoot: 'certificates/azure-outbound-root-ca.pem',
     /** The legacy CA that issued site-vienna's outbound certificate (the root its device trusts). */
     viennaLegacyRoot: 'certificates/site-vienna/legacy-outbound-root-ca.pem',
+    /** rotate inbound (issue 9): the CA certificates of Berlin's second-generation PKI, which its device moved to. */
+    berlinG2Chain: 'certificates/site-berlin/device-chain-g2.pem',
+    /** Berlin's device certificate (issued under G2), to paste along with the chain. */
+    berlinDeviceLeaf: 'certificates/site-berlin/device.pem',
   },
 } as const;
 
@@ -321,6 +325,8 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
       { path: n.files.romeDeviceLeaf, content: romeDevice.pem },
       { path: n.files.azureOutboundRoot, content: azureRoot.pem },
       { path: n.files.viennaLegacyRoot, content: viennaLegacyRoot.pem },
+      { path: n.files.berlinG2Chain, content: `${berlinPkiG2.root.pem}${berlinPkiG2.issuing.pem}` },
+      { path: n.files.berlinDeviceLeaf, content: berlinDevice.pem },
     ],
   };
 }

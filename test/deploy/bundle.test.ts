@@ -48,7 +48,7 @@ describe('the deployed bundle on the local host', () => {
 
   it('reads a site from Azure (network, Key Vault) and the fleet', async () => {
     expect(await final('status site-london')).toMatch(/status site-london.*Connected/);
-    expect(await final('status')).toMatch(/3 connected\s+·\s+3 down/);
+    expect(await final('status')).toMatch(/4 connected\s+·\s+3 down/);
   });
 
   it('diagnoses from the logs and metrics (Log Analytics, Azure Monitor)', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import { cardActions, cardText } from '../../local/playground-client/playground-client';
@@ -8,6 +8,7 @@ import { parseDer } from '../../core/pki/parse-certificate';
 import { sandboxNames } from '../../local/estate/sandbox-estate';
 import { signCsr } from '../../local/pki/csr';
 import { SANDBOX_APPROVALS_CHANNEL_ID } from '../../local/sandbox/sandbox-identities';
+import { generateKey } from '../../local/pki/cert-factory';
 import type { ChatFixture } from './sandbox-fixture';
 
 /**
@@ -106,6 +107,29 @@ export const SECRET_SCAN_FLOWS: readonly ScanFlow[] = [
       const signed = signCsr({ der: caCertificate.der, pem: toPem(caCertificate), privateKeyPem: ca.privateKeyPem, info: caCertificate }, csr!);
       expect(cardText(await approveAsMegan(`rotate site-london outbound --merge\n${toPem(caCertificate)}${signed.pem}`))).toMatch(/Done: applied and verified/);
       expect(cardText(await finalCard(chat, 'audit site-london', { as: SCAN_USERS.isaiah, conversation: 'channel' }))).toMatch(/rotate-certificate/);
+    },
+  },
+  {
+    // rotate <site> inbound (issue 9): a chain pasted with a private key, typed and through the diagnose card's form,
+    // is refused without being echoed; a good chain is planned and asked for (its certificates in history, cards and
+    // tables), then withdrawn.
+    name: 'rotate inbound: a chain pasted with a private key, then a good one planned and withdrawn',
+    async run(chat, scan) {
+      const filesDir = dirname(dirname(chat.sandbox.deviceLogs[0]!.path));
+      const g2 = readFileSync(join(filesDir, sandboxNames.files.berlinG2Chain), 'utf8');
+      const { privateKeyPem } = await generateKey();
+      expect(cardText(await chat.say(`rotate site-berlin inbound\n${g2}${privateKeyPem}`))).toMatch(/contains a private key/);
+      const diagnosis = await finalCard(chat, 'diagnose site-berlin');
+      const request = cardActions(diagnosis).find((a) => a.title === 'Request the change')!;
+      const refused = (await chat.client.invoke({ verb: request.verb, data: { ...(request.data as object), chain: `${privateKeyPem}${g2}` }, replyToId: diagnosis.id, conversationId: diagnosis.conversationId })).body;
+      scan.invokeAnswer('update inbound chain with a key (alex)', refused);
+      const pressed = await chat.client.invoke({ verb: request.verb, data: { ...(request.data as object), chain: g2 }, replyToId: diagnosis.id, conversationId: diagnosis.conversationId });
+      scan.invokeAnswer('update inbound chain (alex)', pressed.body);
+      const ack = await chat.client.replyTo(pressed);
+      const plan = await chat.until(ack.id, /Waiting for approval/, 45_000);
+      const withdraw = cardActions(plan).find((a) => a.title === 'Withdraw')!;
+      scan.invokeAnswer('withdraw (alex)', (await chat.client.invoke({ verb: withdraw.verb, data: withdraw.data, replyToId: plan.id, conversationId: plan.conversationId })).body);
+      expect(cardText(await chat.until(plan.id, /Withdrawn/, 45_000))).toMatch(/Nothing was changed/);
     },
   },
 ];

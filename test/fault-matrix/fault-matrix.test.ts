@@ -145,7 +145,7 @@ function cellPorts(fault: MatrixFault | undefined): TestPorts {
     jobIndex: unlessDown(base.jobIndex, tablesDown),
     siteIndex: unlessDown(siteIndex, tablesDown),
     messenger: unlessDown(base.messenger, teamsDown),
-    approvalPolicy: { ...base.ports.approvalPolicy, required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true } },
+    approvalPolicy: { ...base.ports.approvalPolicy, required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true } },
     outboundRotation: { ...base.ports.outboundRotation, caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}` },
     now: () => clock.now(),
   };
@@ -252,7 +252,7 @@ function allowedEnds(step: MatrixStep, fault: MatrixFault): readonly ChangeEndSt
 
 describe('fault matrix: every change kind × every Azure step × every fault ends unchanged, applied and verified, or rolled back and verified', () => {
   for (const kind of FAULT_MATRIX) {
-    describe(kind.kind, () => {
+    describe(kind.name ?? kind.kind, () => {
       let applied: unknown;
       it('without a fault: applied and verified (the reference for "applied")', async () => {
         const result = await run(kind);

@@ -33,6 +33,8 @@ export interface MatrixStep {
 
 export interface MatrixChangeKind {
   readonly kind: ChangeRequest['kind'];
+  /** How the test names the entry when one kind has several (rotate-certificate outbound and inbound). */
+  readonly name?: string;
   /** The request the cells make (through the change request job, as a command or button would). */
   readonly request: ChangeRequest;
   /** What in Azure the change touches, as plain JSON: equal to the start = unchanged; equal to a clean run = applied. */
@@ -170,8 +172,74 @@ const rotateOutbound: MatrixChangeKind = {
   ],
 };
 
+// --- rotate <site> inbound and set-ipsec-policy (issue 9, inbound side) ---------------------------------------
+const connectionOfSite = (sim: AzureSimulator, site: string) => sim.resources.connections.get(sim.estateInfo.sites.find((s) => s.name === site)!.connectionId!)!;
+
+/** Set site-madrid's inbound subject to its device's (a one-click fix of its subject mismatch). */
+export const rotateInbound: MatrixChangeKind = {
+  kind: 'rotate-certificate',
+  name: 'rotate-certificate inbound',
+  request: { kind: 'rotate-certificate', site: 'site-madrid', side: 'inbound', subject: 'CN=madrid-vpn.contoso.example' },
+  observe: (sim) => {
+    const auth = connectionOfSite(sim, 'site-madrid').config.certificateAuthentication;
+    return { subject: auth?.inboundAuthCertificateSubjectName, chain: auth?.inboundAuthCertificateChain?.length };
+  },
+  reset: (sim) => {
+    const connection = connectionOfSite(sim, 'site-madrid');
+    connection.config = { ...connection.config, certificateAuthentication: { ...connection.config.certificateAuthentication, inboundAuthCertificateSubjectName: 'CN=madrid-gw.contoso.example' } };
+    connection.provisioningState = 'Succeeded';
+    // The tunnels renegotiate with the configuration as it is again (down: the subject does not match).
+    sim.setDeviceReachable('site-madrid', true);
+  },
+  // Someone else sets another subject meanwhile.
+  breakVerification: (sim) => {
+    const connection = connectionOfSite(sim, 'site-madrid');
+    connection.config = { ...connection.config, certificateAuthentication: { ...connection.config.certificateAuthentication, inboundAuthCertificateSubjectName: 'CN=someone-else.contoso.example' } };
+  },
+  steps: [
+    { step: 'plan: list the connections', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/connections' } },
+    { step: 'plan: read the connection', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-madrid' } },
+    { step: 'plan: read the local network gateway', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/localNetworkGateways/lng-site-madrid' } },
+    { step: "plan: read the gateway's diagnostic settings", activity: 'planChange', call: diagnosticSettings },
+    { step: 'apply: read the connection', activity: 'applyChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-madrid' } },
+    { step: 'apply: PUT the connection', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-madrid' }, lro: true },
+    { step: 'verify: read the connection', activity: 'verifyChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-madrid' } },
+    { step: "verify: query the gateway's logs", activity: 'verifyChange', call: { service: 'logs' } },
+    { step: 'roll back: read the connection', activity: 'rollbackChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-madrid' }, afterVerificationFails: true },
+    { step: 'roll back: PUT the connection', activity: 'rollbackChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-madrid' }, lro: true, afterVerificationFails: true },
+    { step: 'check unchanged: read the connection', activity: 'verifyUnchanged', call: { method: 'GET', pathEndsWith: '/connections/cn-site-madrid' }, afterVerificationFails: true },
+  ],
+};
+
+/**
+ * Pin oslo's device's strongest proposal as the connection's custom IPsec/IKE policy. Its plan reads are the same
+ * calls as the inbound rotation's (rows above); its own rows are the policy's writes and read-backs.
+ */
+export const setIpsecPolicy: MatrixChangeKind = {
+  kind: 'set-ipsec-policy',
+  request: { kind: 'set-ipsec-policy', site: 'site-oslo', proposal: { encryption: 'GCMAES256', integrity: 'SHA384', dhGroup: 'ECP384' } },
+  observe: (sim) => connectionOfSite(sim, 'site-oslo').config.ipsecPolicies.map((p) => `${p.ikeEncryption}/${p.ikeIntegrity}/${p.dhGroup} ${p.ipsecEncryption}/${p.ipsecIntegrity}/${p.pfsGroup}`),
+  reset: (sim) => {
+    const connection = connectionOfSite(sim, 'site-oslo');
+    connection.config = { ...connection.config, ipsecPolicies: [] };
+    connection.provisioningState = 'Succeeded';
+    sim.setDeviceReachable('site-oslo', true);
+  },
+  // Someone else sets another policy meanwhile.
+  breakVerification: (sim) => {
+    const connection = connectionOfSite(sim, 'site-oslo');
+    connection.config = { ...connection.config, ipsecPolicies: [{ saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000, ikeEncryption: 'AES256', ikeIntegrity: 'SHA256', dhGroup: 'DHGroup14', ipsecEncryption: 'AES256', ipsecIntegrity: 'SHA256', pfsGroup: 'PFS2048' }] };
+  },
+  steps: [
+    { step: 'apply: PUT the connection', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-oslo' }, lro: true },
+    { step: 'verify: read the connection', activity: 'verifyChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-oslo' } },
+    { step: 'roll back: PUT the connection', activity: 'rollbackChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-oslo' }, lro: true, afterVerificationFails: true },
+    { step: 'check unchanged: read the connection', activity: 'verifyUnchanged', call: { method: 'GET', pathEndsWith: '/connections/cn-site-oslo' }, afterVerificationFails: true },
+  ],
+};
+
 /** Every change kind under the matrix. rotate-certificate and provision-site add their entries here. */
-export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound];
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy];
 
 /** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
 export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {

@@ -160,7 +160,7 @@ describe('rotate: a choice argument and choice flags', () => {
 
   it('needs the side, and shows the choices in its usage', () => {
     const parsed = parseCommand('rotate site-paris');
-    expect(parsed).toMatchObject({ ok: false, failure: { kind: 'invalid', usage: 'rotate <site> outbound|inbound [--source ca|external|vault] [--days N] [--merge]' } });
+    expect(parsed).toMatchObject({ ok: false, failure: { kind: 'invalid', usage: 'rotate <site> outbound|inbound [--source ca|external|vault] [--days N] [--merge] [--subject NAME] [--at UTC]' } });
   });
 
   it('--merge takes the certificates pasted below the command', () => {

@@ -131,19 +131,19 @@ describe('loadConfig', () => {
 
   it('approval policy: every change kind needs approval by default, for 24 h, with personal cards when no channel is set', () => {
     const { approvals } = loadConfig(production);
-    expect(approvals).toEqual({ required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true }, timeoutHours: 24 });
+    expect(approvals).toEqual({ required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 24 });
   });
 
   it('approval policy: enable-diagnostics may be exempted, with another timeout and an approvals channel', () => {
     const { approvals } = loadConfig({ ...production, CHANGES_WITHOUT_APPROVAL: 'Enable-Diagnostics', APPROVAL_TIMEOUT_HOURS: '8', APPROVALS_CHANNEL_ID: '19:abc@thread.tacv2' });
-    expect(approvals).toEqual({ required: { 'enable-diagnostics': false, 'rotate-certificate': true, 'provision-site': true }, timeoutHours: 8, channelId: '19:abc@thread.tacv2' });
+    expect(approvals).toEqual({ required: { 'enable-diagnostics': false, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 8, channelId: '19:abc@thread.tacv2' });
   });
 
   it('approval policy: rotate and provision cannot be exempted, and bad values name the setting', () => {
     expect(problemsOf({ ...production, CHANGES_WITHOUT_APPROVAL: 'rotate-certificate,provision-site,reboot', APPROVAL_TIMEOUT_HOURS: '0', APPROVALS_CHANNEL_ID: 'a/b' })).toEqual([
       'CHANGES_WITHOUT_APPROVAL lists rotate-certificate, which always needs approval: remove it.',
       'CHANGES_WITHOUT_APPROVAL lists provision-site, which always needs approval: remove it.',
-      'CHANGES_WITHOUT_APPROVAL lists "reboot", which is not a change kind (enable-diagnostics, rotate-certificate, provision-site).',
+      'CHANGES_WITHOUT_APPROVAL lists "reboot", which is not a change kind (enable-diagnostics, rotate-certificate, provision-site, set-ipsec-policy).',
       'APPROVAL_TIMEOUT_HOURS must be a number of hours above 0 and at most 336 (default 24).',
       'APPROVALS_CHANNEL_ID must be the Teams channel id (e.g. 19:abc…@thread.tacv2), without spaces or slashes.',
     ]);
