@@ -47,14 +47,13 @@ describe('rotate <site> outbound: the command asks for a change', () => {
     expect((envelope.payload as { merge: string }).merge).toBe(toPem(leaf.info));
   });
 
-  it('refuses before anything runs: a private key pasted, nothing to merge, --merge with --source, --days without ca, inbound', async () => {
+  it('refuses before anything runs: a private key pasted, nothing to merge, --merge with --source, --days without ca', async () => {
     const key = await generateKey();
     const cases: [string, RegExp][] = [
       [`rotate site-paris outbound --merge\n${toPem(leaf.info)}${key.privateKeyPem}`, /private key.*Code: PrivateKeyNotAccepted/s],
       ['rotate site-paris outbound --merge', /needs the signed certificate and its chain.*Code: NothingToMerge/s],
       ['rotate site-paris outbound --merge --source ca', /--merge completes the pending external request.*Code: InvalidOptions/s],
       ['rotate site-paris outbound --source vault --days 30', /--days sets how long a certificate the CA issues is valid.*Code: InvalidOptions/s],
-      ['rotate site-paris inbound', /not available in this version.*Code: NotAvailable/s],
     ];
     for (const [line, expected] of cases) {
       const bot = testBot();

@@ -250,6 +250,9 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
         [
           `VPN reader @ ${rg} for app`,
           `VPN reader @ ${otherSub} for app`,
+          `VPN changer @ ${rg} for app`,
+          `VPN changer @ ${otherSub} for app`,
+          `certificate changer @ ${vaultId.toLowerCase()} for app`,
           `gateway diagnostics writer @ ${rg} for app`,
           `gateway diagnostics writer @ ${otherSub} for app`,
           `gateway log reader @ ${workspaceId.toLowerCase()} for app`,
