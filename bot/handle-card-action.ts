@@ -20,6 +20,7 @@ import { presentError } from './present-error';
 import { recordRefusal } from './own-job';
 import { enableDiagnosticsAction, fleetPageAction, rotateOutboundAction } from './status-actions';
 import { applyIpsecPolicyAction, setInboundSubjectAction, updateInboundChainAction } from './inbound-actions';
+import { keepProvisionedAction, provisionFormAction, provisionSiteAction, removeSiteAction } from './provision-actions';
 
 export interface VerbHandler {
   /** Role checked against the verified invoke identity before the handler runs. */
@@ -82,6 +83,10 @@ export const VERB_HANDLERS = {
   [VERBS.setInboundSubject]: { role: 'operator', run: setInboundSubjectAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
   [VERBS.updateInboundChain]: { role: 'operator', run: updateInboundChainAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
   [VERBS.applyIpsecPolicy]: { role: 'operator', run: applyIpsecPolicyAction, refusedAs: async (action) => siteNamed(action.data, 'set-ipsec-policy') },
+  [VERBS.provisionSite]: { role: 'operator', run: provisionSiteAction, refusedAs: async (action) => siteNamed(action.data, 'provision-site') },
+  [VERBS.provisionForm]: { role: 'operator', run: provisionFormAction },
+  [VERBS.keepProvisioned]: { role: 'operator', run: keepProvisionedAction, refusedAs: async (action) => siteNamed(action.data, 'provision-site') },
+  [VERBS.removeSite]: { role: 'operator', run: removeSiteAction, refusedAs: async (action) => siteNamed(action.data, 'remove-site') },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /** A press whose data names a valid site is audited against that site. */

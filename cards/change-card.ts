@@ -101,7 +101,7 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
     facts([
       ['Risk', plan.risk],
       ['Verified by', plan.verify],
-      ['Rollback', plan.rollback ?? 'none: this change defines no rollback'],
+      ['Rollback', plan.rollback ?? (plan.whenNotVerified === 'keep-or-remove' ? 'none automatic: if it does not verify, the site is diagnosed and you choose Keep or Remove' : 'none: this change defines no rollback')],
       ['Approval', model.approval.required ? `one of ${model.approval.approverIds.length} approver${model.approval.approverIds.length === 1 ? '' : 's'}, not the requester` : 'not required by the approval policy'],
     ]),
     ...(plan.notes ?? []).flatMap((note) => [paragraph(note.label, { subtle: true }), literal([{ text: note.text, ...(note.mono ? { mono: true } : {}) }], { max: 4000 })]),
@@ -109,6 +109,10 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
   ];
   const actions: CardAction[] = [];
   if ((pending || state.phase === 'scheduled') && audience === 'requester') actions.push(executeAction('Withdraw', VERBS.withdrawChange, { jobId: model.jobId, requestId: model.requestId }, { style: 'destructive' }));
+  if (state.offer === 'keep-or-remove' && audience === 'requester') {
+    actions.push(executeAction('Keep', VERBS.keepProvisioned, { jobId: model.jobId, requestId: model.requestId, site: plan.site }));
+    actions.push(executeAction('Remove', VERBS.removeSite, { site: plan.site }, { style: 'destructive' }));
+  }
   if (pending && audience === 'approver') {
     body.push({ type: 'Input.Text', id: 'reason', placeholder: 'Reason (optional; the requester sees it)', maxLength: 300, isMultiline: false });
     actions.push(executeAction('Approve', VERBS.approveChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'positive' }));

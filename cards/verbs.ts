@@ -29,6 +29,14 @@ export const VERBS = {
   updateInboundChain: 'updateInboundChain',
   /** Diagnose card (proposal mismatch): pin the device's strongest strong proposal as the custom IPsec/IKE policy. */
   applyIpsecPolicy: 'applyIpsecPolicy',
+  /** The provision form's Check and plan: its inputs come along with the press. */
+  provisionSite: 'provisionSite',
+  /** A provisioning that did not connect: Keep leaves it for the device owner (audited). */
+  keepProvisioned: 'keepProvisioned',
+  /** A provisioning that did not connect (or failed part-way): Remove asks for the removal (a change, with approval). */
+  removeSite: 'removeSite',
+  /** status of a site not in Azure yet: open the provision form with the site filled in. */
+  provisionForm: 'provisionForm',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -50,6 +58,11 @@ export interface VerbData {
   applyIpsecPolicy: { readonly site: string; readonly encryption: string; readonly integrity: string; readonly dhGroup: string };
   /** `source: 'vault'`: move to the newest enabled version Key Vault already has (drift). */
   rotateOutbound: { readonly site: string; readonly source?: 'vault' };
+  /** The form's inputs (site, ip, fqdn, prefixes, subject, chain, gateway, policy, outbound) come along with the press. */
+  provisionSite: Record<string, never>;
+  keepProvisioned: { readonly jobId: string; readonly requestId: string; readonly site: string };
+  removeSite: { readonly site: string };
+  provisionForm: { readonly site?: string; readonly ip?: string; readonly prefixes?: string; readonly subject?: string };
 }
 
 export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {

@@ -183,7 +183,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   }
 
   /** The last state of a change that reached Azure: audited (with where Azure was left), the index refreshed, shown. */
-  function* end(phase: ChangePhase, endState: ChangeEndState, outcome: RecordAuditInput['outcome'], auditDetail: string, cardDetail: string): Orchestration<ChangeOutput> {
+  function* end(phase: ChangePhase, endState: ChangeEndState, outcome: RecordAuditInput['outcome'], auditDetail: string, cardDetail: string, offer?: 'keep-or-remove'): Orchestration<ChangeOutput> {
     yield* audit(outcome, `${auditDetail}; end state: ${END_STATE_WORDS[endState]}`.slice(0, 900));
     try {
       // Status of this site must find the connection as the change left it (created, changed or gone).
@@ -194,7 +194,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     // The end state first, so it survives when a long detail is cut on the card.
     const detail = `${END_STATE_WORDS[endState]}. ${cardDetail.charAt(0).toUpperCase()}${cardDetail.slice(1)}`;
     // How it ended is what people must see: that card update is retried as long as the audit is.
-    yield* show({ phase, ...approvedBy, detail }, auditRetry());
+    yield* show({ phase, ...approvedBy, detail, ...(offer ? { offer } : {}) }, auditRetry());
     return { phase, detail, endState };
   }
   /**
@@ -229,6 +229,20 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + SETTLE_MS));
   }
 
+  /** A plan that keeps what it applied when it does not verify: diagnose the site and say what was found (never fails). */
+  function* diagnosis(): Orchestration<string> {
+    try {
+      const found = yield* readActivity(context, ACTIVITIES.diagnoseSite, { site: plan.site, hours: 1 });
+      if (found.kind === 'diagnosed') return ` Diagnosis: ${found.diagnosis.headline}${found.diagnosis.actions[0] ? ` ${found.diagnosis.actions[0]}` : ''}`;
+      if (found.kind === 'diagnostics-off') return ` Diagnosis: ${found.gatewayName} sends no IKE logs to Log Analytics, so the cause cannot be read from them.`;
+      if (found.kind === 'no-logs') return ` Diagnosis: no IKE log rows in ${found.workspaceName} for the last ${found.hours} h (the device may not have tried yet).`;
+      return '';
+    } catch (error) {
+      return ` Diagnosis could not run: ${decodeActivityFailure(error).problem}`;
+    }
+  }
+  const keepOrRemove = plan.whenNotVerified === 'keep-or-remove';
+
   yield* show({ phase: 'applying', ...approvedBy });
   const applyStarted = context.df.currentUtcDateTime;
   const verifying: ChangeState = { phase: 'verifying', ...approvedBy };
@@ -246,12 +260,21 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     verified = yield* check(ACTIVITIES.verifyChange, applyStarted, verifying);
     if (verified.ok) return yield* end('done', 'applied', 'verified', verified.detail, applied);
     yield* audit('failed', `verification: ${verified.detail}`);
+    if (keepOrRemove) {
+      yield* show({ ...verifying, detail: `not verified (${verified.detail}); diagnosing` });
+      const found = yield* diagnosis();
+      return yield* end('failed', 'applied-unverified', 'failed', `not verified: ${verified.detail};${found}`, `it did not verify: ${verified.detail}.${found} Keep leaves it for the device owner; Remove deletes what this change created (with approval).`, 'keep-or-remove');
+    }
   } else {
     // Applying failed: what Azure shows decides what happened, not the error.
     const failure = decodeActivityFailure(applyError);
     yield* settle();
     const unchanged = yield* check(ACTIVITIES.verifyUnchanged, applyStarted, verifying);
     if (unchanged.ok) return yield* end('failed', 'unchanged', 'failed', `apply: ${failure.code}; ${unchanged.detail}`, `applying it failed: ${failure.problem}`);
+    if (keepOrRemove) {
+      // Nothing is undone or redone here: the card says what exists; asking again continues from it.
+      return yield* end('failed', 'needs-attention', 'failed', `apply: ${failure.code}; ${unchanged.detail}`, `applying it failed part-way: ${failure.problem} What exists now: ${unchanged.detail}. Ask for it again to continue from there, or Remove it.`, 'keep-or-remove');
+    }
     const took = yield* check(ACTIVITIES.verifyChange, applyStarted, verifying);
     if (took.ok) {
       yield* audit('applied', `Azure answered ${failure.code}, but the change is in place`);

@@ -1,6 +1,8 @@
 import type { ChangeRequest } from '../../core/change/change-kind';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { enableDiagnosticsChange } from './enable-diagnostics-change';
+import { provisionSiteChange } from './provision-site-change';
+import { removeSiteChange } from './remove-site-change';
 import { rotateCertificateChange } from './rotate-certificate-change';
 import { setIpsecPolicyChange } from './set-ipsec-policy-change';
 
@@ -12,6 +14,8 @@ export const CHANGE_KIND_HANDLERS = {
   'enable-diagnostics': enableDiagnosticsChange,
   'rotate-certificate': rotateCertificateChange,
   'set-ipsec-policy': setIpsecPolicyChange,
+  'provision-site': provisionSiteChange,
+  'remove-site': removeSiteChange,
 } as const satisfies { readonly [K in ChangeRequest['kind']]: ChangeKindHandler<Extract<ChangeRequest, { kind: K }>> };
 
 export function handlerFor(kind: string): ChangeKindHandler {

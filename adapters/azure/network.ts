@@ -106,6 +106,8 @@ export interface VirtualNetworkInfo {
   readonly location: string;
   readonly addressPrefixes: readonly string[];
   readonly subnets: readonly { readonly name: string; readonly addressPrefix?: string }[];
+  /** Peered virtual networks and the address space each brings (what the gateway routes to besides its own). */
+  readonly peerings?: readonly { readonly name: string; readonly remoteNetworkName: string; readonly addressPrefixes: readonly string[] }[];
 }
 
 export interface UserAssignedIdentityInfo {
@@ -122,7 +124,9 @@ export interface UserAssignedIdentityInfo {
 export interface UpsertLocalNetworkGatewayInput {
   readonly id: string;
   readonly location: string;
+  /** The device's public address; empty when `fqdn` names it instead. */
   readonly gatewayIpAddress: string;
+  readonly fqdn?: string;
   readonly addressPrefixes: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -172,6 +176,8 @@ export interface NetworkWriter {
   /** Attaches a user-assigned identity to the gateway (the one that reads the outbound certificate) (long-running). */
   setGatewayIdentity(gatewayId: string, identityId: string): Promise<GatewayInfo>;
   deleteConnection(id: string): Promise<void>;
+  /** Deletes a site's local network gateway (long-running); Azure refuses while a connection still uses it. */
+  deleteLocalNetworkGateway(id: string): Promise<void>;
   resetConnection(id: string): Promise<void>;
   /**
    * Changes only the given certificate settings of a connection (long-running): GET, modify, PUT, so everything else
@@ -268,6 +274,11 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
           location: v.location ?? '',
           addressPrefixes: v.addressSpace?.addressPrefixes ?? [],
           subnets: (v.subnets ?? []).map((s) => ({ name: s.name ?? '', ...(s.addressPrefix ? { addressPrefix: s.addressPrefix } : {}) })),
+          peerings: (v.virtualNetworkPeerings ?? []).map((p) => ({
+            name: p.name ?? '',
+            remoteNetworkName: (p.remoteVirtualNetwork?.id ?? '').split('/').pop() ?? '',
+            addressPrefixes: p.remoteAddressSpace?.addressPrefixes ?? [],
+          })),
         };
       });
     },
@@ -296,7 +307,7 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
         const parameters: LocalNetworkGateway = {
           ...(existing ?? {}),
           location: input.location,
-          gatewayIpAddress: input.gatewayIpAddress,
+          ...(input.fqdn ? { fqdn: input.fqdn, gatewayIpAddress: undefined } : { gatewayIpAddress: input.gatewayIpAddress }),
           localNetworkAddressSpace: { ...(existing?.localNetworkAddressSpace ?? {}), addressPrefixes: [...input.addressPrefixes] },
           tags: { ...(input.tags ?? existing?.tags ?? {}) },
         };
@@ -398,6 +409,13 @@ export function createNetworkAdapter(settings: AzureSettings): NetworkAdapter {
       const ref = parseAzureResourceId(id, 'Microsoft.Network/connections');
       return call(`delete connection ${ref.name}`, async () => {
         await whenNotBusy(() => client(ref.subscriptionId).virtualNetworkGatewayConnections.delete(ref.resourceGroup, ref.name, lroOptions()));
+      });
+    },
+
+    deleteLocalNetworkGateway: async (id) => {
+      const ref = parseAzureResourceId(id, 'Microsoft.Network/localNetworkGateways');
+      return call(`delete local network gateway ${ref.name}`, async () => {
+        await whenNotBusy(() => client(ref.subscriptionId).localNetworkGateways.delete(ref.resourceGroup, ref.name, lroOptions()));
       });
     },
 

@@ -7,6 +7,7 @@ import { diagnoseCommand } from './diagnose-command';
 import { enableDiagnosticsCommand } from './enable-diagnostics-command';
 import { helpCommand } from './help-command';
 import { jobsCommand } from './jobs-command';
+import { provisionCommand } from './provision-command';
 import { rotateCommand } from './rotate-command';
 import { statusCommand } from './status-command';
 import { whoamiCommand } from './whoami-command';
@@ -19,6 +20,7 @@ export const COMMAND_HANDLERS = {
   diagnose: diagnoseCommand,
   'enable-diagnostics': enableDiagnosticsCommand,
   rotate: rotateCommand,
+  provision: provisionCommand,
   approvals: approvalsCommand,
   audit: auditCommand,
   jobs: jobsCommand,

@@ -2,12 +2,12 @@
  * Every kind of change the bot makes to Azure. Each goes through the one change pipeline (plan, approval, apply,
  * verify, roll back, audit); the approval policy has an entry for each, even for kinds whose commands come later.
  */
-export const CHANGE_KINDS = ['enable-diagnostics', 'rotate-certificate', 'provision-site', 'set-ipsec-policy'] as const;
+export const CHANGE_KINDS = ['enable-diagnostics', 'rotate-certificate', 'provision-site', 'set-ipsec-policy', 'remove-site'] as const;
 
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** Kinds that always need approval: configuration cannot turn it off. */
-export const ALWAYS_APPROVED: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['rotate-certificate', 'provision-site', 'set-ipsec-policy']);
+export const ALWAYS_APPROVED: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['rotate-certificate', 'provision-site', 'set-ipsec-policy', 'remove-site']);
 
 /** How a kind is named on cards and in the audit. */
 export const CHANGE_KIND_TITLES: Readonly<Record<ChangeKind, string>> = {
@@ -15,6 +15,7 @@ export const CHANGE_KIND_TITLES: Readonly<Record<ChangeKind, string>> = {
   'rotate-certificate': 'Rotate certificates',
   'provision-site': 'Provision a site',
   'set-ipsec-policy': 'Apply an IPsec/IKE policy',
+  'remove-site': 'Remove a provisioned site',
 };
 
 export function isChangeKind(value: string): value is ChangeKind {
@@ -22,7 +23,7 @@ export function isChangeKind(value: string): value is ChangeKind {
 }
 
 /** What a person asks for; each kind names its own target and options (the kinds whose commands exist so far). */
-export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string } | RotateOutboundRequest | RotateInboundRequest | SetIpsecPolicyRequest;
+export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string } | RotateOutboundRequest | RotateInboundRequest | SetIpsecPolicyRequest | ProvisionSiteRequest | RemoveSiteRequest;
 
 /** Where a new outbound certificate comes from (`rotate <site> outbound --source`). */
 export const OUTBOUND_SOURCES = ['ca', 'external', 'vault'] as const;
@@ -70,4 +71,41 @@ export interface SetIpsecPolicyRequest {
   readonly site: string;
   /** The IKE (phase 1) proposal to pin, in Azure's policy names (e.g. GCMAES256 / SHA384 / ECP384). */
   readonly proposal: { readonly encryption: string; readonly integrity: string; readonly dhGroup: string };
+}
+
+/** Where a provisioned site's outbound certificate comes from: issued by the vault CA, or one Key Vault already holds. */
+export type ProvisionOutbound = { readonly kind: 'ca' } | { readonly kind: 'existing'; readonly name: string };
+
+/** The IPsec/IKE policy of a provisioned connection: Azure's default proposals, or one strong custom policy. */
+export const PROVISION_POLICIES = ['default', 'strong'] as const;
+export type ProvisionPolicy = (typeof PROVISION_POLICIES)[number];
+
+/**
+ * `provision <site> ...` (typed, or the form): a new certificate-authenticated site. Validated by the bot
+ * (core/provision/provision-request.ts); the preflight (Azure's rules against the scope) runs when it is planned.
+ */
+export interface ProvisionSiteRequest {
+  readonly kind: 'provision-site';
+  readonly site: string;
+  /** The device's public IPv4 address, or its DNS name (`fqdn`): exactly one. */
+  readonly ip?: string;
+  readonly fqdn?: string;
+  /** The site's address prefixes (CIDR). */
+  readonly prefixes: readonly string[];
+  /** The inbound subject: the device certificate's subject. */
+  readonly subject: string;
+  /** The device's CA certificates as given (base64 DER); Azure's chain rules are checked by the preflight. */
+  readonly chain: readonly string[];
+  /** A device certificate pasted along (base64 DER): it must chain to the root and match the subject. */
+  readonly device?: string;
+  /** The VPN gateway by name (needed when the scope has several). */
+  readonly gateway?: string;
+  readonly policy: ProvisionPolicy;
+  readonly outbound: ProvisionOutbound;
+}
+
+/** Remove what a provisioning created (the Remove button after a provisioning that did not connect). */
+export interface RemoveSiteRequest {
+  readonly kind: 'remove-site';
+  readonly site: string;
 }

@@ -31,6 +31,13 @@ export interface ChangePlan {
   readonly verifyWithinMs?: number;
   /** How it would be undone when verification fails; absent when the kind defines no rollback. */
   readonly rollback?: string;
+  /**
+   * `keep-or-remove`: when it applied but does not verify (e.g. a new site whose device never connects), nothing is
+   * rolled back or applied again: the site is diagnosed, the finding shown, and the card offers Keep (leave it for
+   * the device owner) or Remove (its own change, with approval). An apply that fails part-way ends saying what
+   * exists, with the same offer; asking for the change again continues from there.
+   */
+  readonly whenNotVerified?: 'keep-or-remove';
   /** What people must see besides the changes, e.g. the CA certificate a device must trust first (shown in full). */
   readonly notes?: readonly { readonly label: string; readonly text: string; readonly mono?: boolean }[];
   /**

@@ -9,7 +9,7 @@ export type ChangePhase = 'awaiting-approval' | 'approved' | 'scheduled' | 'appl
  * applied and verified, or rolled back and verified. `needs-attention` only when none of those could be shown: the
  * card and the audit then say what was found.
  */
-export type ChangeEndState = 'unchanged' | 'applied' | 'rolled-back' | 'needs-attention';
+export type ChangeEndState = 'unchanged' | 'applied' | 'rolled-back' | 'needs-attention' | 'applied-unverified';
 
 /** How the card and the audit name each end state. */
 export const END_STATE_WORDS: Readonly<Record<ChangeEndState, string>> = {
@@ -17,6 +17,7 @@ export const END_STATE_WORDS: Readonly<Record<ChangeEndState, string>> = {
   applied: 'applied and verified',
   'rolled-back': 'rolled back and verified',
   'needs-attention': 'Azure may be left changed and needs attention',
+  'applied-unverified': 'applied, not verified: kept until someone chooses Keep or Remove',
 };
 
 /** Phases after which nothing more happens. */
@@ -39,6 +40,8 @@ export interface ChangeState {
   readonly reason?: string;
   /** Safe text about the outcome: what apply or verify found, or why it failed. */
   readonly detail?: string;
+  /** The card offers Keep / Remove (a change whose plan says `whenNotVerified: 'keep-or-remove'` that did not verify). */
+  readonly offer?: 'keep-or-remove';
 }
 
 /** The event a decision reaches the change job with (raised by the bot after its checks, once per change). */

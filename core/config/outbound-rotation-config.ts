@@ -12,7 +12,12 @@ export interface OutboundRotationConfig {
   readonly graceHours: number;
   /** Minutes verification may take (`OUTBOUND_VERIFY_MINUTES`, default 15, 1-120): tunnels back and an IKE success logged. */
   readonly verifyMinutes: number;
+  /** Minutes a provisioning waits for the device to connect (`PROVISION_DEVICE_WAIT_MINUTES`, default 30, 1-1440). */
+  readonly provisionWaitMinutes?: number;
 }
+
+/** How long a provisioning waits for the device by default (the card says "waiting for the device"). */
+export const DEFAULT_PROVISION_WAIT_MINUTES = 30;
 
 export const DEFAULT_OUTBOUND_ROTATION: OutboundRotationConfig = { defaultDays: 365, graceHours: 168, verifyMinutes: 15 };
 
@@ -38,5 +43,6 @@ export function readOutboundRotation(get: (name: string) => string | undefined, 
     defaultDays: whole('OUTBOUND_CERTIFICATE_DAYS', DEFAULT_OUTBOUND_ROTATION.defaultDays, 1, 825),
     graceHours: whole('OUTBOUND_GRACE_HOURS', DEFAULT_OUTBOUND_ROTATION.graceHours, 0, 2160),
     verifyMinutes: whole('OUTBOUND_VERIFY_MINUTES', DEFAULT_OUTBOUND_ROTATION.verifyMinutes, 1, 120),
+    ...(get('PROVISION_DEVICE_WAIT_MINUTES') !== undefined ? { provisionWaitMinutes: whole('PROVISION_DEVICE_WAIT_MINUTES', DEFAULT_PROVISION_WAIT_MINUTES, 1, 1440) } : {}),
   };
 }

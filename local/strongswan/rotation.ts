@@ -187,7 +187,7 @@ function productPorts(sim: AzureSimulator): ActivityPorts {
     approvals: unused as ActivityPorts['approvals'],
     jobs: unused as ActivityPorts['jobs'],
     jobIndex: unused as ActivityPorts['jobIndex'],
-    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 24 },
+    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 24 },
     approverIds: [],
     now: () => new Date(),
   };

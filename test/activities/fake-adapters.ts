@@ -186,6 +186,9 @@ export class FakeNetwork implements NetworkAdapter {
   deleteConnection(): never {
     return notUsed('deleteConnection');
   }
+  deleteLocalNetworkGateway(): never {
+    return notUsed('deleteLocalNetworkGateway');
+  }
   updateCertificateAuthentication(): never {
     return notUsed('updateCertificateAuthentication');
   }
@@ -397,7 +400,7 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
     jobs,
     jobIndex,
     siteIndex,
-    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 24, ...(options.channelId === null ? {} : { channelId: options.channelId ?? 'channel-vpn-alerts' }) },
+    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 24, ...(options.channelId === null ? {} : { channelId: options.channelId ?? 'channel-vpn-alerts' }) },
     approverIds: [PEOPLE.megan.aadObjectId],
     scopes: options.scopes ?? [{ subscriptionId: SUBSCRIPTION, resourceGroups: [RG] }],
     ...(options.diagnosticsWorkspaceId === null ? {} : { diagnosticsWorkspaceId: options.diagnosticsWorkspaceId ?? WORKSPACE_ID }),

@@ -145,7 +145,7 @@ function cellPorts(fault: MatrixFault | undefined): TestPorts {
     jobIndex: unlessDown(base.jobIndex, tablesDown),
     siteIndex: unlessDown(siteIndex, tablesDown),
     messenger: unlessDown(base.messenger, teamsDown),
-    approvalPolicy: { ...base.ports.approvalPolicy, required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true } },
+    approvalPolicy: { ...base.ports.approvalPolicy, required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true } },
     outboundRotation: { ...base.ports.outboundRotation, caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}` },
     now: () => clock.now(),
   };

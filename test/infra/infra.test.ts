@@ -131,7 +131,7 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
     it('carries the approval policy to the app: by default every change is approved within 24 h, by personal cards', () => {
       const env = appSettings(deployed);
       expect(env).toMatchObject({ APPROVALS_CHANNEL_ID: '', APPROVAL_TIMEOUT_HOURS: '24', CHANGES_WITHOUT_APPROVAL: '' });
-      expect(loadConfig(env).approvals).toEqual({ required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: DEFAULT_APPROVAL_TIMEOUT_HOURS });
+      expect(loadConfig(env).approvals).toEqual({ required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: DEFAULT_APPROVAL_TIMEOUT_HOURS });
       // The template's bounds are the app's.
       expect(template.parameters.approvalTimeoutHours).toMatchObject({ type: 'int', defaultValue: DEFAULT_APPROVAL_TIMEOUT_HOURS, minValue: 1, maxValue: MAX_APPROVAL_TIMEOUT_HOURS });
     });
@@ -141,7 +141,7 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
       const configured = snapshot(templateDir, { ...minimal, approvalsChannelId: channel, approvalTimeoutHours: 8, changesWithoutApproval: 'enable-diagnostics' });
       const env = appSettings(configured);
       expect(env).toMatchObject({ APPROVALS_CHANNEL_ID: channel, APPROVAL_TIMEOUT_HOURS: '8', CHANGES_WITHOUT_APPROVAL: 'enable-diagnostics' });
-      expect(loadConfig(env).approvals).toEqual({ required: { 'enable-diagnostics': false, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 8, channelId: channel });
+      expect(loadConfig(env).approvals).toEqual({ required: { 'enable-diagnostics': false, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 8, channelId: channel });
       const refused = appSettings(snapshot(templateDir, { ...minimal, changesWithoutApproval: 'rotate-certificate' }));
       expect(() => loadConfig(refused)).toThrow(/CHANGES_WITHOUT_APPROVAL lists rotate-certificate, which always needs approval: remove it\./);
     });

@@ -131,12 +131,12 @@ describe('loadConfig', () => {
 
   it('approval policy: every change kind needs approval by default, for 24 h, with personal cards when no channel is set', () => {
     const { approvals } = loadConfig(production);
-    expect(approvals).toEqual({ required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 24 });
+    expect(approvals).toEqual({ required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 24 });
   });
 
   it('approval policy: enable-diagnostics may be exempted, with another timeout and an approvals channel', () => {
     const { approvals } = loadConfig({ ...production, CHANGES_WITHOUT_APPROVAL: 'Enable-Diagnostics', APPROVAL_TIMEOUT_HOURS: '8', APPROVALS_CHANNEL_ID: '19:abc@thread.tacv2' });
-    expect(approvals).toEqual({ required: { 'enable-diagnostics': false, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true }, timeoutHours: 8, channelId: '19:abc@thread.tacv2' });
+    expect(approvals).toEqual({ required: { 'enable-diagnostics': false, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 8, channelId: '19:abc@thread.tacv2' });
   });
 
   it('approval policy: rotate and provision cannot be exempted, and bad values name the setting', () => {

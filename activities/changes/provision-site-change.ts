@@ -1,0 +1,476 @@
+import { randomUUID } from 'node:crypto';
+import { isAzureError } from '../../adapters/azure/azure-error';
+import { keyVaultCertificateId, parseKeyVaultCertificateId, type KeyVaultCertificate } from '../../adapters/azure/key-vault';
+import type { ConnectionDetails, GatewayInfo, LocalNetworkGatewayInfo } from '../../adapters/azure/network';
+import type { ProvisionSiteRequest } from '../../core/change/change-kind';
+import type { ChangePlan, PlannedChange } from '../../core/change/change-plan';
+import { DEFAULT_PROVISION_WAIT_MINUTES } from '../../core/config/outbound-rotation-config';
+import { UserError } from '../../core/errors/user-error';
+import { parseAzureResourceId } from '../../adapters/azure/azure-resource-id';
+import { toPem } from '../../core/pki/certificate-info';
+import { formatDay } from '../../core/pki/days-until-expiry';
+import { chainSubjects, checkNewInboundChain } from '../../core/pki/inbound-rotation';
+import { requireOutboundRules } from '../../core/pki/outbound-rotation';
+import { parseDer } from '../../core/pki/parse-certificate';
+import { parameterTable, strongPolicy, swanctlConf, type HandoverInput } from '../../core/provision/device-handover';
+import { preflight, preflightLines, type PreflightCheck } from '../../core/provision/preflight';
+import { siteNameOf } from '../../core/status/site-name';
+import type { ActivityPorts } from '../activity-ports';
+import { listScopeConnections } from '../site-directory';
+import { issueFromVaultCa, readVaultCa } from '../vault-ca-issuance';
+import type { ChangeKindHandler } from './change-kind-handler';
+import { comeBackTargetOf, deviceCameBack } from './device-came-back';
+
+/**
+ * `provision <site> ...`: a new certificate-authenticated site on a VPN gateway. Plan runs the preflight (everything
+ * Azure would reject, core/provision/preflight.ts) and lists each resource in order with Azure's expected time: the
+ * local network gateway, the gateway's identity when it has none, the outbound certificate (issued by the vault CA,
+ * or one Key Vault holds), the connection with certificate authentication. Apply creates them in order and is
+ * idempotent: what exists (tagged with this provisioning's id) is kept and the rest created, so a re-run after a
+ * failure continues. The device hand-over (gateway addresses, parameters, selectors, root, subject, swanctl.conf) is
+ * on the plan. Verify waits for the device (both tunnels Connected and a negotiation logged). A provisioning that does
+ * not connect is not rolled back: the card offers Keep or Remove (`remove-site`), which deletes only what carries this
+ * provisioning's tag.
+ */
+
+/** Tags a provisioning leaves on what it created (Remove deletes only what carries them). */
+export const PROVISION_TAGS = {
+  /** The provisioning's id, on the local network gateway, the connection and the certificate version it issued. */
+  provisionedBy: 'provisioned-by',
+  /** On the connection: the local network gateway was created by the same provisioning. */
+  createdLng: 'provisioned-lng',
+  site: 'site',
+} as const;
+
+/** Azure's expected times (Microsoft's published figures, also the simulator's model). */
+export const EXPECTED_MS = { localNetworkGateway: 60_000, gatewayIdentity: 360_000, certificate: 10_000, connection: 90_000 } as const;
+
+const minutes = (ms: number) => (ms >= 60_000 ? `about ${Math.round(ms / 60_000)} min` : `about ${Math.round(ms / 1000)} s`);
+const lastSegment = (id: string) => id.split('/').filter(Boolean).pop() ?? id;
+
+async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isAzureError(error) && error.kind === 'NotFound') return undefined;
+    throw error;
+  }
+}
+
+/** A resource id in the gateway's resource group. */
+function siblingId(gatewayId: string, type: 'localNetworkGateways' | 'connections', name: string): string {
+  const ref = parseAzureResourceId(gatewayId, 'Microsoft.Network/virtualNetworkGateways');
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Network/${type}/${name}`;
+}
+
+/** The gateway the site goes on: the one named, else the only one in the scope. */
+async function chooseGateway(ports: ActivityPorts, request: ProvisionSiteRequest, knownGatewayIds: readonly string[], resourceGroups: readonly { subscriptionId: string; resourceGroup: string }[]): Promise<GatewayInfo> {
+  const unique = [...new Map(knownGatewayIds.map((id) => [id.toLowerCase(), id])).values()];
+  if (request.gateway) {
+    const wanted = request.gateway.toLowerCase();
+    const candidates = [
+      ...unique.filter((id) => lastSegment(id).toLowerCase() === wanted),
+      ...resourceGroups.map((g) => `/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}/providers/Microsoft.Network/virtualNetworkGateways/${request.gateway}`),
+    ];
+    for (const id of [...new Map(candidates.map((id) => [id.toLowerCase(), id])).values()]) {
+      const gateway = await readOrUndefined(() => ports.network.getGateway(id));
+      if (gateway) return gateway;
+    }
+    throw new UserError('GatewayNotFound', `There is no VPN gateway ${request.gateway} in the scope.`, `Name one of: ${unique.map(lastSegment).join(', ') || '(none found)'}.`);
+  }
+  if (unique.length === 1) return ports.network.getGateway(unique[0]!);
+  if (unique.length === 0) throw new UserError('GatewayNotFound', 'I found no VPN gateway in the scope (no connection names one).', 'Name the gateway with --gateway.');
+  // Several: the hub, the gateway most sites are on (the preflight says so; --gateway picks another).
+  const count = (id: string) => knownGatewayIds.filter((g) => g.toLowerCase() === id.toLowerCase()).length;
+  const ranked = [...unique].sort((a, b) => count(b) - count(a));
+  if (count(ranked[0]!) === count(ranked[1]!)) {
+    throw new UserError('GatewayAmbiguous', `The scope has ${unique.length} VPN gateways with as many sites each: ${unique.map(lastSegment).join(', ')}.`, `Say which with --gateway, e.g. --gateway ${lastSegment(unique[0]!)}.`);
+  }
+  return ports.network.getGateway(ranked[0]!);
+}
+
+function gatewayChoiceText(gateway: GatewayInfo, knownGatewayIds: readonly string[]): string {
+  const others = [...new Set(knownGatewayIds.map((id) => lastSegment(id)).filter((n) => n.toLowerCase() !== gateway.name.toLowerCase()))];
+  return others.length === 0 ? `${gateway.name}, the scope's only VPN gateway` : `${gateway.name}, the gateway most sites are on (also in the scope: ${others.join(', ')}; --gateway picks another)`;
+}
+
+/** The plan's details, typed. */
+interface Details {
+  readonly provisionId: string;
+  readonly gatewayId: string;
+  readonly gatewayName: string;
+  readonly location: string;
+  readonly lngId: string;
+  readonly deviceIp: string;
+  readonly fqdn: string;
+  readonly prefixes: string;
+  readonly subject: string;
+  readonly chain: string;
+  readonly policy: string;
+  readonly identityToAttach: string;
+  readonly vaultUrl: string;
+  readonly certName: string;
+  /** `ca`: issued at apply; `existing`: this version id. */
+  readonly outbound: string;
+  readonly outboundVersionId: string;
+  readonly certSubject: string;
+  readonly dnsNames: string;
+  readonly days: string;
+  readonly ikeWorkspace: string;
+  readonly tunnelWorkspace: string;
+}
+
+function detailsOf(plan: ChangePlan): Details {
+  return plan.details as unknown as Details;
+}
+
+export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
+  async plan(request, ports) {
+    const now = ports.now();
+    const { connections, gaps } = await listScopeConnections(ports, { certificateOnly: false });
+    if (gaps.length > 0) throw new UserError('ScopeUnreadable', `Part of the scope could not be read, so the preflight cannot be complete: ${gaps[0]}`, 'Try again in a minute.');
+    const lngLists = await Promise.all(ports.scopes.map((scope) => ports.network.listLocalNetworkGateways(scope)));
+    const lngs = lngLists.flat();
+    const resourceGroups = [
+      ...new Map(
+        [...ports.scopes.flatMap((s) => (s.resourceGroups ?? []).map((rg) => ({ subscriptionId: s.subscriptionId, resourceGroup: rg }))), ...connections.map((c) => ({ subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup }))].map((g) => [`${g.subscriptionId}/${g.resourceGroup}`.toLowerCase(), g]),
+      ).values(),
+    ];
+    const gateway = await chooseGateway(ports, request, connections.map((c) => c.gatewayId), resourceGroups);
+    const connectionName = `cn-${request.site}`;
+    const lngName = `lng-${request.site}`;
+    const connectionId = siblingId(gateway.id, 'connections', connectionName);
+    const lngId = siblingId(gateway.id, 'localNetworkGateways', lngName);
+
+    // Is the name free? A connection or local network gateway with the site's name is taken, unless an earlier run of
+    // a provisioning of this site made it (tagged): then this run continues that one, under its id.
+    const ownLng = lngs.find((l) => l.id.toLowerCase() === lngId.toLowerCase());
+    const ours = (tags: Readonly<Record<string, string>> | undefined) => tags?.[PROVISION_TAGS.site]?.toLowerCase() === request.site.toLowerCase() && tags[PROVISION_TAGS.provisionedBy] !== undefined;
+    const ownConnection = connections.find((c) => c.id.toLowerCase() === connectionId.toLowerCase());
+    const priorId = (ownConnection && ours(ownConnection.tags) ? ownConnection.tags[PROVISION_TAGS.provisionedBy] : undefined) ?? (ownLng && ours(ownLng.tags) ? ownLng.tags[PROVISION_TAGS.provisionedBy] : undefined);
+    const takenBy = connections.find((c) => (siteNameOf(c).toLowerCase() === request.site.toLowerCase() || c.id.toLowerCase() === connectionId.toLowerCase()) && !(priorId && c.tags[PROVISION_TAGS.provisionedBy] === priorId));
+    const lngTaken = ownLng && !(priorId && ownLng.tags[PROVISION_TAGS.provisionedBy] === priorId);
+    const nameTakenBy = takenBy ? `connection ${takenBy.name} on ${lastSegment(takenBy.gatewayId)} already is ${siteNameOf(takenBy)}` : lngTaken ? `local network gateway ${lngName} exists and was not made by a provisioning of ${request.site}` : undefined;
+
+    // The other sites: every local network gateway but this provisioning's own.
+    const sites = lngs
+      .filter((l) => l.id.toLowerCase() !== lngId.toLowerCase())
+      .map((l) => ({ name: l.name.replace(/^lng-/i, ''), prefixes: l.addressPrefixes, ...(l.gatewayIpAddress ? { ip: l.gatewayIpAddress } : {}) }));
+    const vnet = gateway.virtualNetworkId ? await readOrUndefined(() => ports.network.getVirtualNetwork(gateway.virtualNetworkId!)) : undefined;
+
+    // The vault the scope's connections read their outbound certificates from, and whether this gateway's identity
+    // is known to read it (a connected site on this gateway reads its certificate from that vault).
+    const details = await Promise.all(connections.filter((c) => c.authenticationType === 'Certificate').map((c) => ({ c, url: c.certificate?.outboundCertificateUrl })));
+    const vaults = details.flatMap(({ c, url }) => {
+      try {
+        return url ? [{ c, ref: parseKeyVaultCertificateId(url) }] : [];
+      } catch {
+        return [];
+      }
+    });
+    const onThisGateway = vaults.filter((v) => v.c.gatewayId.toLowerCase() === gateway.id.toLowerCase());
+    const vaultUrl = (onThisGateway[0] ?? vaults[0])?.ref.vaultUrl;
+    if (!vaultUrl) throw new UserError('NoOutboundVault', 'I found no Key Vault the scope keeps outbound certificates in (no certificate connection names one).', 'Provision the first site in the portal, or import its outbound certificate into Key Vault and use --outbound existing:<name>.');
+    const vaultName = ports.keyVault.vaultName(vaultUrl);
+
+    // The gateway's identity; when it has none, the one the scope's other gateways use (if they agree on one).
+    let identityToAttach: { id: string; name: string } | undefined;
+    if (!gateway.identity || gateway.identity.userAssignedIdentities.length === 0) {
+      const others = [...new Set(connections.map((c) => c.gatewayId.toLowerCase()).filter((id) => id !== gateway.id.toLowerCase()))];
+      const otherGateways = await Promise.all(others.map((id) => readOrUndefined(() => ports.network.getGateway(connections.find((c) => c.gatewayId.toLowerCase() === id)!.gatewayId))));
+      const ids = [...new Set(otherGateways.flatMap((g) => (g?.identity?.userAssignedIdentities.length === 1 ? [g.identity.userAssignedIdentities[0]!.id] : [])))];
+      if (ids.length === 1) identityToAttach = { id: ids[0]!, name: lastSegment(ids[0]!) };
+    }
+    const identity = gateway.identity?.userAssignedIdentities.length === 1 ? gateway.identity.userAssignedIdentities[0]!.id : identityToAttach?.id;
+    const connectedHere = connections.filter((c) => c.authenticationType === 'Certificate' && vaults.some((v) => v.c.id === c.id && v.ref.vaultUrl.toLowerCase() === vaultUrl.toLowerCase()));
+    const identityReads = identity
+      ? connectedHere.some((c) => {
+          const gw = c.gatewayId.toLowerCase();
+          return gw === gateway.id.toLowerCase() ? !!gateway.identity : identityToAttach !== undefined;
+        })
+      : false;
+    const vaultAccess: PreflightCheck = !identity
+      ? { check: 'vault access', status: 'blocking', detail: `${gateway.name} has no identity to read Key Vault ${vaultName} with.`, code: 'ManagedIdentityMissingAtGatewayLevel', fix: `Attach a user-assigned identity with Key Vault Certificate User on ${vaultName} to ${gateway.name}.` }
+      : identityReads
+        ? { check: 'vault access', status: 'passed', detail: `${lastSegment(identity)} already reads outbound certificates from ${vaultName} for other sites` }
+        : {
+            check: 'vault access',
+            status: 'blocking',
+            detail: `nothing shows that ${lastSegment(identity)} (${gateway.name}'s identity) may read certificates in Key Vault ${vaultName}: Azure would answer VpnGatewayKeyVaultInaccessibleKeyvault and the gateway could not present its certificate.`,
+            code: 'VpnGatewayKeyVaultInaccessibleKeyvault',
+            fix: `An administrator grants ${lastSegment(identity)} the Key Vault Certificate User role on ${vaultName} (RBAC vault), or get on certificates and secrets (access-policy vault); the bot may not grant data-plane access. Then send provision again.`,
+          };
+
+    // The outbound certificate.
+    const outboundChecks: PreflightCheck[] = [];
+    let certName: string;
+    let outboundVersionId = '';
+    let certSubject = '';
+    let dnsNames: string[] = [];
+    let issuer = '';
+    let rootPem = '';
+    let rootSubject = '';
+    let caId = '';
+    const days = ports.outboundRotation.defaultDays;
+    if (request.outbound.kind === 'existing') {
+      certName = request.outbound.name;
+      const cert = await readOrUndefined(() => ports.keyVault.getLatestEnabledVersion(vaultUrl, certName));
+      if (!cert) {
+        outboundChecks.push({ check: 'outbound certificate', status: 'blocking', detail: `Key Vault ${vaultName} has no enabled certificate ${certName}.`, code: 'VpnGatewayKeyVaultSecretNotFound', fix: `Import it into ${vaultName} (with its private key and chain), or provision with --outbound ca.` });
+      } else {
+        const problems = requireOutboundRules(cert.certificate, now, `${certName} version ${cert.version}`).filter((v) => v.severity === 'error');
+        for (const p of problems) outboundChecks.push({ check: 'outbound certificate', status: 'blocking', detail: p.message, code: p.code, fix: `Import a certificate that meets Azure's outbound rules into ${vaultName}, or provision with --outbound ca.` });
+        if (cert.certificate.selfIssued) outboundChecks.push({ check: 'outbound certificate', status: 'blocking', detail: `${certName} is self-signed: Azure needs the certificate with its chain up to a root.`, code: 'VpnConnectionOutBoundAuthenticationCertificateChainFault', fix: 'Use a certificate issued by a CA, with its chain, or --outbound ca.' });
+        if (problems.length === 0 && !cert.certificate.selfIssued) outboundChecks.push({ check: 'outbound certificate', status: 'passed', detail: `${certName} version ${cert.version}: ${cert.certificate.subject}, issued by ${cert.certificate.issuer}, valid until ${formatDay(cert.certificate.notAfter)}` });
+        outboundVersionId = cert.id;
+        certSubject = cert.certificate.subject;
+        issuer = cert.certificate.issuer;
+        rootSubject = cert.certificate.issuer;
+      }
+    } else {
+      certName = `outbound-${request.site}`;
+      const ca = await readVaultCa(ports);
+      caId = ca.id;
+      const existing = await readOrUndefined(() => ports.keyVault.getLatestEnabledVersion(vaultUrl, certName));
+      certSubject = existing?.certificate.subject || `CN=azure-${request.site.replace(/^site-/, '')}.vpn, O=${gateway.name}`;
+      dnsNames = existing ? existing.certificate.subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)) : [];
+      issuer = ca.certificate.subject;
+      rootPem = toPem(ca.certificate);
+      rootSubject = ca.certificate.subject;
+      if (now.getTime() + days * 86_400_000 > ca.certificate.notAfter.getTime()) {
+        outboundChecks.push({ check: 'outbound certificate', status: 'blocking', detail: `A certificate valid ${days} days would outlive the CA ${ca.certificate.subject} (until ${formatDay(ca.certificate.notAfter)}).`, code: 'OutboundValidityBeyondCa', fix: 'Renew the CA, or lower OUTBOUND_CERTIFICATE_DAYS.' });
+      } else {
+        outboundChecks.push({ check: 'outbound certificate', status: 'fixed', detail: `the plan issues ${certName} from the CA ${ca.certificate.subject}: RSA 2048 made in Key Vault, serverAuth + clientAuth, ${days} days, merged with its chain` });
+      }
+    }
+
+    const checks = await preflight({
+      request,
+      gateway,
+      ...(vnet ? { virtualNetwork: { name: vnet.name, prefixes: vnet.addressPrefixes } } : {}),
+      peeredNetworks: (vnet?.peerings ?? []).map((p) => ({ name: p.remoteNetworkName || p.name, prefixes: p.addressPrefixes })),
+      sites,
+      ...(nameTakenBy ? { nameTakenBy } : {}),
+      ...(identityToAttach ? { identityToAttach } : {}),
+      vaultAccess,
+      outbound: outboundChecks,
+      ...(request.gateway ? {} : { gatewayChoice: gatewayChoiceText(gateway, connections.map((c) => c.gatewayId)) }),
+      now,
+    });
+    const blocking = checks.filter((c) => c.status === 'blocking');
+    if (blocking.length > 0) {
+      throw new UserError(
+        blocking[0]!.code ?? 'PreflightBlocked',
+        `Preflight for ${request.site}: ${blocking.length} check${blocking.length === 1 ? '' : 's'} blocking; nothing was changed and no approval was asked.\n${preflightLines(checks)}`,
+        blocking.length === 1 ? blocking[0]!.fix : 'Fix each blocking check (see Fix: above), then send provision again.',
+      );
+    }
+
+    // The inbound chain in Azure's order (root first).
+    const chainCerts = request.chain.map((b64) => parseDer(new Uint8Array(Buffer.from(b64, 'base64'))));
+    const ordered = checkNewInboundChain(chainCerts, now);
+    const chain = ordered.ok ? ordered.chain : chainCerts;
+    const diagnostics = await ports.monitor.getGatewayDiagnostics(gateway.id);
+    const existingLng = ownLng && priorId ? ownLng : undefined;
+    const rows: PlannedChange[] = [
+      {
+        resource: lngName,
+        field: `local network gateway (1, ${minutes(EXPECTED_MS.localNetworkGateway)})`,
+        before: existingLng ? `exists (an earlier run): ${existingLng.gatewayIpAddress ?? existingLng.fqdn ?? ''} ${existingLng.addressPrefixes.join(', ')}` : 'none',
+        after: `device ${request.ip ?? request.fqdn}, prefixes ${request.prefixes.join(', ')}`,
+      },
+      ...(identityToAttach ? [{ resource: gateway.name, field: `user-assigned identity (2, ${minutes(EXPECTED_MS.gatewayIdentity)}: a gateway update)`, before: 'none', after: identityToAttach.name }] : []),
+      {
+        resource: certName,
+        field: `outbound certificate (${identityToAttach ? 3 : 2}, ${minutes(EXPECTED_MS.certificate)})`,
+        before: request.outbound.kind === 'existing' ? 'in Key Vault' : 'none for this site',
+        after: request.outbound.kind === 'existing' ? `version ${lastSegment(outboundVersionId)} (${certSubject})` : `a new version ${certSubject}, issued by ${issuer}, ${days} days (at apply)`,
+      },
+      {
+        resource: connectionName,
+        field: `connection (${identityToAttach ? 4 : 3}, ${minutes(EXPECTED_MS.connection)})`,
+        before: ownConnection && priorId ? 'exists (an earlier run): checked and completed' : 'none',
+        after: `IKEv2 on ${gateway.name} to ${lngName}, certificate authentication: inbound subject ${request.subject}, inbound chain ${chainSubjects(chain)}, outbound ${certName}; ${request.policy === 'strong' ? 'custom IPsec/IKE policy GCMAES256/SHA384/ECP384, IPsec GCMAES256, PFS ECP384' : "Azure's default IPsec/IKE proposals"}`,
+      },
+    ];
+    const waitMinutes = ports.outboundRotation.provisionWaitMinutes ?? DEFAULT_PROVISION_WAIT_MINUTES;
+    const handover: HandoverInput = {
+      site: request.site,
+      gatewayName: gateway.name,
+      gatewayIps: gateway.publicIpAddresses,
+      ...(request.ip ? { deviceIp: request.ip } : {}),
+      devicePrefixes: request.prefixes,
+      azurePrefixes: [...(vnet?.addressPrefixes ?? []), ...(vnet?.peerings ?? []).flatMap((p) => p.addressPrefixes)],
+      policy: request.policy,
+      azureSubject: certSubject,
+      azureRootSubject: rootSubject,
+      inboundSubject: request.subject,
+    };
+    const totalMs = EXPECTED_MS.localNetworkGateway + (identityToAttach ? EXPECTED_MS.gatewayIdentity : 0) + EXPECTED_MS.certificate + EXPECTED_MS.connection;
+    const d: Details = {
+      provisionId: priorId ?? randomUUID().replace(/-/g, '').slice(0, 16),
+      gatewayId: gateway.id,
+      gatewayName: gateway.name,
+      location: gateway.location,
+      lngId,
+      deviceIp: request.ip ?? '',
+      fqdn: request.fqdn ?? '',
+      prefixes: request.prefixes.join(','),
+      subject: request.subject,
+      chain: chain.map((c) => Buffer.from(c.der).toString('base64')).join(','),
+      policy: request.policy,
+      identityToAttach: identityToAttach?.id ?? '',
+      vaultUrl,
+      certName,
+      outbound: request.outbound.kind,
+      outboundVersionId,
+      certSubject,
+      dnsNames: dnsNames.join(','),
+      days: String(days),
+      ikeWorkspace: diagnostics.workspaceFor.IKEDiagnosticLog ?? '',
+      tunnelWorkspace: diagnostics.workspaceFor.TunnelDiagnosticLog ?? '',
+    };
+    return {
+      kind: 'provision-site',
+      title: `Provision ${request.site} on ${gateway.name}`,
+      site: request.site,
+      target: { connectionId, connectionName },
+      changes: rows,
+      risk: `New resources only: nothing existing is changed${identityToAttach ? ` except ${gateway.name}'s identity (a gateway update of about 6 min; its tunnels stay up)` : ''}. Azure's side takes ${minutes(totalMs)}; then the device must be configured (hand-over below).`,
+      verify: `Both tunnels Connected${d.ikeWorkspace || d.tunnelWorkspace ? ' and a successful negotiation with the device in the gateway logs' : ' (the gateway sends no IKE logs: tunnel status only)'}, waiting for the device up to ${waitMinutes} min.`,
+      verifyWithinMs: waitMinutes * 60_000,
+      whenNotVerified: 'keep-or-remove',
+      notes: [
+        { label: 'Preflight (nothing changed yet):', text: preflightLines(checks) },
+        { label: `Device hand-over (for ${request.site}'s owner):`, text: parameterTable(handover) },
+        { label: `strongSwan swanctl.conf for the device (Linux reference):`, text: swanctlConf(handover), mono: true },
+        ...(rootPem ? [{ label: `Root to trust on the device for Azure's certificate (${rootSubject}):`, text: rootPem, mono: true }] : []),
+      ],
+      details: { ...(d as unknown as Record<string, string>), ...(caId ? { caId } : {}) },
+    };
+  },
+
+  async apply(plan, ports) {
+    const d = detailsOf(plan);
+    const done: string[] = [];
+    const tags = { [PROVISION_TAGS.site]: plan.site, [PROVISION_TAGS.provisionedBy]: d.provisionId };
+    const prefixes = d.prefixes.split(',').filter(Boolean);
+
+    // 1. The local network gateway (kept when an earlier run of this provisioning made it).
+    const lng = await readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId));
+    const lngOurs = lng && lng.tags[PROVISION_TAGS.provisionedBy] === d.provisionId;
+    if (lng && !lngOurs) throw new UserError('SiteNameTaken', `Local network gateway ${lastSegment(d.lngId)} appeared meanwhile and was not made by this provisioning; nothing of it was touched.`, 'Plan again (send provision again).');
+    const lngMatches = lng && sameSet(lng.addressPrefixes, prefixes) && (d.fqdn ? lng.fqdn === d.fqdn : lng.gatewayIpAddress === d.deviceIp);
+    let lngCreatedBy = lng?.tags[PROVISION_TAGS.provisionedBy] ?? d.provisionId;
+    if (!lngMatches) {
+      const made: LocalNetworkGatewayInfo = await ports.network.upsertLocalNetworkGateway({ id: d.lngId, location: d.location, gatewayIpAddress: d.deviceIp, ...(d.fqdn ? { fqdn: d.fqdn } : {}), addressPrefixes: prefixes, tags: lng ? { ...lng.tags } : tags });
+      lngCreatedBy = made.tags[PROVISION_TAGS.provisionedBy] ?? d.provisionId;
+      done.push(`${lng ? 'updated' : 'created'} local network gateway ${made.name}`);
+    } else done.push(`local network gateway ${lng!.name} already there`);
+
+    // 2. The gateway's identity, when the plan attaches one.
+    if (d.identityToAttach) {
+      const gateway = await ports.network.getGateway(d.gatewayId);
+      const has = gateway.identity?.userAssignedIdentities.some((i) => i.id.toLowerCase() === d.identityToAttach.toLowerCase());
+      if (!has) {
+        if ((gateway.identity?.userAssignedIdentities.length ?? 0) > 0) throw new UserError('CannotDeleteManagedIdentity', `${d.gatewayName} got another identity meanwhile; the bot does not replace it.`, 'Plan again.');
+        await ports.network.setGatewayIdentity(d.gatewayId, d.identityToAttach);
+        done.push(`attached identity ${lastSegment(d.identityToAttach)} to ${d.gatewayName}`);
+      }
+    }
+
+    // 3. The outbound certificate: the version this provisioning issued (tagged), else a new one.
+    let outboundId = d.outboundVersionId;
+    if (d.outbound === 'ca') {
+      const versions = await ports.keyVault.listCertificateVersions(d.vaultUrl, d.certName).catch((error: unknown) => {
+        if (isAzureError(error) && error.kind === 'NotFound') return [];
+        throw error;
+      });
+      const mine = versions.find((v) => v.tags[PROVISION_TAGS.provisionedBy] === d.provisionId && v.enabled);
+      if (mine) {
+        outboundId = mine.id;
+        done.push(`${d.certName} version ${mine.version} already issued`);
+      } else {
+        const issued: KeyVaultCertificate = await issueFromVaultCa(ports, {
+          vaultUrl: d.vaultUrl,
+          name: d.certName,
+          subject: d.certSubject,
+          dnsNames: d.dnsNames.split(',').filter(Boolean),
+          days: Number(d.days),
+          ...(plan.details.caId ? { caCertificateId: plan.details.caId } : {}),
+          tags: { [PROVISION_TAGS.provisionedBy]: d.provisionId, [PROVISION_TAGS.site]: plan.site },
+        });
+        outboundId = issued.id;
+        done.push(`issued ${d.certName} version ${issued.version} (${issued.certificate.subject}, thumbprint ${issued.certificate.thumbprint}, valid until ${formatDay(issued.certificate.notAfter)})`);
+      }
+    }
+
+    // 4. The connection.
+    const existing = await readOrUndefined(() => ports.network.getConnection(plan.target.connectionId));
+    if (existing && existing.tags?.[PROVISION_TAGS.provisionedBy] !== d.provisionId) {
+      throw new UserError('SiteNameTaken', `Connection ${plan.target.connectionName} appeared meanwhile and was not made by this provisioning; nothing of it was touched.`, 'See status of the site.');
+    }
+    const wanted = {
+      outboundCertificateUrl: keyVaultCertificateId(parseKeyVaultCertificateId(outboundId)),
+      inboundSubjectName: d.subject,
+      inboundChain: d.chain.split(',').filter(Boolean),
+    };
+    if (!existing || !sameCertificate(existing, wanted) || existing.provisioningState === 'Failed') {
+      await ports.network.upsertCertificateConnection({
+        id: plan.target.connectionId,
+        location: d.location,
+        gatewayId: d.gatewayId,
+        localNetworkGatewayId: d.lngId,
+        certificate: wanted,
+        ...(d.policy === 'strong' ? { ipsecPolicy: strongPolicy() } : {}),
+        tags: { ...tags, [PROVISION_TAGS.createdLng]: lngCreatedBy === d.provisionId ? 'yes' : 'no' },
+      });
+      done.push(`created connection ${plan.target.connectionName}`);
+    } else done.push(`connection ${plan.target.connectionName} already there`);
+    return `${done.join('; ')}. Azure's side is ready: the device can connect now`;
+  },
+
+  async verify(plan, ports, since) {
+    const d = detailsOf(plan);
+    const target = comeBackTargetOf({ connectionId: plan.target.connectionId, gatewayId: d.gatewayId, deviceIp: d.deviceIp, ikeWorkspace: d.ikeWorkspace, tunnelWorkspace: d.tunnelWorkspace }, plan.target.connectionName);
+    const connection = await readOrUndefined(() => ports.network.getConnection(plan.target.connectionId));
+    if (!connection) return { ok: false, detail: `${plan.target.connectionName} does not exist` };
+    const answer = await deviceCameBack(ports, target, since, 'the device');
+    // Tunnels not up yet: the device has not connected (yet).
+    return answer.ok || !answer.notYet ? answer : { ...answer, detail: `waiting for the device: ${answer.detail}` };
+  },
+
+  async verifyUnchanged(plan, ports) {
+    const d = detailsOf(plan);
+    const left = await whatThisMade(plan, ports);
+    if (left.length === 0) return { ok: true, detail: `nothing of this provisioning exists (${plan.target.connectionName}, ${lastSegment(d.lngId)} and a new ${d.certName} version are absent)` };
+    return { ok: false, detail: `${left.join(', ')} exist${left.length === 1 ? 's' : ''}` };
+  },
+};
+
+/** What this provisioning made that still exists, in words. */
+async function whatThisMade(plan: ChangePlan, ports: ActivityPorts): Promise<string[]> {
+  const d = detailsOf(plan);
+  const [connection, lng, versions] = await Promise.all([
+    readOrUndefined(() => ports.network.getConnection(plan.target.connectionId)),
+    readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId)),
+    d.outbound === 'ca' ? ports.keyVault.listCertificateVersions(d.vaultUrl, d.certName).catch(() => []) : Promise.resolve([]),
+  ]);
+  const left: string[] = [];
+  if (connection && connection.tags?.[PROVISION_TAGS.provisionedBy] === d.provisionId) left.push(`connection ${connection.name}`);
+  if (lng && lng.tags[PROVISION_TAGS.provisionedBy] === d.provisionId) left.push(`local network gateway ${lng.name}`);
+  const issued = versions.filter((v) => v.tags[PROVISION_TAGS.provisionedBy] === d.provisionId && v.enabled);
+  if (issued.length > 0) left.push(`${d.certName} version ${issued.map((v) => v.version).join(', ')}`);
+  return left;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a.map((s) => s.toLowerCase()));
+  return x.size === new Set(b.map((s) => s.toLowerCase())).size && b.every((s) => x.has(s.toLowerCase()));
+}
+
+function sameCertificate(connection: ConnectionDetails, wanted: { outboundCertificateUrl: string; inboundSubjectName: string; inboundChain: readonly string[] }): boolean {
+  const c = connection.certificate;
+  if (!c) return false;
+  return c.outboundCertificateUrl.toLowerCase() === wanted.outboundCertificateUrl.toLowerCase() && c.inboundSubjectName === wanted.inboundSubjectName && c.inboundChain.join(',') === wanted.inboundChain.join(',');
+}
