@@ -112,7 +112,7 @@ export const COMMAND_SPECS = [
   {
     name: 'provision',
     aliases: [],
-    summary: 'Provision a new certificate-authenticated site (a change: preflight, plan, approval, apply, device hand-over, verified connection).',
+    summary: 'Provision a new certificate-authenticated site: preflight, plan, approval, apply, device hand-over, verified connection.',
     details:
       'Without arguments: a form. Inline: provision <site> --ip <device public IPv4> (or --fqdn) --prefixes <CIDR,...> --subject <device certificate subject>, with the device\'s CA chain (root and intermediates; a device certificate may come along) pasted on the lines below or attached (PEM, base64, DER or PKCS#7 .p7b). ' +
       '--gateway when the scope has several; --policy strong pins a custom IPsec/IKE policy (GCMAES256/SHA384/ECP384); --outbound ca (default: a new certificate from the vault CA) or existing:<Key Vault certificate name>. ' +

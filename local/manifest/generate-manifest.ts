@@ -70,6 +70,12 @@ export class ManifestLimitError extends Error {
 const BOT_SCOPES: readonly BotScope[] = ['personal', 'team', 'groupChat'];
 
 /**
+ * Commands the Teams menu leaves out (Teams shows at most 10): each is still typed, listed by `help`, and reached
+ * from a card (cancel: the jobs card's and each job card's Cancel).
+ */
+export const NOT_IN_MENU: ReadonlySet<string> = new Set(['cancel']);
+
+/**
  * One menu entry per command: the title is what Teams inserts into the compose box, so it is the command name;
  * the description is the spec's summary plus its usage line when both fit. Nothing is ever truncated: a spec
  * that cannot fit stops the generator instead of shipping a menu that differs from `help`.
@@ -136,7 +142,7 @@ export function generateManifest(options: ManifestOptions): TeamsManifest {
         isNotificationOnly: false,
         supportsCalling: false,
         supportsVideo: false,
-        commandLists: [{ scopes: BOT_SCOPES, commands: manifestCommands(specs) }],
+        commandLists: [{ scopes: BOT_SCOPES, commands: manifestCommands(specs.filter((s) => !NOT_IN_MENU.has(s.name))) }],
       },
     ],
     // The messaging endpoint's host (BOT_DOMAIN after `azd up`), as Teams Toolkit's bot templates list it.

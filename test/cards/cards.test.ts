@@ -94,7 +94,7 @@ describe('help cards', () => {
   it('lists what a reader may run, and what needs another role separately', () => {
     const text = visibleText(cards['help (reader)']!);
     expect(text).toMatch(/status \[site\|all\][\s\S]*diagnose <site> \[--hours N\][\s\S]*jobs/);
-    expect(text).toMatch(/Needs a role you do not have:\nenable-diagnostics <site> {2}Send a site's gateway IKE and tunnel logs to Log Analytics .*\(operator\)\nrotate <site> outbound\|inbound .*\(operator\)\napprovals {2}List the changes waiting for an approver.*\(approver\)\ncancel <job-id> {2}Cancel one of your running operations\. \(operator\)/);
+    expect(text).toMatch(/Needs a role you do not have:\nenable-diagnostics <site> {2}Send a site's gateway IKE and tunnel logs to Log Analytics .*\(operator\)\nrotate <site> outbound\|inbound .*\(operator\)\nprovision \[site\] .*\(operator\)\napprovals {2}List the changes waiting for an approver.*\(approver\)\ncancel <job-id> {2}Cancel one of your running operations\. \(operator\)/);
     expect(text).toContain('Environment: sandbox');
     expect(executeActions(cards['help (reader)']!)).toEqual([
       { title: 'Who am I?', verb: VERBS.runCommand, data: { command: 'whoami' } },

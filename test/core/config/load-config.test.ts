@@ -143,7 +143,7 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...production, CHANGES_WITHOUT_APPROVAL: 'rotate-certificate,provision-site,reboot', APPROVAL_TIMEOUT_HOURS: '0', APPROVALS_CHANNEL_ID: 'a/b' })).toEqual([
       'CHANGES_WITHOUT_APPROVAL lists rotate-certificate, which always needs approval: remove it.',
       'CHANGES_WITHOUT_APPROVAL lists provision-site, which always needs approval: remove it.',
-      'CHANGES_WITHOUT_APPROVAL lists "reboot", which is not a change kind (enable-diagnostics, rotate-certificate, provision-site, set-ipsec-policy).',
+      'CHANGES_WITHOUT_APPROVAL lists "reboot", which is not a change kind (enable-diagnostics, rotate-certificate, provision-site, set-ipsec-policy, remove-site).',
       'APPROVAL_TIMEOUT_HOURS must be a number of hours above 0 and at most 336 (default 24).',
       'APPROVALS_CHANNEL_ID must be the Teams channel id (e.g. 19:abc…@thread.tacv2), without spaces or slashes.',
     ]);
