@@ -7,6 +7,8 @@ export interface ErrorCardModel {
   readonly problem: string;
   /** What to do about it. */
   readonly fix?: string;
+  /** Bot-written findings, one per line (e.g. a preflight's checks): shown whole below the problem, up to a few KB. */
+  readonly findings?: string;
   readonly usage?: string;
   readonly example?: string;
   /** Error code, for people who report it. */
@@ -19,6 +21,7 @@ export interface ErrorCardModel {
 export function errorCard(model: ErrorCardModel): AdaptiveCard {
   // Titles name what failed (a site, a job): shown literally, like every value that did not come from the bot.
   const body: CardElement[] = [literalHeading(model.title, 'attention'), literal(model.problem)];
+  if (model.findings) body.push(literal(model.findings, { max: 4000 }));
   if (model.fix) body.push(literal(model.fix));
   const rows: [string, string][] = [];
   if (model.usage) rows.push(['Usage', model.usage]);

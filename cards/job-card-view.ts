@@ -28,7 +28,7 @@ export type JobCardView =
   | { readonly kind: 'change'; readonly model: ChangeCardModel }
   | { readonly kind: 'change-refused'; readonly title: string; readonly running: RunningChange }
   | { readonly kind: 'nothing-to-change'; readonly title: string; readonly site: string; readonly why: string }
-  | { readonly kind: 'failed'; readonly title: string; readonly problem: string; readonly fix?: string; readonly code: string };
+  | { readonly kind: 'failed'; readonly title: string; readonly problem: string; readonly fix?: string; readonly code: string; readonly findings?: string };
 
 export function renderJobCard(envelope: JobRef, view: JobCardView, now: Date): AdaptiveCard {
   switch (view.kind) {
@@ -55,7 +55,7 @@ export function renderJobCard(envelope: JobRef, view: JobCardView, now: Date): A
         executeAction(`diagnose ${view.site}`, VERBS.runCommand, { command: `diagnose ${view.site}` }),
       ]);
     case 'failed':
-      return errorCard({ title: view.title, problem: view.problem, ...(view.fix ? { fix: view.fix } : {}), code: view.code, reference: envelope.jobId });
+      return errorCard({ title: view.title, problem: view.problem, ...(view.fix ? { fix: view.fix } : {}), ...(view.findings ? { findings: view.findings } : {}), code: view.code, reference: envelope.jobId });
   }
 }
 
@@ -78,8 +78,9 @@ function siteNotFoundCard(view: SiteNotFound, command: string): AdaptiveCard {
     return errorCard({
       title: `${p.site} is not in Azure yet`,
       problem: `${p.site} is a device waiting to be provisioned: Key Vault ${p.vaultName} already holds its outbound certificate ${p.certificateName}, but the configured scope has no connection for it yet.`,
-      fix: `Provision it (its local network gateway, then the certificate connection); ${command} can read it once the connection exists.`,
+      fix: `Provision it: press Provision for the form, or type provision ${p.site} --ip <device address> --prefixes <CIDR> --subject <device certificate subject> with its CA chain below; ${command} can read it once the connection exists.`,
       code: 'SiteNotProvisioned',
+      actions: [executeAction('Provision', VERBS.provisionForm, { site: p.site }, { style: 'positive' })],
     });
   }
   if (view.ambiguous) {

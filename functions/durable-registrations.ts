@@ -58,7 +58,7 @@ export function registerDurableFunctions(options: DurableRegistrationOptions): v
           if (isUserError(error)) {
             options.log().warn(`activity ${name}: ${error.code}`, { invocationId: context.invocationId });
             // eslint-disable-next-line preserve-caught-error -- the cause must not travel into durable history
-            throw new Error(encodeUserFailure(error.code, error.safeMessage, error.hint));
+            throw new Error(encodeUserFailure(error.code, error.safeMessage, error.hint, error.findings));
           }
           const reference = options.newReference();
           options.log().error(`activity ${name} failed`, { reference, invocationId: context.invocationId, error: describeError(error) });

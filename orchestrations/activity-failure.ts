@@ -10,10 +10,12 @@ export interface ActivityFailure {
   readonly code: string;
   readonly problem: string;
   readonly fix?: string;
+  /** Bot-written findings, one per line (UserError.findings). */
+  readonly findings?: string;
 }
 
-export function encodeUserFailure(code: string, safeMessage: string, hint?: string): string {
-  return `${USER_PREFIX}${JSON.stringify({ code, problem: safeMessage, ...(hint ? { fix: hint } : {}) })}`;
+export function encodeUserFailure(code: string, safeMessage: string, hint?: string, findings?: string): string {
+  return `${USER_PREFIX}${JSON.stringify({ code, problem: safeMessage, ...(hint ? { fix: hint } : {}), ...(findings ? { findings } : {}) })}`;
 }
 
 export function encodeUnexpectedFailure(reference: string): string {
@@ -28,7 +30,7 @@ export function decodeActivityFailure(error: unknown): ActivityFailure {
     try {
       const parsed = JSON.parse(message.slice(userAt + USER_PREFIX.length).split('\n')[0]!) as Partial<ActivityFailure>;
       if (typeof parsed.code === 'string' && typeof parsed.problem === 'string') {
-        return { code: parsed.code, problem: parsed.problem, ...(typeof parsed.fix === 'string' ? { fix: parsed.fix } : {}) };
+        return { code: parsed.code, problem: parsed.problem, ...(typeof parsed.fix === 'string' ? { fix: parsed.fix } : {}), ...(typeof parsed.findings === 'string' ? { findings: parsed.findings } : {}) };
       }
     } catch {
       // Fall through to the unexpected case: never show text we could not decode.

@@ -103,5 +103,5 @@ export function showCard(context: OrchestrationContext, envelope: JobEnvelope<un
 /** The card for a failed step: the activity's safe text, or a reference for unexpected failures. */
 export function failureView(title: string, error: unknown): JobCardView {
   const failure = decodeActivityFailure(error);
-  return { kind: 'failed', title, problem: failure.problem, code: failure.code, ...(failure.fix ? { fix: failure.fix } : {}) };
+  return { kind: 'failed', title, problem: failure.problem, code: failure.code, ...(failure.fix ? { fix: failure.fix } : {}), ...(failure.findings ? { findings: failure.findings } : {}) };
 }

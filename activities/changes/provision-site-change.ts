@@ -147,10 +147,17 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
     const ownLng = lngs.find((l) => l.id.toLowerCase() === lngId.toLowerCase());
     const ours = (tags: Readonly<Record<string, string>> | undefined) => tags?.[PROVISION_TAGS.site]?.toLowerCase() === request.site.toLowerCase() && tags[PROVISION_TAGS.provisionedBy] !== undefined;
     const ownConnection = connections.find((c) => c.id.toLowerCase() === connectionId.toLowerCase());
-    const priorId = (ownConnection && ours(ownConnection.tags) ? ownConnection.tags[PROVISION_TAGS.provisionedBy] : undefined) ?? (ownLng && ours(ownLng.tags) ? ownLng.tags[PROVISION_TAGS.provisionedBy] : undefined);
+    // A connection that Azure finished creating is a site: provisioning it again is refused (rotate changes it). One
+    // whose creation failed, or none yet, is an earlier run to continue.
+    const connectionDone = ownConnection !== undefined && ownConnection.provisioningState === 'Succeeded';
+    const priorId = connectionDone ? undefined : ((ownConnection && ours(ownConnection.tags) ? ownConnection.tags[PROVISION_TAGS.provisionedBy] : undefined) ?? (ownLng && ours(ownLng.tags) ? ownLng.tags[PROVISION_TAGS.provisionedBy] : undefined));
     const takenBy = connections.find((c) => (siteNameOf(c).toLowerCase() === request.site.toLowerCase() || c.id.toLowerCase() === connectionId.toLowerCase()) && !(priorId && c.tags[PROVISION_TAGS.provisionedBy] === priorId));
     const lngTaken = ownLng && !(priorId && ownLng.tags[PROVISION_TAGS.provisionedBy] === priorId);
-    const nameTakenBy = takenBy ? `connection ${takenBy.name} on ${lastSegment(takenBy.gatewayId)} already is ${siteNameOf(takenBy)}` : lngTaken ? `local network gateway ${lngName} exists and was not made by a provisioning of ${request.site}` : undefined;
+    const nameTakenBy = takenBy
+      ? `connection ${takenBy.name} on ${lastSegment(takenBy.gatewayId)} already is ${siteNameOf(takenBy)}${ours(takenBy.tags) ? ' (provisioned earlier; change it with rotate, or Remove it first)' : ''}`
+      : lngTaken
+        ? `local network gateway ${lngName} exists and was not made by a provisioning of ${request.site}`
+        : undefined;
 
     // The other sites: every local network gateway but this provisioning's own.
     const sites = lngs
@@ -261,8 +268,9 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
     if (blocking.length > 0) {
       throw new UserError(
         blocking[0]!.code ?? 'PreflightBlocked',
-        `Preflight for ${request.site}: ${blocking.length} check${blocking.length === 1 ? '' : 's'} blocking; nothing was changed and no approval was asked.\n${preflightLines(checks)}`,
+        `Preflight for ${request.site}: ${blocking.length} check${blocking.length === 1 ? '' : 's'} blocking; nothing was changed and no approval was asked.`,
         blocking.length === 1 ? blocking[0]!.fix : 'Fix each blocking check (see Fix: above), then send provision again.',
+        { findings: preflightLines(checks, { compactPassed: true }) },
       );
     }
 

@@ -14,10 +14,17 @@ export class UserError extends Error {
     readonly safeMessage: string,
     /** Optional: what to do about it. */
     readonly hint?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; findings?: string },
   ) {
-    super(`${code}: ${safeMessage}`, options);
+    super(`${code}: ${safeMessage}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.findings !== undefined) this.findings = options.findings;
   }
+
+  /**
+   * Optional: several findings behind the error, one per line, written by the bot (e.g. a preflight's checks, each
+   * passed, fixed or blocking with its fix): shown below the problem, longer than a problem may be.
+   */
+  readonly findings?: string;
 }
 
 export function isUserError(error: unknown): error is UserError {

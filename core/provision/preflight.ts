@@ -213,12 +213,17 @@ function chainFix(code: string): string {
 
 const lastSegment = (id: string) => id.split('/').filter(Boolean).pop() ?? id;
 
-/** The preflight as lines for a card or an error: blocking first. */
-export function preflightLines(checks: readonly PreflightCheck[]): string {
+/**
+ * The preflight as lines for a card or an error: blocking first (each with its code and fix), then fixed by the plan,
+ * then passed (`compactPassed`: their names on one line, so the blocking ones are what is read).
+ */
+export function preflightLines(checks: readonly PreflightCheck[], options: { readonly compactPassed?: boolean } = {}): string {
   const mark: Record<CheckStatus, string> = { blocking: '✗ blocking', fixed: '↻ fixed by the plan', passed: '✓ passed' };
-  const order: CheckStatus[] = ['blocking', 'fixed', 'passed'];
-  return order
-    .flatMap((status) => checks.filter((c) => c.status === status))
-    .map((c) => `${mark[c.status]}: ${c.check}: ${c.detail}${c.code ? ` (${c.code})` : ''}${c.fix ? ` Fix: ${c.fix}` : ''}`)
-    .join('\n');
+  const line = (c: PreflightCheck) => `${mark[c.status]}: ${c.check}: ${c.detail}${c.code ? ` (${c.code})` : ''}${c.fix ? ` Fix: ${c.fix}` : ''}`;
+  const passed = checks.filter((c) => c.status === 'passed');
+  return [
+    ...checks.filter((c) => c.status === 'blocking').map(line),
+    ...checks.filter((c) => c.status === 'fixed').map(line),
+    ...(options.compactPassed ? (passed.length > 0 ? [`✓ passed: ${[...new Set(passed.map((c) => c.check))].join(', ')}`] : []) : passed.map(line)),
+  ].join('\n');
 }

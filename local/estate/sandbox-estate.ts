@@ -23,6 +23,16 @@ export const sandboxNames = {
   branchVirtualNetwork: 'vnet-branch',
   branchGatewayPublicIps: ['198.51.100.30', '198.51.100.31'],
   identity: 'id-vpngw-kv',
+  /** provision (issue 10): a Basic-SKU gateway (no managed identity possible) and a gateway whose identity has no vault access. */
+  basicGateway: 'vpngw-basic',
+  basicVirtualNetwork: 'vnet-basic',
+  basicGatewayPublicIp: '198.51.100.40',
+  noAccessGateway: 'vpngw-noaccess',
+  noAccessVirtualNetwork: 'vnet-noaccess',
+  noAccessGatewayPublicIps: ['198.51.100.50', '198.51.100.51'],
+  noAccessIdentity: 'id-vpngw-noaccess',
+  noAccessIdentityPrincipalId: '7c1e3a5f-9b2d-4e6a-8c0f-2d4b6f8a0c1e',
+  noAccessIdentityClientId: '5b9d1f3a-7c2e-4a8b-9d0f-4e6a8c2b1d3f',
   identityPrincipalId: '0b7f4c2a-6d1e-4f3b-8a9c-5e2d1f0a7b6c',
   identityClientId: '3e9a1d5b-2c4f-4a6e-9b8d-7f0c2e1a5d4b',
   keyVault: 'kv-vpn-certs',
@@ -240,7 +250,11 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
       { key: 'outsider', ...n.principals.outsider, roles: [] },
       { key: 'admin', ...n.principals.admin, roles: [{ role: 'Reader', scope: `/subscriptions/${sub}` }, { role: 'Network Contributor', scope: rgScope }] },
     ],
-    identities: [{ name: n.identity, resourceGroup: n.resourceGroup, principalId: n.identityPrincipalId, clientId: n.identityClientId }],
+    identities: [
+      { name: n.identity, resourceGroup: n.resourceGroup, principalId: n.identityPrincipalId, clientId: n.identityClientId },
+      // Attached to vpngw-noaccess, with no access to any vault.
+      { name: n.noAccessIdentity, resourceGroup: n.resourceGroup, principalId: n.noAccessIdentityPrincipalId, clientId: n.noAccessIdentityClientId },
+    ],
     virtualNetworks: [
       {
         name: n.virtualNetwork,
@@ -252,6 +266,8 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
         ],
       },
       { name: n.branchVirtualNetwork, resourceGroup: n.resourceGroup, addressPrefixes: ['10.1.0.0/16'], subnets: [{ name: 'GatewaySubnet', addressPrefix: '10.1.255.0/27' }] },
+      { name: n.basicVirtualNetwork, resourceGroup: n.resourceGroup, addressPrefixes: ['10.2.0.0/16'], subnets: [{ name: 'GatewaySubnet', addressPrefix: '10.2.255.0/27' }] },
+      { name: n.noAccessVirtualNetwork, resourceGroup: n.resourceGroup, addressPrefixes: ['10.3.0.0/16'], subnets: [{ name: 'GatewaySubnet', addressPrefix: '10.3.255.0/27' }] },
     ],
     gateways: [
       {
@@ -279,6 +295,30 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
         ],
         privateIps: ['10.1.255.4', '10.1.255.5'],
         identity: n.identity,
+      },
+      {
+        // provision (issue 10): Basic takes no managed identity, so it cannot read an outbound certificate.
+        name: n.basicGateway,
+        resourceGroup: n.resourceGroup,
+        sku: 'Basic',
+        activeActive: false,
+        virtualNetwork: n.basicVirtualNetwork,
+        publicIps: [{ name: `pip-${n.basicGateway}-1`, ipAddress: n.basicGatewayPublicIp }],
+        privateIps: ['10.2.255.4'],
+      },
+      {
+        // provision (issue 10): its identity has no access to the vault of the outbound certificates.
+        name: n.noAccessGateway,
+        resourceGroup: n.resourceGroup,
+        sku: 'VpnGw1AZ',
+        activeActive: true,
+        virtualNetwork: n.noAccessVirtualNetwork,
+        publicIps: [
+          { name: `pip-${n.noAccessGateway}-1`, ipAddress: n.noAccessGatewayPublicIps[0] },
+          { name: `pip-${n.noAccessGateway}-2`, ipAddress: n.noAccessGatewayPublicIps[1] },
+        ],
+        privateIps: ['10.3.255.4', '10.3.255.5'],
+        identity: n.noAccessIdentity,
       },
     ],
     workspaces: [{ name: n.workspace, resourceGroup: n.resourceGroup, customerId: n.workspaceCustomerId }],

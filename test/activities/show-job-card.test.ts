@@ -83,9 +83,10 @@ describe('renderJobCard', () => {
   it('a site waiting to be provisioned: says what it is instead of "no such site"', () => {
     const card = render({ kind: 'site-not-found', typed: 'site-rome', suggestions: [], pending: { site: 'site-rome', vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-rome' } }, 'status site-rome');
     expect(visibleText(card)).toMatch(
-      /^site-rome is not in Azure yet\nsite-rome is a device waiting to be provisioned: Key Vault kv-vpn-certs already holds its outbound certificate outbound-site-rome, but the configured scope has no connection for it yet\.\nProvision it \(its local network gateway, then the certificate connection\); status can read it once the connection exists\.\nCode: SiteNotProvisioned/,
+      /^site-rome is not in Azure yet\nsite-rome is a device waiting to be provisioned: Key Vault kv-vpn-certs already holds its outbound certificate outbound-site-rome, but the configured scope has no connection for it yet\.\nProvision it: press Provision for the form, or type provision site-rome --ip <device address> --prefixes <CIDR> --subject <device certificate subject> with its CA chain below; status can read it once the connection exists\.\nCode: SiteNotProvisioned/,
     );
     expect(visibleText(card)).not.toMatch(/No such site/);
+    expect(executeActions(card).map((a) => [a.title, a.verb, a.data])).toEqual([['Provision', 'provisionForm', { site: 'site-rome' }]]);
     expect(cardProblems(card)).toEqual([]);
   });
 

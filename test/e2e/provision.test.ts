@@ -4,19 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxNames } from '../../local/estate/sandbox-estate';
 import type { BotMessage } from '../../local/playground-client/playground-client';
 import { cardActions, cardText } from '../../local/playground-client/playground-client';
+import { createRootCa, issueCertificate } from '../../local/pki/cert-factory';
 import { SANDBOX_APPROVALS_CHANNEL_ID } from '../../local/sandbox/sandbox-identities';
 import type { ChatFixture } from './sandbox-fixture';
 import { startChat } from './sandbox-fixture';
 
 /**
- * Issue 10 through the Agents Playground: alex provisions site-rome (inline and with the form), megan approves, the
- * resources are created in order, the plan hands the device over, the simulated device connects, and status and
- * audit tell the story; the preflight names what Azure would reject, each with its fix.
+ * Issue 10 through the Agents Playground: `status site-rome` says it is not in Azure and offers Provision; the
+ * preflight names what Azure would reject, each with its fix, and nothing is asked; alex provisions site-rome with
+ * the form, megan approves, the resources are created in order, the plan hands the device over, the simulated device
+ * connects, and status and audit tell the story. A wrong chain leaves the tunnels down: the bot diagnoses it and
+ * offers Keep or Remove, and Remove deletes only what the provisioning created. An Azure failure mid-apply says what
+ * exists, and asking again continues from there.
  */
 let chat: ChatFixture;
 const USERS = { alex: 'user-id-0', megan: 'user-id-1' } as const;
 
 beforeAll(async () => {
+  // The device gets 1 minute to connect (PROVISION_DEVICE_WAIT_MINUTES); logs reach Log Analytics 1 s late.
   chat = await startChat({ simulator: { logIngestionDelayMs: 1_000 }, settings: { PROVISION_DEVICE_WAIT_MINUTES: '1' } });
 });
 afterAll(async () => {
@@ -28,6 +33,9 @@ const filesDir = () => dirname(dirname(chat.sandbox.deviceLogs[0]!.path));
 const sandboxFile = (path: string) => readFileSync(join(filesDir(), path), 'utf8');
 const rg = () => `/subscriptions/${sandboxNames.subscriptionId}/resourceGroups/${sandboxNames.resourceGroup}/providers/Microsoft.Network`;
 const romeConnection = () => sim().resources.connections.get(`${rg()}/connections/cn-site-rome`);
+const romeLng = () => sim().resources.localNetworkGateways.get(`${rg()}/localNetworkGateways/lng-site-rome`);
+const romeChain = () => sandboxFile(sandboxNames.files.romeDeviceChain);
+const ROME = 'provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject CN=rome-vpn.contoso.example';
 
 const nextApprovalCard = () => chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Waiting for approval/.test(cardText(m)), 60_000);
 
@@ -41,31 +49,184 @@ async function approveAsMegan(request: BotMessage): Promise<void> {
   expect(JSON.stringify(approved.body.value)).toMatch(/Approved by Megan Bowen/);
 }
 
-const ROME = 'provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject CN=rome-vpn.contoso.example';
+/** Typed as alex; resolves with the card once it waits for approval (or failed), and the approval card. */
+async function ask(text: string): Promise<{ job: BotMessage; approval: Promise<BotMessage> }> {
+  const approval = nextApprovalCard();
+  approval.catch(() => undefined);
+  const ack = await chat.say(text);
+  return { job: await chat.until(ack.id, /Waiting for approval|Could not|things? to fix|Failed/, 60_000), approval };
+}
 
-describe('provision site-rome inline', () => {
-  it('status first says it is not in Azure', async () => {
+/** A press on a card as alex; resolves with the invoke answer. */
+async function press(card: BotMessage, title: string | RegExp, extra: Record<string, unknown> = {}) {
+  const button = cardActions(card).find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
+  expect(button, `button ${String(title)} on: ${cardText(card)}`).toBeDefined();
+  return chat.client.invoke({ verb: button!.verb, data: { ...(button!.data as object), ...extra }, replyToId: card.id, conversationId: card.conversationId, fromId: USERS.alex });
+}
+
+async function statusOf(site: string): Promise<string> {
+  const ack = await chat.say(`status ${site}`);
+  return cardText(await chat.until(ack.id, /not in Azure|Connected|NotConnected|Connecting|No such site|Could not/, 45_000));
+}
+
+describe('before: site-rome is a device waiting', () => {
+  it('status site-rome says it is not in Azure and offers Provision, which opens the form', async () => {
     const ack = await chat.say('status site-rome');
-    const status = await chat.until(ack.id, /not in Azure|not provisioned|waiting|Could not|not found/i, 45_000);
-    expect(cardText(status)).toMatch(/not|waiting/i);
+    const card = await chat.until(ack.id, /not in Azure/, 45_000);
+    expect(cardText(card)).toMatch(/site-rome is not in Azure yet/);
+    const form = await press(card, 'Provision');
+    const formCard = form.body.value as { body: { id?: string; value?: string }[] };
+    expect(formCard.body.find((e) => e.id === 'site')?.value).toBe('site-rome');
+    expect(formCard.body.map((e) => e.id).filter(Boolean)).toEqual(['site', 'ip', 'fqdn', 'prefixes', 'subject', 'chain', 'gateway', 'policy', 'outbound']);
+  });
+});
+
+describe('preflight: what Azure would reject is named with its fix, and nothing is asked', () => {
+  const blocked = async (text: string, code: RegExp, fix: RegExp) => {
+    const before = sim().stats.count('Microsoft.Network/localNetworkGateways/write');
+    const { job } = await ask(text);
+    const shown = cardText(job);
+    expect(shown).toMatch(/nothing was changed/);
+    expect(shown).toMatch(code);
+    expect(shown).toMatch(fix);
+    expect(sim().stats.count('Microsoft.Network/localNetworkGateways/write')).toBe(before);
+    expect(romeLng()).toBeUndefined();
+    return shown;
+  };
+
+  it('a prefix overlapping vnet-hub, then one overlapping site-london', async () => {
+    await blocked(`${ROME.replace('10.50.0.0/16', '10.0.128.0/20')}\n${romeChain()}`, /10\.0\.128\.0\/20 overlaps 10\.0\.0\.0\/16 of the gateway's virtual network vnet-hub[\s\S]*AddressPrefixesOverlap/, /Give the device's own, unused prefixes/);
+    await blocked(`${ROME.replace('10.50.0.0/16', '10.10.4.0/24')}\n${romeChain()}`, /10\.10\.4\.0\/24 overlaps 10\.10\.0\.0\/16 of site-london/, /renumber/);
   });
 
-  it('alex asks inline with the chain pasted; megan approves; resources created; both tunnels Connected', { timeout: 240_000 }, async () => {
-    const chain = sandboxFile(sandboxNames.files.romeDeviceChain);
+  it('a private device address is refused before anything is planned', async () => {
+    const ack = await chat.say(`${ROME.replace('203.0.113.50', '192.168.10.1')}\n${romeChain()}`);
+    const shown = cardText(await chat.until(ack.id, /to fix/, 30_000));
+    expect(shown).toMatch(/--ip: 192\.168\.10\.1 is private \(RFC 1918\)[\s\S]*DeviceIpNotPublic/);
+  });
+
+  it('a chain without its root; six certificates; a device certificate the subject does not match', async () => {
+    const issuingOnly = romeChain().split(/(?=-----BEGIN CERTIFICATE-----)/)[1]!;
+    await blocked(`${ROME}\n${issuingOnly}`, /VpnConnectionInBoundAuthenticationCertificateChainDoesNotHaveRootCert/, /Add the root CA/);
+    const root = await createRootCa({ subject: 'CN=Extra Root' });
+    const extras = await Promise.all([1, 2, 3, 4].map((i) => issueCertificate(root, { subject: `CN=Extra CA ${i}`, isCa: true })));
+    await blocked(`${ROME}\n${romeChain()}${extras.map((e) => e.pem).join('')}`, /MaxRootCertificatePublicKeySupported[\s\S]*Fix: Give at most 5 certificates/, /Fix each blocking check/);
+    const device = sandboxFile(sandboxNames.files.romeDeviceLeaf);
+    await blocked(`${ROME.replace('CN=rome-vpn.contoso.example', 'CN=other.contoso.example')}\n${romeChain()}${device}`, /does not match the inbound subject CN=other\.contoso\.example[\s\S]*DeviceCertificateMismatch/, /Give --subject with the device certificate's subject \(CN=rome-vpn\.contoso\.example\)/);
+  });
+
+  it('a Basic-SKU gateway; a gateway whose identity has no vault access', async () => {
+    await blocked(`${ROME} --gateway vpngw-basic\n${romeChain()}`, /vpngw-basic is Basic[\s\S]*VpnGatewayManagedIdentity/, /Resize vpngw-basic to VpnGw1AZ or higher/);
+    await blocked(`${ROME} --gateway vpngw-noaccess\n${romeChain()}`, /id-vpngw-noaccess[\s\S]*VpnGatewayKeyVaultInaccessibleKeyvault/, /grants id-vpngw-noaccess the Key Vault Certificate User role on kv-vpn-certs/);
+  });
+});
+
+describe('provision site-rome with the form', () => {
+  it('the form answers a bad field in the form itself; corrected, megan approves; created in order; both tunnels Connected; status healthy; audit tells it', { timeout: 200_000 }, async () => {
+    const ack = await chat.say('provision');
+    const formMessage = await chat.until(ack.id, /Provision a site/, 30_000);
+    const fields = { site: 'site-rome', ip: '10.50.0.1', prefixes: '10.50.0.0/16', subject: 'CN=rome-vpn.contoso.example', chain: romeChain(), policy: 'default', outbound: 'ca' };
+    const refused = await press(formMessage, 'Check and plan', fields);
+    const again = JSON.stringify(refused.body.value);
+    expect(again).toMatch(/Provision a site/);
+    expect(again).toMatch(/10\.50\.0\.1 is private \(RFC 1918\)/);
+    expect(again).toContain('"id":"ip"');
+    // The corrected form: planned, then approved.
     const approval = nextApprovalCard();
-    const ack = await chat.say(`${ROME}\n${chain}`);
-    const job = await chat.until(ack.id, /Waiting for approval|Could not|blocking/, 60_000);
+    const pressed = await press(formMessage, 'Check and plan', { ...fields, ip: '203.0.113.50' });
+    expect(String(pressed.body.value)).toMatch(/Planning: provision site-rome/);
+    const planAck = await chat.client.replyTo(pressed);
+    const job = await chat.until(planAck.id, /Waiting for approval/, 60_000);
     const plan = cardText(job);
     expect(plan).toMatch(/Provision site-rome on vpngw-hub/);
-    expect(plan).toMatch(/lng-site-rome local network gateway \(1, about 1 min\)/);
-    expect(plan).toMatch(/cn-site-rome connection/);
-    expect(plan).toMatch(/✓ passed: address prefixes/);
-    expect(plan).toMatch(/swanctl\.conf/);
-    expect(plan).toMatch(/remote_addrs = 198\.51\.100\.10/);
-    expect(plan).toMatch(/remote_addrs = 198\.51\.100\.11/);
+    // Each resource in order with Azure's expected time.
+    expect(plan).toMatch(/lng-site-rome local network gateway \(1, about 1 min\)[\s\S]*outbound-site-rome outbound certificate \(2, about 10 s\)[\s\S]*cn-site-rome connection \(3, about 2 min\)/);
+    expect(plan).toMatch(/✓ passed: address prefixes: 10\.50\.0\.0\/16 overlap nothing/);
+    expect(plan).toMatch(/↻ fixed by the plan: outbound certificate/);
+    // The hand-over: both gateway instances, the parameters, the root, the subject, a swanctl.conf.
+    expect(plan).toMatch(/instance 0 198\.51\.100\.10, instance 1 198\.51\.100\.11 \(active-active: configure both tunnels\)/);
+    expect(plan).toMatch(/Azure expects the device's certificate subject: CN=rome-vpn\.contoso\.example/);
+    expect(plan).toMatch(/remote_addrs = 198\.51\.100\.10[\s\S]*remote_addrs = 198\.51\.100\.11/);
+    expect(plan).toMatch(/Root to trust on the device for Azure's certificate \(CN=Contoso Azure VPN Root CA/);
     await approveAsMegan(await approval);
-    const done = cardText(await chat.until(job.id, /Done|Failed|Rolled back/, 200_000));
-    expect(done).toMatch(/Done: applied and verified/);
+    const done = cardText(await chat.until(job.id, /Done|Failed/, 150_000));
+    expect(done).toMatch(/Done: applied and verified\./);
+    expect(sim().inspectTunnels(romeConnection()!.id).map((t) => t.status)).toEqual(['Connected', 'Connected']);
+    expect(await statusOf('site-rome')).toMatch(/Connected/);
+    const audit = cardText(await chat.until((await chat.say('audit site-rome')).id, /Audit|audit/, 30_000));
+    expect(audit).toMatch(/provision-site/);
+    expect(audit).toMatch(/created local network gateway lng-site-rome[\s\S]*issued outbound-site-rome[\s\S]*created connection cn-site-rome/);
+    expect(audit).toMatch(/successful negotiations? with 203\.0\.113\.50/);
+  });
+
+  it('a second provisioning of the same site is refused while the site exists', async () => {
+    const { job } = await ask(`${ROME}\n${romeChain()}`);
+    expect(cardText(job)).toMatch(/connection cn-site-rome on vpngw-hub already is site-rome \(provisioned earlier; change it with rotate, or Remove it first\)[\s\S]*SiteNameTaken/);
+  });
+
+  it('Remove (asked for by its button) deletes what the provisioning created and nothing else', { timeout: 150_000 }, async () => {
+    const ack = await chat.say('status site-rome');
+    const status = await chat.until(ack.id, /Connected/, 45_000);
+    const approval = nextApprovalCard();
+    const pressed = await chat.client.invoke({ verb: 'removeSite', data: { site: 'site-rome' }, replyToId: status.id, conversationId: status.conversationId, fromId: USERS.alex });
+    expect(String(pressed.body.value)).toMatch(/Planning the removal of site-rome/);
+    const job = await chat.until((await chat.client.replyTo(pressed)).id, /Waiting for approval/, 60_000);
+    expect(cardText(job)).toMatch(/cn-site-rome connection:\s+exists\s+→\s+deleted[\s\S]*lng-site-rome local network gateway:\s+exists \(203\.0\.113\.50, 10\.50\.0\.0\/16\)\s+→\s+deleted[\s\S]*outbound-site-rome version \w+:\s+enabled\s+→\s+disabled/);
+    const gateways = sim().resources.gateways.size;
+    await approveAsMegan(await approval);
+    expect(cardText(await chat.until(job.id, /Done|Failed/, 120_000))).toMatch(/Done: applied and verified\./);
+    expect(romeConnection()).toBeUndefined();
+    expect(romeLng()).toBeUndefined();
+    expect(sim().resources.gateways.size).toBe(gateways);
+    expect(sim().resources.localNetworkGateways.get(`${rg()}/localNetworkGateways/lng-site-london`)).toBeDefined();
+    // The version the vault held before stays enabled; only the provisioning's own version is disabled.
+    const record = sim().vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome');
+    expect(record.versions.filter((v) => v.enabled)).toHaveLength(1);
+    expect(record.versions.find((v) => v.enabled)?.tags['provisioned-by']).toBeUndefined();
+  });
+});
+
+describe('when it does not connect, or Azure fails part-way', () => {
+  it('a wrong chain: tunnels stay down, the bot diagnoses it and offers Keep or Remove; Remove deletes only what was created', { timeout: 300_000 }, async () => {
+    const wrong = sandboxFile(sandboxNames.files.berlinG2Chain);
+    const { job, approval } = await ask(`${ROME}\n${wrong}`);
+    expect(cardText(job)).toMatch(/Waiting for approval/);
+    await approveAsMegan(await approval);
+    const ended = await chat.until(job.id, /Failed|Done/, 240_000);
+    const text = cardText(ended);
+    expect(text).toMatch(/applied, not verified/);
+    expect(text).toMatch(/waiting for the device/);
+    expect(text).toMatch(/Diagnosis:/);
+    expect(cardActions(ended).map((a) => a.title)).toEqual(['Keep', 'Remove']);
+    const removal = nextApprovalCard();
+    const pressed = await press(ended, 'Remove');
+    const removeJob = await chat.until((await chat.client.replyTo(pressed)).id, /Waiting for approval/, 60_000);
+    await approveAsMegan(await removal);
+    expect(cardText(await chat.until(removeJob.id, /Done|Failed/, 120_000))).toMatch(/Done: applied and verified\./);
+    expect(romeConnection()).toBeUndefined();
+    expect(romeLng()).toBeUndefined();
+  });
+
+  it('the connection PUT fails: the card says what exists; asking again continues from there and connects', { timeout: 240_000 }, async () => {
+    const fault = sim().faults.add({ match: { method: 'PUT', pathEndsWith: '/connections/cn-site-rome' }, respond: { status: 500 } });
+    let job: BotMessage;
+    try {
+      const asked = await ask(`${ROME}\n${romeChain()}`);
+      job = asked.job;
+      await approveAsMegan(await asked.approval);
+      const failed = cardText(await chat.until(job.id, /Failed|Done/, 150_000));
+      expect(failed).toMatch(/Applying it failed part-way: Azure had a server error while trying to create or update connection cn-site-rome/);
+      expect(failed).toMatch(/What exists now: local network gateway lng-site-rome, outbound-site-rome version \w+ exist\. Ask for it again to continue/);
+    } finally {
+      fault.remove();
+    }
+    const lngId = romeLng()!.id;
+    const again = await ask(`${ROME}\n${romeChain()}`);
+    expect(cardText(again.job)).toMatch(/lng-site-rome local network gateway \(1, about 1 min\):\s+exists \(an earlier run\)/);
+    await approveAsMegan(await again.approval);
+    const done = cardText(await chat.until(again.job.id, /Done|Failed/, 150_000));
+    expect(done).toMatch(/Done: applied and verified\./);
+    expect(romeLng()!.id).toBe(lngId);
     expect(sim().inspectTunnels(romeConnection()!.id).map((t) => t.status)).toEqual(['Connected', 'Connected']);
   });
 });
