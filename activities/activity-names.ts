@@ -94,7 +94,8 @@ export type StartChangeOutput = { readonly kind: 'handed-over'; readonly jobId: 
  * A step of a change. `since` (verify and verifyUnchanged): when the step being checked began (the apply, or the
  * rollback), so a check of tunnels and logs counts only what happened after it.
  */
-export type ChangeStepInput = { readonly plan: ChangePlan; readonly since?: string };
+/** `step`: for a plan with `steps`, the one step to apply (index into `plan.steps`). */
+export type ChangeStepInput = { readonly plan: ChangePlan; readonly since?: string; readonly step?: number };
 export type ApplyChangeOutput = { readonly detail: string };
 /**
  * A read-back. `notYet`: not there yet but it may still come (a tunnel renegotiating, logs not ingested yet): the

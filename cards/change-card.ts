@@ -62,7 +62,7 @@ function stateLine(model: ChangeCardModel): string {
     case 'scheduled':
       return `${approved}Scheduled for ${model.plan.notBefore ? formatUtc(new Date(model.plan.notBefore)) : 'its maintenance window'}: applied then, not before. ${model.requestedBy} can withdraw it until then.`;
     case 'applying':
-      return `${approved}Applying…`;
+      return `${approved}Applying…${s.detail ? ` ${s.detail}` : ''}`;
     case 'verifying':
       return `${approved}Applied; verifying…${s.detail ? ` ${s.detail.charAt(0).toUpperCase()}${s.detail.slice(1)}.` : ''}`;
     case 'done':

@@ -243,13 +243,31 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   }
   const keepOrRemove = plan.whenNotVerified === 'keep-or-remove';
 
+  /**
+   * Applies the plan: in one activity, or, for a plan with steps, one activity per step in order, each shown on the
+   * card as it starts (with Azure's expected time) and its outcome kept for the next. A failed step stops the rest.
+   */
+  function* applyPlan(retried: boolean): Orchestration<string> {
+    const steps = plan.steps ?? [];
+    if (steps.length === 0) return (retried ? yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS) : yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
+    const done: string[] = [];
+    for (let step = 0; step < steps.length; step++) {
+      const { title, expectedMs } = steps[step]!;
+      const progress = [...done.map((d, i) => `✓ ${i + 1}. ${d}`), `… ${step + 1}. ${title}${expectedMs ? ` (Azure: ${minutesText(expectedMs)})` : ''}`].join('\n');
+      yield* show({ phase: 'applying', ...approvedBy, detail: `step ${step + 1} of ${steps.length}\n${progress}` });
+      const input = { plan, step };
+      done.push((retried ? yield* retriedActivity(context, ACTIVITIES.applyChange, input, WRITE_ATTEMPTS) : yield* activity(context, ACTIVITIES.applyChange, input)).detail);
+    }
+    return done.join('; ');
+  }
+
   yield* show({ phase: 'applying', ...approvedBy });
   const applyStarted = context.df.currentUtcDateTime;
   const verifying: ChangeState = { phase: 'verifying', ...approvedBy };
   let applied: string | undefined;
   let applyError: unknown;
   try {
-    applied = (yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
+    applied = yield* applyPlan(false);
   } catch (error) {
     applyError = error;
   }
@@ -305,7 +323,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   }
   const againStarted = context.df.currentUtcDateTime;
   try {
-    yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS);
+    yield* applyPlan(true);
   } catch {
     yield* settle();
   }

@@ -76,7 +76,7 @@ export async function startChange(input: StartChangeInput, ports: ActivityPorts)
 }
 
 export async function applyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {
-  return { detail: await handlerFor(input.plan.kind).apply(input.plan, ports) };
+  return { detail: await handlerFor(input.plan.kind).apply(input.plan, ports, input.step) };
 }
 
 export async function verifyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {

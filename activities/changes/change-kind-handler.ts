@@ -11,8 +11,11 @@ import type { ActivityPorts } from '../activity-ports';
  */
 export interface ChangeKindHandler<Request extends ChangeRequest = ChangeRequest> {
   plan(request: Request, ports: ActivityPorts): Promise<ChangePlan | NothingToChange | SiteNotFound>;
-  /** Applies exactly the plan; resolves to a short, safe description of what it did. */
-  apply(plan: ChangePlan, ports: ActivityPorts): Promise<string>;
+  /**
+   * Applies exactly the plan; resolves to a short, safe description of what it did. For a plan with `steps`, `step`
+   * is the one to apply now (the pipeline runs them in order, each idempotent like the whole).
+   */
+  apply(plan: ChangePlan, ports: ActivityPorts, step?: number): Promise<string>;
   /**
    * Reads Azure back: whether the change took, in words. `since` is when the apply began (count tunnel negotiations
    * and log rows after it). Answer `notYet` when it may still come (the pipeline asks again until the plan's

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isAzureError } from '../../adapters/azure/azure-error';
-import { keyVaultCertificateId, parseKeyVaultCertificateId, type KeyVaultCertificate } from '../../adapters/azure/key-vault';
+import { parseKeyVaultCertificateId, type KeyVaultCertificate } from '../../adapters/azure/key-vault';
 import type { ConnectionDetails, GatewayInfo, LocalNetworkGatewayInfo } from '../../adapters/azure/network';
 import type { ProvisionSiteRequest } from '../../core/change/change-kind';
 import type { ChangePlan, PlannedChange } from '../../core/change/change-plan';
@@ -348,94 +348,32 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
       verify: `Both tunnels Connected${d.ikeWorkspace || d.tunnelWorkspace ? ' and a successful negotiation with the device in the gateway logs' : ' (the gateway sends no IKE logs: tunnel status only)'}, waiting for the device up to ${waitMinutes} min.`,
       verifyWithinMs: waitMinutes * 60_000,
       whenNotVerified: 'keep-or-remove',
+      steps: [
+        { title: `create local network gateway ${lngName}`, expectedMs: EXPECTED_MS.localNetworkGateway },
+        ...(identityToAttach ? [{ title: `attach identity ${identityToAttach.name} to ${gateway.name}`, expectedMs: EXPECTED_MS.gatewayIdentity }] : []),
+        { title: request.outbound.kind === 'ca' ? `issue ${certName} from the vault CA` : `use ${certName} from Key Vault`, expectedMs: EXPECTED_MS.certificate },
+        { title: `create connection ${connectionName}`, expectedMs: EXPECTED_MS.connection },
+      ],
       notes: [
         { label: 'Preflight (nothing changed yet):', text: preflightLines(checks) },
         { label: `Device hand-over (for ${request.site}'s owner):`, text: parameterTable(handover) },
         { label: `strongSwan swanctl.conf for the device (Linux reference):`, text: swanctlConf(handover), mono: true },
         ...(rootPem ? [{ label: `Root to trust on the device for Azure's certificate (${rootSubject}):`, text: rootPem, mono: true }] : []),
       ],
-      details: { ...(d as unknown as Record<string, string>), ...(caId ? { caId } : {}) },
+      details: { ...(d as unknown as Record<string, string>), ...(caId ? { caId } : {}), steps: ['lng', ...(identityToAttach ? ['identity'] : []), 'certificate', 'connection'].join(',') },
     };
   },
 
-  async apply(plan, ports) {
-    const d = detailsOf(plan);
+  async apply(plan, ports, step) {
+    const kinds = stepKindsOf(plan);
+    if (step !== undefined) {
+      const kind = kinds[step];
+      if (!kind) throw new Error(`provision-site has no step ${step}`);
+      return STEP_APPLY[kind](plan, ports);
+    }
     const done: string[] = [];
-    const tags = { [PROVISION_TAGS.site]: plan.site, [PROVISION_TAGS.provisionedBy]: d.provisionId };
-    const prefixes = d.prefixes.split(',').filter(Boolean);
-
-    // 1. The local network gateway (kept when an earlier run of this provisioning made it).
-    const lng = await readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId));
-    const lngOurs = lng && lng.tags[PROVISION_TAGS.provisionedBy] === d.provisionId;
-    if (lng && !lngOurs) throw new UserError('SiteNameTaken', `Local network gateway ${lastSegment(d.lngId)} appeared meanwhile and was not made by this provisioning; nothing of it was touched.`, 'Plan again (send provision again).');
-    const lngMatches = lng && sameSet(lng.addressPrefixes, prefixes) && (d.fqdn ? lng.fqdn === d.fqdn : lng.gatewayIpAddress === d.deviceIp);
-    let lngCreatedBy = lng?.tags[PROVISION_TAGS.provisionedBy] ?? d.provisionId;
-    if (!lngMatches) {
-      const made: LocalNetworkGatewayInfo = await ports.network.upsertLocalNetworkGateway({ id: d.lngId, location: d.location, gatewayIpAddress: d.deviceIp, ...(d.fqdn ? { fqdn: d.fqdn } : {}), addressPrefixes: prefixes, tags: lng ? { ...lng.tags } : tags });
-      lngCreatedBy = made.tags[PROVISION_TAGS.provisionedBy] ?? d.provisionId;
-      done.push(`${lng ? 'updated' : 'created'} local network gateway ${made.name}`);
-    } else done.push(`local network gateway ${lng!.name} already there`);
-
-    // 2. The gateway's identity, when the plan attaches one.
-    if (d.identityToAttach) {
-      const gateway = await ports.network.getGateway(d.gatewayId);
-      const has = gateway.identity?.userAssignedIdentities.some((i) => i.id.toLowerCase() === d.identityToAttach.toLowerCase());
-      if (!has) {
-        if ((gateway.identity?.userAssignedIdentities.length ?? 0) > 0) throw new UserError('CannotDeleteManagedIdentity', `${d.gatewayName} got another identity meanwhile; the bot does not replace it.`, 'Plan again.');
-        await ports.network.setGatewayIdentity(d.gatewayId, d.identityToAttach);
-        done.push(`attached identity ${lastSegment(d.identityToAttach)} to ${d.gatewayName}`);
-      }
-    }
-
-    // 3. The outbound certificate: the version this provisioning issued (tagged), else a new one.
-    let outboundId = d.outboundVersionId;
-    if (d.outbound === 'ca') {
-      const versions = await ports.keyVault.listCertificateVersions(d.vaultUrl, d.certName).catch((error: unknown) => {
-        if (isAzureError(error) && error.kind === 'NotFound') return [];
-        throw error;
-      });
-      const mine = versions.find((v) => v.tags[PROVISION_TAGS.provisionedBy] === d.provisionId && v.enabled);
-      if (mine) {
-        outboundId = mine.id;
-        done.push(`${d.certName} version ${mine.version} already issued`);
-      } else {
-        const issued: KeyVaultCertificate = await issueFromVaultCa(ports, {
-          vaultUrl: d.vaultUrl,
-          name: d.certName,
-          subject: d.certSubject,
-          dnsNames: d.dnsNames.split(',').filter(Boolean),
-          days: Number(d.days),
-          ...(plan.details.caId ? { caCertificateId: plan.details.caId } : {}),
-          tags: { [PROVISION_TAGS.provisionedBy]: d.provisionId, [PROVISION_TAGS.site]: plan.site },
-        });
-        outboundId = issued.id;
-        done.push(`issued ${d.certName} version ${issued.version} (${issued.certificate.subject}, thumbprint ${issued.certificate.thumbprint}, valid until ${formatDay(issued.certificate.notAfter)})`);
-      }
-    }
-
-    // 4. The connection.
-    const existing = await readOrUndefined(() => ports.network.getConnection(plan.target.connectionId));
-    if (existing && existing.tags?.[PROVISION_TAGS.provisionedBy] !== d.provisionId) {
-      throw new UserError('SiteNameTaken', `Connection ${plan.target.connectionName} appeared meanwhile and was not made by this provisioning; nothing of it was touched.`, 'See status of the site.');
-    }
-    const wanted = {
-      outboundCertificateUrl: keyVaultCertificateId(parseKeyVaultCertificateId(outboundId)),
-      inboundSubjectName: d.subject,
-      inboundChain: d.chain.split(',').filter(Boolean),
-    };
-    if (!existing || !sameCertificate(existing, wanted) || existing.provisioningState === 'Failed') {
-      await ports.network.upsertCertificateConnection({
-        id: plan.target.connectionId,
-        location: d.location,
-        gatewayId: d.gatewayId,
-        localNetworkGatewayId: d.lngId,
-        certificate: wanted,
-        ...(d.policy === 'strong' ? { ipsecPolicy: strongPolicy() } : {}),
-        tags: { ...tags, [PROVISION_TAGS.createdLng]: lngCreatedBy === d.provisionId ? 'yes' : 'no' },
-      });
-      done.push(`created connection ${plan.target.connectionName}`);
-    } else done.push(`connection ${plan.target.connectionName} already there`);
-    return `${done.join('; ')}. Azure's side is ready: the device can connect now`;
+    for (const kind of kinds) done.push(await STEP_APPLY[kind](plan, ports));
+    return done.join('; ');
   },
 
   async verify(plan, ports, since) {
@@ -453,6 +391,97 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
     const left = await whatThisMade(plan, ports);
     if (left.length === 0) return { ok: true, detail: `nothing of this provisioning exists (${plan.target.connectionName}, ${lastSegment(d.lngId)} and a new ${d.certName} version are absent)` };
     return { ok: false, detail: `${left.join(', ')} exist${left.length === 1 ? 's' : ''}` };
+  },
+};
+
+
+type StepKind = 'lng' | 'identity' | 'certificate' | 'connection';
+
+function stepKindsOf(plan: ChangePlan): StepKind[] {
+  return (plan.details.steps ?? 'lng,certificate,connection').split(',').filter(Boolean) as StepKind[];
+}
+
+/** The version this provisioning issued (tagged with its id), if any. */
+async function issuedVersion(plan: ChangePlan, ports: ActivityPorts) {
+  const d = detailsOf(plan);
+  const versions = await ports.keyVault.listCertificateVersions(d.vaultUrl, d.certName).catch((error: unknown) => {
+    if (isAzureError(error) && error.kind === 'NotFound') return [];
+    throw error;
+  });
+  return versions.find((v) => v.tags[PROVISION_TAGS.provisionedBy] === d.provisionId && v.enabled);
+}
+
+/** Each step of a provisioning, idempotent: what exists (tagged with this provisioning's id) is kept, the rest made. */
+const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPorts) => Promise<string>>> = {
+  async lng(plan, ports) {
+    const d = detailsOf(plan);
+    const prefixes = d.prefixes.split(',').filter(Boolean);
+    const lng = await readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId));
+    if (lng && lng.tags[PROVISION_TAGS.provisionedBy] !== d.provisionId) throw new UserError('SiteNameTaken', `Local network gateway ${lastSegment(d.lngId)} appeared meanwhile and was not made by this provisioning; nothing of it was touched.`, 'Plan again (send provision again).');
+    const matches = lng && sameSet(lng.addressPrefixes, prefixes) && (d.fqdn ? lng.fqdn === d.fqdn : lng.gatewayIpAddress === d.deviceIp) && lng.provisioningState === 'Succeeded';
+    if (matches) return `local network gateway ${lng.name} already there`;
+    const made: LocalNetworkGatewayInfo = await ports.network.upsertLocalNetworkGateway({
+      id: d.lngId,
+      location: d.location,
+      gatewayIpAddress: d.deviceIp,
+      ...(d.fqdn ? { fqdn: d.fqdn } : {}),
+      addressPrefixes: prefixes,
+      tags: { [PROVISION_TAGS.site]: plan.site, [PROVISION_TAGS.provisionedBy]: d.provisionId },
+    });
+    return `${lng ? 'completed' : 'created'} local network gateway ${made.name} (${d.deviceIp || d.fqdn}, ${prefixes.join(', ')})`;
+  },
+
+  async identity(plan, ports) {
+    const d = detailsOf(plan);
+    const gateway: GatewayInfo = await ports.network.getGateway(d.gatewayId);
+    if (gateway.identity?.userAssignedIdentities.some((i) => i.id.toLowerCase() === d.identityToAttach.toLowerCase())) return `${d.gatewayName} already has identity ${lastSegment(d.identityToAttach)}`;
+    if ((gateway.identity?.userAssignedIdentities.length ?? 0) > 0) throw new UserError('CannotDeleteManagedIdentity', `${d.gatewayName} got another identity meanwhile; the bot does not replace it (Azure refuses replacing one in use).`, 'Plan again.');
+    await ports.network.setGatewayIdentity(d.gatewayId, d.identityToAttach);
+    return `attached identity ${lastSegment(d.identityToAttach)} to ${d.gatewayName}`;
+  },
+
+  async certificate(plan, ports) {
+    const d = detailsOf(plan);
+    if (d.outbound !== 'ca') return `the connection uses ${d.certName} version ${lastSegment(d.outboundVersionId)} from Key Vault`;
+    const mine = await issuedVersion(plan, ports);
+    if (mine) return `${d.certName} version ${mine.version} already issued`;
+    const issued: KeyVaultCertificate = await issueFromVaultCa(ports, {
+      vaultUrl: d.vaultUrl,
+      name: d.certName,
+      subject: d.certSubject,
+      dnsNames: d.dnsNames.split(',').filter(Boolean),
+      days: Number(d.days),
+      ...(plan.details.caId ? { caCertificateId: plan.details.caId } : {}),
+      tags: { [PROVISION_TAGS.provisionedBy]: d.provisionId, [PROVISION_TAGS.site]: plan.site },
+    });
+    return `issued ${d.certName} version ${issued.version} (${issued.certificate.subject}, thumbprint ${issued.certificate.thumbprint}, valid until ${formatDay(issued.certificate.notAfter)})`;
+  },
+
+  async connection(plan, ports) {
+    const d = detailsOf(plan);
+    let outboundId = d.outboundVersionId;
+    if (d.outbound === 'ca') {
+      const mine = await issuedVersion(plan, ports);
+      if (!mine) throw new UserError('OutboundCertificateMissing', `The certificate this provisioning issued (${d.certName}) is not in Key Vault ${ports.keyVault.vaultName(d.vaultUrl)} any more; the connection was not created.`, 'Send provision again: it issues it again.');
+      outboundId = mine.id;
+    }
+    const existing = await readOrUndefined(() => ports.network.getConnection(plan.target.connectionId));
+    if (existing && existing.tags?.[PROVISION_TAGS.provisionedBy] !== d.provisionId) {
+      throw new UserError('SiteNameTaken', `Connection ${plan.target.connectionName} appeared meanwhile and was not made by this provisioning; nothing of it was touched.`, `See status ${plan.site}.`);
+    }
+    const wanted = { outboundCertificateUrl: outboundId, inboundSubjectName: d.subject, inboundChain: d.chain.split(',').filter(Boolean) };
+    if (existing && sameCertificate(existing, wanted) && existing.provisioningState === 'Succeeded') return `connection ${plan.target.connectionName} already there`;
+    const lng = await readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId));
+    await ports.network.upsertCertificateConnection({
+      id: plan.target.connectionId,
+      location: d.location,
+      gatewayId: d.gatewayId,
+      localNetworkGatewayId: d.lngId,
+      certificate: wanted,
+      ...(d.policy === 'strong' ? { ipsecPolicy: strongPolicy() } : {}),
+      tags: { [PROVISION_TAGS.site]: plan.site, [PROVISION_TAGS.provisionedBy]: d.provisionId, [PROVISION_TAGS.createdLng]: lng?.tags[PROVISION_TAGS.provisionedBy] === d.provisionId ? 'yes' : 'no' },
+    });
+    return `created connection ${plan.target.connectionName} (certificate authentication, outbound ${d.certName}); Azure's side is ready: the device can connect now`;
   },
 };
 

@@ -45,6 +45,12 @@ export interface ChangePlan {
    * or cancelled until then. Absent: applied as soon as it is approved.
    */
   readonly notBefore?: string;
+  /**
+   * A change made of several Azure steps (e.g. the resources of a new site, created in order): apply runs them one by
+   * one, each its own activity (the handler's `apply` gets the step's index), and the card shows each as it goes, with
+   * Azure's expected time. Absent: one apply.
+   */
+  readonly steps?: readonly { readonly title: string; readonly expectedMs?: number }[];
   /** What apply, verify and rollback need beyond the above (resource ids), kind-specific. */
   readonly details: Readonly<Record<string, string>>;
 }

@@ -148,7 +148,10 @@ describe('provision site-rome with the form', () => {
     expect(plan).toMatch(/Azure expects the device's certificate subject: CN=rome-vpn\.contoso\.example/);
     expect(plan).toMatch(/remote_addrs = 198\.51\.100\.10[\s\S]*remote_addrs = 198\.51\.100\.11/);
     expect(plan).toMatch(/Root to trust on the device for Azure's certificate \(CN=Contoso Azure VPN Root CA/);
+    // Each step shows on the card as it goes, with what the steps before it did.
+    const stepShown = chat.client.waitFor((m) => m.id === job.id && /step 3 of 3\s+✓ 1\. created local network gateway lng-site-rome[\s\S]*✓ 2\. issued outbound-site-rome version[\s\S]*… 3\. create connection cn-site-rome \(Azure: 2 min\)/.test(cardText(m)), 120_000);
     await approveAsMegan(await approval);
+    await stepShown;
     const done = cardText(await chat.until(job.id, /Done|Failed/, 150_000));
     expect(done).toMatch(/Done: applied and verified\./);
     expect(sim().inspectTunnels(romeConnection()!.id).map((t) => t.status)).toEqual(['Connected', 'Connected']);
