@@ -1,7 +1,7 @@
 import type { FieldProblem, ProvisionField } from '../core/provision/provision-request';
 import { MAX_FIELD_CHARS } from '../core/provision/provision-request';
 import type { AdaptiveCard, CardElement } from './adaptive-card';
-import { card, heading, literal, paragraph } from './adaptive-card';
+import { card, cleanValue, heading, literal, paragraph } from './adaptive-card';
 import { MAX_CHAIN_FORM_CHARS } from './remedy-buttons';
 import { executeAction, VERBS } from './verbs';
 
@@ -19,8 +19,11 @@ export function provisionFormCard(values: ProvisionFormValues = {}, problems: re
   if (problems.length > 0) body.push({ type: 'TextBlock', text: `Please fix ${problems.length === 1 ? 'the field marked below' : `the ${problems.length} problems marked below`}.`, color: 'attention', weight: 'bolder', wrap: true });
   const input = (id: ProvisionField, label: string, placeholder: string, opts: { required?: boolean; multiline?: boolean; choices?: readonly [string, string][] } = {}) => {
     const mine = problems.filter((p) => p.field === id);
-    const value = id === 'chain' ? undefined : values[id];
-    const max = id === 'chain' ? MAX_CHAIN_FORM_CHARS : MAX_FIELD_CHARS[id as keyof typeof MAX_FIELD_CHARS];
+    // What was typed comes back into the input cleaned (no control, zero-width or bidi characters) and bounded.
+    const raw = id === 'chain' ? undefined : values[id];
+    const max0 = id === 'chain' ? MAX_CHAIN_FORM_CHARS : MAX_FIELD_CHARS[id as keyof typeof MAX_FIELD_CHARS];
+    const value = raw === undefined ? undefined : cleanValue(raw, max0);
+    const max = max0;
     body.push(
       opts.choices
         ? { type: 'Input.ChoiceSet', id, label, style: 'compact', value: value ?? opts.choices[0]![0], choices: opts.choices.map(([v, title]) => ({ title, value: v })) }

@@ -71,7 +71,7 @@ export function executeActions(card: AdaptiveCard): ExecuteAction[] {
 }
 
 const KNOWN_VERBS: ReadonlySet<string> = new Set(Object.values(VERBS));
-const ELEMENT_TYPES = new Set(['TextBlock', 'RichTextBlock', 'TextRun', 'Container', 'ColumnSet', 'Column', 'ActionSet', 'FactSet', 'Input.Text']);
+const ELEMENT_TYPES = new Set(['TextBlock', 'RichTextBlock', 'TextRun', 'Container', 'ColumnSet', 'Column', 'ActionSet', 'FactSet', 'Input.Text', 'Input.ChoiceSet']);
 const ACTION_TYPES = new Set(['Action.Execute', 'Action.OpenUrl', 'Action.ShowCard', 'Action.ToggleVisibility']);
 // C0/C1 controls (tab and newline allowed), zero-width and bidi controls: never on a card.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
