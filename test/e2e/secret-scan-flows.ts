@@ -132,4 +132,35 @@ export const SECRET_SCAN_FLOWS: readonly ScanFlow[] = [
       expect(cardText(await chat.until(plan.id, /Withdrawn/, 45_000))).toMatch(/Nothing was changed/);
     },
   },
+  {
+    // provision (issue 10): the form (with a private key pasted into its chain: refused, not echoed), then site-rome
+    // provisioned inline through approval (a certificate issued in Key Vault, the hand-over on the card), and its audit.
+    name: 'provision: the form with a key pasted, then site-rome inline through approval',
+    async run(chat, scan) {
+      const filesDir = dirname(dirname(chat.sandbox.deviceLogs[0]!.path));
+      const chain = readFileSync(join(filesDir, sandboxNames.files.romeDeviceChain), 'utf8');
+      const { privateKeyPem } = await generateKey();
+      const status = await finalCard(chat, 'status site-rome');
+      const provision = cardActions(status).find((a) => a.title === 'Provision')!;
+      const form = (await chat.client.invoke({ verb: provision.verb, data: provision.data, replyToId: status.id, conversationId: status.conversationId })).body;
+      scan.invokeAnswer('provision form (alex)', form);
+      const fields = { site: 'site-rome', ip: '203.0.113.50', prefixes: '10.50.0.0/16', subject: 'CN=rome-vpn.contoso.example', chain: `${chain}${privateKeyPem}` };
+      const refused = (await chat.client.invoke({ verb: 'provisionSite', data: fields, replyToId: status.id, conversationId: status.conversationId })).body;
+      scan.invokeAnswer('provision form with a key (alex)', refused);
+      expect(JSON.stringify(refused)).toMatch(/private key/);
+      const inChannel = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Waiting for approval/.test(cardText(m)) && cardText(m).includes('site-rome'), 60_000);
+      const ack = await chat.say(`provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject CN=rome-vpn.contoso.example\n${chain}`);
+      const plan = await chat.until(ack.id, /Waiting for approval|Could not/, 60_000);
+      expect(cardText(plan)).toMatch(/Waiting for approval/);
+      const approval = await inChannel;
+      const conversationId = approval.postConversationId ?? approval.conversationId;
+      const view = (approval.cards[0]!.refresh as { action: { data: Record<string, unknown> } }).action.data;
+      const hers = (await chat.client.invoke({ verb: 'approvalView', data: view, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body;
+      scan.invokeAnswer('approval view (megan): provision site-rome', hers);
+      const approve = cardActions({ id: '', conversationId: '', cards: [hers.value as Record<string, unknown>], updates: 0, receivedAt: 0 }).find((a) => a.title === 'Approve')!;
+      scan.invokeAnswer('approve (megan): provision site-rome', (await chat.client.invoke({ verb: approve.verb, data: approve.data, replyToId: approval.id, conversationId, fromId: SCAN_USERS.megan })).body);
+      expect(cardText(await chat.until(plan.id, /Done|Failed/, 180_000))).toMatch(/Done: applied and verified/);
+      expect(cardText(await finalCard(chat, 'audit site-rome', { as: SCAN_USERS.isaiah, conversation: 'channel' }))).toMatch(/provision-site/);
+    },
+  },
 ];
