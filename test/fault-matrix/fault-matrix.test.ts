@@ -146,7 +146,7 @@ function cellPorts(fault: MatrixFault | undefined): TestPorts {
     siteIndex: unlessDown(siteIndex, tablesDown),
     messenger: unlessDown(base.messenger, teamsDown),
     approvalPolicy: { ...base.ports.approvalPolicy, required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true } },
-    outboundRotation: { ...base.ports.outboundRotation, caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}` },
+    outboundRotation: { ...base.ports.outboundRotation, provisionWaitMinutes: 10, caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}` },
     now: () => clock.now(),
   };
   return { ...base, ports, siteIndex };
@@ -243,11 +243,15 @@ async function run(kind: MatrixChangeKind, step?: MatrixStep, fault?: MatrixFaul
 }
 
 /** What a fault-free run of the row's scenario ends in: applied, or rolled back when the row breaks verification first. */
-const cleanEnd = (step: MatrixStep | undefined): ChangeEndState => (step?.afterVerificationFails ? 'rolled-back' : 'applied');
+const cleanEnd = (step: MatrixStep | undefined, kind?: MatrixChangeKind): ChangeEndState => (step?.afterVerificationFails ? (kind?.keepOrRemove ? 'applied-unverified' : 'rolled-back') : 'applied');
 
-/** The end states a cell may have: a fault the product waits out ends as a clean run of the row. */
-function allowedEnds(step: MatrixStep, fault: MatrixFault): readonly ChangeEndState[] {
-  return waitedOut(fault, step) ? [cleanEnd(step)] : ['unchanged', 'applied', 'rolled-back'];
+/**
+ * The end states a cell may have: a fault the product waits out ends as a clean run of the row. A keep-or-remove kind
+ * (provisioning) may also end kept for Keep / Remove, or part-way with what exists named.
+ */
+function allowedEnds(step: MatrixStep, fault: MatrixFault, kind?: MatrixChangeKind): readonly ChangeEndState[] {
+  if (waitedOut(fault, step)) return [cleanEnd(step, kind)];
+  return kind?.keepOrRemove ? ['unchanged', 'applied', 'applied-unverified', 'needs-attention'] : ['unchanged', 'applied', 'rolled-back'];
 }
 
 describe('fault matrix: every change kind × every Azure step × every fault ends unchanged, applied and verified, or rolled back and verified', () => {
@@ -261,8 +265,14 @@ describe('fault matrix: every change kind × every Azure step × every fault end
         applied = result.after;
       });
 
-      it('verification that fails without a fault: rolled back and verified', async () => {
+      it(kind.keepOrRemove ? 'verification that fails without a fault: kept, not verified, for Keep or Remove' : 'verification that fails without a fault: rolled back and verified', async () => {
         const result = await run(kind, kind.steps.find((s) => s.afterVerificationFails));
+        if (kind.keepOrRemove) {
+          expect((result.change?.output as ChangeOutput).endState).toBe('applied-unverified');
+          expect(result.after).toEqual(applied);
+          expect(result.card).toMatch(/applied, not verified: kept until someone chooses Keep or Remove\. It did not verify: [\s\S]*Diagnosis: /);
+          return;
+        }
         expect((result.change?.output as ChangeOutput).endState).toBe('rolled-back');
         expect(result.after).toEqual(result.before);
       });
@@ -276,7 +286,7 @@ describe('fault matrix: every change kind × every Azure step × every fault end
             expect(terminal(result.request)).toBe(true);
             if (result.change) expect(result.change.runtimeStatus).toBe('Completed');
             const azureState = JSON.stringify(result.after) === JSON.stringify(result.before) ? 'unchanged' : JSON.stringify(result.after) === JSON.stringify(applied) ? 'applied' : 'in between';
-            expect(azureState).not.toBe('in between');
+            if ((output as ChangeOutput | undefined)?.endState !== 'needs-attention') expect(azureState).not.toBe('in between');
             expect(result.pendingInKeyVault).toEqual([]);
             if (fault.kind === 'azure') expect(result.faultHits).toBeGreaterThan(0);
             if (!output) {
@@ -284,12 +294,15 @@ describe('fault matrix: every change kind × every Azure step × every fault end
               expect(azureState).toBe('unchanged');
               expect(result.card).toMatch(/nothing was changed/i);
               expect(result.audit.at(-1)).toMatch(/end state: nothing was changed/);
-              expect(allowedEnds(step, fault)).toContain('unchanged');
+              expect(allowedEnds(step, fault, kind)).toContain('unchanged');
               return;
             }
-            expect(['unchanged', 'applied', 'rolled-back']).toContain(output.endState);
-            expect(allowedEnds(step, fault)).toContain(output.endState);
-            expect(azureState).toBe(output.endState === 'applied' ? 'applied' : 'unchanged');
+            expect(allowedEnds(step, fault, kind)).toContain(output.endState);
+            if (output.endState === 'needs-attention') {
+              // Only a keep-or-remove kind, part-way: the card names what exists, and asking again continues from it.
+              expect(kind.keepOrRemove).toBe(true);
+              expect(result.card).toMatch(/What exists now: .+\. Ask for it again to continue/);
+            } else expect(azureState).toBe(output.endState === 'applied' || output.endState === 'applied-unverified' ? 'applied' : 'unchanged');
             // The card and the audit say which.
             expect(result.card).toContain(`${END_STATE_WORDS[output.endState]}.`);
             expect(result.audit.at(-1)).toMatch(new RegExp(`end state: ${END_STATE_WORDS[output.endState].replace(/[()]/g, '\\$&')}$`));

@@ -44,6 +44,12 @@ export interface MatrixChangeKind {
   /** Makes the applied change fail verification without a fault (someone else changed it meanwhile). */
   breakVerification(sim: AzureSimulator): void;
   readonly steps: readonly MatrixStep[];
+  /**
+   * The kind's plan says `whenNotVerified: 'keep-or-remove'` (provisioning): a change that does not verify ends
+   * "applied, not verified" (kept for Keep / Remove) instead of rolled back, and an apply that fails part-way ends
+   * "needs attention" with what exists named on the card (asking again continues from it).
+   */
+  readonly keepOrRemove?: true;
 }
 
 export type MatrixFault =
@@ -238,8 +244,68 @@ export const setIpsecPolicy: MatrixChangeKind = {
   ],
 };
 
-/** Every change kind under the matrix. rotate-certificate and provision-site add their entries here. */
-export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy];
+
+// --- provision (issue 10) ---------------------------------------------------------------------------------------
+const romeIds = (sim: AzureSimulator) => {
+  const rg = `/subscriptions/${sim.estateInfo.subscriptionId}/resourceGroups/${sandboxNames.resourceGroup}/providers/Microsoft.Network`;
+  return { connection: `${rg}/connections/cn-site-rome`, lng: `${rg}/localNetworkGateways/lng-site-rome` };
+};
+
+/** The CA certificates site-rome's device sends (its owner pastes them), read from the simulator at each reset. */
+let romeChain: string[] = [];
+
+/** Provision site-rome (its device waits at 203.0.113.50) on vpngw-hub with a certificate from the vault CA. */
+export const provisionSite: MatrixChangeKind = {
+  kind: 'provision-site',
+  keepOrRemove: true,
+  get request() {
+    return { kind: 'provision-site', site: 'site-rome', ip: '203.0.113.50', prefixes: ['10.50.0.0/16'], subject: 'CN=rome-vpn.contoso.example', chain: romeChain, policy: 'default', outbound: { kind: 'ca' } } as const;
+  },
+  observe: (sim) => {
+    const ids = romeIds(sim);
+    const record = sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome');
+    return {
+      localNetworkGateway: sim.resources.localNetworkGateways.get(ids.lng)?.provisioningState ?? 'none',
+      connection: sim.resources.connections.get(ids.connection)?.provisioningState ?? 'none',
+      issuedVersions: record.versions.filter((v) => v.enabled && v.tags['provisioned-by']).length,
+      pending: record.pending?.status === 'inProgress',
+    };
+  },
+  reset: (sim) => {
+    romeChain = (sim.devices.atIp('203.0.113.50')?.chain ?? []).map((c) => Buffer.from(c.der).toString('base64'));
+    const ids = romeIds(sim);
+    sim.resources.connections.delete(ids.connection);
+    sim.resources.localNetworkGateways.delete(ids.lng);
+    const record = sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome');
+    for (const v of record.versions) if (v.tags['provisioned-by']) v.enabled = false;
+    if (record.pending?.status === 'inProgress') sim.vaults.deleteOperation(sandboxNames.keyVault, 'outbound-site-rome');
+    sim.setDeviceReachable('site-rome', true);
+  },
+  // The device never answers: the tunnels stay down past the wait for the device.
+  breakVerification: (sim) => sim.setDeviceReachable('site-rome', false),
+  steps: [
+    { step: 'plan: list the connections', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/connections' } },
+    { step: 'plan: list the local network gateways', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/localNetworkGateways' } },
+    { step: 'plan: read the gateway', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/virtualNetworkGateways/vpngw-hub' } },
+    { step: 'plan: read the virtual network', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/virtualNetworks/vnet-hub' } },
+    { step: 'plan: read the outbound certificate', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathContains: '/certificates/outbound-site-rome' } },
+    { step: 'plan: read the CA certificate', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathContains: `/certificates/${sandboxNames.caCertificate}` } },
+    { step: "plan: read the gateway's diagnostic settings", activity: 'planChange', call: diagnosticSettings },
+    { step: 'apply: read the local network gateway', activity: 'applyChange', call: { method: 'GET', pathEndsWith: '/localNetworkGateways/lng-site-rome' } },
+    { step: 'apply: PUT the local network gateway', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/localNetworkGateways/lng-site-rome' }, lro: true },
+    { step: 'apply: create the pending version (CSR)', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/certificates/outbound-site-rome/create' } },
+    { step: 'apply: Key Vault signs with the CA key', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/sign' }, keyVault: 'sign' },
+    { step: 'apply: merge the signed certificate and chain', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/pending/merge' }, keyVault: 'merge' },
+    { step: 'apply: PUT the connection', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-rome' }, lro: true },
+    { step: 'verify: read the connection', activity: 'verifyChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' } },
+    { step: "verify: query the gateway's logs", activity: 'verifyChange', call: { service: 'logs' } },
+    { step: 'site index: read the connection after the change', activity: 'refreshSiteIndex', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' } },
+    { step: 'diagnose when it does not connect: read the connection', activity: 'diagnoseSite', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' }, afterVerificationFails: true },
+  ],
+};
+
+/** Every change kind under the matrix. */
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy, provisionSite];
 
 /** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
 export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {
