@@ -1,6 +1,7 @@
 import type { AckLatencyBenchResult } from './ack-latency-bench';
 import type { ApprovalBenchResult } from './approval-bench';
 import type { RotateOutboundBenchResult } from './rotate-outbound-bench';
+import type { ProvisionBenchResult } from './provision-bench';
 import type { LatencySummary } from './bench-stats';
 import { median } from './bench-stats';
 import type { ColdStartBenchResult } from './cold-start-bench';
@@ -37,12 +38,14 @@ export interface BenchResults {
   readonly load?: BenchOutcome<LoadBenchResult>;
   /** rotate <site> outbound through the pipeline (issue 9): the bot's overhead, tunnel downtime, history size. */
   readonly rotateOutbound?: BenchOutcome<RotateOutboundBenchResult>;
+  /** provision (issue 10): the preflight over 500 sites, and the bot's own time per provisioning. */
+  readonly provision?: BenchOutcome<ProvisionBenchResult>;
 }
 
 export type Verdict = 'met' | 'not met' | 'not run';
 
 export interface TargetVerdict {
-  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size' | 'load-ack-p99' | 'load-nothing-lost' | 'load-no-job-twice' | 'rotation-overhead' | 'rotation-downtime' | 'rotation-history-size';
+  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size' | 'load-ack-p99' | 'load-nothing-lost' | 'load-no-job-twice' | 'rotation-overhead' | 'rotation-downtime' | 'rotation-history-size' | 'provision-preflight' | 'provision-overhead';
   readonly target: string;
   readonly measured: string;
   readonly verdict: Verdict;
@@ -76,6 +79,8 @@ export const TARGETS = {
   changeHistoryBytes: 32 * 1024,
   rotationOverheadMs: 2000,
   rotationHistoryBytes: 32 * 1024,
+  provisionPreflightMs: 2000,
+  provisionOverheadMs: 3000,
 } as const;
 
 /** Why a run's timing says nothing about the product's speed: the job did not finish with the whole fleet in it. */
@@ -224,6 +229,19 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
   } else {
     verdicts.push(notRun('rotation-overhead', tOverhead, pipelineRotation), notRun('rotation-downtime', tDowntime, pipelineRotation), notRun('rotation-history-size', tRotationHistory, pipelineRotation));
   }
+
+  const provision = results.provision;
+  const tPreflight = `provision: preflight over a scope of 500 sites (overlap check included, ${provision?.ok ? provision.result.latencyMs : 50} ms Azure latency per call) <= ${ms(TARGETS.provisionPreflightMs)} (median)`;
+  const tProvisionOverhead = `provision: the bot's own time per provisioning (plan and every apply step, Azure answering at once) <= ${ms(TARGETS.provisionOverheadMs)} (median)`;
+  if (provision?.ok) {
+    const r = provision.result;
+    const preflight = median(r.preflightMs);
+    const overhead = median(r.overheadMs);
+    const pMeasured = `${ms(preflight)} (runs: ${r.preflightMs.map(ms).join(', ')}; overlap sweep alone ${r.overlapMicros.toFixed(0)} µs)`;
+    const oMeasured = `${ms(overhead)} (runs: ${r.overheadMs.map(ms).join(', ')})`;
+    verdicts.push(preflight <= TARGETS.provisionPreflightMs ? { id: 'provision-preflight', target: tPreflight, measured: pMeasured, verdict: 'met' } : { id: 'provision-preflight', target: tPreflight, measured: pMeasured, verdict: 'not met', reason: `median ${ms(preflight)}` });
+    verdicts.push(overhead <= TARGETS.provisionOverheadMs ? { id: 'provision-overhead', target: tProvisionOverhead, measured: oMeasured, verdict: 'met' } : { id: 'provision-overhead', target: tProvisionOverhead, measured: oMeasured, verdict: 'not met', reason: `median ${ms(overhead)}` });
+  } else verdicts.push(notRun('provision-preflight', tPreflight, provision), notRun('provision-overhead', tProvisionOverhead, provision));
 
   const load = results.load;
   const tLoadAck = `50 people for 60 s: acknowledgement p99 <= ${ms(TARGETS.ackP99Ms)} (HTTP answer and card seen in the client)`;

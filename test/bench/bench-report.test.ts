@@ -105,6 +105,7 @@ const good: BenchResults = {
   approval: { ok: true, result: approval(40, 90, 20_000) },
   load: { ok: true, result: load(600, 0, 0) },
   rotateOutbound: { ok: true, result: rotation(600, 1000, 30_000) },
+  provision: { ok: true, result: { sites: 500, latencyMs: 50, preflightMs: [1100, 1200, 1900], overheadMs: [600, 700, 2900], overlapMicros: 40 } },
 };
 
 function coldStart(bundledMs: number): ColdStartBenchResult {
@@ -131,6 +132,8 @@ describe('evaluateTargets', () => {
       ['rotation-overhead', 'met'],
       ['rotation-downtime', 'met'],
       ['rotation-history-size', 'met'],
+      ['provision-preflight', 'met'],
+      ['provision-overhead', 'met'],
       ['load-ack-p99', 'met'],
       ['load-nothing-lost', 'met'],
       ['load-no-job-twice', 'met'],
@@ -148,6 +151,7 @@ describe('evaluateTargets', () => {
       approval: { ok: true, result: approval(1001, 1200, 40_000) },
       load: { ok: true, result: load(1001, 1, 2) },
       rotateOutbound: { ok: true, result: rotation(2001, 2500, 40_000) },
+      provision: { ok: true, result: { sites: 500, latencyMs: 50, preflightMs: [2100, 2001, 1500], overheadMs: [3001, 3100, 100], overlapMicros: 40 } },
     });
     expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
     expect(verdict(verdicts, 'rotation-overhead').reason).toBe('worst 2001 ms');
@@ -157,6 +161,8 @@ describe('evaluateTargets', () => {
     expect(verdict(verdicts, 'fleet-card-size').reason).toBe('a card of 28672 bytes');
     expect(verdict(verdicts, 'load-nothing-lost').reason).toBe('message "status" answered 500');
     expect(verdict(verdicts, 'load-no-job-twice').reason).toBe('2 jobs');
+    expect(verdict(verdicts, 'provision-preflight').reason).toBe('median 2001 ms');
+    expect(verdict(verdicts, 'provision-overhead').reason).toBe('median 3001 ms');
   });
 
   it('does not count a fast run whose report was incomplete', () => {
