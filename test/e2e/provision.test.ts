@@ -201,6 +201,13 @@ describe('when it does not connect, or Azure fails part-way', () => {
     expect(text).toMatch(/waiting for the device/);
     expect(text).toMatch(/Diagnosis:/);
     expect(cardActions(ended).map((a) => a.title)).toEqual(['Keep', 'Remove']);
+    // Keep: left for the device owner, and the audit says who kept it.
+    const kept = await press(ended, 'Keep');
+    expect(String(kept.body.value)).toMatch(/Kept: site-rome stays in Azure for the device owner/);
+    expect(romeConnection()).toBeDefined();
+    const audit = cardText(await chat.until((await chat.say('audit site-rome')).id, /Audit|audit/, 30_000));
+    expect(audit).toMatch(/kept: left in place for the device owner/);
+    expect(audit).toMatch(/not verified[\s\S]*Diagnosis: /);
     const removal = nextApprovalCard();
     const pressed = await press(ended, 'Remove');
     const removeJob = await chat.until((await chat.client.replyTo(pressed)).id, /Waiting for approval/, 60_000);
