@@ -110,7 +110,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightCheck[]
   // The gateway: route-based VPN, a SKU that takes an identity (not Basic).
   if (gateway.gatewayType !== 'Vpn') checks.push(block('gateway type', `${gateway.name} is a ${gateway.gatewayType} gateway, not a VPN gateway.`, 'InvalidGatewayType', 'Pick a VPN gateway with --gateway.'));
   if (gateway.vpnType !== 'RouteBased') {
-    checks.push(block('route-based', `${gateway.name} is ${gateway.vpnType}; certificate authentication needs a route-based VPN gateway.`, 'VpnGatewayPolicyBased', `Pick a route-based gateway with --gateway, or recreate ${gateway.name} as route-based.`));
+    checks.push(block('route-based', `${gateway.name} is ${gateway.vpnType}; certificate authentication needs a route-based VPN gateway.`, 'GatewayNotRouteBased', `Pick a route-based gateway with --gateway, or recreate ${gateway.name} as route-based.`));
   } else checks.push(pass('route-based', `${gateway.name} is route-based`));
   if (/^basic$/i.test(gateway.sku)) {
     checks.push(block('gateway SKU', `${gateway.name} is Basic: a managed identity (which reads the outbound certificate from Key Vault) needs VpnGw1 or higher.`, 'VpnGatewayManagedIdentity', `Resize ${gateway.name} to VpnGw1AZ or higher (Basic cannot be resized: it must be recreated), or pick another gateway with --gateway.`));

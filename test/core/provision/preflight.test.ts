@@ -45,7 +45,7 @@ describe('preflight', () => {
     expect(await blocking({ request: request({ chain: [b64(root), b64(issuing), b64(root)] }) })).toContain('VpnConnectionAuthenticationDuplicateRootCertificate');
     expect(await blocking({ request: request({ device: b64(device), subject: 'CN=other.contoso.example' }) })).toEqual(['DeviceCertificateMismatch']);
     expect(await blocking({ gateway: { ...input().gateway, sku: 'Basic', identity: undefined } })).toEqual(['VpnGatewayManagedIdentity']);
-    expect(await blocking({ gateway: { ...input().gateway, vpnType: 'PolicyBased' } })).toEqual(['VpnGatewayPolicyBased']);
+    expect(await blocking({ gateway: { ...input().gateway, vpnType: 'PolicyBased' } })).toEqual(['GatewayNotRouteBased']);
     expect(await blocking({ gateway: { ...input().gateway, identity: undefined } })).toEqual(['ManagedIdentityMissingAtGatewayLevel']);
     expect(await blocking({ request: request({ ip: '198.51.100.10' }) })).toEqual(['DeviceIpIsGatewayIp']);
     expect(await blocking({ request: request({ ip: '203.0.113.10' }) })).toEqual(['DuplicateDeviceAddress']);
