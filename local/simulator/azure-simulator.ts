@@ -120,6 +120,8 @@ export interface AzureSimulator {
   advance(ms: number): Promise<void>;
   /** Settles due long-running operations and tunnel changes now. */
   tick(): Promise<void>;
+  /** How many requests delay faults are holding (each lands on its own time, even after its client gave up). */
+  heldRequests(): number;
   close(): Promise<void>;
 }
 
@@ -289,6 +291,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
         await tick();
       },
       tick,
+      heldRequests: () => server.heldRequests,
       close: () => server.close(),
     };
   } catch (error) {

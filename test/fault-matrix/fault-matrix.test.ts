@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ActivityName } from '../../activities/activity-names';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
@@ -223,7 +222,7 @@ async function run(kind: MatrixChangeKind, step?: MatrixStep, fault?: MatrixFaul
     if (lag > 0) await sim.advance(lag);
     // A held request lands on its own time: let it, before the pipeline reads Azure back.
     const hits = cell.handles.reduce((sum, h) => sum + h.hits, 0);
-    if (fault?.kind === 'azure' && 'delayMs' in fault.respond && hits > held) await sleep(fault.respond.delayMs + 50);
+    if (fault?.kind === 'azure' && 'delayMs' in fault.respond && hits > held) await vi.waitUntil(() => sim.heldRequests() === 0, { timeout: 10_000, interval: 10 });
     held = hits;
   }
   const cards = ports.messenger.updates.filter((u) => u.conversationKey === envelope.conversationKey && u.activityId === envelope.cardActivityId);
