@@ -120,8 +120,11 @@ export interface AzureSimulator {
   advance(ms: number): Promise<void>;
   /** Settles due long-running operations and tunnel changes now. */
   tick(): Promise<void>;
-  /** How many requests delay faults are holding (each lands on its own time, even after its client gave up). */
-  heldRequests(): number;
+  /**
+   * How many requests are being handled now. Each lands on its own time even after its client gave up (a timeout, a
+   * fault holding it): a test with a virtual clock waits for none before it moves time on or reads Azure back.
+   */
+  requestsInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -291,7 +294,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
         await tick();
       },
       tick,
-      heldRequests: () => server.heldRequests,
+      requestsInFlight: () => server.requestsInFlight,
       close: () => server.close(),
     };
   } catch (error) {

@@ -44,8 +44,8 @@ const maxBodyBytes = 4 * 1024 * 1024;
 export class SimServer {
   private readonly servers: Server[] = [];
   private readonly sockets = new Set<Duplex>();
-  /** Requests a delay fault is holding, until their handler has finished (answered, or landed after the client left). */
-  private readonly held = new Set<IncomingMessage>();
+  /** Requests being handled (a request whose client gave up waiting is handled to the end: it still lands). */
+  private inFlight = 0;
 
   constructor(private readonly deps: SimServerDeps) {}
 
@@ -59,9 +59,9 @@ export class SimServer {
     return this.listen(port, (req, res) => this.handleVault(req, res, vaultName, tenantId, handler));
   }
 
-  /** How many requests delay faults hold now: a test waits for none before it reads the state they may still change. */
-  get heldRequests(): number {
-    return this.held.size;
+  /** How many requests are being handled now: a test waits for none before it reads the state they may still change. */
+  get requestsInFlight(): number {
+    return this.inFlight;
   }
 
   async close(): Promise<void> {
@@ -72,7 +72,8 @@ export class SimServer {
   private async listen(port: number, handle: (req: IncomingMessage, res: ServerResponse, baseUrl: string) => Promise<void>): Promise<string> {
     let baseUrl = '';
     const server = createServer({ cert: this.deps.tls.certPem, key: this.deps.tls.keyPem }, (req, res) => {
-      handle(req, res, baseUrl).finally(() => this.held.delete(req)).catch((error: unknown) => {
+      this.inFlight++;
+      handle(req, res, baseUrl).finally(() => this.inFlight--).catch((error: unknown) => {
         // A handler bug must still produce a well-formed 500, not a hung request.
         if (!res.headersSent) writeJson(res, 500, { error: { code: 'InternalServerError', message: 'The simulator failed to process the request.' } }, {});
         console.error('[azure-simulator] handler error', error);
@@ -234,7 +235,6 @@ export class SimServer {
   /** Applies a fault: returns the response to send, 'dropped' when the socket was closed, or undefined to continue. */
   private async applyFault(fault: SimFaultResponse, req: IncomingMessage, service: SimService, principal: SimPrincipal): Promise<SimResponse | 'dropped' | undefined> {
     if ('delayMs' in fault) {
-      this.held.add(req);
       await sleep(fault.delayMs);
       return undefined;
     }
