@@ -2,6 +2,7 @@ import type { ChangeCardModel } from '../cards/change-card';
 import type { JobCardView } from '../cards/job-card-view';
 import type { ChangeRequest } from '../core/change/change-kind';
 import type { ChangePlan, NothingToChange } from '../core/change/change-plan';
+import type { ChangeState } from '../core/change/change-state';
 import type { JobEnvelope, JobRef } from '../core/jobs/job-envelope';
 import type { ChangeRequestPayload, DiagnoseSiteOutput, FleetResult, RunningChange, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
 import type { AuditOutcome } from '../core/ports/audit';
@@ -91,10 +92,11 @@ export type PlanChangeOutput = { readonly kind: 'planned'; readonly plan: Change
 export type StartChangeInput = { readonly envelope: JobEnvelope<ChangeRequestPayload>; readonly plan: ChangePlan; readonly fingerprint: string };
 export type StartChangeOutput = { readonly kind: 'handed-over'; readonly jobId: string } | { readonly kind: 'refused'; readonly running: RunningChange };
 /**
- * A step of a change. `since` (verify and verifyUnchanged): when the step being checked began (the apply, or the
- * rollback), so a check of tunnels and logs counts only what happened after it.
+ * A step of a change job. The step reads the plan from the job's input (Durable stores it once), so repeated checks
+ * do not copy it into history again. `since` (verify and verifyUnchanged): when the step being checked began (the
+ * apply, or the rollback), so a check of tunnels and logs counts only what happened after it.
  */
-export type ChangeStepInput = { readonly plan: ChangePlan; readonly since?: string };
+export type ChangeStepInput = { readonly jobId: string; readonly since?: string };
 export type ApplyChangeOutput = { readonly detail: string };
 /**
  * A read-back. `notYet`: not there yet but it may still come (a tunnel renegotiating, logs not ingested yet): the
@@ -103,16 +105,20 @@ export type ApplyChangeOutput = { readonly detail: string };
 export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string; readonly notYet?: boolean };
 /** An approval card the bot posted (in the approvals channel, or an approver's personal chat). */
 export type ApprovalCardRef = { readonly conversationKey: string; readonly activityId: string };
-/** What the change's card activities need: the job (without its payload), the card model, and where approval cards are. */
+/**
+ * What the change's card activities need: the job (without its payload), the state to show, and where approval cards
+ * are. The plan is not here: the activity reads it from the change job's input, so it is not copied into history
+ * again with every card update.
+ */
 export type ChangeCardsInput = {
   readonly job: JobRef;
-  readonly model: ChangeCardModel;
+  readonly state: ChangeState;
   readonly cards: readonly ApprovalCardRef[];
 };
 /** The request, listed for `approvals` (what PendingApproval holds beyond the job). */
 export type OpenApprovalInput = { readonly job: JobRef; readonly requestId: string; readonly title: string; readonly site: string; readonly fingerprint: string; readonly expiresAt: string };
 /** One approval card: to the approvals channel, or to one approver's personal chat. */
-export type PostApprovalCardInput = { readonly job: JobRef; readonly model: ChangeCardModel; readonly to: Destination };
+export type PostApprovalCardInput = { readonly job: JobRef; readonly state: ChangeState; readonly to: Destination };
 /** Posted; or the approver cannot be reached personally (they never talked to the bot), in words for the requester. */
 export type PostApprovalCardOutput = ({ readonly kind: 'posted' } & ApprovalCardRef) | { readonly kind: 'unreachable'; readonly problem: string };
 

@@ -1,4 +1,4 @@
-import type { ApprovalCardRef, ChangeCardModel, RecordAuditInput, VerifyChangeOutput } from '../activities/activity-names';
+import type { ApprovalCardRef, RecordAuditInput, VerifyChangeOutput } from '../activities/activity-names';
 import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangeEndState, ChangePhase, ChangeState, Person } from '../core/change/change-state';
 import { END_STATE_WORDS } from '../core/change/change-state';
@@ -49,21 +49,10 @@ const STEP: Record<ChangePhase, string> = {
 export function* changeOrchestrator(context: OrchestrationContext): Orchestration<ChangeOutput> {
   const envelope = jobInput(context, ORCHESTRATIONS.change);
   const { plan, fingerprint, approval, requestId } = envelope.payload;
-  // Activity inputs name the job without its payload (the plan travels once, in the card model).
+  // Activity inputs name the job without its payload: card activities read the plan from this job's input (stored
+  // once), so card updates carry only the state; the steps that need the plan's details get the plan.
   const job = jobRefOf(envelope);
   let cards: readonly ApprovalCardRef[] = [];
-  // Cards never show a plan's details (what apply and verify need): they stay out of every card update's history.
-  const cardPlan = { ...plan, details: {} };
-  const model = (state: ChangeState): ChangeCardModel => ({
-    jobId: envelope.jobId,
-    requestId,
-    plan: cardPlan,
-    fingerprint,
-    requestedBy: envelope.requestedBy.name,
-    requestedAt: envelope.requestedAt,
-    state,
-    approval: { required: approval.required, approverIds: approval.approverIds },
-  });
 
   function* audit(outcome: RecordAuditInput['outcome'], detail: string, actor?: Person): Orchestration<void> {
     yield* activity(context, ACTIVITIES.recordAudit, { envelope: job, action: plan.kind, target: plan.site, outcome, detail, ...(actor ? { actor } : {}) }, auditRetry());
@@ -85,7 +74,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       },
     });
     try {
-      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards }, retry);
+      yield* activity(context, ACTIVITIES.showChange, { job, state, cards }, retry);
     } catch {
       // The activity logged the failure; the change and its audit go on (the next state updates the cards again).
     }
@@ -93,7 +82,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   function* tryCards(name: typeof ACTIVITIES.notifyRequester | typeof ACTIVITIES.remindApprovers | typeof ACTIVITIES.closeApproval, state: ChangeState): Orchestration<void> {
     try {
       if (name === ACTIVITIES.closeApproval) yield* activity(context, name, { requestId }, cardRetry());
-      else yield* activity(context, name, { job, model: model(state), cards }, cardRetry());
+      else yield* activity(context, name, { job, state, cards }, cardRetry());
     } catch {
       // Logged by the activity; never fails the change.
     }
@@ -114,7 +103,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     const unreachable: string[] = [];
     for (const to of approvalDestinations(approval, envelope.requestedBy.aadObjectId)) {
       try {
-        const card = yield* activity(context, ACTIVITIES.postApprovalCard, { job, model: model(pending), to }, cardRetry());
+        const card = yield* activity(context, ACTIVITIES.postApprovalCard, { job, state: pending, to }, cardRetry());
         if (card.kind === 'posted') posted.push({ conversationKey: card.conversationKey, activityId: card.activityId });
         else unreachable.push(card.problem);
       } catch {
@@ -209,7 +198,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     for (;;) {
       let answer: VerifyChangeOutput;
       try {
-        answer = yield* readActivity(context, name, { plan, since: since.toISOString() });
+        answer = yield* readActivity(context, name, { jobId: envelope.jobId, since: since.toISOString() });
       } catch (error) {
         return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
       }
@@ -235,7 +224,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   let applied: string | undefined;
   let applyError: unknown;
   try {
-    applied = (yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
+    applied = (yield* activity(context, ACTIVITIES.applyChange, { jobId: envelope.jobId })).detail;
   } catch (error) {
     applyError = error;
   }
@@ -268,7 +257,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     let rolledBack: string | undefined;
     const rollbackStarted = context.df.currentUtcDateTime;
     try {
-      rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, WRITE_ATTEMPTS)).detail;
+      rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { jobId: envelope.jobId }, WRITE_ATTEMPTS)).detail;
     } catch (error) {
       back = `rolling it back failed: ${decodeActivityFailure(error).problem}`;
       yield* settle();
@@ -282,7 +271,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   }
   const againStarted = context.df.currentUtcDateTime;
   try {
-    yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS);
+    yield* retriedActivity(context, ACTIVITIES.applyChange, { jobId: envelope.jobId }, WRITE_ATTEMPTS);
   } catch {
     yield* settle();
   }
