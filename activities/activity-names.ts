@@ -8,6 +8,7 @@ import type { AuditOutcome } from '../core/ports/audit';
 import type { Destination } from '../core/ports/messaging';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { FleetRow } from '../core/status/fleet-status';
+import type { ExpiryReport } from '../core/expiry/expiry-report';
 
 /**
  * Activity names and their input/output types (the activity catalog): the only thing orchestrations import from
@@ -36,6 +37,7 @@ export const ACTIVITIES = {
   showChange: 'showChange',
   notifyRequester: 'notifyRequester',
   refreshSiteIndex: 'refreshSiteIndex',
+  readExpiryReport: 'readExpiryReport',
 } as const;
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
@@ -119,6 +121,13 @@ export type PostApprovalCardOutput = ({ readonly kind: 'posted' } & ApprovalCard
 /** A connection a change created, changed or removed: its site index entry is read again. */
 export type RefreshSiteIndexInput = { readonly connectionId: string };
 
+/** The expiry report: what expires within `thresholdDays` (one site, or the whole scope). */
+export type ReadExpiryReportInput = { readonly thresholdDays?: number; readonly tierBounds?: readonly number[]; readonly site?: string };
+/** The report, with how many reads it took (for the benchmark and the logs). */
+export type ReadExpiryReportOutput =
+  | { readonly kind: 'report'; readonly report: ExpiryReport; readonly reads: { readonly connectionsListed: number; readonly certificateVersionLists: number; readonly vaultCa: number } }
+  | SiteNotFound;
+
 /** Every activity's input and output, by name. */
 export interface ActivityCatalog {
   readonly inspectSite: { readonly input: InspectSiteInput; readonly output: InspectSiteOutput };
@@ -141,6 +150,7 @@ export interface ActivityCatalog {
   readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };
   readonly notifyRequester: { readonly input: ChangeCardsInput; readonly output: void };
   readonly refreshSiteIndex: { readonly input: RefreshSiteIndexInput; readonly output: void };
+  readonly readExpiryReport: { readonly input: ReadExpiryReportInput; readonly output: ReadExpiryReportOutput };
 }
 
 export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];

@@ -1,6 +1,7 @@
 import type { KeyVaultAdapter } from '../adapters/azure/key-vault';
 import type { KeyVaultCaAdapter } from '../adapters/azure/key-vault-ca';
 import type { OutboundRotationConfig } from '../core/config/outbound-rotation-config';
+import type { ExpiryConfig } from '../core/config/expiry-config';
 import type { LogsAdapter } from '../adapters/azure/logs';
 import type { MonitorAdapter } from '../adapters/azure/monitor';
 import type { NetworkAdapter } from '../adapters/azure/network';
@@ -39,4 +40,6 @@ export interface ActivityPorts {
   readonly vaultCa: KeyVaultCaAdapter;
   /** `rotate <site> outbound` settings: the CA's identifier, validity, grace period, verification time. */
   readonly outboundRotation: OutboundRotationConfig;
+  /** Expiry reports: tier bounds and whether a day with nothing to report stays silent (defaults when absent). */
+  readonly expiry?: ExpiryConfig;
 }

@@ -73,6 +73,7 @@ export function createAppServices(config: AppConfig): AppServices {
     now,
     vaultCa: createKeyVaultCaAdapter(azure),
     outboundRotation: config.outboundRotation,
+    ...(config.expiry ? { expiry: config.expiry } : {}),
   };
   return {
     config,

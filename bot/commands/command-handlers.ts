@@ -10,6 +10,7 @@ import { jobsCommand } from './jobs-command';
 import { rotateCommand } from './rotate-command';
 import { statusCommand } from './status-command';
 import { whoamiCommand } from './whoami-command';
+import { expiryCommand } from './expiry-command';
 
 /** Every spec in core/commands has a handler here; a missing one is a compile error. */
 export const COMMAND_HANDLERS = {
@@ -23,4 +24,5 @@ export const COMMAND_HANDLERS = {
   audit: auditCommand,
   jobs: jobsCommand,
   cancel: cancelCommand,
+  expiry: expiryCommand,
 } as const satisfies { readonly [N in CommandName]: CommandHandler<N> };

@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command-spec';
+import { MAX_EXPIRY_DAYS } from '../expiry/expiry-report';
 
 /** Longest window `diagnose` reads; Log Analytics keeps more, but a week answers "why is it down". */
 export const MAX_DIAGNOSE_HOURS = 7 * 24;
@@ -153,6 +154,20 @@ export const COMMAND_SPECS = [
     role: 'operator',
     effect: 'change',
     execution: 'instant',
+  },
+  {
+    name: 'expiry',
+    aliases: ['expiring', 'expiries'],
+    summary: 'Show every certificate that expires soon, worst first, with Rotate.',
+    details:
+      'For every certificate connection in scope: the outbound certificate at the version the connection uses (and drift: a newer enabled version in Key Vault it does not use yet; a disabled or deleted version), ' +
+      'each certificate of the inbound chain (what the device owner must do), and the vault CA. Tiers: expired, within 7, 14 and 30 days (configurable); the rest is counted as fine.',
+    args: [{ name: 'site', type: 'site', required: false, description: 'Only this site, such as site-paris (or just paris).' }],
+    flags: [{ name: 'days', type: 'integer', valueName: 'N', description: `Show what expires within N days (1 to ${MAX_EXPIRY_DAYS}; default the largest tier, 30).`, min: 1, max: MAX_EXPIRY_DAYS }],
+    examples: ['expiry', 'expiry --days 7', 'expiry site-paris', 'expiry paris --days 60'],
+    role: 'reader',
+    effect: 'read-only',
+    execution: 'orchestration',
   },
 ] as const satisfies readonly CommandSpec[];
 

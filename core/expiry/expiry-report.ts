@@ -333,3 +333,66 @@ export function reportForSites(report: ExpiryReport, sites: readonly string[]): 
   const wanted = new Set(sites.map((s) => s.toLowerCase()));
   return { ...report, rows: report.rows.filter((r) => wanted.has(r.site.toLowerCase())) };
 }
+
+/**
+ * The same report for a smaller threshold (a subscription with `--days 7` when the fleet was read for 30): rows beyond
+ * it become fine (or drift, when Key Vault has a newer version the connection does not use); broken references stay.
+ * A larger threshold than the report's is not widened (those certificates were counted as fine).
+ */
+export function narrowReport(report: ExpiryReport, thresholdDays: number): ExpiryReport {
+  if (thresholdDays >= report.thresholdDays) return report;
+  const bounds = [...report.tierBounds.filter((b) => b < thresholdDays), thresholdDays];
+  let fine = report.counts.fine;
+  const rows: ExpiryRow[] = [];
+  for (const row of report.rows) {
+    if (row.tier === 'broken' || row.tier === 'drift' || row.days === undefined) {
+      rows.push(row);
+      continue;
+    }
+    const tier = row.days <= thresholdDays ? tierOf(row.days, bounds) : undefined;
+    if (tier) rows.push({ ...row, tier });
+    else if (row.rotate?.drift) rows.push({ ...row, tier: 'drift' });
+    else fine++;
+  }
+  const order = (r: ExpiryRow) => EXPIRY_TIERS.indexOf(r.tier);
+  rows.sort((a, b) => order(a) - order(b) || (a.days ?? Number.MIN_SAFE_INTEGER) - (b.days ?? Number.MIN_SAFE_INTEGER) || a.site.localeCompare(b.site) || a.what.localeCompare(b.what));
+  return {
+    ...report,
+    rows,
+    thresholdDays,
+    tierBounds: bounds,
+    counts: {
+      broken: report.counts.broken,
+      expired: rows.filter((r) => r.tier === 'expired').length,
+      tiers: bounds.map((days, i) => ({ days, count: rows.filter((r) => r.tier !== 'broken' && r.tier !== 'drift' && r.days !== undefined && r.days >= 0 && r.days <= days && (i === 0 || r.days > bounds[i - 1]!)).length })),
+      drift: report.counts.drift,
+      fine,
+    },
+  };
+}
+
+/** The label of a tier for cards: `Expired`, `Within 7 days`, `Drift`. */
+export function tierLabel(row: ExpiryRow, bounds: readonly number[]): string {
+  switch (row.tier) {
+    case 'broken':
+      return 'Unusable';
+    case 'expired':
+      return 'Expired';
+    case 'drift':
+      return 'Drift';
+    default: {
+      const bound = bounds.find((b) => row.days !== undefined && row.days <= b);
+      return bound !== undefined ? `≤ ${bound} days` : 'Expiring';
+    }
+  }
+}
+
+/** Rows per page of an expiry card: with two buttons and three lines per row a page stays well under 28 KB (measured in the card tests). */
+export const EXPIRY_PAGE_SIZE = 10;
+
+/** One page of a report's rows: the one place pages are cut, for the job's own card and the paging buttons. */
+export function expiryPageOf<Row>(rows: readonly Row[], page: number): { readonly rows: readonly Row[]; readonly page: number; readonly pageCount: number } {
+  const pageCount = Math.max(1, Math.ceil(rows.length / EXPIRY_PAGE_SIZE));
+  const shown = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
+  return { rows: rows.slice(shown * EXPIRY_PAGE_SIZE, (shown + 1) * EXPIRY_PAGE_SIZE), page: shown, pageCount };
+}

@@ -110,3 +110,16 @@ describe('expiry report', () => {
     expect(parseTierBounds('x')).toHaveProperty('problem');
   });
 });
+
+describe('narrowing a report to a subscription threshold', () => {
+  it('gives the same rows as a report read for that threshold', async () => {
+    const { narrowReport } = await import('../../../core/expiry/expiry-report');
+    const wide = buildExpiryReport(facts(), now, { thresholdDays: 30 });
+    for (const days of [3, 7, 10, 14]) {
+      const narrowed = narrowReport(wide, days);
+      const direct = buildExpiryReport(facts(), now, { thresholdDays: days });
+      expect(narrowed.rows.map((r) => [r.site, r.kind, r.tier])).toEqual(direct.rows.map((r) => [r.site, r.kind, r.tier]));
+      expect(narrowed.counts).toEqual(direct.counts);
+    }
+  });
+});
