@@ -2,6 +2,7 @@ import type { KeyVaultAdapter } from '../adapters/azure/key-vault';
 import type { KeyVaultCaAdapter } from '../adapters/azure/key-vault-ca';
 import type { OutboundRotationConfig } from '../core/config/outbound-rotation-config';
 import type { ExpiryConfig } from '../core/config/expiry-config';
+import type { SubscriptionStore } from '../core/ports/subscriptions';
 import type { LogsAdapter } from '../adapters/azure/logs';
 import type { MonitorAdapter } from '../adapters/azure/monitor';
 import type { NetworkAdapter } from '../adapters/azure/network';
@@ -42,4 +43,6 @@ export interface ActivityPorts {
   readonly outboundRotation: OutboundRotationConfig;
   /** Expiry reports: tier bounds and whether a day with nothing to report stays silent (defaults when absent). */
   readonly expiry?: ExpiryConfig;
+  /** Expiry report subscriptions and what the scheduled report posted (absent: nothing is subscribed). */
+  readonly subscriptions?: SubscriptionStore;
 }

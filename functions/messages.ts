@@ -59,6 +59,9 @@ export async function messages(request: HttpRequest, context: InvocationContext)
       onMessage: (message) => handleMessage(message, deps),
       onAction: (action) => handleCardAction(action, deps),
       onInstalled: (caller, reply) => welcome(caller, reply, deps),
+      onAddedToTeam: async (conversationKey) => {
+        await services.subscriptions.rememberTeamConversation(conversationKey);
+      },
     },
     services.conversations,
     {

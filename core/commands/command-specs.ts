@@ -169,6 +169,45 @@ export const COMMAND_SPECS = [
     effect: 'read-only',
     execution: 'orchestration',
   },
+  {
+    name: 'subscribe',
+    aliases: [],
+    summary: 'Post the expiry report in this channel every day.',
+    details:
+      'Subscribes the channel (or group chat) you type it in: the daily report (08:00 UTC by default) with what expires within N days, posted once a day, and Key Vault near-expiry alerts for the sites it covers. ' +
+      '--at HH:MM (UTC) posts it later that day than the daily run. Type it again to change the days or time; unsubscribe expiry stops it.',
+    args: [{ name: 'report', type: 'choice', choices: ['expiry'], required: true, description: 'What to receive: expiry (the certificate expiry report).' }],
+    flags: [
+      { name: 'days', type: 'integer', valueName: 'N', description: `Report what expires within N days (1 to ${MAX_EXPIRY_DAYS}; default the largest tier, 30).`, min: 1, max: MAX_EXPIRY_DAYS },
+      { name: 'at', type: 'text', valueName: 'HH:MM', maxLength: 5, description: 'Time of day (UTC) to post, if later than the daily run, e.g. 09:30.' },
+    ],
+    examples: ['subscribe expiry', 'subscribe expiry --days 7', 'subscribe expiry --days 14 --at 09:30'],
+    role: 'operator',
+    effect: 'read-only',
+    execution: 'instant',
+  },
+  {
+    name: 'unsubscribe',
+    aliases: [],
+    summary: 'Stop posting the expiry report in this channel.',
+    args: [{ name: 'report', type: 'choice', choices: ['expiry'], required: true, description: 'What to stop: expiry.' }],
+    flags: [],
+    examples: ['unsubscribe expiry'],
+    role: 'operator',
+    effect: 'read-only',
+    execution: 'instant',
+  },
+  {
+    name: 'subscriptions',
+    aliases: ['subs'],
+    summary: 'Show what this conversation receives (operators: every conversation).',
+    args: [],
+    flags: [],
+    examples: ['subscriptions'],
+    role: 'reader',
+    effect: 'read-only',
+    execution: 'instant',
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMAND_SPECS)[number]['name'];
