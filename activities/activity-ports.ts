@@ -13,7 +13,7 @@ import type { AuditLog } from '../core/ports/audit';
 import type { JobIndex, JobService } from '../core/ports/jobs';
 import type { Logger } from '../core/ports/logger';
 import type { SiteIndex } from '../core/ports/site-index';
-import type { CardMessenger } from '../core/ports/messaging';
+import type { CardMessenger, ConversationStore } from '../core/ports/messaging';
 
 /** What activities may touch: adapters only, injected (real ones in functions/app-services.ts, fakes in tests). */
 export interface ActivityPorts {
@@ -45,4 +45,6 @@ export interface ActivityPorts {
   readonly expiry?: ExpiryConfig;
   /** Expiry report subscriptions and what the scheduled report posted (absent: nothing is subscribed). */
   readonly subscriptions?: SubscriptionStore;
+  /** Stored conversation references: whether a subscribed conversation can be posted to directly. */
+  readonly conversations?: Pick<ConversationStore, 'get'>;
 }

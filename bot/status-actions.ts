@@ -60,12 +60,16 @@ export async function expiryPageAction(action: CardAction, deps: BotDeps): Promi
   const daysField = (action.data as { days?: unknown } | undefined)?.days;
   const days = daysField === undefined ? undefined : numberField(action.data, 'days', 1, MAX_EXPIRY_DAYS);
   const job = await deps.jobs.get(jobId);
+  const groupField = (action.data as { group?: unknown } | undefined)?.group;
+  const group = groupField === undefined ? 0 : numberField(action.data, 'group', 0, 100);
   const own = completedOutput(job, ORCHESTRATIONS.expiryReport);
-  const report = own?.kind === 'report' ? own.report : undefined;
+  const scheduled = completedOutput(job, ORCHESTRATIONS.expiryDelivery);
+  const report = own?.kind === 'report' ? own.report : scheduled?.groups[group]?.report;
   if (!job || !report || !Array.isArray(report.rows)) {
     throw new UserError('ExpiryReportGone', 'That expiry report is no longer available.', 'Type expiry for a fresh one.');
   }
   const shown = days !== undefined ? narrowReport(report, days) : report;
   // A report posted to a channel is everyone's there; an on-demand one pages like the fleet card (anyone with reader may page).
-  return { kind: 'card', card: expiryReportCard({ report: shown, page, paging: { jobId, ...(days !== undefined ? { days } : {}) } }) };
+  const paging = { jobId, ...(days !== undefined ? { days } : {}), ...(groupField !== undefined ? { group } : {}) };
+  return { kind: 'card', card: expiryReportCard({ report: shown, page, paging, ...(scheduled ? { title: 'Daily certificate expiry report' } : {}) }) };
 }

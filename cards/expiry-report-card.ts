@@ -12,6 +12,8 @@ export interface ExpiryPaging {
   readonly jobId: string;
   /** A scheduled report: the conversation's threshold (the run read the fleet for the largest one). */
   readonly days?: number;
+  /** A scheduled report: which of the run's reads it shows. */
+  readonly group?: number;
 }
 
 export interface ExpiryCardModel {
@@ -88,7 +90,7 @@ export function expiryReportCard(model: ExpiryCardModel): AdaptiveCard {
   }
   const actions: CardAction[] = [];
   if (model.paging && pageCount > 1) {
-    const data = (p: number) => ({ jobId: model.paging!.jobId, page: p, ...(model.paging!.days !== undefined ? { days: model.paging!.days } : {}) });
+    const data = (p: number) => ({ jobId: model.paging!.jobId, page: p, ...(model.paging!.days !== undefined ? { days: model.paging!.days } : {}), ...(model.paging!.group !== undefined ? { group: model.paging!.group } : {}) });
     if (page > 0) actions.push(executeAction('Previous', VERBS.expiryPage, data(page - 1)));
     if (page < pageCount - 1) actions.push(executeAction('Next', VERBS.expiryPage, data(page + 1)));
   }

@@ -53,7 +53,7 @@ export interface VerbData {
   /** `source: 'vault'`: move to the newest enabled version Key Vault already has (drift). */
   rotateOutbound: { readonly site: string; readonly source?: 'vault' };
   /** `days`: a scheduled report's threshold (its run read the fleet for the largest one). */
-  expiryPage: { readonly jobId: string; readonly page: number; readonly days?: number };
+  expiryPage: { readonly jobId: string; readonly page: number; readonly days?: number; readonly group?: number };
 }
 
 export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {

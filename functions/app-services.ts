@@ -79,6 +79,7 @@ export function createAppServices(config: AppConfig): AppServices {
     outboundRotation: config.outboundRotation,
     ...(config.expiry ? { expiry: config.expiry } : {}),
     subscriptions,
+    conversations,
   };
   return {
     config,

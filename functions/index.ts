@@ -10,3 +10,4 @@ appServices();
 import './messages';
 import './durable-functions';
 import './retire-outbound';
+import './expiry-report';

@@ -70,6 +70,16 @@ export function createTableSubscriptionStore(tables: (name: TableName) => Promis
       if (!DAY.test(report.day)) throw new Error('not a day');
       await (await client()).upsertEntity({ partitionKey: `${POSTED}${report.day}`, rowKey: report.conversationKey, value: JSON.stringify(report) }, 'Replace');
     },
+    async claimOnce(name) {
+      if (!/^[a-z0-9-]{1,100}$/.test(name)) throw new Error('not a claim name');
+      try {
+        await (await client()).createEntity({ partitionKey: 'once', rowKey: name, value: '""' });
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 409) return false;
+        throw error;
+      }
+    },
     async postedWithSite(site, sinceDay) {
       if (!DAY.test(sinceDay)) return [];
       const found: PostedReport[] = [];
@@ -88,6 +98,7 @@ export function createMemorySubscriptionStore(): SubscriptionStore & { readonly 
   const subscriptions = new Map<string, ExpirySubscription>();
   const posts: PostedReport[] = [];
   let team: string | undefined;
+  const claimed = new Set<string>();
   return {
     subscriptions,
     posts,
@@ -106,6 +117,11 @@ export function createMemorySubscriptionStore(): SubscriptionStore & { readonly 
       const i = posts.findIndex((p) => p.day === report.day && p.conversationKey === report.conversationKey);
       if (i >= 0) posts[i] = report;
       else posts.push(report);
+    },
+    async claimOnce(name) {
+      if (claimed.has(name)) return false;
+      claimed.add(name);
+      return true;
     },
     postedWithSite: async (site, sinceDay) => posts.filter((p) => p.day >= sinceDay && p.sites.some((s) => s.toLowerCase() === site.toLowerCase())),
   };

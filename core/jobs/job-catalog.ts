@@ -25,6 +25,8 @@ export const ORCHESTRATIONS = {
   change: 'changeJob',
   /** `expiry [--days N] [site]`: what expires, worst first. */
   expiryReport: 'expiryReportJob',
+  /** The daily expiry report to every subscribed conversation (started by the timer, one per day: `expiry-daily-<day>`). */
+  expiryDelivery: 'expiryDeliveryJob',
 } as const;
 
 export type OrchestrationName = (typeof ORCHESTRATIONS)[keyof typeof ORCHESTRATIONS];
@@ -111,6 +113,20 @@ export interface ExpiryReportPayload {
 }
 export type ExpiryReportOutput = { readonly kind: 'report'; readonly report: ExpiryReport } | SiteNotFound;
 
+export interface ExpiryDeliveryPayload {
+  /** `YYYY-MM-DD` (UTC): the day this run reports for. */
+  readonly day: string;
+}
+/** The day's run: each read (one per posting time) with its report, for paging and in-place updates; what was posted. */
+export interface ExpiryDeliveryOutput {
+  readonly day: string;
+  readonly groups: readonly { readonly at: string; readonly days: number; readonly report: ExpiryReport }[];
+  readonly posted: number;
+  readonly already: number;
+  readonly removed: number;
+  readonly problems: readonly string[];
+}
+
 export interface JobCatalog {
   readonly siteStatusJob: { readonly payload: SiteStatusPayload; readonly output: SiteStatusOutput };
   readonly fleetStatusJob: { readonly payload: FleetStatusPayload; readonly output: FleetResult };
@@ -118,6 +134,7 @@ export interface JobCatalog {
   readonly changeRequestJob: { readonly payload: ChangeRequestPayload; readonly output: ChangeRequestOutput };
   readonly changeJob: { readonly payload: ChangePayload; readonly output: ChangeOutput };
   readonly expiryReportJob: { readonly payload: ExpiryReportPayload; readonly output: ExpiryReportOutput };
+  readonly expiryDeliveryJob: { readonly payload: ExpiryDeliveryPayload; readonly output: ExpiryDeliveryOutput };
 }
 
 export type JobPayload<N extends OrchestrationName> = JobCatalog[N]['payload'];

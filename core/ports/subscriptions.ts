@@ -28,8 +28,14 @@ export interface PostedReport {
   /** The run that made it (its output holds the report, for paging and updates). */
   readonly jobId: string;
   readonly days: number;
+  /** Which of the run's reads (time groups) the card shows. */
+  readonly group: number;
   /** Sites with a Rotate on the card (outbound rows). */
   readonly sites: readonly string[];
+  /** The conversation key the card was posted under, when it was reached through the team (a channel known by id). */
+  readonly postedAs?: string;
+  /** Rows whose rotation completed since, shown as done. */
+  readonly rotated?: readonly { readonly site: string; readonly at: string }[];
 }
 
 export interface SubscriptionStore {
@@ -44,6 +50,8 @@ export interface SubscriptionStore {
   /** The day's post for a conversation, if it was made. */
   posted(day: string, conversationKey: string): Promise<PostedReport | undefined>;
   recordPosted(report: PostedReport): Promise<void>;
+  /** True the first time it is asked for `name`, false ever after (e.g. the default subscription is made once). */
+  claimOnce(name: string): Promise<boolean>;
   /** Posted reports of the last days that show a Rotate for `site`. */
   postedWithSite(site: string, sinceDay: string): Promise<PostedReport[]>;
 }
