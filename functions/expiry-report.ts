@@ -18,7 +18,7 @@ async function defaultSubscription(): Promise<void> {
   const channelId = expiry?.defaultChannelId;
   if (!channelId) return;
   const days = expiry.defaultChannelDays ?? expiry.tierBounds.at(-1) ?? 30;
-  const made = await ensureDefaultSubscription(services.subscriptions, { conversationId: channelId, conversationKey: conversationKeyOf(channelId), label: 'the configured channel', days }, new Date());
+  const made = await ensureDefaultSubscription(services.subscriptions, { conversationId: channelId, conversationKey: conversationKeyOf(channelId), label: expiry.defaultChannelName ?? 'the configured channel', days }, new Date());
   if (made) services.log.info('expiry report: default channel subscribed', { days });
 }
 

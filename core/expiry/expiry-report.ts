@@ -396,3 +396,8 @@ export function expiryPageOf<Row>(rows: readonly Row[], page: number): { readonl
   const shown = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
   return { rows: rows.slice(shown * EXPIRY_PAGE_SIZE, (shown + 1) * EXPIRY_PAGE_SIZE), page: shown, pageCount };
 }
+
+/** A change that, once applied and verified, closes a site's outbound row on posted expiry reports: `rotate <site> outbound`. */
+export function closesExpiryRow(plan: { readonly kind: string; readonly details: Readonly<Record<string, string>> }): boolean {
+  return plan.kind === 'rotate-certificate' && plan.details.side === 'outbound';
+}

@@ -4,6 +4,11 @@ import { UserError } from '../../core/errors/user-error';
 import type { StatusCertificates } from '../core/status/status-certificates';
 import { statusCertificates } from '../core/status/status-certificates';
 import { testPorts, VAULT_URL } from './fake-adapters';
+import { markExpiryRotated } from '../../activities/expiry-delivery';
+import { createMemorySubscriptionStore } from '../../adapters/storage/table-subscription-store';
+import type { ExpiryDeliveryOutput } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
+import { visibleText } from '../cards/card-inspect';
 
 let pki: StatusCertificates;
 beforeAll(async () => {
@@ -67,5 +72,28 @@ describe('readExpiryReport', () => {
     expect(refused.kind === 'report' && refused.report.rows.map((r) => [r.tier, r.action])).toEqual([['broken', expect.stringContaining('may not list')]]);
     t.keyVault.listError = new UserError('AzureThrottled', 'Key Vault is throttling.');
     await expect(readExpiryReport({ thresholdDays: 30 }, t.ports)).rejects.toMatchObject({ code: 'AzureThrottled' });
+  });
+});
+
+describe('markExpiryRotated', () => {
+  it("updates every recent posted report that offers Rotate for the site: its row shows done, without Rotate", async () => {
+    const t = testPorts();
+    const store = createMemorySubscriptionStore();
+    Object.assign(t.ports, { subscriptions: store });
+    t.keyVault.put('vpn-paris', 'p1', pki.outbound.expiring.info);
+    t.network.add({ name: 'cn-site-paris', outboundCertificateUrl: outbound('vpn-paris', 'p1'), inboundChain: [pki.deviceRoot.info] });
+    const read = await readExpiryReport({ thresholdDays: 30 }, t.ports);
+    if (read.kind !== 'report') throw new Error(read.kind);
+    const output: ExpiryDeliveryOutput = { day: '2026-06-01', groups: [{ at: '2026-06-01T08:00:00.000Z', days: 30, report: read.report }], posted: 1, already: 0, removed: 0, problems: [] };
+    t.jobs.records.set('expiry-daily-2026-06-01', { jobId: 'expiry-daily-2026-06-01', orchestration: ORCHESTRATIONS.expiryDelivery, status: 'Completed', createdAt: new Date(), lastUpdatedAt: new Date(), output });
+    const key = 'c0ffee00000000000000000000000000000000a1';
+    await store.recordPosted({ conversationKey: key, day: '2026-06-01', activityId: 'card-1', jobId: 'expiry-daily-2026-06-01', days: 30, group: 0, sites: ['site-paris'] });
+    await store.recordPosted({ conversationKey: 'c0ffee00000000000000000000000000000000a2', day: '2026-06-01', activityId: 'card-2', jobId: 'expiry-daily-2026-06-01', days: 30, group: 0, sites: ['site-oslo'] });
+    await markExpiryRotated({ site: 'site-paris', at: '2026-06-01T09:30:00.000Z' }, t.ports);
+    expect(t.messenger.updates.map((u) => [u.conversationKey, u.activityId])).toEqual([[key, 'card-1']]);
+    const text = visibleText(t.messenger.updates[0]!.card);
+    expect(text).toMatch(/✔ site-paris {2}rotated[\s\S]*Rotated 2026-06-01 09:30 UTC; this row is done\./);
+    expect(text).not.toContain('[Rotate]');
+    expect((await store.posted('2026-06-01', key))?.rotated).toEqual([{ site: 'site-paris', at: '2026-06-01T09:30:00.000Z' }]);
   });
 });
