@@ -198,7 +198,10 @@ export function buildExpiryReport(facts: ExpiryFacts, now: Date, options: Expiry
       } else if ('problem' in facts_) {
         rows.push({ site: c.site, kind: 'outbound', tier: 'broken', what: label, action: `Key Vault ${o.vaultName} could not be read: ${facts_.problem}` });
       } else {
-        const newestEnabled = facts_.versions.filter((v) => v.enabled && v.expiresOn).sort((a, b) => Date.parse(b.createdOn ?? '0') - Date.parse(a.createdOn ?? '0'))[0];
+        // Newest first; versions made in the same second (Key Vault's resolution) by the later expiry.
+        const newestEnabled = facts_.versions
+          .filter((v) => v.enabled && v.expiresOn)
+          .sort((a, b) => (Date.parse(b.createdOn ?? '') || 0) - (Date.parse(a.createdOn ?? '') || 0) || Date.parse(b.expiresOn!) - Date.parse(a.expiresOn!))[0];
         const referenced = o.version ? facts_.versions.find((v) => v.version.toLowerCase() === o.version!.toLowerCase()) : newestEnabled;
         if (!referenced) {
           rows.push({
