@@ -11,3 +11,4 @@ import './messages';
 import './durable-functions';
 import './retire-outbound';
 import './expiry-report';
+import './key-vault-events';

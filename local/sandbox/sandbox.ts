@@ -115,6 +115,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     stops.push(() => host.close());
     const messagesUrl = `${host.baseUrl}/api/messages`;
+    // Key Vault's certificate events reach the app's Event Grid trigger, as an event subscription on each vault would deliver them.
+    await simulator.eventGrid.subscribe({ name: 'kv-certificate-expiry', endpoint: `${host.baseUrl}/runtime/webhooks/eventgrid?functionName=keyVaultCertificateEvents`, includedEventTypes: ['Microsoft.KeyVault.CertificateNearExpiry', 'Microsoft.KeyVault.CertificateExpired'] });
+    simulator.eventGrid.watch();
     let playground: RunningPlayground | undefined;
     if (options.withPlayground !== false) {
       playground = await startPlayground({

@@ -106,6 +106,20 @@ describe('the daily report', () => {
     expect(await store().get(conversationKeyOf(gone))).toBeUndefined();
   });
 
+  it('a Key Vault near-expiry event for paris, delivered by Event Grid, posts an alert in VPN alerts within seconds', async () => {
+    const alert = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Key Vault alert/.test(cardText(m)), 20_000);
+    const started = Date.now();
+    await chat.sandbox.simulator.eventGrid.publishCertificateEvent('kv-vpn-certs', 'outbound-site-paris', 'Microsoft.KeyVault.CertificateNearExpiry');
+    const text = cardText(await alert);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(text).toMatch(/^Key Vault alert: outbound-site-paris expires soon/);
+    expect(text).toMatch(/Key Vault kv-vpn-certs says the outbound certificate of site-paris expires soon/);
+    expect(text).toMatch(/site-paris\s+≤ 14 days/);
+    expect(text).not.toMatch(/site-vienna/);
+    // Delivered the way Event Grid does: validated first, then a Notification the app accepted.
+    expect(chat.sandbox.simulator.eventGrid.deliveries.filter((d) => d.eventType === 'Microsoft.KeyVault.CertificateNearExpiry').map((d) => d.status)).toEqual([200]);
+  });
+
   it("Rotate on paris's row as alex -> megan approves -> rotated -> the report's row shows done", async () => {
     const rotate = cardActions(report).find((a) => a.title === 'Rotate')!;
     const inChannel = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Waiting for approval/.test(cardText(m)) && cardText(m).includes('site-paris'), 60_000);
