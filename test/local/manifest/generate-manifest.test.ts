@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../../../core/commands/command-spec';
-import { COMMAND_SPECS, findCommandSpec } from '../../../core/commands/command-specs';
+import { findCommandSpec } from '../../../core/commands/command-specs';
 import { COMMAND_LIST_LIMITS, MANIFEST_VERSION, ManifestLimitError, generateManifest, manifestCommands, manifestJson, writeAppPackage } from '../../../local/manifest/generate-manifest';
 import { renderAppIcons } from '../../../local/manifest/render-app-icons';
 import { decodePng } from './decode-png';

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AdmZip from 'adm-zip';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_SPECS } from '../../../core/commands/command-specs';
 import { encodePng } from '../../../local/manifest/encode-png';
 import { MANIFEST_VERSION } from '../../../local/manifest/generate-manifest';
 import type { AppPackageFiles } from '../../../local/manifest/package-app';
