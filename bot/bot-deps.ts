@@ -23,4 +23,6 @@ export interface BotDeps {
   readonly subscriptions?: SubscriptionStore;
   /** Default threshold of a subscription without --days: the largest configured tier. */
   readonly expiryDefaultDays?: number;
+  /** NCRONTAB of the daily report (EXPIRY_REPORT_SCHEDULE), said on the subscription card. */
+  readonly expirySchedule?: string;
 }

@@ -98,7 +98,7 @@ export function createAppServices(config: AppConfig): AppServices {
         },
       };
     },
-    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, jobIndex, approvals, messenger, audit, log, now, newId, subscriptions, expiryDefaultDays: config.expiry?.tierBounds.at(-1) ?? 30 }),
+    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, jobIndex, approvals, messenger, audit, log, now, newId, subscriptions, expiryDefaultDays: config.expiry?.tierBounds.at(-1) ?? 30, ...(config.expiry ? { expirySchedule: config.expiry.schedule } : {}) }),
   };
 }
 

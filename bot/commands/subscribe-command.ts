@@ -45,7 +45,7 @@ export const subscribeCommand: CommandHandler<'subscribe'> = {
         detail: `${existing ? existing.label : subscription.label}: within ${subscription.days} days${at ? ` at ${at} UTC` : ''}`,
       })
       .catch(() => undefined);
-    return subscribedCard(existing ? { ...subscription, label: existing.label } : subscription, existing !== undefined, DEFAULT_EXPIRY_SCHEDULE);
+    return subscribedCard(existing ? { ...subscription, label: existing.label } : subscription, existing !== undefined, deps.expirySchedule ?? DEFAULT_EXPIRY_SCHEDULE);
   },
 };
 
