@@ -122,6 +122,9 @@ describe('the daily report', () => {
 
   it("Rotate on paris's row as alex -> megan approves -> rotated -> the report's row shows done", async () => {
     const rotate = cardActions(report).find((a) => a.title === 'Rotate')!;
+    // Everyone in the channel sees the button; only an operator's press asks for the change (checked at the press).
+    const refused = await press(report, rotate.verb!, rotate.data, 'isaiah');
+    expect(JSON.stringify(refused.body.value)).toMatch(/operator/);
     const inChannel = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Waiting for approval/.test(cardText(m)) && cardText(m).includes('site-paris'), 60_000);
     const pressed = await press(report, rotate.verb!, rotate.data, 'alex');
     expect(String(pressed.body.value)).toMatch(/Planning: rotate site-paris outbound/);
