@@ -9,6 +9,7 @@ import type { AuditOutcome } from '../core/ports/audit';
 import type { Destination } from '../core/ports/messaging';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { FleetRow } from '../core/status/fleet-status';
+import type { ExpiryReport } from '../core/expiry/expiry-report';
 
 /**
  * Activity names and their input/output types (the activity catalog): the only thing orchestrations import from
@@ -37,6 +38,10 @@ export const ACTIVITIES = {
   showChange: 'showChange',
   notifyRequester: 'notifyRequester',
   refreshSiteIndex: 'refreshSiteIndex',
+  readExpiryReport: 'readExpiryReport',
+  listExpirySubscriptions: 'listExpirySubscriptions',
+  postExpiryReport: 'postExpiryReport',
+  markExpiryRotated: 'markExpiryRotated',
 } as const;
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
@@ -125,6 +130,43 @@ export type PostApprovalCardOutput = ({ readonly kind: 'posted' } & ApprovalCard
 /** A connection a change created, changed or removed: its site index entry is read again. */
 export type RefreshSiteIndexInput = { readonly connectionId: string };
 
+/** The expiry report: what expires within `thresholdDays` (one site, or the whole scope). */
+export type ReadExpiryReportInput = { readonly thresholdDays?: number; readonly tierBounds?: readonly number[]; readonly site?: string };
+/** The report, with how many reads it took (for the benchmark and the logs). */
+export type ReadExpiryReportOutput =
+  | { readonly kind: 'report'; readonly report: ExpiryReport; readonly reads: { readonly connectionsListed: number; readonly certificateVersionLists: number; readonly vaultCa: number } }
+  | SiteNotFound;
+
+/** What the daily run needs of each subscription. */
+export type ListExpirySubscriptionsOutput = {
+  readonly subscriptions: readonly { readonly conversationKey: string; readonly days: number; readonly at?: string }[];
+  /** A conversation with nothing to report gets nothing (else one line). */
+  readonly quietWhenFine: boolean;
+};
+/** One conversation's daily report: the first page of its rows (`report.rows` holds only the page) and the sites it offers Rotate for. */
+export type PostExpiryReportInput = {
+  readonly jobId: string;
+  readonly day: string;
+  readonly group: number;
+  readonly conversationKey: string;
+  readonly days: number;
+  readonly view: { readonly report: ExpiryReport; readonly pageCount: number };
+  readonly sites: readonly string[];
+  readonly quietWhenFine: boolean;
+};
+export type PostExpiryReportOutput =
+  | { readonly kind: 'posted'; readonly activityId: string }
+  /** Posted earlier today (a second run, or this step repeated after a restart). */
+  | { readonly kind: 'already' }
+  | { readonly kind: 'quiet' }
+  /** Unsubscribed meanwhile. */
+  | { readonly kind: 'unsubscribed' }
+  /** The bot was removed from the conversation (403/404): unsubscribed, the subscriber told. */
+  | { readonly kind: 'removed' }
+  | { readonly kind: 'unreachable'; readonly problem: string };
+/** A rotation of the site's outbound certificate completed at `at`. */
+export type MarkExpiryRotatedInput = { readonly site: string; readonly at: string };
+
 /** Every activity's input and output, by name. */
 export interface ActivityCatalog {
   readonly inspectSite: { readonly input: InspectSiteInput; readonly output: InspectSiteOutput };
@@ -147,6 +189,10 @@ export interface ActivityCatalog {
   readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };
   readonly notifyRequester: { readonly input: ChangeCardsInput; readonly output: void };
   readonly refreshSiteIndex: { readonly input: RefreshSiteIndexInput; readonly output: void };
+  readonly readExpiryReport: { readonly input: ReadExpiryReportInput; readonly output: ReadExpiryReportOutput };
+  readonly listExpirySubscriptions: { readonly input: Record<string, never>; readonly output: ListExpirySubscriptionsOutput };
+  readonly postExpiryReport: { readonly input: PostExpiryReportInput; readonly output: PostExpiryReportOutput };
+  readonly markExpiryRotated: { readonly input: MarkExpiryRotatedInput; readonly output: void };
 }
 
 export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];

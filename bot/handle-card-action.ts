@@ -18,7 +18,7 @@ import { isSiteName } from '../core/commands/parse-command';
 import { UserError } from '../core/errors/user-error';
 import { presentError } from './present-error';
 import { recordRefusal } from './own-job';
-import { enableDiagnosticsAction, fleetPageAction, rotateOutboundAction } from './status-actions';
+import { enableDiagnosticsAction, expiryPageAction, fleetPageAction, rotateOutboundAction } from './status-actions';
 import { applyIpsecPolicyAction, setInboundSubjectAction, updateInboundChainAction } from './inbound-actions';
 
 export interface VerbHandler {
@@ -82,6 +82,7 @@ export const VERB_HANDLERS = {
   [VERBS.setInboundSubject]: { role: 'operator', run: setInboundSubjectAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
   [VERBS.updateInboundChain]: { role: 'operator', run: updateInboundChainAction, refusedAs: async (action) => siteNamed(action.data, 'rotate-certificate') },
   [VERBS.applyIpsecPolicy]: { role: 'operator', run: applyIpsecPolicyAction, refusedAs: async (action) => siteNamed(action.data, 'set-ipsec-policy') },
+  [VERBS.expiryPage]: { role: 'reader', run: expiryPageAction },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /** A press whose data names a valid site is audited against that site. */

@@ -29,6 +29,8 @@ export const VERBS = {
   updateInboundChain: 'updateInboundChain',
   /** Diagnose card (proposal mismatch): pin the device's strongest strong proposal as the custom IPsec/IKE policy. */
   applyIpsecPolicy: 'applyIpsecPolicy',
+  /** Page through an expiry report (`expiry`, or a scheduled report in a channel). */
+  expiryPage: 'expiryPage',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -50,6 +52,8 @@ export interface VerbData {
   applyIpsecPolicy: { readonly site: string; readonly encryption: string; readonly integrity: string; readonly dhGroup: string };
   /** `source: 'vault'`: move to the newest enabled version Key Vault already has (drift). */
   rotateOutbound: { readonly site: string; readonly source?: 'vault' };
+  /** `days`: a scheduled report's threshold (its run read the fleet for the largest one). */
+  expiryPage: { readonly jobId: string; readonly page: number; readonly days?: number; readonly group?: number };
 }
 
 export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {

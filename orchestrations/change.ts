@@ -1,4 +1,5 @@
 import type { ApprovalCardRef, RecordAuditInput, VerifyChangeOutput } from '../activities/activity-names';
+import { closesExpiryRow } from '../core/expiry/expiry-report';
 import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangeEndState, ChangePhase, ChangeState, Person } from '../core/change/change-state';
 import { END_STATE_WORDS } from '../core/change/change-state';
@@ -179,6 +180,14 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       yield* activity(context, ACTIVITIES.refreshSiteIndex, { connectionId: plan.target.connectionId }, cardRetry());
     } catch {
       // The index expires on its own; a stale entry only costs one listing.
+    }
+    if (endState === 'applied' && closesExpiryRow(plan)) {
+      try {
+        // Expiry reports posted in channels show this site's row as done, in place.
+        yield* activity(context, ACTIVITIES.markExpiryRotated, { site: plan.site, at: context.df.currentUtcDateTime.toISOString() }, cardRetry());
+      } catch {
+        // A report that cannot be updated never fails the change.
+      }
     }
     // The end state first, so it survives when a long detail is cut on the card.
     const detail = `${END_STATE_WORDS[endState]}. ${cardDetail.charAt(0).toUpperCase()}${cardDetail.slice(1)}`;

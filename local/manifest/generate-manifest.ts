@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { CommandSpec } from '../../core/commands/command-spec';
 import { usageOf } from '../../core/commands/command-spec';
 import { COMMAND_SPECS } from '../../core/commands/command-specs';
+import type { CommandName } from '../../core/commands/command-specs';
 import { projectRoot } from '../sandbox/project-root';
 import { encodePng } from './encode-png';
 import { ACCENT_COLOR, renderAppIcons } from './render-app-icons';
@@ -92,6 +93,18 @@ export function manifestCommands(specs: readonly CommandSpec[]): ManifestCommand
   });
 }
 
+/**
+ * The commands Teams' menu offers (a command list holds at most 10): the ones people start from, in the specs' order.
+ * `help` lists every command; the rest start from cards' buttons (Enable diagnostics, Cancel) or are typed once in a
+ * channel (unsubscribe, subscriptions).
+ */
+export const MENU_COMMANDS: readonly CommandName[] = ['help', 'whoami', 'status', 'diagnose', 'rotate', 'approvals', 'audit', 'jobs', 'expiry', 'subscribe'];
+
+/** The specs of the menu's commands, in the specs' order. */
+export function menuSpecs(): CommandSpec[] {
+  return COMMAND_SPECS.filter((spec) => (MENU_COMMANDS as readonly string[]).includes(spec.name));
+}
+
 export interface ManifestOptions {
   /** App version (semver), normally package.json's. */
   readonly version: string;
@@ -100,7 +113,7 @@ export interface ManifestOptions {
 
 export function generateManifest(options: ManifestOptions): TeamsManifest {
   if (!/^\d+\.\d+\.\d+$/.test(options.version)) throw new ManifestLimitError(`The app version must be MAJOR.MINOR.PATCH for Teams, not "${options.version}".`);
-  const specs = options.specs ?? COMMAND_SPECS;
+  const specs = options.specs ?? menuSpecs();
   const names = specs.map((s) => s.name).join(', ');
   return {
     $schema: `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`,
