@@ -2,12 +2,14 @@ import type { ChangeCardModel } from '../cards/change-card';
 import type { JobCardView } from '../cards/job-card-view';
 import type { ChangeRequest } from '../core/change/change-kind';
 import type { ChangePlan, NothingToChange } from '../core/change/change-plan';
+import type { ChangeState } from '../core/change/change-state';
 import type { JobEnvelope, JobRef } from '../core/jobs/job-envelope';
 import type { ChangeRequestPayload, DiagnoseSiteOutput, FleetResult, RunningChange, SiteNotFound, SiteStatusOutput } from '../core/jobs/job-catalog';
 import type { AuditOutcome } from '../core/ports/audit';
 import type { Destination } from '../core/ports/messaging';
 import type { IkeEvent } from '../core/ike/ike-event';
 import type { FleetRow } from '../core/status/fleet-status';
+import type { ExpiryReport } from '../core/expiry/expiry-report';
 
 /**
  * Activity names and their input/output types (the activity catalog): the only thing orchestrations import from
@@ -36,6 +38,10 @@ export const ACTIVITIES = {
   showChange: 'showChange',
   notifyRequester: 'notifyRequester',
   refreshSiteIndex: 'refreshSiteIndex',
+  readExpiryReport: 'readExpiryReport',
+  listExpirySubscriptions: 'listExpirySubscriptions',
+  postExpiryReport: 'postExpiryReport',
+  markExpiryRotated: 'markExpiryRotated',
 } as const;
 
 export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
@@ -91,11 +97,12 @@ export type PlanChangeOutput = { readonly kind: 'planned'; readonly plan: Change
 export type StartChangeInput = { readonly envelope: JobEnvelope<ChangeRequestPayload>; readonly plan: ChangePlan; readonly fingerprint: string };
 export type StartChangeOutput = { readonly kind: 'handed-over'; readonly jobId: string } | { readonly kind: 'refused'; readonly running: RunningChange };
 /**
- * A step of a change. `since` (verify and verifyUnchanged): when the step being checked began (the apply, or the
- * rollback), so a check of tunnels and logs counts only what happened after it.
+ * A step of a change job. The step reads the plan from the job's input (Durable stores it once), so repeated checks
+ * do not copy it into history again. `since` (verify and verifyUnchanged): when the step being checked began (the
+ * apply, or the rollback), so a check of tunnels and logs counts only what happened after it.
  */
 /** `step`: for a plan with `steps`, the one step to apply (index into `plan.steps`). */
-export type ChangeStepInput = { readonly plan: ChangePlan; readonly since?: string; readonly step?: number };
+export type ChangeStepInput = { readonly jobId: string; readonly since?: string; readonly step?: number };
 export type ApplyChangeOutput = { readonly detail: string };
 /**
  * A read-back. `notYet`: not there yet but it may still come (a tunnel renegotiating, logs not ingested yet): the
@@ -104,21 +111,62 @@ export type ApplyChangeOutput = { readonly detail: string };
 export type VerifyChangeOutput = { readonly ok: boolean; readonly detail: string; readonly notYet?: boolean };
 /** An approval card the bot posted (in the approvals channel, or an approver's personal chat). */
 export type ApprovalCardRef = { readonly conversationKey: string; readonly activityId: string };
-/** What the change's card activities need: the job (without its payload), the card model, and where approval cards are. */
+/**
+ * What the change's card activities need: the job (without its payload), the state to show, and where approval cards
+ * are. The plan is not here: the activity reads it from the change job's input, so it is not copied into history
+ * again with every card update.
+ */
 export type ChangeCardsInput = {
   readonly job: JobRef;
-  readonly model: ChangeCardModel;
+  readonly state: ChangeState;
   readonly cards: readonly ApprovalCardRef[];
 };
 /** The request, listed for `approvals` (what PendingApproval holds beyond the job). */
 export type OpenApprovalInput = { readonly job: JobRef; readonly requestId: string; readonly title: string; readonly site: string; readonly fingerprint: string; readonly expiresAt: string };
 /** One approval card: to the approvals channel, or to one approver's personal chat. */
-export type PostApprovalCardInput = { readonly job: JobRef; readonly model: ChangeCardModel; readonly to: Destination };
+export type PostApprovalCardInput = { readonly job: JobRef; readonly state: ChangeState; readonly to: Destination };
 /** Posted; or the approver cannot be reached personally (they never talked to the bot), in words for the requester. */
 export type PostApprovalCardOutput = ({ readonly kind: 'posted' } & ApprovalCardRef) | { readonly kind: 'unreachable'; readonly problem: string };
 
 /** A connection a change created, changed or removed: its site index entry is read again. */
 export type RefreshSiteIndexInput = { readonly connectionId: string };
+
+/** The expiry report: what expires within `thresholdDays` (one site, or the whole scope). */
+export type ReadExpiryReportInput = { readonly thresholdDays?: number; readonly tierBounds?: readonly number[]; readonly site?: string };
+/** The report, with how many reads it took (for the benchmark and the logs). */
+export type ReadExpiryReportOutput =
+  | { readonly kind: 'report'; readonly report: ExpiryReport; readonly reads: { readonly connectionsListed: number; readonly certificateVersionLists: number; readonly vaultCa: number } }
+  | SiteNotFound;
+
+/** What the daily run needs of each subscription. */
+export type ListExpirySubscriptionsOutput = {
+  readonly subscriptions: readonly { readonly conversationKey: string; readonly days: number; readonly at?: string }[];
+  /** A conversation with nothing to report gets nothing (else one line). */
+  readonly quietWhenFine: boolean;
+};
+/** One conversation's daily report: the first page of its rows (`report.rows` holds only the page) and the sites it offers Rotate for. */
+export type PostExpiryReportInput = {
+  readonly jobId: string;
+  readonly day: string;
+  readonly group: number;
+  readonly conversationKey: string;
+  readonly days: number;
+  readonly view: { readonly report: ExpiryReport; readonly pageCount: number };
+  readonly sites: readonly string[];
+  readonly quietWhenFine: boolean;
+};
+export type PostExpiryReportOutput =
+  | { readonly kind: 'posted'; readonly activityId: string }
+  /** Posted earlier today (a second run, or this step repeated after a restart). */
+  | { readonly kind: 'already' }
+  | { readonly kind: 'quiet' }
+  /** Unsubscribed meanwhile. */
+  | { readonly kind: 'unsubscribed' }
+  /** The bot was removed from the conversation (403/404): unsubscribed, the subscriber told. */
+  | { readonly kind: 'removed' }
+  | { readonly kind: 'unreachable'; readonly problem: string };
+/** A rotation of the site's outbound certificate completed at `at`. */
+export type MarkExpiryRotatedInput = { readonly site: string; readonly at: string };
 
 /** Every activity's input and output, by name. */
 export interface ActivityCatalog {
@@ -142,6 +190,10 @@ export interface ActivityCatalog {
   readonly showChange: { readonly input: ChangeCardsInput; readonly output: void };
   readonly notifyRequester: { readonly input: ChangeCardsInput; readonly output: void };
   readonly refreshSiteIndex: { readonly input: RefreshSiteIndexInput; readonly output: void };
+  readonly readExpiryReport: { readonly input: ReadExpiryReportInput; readonly output: ReadExpiryReportOutput };
+  readonly listExpirySubscriptions: { readonly input: Record<string, never>; readonly output: ListExpirySubscriptionsOutput };
+  readonly postExpiryReport: { readonly input: PostExpiryReportInput; readonly output: PostExpiryReportOutput };
+  readonly markExpiryRotated: { readonly input: MarkExpiryRotatedInput; readonly output: void };
 }
 
 export type ActivityInput<N extends ActivityName> = ActivityCatalog[N]['input'];

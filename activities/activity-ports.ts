@@ -1,6 +1,8 @@
 import type { KeyVaultAdapter } from '../adapters/azure/key-vault';
 import type { KeyVaultCaAdapter } from '../adapters/azure/key-vault-ca';
 import type { OutboundRotationConfig } from '../core/config/outbound-rotation-config';
+import type { ExpiryConfig } from '../core/config/expiry-config';
+import type { SubscriptionStore } from '../core/ports/subscriptions';
 import type { LogsAdapter } from '../adapters/azure/logs';
 import type { MonitorAdapter } from '../adapters/azure/monitor';
 import type { NetworkAdapter } from '../adapters/azure/network';
@@ -11,7 +13,7 @@ import type { AuditLog } from '../core/ports/audit';
 import type { JobIndex, JobService } from '../core/ports/jobs';
 import type { Logger } from '../core/ports/logger';
 import type { SiteIndex } from '../core/ports/site-index';
-import type { CardMessenger } from '../core/ports/messaging';
+import type { CardMessenger, ConversationStore } from '../core/ports/messaging';
 
 /** What activities may touch: adapters only, injected (real ones in functions/app-services.ts, fakes in tests). */
 export interface ActivityPorts {
@@ -39,4 +41,10 @@ export interface ActivityPorts {
   readonly vaultCa: KeyVaultCaAdapter;
   /** `rotate <site> outbound` settings: the CA's identifier, validity, grace period, verification time. */
   readonly outboundRotation: OutboundRotationConfig;
+  /** Expiry reports: tier bounds and whether a day with nothing to report stays silent (defaults when absent). */
+  readonly expiry?: ExpiryConfig;
+  /** Expiry report subscriptions and what the scheduled report posted (absent: nothing is subscribed). */
+  readonly subscriptions?: SubscriptionStore;
+  /** Stored conversation references: whether a subscribed conversation can be posted to directly. */
+  readonly conversations?: Pick<ConversationStore, 'get'>;
 }

@@ -7,6 +7,8 @@ import { inspectSite } from './inspect-site';
 import { recordAudit } from './record-audit';
 import { showJobCard } from './show-job-card';
 import { refreshSiteIndex } from './site-directory';
+import { readExpiryReport } from './expiry-activities';
+import { listExpirySubscriptions, markExpiryRotated, postExpiryReport } from './expiry-delivery';
 
 /** Every activity of the catalog, each with exactly its catalog types. */
 export type ActivityFunctions = { readonly [N in ActivityName]: (input: ActivityInput<N>, ports: ActivityPorts) => Promise<ActivityOutput<N>> };
@@ -33,4 +35,8 @@ export const ACTIVITY_FUNCTIONS = {
   showChange,
   notifyRequester,
   refreshSiteIndex,
+  readExpiryReport,
+  listExpirySubscriptions,
+  postExpiryReport,
+  markExpiryRotated,
 } as const satisfies ActivityFunctions;

@@ -2,6 +2,7 @@ import type { AckLatencyBenchResult } from './ack-latency-bench';
 import type { ApprovalBenchResult } from './approval-bench';
 import type { RotateOutboundBenchResult } from './rotate-outbound-bench';
 import type { ProvisionBenchResult } from './provision-bench';
+import type { ExpiryBenchResult } from './expiry-bench';
 import type { LatencySummary } from './bench-stats';
 import { median } from './bench-stats';
 import type { ColdStartBenchResult } from './cold-start-bench';
@@ -40,12 +41,14 @@ export interface BenchResults {
   readonly rotateOutbound?: BenchOutcome<RotateOutboundBenchResult>;
   /** provision (issue 10): the preflight over 500 sites, and the bot's own time per provisioning. */
   readonly provision?: BenchOutcome<ProvisionBenchResult>;
+  /** The expiry report over 500 sites and the daily run to 20 channels (issue 11). */
+  readonly expiry?: BenchOutcome<ExpiryBenchResult>;
 }
 
 export type Verdict = 'met' | 'not met' | 'not run';
 
 export interface TargetVerdict {
-  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size' | 'load-ack-p99' | 'load-nothing-lost' | 'load-no-job-twice' | 'rotation-overhead' | 'rotation-downtime' | 'rotation-history-size' | 'provision-preflight' | 'provision-overhead';
+  readonly id: 'fleet-100-wall' | 'fleet-500-bound' | 'fleet-card-size' | 'ike-parse-rate' | 'ack-p99' | 'cold-start' | 'approval-card-p99' | 'approval-press-p99' | 'change-history-size' | 'load-ack-p99' | 'load-nothing-lost' | 'load-no-job-twice' | 'rotation-overhead' | 'rotation-downtime' | 'rotation-history-size' | 'provision-preflight' | 'provision-overhead' | 'expiry-bound' | 'expiry-card-size' | 'expiry-posting';
   readonly target: string;
   readonly measured: string;
   readonly verdict: Verdict;
@@ -81,6 +84,8 @@ export const TARGETS = {
   rotationHistoryBytes: 32 * 1024,
   provisionPreflightMs: 2000,
   provisionOverheadMs: 3000,
+  expiryBoundRatio: 1.2,
+  expiryPostingMs: 2000,
 } as const;
 
 /** Why a run's timing says nothing about the product's speed: the job did not finish with the whole fleet in it. */
@@ -258,6 +263,21 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
     const measuredTwice = `${r.messages.redelivered} redelivered, ${r.jobs.startedTwice} started twice`;
     verdicts.push(r.jobs.startedTwice === 0 ? { id: 'load-no-job-twice', target: tTwice, measured: measuredTwice, verdict: 'met' } : { id: 'load-no-job-twice', target: tTwice, measured: measuredTwice, verdict: 'not met', reason: `${r.jobs.startedTwice} jobs` });
   } else verdicts.push(notRun('load-ack-p99', tLoadAck, load), notRun('load-nothing-lost', tLost, load), notRun('load-no-job-twice', tTwice, load));
+
+  const expiry = results.expiry;
+  const tExpiryBound = `expiry, 500 sites: message to report within ${TARGETS.expiryBoundRatio}x of the throttling bound of its reads`;
+  const tExpiryCard = `expiry: largest card <= ${kb(TARGETS.cardBytes)}`;
+  const tExpiryPosting = `daily report to 20 channels: posted <= ${ms(TARGETS.expiryPostingMs)} after the fleet is read`;
+  if (expiry?.ok) {
+    const e = expiry.result;
+    const bound = e.bound.boundSeconds * 1000;
+    const ratio = e.wallMs / bound;
+    const measured = `${ratio.toFixed(2)}x (${ms(e.wallMs)} vs bound ${ms(bound)}: ${e.required.armListCalls} ARM list calls, ${e.required.keyVaultReads} Key Vault reads; made ${e.azureCalls.armReads} ARM and ${e.azureCalls.keyVaultReads} Key Vault reads)`;
+    verdicts.push(ratio <= TARGETS.expiryBoundRatio ? { id: 'expiry-bound', target: tExpiryBound, measured, verdict: 'met' } : { id: 'expiry-bound', target: tExpiryBound, measured, verdict: 'not met', reason: `${ratio.toFixed(2)}x the bound` });
+    verdicts.push(e.maxCardBytes <= TARGETS.cardBytes ? { id: 'expiry-card-size', target: tExpiryCard, measured: kb(e.maxCardBytes), verdict: 'met' } : { id: 'expiry-card-size', target: tExpiryCard, measured: kb(e.maxCardBytes), verdict: 'not met', reason: kb(e.maxCardBytes) });
+    const posting = `${ms(e.postingMs)} (${e.posted} posted; whole run ${ms(e.deliveryWallMs)})`;
+    verdicts.push(e.postingMs <= TARGETS.expiryPostingMs ? { id: 'expiry-posting', target: tExpiryPosting, measured: posting, verdict: 'met' } : { id: 'expiry-posting', target: tExpiryPosting, measured: posting, verdict: 'not met', reason: ms(e.postingMs) });
+  } else verdicts.push(notRun('expiry-bound', tExpiryBound, expiry), notRun('expiry-card-size', tExpiryCard, expiry), notRun('expiry-posting', tExpiryPosting, expiry));
 
   return verdicts;
 }

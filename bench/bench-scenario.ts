@@ -2,6 +2,8 @@ import type { AckLatencyBenchOptions, AckLatencyBenchResult } from './ack-latenc
 import { runAckLatencyBench } from './ack-latency-bench';
 import type { ApprovalBenchOptions, ApprovalBenchResult } from './approval-bench';
 import { runApprovalBench } from './approval-bench';
+import type { ExpiryBenchOptions, ExpiryBenchResult } from './expiry-bench';
+import { runExpiryBench } from './expiry-bench';
 import type { FleetStatusBenchOptions, FleetStatusBenchResult } from './fleet-status-bench';
 import { runFleetStatusBench } from './fleet-status-bench';
 import type { LoadBenchOptions, LoadBenchResult } from './load-bench';
@@ -15,9 +17,10 @@ export type BenchScenario =
   | { readonly kind: 'ack-latency'; readonly options: AckLatencyBenchOptions }
   | { readonly kind: 'approval'; readonly options: ApprovalBenchOptions }
   | { readonly kind: 'load'; readonly options: LoadBenchOptions }
-  | { readonly kind: 'rotate-outbound'; readonly options: RotateOutboundBenchOptions };
+  | { readonly kind: 'rotate-outbound'; readonly options: RotateOutboundBenchOptions }
+  | { readonly kind: 'expiry'; readonly options: ExpiryBenchOptions };
 
-export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult | ApprovalBenchResult | LoadBenchResult | RotateOutboundBenchResult> {
+export async function runBenchScenario(scenario: BenchScenario): Promise<FleetStatusBenchResult | AckLatencyBenchResult | ApprovalBenchResult | LoadBenchResult | RotateOutboundBenchResult | ExpiryBenchResult> {
   switch (scenario.kind) {
     case 'fleet-status':
       return runFleetStatusBench(scenario.options);
@@ -29,5 +32,7 @@ export async function runBenchScenario(scenario: BenchScenario): Promise<FleetSt
       return runLoadBench(scenario.options);
     case 'rotate-outbound':
       return runRotateOutboundBench(scenario.options);
+    case 'expiry':
+      return runExpiryBench(scenario.options);
   }
 }

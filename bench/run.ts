@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,approval,rotation,load,rotate-outbound,provision]`: measures the product on this machine, prints a table and
+ * `npm run bench [-- --only ike,cold-start,fleet-100,fleet-500,ack,approval,rotation,load,rotate-outbound,provision,expiry]`: measures the product on this machine, prints a table and
  * writes bench/results.json. Targets are reported as met / not met; the exit code is non-zero only when a benchmark
  * could not run.
  */
@@ -13,6 +13,7 @@ import type { ApprovalBenchResult } from './approval-bench';
 import type { BenchScenario } from './bench-scenario';
 import type { BenchOutcome, BenchReport, BenchResults, MeasuredRevision } from './bench-report';
 import { evaluateTargets, formatReport } from './bench-report';
+import type { ExpiryBenchResult } from './expiry-bench';
 import type { FleetStatusBenchResult } from './fleet-status-bench';
 import type { LoadBenchResult } from './load-bench';
 import type { RotateOutboundBenchResult } from './rotate-outbound-bench';
@@ -24,7 +25,7 @@ import { strongswanSupport } from '../local/strongswan/strongswan-support';
 import { runColdStartBench } from './cold-start-bench';
 import { runProvisionBench } from './provision-bench';
 
-const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval', 'rotation', 'cold-start', 'load', 'rotate-outbound', 'provision'] as const;
+const BENCHMARKS = ['ike', 'fleet-100', 'fleet-500', 'ack', 'approval', 'rotation', 'cold-start', 'load', 'rotate-outbound', 'provision', 'expiry'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Azure's latency as the benchmarks model it: added to every simulator answer. */
@@ -42,6 +43,8 @@ const SCENARIOS = {
   load: { kind: 'load', options: { people: 50, durationMs: 60_000, latencyMs: AZURE_LATENCY_MS, seed: 20261204, redeliveryRate: 0.05 } },
   // Five rotations of site-paris from the vault CA, each approved through megan's view of the approval card.
   'rotate-outbound': { kind: 'rotate-outbound', options: { rotations: 5, latencyMs: AZURE_LATENCY_MS, connectionUpdateMs: 1500, tunnelSettleMs: 1000, logIngestionDelayMs: 1000 } },
+  // The expiry report over 500 sites in 10 resource groups (ARM read throttling on), then the daily run to 20 channels.
+  expiry: { kind: 'expiry', options: { sites: 500, resourceGroups: 10, latencyMs: AZURE_LATENCY_MS, conversations: 20 } },
 } as const satisfies Record<Exclude<BenchmarkName, 'ike' | 'rotation' | 'cold-start' | 'provision'>, BenchScenario>;
 
 const SCENARIO_TIMEOUT_MS = 150_000;
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
   if (only.has('approval')) results.approval = await attempt('approval pipeline', () => runScenarioInChild(SCENARIOS.approval, 2 * SCENARIO_TIMEOUT_MS) as Promise<ApprovalBenchResult>);
   if (only.has('rotate-outbound')) results.rotateOutbound = await attempt('outbound rotation through the pipeline', () => runScenarioInChild(SCENARIOS['rotate-outbound'], 2 * SCENARIO_TIMEOUT_MS) as Promise<RotateOutboundBenchResult>);
   if (only.has('provision')) results.provision = await attempt('provision: preflight over 500 sites, bot overhead', () => runProvisionBench({ runs: 3 }));
+  if (only.has('expiry')) results.expiry = await attempt('expiry report, 500 sites, posted to 20 channels', () => runScenarioInChild(SCENARIOS.expiry, SCENARIO_TIMEOUT_MS) as Promise<ExpiryBenchResult>);
   if (only.has('load')) results.load = await attempt('load, 50 people for 60 s', () => runScenarioInChild(SCENARIOS.load, 2 * SCENARIO_TIMEOUT_MS) as Promise<LoadBenchResult>);
 
   const cpuList = cpus();

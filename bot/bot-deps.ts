@@ -4,6 +4,7 @@ import type { AuditLog } from '../core/ports/audit';
 import type { CardMessenger } from '../core/ports/messaging';
 import type { JobIndex, JobService } from '../core/ports/jobs';
 import type { Logger } from '../core/ports/logger';
+import type { SubscriptionStore } from '../core/ports/subscriptions';
 
 /** Everything the bot's handlers use, injected (fakes in unit tests, real adapters in functions/). */
 export interface BotDeps {
@@ -18,4 +19,10 @@ export interface BotDeps {
   now(): Date;
   /** Short random hex for job ids and error references. */
   newId(): string;
+  /** Expiry report subscriptions (absent: `subscribe` says it is not available here). */
+  readonly subscriptions?: SubscriptionStore;
+  /** Default threshold of a subscription without --days: the largest configured tier. */
+  readonly expiryDefaultDays?: number;
+  /** NCRONTAB of the daily report (EXPIRY_REPORT_SCHEDULE), said on the subscription card. */
+  readonly expirySchedule?: string;
 }

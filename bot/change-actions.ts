@@ -1,6 +1,6 @@
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import type { ChangeCardAudience } from '../cards/change-card';
-import { changeCard, endedRequestCard } from '../cards/change-card';
+import { changeCard, changeCardModel, endedRequestCard } from '../cards/change-card';
 import { authorize, normalizeId } from '../core/auth/access-policy';
 import type { ChangeRequest } from '../core/change/change-kind';
 import { CHANGE_KIND_TITLES } from '../core/change/change-kind';
@@ -81,8 +81,7 @@ export async function changePressedAs(action: string, pressed: CardAction, deps:
 }
 
 function cardFor(job: ChangeJob, state: ChangeState, audience: ChangeCardAudience): AdaptiveCard {
-  const { plan, fingerprint, approval, requestId } = job.envelope.payload;
-  return changeCard({ jobId: job.envelope.jobId, requestId, plan, fingerprint, requestedBy: job.envelope.requestedBy.name, requestedAt: job.envelope.requestedAt, state, approval }, audience);
+  return changeCard(changeCardModel(job.envelope, state), audience);
 }
 
 function currentState(job: ChangeJob): ChangeState {

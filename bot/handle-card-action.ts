@@ -18,7 +18,7 @@ import { isSiteName } from '../core/commands/parse-command';
 import { UserError } from '../core/errors/user-error';
 import { presentError } from './present-error';
 import { recordRefusal } from './own-job';
-import { enableDiagnosticsAction, fleetPageAction, rotateOutboundAction } from './status-actions';
+import { enableDiagnosticsAction, expiryPageAction, fleetPageAction, rotateOutboundAction } from './status-actions';
 import { applyIpsecPolicyAction, setInboundSubjectAction, updateInboundChainAction } from './inbound-actions';
 import { keepProvisionedAction, provisionFormAction, provisionSiteAction, removeSiteAction } from './provision-actions';
 
@@ -87,6 +87,7 @@ export const VERB_HANDLERS = {
   [VERBS.provisionForm]: { role: 'operator', run: provisionFormAction },
   [VERBS.keepProvisioned]: { role: 'operator', run: keepProvisionedAction, refusedAs: async (action) => siteNamed(action.data, 'provision-site') },
   [VERBS.removeSite]: { role: 'operator', run: removeSiteAction, refusedAs: async (action) => siteNamed(action.data, 'remove-site') },
+  [VERBS.expiryPage]: { role: 'reader', run: expiryPageAction },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /** A press whose data names a valid site is audited against that site. */

@@ -1,4 +1,6 @@
 import { renderJobCard } from '../cards/job-card-view';
+import { expiryReportCard } from '../cards/expiry-report-card';
+import { MAX_EXPIRY_DAYS, narrowReport } from '../core/expiry/expiry-report';
 import { completedOutput } from '../core/jobs/job-catalog';
 import { fleetPage } from '../core/status/fleet-status';
 import { UserError } from '../core/errors/user-error';
@@ -49,4 +51,25 @@ export async function fleetPageAction(action: CardAction, deps: BotDeps): Promis
   await requireOwnJob({ jobId, envelope: job.envelope }, action.caller, { action: 'fleetPage', problem: (owner) => `That fleet report was run by ${owner}; only they can page through it.`, fix: () => 'Type status for a fleet report of your own.' }, deps);
   const card = renderJobCard(job.envelope, { kind: 'fleet', ...fleetPage(result.rows, page), summary: result.summary, gaps: result.gaps, checkedAt: result.checkedAt }, deps.now());
   return { kind: 'card', card };
+}
+
+/** Next/Previous on an expiry report: another page from the finished job's output (or the day's report run), in place. */
+export async function expiryPageAction(action: CardAction, deps: BotDeps): Promise<ActionOutcome> {
+  const jobId = stringField(action.data, 'jobId', 200);
+  const page = numberField(action.data, 'page', 0, 10_000);
+  const daysField = (action.data as { days?: unknown } | undefined)?.days;
+  const days = daysField === undefined ? undefined : numberField(action.data, 'days', 1, MAX_EXPIRY_DAYS);
+  const job = await deps.jobs.get(jobId);
+  const groupField = (action.data as { group?: unknown } | undefined)?.group;
+  const group = groupField === undefined ? 0 : numberField(action.data, 'group', 0, 100);
+  const own = completedOutput(job, ORCHESTRATIONS.expiryReport);
+  const scheduled = completedOutput(job, ORCHESTRATIONS.expiryDelivery);
+  const report = own?.kind === 'report' ? own.report : scheduled?.groups[group]?.report;
+  if (!job || !report || !Array.isArray(report.rows)) {
+    throw new UserError('ExpiryReportGone', 'That expiry report is no longer available.', 'Type expiry for a fresh one.');
+  }
+  const shown = days !== undefined ? narrowReport(report, days) : report;
+  // A report posted to a channel is everyone's there; an on-demand one pages like the fleet card (anyone with reader may page).
+  const paging = { jobId, ...(days !== undefined ? { days } : {}), ...(groupField !== undefined ? { group } : {}) };
+  return { kind: 'card', card: expiryReportCard({ report: shown, page, paging, ...(scheduled ? { title: 'Daily certificate expiry report' } : {}) }) };
 }

@@ -1,5 +1,7 @@
 import type { ChangePlan } from '../core/change/change-plan';
 import type { ChangeState } from '../core/change/change-state';
+import type { ChangePayload } from '../core/jobs/job-catalog';
+import type { JobEnvelope } from '../core/jobs/job-envelope';
 import type { AdaptiveCard, CardAction, CardElement, Tone } from './adaptive-card';
 import { card, container, facts, fitToSize, literal, literalHeading, paragraph } from './adaptive-card';
 import { formatUtc } from './format';
@@ -19,6 +21,25 @@ export interface ChangeCardModel {
   readonly requestedAt: string;
   readonly state: ChangeState;
   readonly approval: { readonly required: boolean; readonly approverIds: readonly string[] };
+}
+
+/**
+ * The model of a change's cards in a given state, from the change job's envelope (its input, stored once by Durable).
+ * Card activities and button presses both build it here, so the plan never travels in card updates' inputs. The
+ * plan's details (what apply and verify need) are never shown.
+ */
+export function changeCardModel(envelope: JobEnvelope<ChangePayload>, state: ChangeState): ChangeCardModel {
+  const { plan, fingerprint, approval, requestId } = envelope.payload;
+  return {
+    jobId: envelope.jobId,
+    requestId,
+    plan: { ...plan, details: {} },
+    fingerprint,
+    requestedBy: envelope.requestedBy.name,
+    requestedAt: envelope.requestedAt,
+    state,
+    approval: { required: approval.required, approverIds: approval.approverIds },
+  };
 }
 
 /**

@@ -11,6 +11,8 @@ import { changeCard } from './change-card';
 import { diagnosisCard } from './diagnosis-card';
 import { errorCard } from './error-card';
 import { fleetStatusCard } from './fleet-status-card';
+import { expiryReportCard } from './expiry-report-card';
+import type { ExpiryReport } from '../core/expiry/expiry-report';
 import { jobCard } from './job-card';
 import { siteStatusCard } from './site-status-card';
 import { executeAction, VERBS } from './verbs';
@@ -25,6 +27,8 @@ export type JobCardView =
   | SiteNotFound
   | { readonly kind: 'fleet'; readonly rows: readonly FleetRow[]; readonly page: number; readonly pageCount: number; readonly summary: FleetSummary; readonly progress?: { readonly inspected: number; readonly total: number }; readonly gaps: readonly string[]; readonly checkedAt: string }
   | { readonly kind: 'diagnosis'; readonly outcome: DiagnoseOutcome }
+  /** One page of an expiry report (`rows` holds the page only), with the number of pages. */
+  | { readonly kind: 'expiry'; readonly report: ExpiryReport; readonly page: number; readonly pageCount: number }
   | { readonly kind: 'change'; readonly model: ChangeCardModel }
   | { readonly kind: 'change-refused'; readonly title: string; readonly running: RunningChange }
   | { readonly kind: 'nothing-to-change'; readonly title: string; readonly site: string; readonly why: string }
@@ -42,6 +46,8 @@ export function renderJobCard(envelope: JobRef, view: JobCardView, now: Date): A
       return fleetStatusCard({ jobId: envelope.jobId, rows: view.rows, page: view.page, pageCount: view.pageCount, summary: view.summary, gaps: view.gaps, checkedAt: view.checkedAt, ...(view.progress ? { progress: view.progress } : {}) });
     case 'diagnosis':
       return diagnosisCard(view.outcome);
+    case 'expiry':
+      return expiryReportCard({ report: view.report, page: view.page, pageCount: view.pageCount, paging: { jobId: envelope.jobId } });
     case 'change':
       return changeCard(view.model, 'requester');
     case 'change-refused':

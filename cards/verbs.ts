@@ -37,6 +37,8 @@ export const VERBS = {
   removeSite: 'removeSite',
   /** status of a site not in Azure yet: open the provision form with the site filled in. */
   provisionForm: 'provisionForm',
+  /** Page through an expiry report (`expiry`, or a scheduled report in a channel). */
+  expiryPage: 'expiryPage',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -63,6 +65,8 @@ export interface VerbData {
   keepProvisioned: { readonly jobId: string; readonly requestId: string; readonly site: string };
   removeSite: { readonly site: string };
   provisionForm: { readonly site?: string; readonly ip?: string; readonly prefixes?: string; readonly subject?: string };
+  /** `days`: a scheduled report's threshold (its run read the fleet for the largest one). */
+  expiryPage: { readonly jobId: string; readonly page: number; readonly days?: number; readonly group?: number };
 }
 
 export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {

@@ -14,6 +14,8 @@ import { createTableClientFactory } from '../adapters/storage/table-client-facto
 import { createTableConversationStore } from '../adapters/storage/table-conversation-store';
 import { createTableJobIndex } from '../adapters/storage/table-job-index';
 import { createTableSiteIndex } from '../adapters/storage/table-site-index';
+import { createTableSubscriptionStore } from '../adapters/storage/table-subscription-store';
+import type { SubscriptionStore } from '../core/ports/subscriptions';
 import { TeamsBotAdapter } from '../adapters/teams/teams-bot-adapter';
 import { createTeamsMessenger } from '../adapters/teams/teams-messenger';
 import type { ActivityPorts } from '../activities/activity-ports';
@@ -37,6 +39,7 @@ export interface AppServices {
   readonly conversations: ConversationStore;
   readonly audit: AuditLog;
   readonly messenger: CardMessenger;
+  readonly subscriptions: SubscriptionStore;
   /** The ports of one activity invocation (its Durable client binding gives the job service). */
   activityPorts(durableClient: () => DurableClient): ActivityPorts;
   botDeps(jobs: JobService): BotDeps;
@@ -50,6 +53,7 @@ export function createAppServices(config: AppConfig): AppServices {
   const jobIndex = createTableJobIndex(tables);
   const approvals = createTableApprovalStore(tables);
   const siteIndex = createTableSiteIndex(tables);
+  const subscriptions = createTableSubscriptionStore(tables);
   const teams = new TeamsBotAdapter(config.bot);
   const messenger = createTeamsMessenger(teams, conversations);
   const azure = azureSettingsFor(config);
@@ -73,6 +77,9 @@ export function createAppServices(config: AppConfig): AppServices {
     now,
     vaultCa: createKeyVaultCaAdapter(azure),
     outboundRotation: config.outboundRotation,
+    ...(config.expiry ? { expiry: config.expiry } : {}),
+    subscriptions,
+    conversations,
   };
   return {
     config,
@@ -81,6 +88,7 @@ export function createAppServices(config: AppConfig): AppServices {
     conversations,
     audit,
     messenger,
+    subscriptions,
     activityPorts: (durableClient) => {
       let jobs: JobService | undefined;
       return {
@@ -90,7 +98,7 @@ export function createAppServices(config: AppConfig): AppServices {
         },
       };
     },
-    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, jobIndex, approvals, messenger, audit, log, now, newId }),
+    botDeps: (jobs) => ({ access: config.access, environmentName: config.environmentName, jobs, jobIndex, approvals, messenger, audit, log, now, newId, subscriptions, expiryDefaultDays: config.expiry?.tierBounds.at(-1) ?? 30, ...(config.expiry ? { expirySchedule: config.expiry.schedule } : {}) }),
   };
 }
 

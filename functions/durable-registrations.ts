@@ -14,6 +14,7 @@ import { changeOrchestrator } from '../orchestrations/change';
 import { changeRequestOrchestrator } from '../orchestrations/change-request';
 import { fleetStatusOrchestrator } from '../orchestrations/fleet-status';
 import { siteStatusOrchestrator } from '../orchestrations/site-status';
+import { expiryDeliveryOrchestrator, expiryReportOrchestrator } from '../orchestrations/expiry-report';
 
 /** Every orchestration the bot can start, by name; a missing one is a compile error. */
 export const ORCHESTRATORS = {
@@ -22,6 +23,8 @@ export const ORCHESTRATORS = {
   [ORCHESTRATIONS.diagnoseSite]: diagnoseSiteOrchestrator,
   [ORCHESTRATIONS.changeRequest]: changeRequestOrchestrator,
   [ORCHESTRATIONS.change]: changeOrchestrator,
+  [ORCHESTRATIONS.expiryReport]: expiryReportOrchestrator,
+  [ORCHESTRATIONS.expiryDelivery]: expiryDeliveryOrchestrator,
 } satisfies Record<OrchestrationName, df.OrchestrationHandler>;
 
 export interface DurableRegistrationOptions {

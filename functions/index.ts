@@ -10,3 +10,5 @@ appServices();
 import './messages';
 import './durable-functions';
 import './retire-outbound';
+import './expiry-report';
+import './key-vault-events';

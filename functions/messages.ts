@@ -42,6 +42,25 @@ async function readLimited(request: HttpRequest, limit: number): Promise<Uint8Ar
   return bytes;
 }
 
+/** Whether this process has stored a team conversation (channels of the team are posted to through it). */
+let teamRemembered = false;
+
+/**
+ * The first channel message this process sees: its conversation is one of the team's, through which expiry reports
+ * reach channels known only by id (the configured default channel). Once per process; a failure is only logged.
+ */
+function rememberTeam(rememberConversation: () => Promise<string>): void {
+  if (teamRemembered) return;
+  teamRemembered = true;
+  const services = appServices();
+  void rememberConversation()
+    .then((key) => services.subscriptions.rememberTeamConversation(key))
+    .catch((error: unknown) => {
+      teamRemembered = false;
+      services.log.warn('could not remember the team conversation', { error: describeError(error) });
+    });
+}
+
 /** `POST /api/messages`: the Bot Framework endpoint. Authentication happens in the Teams adapter. */
 export async function messages(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const services = appServices();
@@ -56,9 +75,15 @@ export async function messages(request: HttpRequest, context: InvocationContext)
   const deps = services.botDeps(createDurableJobService(df.getClient(context)));
   const logic = createTurnLogic(
     {
-      onMessage: (message) => handleMessage(message, deps),
+      onMessage: (message) => {
+        if (message.conversation.type === 'channel') rememberTeam(message.rememberConversation);
+        return handleMessage(message, deps);
+      },
       onAction: (action) => handleCardAction(action, deps),
       onInstalled: (caller, reply) => welcome(caller, reply, deps),
+      onAddedToTeam: async (conversationKey) => {
+        await services.subscriptions.rememberTeamConversation(conversationKey);
+      },
     },
     services.conversations,
     {

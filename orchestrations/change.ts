@@ -1,4 +1,5 @@
-import type { ApprovalCardRef, ChangeCardModel, RecordAuditInput, VerifyChangeOutput } from '../activities/activity-names';
+import type { ApprovalCardRef, RecordAuditInput, VerifyChangeOutput } from '../activities/activity-names';
+import { closesExpiryRow } from '../core/expiry/expiry-report';
 import { ACTIVITIES } from '../activities/activity-names';
 import type { ChangeEndState, ChangePhase, ChangeState, Person } from '../core/change/change-state';
 import { END_STATE_WORDS } from '../core/change/change-state';
@@ -49,21 +50,10 @@ const STEP: Record<ChangePhase, string> = {
 export function* changeOrchestrator(context: OrchestrationContext): Orchestration<ChangeOutput> {
   const envelope = jobInput(context, ORCHESTRATIONS.change);
   const { plan, fingerprint, approval, requestId } = envelope.payload;
-  // Activity inputs name the job without its payload (the plan travels once, in the card model).
+  // Activity inputs name the job without its payload: card activities read the plan from this job's input (stored
+  // once), so card updates carry only the state; the steps that need the plan's details get the plan.
   const job = jobRefOf(envelope);
   let cards: readonly ApprovalCardRef[] = [];
-  // Cards never show a plan's details (what apply and verify need): they stay out of every card update's history.
-  const cardPlan = { ...plan, details: {} };
-  const model = (state: ChangeState): ChangeCardModel => ({
-    jobId: envelope.jobId,
-    requestId,
-    plan: cardPlan,
-    fingerprint,
-    requestedBy: envelope.requestedBy.name,
-    requestedAt: envelope.requestedAt,
-    state,
-    approval: { required: approval.required, approverIds: approval.approverIds },
-  });
 
   function* audit(outcome: RecordAuditInput['outcome'], detail: string, actor?: Person): Orchestration<void> {
     yield* activity(context, ACTIVITIES.recordAudit, { envelope: job, action: plan.kind, target: plan.site, outcome, detail, ...(actor ? { actor } : {}) }, auditRetry());
@@ -85,7 +75,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
       },
     });
     try {
-      yield* activity(context, ACTIVITIES.showChange, { job, model: model(state), cards }, retry);
+      yield* activity(context, ACTIVITIES.showChange, { job, state, cards }, retry);
     } catch {
       // The activity logged the failure; the change and its audit go on (the next state updates the cards again).
     }
@@ -93,7 +83,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
   function* tryCards(name: typeof ACTIVITIES.notifyRequester | typeof ACTIVITIES.remindApprovers | typeof ACTIVITIES.closeApproval, state: ChangeState): Orchestration<void> {
     try {
       if (name === ACTIVITIES.closeApproval) yield* activity(context, name, { requestId }, cardRetry());
-      else yield* activity(context, name, { job, model: model(state), cards }, cardRetry());
+      else yield* activity(context, name, { job, state, cards }, cardRetry());
     } catch {
       // Logged by the activity; never fails the change.
     }
@@ -114,7 +104,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     const unreachable: string[] = [];
     for (const to of approvalDestinations(approval, envelope.requestedBy.aadObjectId)) {
       try {
-        const card = yield* activity(context, ACTIVITIES.postApprovalCard, { job, model: model(pending), to }, cardRetry());
+        const card = yield* activity(context, ACTIVITIES.postApprovalCard, { job, state: pending, to }, cardRetry());
         if (card.kind === 'posted') posted.push({ conversationKey: card.conversationKey, activityId: card.activityId });
         else unreachable.push(card.problem);
       } catch {
@@ -191,6 +181,14 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     } catch {
       // The index expires on its own; a stale entry only costs one listing.
     }
+    if (endState === 'applied' && closesExpiryRow(plan)) {
+      try {
+        // Expiry reports posted in channels show this site's row as done, in place.
+        yield* activity(context, ACTIVITIES.markExpiryRotated, { site: plan.site, at: context.df.currentUtcDateTime.toISOString() }, cardRetry());
+      } catch {
+        // A report that cannot be updated never fails the change.
+      }
+    }
     // The end state first, so it survives when a long detail is cut on the card.
     const detail = `${END_STATE_WORDS[endState]}. ${cardDetail.charAt(0).toUpperCase()}${cardDetail.slice(1)}`;
     // How it ended is what people must see: that card update is retried as long as the audit is.
@@ -209,7 +207,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     for (;;) {
       let answer: VerifyChangeOutput;
       try {
-        answer = yield* readActivity(context, name, { plan, since: since.toISOString() });
+        answer = yield* readActivity(context, name, { jobId: envelope.jobId, since: since.toISOString() });
       } catch (error) {
         return { ok: false, detail: `could not read it back: ${decodeActivityFailure(error).problem}` };
       }
@@ -249,13 +247,13 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
    */
   function* applyPlan(retried: boolean): Orchestration<string> {
     const steps = plan.steps ?? [];
-    if (steps.length === 0) return (retried ? yield* retriedActivity(context, ACTIVITIES.applyChange, { plan }, WRITE_ATTEMPTS) : yield* activity(context, ACTIVITIES.applyChange, { plan })).detail;
+    if (steps.length === 0) return (retried ? yield* retriedActivity(context, ACTIVITIES.applyChange, { jobId: envelope.jobId }, WRITE_ATTEMPTS) : yield* activity(context, ACTIVITIES.applyChange, { jobId: envelope.jobId })).detail;
     const done: string[] = [];
     for (let step = 0; step < steps.length; step++) {
       const { title, expectedMs } = steps[step]!;
       const progress = [...done.map((d, i) => `✓ ${i + 1}. ${d}`), `… ${step + 1}. ${title}${expectedMs ? ` (Azure: ${minutesText(expectedMs)})` : ''}`].join('\n');
       yield* show({ phase: 'applying', ...approvedBy, detail: `step ${step + 1} of ${steps.length}\n${progress}` });
-      const input = { plan, step };
+      const input = { jobId: envelope.jobId, step };
       done.push((retried ? yield* retriedActivity(context, ACTIVITIES.applyChange, input, WRITE_ATTEMPTS) : yield* activity(context, ACTIVITIES.applyChange, input)).detail);
     }
     return done.join('; ');
@@ -309,7 +307,7 @@ export function* changeOrchestrator(context: OrchestrationContext): Orchestratio
     let rolledBack: string | undefined;
     const rollbackStarted = context.df.currentUtcDateTime;
     try {
-      rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { plan }, WRITE_ATTEMPTS)).detail;
+      rolledBack = (yield* retriedActivity(context, ACTIVITIES.rollbackChange, { jobId: envelope.jobId }, WRITE_ATTEMPTS)).detail;
     } catch (error) {
       back = `rolling it back failed: ${decodeActivityFailure(error).problem}`;
       yield* settle();

@@ -92,6 +92,13 @@ export function cardRetry(): RetryOptions {
   return retry;
 }
 
+/** A post to Teams still throttled after the messenger waited out its Retry-After answers is tried again later. */
+export function postRetry(): RetryOptions {
+  const retry = new RetryOptions(5_000, 4);
+  retry.backoffCoefficient = 2;
+  return retry;
+}
+
 export function setProgress(context: OrchestrationContext, progress: JobProgress): void {
   context.df.setCustomStatus(progress);
 }

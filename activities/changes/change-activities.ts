@@ -1,4 +1,5 @@
-import { approvalReminderCard, changeCard, requesterNoticeCard } from '../../cards/change-card';
+import type { ChangeCardModel } from '../../cards/change-card';
+import { approvalReminderCard, changeCard, changeCardModel, requesterNoticeCard } from '../../cards/change-card';
 import { renderJobCard } from '../../cards/job-card-view';
 import { changeJobId } from '../../core/change/change-job-id';
 import { changeStatusOf } from '../../core/change/change-state';
@@ -6,7 +7,8 @@ import { phaseWords } from '../../core/change/check-press';
 import { planFingerprint } from '../../core/change/plan-fingerprint';
 import type { ChangePayload } from '../../core/jobs/job-catalog';
 import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
-import type { JobEnvelope } from '../../core/jobs/job-envelope';
+import type { JobEnvelope, JobRef } from '../../core/jobs/job-envelope';
+import type { ChangeState } from '../../core/change/change-state';
 import { PERSON_NOT_REACHABLE } from '../../core/ports/messaging';
 import { isUserError } from '../../core/errors/user-error';
 import type {
@@ -76,15 +78,18 @@ export async function startChange(input: StartChangeInput, ports: ActivityPorts)
 }
 
 export async function applyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {
-  return { detail: await handlerFor(input.plan.kind).apply(input.plan, ports, input.step) };
+  const { plan } = (await changeJobInput(input.jobId, ports)).payload;
+  return { detail: await handlerFor(plan.kind).apply(plan, ports, input.step) };
 }
 
 export async function verifyChange(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
-  return handlerFor(input.plan.kind).verify(input.plan, ports, sinceOf(input, ports));
+  const { plan } = (await changeJobInput(input.jobId, ports)).payload;
+  return handlerFor(plan.kind).verify(plan, ports, sinceOf(input, ports));
 }
 
 export async function verifyUnchanged(input: ChangeStepInput, ports: ActivityPorts): Promise<VerifyChangeOutput> {
-  return handlerFor(input.plan.kind).verifyUnchanged(input.plan, ports, sinceOf(input, ports));
+  const { plan } = (await changeJobInput(input.jobId, ports)).payload;
+  return handlerFor(plan.kind).verifyUnchanged(plan, ports, sinceOf(input, ports));
 }
 
 /** When the checked step began; a check asked without it (a test, an old history) looks back from now. */
@@ -94,9 +99,10 @@ function sinceOf(input: ChangeStepInput, ports: ActivityPorts): Date {
 }
 
 export async function rollbackChange(input: ChangeStepInput, ports: ActivityPorts): Promise<ApplyChangeOutput> {
-  const handler = handlerFor(input.plan.kind);
-  if (!handler.rollback || !input.plan.rollback) throw new Error(`change kind ${input.plan.kind} has no rollback for this plan`);
-  return { detail: await handler.rollback(input.plan, ports) };
+  const { plan } = (await changeJobInput(input.jobId, ports)).payload;
+  const handler = handlerFor(plan.kind);
+  if (!handler.rollback || !plan.rollback) throw new Error(`change kind ${plan.kind} has no rollback for this plan`);
+  return { detail: await handler.rollback(plan, ports) };
 }
 
 /** Lists the request for `approvals` (before its cards go out, so approvers can find it even if a card cannot). */
@@ -122,7 +128,8 @@ export async function openApproval(input: OpenApprovalInput, ports: ActivityPort
  */
 export async function postApprovalCard(input: PostApprovalCardInput, ports: ActivityPorts): Promise<PostApprovalCardOutput> {
   try {
-    return { kind: 'posted', ...(await ports.messenger.postTo(input.job.conversationKey, input.to, changeCard(input.model, 'observer'))) };
+    const model = await cardModel(input.job, input.state, ports);
+    return { kind: 'posted', ...(await ports.messenger.postTo(input.job.conversationKey, input.to, changeCard(model, 'observer'))) };
   } catch (error) {
     if (isUserError(error) && error.code === PERSON_NOT_REACHABLE) return { kind: 'unreachable', problem: error.safeMessage };
     throw error;
@@ -131,7 +138,8 @@ export async function postApprovalCard(input: PostApprovalCardInput, ports: Acti
 
 /** Half-time: a short reminder next to each approval card. */
 export async function remindApprovers(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
-  await eachCard(input.cards, (ref) => ports.messenger.post(ref.conversationKey, approvalReminderCard(input.model)));
+  const model = await cardModel(input.job, input.state, ports);
+  await eachCard(input.cards, (ref) => ports.messenger.post(ref.conversationKey, approvalReminderCard(model)));
 }
 
 /** The request is decided or expired: `approvals` no longer lists it. */
@@ -144,7 +152,8 @@ export async function closeApproval(input: { readonly requestId: string }, ports
  * failure is raised after all were tried, so the orchestration's retry updates what is still stale).
  */
 export async function showChange(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
-  const { job, model } = input;
+  const { job } = input;
+  const model = await cardModel(job, input.state, ports);
   const requesterCard = renderJobCard(job, { kind: 'change', model }, ports.now());
   const approvalCard = changeCard(model, 'observer');
   await eachCard([{ conversationKey: job.conversationKey, activityId: job.cardActivityId }, ...input.cards], (ref) =>
@@ -154,7 +163,24 @@ export async function showChange(input: ChangeCardsInput, ports: ActivityPorts):
 
 /** A rejected or expired change: a new message to the requester (an update in place would not notify them). */
 export async function notifyRequester(input: ChangeCardsInput, ports: ActivityPorts): Promise<void> {
-  await ports.messenger.post(input.job.conversationKey, requesterNoticeCard(input.model));
+  await ports.messenger.post(input.job.conversationKey, requesterNoticeCard(await cardModel(input.job, input.state, ports)));
+}
+
+/**
+ * The change job's input: its plan, fingerprint and approval terms, stored once by Durable, so the pipeline's steps
+ * and card updates carry only the job id. Only the running change job's activities call this, and the job holds its
+ * business key (the instance id) until it ends.
+ */
+async function changeJobInput(jobId: string, ports: ActivityPorts): Promise<JobEnvelope<ChangePayload>> {
+  const record = await ports.jobs.get(jobId);
+  const envelope = record?.orchestration === ORCHESTRATIONS.change ? (record.envelope as JobEnvelope<ChangePayload> | undefined) : undefined;
+  if (!envelope?.payload?.plan) throw new Error(`change job ${jobId}: its input (the plan) could not be read`);
+  return envelope;
+}
+
+/** The cards' model: the plan and approval terms from the change job's input, the state from the activity's. */
+async function cardModel(job: JobRef, state: ChangeState, ports: ActivityPorts): Promise<ChangeCardModel> {
+  return changeCardModel(await changeJobInput(job.jobId, ports), state);
 }
 
 async function eachCard(cards: readonly ApprovalCardRef[], send: (ref: ApprovalCardRef) => Promise<unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { CardMessenger, ConversationStore } from '../../core/ports/messaging';
-import { PERSON_NOT_REACHABLE } from '../../core/ports/messaging';
+import { CONVERSATION_GONE, PERSON_NOT_REACHABLE } from '../../core/ports/messaging';
 import { UserError } from '../../core/errors/user-error';
 import type { TeamsBotAdapter } from './teams-bot-adapter';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
@@ -28,9 +28,15 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
     async post(conversationKey: string, card: AdaptiveCard): Promise<string> {
       const reference = await referenceFor(conversationKey);
       let id = '';
-      await withRetry(retry, async () => {
-        id = await adapter.postNew(reference, adaptiveCardActivity(card));
-      });
+      try {
+        await withRetry(retry, async () => {
+          id = await adapter.postNew(reference, adaptiveCardActivity(card));
+        });
+      } catch (error) {
+        const status = (error as { statusCode?: unknown }).statusCode;
+        if (status === 403 || status === 404) throw new UserError(CONVERSATION_GONE, `Teams refused the post (HTTP ${status}): the bot is no longer in that conversation.`);
+        throw error;
+      }
       return id;
     },
     async postTo(via, to, card) {

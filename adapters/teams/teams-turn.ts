@@ -22,6 +22,11 @@ export interface TurnHandlers {
   onMessage(message: ChatMessage): Promise<void>;
   onAction(action: CardAction): Promise<ActionOutcome>;
   onInstalled(caller: ChatMessage['caller'], reply: (card: AdaptiveCard) => Promise<string>): Promise<void>;
+  /**
+   * The bot was added to a team (installation update, or the team's conversation update): its conversation reference
+   * is stored first, so channels of the team can be posted to without a message from anyone there.
+   */
+  onAddedToTeam?(conversationKey: string, conversationId: string): Promise<void>;
 }
 
 /**
@@ -99,6 +104,9 @@ function answerLogic(handlers: TurnHandlers, conversations: ConversationStore, o
     if (isBotInstalled(activity)) {
       await handlers.onInstalled(caller, reply);
     }
+    if (isAddedToTeam(activity) && handlers.onAddedToTeam) {
+      await handlers.onAddedToTeam(await rememberConversation(), activity.conversation.id);
+    }
   };
 }
 
@@ -171,5 +179,15 @@ function isBotInstalled(activity: Activity): boolean {
   if (activity.type === ActivityTypes.ConversationUpdate) {
     return (activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id) && activity.conversation?.conversationType === 'personal';
   }
+  return false;
+}
+
+/** The bot added to a team: Teams sends installationUpdate (action `add`) and a conversationUpdate naming the bot. */
+function isAddedToTeam(activity: Activity): boolean {
+  const channelData = activity.channelData as { team?: { id?: unknown } } | undefined;
+  const inTeam = activity.conversation?.conversationType === 'channel' || typeof channelData?.team?.id === 'string';
+  if (!inTeam) return false;
+  if (activity.type === ActivityTypes.InstallationUpdate) return activity.action === undefined || /^add/i.test(String(activity.action));
+  if (activity.type === ActivityTypes.ConversationUpdate) return (activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id);
   return false;
 }

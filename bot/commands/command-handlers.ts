@@ -11,6 +11,8 @@ import { provisionCommand } from './provision-command';
 import { rotateCommand } from './rotate-command';
 import { statusCommand } from './status-command';
 import { whoamiCommand } from './whoami-command';
+import { expiryCommand } from './expiry-command';
+import { subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe-command';
 
 /** Every spec in core/commands has a handler here; a missing one is a compile error. */
 export const COMMAND_HANDLERS = {
@@ -25,4 +27,8 @@ export const COMMAND_HANDLERS = {
   audit: auditCommand,
   jobs: jobsCommand,
   cancel: cancelCommand,
+  expiry: expiryCommand,
+  subscribe: subscribeCommand,
+  unsubscribe: unsubscribeCommand,
+  subscriptions: subscriptionsCommand,
 } as const satisfies { readonly [N in CommandName]: CommandHandler<N> };

@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command-spec';
+import { MAX_EXPIRY_DAYS } from '../expiry/expiry-report';
 
 /** Longest window `diagnose` reads; Log Analytics keeps more, but a week answers "why is it down". */
 export const MAX_DIAGNOSE_HOURS = 7 * 24;
@@ -177,6 +178,59 @@ export const COMMAND_SPECS = [
     examples: ['cancel status-fleet-3f9c2a1b'],
     role: 'operator',
     effect: 'change',
+    execution: 'instant',
+  },
+  {
+    name: 'expiry',
+    aliases: ['expiring', 'expiries'],
+    summary: 'Show every certificate that expires soon, worst first, with Rotate.',
+    details:
+      'For every certificate connection in scope: the outbound certificate at the version the connection uses (and drift: a newer enabled version in Key Vault it does not use yet; a disabled or deleted version), ' +
+      'each certificate of the inbound chain (what the device owner must do), and the vault CA. Tiers: expired, within 7, 14 and 30 days (configurable); the rest is counted as fine.',
+    args: [{ name: 'site', type: 'site', required: false, description: 'Only this site, such as site-paris (or just paris).' }],
+    flags: [{ name: 'days', type: 'integer', valueName: 'N', description: `Show what expires within N days (1 to ${MAX_EXPIRY_DAYS}; default the largest tier, 30).`, min: 1, max: MAX_EXPIRY_DAYS }],
+    examples: ['expiry', 'expiry --days 7', 'expiry site-paris', 'expiry paris --days 60'],
+    role: 'reader',
+    effect: 'read-only',
+    execution: 'orchestration',
+  },
+  {
+    name: 'subscribe',
+    aliases: [],
+    summary: 'Post the expiry report in this channel every day.',
+    details:
+      'Subscribes the channel (or group chat) you type it in: the daily report (08:00 UTC by default) with what expires within N days, posted once a day, and Key Vault near-expiry alerts for the sites it covers. ' +
+      '--at HH:MM (UTC) posts it later that day than the daily run. Type it again to change the days or time; unsubscribe expiry stops it.',
+    args: [{ name: 'report', type: 'choice', choices: ['expiry'], required: true, description: 'What to receive: expiry (the certificate expiry report).' }],
+    flags: [
+      { name: 'days', type: 'integer', valueName: 'N', description: `Report what expires within N days (1 to ${MAX_EXPIRY_DAYS}; default the largest tier, 30).`, min: 1, max: MAX_EXPIRY_DAYS },
+      { name: 'at', type: 'text', valueName: 'HH:MM', maxLength: 5, description: 'Time of day (UTC) to post, if later than the daily run, e.g. 09:30.' },
+    ],
+    examples: ['subscribe expiry', 'subscribe expiry --days 7', 'subscribe expiry --days 14 --at 09:30'],
+    role: 'operator',
+    effect: 'read-only',
+    execution: 'instant',
+  },
+  {
+    name: 'unsubscribe',
+    aliases: [],
+    summary: 'Stop posting the expiry report in this channel.',
+    args: [{ name: 'report', type: 'choice', choices: ['expiry'], required: true, description: 'What to stop: expiry.' }],
+    flags: [],
+    examples: ['unsubscribe expiry'],
+    role: 'operator',
+    effect: 'read-only',
+    execution: 'instant',
+  },
+  {
+    name: 'subscriptions',
+    aliases: ['subs'],
+    summary: 'Show what this conversation receives (operators: every conversation).',
+    args: [],
+    flags: [],
+    examples: ['subscriptions'],
+    role: 'reader',
+    effect: 'read-only',
     execution: 'instant',
   },
 ] as const satisfies readonly CommandSpec[];

@@ -1,3 +1,4 @@
+import type { ExpiryConfig } from './expiry-config';
 import type { OutboundRotationConfig } from './outbound-rotation-config';
 import type { AccessPolicy } from '../auth/access-policy';
 import type { ApprovalPolicy } from '../change/approval-policy';
@@ -56,4 +57,6 @@ export interface AppConfig {
   readonly environmentName: string;
   /** `rotate <site> outbound`: the CA in Key Vault, validity, grace period, verification time. */
   readonly outboundRotation: OutboundRotationConfig;
+  /** Expiry reports: tiers, the daily schedule, quiet days, the channel subscribed at start. */
+  readonly expiry?: ExpiryConfig;
 }

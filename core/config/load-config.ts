@@ -3,6 +3,7 @@ import { isGuid, normalizeId } from '../auth/access-policy';
 import { readApprovalPolicy } from '../change/approval-policy';
 import type { AppConfig, AzureTargetConfig, BotConfig, StateStorageConfig, VpnScope } from './app-config';
 import { readOutboundRotation } from './outbound-rotation-config';
+import { readExpiryConfig } from './expiry-config';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -42,8 +43,9 @@ export function loadConfig(env: Environment): AppConfig {
     problems.push('DIAGNOSTICS_WORKSPACE_ID must be a Log Analytics workspace resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.');
   }
   const outboundRotation = readOutboundRotation(get, problems);
+  const expiry = readExpiryConfig(get, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { outboundRotation, ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, attachmentHosts, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
+  return { outboundRotation, expiry, ...(diagnosticsWorkspaceId ? { diagnosticsWorkspaceId } : {}), bot: bot!, access, stateStorage: stateStorage!, azure: azure!, scopes, durableTaskHub, approvals, attachmentHosts, environmentName: get('ENVIRONMENT_NAME') ?? (azure?.target === 'simulator' ? 'sandbox' : 'production') };
 }
 
 type Get = (name: string) => string | undefined;

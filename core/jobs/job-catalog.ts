@@ -7,6 +7,7 @@ import type { DiagnoseOutcome } from '../status/diagnose-outcome';
 import type { FleetRow, FleetSummary } from '../status/fleet-status';
 import type { PendingSite } from '../status/pending-site';
 import type { SiteStatus } from '../status/site-status';
+import type { ExpiryReport } from '../expiry/expiry-report';
 
 /**
  * The typed job catalog: every orchestration the bot starts, by name, with the payload its envelope carries and the
@@ -22,6 +23,10 @@ export const ORCHESTRATIONS = {
   changeRequest: 'changeRequestJob',
   /** One change, under its business key: approval, apply, verify, roll back, audit. */
   change: 'changeJob',
+  /** `expiry [--days N] [site]`: what expires, worst first. */
+  expiryReport: 'expiryReportJob',
+  /** The daily expiry report to every subscribed conversation (started by the timer, one per day: `expiry-daily-<day>`). */
+  expiryDelivery: 'expiryDeliveryJob',
 } as const;
 
 export type OrchestrationName = (typeof ORCHESTRATIONS)[keyof typeof ORCHESTRATIONS];
@@ -101,12 +106,35 @@ export interface ChangeOutput {
   readonly endState: ChangeEndState;
 }
 
+export interface ExpiryReportPayload {
+  /** Absent: the largest configured tier (30 days by default). */
+  readonly days?: number;
+  readonly site?: string;
+}
+export type ExpiryReportOutput = { readonly kind: 'report'; readonly report: ExpiryReport } | SiteNotFound;
+
+export interface ExpiryDeliveryPayload {
+  /** `YYYY-MM-DD` (UTC): the day this run reports for. */
+  readonly day: string;
+}
+/** The day's run: each read (one per posting time) with its report, for paging and in-place updates; what was posted. */
+export interface ExpiryDeliveryOutput {
+  readonly day: string;
+  readonly groups: readonly { readonly at: string; readonly days: number; readonly report: ExpiryReport }[];
+  readonly posted: number;
+  readonly already: number;
+  readonly removed: number;
+  readonly problems: readonly string[];
+}
+
 export interface JobCatalog {
   readonly siteStatusJob: { readonly payload: SiteStatusPayload; readonly output: SiteStatusOutput };
   readonly fleetStatusJob: { readonly payload: FleetStatusPayload; readonly output: FleetResult };
   readonly diagnoseSiteJob: { readonly payload: DiagnoseSitePayload; readonly output: DiagnoseSiteOutput };
   readonly changeRequestJob: { readonly payload: ChangeRequestPayload; readonly output: ChangeRequestOutput };
   readonly changeJob: { readonly payload: ChangePayload; readonly output: ChangeOutput };
+  readonly expiryReportJob: { readonly payload: ExpiryReportPayload; readonly output: ExpiryReportOutput };
+  readonly expiryDeliveryJob: { readonly payload: ExpiryDeliveryPayload; readonly output: ExpiryDeliveryOutput };
 }
 
 export type JobPayload<N extends OrchestrationName> = JobCatalog[N]['payload'];

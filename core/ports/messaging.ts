@@ -14,6 +14,9 @@ export interface CardMessenger {
   postTo(via: string, to: Destination, card: AdaptiveCard): Promise<{ readonly conversationKey: string; readonly activityId: string }>;
 }
 
+/** The code of the error `post` throws when Teams answers 403 or 404: the bot was removed from the conversation (or it is gone). */
+export const CONVERSATION_GONE = 'ConversationGone';
+
 /** The code of the error `postTo` throws for a person the bot cannot reach personally (they never talked to it). */
 export const PERSON_NOT_REACHABLE = 'PersonNotReachable';
 

@@ -97,7 +97,13 @@ export interface EstateVault {
    * Certificates imported in order (a name imported twice gets two versions). PEM: certificate, issuers, PKCS#8 key.
    * `exportable: false` keeps the key in the vault (its secret carries only the certificates).
    */
-  readonly certificates: readonly { readonly name: string; readonly pem: string; readonly exportable?: boolean }[];
+  readonly certificates: readonly {
+    readonly name: string;
+    readonly pem: string;
+    readonly exportable?: boolean;
+    /** Imported after the connections took their references: a newer version no connection uses yet (drift). */
+    readonly afterConnections?: boolean;
+  }[];
 }
 
 /** The on-premises device at a site. */

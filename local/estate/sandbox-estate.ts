@@ -103,7 +103,9 @@ const hourMs = 3600 * 1000;
  *   Key Vault already holds `outbound-site-rome` for provisioning.
  * - site-lisbon: Connected, on gateway vpngw-branch, which sends no diagnostic logs (for "enable diagnostics").
  * - site-vienna: Connected, its outbound certificate issued by a legacy CA (not the vault CA), the only root its device
- *   trusts: rotating it to a vault-CA certificate fails verification and is rolled back.
+ *   trusts: rotating it to a vault-CA certificate fails verification and is rolled back. Its device's issuing CA (in
+ *   the inbound chain) expires in 20 days, and Key Vault holds a newer enabled version of its outbound certificate the
+ *   connection does not reference yet (drift): both for the expiry report.
  */
 export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   const now = opts.now.getTime();
@@ -119,9 +121,9 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
 
   // Device PKIs as the portal guidance wants them: each site has its own root and an issuing CA under it, and the
   // connection's inbound chain carries both (root first). Berlin's device moved to a second-generation PKI.
-  const devicePki = async (city: string, generation = ''): Promise<DevicePki> => {
+  const devicePki = async (city: string, generation = '', issuingDays = 1500): Promise<DevicePki> => {
     const root = await createRootCa({ subject: `CN=${city} Device Root CA${generation}, O=Contoso ${city}`, notBefore: at(-500 * dayMs), notAfter: at(3000 * dayMs) });
-    const issuing = await issueCertificate(root, { subject: `CN=${city} Device Issuing CA${generation}, O=Contoso ${city}`, isCa: true, pathLength: 0, notBefore: at(-400 * dayMs), notAfter: at(1500 * dayMs) });
+    const issuing = await issueCertificate(root, { subject: `CN=${city} Device Issuing CA${generation}, O=Contoso ${city}`, isCa: true, pathLength: 0, notBefore: at(-400 * dayMs), notAfter: at(issuingDays * dayMs) });
     return { root, issuing };
   };
   const deviceLeaf = (pki: DevicePki, site: SiteName) =>
@@ -160,9 +162,12 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
   // site-vienna (rotate outbound): its outbound certificate comes from a legacy CA outside Key Vault, and its device
   // trusts only that CA: a rotation to a certificate of the vault CA does not come up there and is rolled back.
   const viennaLegacyRoot = await createRootCa({ subject: 'CN=Contoso Legacy VPN Root CA, O=Contoso, C=AT', notBefore: at(-900 * dayMs), notAfter: at(2000 * dayMs) });
-  const [viennaPki, viennaOut] = await Promise.all([
-    devicePki('Vienna'),
+  // Expiry reports (issue 11): Vienna's device issuing CA expires in 20 days (the device owner must renew it), and Key
+  // Vault already holds a newer enabled version of its outbound certificate that the connection does not use (drift).
+  const [viennaPki, viennaOut, viennaOutNewer] = await Promise.all([
+    devicePki('Vienna', '', 20),
     issueCertificate(viennaLegacyRoot, { subject: 'CN=azure-vienna.vpn.contoso.example, O=Contoso', notBefore: at(-100 * dayMs), notAfter: at(200 * dayMs), subjectAltNames: { dns: ['azure-vienna.vpn.contoso.example'] } }),
+    issueCertificate(viennaLegacyRoot, { subject: 'CN=azure-vienna.vpn.contoso.example, O=Contoso', notBefore: at(-2 * dayMs), notAfter: at(400 * dayMs), subjectAltNames: { dns: ['azure-vienna.vpn.contoso.example'] } }),
   ]);
   const viennaDevice = await deviceLeaf(viennaPki, 'site-vienna');
 
@@ -344,6 +349,7 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
           { name: 'outbound-site-rome', pem: toPemBundle(romeOut, [azureRoot]) },
           { name: 'outbound-site-lisbon', pem: toPemBundle(lisbonOut, [azureRoot]) },
           { name: 'outbound-site-vienna', pem: toPemBundle(viennaOut, [viennaLegacyRoot]) },
+          { name: 'outbound-site-vienna', pem: toPemBundle(viennaOutNewer, [viennaLegacyRoot]), afterConnections: true },
         ],
       },
       {

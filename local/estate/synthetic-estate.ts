@@ -46,7 +46,11 @@ const dayMs = 24 * hourMs;
  * VpnGw5AZ gateway per group, a mix of healthy and broken tunnels (see `syntheticSiteState`), and hours of history.
  * Only six key pairs are generated (certificates are shared between sites), so 500 sites build in about a second.
  */
-export async function buildSyntheticEstate(opts: { sites: number; resourceGroups: number; now?: Date }): Promise<Estate> {
+/**
+ * `distinctOutbound`: each site has its own outbound certificate (`outbound-<site>`), as fleets that issue one per
+ * site do, so reading every outbound certificate costs one Key Vault read per site (the expiry benchmark).
+ */
+export async function buildSyntheticEstate(opts: { sites: number; resourceGroups: number; now?: Date; distinctOutbound?: boolean }): Promise<Estate> {
   const { sites: siteCount, resourceGroups: groupCount } = opts;
   if (!Number.isInteger(siteCount) || siteCount < 1 || siteCount > 4096) throw new RangeError('sites must be 1..4096');
   if (!Number.isInteger(groupCount) || groupCount < 1 || groupCount > 100) throw new RangeError('resourceGroups must be 1..100');
@@ -105,7 +109,7 @@ export async function buildSyntheticEstate(opts: { sites: number; resourceGroups
       connection: {
         name: `cn-${name}`,
         gateway: n.gateway(g),
-        outbound: { vault: n.keyVault, certificate: state === 'expiring-outbound' ? 'outbound-expiring' : 'outbound-good' },
+        outbound: { vault: n.keyVault, certificate: opts.distinctOutbound ? `outbound-${name}` : state === 'expiring-outbound' ? 'outbound-expiring' : 'outbound-good' },
         inboundSubjectName: state === 'subject-mismatch' ? 'CN=other-device.synthetic.example' : 'CN=device.synthetic.example',
         inboundChain: [state === 'wrong-root' ? otherRoot.info : deviceRoot.info],
         createdAt,
@@ -160,6 +164,9 @@ export async function buildSyntheticEstate(opts: { sites: number; resourceGroups
         certificates: [
           { name: 'outbound-good', pem: toPemBundle(outboundGood, [azureRoot]) },
           { name: 'outbound-expiring', pem: toPemBundle(outboundExpiring, [azureRoot]) },
+          ...(opts.distinctOutbound
+            ? Array.from({ length: siteCount }, (_, i) => ({ name: `outbound-${n.site(i)}`, pem: toPemBundle(syntheticSiteState(i) === 'expiring-outbound' ? outboundExpiring : outboundGood, [azureRoot]) }))
+            : []),
         ],
       },
     ],

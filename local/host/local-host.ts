@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { RealClock, VirtualClock, type Clock } from './clock';
 import { DurableEngine, isTerminal, type DurableFunctionCatalog, type InstanceSnapshot } from './durable/durable-engine';
 import { durableApiPath, durableClientBindingData, DurableHttpApi } from './durable/durable-http-api';
+import { EVENT_GRID_WEBHOOK_PATH, handleEventGridWebhook } from './event-grid-trigger';
 import { describeError, FunctionInvoker } from './function-invoker';
 import { getFunctionsCoreRegistry, installFunctionsCoreApi, type RegisteredFunction } from './functions-core-api';
 import type { RpcHttpCookie, RpcHttpData, RpcInvocationResponse, RpcParameterBinding, RpcTypedData } from './functions-core-types';
@@ -98,6 +99,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const invoker = new FunctionInvoker(logger, { ms: config.functionTimeoutMs, text: config.functionTimeoutText });
   const catalog: DurableFunctionCatalog = { orchestrators: new Map(), activities: new Map() };
   const httpFunctions: HttpFunction[] = [];
+  const eventGridFunctions = new Map<string, { triggerName: string }>();
   const timers = new TimerTriggers(clock, logger, (name, inputs, reason) => invokeWithClient(name, inputs, reason));
   const infos: LocalHostFunctionInfo[] = [];
 
@@ -115,6 +117,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       if (methods) info.methods = methods;
     } else if (type.toLowerCase() === 'timertrigger') {
       timers.register(fn.metadata.name, triggerName, trigger);
+    } else if (type.toLowerCase() === 'eventgridtrigger') {
+      eventGridFunctions.set(fn.metadata.name, { triggerName });
+      info.route = `${EVENT_GRID_WEBHOOK_PATH.slice(1)}?functionName=${fn.metadata.name}`;
     } else if (type === 'orchestrationTrigger') {
       catalog.orchestrators.set(fn.metadata.name, { triggerName });
     } else if (type === 'activityTrigger') {
@@ -199,6 +204,16 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}),
         'content-length': String(payload?.length ?? 0),
       });
+      res.end(payload);
+      return;
+    }
+
+    if (url.pathname.toLowerCase() === EVENT_GRID_WEBHOOK_PATH) {
+      const answer = await handleEventGridWebhook({ method, headers: req.headers, query: url.searchParams, body }, eventGridFunctions, (name, inputs) =>
+        invokeWithClient(name, inputs, 'EventGrid trigger fired (webhook delivery)'),
+      );
+      const payload = answer.body === undefined ? undefined : Buffer.from(JSON.stringify(answer.body), 'utf8');
+      res.writeHead(answer.status, { ...(answer.headers ?? {}), ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'content-length': String(payload?.length ?? 0) });
       res.end(payload);
       return;
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { CommandSpec } from '../../core/commands/command-spec';
 import { usageOf } from '../../core/commands/command-spec';
 import { COMMAND_SPECS } from '../../core/commands/command-specs';
+import type { CommandName } from '../../core/commands/command-specs';
 import { projectRoot } from '../sandbox/project-root';
 import { encodePng } from './encode-png';
 import { ACCENT_COLOR, renderAppIcons } from './render-app-icons';
@@ -70,12 +71,6 @@ export class ManifestLimitError extends Error {
 const BOT_SCOPES: readonly BotScope[] = ['personal', 'team', 'groupChat'];
 
 /**
- * Commands the Teams menu leaves out (Teams shows at most 10): each is still typed, listed by `help`, and reached
- * from a card (cancel: the jobs card's and each job card's Cancel).
- */
-export const NOT_IN_MENU: ReadonlySet<string> = new Set(['cancel']);
-
-/**
  * One menu entry per command: the title is what Teams inserts into the compose box, so it is the command name;
  * the description is the spec's summary plus its usage line when both fit. Nothing is ever truncated: a spec
  * that cannot fit stops the generator instead of shipping a menu that differs from `help`.
@@ -98,6 +93,18 @@ export function manifestCommands(specs: readonly CommandSpec[]): ManifestCommand
   });
 }
 
+/**
+ * The commands Teams' menu offers (a command list holds at most 10): the ones people start from, in the specs' order.
+ * `help` lists every command; the rest start from cards' buttons (Enable diagnostics, Cancel), are typed once in a
+ * channel (unsubscribe, subscriptions) or once per person (whoami).
+ */
+export const MENU_COMMANDS: readonly CommandName[] = ['help', 'status', 'diagnose', 'rotate', 'provision', 'approvals', 'audit', 'jobs', 'expiry', 'subscribe'];
+
+/** The specs of the menu's commands, in the specs' order. */
+export function menuSpecs(): CommandSpec[] {
+  return COMMAND_SPECS.filter((spec) => (MENU_COMMANDS as readonly string[]).includes(spec.name));
+}
+
 export interface ManifestOptions {
   /** App version (semver), normally package.json's. */
   readonly version: string;
@@ -106,7 +113,7 @@ export interface ManifestOptions {
 
 export function generateManifest(options: ManifestOptions): TeamsManifest {
   if (!/^\d+\.\d+\.\d+$/.test(options.version)) throw new ManifestLimitError(`The app version must be MAJOR.MINOR.PATCH for Teams, not "${options.version}".`);
-  const specs = options.specs ?? COMMAND_SPECS;
+  const specs = options.specs ?? menuSpecs();
   const names = specs.map((s) => s.name).join(', ');
   return {
     $schema: `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`,
@@ -142,7 +149,7 @@ export function generateManifest(options: ManifestOptions): TeamsManifest {
         isNotificationOnly: false,
         supportsCalling: false,
         supportsVideo: false,
-        commandLists: [{ scopes: BOT_SCOPES, commands: manifestCommands(specs.filter((s) => !NOT_IN_MENU.has(s.name))) }],
+        commandLists: [{ scopes: BOT_SCOPES, commands: manifestCommands(specs) }],
       },
     ],
     // The messaging endpoint's host (BOT_DOMAIN after `azd up`), as Teams Toolkit's bot templates list it.

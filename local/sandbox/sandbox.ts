@@ -97,6 +97,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...outboundCaSetting(info.vaults),
       // Approval requests go to the team's "VPN alerts" channel, as a deployment would configure its approvals channel.
       ...(options.approvals === 'personal' ? {} : { APPROVALS_CHANNEL_ID: SANDBOX_APPROVALS_CHANNEL_ID }),
+      // The daily expiry report goes to the same channel from the start (issue 11); a test may turn it off.
+      EXPIRY_DEFAULT_CHANNEL_ID: SANDBOX_APPROVALS_CHANNEL_ID,
+      EXPIRY_DEFAULT_CHANNEL_NAME: 'VPN alerts',
       ...options.settings,
     };
     // The app reads its settings from the process: one left by an earlier sandbox in this process must not linger.
@@ -112,6 +115,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     stops.push(() => host.close());
     const messagesUrl = `${host.baseUrl}/api/messages`;
+    // Key Vault's certificate events reach the app's Event Grid trigger, as an event subscription on each vault would deliver them.
+    await simulator.eventGrid.subscribe({ name: 'kv-certificate-expiry', endpoint: `${host.baseUrl}/runtime/webhooks/eventgrid?functionName=keyVaultCertificateEvents`, includedEventTypes: ['Microsoft.KeyVault.CertificateNearExpiry', 'Microsoft.KeyVault.CertificateExpired'] });
+    simulator.eventGrid.watch();
     let playground: RunningPlayground | undefined;
     if (options.withPlayground !== false) {
       playground = await startPlayground({

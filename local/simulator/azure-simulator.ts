@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { SimEventGrid } from './event-grid/sim-event-grid';
 import { dirname, join, resolve } from 'node:path';
 import { createAzureSettings, type AzureSettings } from '../../adapters/azure/azure-settings';
 import type { LocalPrincipal } from '../../adapters/azure/local-token-credential';
@@ -104,6 +105,8 @@ export interface AzureSimulator {
   readonly vaults: KeyVaultStore;
   readonly resources: SimResources;
   readonly devices: SimDevices;
+  /** Event Grid for the vaults: subscribe a webhook, then Key Vault's certificate events are delivered to it. */
+  readonly eventGrid: SimEventGrid;
   /** AzureSettings for the adapters, acting as an estate principal (default `bot`). */
   settingsFor(principalKey?: string, overrides?: Partial<Pick<AzureSettings, 'retry' | 'operationTimeoutMs' | 'longRunningTimeoutMs' | 'longRunningPollIntervalMs'>>): AzureSettings;
   /** Test hooks: change a site's device; the tunnels re-negotiate (after the settle time). Certificates as DER (or `{ der }`). */
@@ -120,6 +123,11 @@ export interface AzureSimulator {
   advance(ms: number): Promise<void>;
   /** Settles due long-running operations and tunnel changes now. */
   tick(): Promise<void>;
+  /**
+   * How many requests are being handled now. Each lands on its own time even after its client gave up (a timeout, a
+   * fault holding it): a test with a virtual clock waits for none before it moves time on or reads Azure back.
+   */
+  requestsInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -225,6 +233,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       if (!found) throw new Error(`No device at site '${site}'.`);
       return found;
     };
+    const eventGrid = new SimEventGrid(vaults, () => estateInfo.vaults.map((v) => v.name), clock);
     const changed = (d: SimDevice) => engine.deviceChanged(d.publicIp, clock.now());
 
     return {
@@ -240,6 +249,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       vaults,
       resources,
       devices,
+      eventGrid,
       settingsFor(principalKey = 'bot', overrides = {}) {
         const principal = principals[principalKey];
         if (!principal) throw new Error(`The estate has no principal '${principalKey}'.`);
@@ -289,7 +299,11 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
         await tick();
       },
       tick,
-      close: () => server.close(),
+      requestsInFlight: () => server.requestsInFlight,
+      close: () => {
+        eventGrid.stop();
+        return server.close();
+      },
     };
   } catch (error) {
     await server.close();

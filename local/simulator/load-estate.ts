@@ -79,7 +79,7 @@ export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac
 
   for (const v of estate.vaults) {
     for (const a of v.roleAssignments ?? []) rbac.assign({ principalId: a.principalId, role: a.role, scope: vaults.resourceIdOf(v.name) });
-    for (const c of v.certificates) vaults.importCertificate(v.name, c.name, { pem: c.pem }, c.exportable === false ? { policy: { key_props: { exportable: false } } } : {});
+    for (const c of v.certificates) if (!c.afterConnections) vaults.importCertificate(v.name, c.name, { pem: c.pem }, c.exportable === false ? { policy: { key_props: { exportable: false } } } : {});
   }
 
   for (const site of estate.sites) {
@@ -136,4 +136,6 @@ export function loadEstate(estate: Estate, deps: { resources: SimResources; rbac
     history.push({ at: c.currentSince ?? c.createdAt, outcome: 'evaluate' });
     engine.seedHistory(connection, history);
   }
+  // Versions made after the connections took their references (a renewal no connection uses yet).
+  for (const v of estate.vaults) for (const c of v.certificates) if (c.afterConnections) vaults.importCertificate(v.name, c.name, { pem: c.pem }, c.exportable === false ? { policy: { key_props: { exportable: false } } } : {});
 }

@@ -14,7 +14,7 @@ import type { SimThrottle } from './sim-throttle';
 import type { SimTlsMaterial } from './sim-tls';
 
 /** Hands a Key Vault request to the data-plane handler mounted for that vault's listener. */
-export type SimVaultRequestHandler = (req: IncomingMessage, res: ServerResponse, route: { vaultName: string; path: string; principal: SimPrincipal }) => Promise<void>;
+export type SimVaultRequestHandler = (req: IncomingMessage, res: ServerResponse, route: { vaultName: string; path: string; principal: SimPrincipal; body?: Buffer }) => Promise<void>;
 
 export interface SimServerDeps {
   readonly tls: SimTlsMaterial;
@@ -44,6 +44,8 @@ const maxBodyBytes = 4 * 1024 * 1024;
 export class SimServer {
   private readonly servers: Server[] = [];
   private readonly sockets = new Set<Duplex>();
+  /** Requests being handled (a request whose client gave up waiting is handled to the end: it still lands). */
+  private inFlight = 0;
 
   constructor(private readonly deps: SimServerDeps) {}
 
@@ -57,6 +59,11 @@ export class SimServer {
     return this.listen(port, (req, res) => this.handleVault(req, res, vaultName, tenantId, handler));
   }
 
+  /** How many requests are being handled now: a test waits for none before it reads the state they may still change. */
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
@@ -65,7 +72,8 @@ export class SimServer {
   private async listen(port: number, handle: (req: IncomingMessage, res: ServerResponse, baseUrl: string) => Promise<void>): Promise<string> {
     let baseUrl = '';
     const server = createServer({ cert: this.deps.tls.certPem, key: this.deps.tls.keyPem }, (req, res) => {
-      handle(req, res, baseUrl).catch((error: unknown) => {
+      this.inFlight++;
+      handle(req, res, baseUrl).finally(() => this.inFlight--).catch((error: unknown) => {
         // A handler bug must still produce a well-formed 500, not a hung request.
         if (!res.headersSent) writeJson(res, 500, { error: { code: 'InternalServerError', message: 'The simulator failed to process the request.' } }, {});
         console.error('[azure-simulator] handler error', error);
@@ -200,6 +208,8 @@ export class SimServer {
       principalId = principal.objectId;
       await this.deps.tick();
       const fault = this.deps.faults.take({ method, path: url.pathname, service: 'keyvault', operation, principalId });
+      // Key Vault has the whole request before it is slow to answer: a client that gives up waiting does not stop it landing.
+      const body = fault && 'delayMs' in fault ? await readBody(req) : undefined;
       if (fault) {
         const handled = await this.applyFault(fault, req, 'keyvault', principal);
         if (handled === 'dropped') return record(0, true);
@@ -210,7 +220,7 @@ export class SimServer {
       }
       if (this.deps.latencyMs > 0) await sleep(this.deps.latencyMs);
       res.on('finish', () => record(res.statusCode));
-      await handler(req, res, { vaultName, path: url.pathname + url.search, principal });
+      await handler(req, res, { vaultName, path: url.pathname + url.search, principal, ...(body ? { body } : {}) });
     } catch (error) {
       if (error instanceof SimHttpError) {
         // Drain the body so the client sees the 401 challenge rather than a reset connection.

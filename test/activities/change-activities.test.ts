@@ -3,6 +3,7 @@ import { openApproval, planChange, postApprovalCard, showChange } from '../../ac
 import { approvalDestinations } from '../../core/change/approval-policy';
 import { UserError } from '../../core/errors/user-error';
 import type { ChangePayload } from '../../core/jobs/job-catalog';
+import { ORCHESTRATIONS } from '../../core/jobs/job-catalog';
 import type { JobEnvelope } from '../../core/jobs/job-envelope';
 import { visibleText } from '../cards/card-inspect';
 import { LISBON_JOB_ID, lisbonModel, lisbonPlan } from '../core/change/change-fixtures';
@@ -43,8 +44,9 @@ describe('the change activities', () => {
   it('posts one approval card as the observer view, and lists the request for `approvals`', async () => {
     const t = testPorts({ channelId: null });
     const model = lisbonModel({ phase: 'awaiting-approval', expiresAt: '2026-06-02T12:00:00.000Z' }, { approval: { required: true, approverIds: [PEOPLE.megan.aadObjectId, PEOPLE.alex.aadObjectId] } });
+    await t.jobs.start(ORCHESTRATIONS.change, envelope());
     await openApproval({ job: envelope(), requestId: 'enable-diagnostics-site-lisbon-1', title: model.plan.title, site: model.plan.site, fingerprint: model.fingerprint, expiresAt: '2026-06-02T12:00:00.000Z' }, t.ports);
-    expect(await postApprovalCard({ job: envelope(), model, to: { personAadObjectId: PEOPLE.megan.aadObjectId } }, t.ports)).toEqual({ kind: 'posted', conversationKey: `person:${PEOPLE.megan.aadObjectId}`, activityId: 'elsewhere-1' });
+    expect(await postApprovalCard({ job: envelope(), state: model.state, to: { personAadObjectId: PEOPLE.megan.aadObjectId } }, t.ports)).toEqual({ kind: 'posted', conversationKey: `person:${PEOPLE.megan.aadObjectId}`, activityId: 'elsewhere-1' });
     expect(t.messenger.elsewhere.map((e) => e.to)).toEqual([{ personAadObjectId: PEOPLE.megan.aadObjectId }]);
     expect(t.messenger.elsewhere[0]!.card.actions ?? []).toEqual([]);
     expect((await t.approvals.pending(5)).map((p) => [p.jobId, p.requesterName, p.expiresAt])).toEqual([[LISBON_JOB_ID, 'Alex Wilber', '2026-06-02T12:00:00.000Z']]);
@@ -53,21 +55,25 @@ describe('the change activities', () => {
   it('an approver the bot cannot reach personally is an answer (retrying would not help); other failures are raised for the retry', async () => {
     const t = testPorts({ channelId: null });
     const model = lisbonModel({ phase: 'awaiting-approval' });
+    await t.jobs.start(ORCHESTRATIONS.change, envelope());
     t.messenger.postToError = new UserError('PersonNotReachable', 'Approver x has never talked to the bot, so it cannot open a personal chat with them.');
-    expect(await postApprovalCard({ job: envelope(), model, to: { personAadObjectId: 'x' } }, t.ports)).toEqual({ kind: 'unreachable', problem: 'Approver x has never talked to the bot, so it cannot open a personal chat with them.' });
+    expect(await postApprovalCard({ job: envelope(), state: model.state, to: { personAadObjectId: 'x' } }, t.ports)).toEqual({ kind: 'unreachable', problem: 'Approver x has never talked to the bot, so it cannot open a personal chat with them.' });
     t.messenger.postToError = Object.assign(new Error('Teams unavailable'), { statusCode: 503 });
-    await expect(postApprovalCard({ job: envelope(), model, to: { personAadObjectId: 'x' } }, t.ports)).rejects.toThrow('Teams unavailable');
+    await expect(postApprovalCard({ job: envelope(), state: model.state, to: { personAadObjectId: 'x' } }, t.ports)).rejects.toThrow('Teams unavailable');
   });
 
   it('shows a new state on the requester card and every approval card, and still tries all when one fails', async () => {
     const t = testPorts();
     const cards = [{ conversationKey: 'channel:c', activityId: 'a1' }];
-    await showChange({ job: envelope('c'), model: lisbonModel({ phase: 'applying', decidedBy: { aadObjectId: PEOPLE.megan.aadObjectId, name: 'Megan Bowen' } }), cards }, t.ports);
+    await t.jobs.start(ORCHESTRATIONS.change, envelope('c'));
+    await showChange({ job: envelope('c'), state: { phase: 'applying', decidedBy: { aadObjectId: PEOPLE.megan.aadObjectId, name: 'Megan Bowen' } }, cards }, t.ports);
     expect(t.messenger.updates.map((u) => [u.activityId, visibleText(u.card).split('\n')[1]])).toEqual([
       ['ack-1', 'Approved by Megan Bowen. Applying…'],
       ['a1', 'Approved by Megan Bowen. Applying…'],
     ]);
     t.messenger.updateError = new Error('Teams unavailable');
-    await expect(showChange({ job: envelope('c'), model: lisbonModel({ phase: 'done' }), cards }, t.ports)).rejects.toThrow('Teams unavailable');
+    // The plan comes from the change job's input, never from the activity's: without the job there is no card.
+    await expect(showChange({ job: { ...envelope('c'), jobId: 'no-such-job' }, state: { phase: 'done' }, cards }, t.ports)).rejects.toThrow(/could not be read/);
+    await expect(showChange({ job: envelope('c'), state: { phase: 'done' }, cards }, t.ports)).rejects.toThrow('Teams unavailable');
   });
 });

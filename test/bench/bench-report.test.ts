@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ExpiryBenchResult } from '../../bench/expiry-bench';
 import type { RotateOutboundBenchResult } from '../../bench/rotate-outbound-bench';
 import type { AckLatencyBenchResult } from '../../bench/ack-latency-bench';
 import type { ApprovalBenchResult } from '../../bench/approval-bench';
@@ -106,7 +107,25 @@ const good: BenchResults = {
   load: { ok: true, result: load(600, 0, 0) },
   rotateOutbound: { ok: true, result: rotation(600, 1000, 30_000) },
   provision: { ok: true, result: { sites: 500, latencyMs: 50, preflightMs: [1100, 1200, 1900], overheadMs: [600, 700, 2900], overlapMicros: 40 } },
+  expiry: { ok: true, result: expiry(1000, 20_000, 900) },
 };
+
+function expiry(wallMs: number, maxCardBytes: number, postingMs: number): ExpiryBenchResult {
+  return {
+    sites: 500,
+    resourceGroups: 10,
+    latencyMs: 50,
+    required: { armListCalls: 10, keyVaultReads: 500, sequentialCalls: 18 },
+    bound: { throttleSeconds: 0, latencySeconds: 0.9, boundSeconds: 0.9 },
+    wallMs,
+    azureCalls: { armReads: 10, keyVaultReads: 500, throttled429: 0 },
+    maxCardBytes,
+    rowsReported: 25,
+    postingMs,
+    posted: 20,
+    deliveryWallMs: postingMs + 500,
+  };
+}
 
 function coldStart(bundledMs: number): ColdStartBenchResult {
   const samples = (ms: number) => Array.from({ length: 10 }, (_, i) => ({ wallMs: ms + i - 5, cpuMs: ms, sinceProcessStartMs: ms + 20, functions: 13 }));
@@ -137,6 +156,9 @@ describe('evaluateTargets', () => {
       ['load-ack-p99', 'met'],
       ['load-nothing-lost', 'met'],
       ['load-no-job-twice', 'met'],
+      ['expiry-bound', 'met'],
+      ['expiry-card-size', 'met'],
+      ['expiry-posting', 'met'],
     ]);
     expect(verdict(verdicts, 'fleet-500-bound').measured).toMatch(/^1\.14x/);
   });
@@ -152,8 +174,10 @@ describe('evaluateTargets', () => {
       load: { ok: true, result: load(1001, 1, 2) },
       rotateOutbound: { ok: true, result: rotation(2001, 2500, 40_000) },
       provision: { ok: true, result: { sites: 500, latencyMs: 50, preflightMs: [2100, 2001, 1500], overheadMs: [3001, 3100, 100], overlapMicros: 40 } },
+      expiry: { ok: true, result: expiry(1100, 29_000, 2001) },
     });
     expect(verdicts.every((v) => v.verdict === 'not met')).toBe(true);
+    expect(verdict(verdicts, 'expiry-bound').reason).toBe('1.22x the bound');
     expect(verdict(verdicts, 'rotation-overhead').reason).toBe('worst 2001 ms');
     expect(verdict(verdicts, 'cold-start').reason).toBe('median 301 ms');
     expect(verdict(verdicts, 'approval-press-p99').reason).toBe('p99 1200 ms');

@@ -22,6 +22,9 @@ beforeAll(async () => {
   // The page chats as patti (operator and approver): the Playground's UI cannot switch users.
   chat = await startChat({ playgroundUser: 'patti' });
   ui = await openPlaygroundInBrowser(chat.sandbox.playground!.url);
+  // The bot welcomes the page's user when the Playground adds it to the chat; wait for that card, so the first
+  // command's answer is not mistaken for it on a slow machine (every test finds its answer after the cards before it).
+  await ui.card(0, /status \[site\|all\]/);
 });
 
 afterAll(async () => {

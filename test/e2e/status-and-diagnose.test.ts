@@ -206,7 +206,7 @@ describe('status', () => {
   it('shows the fleet worst first with a summary and per-site actions', async () => {
     const card = await result('status');
     const text = cardText(card);
-    expect(text).toMatch(/4 connected\s+·\s+3 down\s+·\s+1 expiring\s+of 7 sites/);
+    expect(text).toMatch(/4 connected\s+·\s+3 down\s+·\s+2 expiring\s+of 7 sites/);
     const order = ['site-berlin', 'site-madrid', 'site-oslo', 'site-paris', 'site-london'].map((s) => text.indexOf(s));
     expect(order.every((position) => position >= 0)).toBe(true);
     expect(order.slice(3)).toEqual([...order.slice(3)].sort((a, b) => a - b));

@@ -7,6 +7,7 @@
 import type { ActivityName, JobCardView, ShowJobCardInput } from '../../activities/activity-names';
 import type { ActivityFunctions } from '../../activities/create-activities';
 import { ACTIVITY_FUNCTIONS } from '../../activities/create-activities';
+import { createDurableJobService } from '../../adapters/durable/durable-job-service';
 import { registerTestApp } from './test-app-registrations';
 import { testPorts } from '../activities/fake-adapters';
 import type { TestPorts } from '../activities/fake-adapters';
@@ -57,7 +58,20 @@ const scripted = Object.fromEntries(
 ) as unknown as ActivityFunctions;
 
 registerTestApp({
-  ports: () => appState.ports.ports,
+  // Jobs the tests started on the host directly (a change job) are read from the host, as production reads them.
+  ports: (durableClient) => {
+    const { ports } = appState.ports;
+    const fake = ports.jobs;
+    return {
+      ...ports,
+      jobs: {
+        start: (orchestration, envelope) => fake.start(orchestration, envelope),
+        get: async (jobId) => (await fake.get(jobId)) ?? (await createDurableJobService(durableClient()).get(jobId)),
+        cancel: (jobId, reason) => fake.cancel(jobId, reason),
+        raise: (jobId, event, data) => fake.raise(jobId, event, data),
+      },
+    };
+  },
   activities: scripted,
   onUnexpected: (reference, text) => appState.unexpected.set(reference, text),
   newReference: () => `0000${++appState.references}`.slice(-8),

@@ -15,6 +15,8 @@ export interface KeyVaultRoute {
   readonly path: string;
   /** Set when the caller already authenticated the request (the simulator's front door does). */
   readonly principal?: KeyVaultPrincipal;
+  /** The request body when the caller already read it (a request held by a fault lands even if its client gave up). */
+  readonly body?: Buffer;
 }
 
 export type KeyVaultHandler = (req: IncomingMessage, res: ServerResponse, route: KeyVaultRoute) => Promise<void>;
@@ -39,7 +41,7 @@ export function createKeyVaultHandler(store: KeyVaultStore): KeyVaultHandler {
       const principal = route.principal ?? readPrincipal(req.headers.authorization, store.tenantOf(route.vaultName));
       const url = new URL(route.path, 'https://vault.invalid');
       if (!url.searchParams.get('api-version')) throw kvErrors.badParameter('The api-version query parameter is missing.');
-      const body = await readJsonBody(req);
+      const body = route.body ? parseJsonBody(route.body) : await readJsonBody(req);
       const base = responseBase(store, route.vaultName, req.headers.host);
       const result = await dispatch({ store, vault: route.vaultName, principal, method: (req.method ?? 'GET').toUpperCase(), url, body, render: new Renderer(store, base) });
       writeJson(res, result.status, result.body);
@@ -95,9 +97,14 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new KeyVaultError(413, 'RequestEntityTooLarge', 'The request body is too large.');
     chunks.push(buffer);
   }
-  if (size === 0) return undefined;
+  return parseJsonBody(Buffer.concat(chunks));
+}
+
+function parseJsonBody(raw: Buffer): unknown {
+  if (raw.length > MAX_BODY_BYTES) throw new KeyVaultError(413, 'RequestEntityTooLarge', 'The request body is too large.');
+  if (raw.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(raw.toString('utf8')) as unknown;
   } catch {
     throw kvErrors.badParameter('The request body is not valid JSON.');
   }

@@ -459,6 +459,11 @@ export class KeyVaultStore {
     }
   }
 
+  /** Every certificate of a vault (Event Grid's expiry scan). */
+  certificateRecords(vaultName: string): CertificateRecord[] {
+    return [...this.vault(vaultName).certificates.values()];
+  }
+
   /** The record of a certificate that has at least one completed version (or a pending one, when allowed). */
   certificateRecord(vaultName: string, certificateName: string, opts: { allowPendingOnly?: boolean } = {}): CertificateRecord {
     const record = this.vault(vaultName).certificates.get(certificateName.toLowerCase());

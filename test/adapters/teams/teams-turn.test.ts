@@ -18,6 +18,8 @@ interface Turn {
   readonly messages: ChatMessage[];
   readonly actions: CardAction[];
   readonly installs: number;
+  /** Team conversations the bot was added to (key, conversation id). */
+  readonly teams: [string, string][];
 }
 
 function activityOf(over: Partial<Activity>): Activity {
@@ -36,7 +38,7 @@ function activityOf(over: Partial<Activity>): Activity {
 async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutcome; allowLoopbackDownloads?: boolean; onMessage?: (m: ChatMessage) => Promise<void>; onRefused?: (why: string) => void; store?: RecordingStore } = {}): Promise<Turn> {
   const adapter = new RecordingAdapter();
   const store = options.store ?? new RecordingStore();
-  const turn = { adapter, store, messages: [] as ChatMessage[], actions: [] as CardAction[], installs: 0 };
+  const turn = { adapter, store, messages: [] as ChatMessage[], actions: [] as CardAction[], installs: 0, teams: [] as [string, string][] };
   const logic = createTurnLogic(
     {
       onMessage: async (m) => {
@@ -50,6 +52,9 @@ async function runTurn(over: Partial<Activity>, options: { outcome?: ActionOutco
       onInstalled: async (_caller, reply) => {
         turn.installs++;
         await reply(card([literal('welcome')]));
+      },
+      onAddedToTeam: async (key, conversationId) => {
+        turn.teams.push([key, conversationId]);
       },
     },
     store,
@@ -225,5 +230,19 @@ describe('createTurnLogic: installation', () => {
     expect((await runTurn({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone', name: 'Megan' }] })).installs).toBe(0);
     expect((await runTurn({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'VPN Bot' }], conversation: { id: '19:c', conversationType: 'channel', isGroup: true, name: '' } })).installs).toBe(0);
     expect((await runTurn({ type: 'typing' })).adapter.sent).toEqual([]);
+  });
+
+  it("added to a team: the team's conversation reference is stored (so its channels can be posted to), and nothing is said", async () => {
+    const channel = { id: '19:general@thread.tacv2', conversationType: 'channel', isGroup: true, name: '', tenantId: TENANT };
+    const installed = await runTurn({ type: 'installationUpdate', action: 'add', conversation: channel, channelData: { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' } } });
+    expect(installed.teams).toEqual([['key-1', '19:general@thread.tacv2']]);
+    expect(installed.store.saved.map((s) => s.conversationId)).toEqual(['19:general@thread.tacv2']);
+    expect(installed.adapter.sent).toEqual([]);
+    const updated = await runTurn({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'VPN Bot' }], conversation: channel });
+    expect(updated.teams).toEqual([['key-1', '19:general@thread.tacv2']]);
+    // Someone else joining the team, the bot removed, or a personal install: no team to remember.
+    expect((await runTurn({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone', name: 'Megan' }], conversation: channel })).teams).toEqual([]);
+    expect((await runTurn({ type: 'installationUpdate', action: 'remove', conversation: channel, channelData: { team: { id: '19:team@thread.tacv2' } } })).teams).toEqual([]);
+    expect((await runTurn({ type: 'installationUpdate', action: 'add' })).teams).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { menuSpecs } from '../../../local/manifest/generate-manifest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AdmZip from 'adm-zip';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_SPECS } from '../../../core/commands/command-specs';
 import { encodePng } from '../../../local/manifest/encode-png';
-import { MANIFEST_VERSION, NOT_IN_MENU } from '../../../local/manifest/generate-manifest';
+import { MANIFEST_VERSION } from '../../../local/manifest/generate-manifest';
 import type { AppPackageFiles } from '../../../local/manifest/package-app';
 import { AppPackageError, appPackageFiles, fillPlaceholders, manifestSchemaPath, parseEnvFile, validateAppPackage, writeAppPackage } from '../../../local/manifest/package-app';
 
@@ -38,7 +38,7 @@ describe('the Teams app package (npm run package)', () => {
     expect(manifest.bots[0]!.botId).toBe(ids.BOT_ID);
     expect(manifest.validDomains).toEqual([ids.BOT_DOMAIN]);
     expect(manifest.developer.privacyUrl).toBe(ids.DEVELOPER_PRIVACY_URL);
-    expect(manifest.bots[0]!.commandLists[0]!.commands.map((c) => c.title)).toEqual(COMMAND_SPECS.map((s) => s.name).filter((n) => !NOT_IN_MENU.has(n)));
+    expect(manifest.bots[0]!.commandLists[0]!.commands.map((c) => c.title)).toEqual(menuSpecs().map((s) => s.name));
     const unpacked = { 'manifest.json': zip.readFile('manifest.json')!, 'color.png': zip.readFile('color.png')!, 'outline.png': zip.readFile('outline.png')! };
     expect(await validateAppPackage(unpacked)).toEqual([]);
   });

@@ -206,6 +206,15 @@ describe('Key Vault contract (real @azure/keyvault-* clients)', () => {
       expect(set.properties.version).toMatch(/^[0-9a-f]{32}$/);
     });
 
+    it('a write the vault holds lands even when its client gives up waiting (the vault had the whole request)', async () => {
+      const { secrets } = clients('bot', certsVaultUrl);
+      const held = lab.sim.faults.add({ match: { service: 'keyvault', method: 'PUT', pathContains: '/secrets/held' }, respond: { delayMs: 300 }, times: 1 });
+      const gaveUp = await secrets.setSecret('held', 'value-held', { abortSignal: AbortSignal.timeout(50) }).then(() => 'answered', (e: unknown) => (e as Error).name);
+      expect([gaveUp, held.hits]).toEqual(['AbortError', 1]);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await secrets.getSecret('held')).value).toBe('value-held');
+    });
+
     it('tells the product which RBAC data action is missing', async () => {
       const error = await createKeyVaultAdapter(lab.sim.settingsFor('bot')).importCertificate(caVaultUrl, 'x', { pem: 'not used' }).catch((e: unknown) => e);
       expect(isAzureError(error) && [error.kind, error.safeMessage]).toEqual(['Forbidden', expect.stringContaining('(it lacks Microsoft.KeyVault/vaults/certificates/import/action)')]);

@@ -1,0 +1,115 @@
+import { parseKeyVaultCertificateId } from '../adapters/azure/key-vault';
+import { mapConcurrent } from '../core/async/map-concurrent';
+import { isUserError, PASSING_FAILURE_CODES } from '../core/errors/user-error';
+import type { CertificateFacts, ChainCertificateFacts, ConnectionFacts, ExpiryFacts, VaultCaFacts } from '../core/expiry/expiry-report';
+import { buildExpiryReport } from '../core/expiry/expiry-report';
+import { parseCertificate } from '../core/pki/parse-certificate';
+import { resolveSite } from '../core/status/site-name';
+import type { ReadExpiryReportInput, ReadExpiryReportOutput } from './activity-names';
+import type { ActivityPorts } from './activity-ports';
+import { listScopeConnections } from './site-directory';
+
+/** Key Vault reads in flight: 64 at ~50 ms (about 1,300 a second) stay below a vault's 4,000 reads per 10 s (ARM is not involved). */
+const CERTIFICATE_READS = 64;
+
+/**
+ * The expiry report's reads: the fleet listed once (one ARM list call per resource group: the list result carries
+ * each connection's outbound reference and inbound chain), each distinct outbound certificate's versions listed once
+ * however many connections share it (expiry, enabled, which is newest), and the vault CA once. No per-connection
+ * GET: live tunnel state is not part of an expiry report. Azure's refusals become rows and gaps, never a failed job;
+ * throttling (429) is waited out by the adapters and, when it persists, fails the activity so the orchestration's
+ * retry reads again.
+ */
+export async function readExpiryReport(input: ReadExpiryReportInput, ports: ActivityPorts): Promise<ReadExpiryReportOutput> {
+  const now = ports.now();
+  const { connections, gaps, passingGap } = await listScopeConnections(ports);
+  if (passingGap && connections.length === 0) throw passingGap;
+
+  let sites: string[] | undefined;
+  if (input.site !== undefined) {
+    const resolution = resolveSite(input.site, connections);
+    if (resolution.kind === 'not-found') return { kind: 'site-not-found', typed: input.site, suggestions: resolution.suggestions };
+    if (resolution.kind === 'ambiguous') return { kind: 'site-not-found', typed: input.site, suggestions: resolution.matches.map((m) => m.site), ambiguous: true };
+    sites = [resolution.item.site];
+  }
+  const inScope = sites ? connections.filter((c) => c.site === sites![0]) : connections;
+
+  // Inbound chains: connections usually share roots; each distinct certificate is parsed once.
+  const parsed = new Map<string, ChainCertificateFacts | undefined>();
+  const chainEntry = (entry: string): ChainCertificateFacts | undefined => {
+    if (!parsed.has(entry)) {
+      try {
+        const cert = parseCertificate(entry);
+        parsed.set(entry, { subject: cert.subject, notAfter: cert.notAfter.toISOString(), root: cert.selfIssued });
+      } catch {
+        parsed.set(entry, undefined);
+      }
+    }
+    return parsed.get(entry);
+  };
+
+  const certificateRefs = new Map<string, { vaultUrl: string; name: string }>();
+  const facts: ConnectionFacts[] = inScope.map((c) => {
+    const chain = (c.certificate?.inboundChain ?? []).map(chainEntry);
+    const url = c.certificate?.outboundCertificateUrl;
+    if (!url) return { site: c.site, connectionName: c.connectionName, outboundProblem: 'The connection names no outbound certificate in Key Vault.', inboundChain: chain };
+    try {
+      const ref = parseKeyVaultCertificateId(url);
+      const certificateKey = `${ref.vaultUrl.toLowerCase()}/${ref.name.toLowerCase()}`;
+      certificateRefs.set(certificateKey, { vaultUrl: ref.vaultUrl, name: ref.name });
+      return {
+        site: c.site,
+        connectionName: c.connectionName,
+        outbound: { id: url, vaultName: ports.keyVault.vaultName(ref.vaultUrl), certificateKey, certificateName: ref.name, ...(ref.version ? { version: ref.version } : {}) },
+        inboundChain: chain,
+      };
+    } catch (error) {
+      const problem = isUserError(error) ? error.safeMessage : 'The outbound certificate reference is not a Key Vault certificate identifier.';
+      return { site: c.site, connectionName: c.connectionName, outboundProblem: problem, inboundChain: chain };
+    }
+  });
+
+  let throttled: unknown;
+  const certificates = Object.fromEntries(
+    await mapConcurrent([...certificateRefs], CERTIFICATE_READS, async ([key, ref]): Promise<[string, CertificateFacts]> => {
+      try {
+        const versions = await ports.keyVault.listCertificateVersions(ref.vaultUrl, ref.name);
+        return [
+          key,
+          {
+            versions: versions.map((v) => ({
+              version: v.version,
+              enabled: v.enabled,
+              ...(v.expiresOn ? { expiresOn: v.expiresOn.toISOString() } : {}),
+              ...(v.createdOn ? { createdOn: v.createdOn.toISOString() } : {}),
+            })),
+          },
+        ];
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        if (PASSING_FAILURE_CODES.has(error.code)) throttled ??= error;
+        return [key, { problem: error.safeMessage }];
+      }
+    }),
+  );
+  // Key Vault still throttling after the SDK's retries: read again later rather than report certificates as unreadable.
+  if (throttled) throw throttled;
+
+  let vaultCa: VaultCaFacts | { problem: string } | undefined;
+  const caId = ports.outboundRotation.caCertificateId;
+  if (caId) {
+    try {
+      const ca = await ports.vaultCa.getCaCertificate(caId);
+      vaultCa = { vaultName: ports.keyVault.vaultName(ca.vaultUrl), certificateName: ca.name, subject: ca.certificate.subject, notAfter: ca.certificate.notAfter.toISOString(), enabled: ca.enabled };
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      if (PASSING_FAILURE_CODES.has(error.code)) throw error;
+      vaultCa = { problem: `The vault CA could not be read: ${error.safeMessage}` };
+    }
+  }
+
+  const all: ExpiryFacts = { connections: facts, certificates, ...(vaultCa ? { vaultCa } : {}), gaps, checkedAt: now.toISOString() };
+  const tierBounds = input.tierBounds ?? ports.expiry?.tierBounds;
+  const report = buildExpiryReport(all, now, { ...(input.thresholdDays !== undefined ? { thresholdDays: input.thresholdDays } : {}), ...(tierBounds ? { tierBounds } : {}), ...(sites ? { sites } : {}) });
+  return { kind: 'report', report, reads: { connectionsListed: connections.length, certificateVersionLists: certificateRefs.size, vaultCa: caId ? 1 : 0 } };
+}

@@ -1,0 +1,164 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
+import type { ExpiryDeliveryOutput, ExpiryReportOutput } from '../core/jobs/job-catalog';
+import { buildSyntheticEstate } from '../local/estate/synthetic-estate';
+import { armThrottleLimits } from '../local/simulator/sim-throttle';
+import { SANDBOX_BOT, SANDBOX_TENANT_ID, SANDBOX_USERS } from '../local/sandbox/sandbox-identities';
+import type { BenchSandbox } from './bench-sandbox';
+import { startBenchSandbox } from './bench-sandbox';
+import type { ThrottlingBound } from './bench-stats';
+import { throttlingBound } from './bench-stats';
+
+export interface ExpiryBenchOptions {
+  readonly sites: number;
+  readonly resourceGroups: number;
+  readonly latencyMs: number;
+  /** Subscribed channels the daily run posts to. */
+  readonly conversations: number;
+  readonly pageSize?: number;
+}
+
+export interface ExpiryBenchResult {
+  readonly sites: number;
+  readonly resourceGroups: number;
+  readonly latencyMs: number;
+  /** The reads the report needs: ARM list pages, one version listing per distinct outbound certificate, the vault CA. */
+  readonly required: { readonly armListCalls: number; readonly keyVaultReads: number; readonly sequentialCalls: number };
+  /** ARM's read bucket and Key Vault's 4,000 reads per 10 s per vault, with the latency of the calls that must follow each other. */
+  readonly bound: ThrottlingBound;
+  /** `expiry`: message to the report card. */
+  readonly wallMs: number;
+  readonly azureCalls: { readonly armReads: number; readonly keyVaultReads: number; readonly throttled429: number };
+  readonly maxCardBytes: number;
+  readonly rowsReported: number;
+  /** The daily run: from the fleet read done (the run reports it) to the last of the conversations' cards at the connector. */
+  readonly postingMs: number;
+  readonly posted: number;
+  readonly deliveryWallMs: number;
+}
+
+/** Key Vault's service limit for reads: 4,000 per 10 s per vault. */
+const KEY_VAULT_READS = { capacity: 4_000, refillPerSecond: 400 };
+/** How many Key Vault reads the activity has in flight (activities/expiry-activities.ts). */
+const KEY_VAULT_CONCURRENCY = 64;
+
+/**
+ * The expiry report over a synthetic estate (every site its own outbound certificate), driven like production: the
+ * `expiry` command through /api/messages (the report card's time and size), then the daily run posting to N
+ * subscribed channels (each subscribed by a real `subscribe expiry` message there).
+ */
+export async function runExpiryBench(options: ExpiryBenchOptions): Promise<ExpiryBenchResult> {
+  const pageSize = options.pageSize ?? 50;
+  const bench = await startBenchSandbox({ estate: () => buildSyntheticEstate({ sites: options.sites, resourceGroups: options.resourceGroups, distinctOutbound: true }), latencyMs: options.latencyMs, throttling: true, pageSize });
+  try {
+    const { host, simulator } = bench.sandbox;
+    const info = simulator.estateInfo;
+    const perGroup = info.resourceGroups.map((rg) => info.sites.filter((s) => s.resourceGroup === rg && s.connectionId !== undefined).length);
+    const armListCalls = perGroup.reduce((sum, n) => sum + Math.max(1, Math.ceil(n / pageSize)), 0);
+    // One version listing per distinct outbound certificate (here one per site), and the vault CA when one is configured.
+    const distinct = new Set(info.sites.filter((s) => s.connectionId !== undefined).map((s) => simulator.resources.connections.get(s.connectionId!)!.config.certificateAuthentication!.outboundAuthCertificate!.replace(/\/[0-9a-f]{32}$/, '')));
+    const keyVaultReads = distinct.size + (bench.sandbox.settings.OUTBOUND_CA_CERTIFICATE_ID ? 1 : 0);
+    // The list pages of the largest group follow each other; the Key Vault reads go KEY_VAULT_CONCURRENCY at a time.
+    const sequentialCalls = Math.max(...perGroup.map((n) => Math.max(1, Math.ceil(n / pageSize)))) + Math.ceil(distinct.size / KEY_VAULT_CONCURRENCY) + 1;
+    const arm = throttlingBound(armListCalls, armThrottleLimits.reads, 0, 0);
+    const kv = throttlingBound(keyVaultReads, KEY_VAULT_READS, 0, 0);
+    const bound: ThrottlingBound = { throttleSeconds: arm.throttleSeconds + kv.throttleSeconds, latencySeconds: (sequentialCalls * options.latencyMs) / 1000, boundSeconds: arm.throttleSeconds + kv.throttleSeconds + (sequentialCalls * options.latencyMs) / 1000 };
+
+    await bench.send('help');
+    // Warm: one report (module loading, SDK clients, TLS), then the measured one.
+    await measureReport(bench);
+    simulator.stats.reset();
+    const report = await measureReport(bench);
+    const calls = simulator.stats.calls();
+    const armReads = calls.filter((c) => c.service === 'arm' && c.method === 'GET').length;
+    const kvReads = calls.filter((c) => c.service !== 'arm' && c.method === 'GET').length;
+
+    for (let i = 0; i < options.conversations; i++) await subscribeChannel(bench, `bench-channel-${i}`);
+    const delivery = await measureDelivery(bench, options.conversations);
+    await host.durable.idle();
+    return {
+      sites: options.sites,
+      resourceGroups: options.resourceGroups,
+      latencyMs: options.latencyMs,
+      required: { armListCalls, keyVaultReads, sequentialCalls },
+      bound,
+      wallMs: report.wallMs,
+      azureCalls: { armReads, keyVaultReads: kvReads, throttled429: simulator.stats.snapshot().throttled },
+      maxCardBytes: Math.max(report.cardBytes, delivery.maxCardBytes),
+      rowsReported: report.rows,
+      postingMs: delivery.postingMs,
+      posted: delivery.posted,
+      deliveryWallMs: delivery.wallMs,
+    };
+  } finally {
+    await bench.close();
+  }
+}
+
+async function measureReport(bench: BenchSandbox): Promise<{ wallMs: number; cardBytes: number; rows: number }> {
+  const { host } = bench.sandbox;
+  const before = new Set(host.durable.list().map((i) => i.instanceId));
+  const sent = await bench.send('expiry', 120_000);
+  const job = host.durable.list().find((i) => !before.has(i.instanceId) && i.name === ORCHESTRATIONS.expiryReport);
+  if (!job) throw new Error('`expiry` started no expiry report job.');
+  const done = await host.durable.waitFor(job.instanceId, undefined, 120_000);
+  if (done.runtimeStatus !== 'Completed') throw new Error(`The expiry report job ended ${done.runtimeStatus}.`);
+  const card = await bench.connector.waitFor((e) => e.kind === 'update' && e.activityId === sent.ack.activityId && e.receivedAt >= sent.postedAt && JSON.stringify(e.card ?? {}).includes('Checked'), 10_000);
+  const output = done.output as ExpiryReportOutput;
+  return { wallMs: card.receivedAt - sent.postedAt, cardBytes: Math.max(0, ...card.cardBytes), rows: output.kind === 'report' ? output.report.rows.length : 0 };
+}
+
+/** `subscribe expiry` said by an operator in a channel of the bench team (its reference points at the mock connector). */
+async function subscribeChannel(bench: BenchSandbox, channelId: string): Promise<void> {
+  const operator = SANDBOX_USERS.find((u) => u.roles.includes('operator'))!;
+  const id = `bench-subscribe-${channelId}`;
+  const activity = {
+    type: 'message',
+    id,
+    text: `<at>${SANDBOX_BOT.name}</at> subscribe expiry`,
+    textFormat: 'plain',
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: bench.connector.url,
+    from: { id: operator.id, name: operator.name, aadObjectId: operator.aadObjectId },
+    recipient: { id: SANDBOX_BOT.id, name: SANDBOX_BOT.name },
+    conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: SANDBOX_TENANT_ID },
+    entities: [{ type: 'mention', mentioned: { id: SANDBOX_BOT.id, name: SANDBOX_BOT.name }, text: `<at>${SANDBOX_BOT.name}</at>` }],
+    channelData: { tenant: { id: SANDBOX_TENANT_ID }, teamsChannelId: channelId, team: { id: 'bench-team' }, channel: { id: channelId } },
+  };
+  const reply = bench.connector.waitFor((e) => e.kind === 'reply' && e.replyToId === id, 30_000);
+  const response = await fetch(bench.sandbox.messagesUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  await response.arrayBuffer();
+  if (response.status >= 300) throw new Error(`subscribe in ${channelId}: HTTP ${response.status}`);
+  const answer = await reply;
+  if (!JSON.stringify(answer.card ?? {}).includes('Subscribed')) throw new Error(`subscribe in ${channelId} was not confirmed.`);
+}
+
+/** The daily run started as the timer would; the posting phase timed from the run's "posting" status to the last card. */
+async function measureDelivery(bench: BenchSandbox, conversations: number): Promise<{ postingMs: number; posted: number; wallMs: number; maxCardBytes: number }> {
+  const { host } = bench.sandbox;
+  const day = new Date().toISOString().slice(0, 10);
+  const jobId = `expiry-daily-bench-${day}`;
+  const envelope = { jobId, commandLine: 'expiry (daily report)', requestedBy: { aadObjectId: '', name: 'bench' }, conversationKey: '', cardActivityId: '', requestedAt: new Date().toISOString(), payload: { day } };
+  const startedAt = performance.now();
+  const response = await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/orchestrators/${ORCHESTRATIONS.expiryDelivery}/${jobId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
+  await response.arrayBuffer();
+  if (response.status >= 300) throw new Error(`Could not start the daily run: HTTP ${response.status}`);
+  let postingAt: number | undefined;
+  for (;;) {
+    const instance = host.durable.getInstance(jobId);
+    const step = (instance?.customStatus as { step?: string } | undefined)?.step;
+    if (postingAt === undefined && (step === 'posting' || step === 'done')) postingAt = performance.now();
+    if (instance && instance.runtimeStatus !== 'Running' && instance.runtimeStatus !== 'Pending') break;
+    if (performance.now() - startedAt > 120_000) throw new Error('The daily run did not finish within 2 min.');
+    await sleep(5);
+  }
+  const done = host.durable.getInstance(jobId)!;
+  if (done.runtimeStatus !== 'Completed') throw new Error(`The daily run ended ${done.runtimeStatus}.`);
+  const output = done.output as ExpiryDeliveryOutput;
+  const posts = bench.connector.events().filter((e) => e.kind === 'post' && e.conversationId.startsWith('bench-channel-') && e.receivedAt >= startedAt);
+  if (posts.length < conversations) throw new Error(`The daily run posted ${posts.length} of ${conversations} cards (${JSON.stringify(output.problems)}).`);
+  const lastPost = Math.max(...posts.map((p) => p.receivedAt));
+  return { postingMs: lastPost - (postingAt ?? startedAt), posted: output.posted, wallMs: lastPost - startedAt, maxCardBytes: Math.max(0, ...posts.flatMap((p) => p.cardBytes)) };
+}
