@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { menuSpecs } from '../../../local/manifest/generate-manifest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../../../core/commands/command-spec';
 import { findCommandSpec } from '../../../core/commands/command-specs';
-import { COMMAND_LIST_LIMITS, MANIFEST_VERSION, ManifestLimitError, generateManifest, manifestCommands, manifestJson, writeAppPackage } from '../../../local/manifest/generate-manifest';
+import { COMMAND_LIST_LIMITS, MANIFEST_VERSION, ManifestLimitError, generateManifest, manifestCommands, manifestJson, menuSpecs, writeAppPackage } from '../../../local/manifest/generate-manifest';
 import { renderAppIcons } from '../../../local/manifest/render-app-icons';
 import { decodePng } from './decode-png';
 

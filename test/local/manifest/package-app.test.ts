@@ -1,11 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { menuSpecs } from '../../../local/manifest/generate-manifest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AdmZip from 'adm-zip';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '../../../local/manifest/encode-png';
-import { MANIFEST_VERSION } from '../../../local/manifest/generate-manifest';
+import { MANIFEST_VERSION, menuSpecs } from '../../../local/manifest/generate-manifest';
 import type { AppPackageFiles } from '../../../local/manifest/package-app';
 import { AppPackageError, appPackageFiles, fillPlaceholders, manifestSchemaPath, parseEnvFile, validateAppPackage, writeAppPackage } from '../../../local/manifest/package-app';
 
