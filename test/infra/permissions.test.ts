@@ -28,7 +28,7 @@ describe('infra/permissions.json', () => {
       'gatewayDiagnosticsWriter',
       'diagnosticsDestination',
     ]);
-    expect(linesFor(permissions.calls, { service: 'arm', method: 'DELETE', path: `${sub}/Microsoft.Network/connections/cn-x` })).toEqual([]);
+    expect(linesFor(permissions.calls, { service: 'arm', method: 'DELETE', path: `${sub}/Microsoft.Network/virtualNetworkGateways/vpngw-hub` })).toEqual([]);
   });
 
   it('is what the role table of infra/README.md says (UPDATE_INFRA_README=1 rewrites it)', () => {
