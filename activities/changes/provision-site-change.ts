@@ -247,7 +247,11 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
       if (now.getTime() + days * 86_400_000 > ca.certificate.notAfter.getTime()) {
         outboundChecks.push({ check: 'outbound certificate', status: 'blocking', detail: `A certificate valid ${days} days would outlive the CA ${ca.certificate.subject} (until ${formatDay(ca.certificate.notAfter)}).`, code: 'OutboundValidityBeyondCa', fix: 'Renew the CA, or lower OUTBOUND_CERTIFICATE_DAYS.' });
       } else {
-        outboundChecks.push({ check: 'outbound certificate', status: 'fixed', detail: `the plan issues ${certName} from the CA ${ca.certificate.subject}: RSA 2048 made in Key Vault, serverAuth + clientAuth, ${days} days, merged with its chain` });
+        // A pending request (a key without a certificate) is left by a run that stopped after Key Vault took the
+        // request; issuing cancels it first, and the approver sees that here.
+        const pending = await ports.keyVault.getPendingRequest(vaultUrl, certName);
+        const cancelled = pending ? `; Key Vault holds a pending request for ${certName} (a key without a certificate, left by an earlier run that stopped): it is cancelled first` : '';
+        outboundChecks.push({ check: 'outbound certificate', status: 'fixed', detail: `the plan issues ${certName} from the CA ${ca.certificate.subject}: RSA 2048 made in Key Vault, serverAuth + clientAuth, ${days} days, merged with its chain${cancelled}` });
       }
     }
 
@@ -445,6 +449,8 @@ const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPo
     if (d.outbound !== 'ca') return `the connection uses ${d.certName} version ${lastSegment(d.outboundVersionId)} from Key Vault`;
     const mine = await issuedVersion(plan, ports);
     if (mine) return `${d.certName} version ${mine.version} already issued`;
+    // A request Key Vault took after its caller gave up (a timeout) leaves a pending version: the plan named it.
+    if (await ports.keyVault.getPendingRequest(d.vaultUrl, d.certName)) await ports.keyVault.cancelPendingRequest(d.vaultUrl, d.certName);
     const issued: KeyVaultCertificate = await issueFromVaultCa(ports, {
       vaultUrl: d.vaultUrl,
       name: d.certName,
@@ -488,16 +494,19 @@ const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPo
 /** What this provisioning made that still exists, in words. */
 async function whatThisMade(plan: ChangePlan, ports: ActivityPorts): Promise<string[]> {
   const d = detailsOf(plan);
-  const [connection, lng, versions] = await Promise.all([
+  const [connection, lng, versions, pending] = await Promise.all([
     readOrUndefined(() => ports.network.getConnection(plan.target.connectionId)),
     readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId)),
     d.outbound === 'ca' ? ports.keyVault.listCertificateVersions(d.vaultUrl, d.certName).catch(() => []) : Promise.resolve([]),
+    d.outbound === 'ca' ? ports.keyVault.getPendingRequest(d.vaultUrl, d.certName) : Promise.resolve(undefined),
   ]);
   const left: string[] = [];
   if (connection && connection.tags?.[PROVISION_TAGS.provisionedBy] === d.provisionId) left.push(`connection ${connection.name}`);
   if (lng && lng.tags[PROVISION_TAGS.provisionedBy] === d.provisionId) left.push(`local network gateway ${lng.name}`);
   const issued = versions.filter((v) => v.tags[PROVISION_TAGS.provisionedBy] === d.provisionId && v.enabled);
   if (issued.length > 0) left.push(`${d.certName} version ${issued.map((v) => v.version).join(', ')}`);
+  // Issuing stopped after Key Vault took the request: asking again cancels it and issues anew.
+  else if (pending) left.push(`a pending certificate request for ${d.certName} (a key without a certificate)`);
   return left;
 }
 

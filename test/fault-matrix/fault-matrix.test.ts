@@ -284,7 +284,10 @@ describe('fault matrix: every change kind × every Azure step × every fault end
             if (result.change) expect(result.change.runtimeStatus).toBe('Completed');
             const azureState = JSON.stringify(result.after) === JSON.stringify(result.before) ? 'unchanged' : JSON.stringify(result.after) === JSON.stringify(applied) ? 'applied' : 'in between';
             if ((output as ChangeOutput | undefined)?.endState !== 'needs-attention') expect(azureState).not.toBe('in between');
-            expect(result.pendingInKeyVault).toEqual([]);
+            if (output?.endState === 'needs-attention' && result.pendingInKeyVault.length > 0) {
+              // A request Key Vault took after the bot gave up on it (a timeout): part-way, and the card names it.
+              for (const p of result.pendingInKeyVault) expect(result.card).toContain(`a pending certificate request for ${p.split('/')[1]}`);
+            } else expect(result.pendingInKeyVault).toEqual([]);
             if (fault.kind === 'azure') expect(result.faultHits).toBeGreaterThan(0);
             if (!output) {
               // Never planned (or refused): nothing was applied, and the card and the audit say so.
