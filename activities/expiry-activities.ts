@@ -22,12 +22,17 @@ const CERTIFICATE_READS = 64;
  */
 export async function readExpiryReport(input: ReadExpiryReportInput, ports: ActivityPorts): Promise<ReadExpiryReportOutput> {
   const now = ports.now();
-  const { connections, gaps, passingGap } = await listScopeConnections(ports);
-  if (passingGap && connections.length === 0) throw passingGap;
+  // The site index is written while Key Vault is read (awaited before returning), not before.
+  const { connections, gaps, passingGap, indexRefreshed } = await listScopeConnections(ports, { indexRefreshInBackground: true });
+  if (passingGap && connections.length === 0) {
+    await indexRefreshed;
+    throw passingGap;
+  }
 
   let sites: string[] | undefined;
   if (input.site !== undefined) {
     const resolution = resolveSite(input.site, connections);
+    if (resolution.kind !== 'found') await indexRefreshed;
     if (resolution.kind === 'not-found') return { kind: 'site-not-found', typed: input.site, suggestions: resolution.suggestions };
     if (resolution.kind === 'ambiguous') return { kind: 'site-not-found', typed: input.site, suggestions: resolution.matches.map((m) => m.site), ambiguous: true };
     sites = [resolution.item.site];
@@ -69,44 +74,49 @@ export async function readExpiryReport(input: ReadExpiryReportInput, ports: Acti
     }
   });
 
-  let throttled: unknown;
-  const certificates = Object.fromEntries(
-    await mapConcurrent([...certificateRefs], CERTIFICATE_READS, async ([key, ref]): Promise<[string, CertificateFacts]> => {
-      try {
-        const versions = await ports.keyVault.listCertificateVersions(ref.vaultUrl, ref.name);
-        return [
-          key,
-          {
-            versions: versions.map((v) => ({
-              version: v.version,
-              enabled: v.enabled,
-              ...(v.expiresOn ? { expiresOn: v.expiresOn.toISOString() } : {}),
-              ...(v.createdOn ? { createdOn: v.createdOn.toISOString() } : {}),
-            })),
-          },
-        ];
-      } catch (error) {
-        if (!isUserError(error)) throw error;
-        if (PASSING_FAILURE_CODES.has(error.code)) throttled ??= error;
-        return [key, { problem: error.safeMessage }];
-      }
-    }),
-  );
-  // Key Vault still throttling after the SDK's retries: read again later rather than report certificates as unreadable.
-  if (throttled) throw throttled;
-
-  let vaultCa: VaultCaFacts | { problem: string } | undefined;
+  // The vault CA is read alongside the certificates' versions (it needs none of them).
   const caId = ports.outboundRotation.caCertificateId;
-  if (caId) {
+  const readVaultCa = async (): Promise<VaultCaFacts | { problem: string } | { throttled: unknown } | undefined> => {
+    if (!caId) return undefined;
     try {
       const ca = await ports.vaultCa.getCaCertificate(caId);
-      vaultCa = { vaultName: ports.keyVault.vaultName(ca.vaultUrl), certificateName: ca.name, subject: ca.certificate.subject, notAfter: ca.certificate.notAfter.toISOString(), enabled: ca.enabled };
+      return { vaultName: ports.keyVault.vaultName(ca.vaultUrl), certificateName: ca.name, subject: ca.certificate.subject, notAfter: ca.certificate.notAfter.toISOString(), enabled: ca.enabled };
     } catch (error) {
       if (!isUserError(error)) throw error;
-      if (PASSING_FAILURE_CODES.has(error.code)) throw error;
-      vaultCa = { problem: `The vault CA could not be read: ${error.safeMessage}` };
+      if (PASSING_FAILURE_CODES.has(error.code)) return { throttled: error };
+      return { problem: `The vault CA could not be read: ${error.safeMessage}` };
     }
-  }
+  };
+
+  let throttled: unknown;
+  const readCertificates = async (): Promise<Record<string, CertificateFacts>> =>
+    Object.fromEntries(
+      await mapConcurrent([...certificateRefs], CERTIFICATE_READS, async ([key, ref]): Promise<[string, CertificateFacts]> => {
+        try {
+          const versions = await ports.keyVault.listCertificateVersions(ref.vaultUrl, ref.name);
+          return [
+            key,
+            {
+              versions: versions.map((v) => ({
+                version: v.version,
+                enabled: v.enabled,
+                ...(v.expiresOn ? { expiresOn: v.expiresOn.toISOString() } : {}),
+                ...(v.createdOn ? { createdOn: v.createdOn.toISOString() } : {}),
+              })),
+            },
+          ];
+        } catch (error) {
+          if (!isUserError(error)) throw error;
+          if (PASSING_FAILURE_CODES.has(error.code)) throttled ??= error;
+          return [key, { problem: error.safeMessage }];
+        }
+      }),
+    );
+  const [certificates, caRead] = await Promise.all([readCertificates(), readVaultCa(), indexRefreshed]);
+  // Key Vault still throttling after the SDK's retries: read again later rather than report certificates as unreadable.
+  if (throttled) throw throttled;
+  if (caRead && 'throttled' in caRead) throw caRead.throttled;
+  const vaultCa = caRead;
 
   const all: ExpiryFacts = { connections: facts, certificates, ...(vaultCa ? { vaultCa } : {}), gaps, checkedAt: now.toISOString() };
   const tierBounds = input.tierBounds ?? ports.expiry?.tierBounds;

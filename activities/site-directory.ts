@@ -27,11 +27,23 @@ export type FoundSite = ListedConnection & { readonly details: ConnectionDetails
 export const SITE_INDEX_TTL_MS = 5 * 60_000;
 
 /**
+ * List calls in flight at once (one per resource group or subscription of the scope). A scope names a handful of
+ * groups; listing them all at once keeps a fleet read at one round trip. ARM's read bucket (per principal and
+ * subscription, refilled continuously) is far larger than this.
+ */
+const SCOPE_LISTS_IN_FLIGHT = 16;
+
+/**
  * The site-to-site connections in the configured scopes (certificate ones only, for the fleet), from the list calls
  * only (one per resource group, in parallel). A scope that fails is reported as a gap instead of failing the answer.
- * A complete listing refreshes the site index.
+ * A complete listing refreshes the site index; with `indexRefreshInBackground` the caller gets that write as
+ * `indexRefreshed` (it never rejects) and awaits it after its own reads, instead of waiting for it first.
  */
-export async function listScopeConnections(ports: ActivityPorts, options: { certificateOnly: boolean } = { certificateOnly: true }): Promise<{ connections: ListedConnection[]; gaps: string[]; passingGap?: UserError }> {
+export async function listScopeConnections(
+  ports: ActivityPorts,
+  options: { readonly certificateOnly?: boolean; readonly indexRefreshInBackground?: boolean } = {},
+): Promise<{ connections: ListedConnection[]; gaps: string[]; passingGap?: UserError; indexRefreshed?: Promise<void> }> {
+  const certificateOnly = options.certificateOnly ?? true;
   const units: { subscriptionId: string; resourceGroups?: string[]; label: string }[] = ports.scopes.flatMap((scope) =>
     scope.resourceGroups && scope.resourceGroups.length > 0
       ? scope.resourceGroups.map((rg) => ({ subscriptionId: scope.subscriptionId, resourceGroups: [rg], label: `${rg} (${scope.subscriptionId.slice(0, 8)}…)` }))
@@ -39,7 +51,7 @@ export async function listScopeConnections(ports: ActivityPorts, options: { cert
   );
   const gaps: string[] = [];
   let passingGap: UserError | undefined;
-  const lists = await mapConcurrent(units, 8, async (unit) => {
+  const lists = await mapConcurrent(units, SCOPE_LISTS_IN_FLIGHT, async (unit) => {
     try {
       const scope = unit.resourceGroups ? { subscriptionId: unit.subscriptionId, resourceGroups: unit.resourceGroups } : { subscriptionId: unit.subscriptionId };
       return await ports.network.listSiteToSiteConnections(scope);
@@ -58,8 +70,14 @@ export async function listScopeConnections(ports: ActivityPorts, options: { cert
     seen.add(key);
     connections.push({ ...c, site: siteNameOf(c), connectionName: c.name });
   }
-  if (gaps.length === 0) await refreshIndex(ports, connections);
-  return { connections: options.certificateOnly ? connections.filter((c) => c.authenticationType === 'Certificate') : connections, gaps, ...(passingGap ? { passingGap } : {}) };
+  const indexRefreshed = gaps.length === 0 ? refreshIndex(ports, connections) : undefined;
+  if (indexRefreshed && !options.indexRefreshInBackground) await indexRefreshed;
+  return {
+    connections: certificateOnly ? connections.filter((c) => c.authenticationType === 'Certificate') : connections,
+    gaps,
+    ...(passingGap ? { passingGap } : {}),
+    ...(indexRefreshed && options.indexRefreshInBackground ? { indexRefreshed } : {}),
+  };
 }
 
 /**

@@ -78,6 +78,9 @@ param allowVpnChanges bool = false
 @description('Assign the gateway diagnostics writer role on the VPN scopes and the diagnostics destination role on DIAGNOSTICS_WORKSPACE_ID, so the diagnose card\'s "Enable diagnostics" button can add a diagnostic setting to a gateway.')
 param allowEnableDiagnostics bool = false
 
+@description('KEY_VAULT_EVENTS: deliver Key Vault\'s CertificateNearExpiry and CertificateExpired events from each certificate vault to the function keyVaultCertificateEvents (an Event Grid system topic on each vault and an event subscription on it). Azure accepts the subscription only once the function exists: turn it on after the first deployment of the code.')
+param keyVaultEvents bool = false
+
 @minLength(3)
 @maxLength(45)
 @description('DURABLE_TASK_HUB: 3-45 letters and digits, starting with a letter.')
@@ -135,6 +138,7 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 var appIdentityName = 'id-vpncert-app-${resourceToken}'
 var storageAccountName = 'stvpncert${resourceToken}'
 var applicationInsightsName = 'appi-vpncert-${resourceToken}'
+var deadLetterContainerName = 'eventgrid-dead-letters'
 // Fixed by adapters/storage/table-client-factory.ts (TABLES).
 var stateTableNames = [
   'conversations'
@@ -254,6 +258,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     skuName: storageSku
     deploymentContainerName: deploymentContainerName
+    deadLetterContainerName: deadLetterContainerName
     tableNames: stateTableNames
   }
 }
@@ -417,6 +422,34 @@ module caKeyRoles 'modules/roles-on-key.bicep' = [for (id, i) in caKeyIds: if (h
     vaultName: split(id, '/')[8]
     keyName: split(id, '/')[10]
     grants: grantsAt.caKey
+  }
+}]
+
+// Key Vault's certificate events (README "Expiry reports", immediate alerts): on each certificate vault, an Event
+// Grid system topic and a subscription delivering the two certificate expiry events to the function app.
+var keyVaultEventVaultIds = keyVaultEvents ? vaultIds : []
+
+module keyVaultEventTopics 'modules/key-vault-events.bicep' = [for (id, i) in keyVaultEventVaultIds: {
+  name: 'vpncert-${resourceToken}-key-vault-events-${i}'
+  scope: resourceGroup(split(id, '/')[2], split(id, '/')[4])
+  params: {
+    vaultName: split(id, '/')[8]
+    topicName: 'evgt-vpncert-${split(id, '/')[8]}'
+    functionAppId: functionApp.outputs.id
+    deadLetterStorageAccountId: storage.outputs.id
+    deadLetterContainerName: deadLetterContainerName
+    tags: tags
+  }
+}]
+
+module keyVaultEventDeadLetterRoles 'modules/key-vault-events-dead-letter-role.bicep' = [for (id, i) in keyVaultEventVaultIds: {
+  name: 'vpncert-${resourceToken}-key-vault-events-dead-letters-${i}'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    containerName: deadLetterContainerName
+    principalId: keyVaultEventTopics[i].outputs.principalId
+    principalKey: '${id}/providers/Microsoft.EventGrid/systemTopics/evgt-vpncert-${split(id, '/')[8]}'
   }
 }]
 

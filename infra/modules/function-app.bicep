@@ -213,5 +213,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
 @description('Function app name.')
 output name string = functionApp.name
 
+@description('Resource id of the function app.')
+output id string = functionApp.id
+
 @description('Default host name, <name>.azurewebsites.net.')
 output defaultHostName string = functionApp.properties.defaultHostName

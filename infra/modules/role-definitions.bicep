@@ -11,6 +11,8 @@ var builtInRoles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
   // Durable Functions history/instance tables and the bot's own tables (conversations, audit log).
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
+  // Event Grid's dead-letter writes (Key Vault system topics' identities, on the dead-letter container only).
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
   // Telemetry to Application Insights with Entra authentication (local auth is disabled on the component).
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
 }

@@ -27,6 +27,11 @@ param skuName string
 @description('Blob container that Flex Consumption deploys the app package from.')
 param deploymentContainerName string
 
+@minLength(3)
+@maxLength(63)
+@description('Blob container that keeps the Key Vault events Event Grid could not deliver (dead letters).')
+param deadLetterContainerName string
+
 @minLength(1)
 @description('Tables the bot keeps its state in (names fixed by adapters/storage/table-client-factory.ts).')
 param tableNames string[]
@@ -63,6 +68,13 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
         publicAccess: 'None'
       }
     }
+
+    resource deadLetterContainer 'containers' = {
+      name: deadLetterContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
   }
 
   resource tableService 'tableServices' = {
@@ -80,6 +92,9 @@ output name string = storage.name
 
 @description('Blob endpoint, for the Flex Consumption deployment source.')
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+
+@description('Resource id of the account.')
+output id string = storage.id
 
 @description('Table endpoint (STATE_TABLES_ENDPOINT).')
 output tableEndpoint string = storage.properties.primaryEndpoints.table

@@ -3,7 +3,7 @@ import { readExpiryReport } from '../../activities/expiry-activities';
 import { UserError } from '../../core/errors/user-error';
 import type { StatusCertificates } from '../core/status/status-certificates';
 import { statusCertificates } from '../core/status/status-certificates';
-import { testPorts, VAULT_URL } from './fake-adapters';
+import { RG, SUBSCRIPTION, testPorts, VAULT_URL } from './fake-adapters';
 import { markExpiryRotated } from '../../activities/expiry-delivery';
 import { createMemorySubscriptionStore } from '../../adapters/storage/table-subscription-store';
 import type { ExpiryDeliveryOutput } from '../../core/jobs/job-catalog';
@@ -95,5 +95,43 @@ describe('markExpiryRotated', () => {
     expect(text).toMatch(/✔ site-paris {2}rotated[\s\S]*Rotated 2026-06-01 09:30 UTC; this row is done\./);
     expect(text).not.toContain('[Rotate]');
     expect((await store.posted('2026-06-01', key))?.rotated).toEqual([{ site: 'site-paris', at: '2026-06-01T09:30:00.000Z' }]);
+  });
+});
+
+describe('readExpiryReport: how long the reads take', () => {
+  it('lists every resource group of the scope at once, and reads Key Vault while the site index is written', async () => {
+    const groups = [RG, ...Array.from({ length: 11 }, (_, i) => `rg-vpn-${i}`)];
+    const t = testPorts({ scopes: [{ subscriptionId: SUBSCRIPTION, resourceGroups: groups }] });
+    t.keyVault.put('vpn-paris', 'p1', pki.outbound.expiring.info);
+    t.network.add({ name: 'cn-site-paris', outboundCertificateUrl: outbound('vpn-paris', 'p1'), inboundChain: [pki.deviceRoot.info] });
+    const events: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const list = t.ports.network.listSiteToSiteConnections.bind(t.ports.network);
+    t.ports.network.listSiteToSiteConnections = async (scope) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return list(scope);
+    };
+    const replace = t.ports.siteIndex.replace.bind(t.ports.siteIndex);
+    t.ports.siteIndex.replace = async (entries, listed) => {
+      events.push('index write started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await replace(entries, listed);
+      events.push('index written');
+    };
+    const versions = t.ports.keyVault.listCertificateVersions.bind(t.ports.keyVault);
+    t.ports.keyVault.listCertificateVersions = async (vaultUrl, name) => {
+      events.push(`read ${name}`);
+      return versions(vaultUrl, name);
+    };
+    const out = await readExpiryReport({ thresholdDays: 30 }, t.ports);
+    expect(out.kind).toBe('report');
+    // One round trip for the fleet, however many groups the scope names (up to 16).
+    expect(most).toBe(12);
+    // The Key Vault read does not wait for the index, and the activity does not end before the index is written.
+    expect(events).toEqual(['index write started', 'read vpn-paris', 'index written']);
+    expect(t.siteIndex.snapshot?.entries.map((e) => e.site)).toEqual(['site-paris']);
   });
 });

@@ -13,6 +13,7 @@ const VERIFIED_BUILT_IN_ROLES: Record<string, string> = {
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
 };
 
 const sub = deployment.subscriptionId;
@@ -191,6 +192,60 @@ describeWithBicep('infra/ as compiled (main.json) and as it would deploy (bicep 
     expect(readFileSync(join(root, 'functions/messages.ts'), 'utf8')).toMatch(/route: 'messages'/);
     const hostJson = JSON.parse(readFileSync(join(root, 'host.json'), 'utf8')) as { extensions?: { http?: { routePrefix?: string } } };
     expect(hostJson.extensions?.http?.routePrefix ?? 'api').toBe('api');
+  });
+
+  describe('Key Vault certificate events (immediate alerts)', () => {
+    const otherVaultId = `/subscriptions/${sub}/resourceGroups/rg-certs-2/providers/Microsoft.KeyVault/vaults/kv-vpn-certs-2`;
+
+    it('by default subscribes nothing: Azure accepts the subscription only once the function exists', () => {
+      expect(template.parameters.keyVaultEvents!.defaultValue).toBe(false);
+      const named = snapshot(templateDir, { ...minimal, certificateVaultIds: vaultId });
+      expect(resources(named, 'Microsoft.EventGrid/systemTopics')).toEqual([]);
+      expect(resources(named, 'Microsoft.EventGrid/systemTopics/eventSubscriptions')).toEqual([]);
+    });
+
+    it('on each certificate vault, a system topic and a subscription delivering the two expiry events to keyVaultCertificateEvents, retried, undeliverable ones kept', () => {
+      const withEvents = snapshot(templateDir, { ...minimal, keyVaultEvents: true, certificateVaultIds: `${vaultId},${otherVaultId}` });
+      const topics = resources(withEvents, 'Microsoft.EventGrid/systemTopics') as (PredictedResource & { identity: { type: string } })[];
+      expect(topics.map((t) => String(t.properties!.source).toLowerCase()).sort()).toEqual([vaultId.toLowerCase(), otherVaultId.toLowerCase()].sort());
+      for (const topic of topics) {
+        expect(topic.properties!.topicType).toBe('Microsoft.KeyVault.vaults');
+        // In the vault's own resource group, and its region (known to Azure only: the vault's location).
+        expect(topic.id.toLowerCase().startsWith(`${String(topic.properties!.source).toLowerCase().replace(/\/providers\/.*$/, '')}/providers/microsoft.eventgrid/systemtopics/`)).toBe(true);
+        expect(String(topic.location)).toMatch(/reference\(.*Microsoft\.KeyVault\/vaults.*\)\.location|^\[.*location/i);
+        expect(topic.identity.type).toBe('SystemAssigned');
+      }
+      const subscriptions = resources(withEvents, 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
+      expect(subscriptions).toHaveLength(2);
+      const functionName = /app\.eventGrid\('([A-Za-z]+)'/.exec(readFileSync(join(root, 'functions/key-vault-events.ts'), 'utf8'))![1]!;
+      expect(functionName).toBe('keyVaultCertificateEvents');
+      for (const subscription of subscriptions) {
+        expect(topics.some((t) => subscription.id.startsWith(`${t.id}/`))).toBe(true);
+        const p = subscription.properties as {
+          destination: { endpointType: string; properties: { resourceId: string; maxEventsPerBatch: number } };
+          filter: { includedEventTypes: string[] };
+          retryPolicy: { maxDeliveryAttempts: number; eventTimeToLiveInMinutes: number };
+          deadLetterWithResourceIdentity: { identity: { type: string }; deadLetterDestination: { endpointType: string; properties: { resourceId: string; blobContainerName: string } } };
+          eventDeliverySchema: string;
+        };
+        expect(p.filter.includedEventTypes.sort()).toEqual(['Microsoft.KeyVault.CertificateExpired', 'Microsoft.KeyVault.CertificateNearExpiry']);
+        expect(p.destination.endpointType).toBe('AzureFunction');
+        expect(p.destination.properties.resourceId).toMatch(new RegExp(`^/subscriptions/${sub}/resourceGroups/rg-prod/providers/Microsoft\\.Web/sites/func-vpncert-[a-z0-9]+/functions/${functionName}$`));
+        expect(p.destination.properties.maxEventsPerBatch).toBe(1);
+        expect(p.eventDeliverySchema).toBe('EventGridSchema');
+        expect(p.retryPolicy.maxDeliveryAttempts).toBeGreaterThan(1);
+        expect(p.retryPolicy.eventTimeToLiveInMinutes).toBeGreaterThan(0);
+        expect(p.deadLetterWithResourceIdentity.identity.type).toBe('SystemAssigned');
+        expect(p.deadLetterWithResourceIdentity.deadLetterDestination.endpointType).toBe('StorageBlob');
+        expect(p.deadLetterWithResourceIdentity.deadLetterDestination.properties.resourceId).toBe(one(withEvents, 'Microsoft.Storage/storageAccounts').id);
+      }
+      // The dead-letter container exists, and each topic's identity may write there (and nowhere else in the account).
+      const container = (subscriptions[0]!.properties as { deadLetterWithResourceIdentity: { deadLetterDestination: { properties: { blobContainerName: string } } } }).deadLetterWithResourceIdentity.deadLetterDestination.properties.blobContainerName;
+      expect(resources(withEvents, 'Microsoft.Storage/storageAccounts/blobServices/containers').map((c) => c.name.split('/').pop())).toContain(container);
+      const writers = resources(withEvents, 'Microsoft.Authorization/roleAssignments').filter((a) => String(a.properties!.roleDefinitionId).endsWith(VERIFIED_BUILT_IN_ROLES['Storage Blob Data Contributor']!));
+      expect(writers).toHaveLength(2);
+      for (const w of writers) expect(w.id).toMatch(new RegExp(`/storageAccounts/[^/]+/blobServices/default/containers/${container}/providers/Microsoft\\.Authorization/roleAssignments/`));
+    });
   });
 
   describe('role assignments', () => {

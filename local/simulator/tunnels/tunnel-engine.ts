@@ -74,6 +74,12 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
   private readonly live = new Map<string, ConnectionState>();
   private readonly allTracks: Track[] = [];
   private refreshing: Promise<void> = Promise.resolve();
+  /**
+   * Before this time (ms) no connection has a pending evaluation or a change due, so a refresh has nothing to do;
+   * every request refreshes, and walking every connection each time was the simulator's own cost per request.
+   * -Infinity: unknown (a change was recorded), walk them.
+   */
+  private nothingDueBefore = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: TunnelEngineOptions) {}
 
@@ -85,6 +91,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
     for (const track of state.tracks) this.push(track, { from: at, status: 'Connecting', cause, ...this.endpoints(connection, track.instanceIndex), unroutedShare: 0 });
     state.pendingAt = new Date(at.getTime() + this.options.settleMs);
     state.pendingCause = cause;
+    this.nothingDueBefore = Number.NEGATIVE_INFINITY;
   }
 
   connectionDeleted(connection: SimConnection, at: Date): void {
@@ -118,6 +125,7 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
       if (entry.outcome === 'evaluate') {
         state.pendingAt = entry.at;
         state.pendingCause = 'history';
+        this.nothingDueBefore = Number.NEGATIVE_INFINITY;
         continue;
       }
       for (const track of state.tracks) {
@@ -142,6 +150,18 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
   }
 
   private refreshNow(now: Date): void {
+    if (now.getTime() < this.nothingDueBefore) return;
+    this.walk(now);
+    let next = Number.POSITIVE_INFINITY;
+    for (const state of this.live.values()) {
+      const due = (state.pendingAt ?? state.nextChangeAt)?.getTime();
+      if (due !== undefined && due < next) next = due;
+    }
+    // Read after the walk, so it includes whatever the walk (or a change during it) left due.
+    this.nothingDueBefore = next;
+  }
+
+  private walk(now: Date): void {
     for (const state of this.live.values()) {
       const connection = this.options.resources.connections.get(state.connectionId);
       if (!connection) continue;
@@ -276,9 +296,9 @@ export class TunnelEngine implements ConnectionRuntime, MetricsSource, Diagnosti
 
   private cumulativeBytes(track: Track, now: Date): { ingress: number; egress: number } {
     const nowMinute = Math.floor(now.getTime() / minuteMs);
-    const last = track.segments[track.segments.length - 1];
-    // Minutes before the last segment began can no longer change: keep their sum.
-    const stableUntil = Math.min(nowMinute, last ? Math.floor(last.from.getTime() / minuteMs) : nowMinute);
+    // Minutes that have ended can only change when a segment is added, and adding one (push) clears the memo: keep
+    // their sum. (A clock moved back clears it below.)
+    const stableUntil = nowMinute;
     let { untilMinute, ingress, egress } = track.memo;
     if (untilMinute > stableUntil) {
       untilMinute = Math.floor(track.createdAt.getTime() / minuteMs);
