@@ -1,9 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { createKeyVaultAdapter } from '../adapters/azure/key-vault';
-import { createKeyVaultCaAdapter } from '../adapters/azure/key-vault-ca';
-import { createLogsAdapter } from '../adapters/azure/logs';
-import { createMonitorAdapter } from '../adapters/azure/monitor';
-import { createNetworkAdapter } from '../adapters/azure/network';
 import type { ActivityPorts } from '../activities/activity-ports';
 import { provisionSiteChange } from '../activities/changes/provision-site-change';
 import type { ProvisionSiteRequest } from '../core/change/change-kind';
@@ -11,7 +6,8 @@ import { parsePrefix } from '../core/provision/ip-rules';
 import { findOverlaps } from '../core/provision/preflight';
 import { buildSyntheticEstate, syntheticNames } from '../local/estate/synthetic-estate';
 import { createRootCa, issueCertificate } from '../local/pki/cert-factory';
-import { startAzureSimulator, type AzureSimulator } from '../local/simulator/azure-simulator';
+import { azureOnlyPorts } from '../local/sandbox/azure-only-ports';
+import { startAzureSimulator } from '../local/simulator/azure-simulator';
 import { instantOperationDurations } from '../local/simulator/sim-lro';
 
 /**
@@ -36,6 +32,9 @@ export interface ProvisionBenchResult {
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/** What the benchmark's plans need of the rotation settings (the vault CA is read from the synthetic estate). */
+const BENCH_OUTBOUND: ActivityPorts['outboundRotation'] = { defaultDays: 365, graceHours: 168, verifyMinutes: 15 };
+
 export async function runProvisionBench(options: { sites?: number; latencyMs?: number; runs?: number } = {}): Promise<ProvisionBenchResult> {
   const sites = options.sites ?? 500;
   const latencyMs = options.latencyMs ?? 50;
@@ -59,7 +58,7 @@ export async function runProvisionBench(options: { sites?: number; latencyMs?: n
   const preflightMs: number[] = [];
   const slow = await startAzureSimulator({ estate, latencyMs, tunnelSettleMs: 0, logIngestionDelayMs: 0, lro: { durations: instantOperationDurations, retryAfterSeconds: 0 } });
   try {
-    const ports = benchPorts(slow);
+    const ports = azureOnlyPorts(slow, 'the provisioning benchmark', BENCH_OUTBOUND);
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
       const plan = await provisionSiteChange.plan(request(i), ports);
@@ -73,7 +72,7 @@ export async function runProvisionBench(options: { sites?: number; latencyMs?: n
   const overheadMs: number[] = [];
   const fast = await startAzureSimulator({ estate, tunnelSettleMs: 0, logIngestionDelayMs: 0, lro: { durations: instantOperationDurations, retryAfterSeconds: 0 } });
   try {
-    const ports = benchPorts(fast);
+    const ports = azureOnlyPorts(fast, 'the provisioning benchmark', BENCH_OUTBOUND);
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
       const plan = await provisionSiteChange.plan(request(i), ports);
@@ -97,36 +96,4 @@ export async function runProvisionBench(options: { sites?: number; latencyMs?: n
     sweeps.push((performance.now() - started) * 1000);
   }
   return { sites, latencyMs, preflightMs, overheadMs, overlapMicros: median(sweeps) };
-}
-
-function benchPorts(sim: AzureSimulator): ActivityPorts {
-  const bot = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
-  const info = sim.estateInfo;
-  const unused = new Proxy(
-    {},
-    {
-      get: (_t, name) => () => {
-        throw new Error(`the provisioning benchmark needs no ${String(name)}`);
-      },
-    },
-  );
-  return {
-    network: createNetworkAdapter(bot),
-    keyVault: createKeyVaultAdapter(bot, { pollIntervalMs: 10 }),
-    monitor: createMonitorAdapter(bot),
-    logs: createLogsAdapter(bot),
-    vaultCa: createKeyVaultCaAdapter(bot),
-    outboundRotation: { defaultDays: 365, graceHours: 168, verifyMinutes: 15 },
-    scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })),
-    siteIndex: { read: async () => undefined, replace: async () => undefined, put: async () => undefined, remove: async () => undefined },
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    messenger: unused as ActivityPorts['messenger'],
-    audit: unused as ActivityPorts['audit'],
-    approvals: unused as ActivityPorts['approvals'],
-    jobs: unused as ActivityPorts['jobs'],
-    jobIndex: unused as ActivityPorts['jobIndex'],
-    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 24 },
-    approverIds: [],
-    now: () => new Date(),
-  };
 }

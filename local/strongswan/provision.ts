@@ -1,9 +1,3 @@
-import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
-import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
-import { createLogsAdapter } from '../../adapters/azure/logs';
-import { createMonitorAdapter } from '../../adapters/azure/monitor';
-import { createNetworkAdapter } from '../../adapters/azure/network';
-import type { ActivityPorts } from '../../activities/activity-ports';
 import { provisionSiteChange } from '../../activities/changes/provision-site-change';
 import type { ProvisionSiteRequest } from '../../core/change/change-kind';
 import type { ChangePlan } from '../../core/change/change-plan';
@@ -12,6 +6,7 @@ import { HANDOVER_FILES, handoverConnectionName } from '../../core/provision/dev
 import { buildSandboxEstate, sandboxNames } from '../estate/sandbox-estate';
 import { startAzureSimulator } from '../simulator/azure-simulator';
 import { instantOperationDurations } from '../simulator/sim-lro';
+import { azureOnlyPorts } from '../sandbox/azure-only-ports';
 import { azureSideFromSimulator } from './azure-side';
 import type { SwanctlPeer } from './peer-config';
 import { establish, type EstablishResult } from './peers';
@@ -33,7 +28,8 @@ export async function runProvisionBetweenPeers(): Promise<ProvisionPeersRun> {
   const sim = await startAzureSimulator({ estate, tunnelSettleMs: 0, logIngestionDelayMs: 0, lro: { durations: instantOperationDurations, retryAfterSeconds: 0 } });
   try {
     const rome = estate.sites.find((s) => s.name === 'site-rome')!.device;
-    const ports = productPorts(sim);
+    const caVault = sim.estateInfo.vaults.find((v) => v.name === sandboxNames.caVault)!;
+    const ports = azureOnlyPorts(sim, 'provisioning between real peers', { caCertificateId: `${caVault.url}/certificates/${sandboxNames.caCertificate}`, defaultDays: 200, graceHours: 168, verifyMinutes: 15 });
     const request: ProvisionSiteRequest = {
       kind: 'provision-site',
       site: 'site-rome',
@@ -69,37 +65,4 @@ export async function runProvisionBetweenPeers(): Promise<ProvisionPeersRun> {
   } finally {
     await sim.close();
   }
-}
-
-function productPorts(sim: Awaited<ReturnType<typeof startAzureSimulator>>): ActivityPorts {
-  const bot = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
-  const info = sim.estateInfo;
-  const caVault = info.vaults.find((v) => v.name === sandboxNames.caVault)!;
-  const unused = new Proxy(
-    {},
-    {
-      get: (_t, name) => () => {
-        throw new Error(`provisioning between real peers needs no ${String(name)}`);
-      },
-    },
-  );
-  return {
-    network: createNetworkAdapter(bot),
-    keyVault: createKeyVaultAdapter(bot, { pollIntervalMs: 10 }),
-    monitor: createMonitorAdapter(bot),
-    logs: createLogsAdapter(bot),
-    vaultCa: createKeyVaultCaAdapter(bot),
-    outboundRotation: { caCertificateId: `${caVault.url}/certificates/${sandboxNames.caCertificate}`, defaultDays: 200, graceHours: 168, verifyMinutes: 15 },
-    scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })),
-    siteIndex: { read: async () => undefined, replace: async () => undefined, put: async () => undefined, remove: async () => undefined },
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    messenger: unused as ActivityPorts['messenger'],
-    audit: unused as ActivityPorts['audit'],
-    approvals: unused as ActivityPorts['approvals'],
-    jobs: unused as ActivityPorts['jobs'],
-    jobIndex: unused as ActivityPorts['jobIndex'],
-    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 24 },
-    approverIds: [],
-    now: () => new Date(),
-  };
 }

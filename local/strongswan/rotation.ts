@@ -1,14 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { createKeyVaultAdapter, parseKeyVaultCertificateId } from '../../adapters/azure/key-vault';
-import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
-import { createLogsAdapter } from '../../adapters/azure/logs';
-import { createMonitorAdapter } from '../../adapters/azure/monitor';
-import { createNetworkAdapter } from '../../adapters/azure/network';
-import type { ActivityPorts } from '../../activities/activity-ports';
 import { rotateOutboundChange } from '../../activities/changes/rotate-outbound-change';
 import type { RotateOutboundRequest } from '../../core/change/change-kind';
 import type { ChangePlan } from '../../core/change/change-plan';
 import { sandboxNames } from '../estate/sandbox-estate';
+import { azureOnlyPorts } from '../sandbox/azure-only-ports';
 import { signCsr } from '../pki/csr';
 import { issueCertificate, toPemBundle } from '../pki/cert-factory';
 import { startAzureSimulator, type AzureSimulator } from '../simulator/azure-simulator';
@@ -128,7 +124,9 @@ export async function runProductRotations(): Promise<ProductRotationRun[]> {
     peers = await startPeers(await azureSide(sim, settings), device);
     const first = await peers.initiate('device');
     if (!first.established) throw new Error(`case-good did not establish before the rotation: ${first.initiateOutput}`);
-    const ports = productPorts(sim);
+    const caVault = sim.estateInfo.vaults.find((v) => v.name === sandboxNames.caVault)!;
+    // The ports the rotate handler needs, as the bot's, with the peers' CA configured.
+    const ports = azureOnlyPorts(sim, 'a rotation between real peers', { caCertificateId: `${caVault.url}/certificates/${PEERS_CA_CERTIFICATE}`, defaultDays: 200, graceHours: 168, verifyMinutes: 15 });
     const handler = rotateOutboundChange;
     const runs: ProductRotationRun[] = [];
     const switchAzure = async (source: ProductRotationRun['source']) => {
@@ -161,34 +159,4 @@ export async function runProductRotations(): Promise<ProductRotationRun[]> {
     await peers?.stop();
     await sim.close();
   }
-}
-
-/** The ports the rotate handler needs, as the bot's: real adapters against the simulator, the peers' CA configured. */
-function productPorts(sim: AzureSimulator): ActivityPorts {
-  const bot = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
-  const info = sim.estateInfo;
-  const caVault = info.vaults.find((v) => v.name === sandboxNames.caVault)!;
-  const none = (what: string) => () => {
-    throw new Error(`a rotation between real peers needs no ${what}`);
-  };
-  const unused = new Proxy({}, { get: (_t, name) => none(String(name)) });
-  return {
-    network: createNetworkAdapter(bot),
-    keyVault: createKeyVaultAdapter(bot, { pollIntervalMs: 10 }),
-    monitor: createMonitorAdapter(bot),
-    logs: createLogsAdapter(bot),
-    vaultCa: createKeyVaultCaAdapter(bot),
-    outboundRotation: { caCertificateId: `${caVault.url}/certificates/${PEERS_CA_CERTIFICATE}`, defaultDays: 200, graceHours: 168, verifyMinutes: 15 },
-    scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })),
-    siteIndex: { read: async () => undefined, replace: async () => undefined, put: async () => undefined, remove: async () => undefined },
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    messenger: unused as ActivityPorts['messenger'],
-    audit: unused as ActivityPorts['audit'],
-    approvals: unused as ActivityPorts['approvals'],
-    jobs: unused as ActivityPorts['jobs'],
-    jobIndex: unused as ActivityPorts['jobIndex'],
-    approvalPolicy: { required: { 'enable-diagnostics': true, 'rotate-certificate': true, 'provision-site': true, 'set-ipsec-policy': true, 'remove-site': true }, timeoutHours: 24 },
-    approverIds: [],
-    now: () => new Date(),
-  };
 }
