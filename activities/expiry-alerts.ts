@@ -57,13 +57,16 @@ export type AlertOutcome = { readonly kind: 'posted'; readonly sites: readonly s
 /**
  * An immediate alert for a Key Vault near-expiry or expiry event: the sites whose connections reference that
  * certificate version (none: nothing to say), their rows of the expiry report, posted to every subscribed
- * conversation. Event Grid delivers at least once: each (event, conversation) is posted once.
+ * conversation whose threshold the certificate is within (an expired one reaches all). Event Grid delivers at least
+ * once: each (event, conversation) is posted once.
  */
 export async function postKeyVaultAlert(event: KeyVaultCertificateEvent, ports: ActivityPorts): Promise<AlertOutcome> {
   const store = ports.subscriptions;
   if (!store) return { kind: 'ignored', why: 'no subscription store' };
   const subscriptions = await store.list();
   if (subscriptions.length === 0) return { kind: 'ignored', why: 'no conversation is subscribed' };
+  const listeners = subscriptions.filter((s) => wantsAlert(s.days, event, ports.now()));
+  if (listeners.length === 0) return { kind: 'ignored', why: `${event.certificateName} expires beyond every subscribed conversation's threshold` };
   const { connections } = await listScopeConnections(ports);
   const sites = connections
     .filter((c) => {
@@ -78,7 +81,7 @@ export async function postKeyVaultAlert(event: KeyVaultCertificateEvent, ports: 
     })
     .map((c) => c.site);
   if (sites.length === 0) return { kind: 'ignored', why: `no connection uses ${event.certificateName}${event.version ? ` version ${event.version}` : ''}` };
-  const read = await readExpiryReport({ thresholdDays: Math.max(...subscriptions.map((s) => s.days), ports.expiry?.tierBounds.at(-1) ?? 30) }, ports);
+  const read = await readExpiryReport({ thresholdDays: Math.max(...listeners.map((s) => s.days), ports.expiry?.tierBounds.at(-1) ?? 30) }, ports);
   if (read.kind !== 'report') return { kind: 'ignored', why: 'the fleet could not be read' };
   const report = reportForSites(read.report, sites);
   const happened = ALERTED_EVENTS[event.eventType];
@@ -86,7 +89,7 @@ export async function postKeyVaultAlert(event: KeyVaultCertificateEvent, ports: 
   const note = `Key Vault ${event.vaultName} says the outbound certificate of ${sites.join(', ')} ${happened}${event.exp ? ` (${new Date(event.exp * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''}. Rotate it now:`;
   const built = report.rows.length > 0 ? expiryReportCard({ report, page: 0, title, note }) : card([paragraph(title, { tone: 'warning' }), paragraph(note)]);
   let posted = 0;
-  for (const subscription of subscriptions) {
+  for (const subscription of listeners) {
     const once = `alert-${event.id.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 50)}-${subscription.conversationKey}`;
     if (event.id && !(await store.claimOnce(once))) continue;
     try {
@@ -103,4 +106,14 @@ export async function postKeyVaultAlert(event: KeyVaultCertificateEvent, ports: 
     }
   }
   return { kind: 'posted', sites, conversations: posted };
+}
+
+/**
+ * Whether a conversation subscribed with a threshold of `days` hears of this event now: an expiry always; a
+ * near-expiry when the certificate expires within the threshold (Key Vault sends it 30 days ahead, so a `--days 7`
+ * channel hears of it from its daily report when it gets there). An event without its expiry reaches everyone.
+ */
+export function wantsAlert(days: number, event: KeyVaultCertificateEvent, now: Date): boolean {
+  if (event.eventType !== 'Microsoft.KeyVault.CertificateNearExpiry' || event.exp === undefined) return true;
+  return event.exp * 1000 - now.getTime() <= days * 86_400_000;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readKeyVaultCertificateEvent } from '../../activities/expiry-alerts';
+import { readKeyVaultCertificateEvent, wantsAlert } from '../../activities/expiry-alerts';
 
 describe('Key Vault events from Event Grid', () => {
   const event = {
@@ -23,5 +23,22 @@ describe('Key Vault events from Event Grid', () => {
     expect(readKeyVaultCertificateEvent({ ...event, data: { ...event.data, ObjectType: 'Secret' } })).toBeUndefined();
     expect(readKeyVaultCertificateEvent({ ...event, data: { ...event.data, ObjectName: '../etc/passwd' } })).toBeUndefined();
     expect(readKeyVaultCertificateEvent('not an event')).toBeUndefined();
+  });
+});
+
+describe('who hears of a Key Vault event', () => {
+  const now = new Date('2026-12-05T08:00:00Z');
+  const inDays = (d: number) => Math.floor(now.getTime() / 1000) + d * 86_400;
+  const nearExpiry = (exp?: number) => ({ id: 'e', eventType: 'Microsoft.KeyVault.CertificateNearExpiry' as const, vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-paris', ...(exp === undefined ? {} : { exp }) });
+
+  it('a near-expiry reaches the conversations whose threshold the certificate is within, not a --days 7 channel 10 days ahead', () => {
+    expect(wantsAlert(30, nearExpiry(inDays(10)), now)).toBe(true);
+    expect(wantsAlert(10, nearExpiry(inDays(10)), now)).toBe(true);
+    expect(wantsAlert(7, nearExpiry(inDays(10)), now)).toBe(false);
+  });
+
+  it('an expiry, or an event without its expiry date, reaches every subscribed conversation', () => {
+    expect(wantsAlert(7, { ...nearExpiry(inDays(-1)), eventType: 'Microsoft.KeyVault.CertificateExpired' }, now)).toBe(true);
+    expect(wantsAlert(7, nearExpiry(), now)).toBe(true);
   });
 });
