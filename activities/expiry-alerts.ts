@@ -65,7 +65,8 @@ export async function postKeyVaultAlert(event: KeyVaultCertificateEvent, ports: 
   if (!store) return { kind: 'ignored', why: 'no subscription store' };
   const subscriptions = await store.list();
   if (subscriptions.length === 0) return { kind: 'ignored', why: 'no conversation is subscribed' };
-  const listeners = subscriptions.filter((s) => wantsAlert(s.days, event, ports.now()));
+  const now = ports.now();
+  const listeners = subscriptions.filter((s) => wantsAlert(s.days, event, now));
   if (listeners.length === 0) return { kind: 'ignored', why: `${event.certificateName} expires beyond every subscribed conversation's threshold` };
   const { connections } = await listScopeConnections(ports);
   const sites = connections

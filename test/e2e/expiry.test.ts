@@ -106,7 +106,9 @@ describe('the daily report', () => {
     expect(await store().get(conversationKeyOf(gone))).toBeUndefined();
   });
 
-  it('a Key Vault near-expiry event for paris, delivered by Event Grid, posts an alert in VPN alerts within seconds', async () => {
+  it('a Key Vault near-expiry event for paris, delivered by Event Grid, posts an alert in VPN alerts within seconds; a --days 7 chat does not hear of it', async () => {
+    const weekly = await chat.say('subscribe expiry --days 7', { as: USERS.patti, conversation: 'group' });
+    expect(cardText(weekly)).toMatch(/^Subscribed/);
     const alert = chat.client.waitFor((m, e) => e.action === 'createMessage' && m.conversationId === SANDBOX_APPROVALS_CHANNEL_ID && /Key Vault alert/.test(cardText(m)), 20_000);
     const started = Date.now();
     await chat.sandbox.simulator.eventGrid.publishCertificateEvent('kv-vpn-certs', 'outbound-site-paris', 'Microsoft.KeyVault.CertificateNearExpiry');
@@ -118,6 +120,10 @@ describe('the daily report', () => {
     expect(text).not.toMatch(/site-vienna/);
     // Delivered the way Event Grid does: validated first, then a Notification the app accepted.
     expect(chat.sandbox.simulator.eventGrid.deliveries.filter((d) => d.eventType === 'Microsoft.KeyVault.CertificateNearExpiry').map((d) => d.status)).toEqual([200]);
+    // paris expires in 10 days: outside the group chat's 7-day threshold, so its report will say so when it gets there.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(chat.client.all().filter((m) => m.conversationId === weekly.conversationId && /Key Vault alert/.test(cardText(m)))).toEqual([]);
+    expect(cardText(await chat.say('unsubscribe expiry', { as: USERS.patti, conversation: 'group' }))).toMatch(/^Unsubscribed/);
   });
 
   it("Rotate on paris's row as alex -> megan approves -> rotated -> the report's row shows done", async () => {
