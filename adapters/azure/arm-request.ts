@@ -21,13 +21,13 @@ export class ArmRequester {
   }
 
   /** PUT, POST or DELETE of a path on the ARM endpoint (synchronous ARM operations: role assignments, access policies). */
-  async send<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, apiVersion: string, body?: unknown, abortSignal?: AbortSignal): Promise<T> {
+  async send<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, apiVersion: string, payload?: unknown, abortSignal?: AbortSignal): Promise<T> {
     const url = /^[a-z][a-z0-9+.-]*:/i.test(path) ? checkedNextLink(path, this.endpoint) : `${this.endpoint.replace(/\/$/, '')}${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
     const request = createPipelineRequest({ url, method, headers: undefined, ...(abortSignal ? { abortSignal } : {}) });
     request.headers.set('accept', 'application/json');
-    if (body !== undefined) {
+    if (payload !== undefined) {
       request.headers.set('content-type', 'application/json');
-      request.body = JSON.stringify(body);
+      request.body = JSON.stringify(payload);
     }
     const response = await this.pipeline.sendRequest(this.httpClient, request);
     let body: unknown;

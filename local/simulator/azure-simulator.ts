@@ -5,6 +5,7 @@ import { createAzureSettings, type AzureSettings } from '../../adapters/azure/az
 import type { LocalPrincipal } from '../../adapters/azure/local-token-credential';
 import type { Estate } from '../estate/estate';
 import { buildSandboxEstate, sandboxNames } from '../estate/sandbox-estate';
+import { createAuthorizationRoutes } from './arm/authorization-routes';
 import { createInsightsRoutes } from './arm/insights-routes';
 import { createNetworkRoutes } from './arm/network-routes';
 import { createResourceRoutes } from './arm/resource-routes';
@@ -168,6 +169,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   router.add(
     ...createNetworkRoutes({ resources, lro, runtime: engine, rbac, faults, pageSize: () => pageSize, failedUpdateKeeps: () => options.failedUpdateKeeps ?? 'requested' }),
     ...createResourceRoutes({ resources, pageSize: () => pageSize }),
+    ...createAuthorizationRoutes({ resources, rbac, vaults, location: () => estate.location, pageSize: () => pageSize }),
     ...createInsightsRoutes({ resources, metrics: engine }),
     ...createLogAnalyticsRoutes({ resources, logs: engine, ingestionDelayMs: () => options.logIngestionDelayMs ?? 180_000 }),
   );
