@@ -12,8 +12,8 @@ import { armClientPerSubscription, type AzureSettings } from './azure-settings';
  * access policy) and their removal. The decision itself is pure: core/provision/vault-access.ts.
  */
 export interface VaultAccessAdapter {
-  /** The vault served at `vaultUrl`, found among the vaults of the subscriptions (undefined: none the bot can see). */
-  findVault(vaultUrl: string, subscriptionIds: readonly string[]): Promise<VaultFacts | undefined>;
+  /** The vault served at `vaultUrl` (or named so), found among the vaults of the subscriptions (undefined: none the bot can see). */
+  findVault(vaultUrlOrName: string, subscriptionIds: readonly string[]): Promise<VaultFacts | undefined>;
   /** Role assignments of `principalId` that apply at `scope` (`atScope() and assignedTo(...)`), each with its role's data permissions. */
   listAssignmentsAt(scope: string, principalId: string): Promise<AssignmentFacts[]>;
   /** The bot's own effective permissions at `scope`. */
@@ -80,17 +80,9 @@ export function createVaultAccessAdapter(settings: AzureSettings): VaultAccessAd
       call('find the Key Vault of the outbound certificates', async () => {
         for (const subscriptionId of [...new Set(subscriptionIds.map((s) => s.toLowerCase()))]) {
           const vaults = await arm(subscriptionId).list<ArmVault>(`/subscriptions/${subscriptionId}/providers/Microsoft.KeyVault/vaults`, KEY_VAULT_API_VERSION, deadline());
-          const found = vaults.find((v) => v.properties?.vaultUri && origin(v.properties.vaultUri) === origin(vaultUrl));
-          if (found) {
-            const p = found.properties ?? {};
-            return {
-              id: found.id,
-              name: found.name,
-              tenantId: p.tenantId ?? '',
-              enableRbacAuthorization: p.enableRbacAuthorization === true,
-              accessPolicies: (p.accessPolicies ?? []).map((a) => ({ tenantId: a.tenantId ?? '', objectId: a.objectId ?? '', certificates: a.permissions?.certificates ?? [], secrets: a.permissions?.secrets ?? [] })),
-            };
-          }
+          const byUrl = /^https:/i.test(vaultUrl);
+          const found = vaults.find((v) => (byUrl ? v.properties?.vaultUri !== undefined && origin(v.properties.vaultUri) === origin(vaultUrl) : v.name.toLowerCase() === vaultUrl.toLowerCase()));
+          if (found) return toVaultFacts(found);
         }
         return undefined;
       }),
@@ -166,4 +158,15 @@ export function createVaultAccessAdapter(settings: AzureSettings): VaultAccessAd
       }, deadline());
     });
   }
+}
+
+function toVaultFacts(v: ArmVault): VaultFacts {
+  const p = v.properties ?? {};
+  return {
+    id: v.id,
+    name: v.name,
+    tenantId: p.tenantId ?? '',
+    enableRbacAuthorization: p.enableRbacAuthorization === true,
+    accessPolicies: (p.accessPolicies ?? []).map((a) => ({ tenantId: a.tenantId ?? '', objectId: a.objectId ?? '', certificates: a.permissions?.certificates ?? [], secrets: a.permissions?.secrets ?? [] })),
+  };
 }

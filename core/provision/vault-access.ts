@@ -195,3 +195,31 @@ export function decodeGrant(text: string | undefined): VaultGrant | undefined {
   const parsed = JSON.parse(text) as VaultGrant;
   return parsed.model === 'rbac' || parsed.model === 'accessPolicies' ? parsed : undefined;
 }
+
+/**
+ * The grant as a tag value (Azure allows 256 characters): `rbac <vault> <role id>,...` or
+ * `accessPolicies <vault> <object id> certificates=get,list secrets=get,list`. Remove reads it back from the
+ * provisioning's local network gateway; the rest (the vault's id, the assignments) it reads from Azure.
+ */
+export function grantTag(grant: VaultGrant): string {
+  return grant.model === 'rbac'
+    ? `rbac ${grant.vaultName} ${grant.roles.map((r) => r.id).join(',')}`
+    : `accessPolicies ${grant.vaultName} ${grant.principalId} certificates=${grant.certificates.join(',')} secrets=${grant.secrets.join(',')}`;
+}
+
+export type GrantTag = { readonly model: 'rbac'; readonly vaultName: string; readonly roleIds: readonly string[] } | { readonly model: 'accessPolicies'; readonly vaultName: string; readonly objectId: string; readonly certificates: readonly string[]; readonly secrets: readonly string[] };
+
+export function parseGrantTag(tag: string | undefined): GrantTag | undefined {
+  const parts = (tag ?? '').trim().split(/\s+/);
+  const list = (prefix: string, text: string | undefined) => (text?.startsWith(`${prefix}=`) ? text.slice(prefix.length + 1).split(',').filter(Boolean) : undefined);
+  if (parts[0] === 'rbac' && parts.length === 3) return { model: 'rbac', vaultName: parts[1]!, roleIds: parts[2]!.split(',').filter(Boolean) };
+  if (parts[0] === 'accessPolicies' && parts.length === 5) {
+    const certificates = list('certificates', parts[3]);
+    const secrets = list('secrets', parts[4]);
+    if (certificates && secrets) return { model: 'accessPolicies', vaultName: parts[1]!, objectId: parts[2]!, certificates, secrets };
+  }
+  return undefined;
+}
+
+/** The built-in role name of an id the plan assigns (for words), else the id. */
+export const roleNameOf = (id: string) => Object.values(KEY_VAULT_ROLES).find((r) => r.id === id.toLowerCase())?.name ?? id;
