@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isAzureError } from '../../adapters/azure/azure-error';
 import type { GatewayInfo } from '../../adapters/azure/network';
 import type { PreflightCheck } from '../../core/provision/preflight';
@@ -102,7 +101,7 @@ export async function applyVaultGrant(ports: ActivityPorts, details: { readonly 
  * gateway (VpnGatewayKeyVaultInaccessibleKeyvault: the grant has not reached Key Vault yet), tries again every
  * GRANT_RETRY_MS until GRANT_PROPAGATION_MS have passed, instead of failing.
  */
-export async function waitingForGrant<T>(ports: ActivityPorts, details: { readonly vaultGrant?: string }, create: () => Promise<T>, wait: (ms: number) => Promise<unknown> = sleep): Promise<T> {
+export async function waitingForGrant<T>(ports: ActivityPorts, details: { readonly vaultGrant?: string }, create: () => Promise<T>, wait: (ms: number) => Promise<unknown> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))): Promise<T> {
   if (!details.vaultGrant) return create();
   const started = ports.now().getTime();
   for (;;) {
@@ -173,8 +172,9 @@ export async function grantLeft(ports: ActivityPorts, encoded: string | undefine
   if (!grant) return [];
   if (grant.model === 'rbac') {
     const left: string[] = [];
-    for (const role of grant.roles) if (await ports.vaultAccess.getRoleAssignment(grant.vaultId, grantAssignmentName(provisionId, role.id, sha256))) left.push(`${role.name} assignment on ${grant.vaultName}`);
-    return left;
+    for (const role of grant.roles) if (await ports.vaultAccess.getRoleAssignment(grant.vaultId, grantAssignmentName(provisionId, role.id, sha256))) left.push(role.name);
+    // One entry, as the plan has one row for the grant.
+    return left.length > 0 ? [`${left.join(' + ')} assignment${left.length > 1 ? 's' : ''} on ${grant.vaultName}`] : [];
   }
   const vault = await ports.vaultAccess.findVault(grant.vaultName, ports.scopes.map((s) => s.subscriptionId));
   const policy = vault?.accessPolicies.find((p) => p.objectId.toLowerCase() === grant.principalId.toLowerCase());

@@ -11,7 +11,7 @@ export const keyVaultApiVersions = ['2024-11-01', '2023-07-01', '2023-02-01', '2
 export const authorizationApiVersions = ['2022-04-01', '2020-10-01-preview', '2020-04-01-preview', '2018-01-01-preview', '2015-07-01'] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const POLICY_KINDS = ['keys', 'secrets', 'certificates'] as const;
+type PolicyKind = 'keys' | 'secrets' | 'certificates';
 
 /**
  * Microsoft.KeyVault vaults as ARM shows them (list, get, `accessPolicies/{add|replace|remove}`) and
@@ -120,7 +120,7 @@ export function createAuthorizationRoutes(deps: { resources: SimResources; rbac:
           const p = raw as { tenantId?: unknown; objectId?: unknown; permissions?: Record<string, unknown> };
           if (typeof p.objectId !== 'string' || !GUID.test(p.objectId)) throw new SimHttpError(400, 'BadRequest', "An access policy entry's objectId is not a valid GUID.");
           if (typeof p.tenantId !== 'string' || p.tenantId.toLowerCase() !== vault.tenantId.toLowerCase()) throw new SimHttpError(400, 'BadRequest', `The access policy's tenantId must be the vault's tenant '${vault.tenantId}'.`);
-          const of = (k: (typeof POLICY_KINDS)[number]) => {
+          const of = (k: PolicyKind) => {
             const list = p.permissions?.[k] ?? [];
             if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) throw new SimHttpError(400, 'BadRequest', `permissions.${k} must be a list of permission names.`);
             return (list as string[]).map((x) => x.toLowerCase());
