@@ -101,9 +101,9 @@ function whereAssigned(scope: string, vaultId: string): string {
 const hasPermission = (granted: readonly string[], wanted: string) => granted.some((g) => g.toLowerCase() === wanted || g.toLowerCase() === 'all');
 
 /** The az CLI line(s) an administrator runs to give the identity what the gateway needs. */
-export function adminGrantCommand(vault: Pick<VaultFacts, 'id' | 'name' | 'enableRbacAuthorization'>, identity: IdentityFacts): string {
+export function adminGrantCommand(vault: Pick<VaultFacts, 'id' | 'name' | 'enableRbacAuthorization'>, identity: IdentityFacts, roles: readonly { readonly name: string }[] = [KEY_VAULT_ROLES.certificateUser, KEY_VAULT_ROLES.secretsUser]): string {
   if (vault.enableRbacAuthorization) {
-    return [KEY_VAULT_ROLES.certificateUser, KEY_VAULT_ROLES.secretsUser]
+    return roles
       .map((r) => `az role assignment create --assignee-object-id ${identity.principalId} --assignee-principal-type ServicePrincipal --role "${r.name}" --scope ${vault.id}`)
       .join(' ; ');
   }
@@ -138,7 +138,7 @@ export function decideVaultAccess(input: { readonly vault: VaultFacts; readonly 
       status: 'blocking',
       detail: `${lacking}: Azure would answer VpnGatewayKeyVaultInaccessibleKeyvault and the gateway could not present its certificate. The bot may not assign roles on ${vault.name} (no ${GRANT_ACTIONS.rbac} there).`,
       code: 'VpnGatewayKeyVaultInaccessibleKeyvault',
-      fix: `An administrator assigns ${identity.name} ${roleWords} on ${vault.name}: ${adminGrantCommand(vault, identity)} — then send provision again.`,
+      fix: `An administrator assigns ${identity.name} ${roleWords} on ${vault.name}: ${adminGrantCommand(vault, identity, roles)} — then send provision again.`,
     };
   }
   const policy = vault.accessPolicies.find((p) => p.objectId.toLowerCase() === identity.principalId.toLowerCase() && (!p.tenantId || !vault.tenantId || p.tenantId.toLowerCase() === vault.tenantId.toLowerCase()));
