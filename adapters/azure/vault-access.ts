@@ -92,8 +92,9 @@ export function createVaultAccessAdapter(settings: AzureSettings): VaultAccessAd
         const filter = encodeURIComponent(`atScope() and assignedTo('${principalId}')`);
         const assignments = await arm(subscriptionOf(scope)).list<ArmRoleAssignment>(`${authorization(scope, 'roleAssignments')}?$filter=${filter}`, AUTHORIZATION_API_VERSION, deadline());
         const definitions = new Map<string, ArmRoleDefinition>();
+        // Read at the vault (a role definition can be read at any scope it applies to): the bot's read role is there.
         for (const id of new Set(assignments.map((a) => a.properties?.roleDefinitionId ?? '').filter(Boolean))) {
-          definitions.set(id.toLowerCase(), await arm(subscriptionOf(id) || subscriptionOf(scope)).get<ArmRoleDefinition>(id, AUTHORIZATION_API_VERSION, deadline()));
+          definitions.set(id.toLowerCase(), await arm(subscriptionOf(scope)).get<ArmRoleDefinition>(authorization(scope, `roleDefinitions/${id.split('/').pop() ?? ''}`), AUTHORIZATION_API_VERSION, deadline()));
         }
         return assignments.map((a) => {
           const p = a.properties ?? {};

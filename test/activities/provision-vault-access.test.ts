@@ -16,6 +16,7 @@ import { encodeGrant, grantTag } from '../../core/provision/vault-access';
 import { sandboxNames } from '../../local/estate/sandbox-estate';
 import type { AzureSimulator } from '../../local/simulator/azure-simulator';
 import { startTestSimulator } from '../local/simulator/simulator-fixture';
+import { recordAppAzureCalls } from '../support/azure-call-log';
 import { testPorts } from './fake-adapters';
 
 /**
@@ -49,6 +50,8 @@ beforeAll(async () => {
   ports = makePorts(sim);
 });
 afterAll(async () => {
+  // The grants (access policy, role assignments) and their removal are the app's calls too: least privilege must grant them.
+  if (sim) recordAppAzureCalls(sim, expect.getState().testPath ?? 'provision vault access');
   await sim?.close();
 });
 

@@ -145,12 +145,11 @@ export function createAuthorizationRoutes(deps: { resources: SimResources; rbac:
     {
       service: 'arm',
       method: 'GET',
-      template: '/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}',
+      template: '/{scope+}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}',
       operation: 'Microsoft.Authorization/roleDefinitions/read',
       apiVersions: authorizationApiVersions,
       throttle: 'reads',
       handle: (ctx) => {
-        requireKnownScope(resources, ctx.params);
         const role = simRoleById(ctx.params.roleDefinitionId ?? '');
         if (!role) throw new SimHttpError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition with ID \'' + (ctx.params.roleDefinitionId ?? '') + "' does not exist.");
         const d = simRoleDefinitions[role] as { readonly actions: readonly string[]; readonly notActions: readonly string[]; readonly dataActions?: readonly string[] };
