@@ -42,6 +42,8 @@ export interface AzureSimulatorOptions {
   readonly latencyMs?: number;
   /** ARM per-principal token buckets (Azure's: reads 250 @ 25/s, writes 200 @ 10/s); or custom limits. Default off. */
   readonly throttling?: boolean | Partial<Record<ThrottleKind, { capacity: number; refillPerSecond: number }>>;
+  /** The seeded sandbox estate's variants: `vaultAccessGrants` lets the bot write kv-vpn-certs' access policies. */
+  readonly sandboxEstate?: { readonly vaultAccessGrants?: boolean };
   /** Where the sandbox writes files for the user (public certificate chains). */
   readonly stateDir?: string;
   /**
@@ -136,7 +138,7 @@ export interface AzureSimulator {
 export async function startAzureSimulator(options: AzureSimulatorOptions): Promise<AzureSimulator> {
   const clock = options.clock ?? realClock;
   const manual = isManualClock(clock);
-  const estate = options.estate === 'sandbox' ? await buildSandboxEstate({ now: clock.now() }) : typeof options.estate === 'function' ? await options.estate() : options.estate;
+  const estate = options.estate === 'sandbox' ? await buildSandboxEstate({ now: clock.now(), ...(options.sandboxEstate ?? {}) }) : typeof options.estate === 'function' ? await options.estate() : options.estate;
 
   const tls = createSimTlsMaterial(clock.now());
   const resources = new SimResources(estate.subscriptionId, estate.tenantId);

@@ -133,6 +133,21 @@ describe('access-policy vault (kv-vpn-certs)', () => {
   });
 });
 
+describe('the sandbox estate expresses both cases', () => {
+  it('as seeded, vpngw-noaccess is blocked; with vaultAccessGrants (ALLOW_VAULT_ACCESS_GRANTS) the plan grants it', async () => {
+    const granting = await startTestSimulator({ logIngestionDelayMs: 0, sandboxEstate: { vaultAccessGrants: true } });
+    try {
+      const p = makePorts(granting);
+      const chain = (granting.devices.atIp('203.0.113.50')?.chain ?? []).map((c) => Buffer.from(c.der).toString('base64'));
+      const plan = (await provisionSiteChange.plan({ ...rome('vpngw-noaccess'), chain }, p)) as ChangePlan;
+      expect(plan.steps!.map((s) => s.title)).toContain('grant id-vpngw-noaccess an access policy in kv-vpn-certs (certificates get, list; secrets get, list)');
+      expect((await planError(rome('vpngw-noaccess'))).code).toBe('VpnGatewayKeyVaultInaccessibleKeyvault');
+    } finally {
+      await granting.close();
+    }
+  });
+});
+
 describe('Azure RBAC vault (kv-vpn-ca)', () => {
   const gateway = async () => ports.network.getGateway(gatewayId(sandboxNames.noAccessGateway));
   const identity = async () => ({ id: (await gateway()).identity!.userAssignedIdentities[0]!.id });
