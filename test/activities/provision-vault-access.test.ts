@@ -108,12 +108,15 @@ describe('access-policy vault (kv-vpn-certs)', () => {
       expect(plan.changes.map((c) => c.field)).toContain('Key Vault access for id-vpngw-noaccess (2, about 5 s; Key Vault honours it within about 10 min, the connection waits for it)');
       expect(gatewayReads(sandboxNames.keyVault, noAccessPid)).toBe(false);
 
+      const applyStarted = sim.clock.now();
       const applied = await provisionSiteChange.apply(plan, ports);
       expect(applied).toMatch(/added to id-vpngw-noaccess's access policy in kv-vpn-certs: certificates get; secrets get, list/);
       expect(applied).toMatch(/created connection cn-site-rome/);
       await sim.advance(120_000);
       expect(gatewayReads(sandboxNames.keyVault, noAccessPid)).toBe(true);
       expect(sim.resources.connections.get(plan.target.connectionId)?.provisioningState).toBe('Succeeded');
+      // The device comes up on vpngw-noaccess: the gateway presents the certificate it now may read.
+      expect(await provisionSiteChange.verify(plan, ports, applyStarted)).toMatchObject({ ok: true });
       // Applying again finds everything made (the access policy add merges: nothing changes).
       expect(await provisionSiteChange.apply(plan, ports, 1)).toMatch(/added to id-vpngw-noaccess's access policy/);
 
