@@ -21,7 +21,7 @@ import { listScopeConnections } from '../site-directory';
 import { issueFromVaultCa, readVaultCa } from '../vault-ca-issuance';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { comeBackTargetOf, deviceCameBack } from './device-came-back';
-import { applyVaultGrant, GRANT_TAG, planVaultAccess, waitingForGrant } from './provision-vault-access';
+import { applyVaultGrant, GRANT_TAG, grantLeft, planVaultAccess, waitingForGrant } from './provision-vault-access';
 
 /**
  * `provision <site> ...`: a new certificate-authenticated site on a VPN gateway. Plan runs the preflight (everything
@@ -183,15 +183,16 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
     const vaultName = ports.keyVault.vaultName(vaultUrl);
 
     // The gateway's identity; when it has none, the one the scope's other gateways use (if they agree on one).
-    let identityToAttach: { id: string; name: string } | undefined;
+    let identityToAttach: { id: string; name: string; principalId?: string } | undefined;
     if (!gateway.identity || gateway.identity.userAssignedIdentities.length === 0) {
       const others = [...new Set(connections.map((c) => c.gatewayId.toLowerCase()).filter((id) => id !== gateway.id.toLowerCase()))];
       const otherGateways = await Promise.all(others.map((id) => readOrUndefined(() => ports.network.getGateway(connections.find((c) => c.gatewayId.toLowerCase() === id)!.gatewayId))));
       const ids = [...new Set(otherGateways.flatMap((g) => (g?.identity?.userAssignedIdentities.length === 1 ? [g.identity.userAssignedIdentities[0]!.id] : [])))];
-      if (ids.length === 1) identityToAttach = { id: ids[0]!, name: lastSegment(ids[0]!) };
+      const principalId = otherGateways.flatMap((g) => g?.identity?.userAssignedIdentities ?? []).find((i) => i.id.toLowerCase() === ids[0]?.toLowerCase())?.principalId;
+      if (ids.length === 1) identityToAttach = { id: ids[0]!, name: lastSegment(ids[0]!), ...(principalId ? { principalId } : {}) };
     }
     const attached = gateway.identity?.userAssignedIdentities.length === 1 ? gateway.identity.userAssignedIdentities[0]! : undefined;
-    const identity = attached ?? (identityToAttach ? { id: identityToAttach.id } : undefined);
+    const identity = attached ?? identityToAttach;
     // Whether that identity reads the vault, as Azure's role assignments or access policies say (and if not, whether
     // the bot may grant it): provision-vault-access.ts.
     const { check: vaultAccessCheck, grant: vaultGrant } = await planVaultAccess(ports, { gateway, identity, vaultUrl, vaultName });
@@ -501,6 +502,8 @@ async function whatThisMade(plan: ChangePlan, ports: ActivityPorts): Promise<str
   if (issued.length > 0) left.push(`${d.certName} version ${issued.map((v) => v.version).join(', ')}`);
   // Issuing stopped after Key Vault took the request: asking again cancels it and issues anew.
   else if (pending) left.push(`a pending certificate request for ${d.certName} (a key without a certificate)`);
+  // The Key Vault access the plan granted.
+  left.push(...(await grantLeft(ports, plan.details.vaultGrant, d.provisionId)));
   return left;
 }
 

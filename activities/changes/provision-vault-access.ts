@@ -33,7 +33,11 @@ export async function planVaultAccess(
     return { check: { status: 'blocking', detail: `${gateway.name} has no identity to read Key Vault ${vaultName} with.`, code: 'ManagedIdentityMissingAtGatewayLevel', fix: `Attach a user-assigned identity with Key Vault Certificate User and Key Vault Secrets User on ${vaultName} to ${gateway.name}.` } };
   }
   const identityName = lastSegment(input.identity.id);
-  const principalId = input.identity.principalId || (await ports.network.getUserAssignedIdentity(input.identity.id)).principalId;
+  // Azure puts the identity's object id in the gateway's identity map (userAssignedIdentities[id].principalId).
+  const principalId = input.identity.principalId;
+  if (!principalId) {
+    return { check: { status: 'blocking', detail: `Azure did not say which object id ${identityName} (${gateway.name}'s identity) has, so its access to Key Vault ${vaultName} cannot be checked.`, code: 'IdentityPrincipalUnknown', fix: `Check that ${identityName} still exists, then send provision again.` } };
+  }
   const subscriptions = [...ports.scopes.map((s) => s.subscriptionId), /^\/subscriptions\/([^/]+)/i.exec(gateway.id)?.[1] ?? ''].filter(Boolean);
   const vault = await ports.vaultAccess.findVault(input.vaultUrl, subscriptions);
   if (!vault) {

@@ -1,7 +1,7 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { AssignmentFacts, CallerPermissions, VaultFacts } from '../../core/provision/vault-access';
 import { ArmRequester } from './arm-request';
-import { azureCaller } from './azure-call';
+import { azureCaller, waitOutBusy } from './azure-call';
 import { armClientPerSubscription, type AzureSettings } from './azure-settings';
 
 /**
@@ -121,14 +121,14 @@ export function createVaultAccessAdapter(settings: AzureSettings): VaultAccessAd
     assignRole: (input) =>
       call(`assign a role on ${input.scope.split('/').pop() ?? 'the vault'}`, async () => {
         const subscriptionId = subscriptionOf(input.scope);
-        await arm(subscriptionId).send('PUT', authorization(input.scope, `roleAssignments/${input.name}`), AUTHORIZATION_API_VERSION, {
+        await waitOutBusy(settings, () => arm(subscriptionId).send('PUT', authorization(input.scope, `roleAssignments/${input.name}`), AUTHORIZATION_API_VERSION, {
           properties: {
             roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${input.roleId}`,
             principalId: input.principalId,
             principalType: 'ServicePrincipal',
             description: input.description,
           },
-        }, deadline());
+        }, deadline()));
       }),
 
     getRoleAssignment: (scope, name) =>
@@ -145,7 +145,7 @@ export function createVaultAccessAdapter(settings: AzureSettings): VaultAccessAd
     deleteRoleAssignment: (scope, name) =>
       call('delete a role assignment on the Key Vault', async () => {
         // 204 when it was already gone: nothing to do.
-        await arm(subscriptionOf(scope)).send('DELETE', authorization(scope, `roleAssignments/${name}`), AUTHORIZATION_API_VERSION, undefined, deadline());
+        await waitOutBusy(settings, () => arm(subscriptionOf(scope)).send('DELETE', authorization(scope, `roleAssignments/${name}`), AUTHORIZATION_API_VERSION, undefined, deadline()));
       }),
 
     addAccessPolicy: (vaultId, policy) => changePolicy(vaultId, 'add', policy),
@@ -154,9 +154,12 @@ export function createVaultAccessAdapter(settings: AzureSettings): VaultAccessAd
 
   function changePolicy(vaultId: string, kind: 'add' | 'remove', policy: AccessPolicyChange): Promise<void> {
     return call(`${kind === 'add' ? 'add to' : 'remove from'} an access policy of Key Vault ${vaultId.split('/').pop() ?? ''}`, async () => {
-      await arm(subscriptionOf(vaultId)).send('PUT', `${vaultId}/accessPolicies/${kind}`, KEY_VAULT_API_VERSION, {
-        properties: { accessPolicies: [{ tenantId: policy.tenantId, objectId: policy.objectId, permissions: { certificates: [...policy.certificates], secrets: [...policy.secrets], keys: [] } }] },
-      }, deadline());
+      // Azure's busy answers (another change of the vault in progress) are waited out.
+      await waitOutBusy(settings, () =>
+        arm(subscriptionOf(vaultId)).send('PUT', `${vaultId}/accessPolicies/${kind}`, KEY_VAULT_API_VERSION, {
+          properties: { accessPolicies: [{ tenantId: policy.tenantId, objectId: policy.objectId, permissions: { certificates: [...policy.certificates], secrets: [...policy.secrets], keys: [] } }] },
+        }, deadline()),
+      );
     });
   }
 }
