@@ -153,7 +153,7 @@ describe('the sandbox estate expresses both cases', () => {
 
 describe('Azure RBAC vault (kv-vpn-ca)', () => {
   const gateway = async () => ports.network.getGateway(gatewayId(sandboxNames.noAccessGateway));
-  const identity = async () => ({ id: (await gateway()).identity!.userAssignedIdentities[0]!.id });
+  const identity = async () => (await gateway()).identity!.userAssignedIdentities[0]!;
   const check = async () => planVaultAccess(ports, { gateway: await gateway(), identity: await identity(), vaultUrl: vault(sandboxNames.caVault).url, vaultName: sandboxNames.caVault });
 
   it('no role: blocking with both az role assignment lines when the bot may not assign roles', async () => {
@@ -162,6 +162,11 @@ describe('Azure RBAC vault (kv-vpn-ca)', () => {
     expect(c).toMatchObject({ status: 'blocking', code: 'VpnGatewayKeyVaultInaccessibleKeyvault' });
     expect(c.fix).toContain(`az role assignment create --assignee-object-id ${noAccessPid} --assignee-principal-type ServicePrincipal --role "Key Vault Certificate User" --scope ${vault(sandboxNames.caVault).id}`);
     expect(c.fix).toContain('--role "Key Vault Secrets User"');
+  });
+
+  it("an identity Azure gives no object id for is not guessed at: blocking, saying so", async () => {
+    const { check: c } = await planVaultAccess(ports, { gateway: await gateway(), identity: { id: (await identity()).id }, vaultUrl: vault(sandboxNames.caVault).url, vaultName: sandboxNames.caVault });
+    expect(c).toMatchObject({ status: 'blocking', code: 'IdentityPrincipalUnknown' });
   });
 
   it('a role inherited from the resource group counts', async () => {
