@@ -471,7 +471,10 @@ async function planMerge(request: ProvisionMergeRequest, ports: ActivityPorts): 
     return { kind: 'nothing-to-change', title: `Provision ${request.site}`, site: request.site, why: `${request.site} is provisioned: connection ${existing.name} exists with its outbound certificate ${d.certName} (status ${existing.status}). See status ${request.site}; rotate ${request.site} outbound changes the certificate.` };
   }
   const vaultName = ports.keyVault.vaultName(d.vaultUrl);
-  const [pending, merged] = await Promise.all([ports.keyVault.getPendingRequest(d.vaultUrl, d.certName), issuedVersion(stored, ports)]);
+  const [pending, tagged] = await Promise.all([ports.keyVault.getPendingRequest(d.vaultUrl, d.certName), issuedVersion(stored, ports)]);
+  // A merge that landed but was not tagged yet (its step stopped in between) is found by the pasted certificate.
+  const pastedThumbprints = pending || tagged ? [] : parseCertificateChain((request.merge ?? '').trim() || ' ').map((c) => c.thumbprint);
+  const merged = tagged ?? (pastedThumbprints.length > 0 ? (await ports.keyVault.listCertificateVersions(d.vaultUrl, d.certName)).find((v) => v.enabled && v.thumbprint !== undefined && pastedThumbprints.includes(v.thumbprint)) : undefined);
   let leaf: CertificateInfo;
   let root: CertificateInfo;
   let path: readonly CertificateInfo[] = [];
