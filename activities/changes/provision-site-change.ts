@@ -457,9 +457,8 @@ async function planMerge(request: ProvisionMergeRequest, ports: ActivityPorts): 
   }
   const provisionId = lng.tags[PROVISION_TAGS.provisionedBy]!;
   const connectionId = lng.id.replace(/\/localNetworkGateways\/[^/]+$/i, `/connections/cn-${request.site}`);
-  const record = await ports.jobs.get(changeJobId(connectionId));
-  const stored = (record?.envelope as JobEnvelope<ChangePayload> | undefined)?.payload?.plan;
-  if (!stored || stored.kind !== 'provision-site' || stored.details.provisionId !== provisionId) {
+  const stored = await provisioningRecord(ports, connectionId, provisionId);
+  if (!stored) {
     throw new UserError('ProvisioningRecordMissing', `The record of ${request.site}'s provisioning ${provisionId} (its device, prefixes, inbound chain and subject) is no longer kept, so I cannot continue it from the signed certificate alone; nothing was changed.`, `Send ${start} again with the same values: it continues from what exists and keeps the pending CSR; then send --merge again.`);
   }
   if (stored.details.outbound !== 'external') {
@@ -530,6 +529,17 @@ async function planMerge(request: ProvisionMergeRequest, ports: ActivityPorts): 
     notes: handoverNotes(request.site, d, gateway, vnet, { subject: root.subject, pem: toPem(root) }),
     details: { ...stored.details, steps: 'merge,connection', mergeChain: path.map((p) => toBase64Der(p)).join(','), newThumbprint: leaf.thumbprint },
   };
+}
+
+/**
+ * The approved plan of provisioning `provisionId` (its change record: the latest change job under the connection's
+ * business key, a part 1 or a part 2, which carry the same details), or undefined when that job is not this
+ * provisioning's any more or its history is gone.
+ */
+export async function provisioningRecord(ports: ActivityPorts, connectionId: string, provisionId: string): Promise<ChangePlan | undefined> {
+  const record = await ports.jobs.get(changeJobId(connectionId));
+  const stored = (record?.envelope as JobEnvelope<ChangePayload> | undefined)?.payload?.plan;
+  return stored && stored.kind === 'provision-site' && stored.details.provisionId === provisionId ? stored : undefined;
 }
 
 /** The device hand-over notes of a plan: the parameter table, a swanctl.conf, and the root to trust (when known). */

@@ -6,6 +6,7 @@ import { createMonitorAdapter } from '../../adapters/azure/monitor';
 import { createNetworkAdapter } from '../../adapters/azure/network';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import { PROVISION_TAGS, provisionSiteChange } from '../../activities/changes/provision-site-change';
+import { removeSiteChange } from '../../activities/changes/remove-site-change';
 import type { ProvisionMergeRequest, ProvisionSiteRequest } from '../../core/change/change-kind';
 import { changeJobId } from '../../core/change/change-job-id';
 import type { ChangePlan } from '../../core/change/change-plan';
@@ -202,5 +203,31 @@ describe('provision <site> --merge, part 2: the signed certificate, the merge an
 
     recordChangeJob(p);
     expect(await handler.plan(merge(`${sandboxCa.pem}${signed.pem}`), ports)).toMatchObject({ kind: 'nothing-to-change', why: expect.stringMatching(/site-rome is provisioned: connection cn-site-rome exists/) });
+  });
+});
+
+describe('Remove of a provisioning that waits for the signed certificate', () => {
+  it('deletes its local network gateway and cancels its pending request (named by its record); nothing else', async () => {
+    // site-rome as the part above left it goes first (connection, local network gateway, the merged version).
+    const removeRequest = { kind: 'remove-site', site: 'site-rome' } as const;
+    const first = await removeSiteChange.plan(removeRequest, ports);
+    if (first.kind !== 'remove-site') throw new Error(JSON.stringify(first));
+    await removeSiteChange.apply(first, ports);
+    expect(await removeSiteChange.verify(first, ports, sim.clock.now())).toMatchObject({ ok: true });
+    expect(romeConnection()).toBeUndefined();
+
+    const part1 = await planned(request);
+    await applyAll(part1);
+    recordChangeJob(part1);
+    expect(await pending()).toBeDefined();
+    const enabledBefore = (await ports.keyVault.listCertificateVersions(vaultUrl(), 'outbound-site-rome')).filter((v) => v.enabled).map((v) => v.version);
+    const removal = await removeSiteChange.plan(removeRequest, ports);
+    if (removal.kind !== 'remove-site') throw new Error(JSON.stringify(removal));
+    expect(removal.changes.map((c) => `${c.resource} ${c.field}: ${c.after}`)).toEqual(['lng-site-rome local network gateway: deleted', 'outbound-site-rome pending request: cancelled']);
+    expect(await removeSiteChange.apply(removal, ports)).toBe('deleted local network gateway lng-site-rome; cancelled the pending request for outbound-site-rome');
+    expect(await removeSiteChange.verify(removal, ports, sim.clock.now())).toMatchObject({ ok: true });
+    expect(await pending()).toBeUndefined();
+    expect(romeLng()).toBeUndefined();
+    expect((await ports.keyVault.listCertificateVersions(vaultUrl(), 'outbound-site-rome')).filter((v) => v.enabled).map((v) => v.version)).toEqual(enabledBefore);
   });
 });
