@@ -469,6 +469,9 @@ async function planMerge(request: ProvisionMergeRequest, ports: ActivityPorts): 
   if (existing && existing.tags?.[PROVISION_TAGS.provisionedBy] === provisionId && existing.provisioningState === 'Succeeded') {
     return { kind: 'nothing-to-change', title: `Provision ${request.site}`, site: request.site, why: `${request.site} is provisioned: connection ${existing.name} exists with its outbound certificate ${d.certName} (status ${existing.status}). See status ${request.site}; rotate ${request.site} outbound changes the certificate.` };
   }
+  if (existing && existing.tags?.[PROVISION_TAGS.provisionedBy] !== provisionId) {
+    throw new UserError('SiteNameTaken', `Connection ${existing.name} exists and was not made by ${request.site}'s provisioning ${provisionId}; nothing was changed.`, `See status ${request.site}.`);
+  }
   const vaultName = ports.keyVault.vaultName(d.vaultUrl);
   const [pending, tagged] = await Promise.all([ports.keyVault.getPendingRequest(d.vaultUrl, d.certName), issuedVersion(stored, ports)]);
   // A merge that landed but was not tagged yet (its step stopped in between) is found by the pasted certificate.
