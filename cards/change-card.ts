@@ -1,4 +1,5 @@
 import type { ChangePlan } from '../core/change/change-plan';
+import { planFiles } from '../core/change/plan-files';
 import type { ChangeState } from '../core/change/change-state';
 import type { ChangePayload } from '../core/jobs/job-catalog';
 import type { JobEnvelope } from '../core/jobs/job-envelope';
@@ -139,6 +140,9 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
     actions.push(executeAction('Approve', VERBS.approveChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'positive' }));
     actions.push(executeAction('Reject', VERBS.rejectChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'destructive' }));
   }
+  // The hand-over as files, sent personally to whoever presses (Teams sends files only in personal chats).
+  const files = planFiles(plan);
+  if (files.length > 0) actions.push(executeAction('Get files', VERBS.handoverFiles, { jobId: model.jobId }));
   const built = card(body, actions);
   if (!pending || audience === 'requester') return built;
   // Approvers' clients ask the bot for their own view (Approve / Reject); everyone else keeps this one.

@@ -360,9 +360,10 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest> = {
       ],
       notes: [
         { label: 'Preflight (nothing changed yet):', text: preflightLines(checks) },
-        { label: `Device hand-over (for ${request.site}'s owner):`, text: parameterTable(handover) },
-        { label: `strongSwan swanctl.conf for the device (Linux reference):`, text: swanctlConf(handover), mono: true },
-        ...(rootPem ? [{ label: `Root to trust on the device for Azure's certificate (${rootSubject}):`, text: rootPem, mono: true }] : []),
+        // Also handed over as files (Get files): the swanctl.conf as it is, and the table with the root in one text.
+        { label: `Device hand-over (for ${request.site}'s owner):`, text: parameterTable(handover), file: `${request.site}-handover.txt` },
+        { label: `strongSwan swanctl.conf for the device (Linux reference):`, text: swanctlConf(handover), mono: true, file: `${request.site}.swanctl.conf` },
+        ...(rootPem ? [{ label: `Root to trust on the device for Azure's certificate (${rootSubject}):`, text: rootPem, mono: true, file: `${request.site}-handover.txt` }] : []),
       ],
       details: { ...(d as unknown as Record<string, string>), ...(caId ? { caId } : {}), steps: ['lng', ...(identityToAttach ? ['identity'] : []), 'certificate', 'connection'].join(',') },
     };
