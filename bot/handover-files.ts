@@ -101,6 +101,10 @@ export async function handleFileConsent(answer: FileConsentAnswer, deps: BotDeps
     if (!answer.deliver) throw refused('Teams did not say where to put the file.');
     const bytes = bytesOf(file);
     await answer.deliver(bytes);
+    // Who has the hand-over is part of the site's story (`audit <site>`); a failure to record does not unsend it.
+    await deps.audit
+      .record({ action: 'handover-file', actor: { ...(answer.caller.aadObjectId ? { aadObjectId: answer.caller.aadObjectId } : {}), name: answer.caller.displayName }, target: plan.site, outcome: 'succeeded', jobId: context.jobId, detail: `sent ${file.name} (${bytes.byteLength} bytes) to their OneDrive` })
+      .catch((error: unknown) => deps.log.warn('could not audit a hand-over file', { reference, error: isUserError(error) ? error.code : 'unexpected' }));
     await answer.replaceConsentCard(card([literalHeading(`${file.name}: sent`, 'good'), literal(`${plan.title}: ${file.name} (${bytes.byteLength.toLocaleString('en-US')} bytes) is in your OneDrive; it is shown below.`)]));
   } catch (error) {
     const shown = presentError(error, { log: deps.log, reference, title: 'The file was not sent', where: 'file consent' });

@@ -182,6 +182,8 @@ describe('Allow: the bytes go to the upload session, then the file card', () => 
     expect(adapter.updated.map((u) => u.id)).toEqual(['consent-card-1']);
     expect(cardJson(adapter)).toMatch(/site-rome\.swanctl\.conf: sent/);
     invokeAnswered200(adapter);
+    // Who has the hand-over is in the site's audit.
+    expect(bot.audit.records).toEqual([{ action: 'handover-file', actor: { aadObjectId: PEOPLE.alex.aadObjectId, name: 'Alex Wilber' }, target: 'site-rome', outcome: 'succeeded', jobId: JOB, detail: `sent site-rome.swanctl.conf (${n} bytes) to their OneDrive` }]);
   });
 
   it('an upload OneDrive refuses is on the card, with no file card and no raw error', async () => {
@@ -238,6 +240,7 @@ describe('Decline, and answers that are not ours', () => {
     const adapter = await consentTurn(bot, { type: 'fileUpload', action: 'decline', context: context() });
     expect(received).toEqual([]);
     expect(cardJson(adapter)).toMatch(/site-rome\.swanctl\.conf: declined/);
+    expect(bot.audit.records).toEqual([]);
     expect(adapter.sent.filter((a) => a.type === 'message')).toEqual([]);
     invokeAnswered200(adapter);
   });
