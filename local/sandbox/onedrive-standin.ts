@@ -65,6 +65,8 @@ export async function startOneDriveStandIn(dir: string, options: { port?: number
   let base = '';
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
+    // A refusal before the body was read: the rest of the body is not wanted, and the connection is not reused.
+    if (status >= 400) res.setHeader('connection', 'close');
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
