@@ -9,6 +9,9 @@ import { FILE_CONSENT_CARD, FILE_INFO_CARD, fileConsentActivity, uploadToSession
 import { handleFileConsent, handoverFilesAction } from '../../../bot/handover-files';
 import type { ChangePlan } from '../../../core/change/change-plan';
 import { planFiles } from '../../../core/change/plan-files';
+import { changeCard, changeCardModel } from '../../../cards/change-card';
+import type { ChangePayload } from '../../../core/jobs/job-catalog';
+import type { JobEnvelope } from '../../../core/jobs/job-envelope';
 import { isUserError } from '../../../core/errors/user-error';
 import { PEOPLE, TENANT, cardAction, envelope, testBot } from '../../bot/bot-fakes';
 import type { TestBot } from '../../bot/bot-fakes';
@@ -140,6 +143,17 @@ describe('Get files: a file consent card per file, with a context that names the
       },
     ]);
     expect(JSON.stringify(activity)).not.toContain('remote_addrs');
+  });
+
+  it('the change card has Get files while the plan may still be applied, and not once it never will be', () => {
+    const payload: ChangePayload = { requestId: 'req-1', plan: PLAN, fingerprint: 'f'.repeat(16), approval: { required: true, timeoutMs: 86_400_000, approverIds: [] } };
+    const model = (phase: 'awaiting-approval' | 'done' | 'failed' | 'rejected' | 'withdrawn' | 'expired') => changeCardModel(envelope({ jobId: JOB, payload }) as JobEnvelope<ChangePayload>, { phase });
+    const buttons = (phase: Parameters<typeof model>[0], audience: 'requester' | 'approver' | 'observer' = 'observer') => JSON.stringify(changeCard(model(phase), audience).actions ?? []);
+    for (const phase of ['awaiting-approval', 'done', 'failed'] as const) expect(buttons(phase), phase).toContain('"verb":"handoverFiles","data":{"jobId":"change-cn-site-rome"}');
+    expect(buttons('awaiting-approval', 'approver')).toContain('handoverFiles');
+    for (const phase of ['rejected', 'withdrawn', 'expired'] as const) expect(buttons(phase), phase).not.toContain('handoverFiles');
+    const noFiles = { ...payload, plan: { ...PLAN, notes: PLAN.notes!.map(({ file: _file, ...n }) => n) } };
+    expect(JSON.stringify(changeCard(changeCardModel(envelope({ jobId: JOB, payload: noFiles }) as JobEnvelope<ChangePayload>, { phase: 'done' }), 'observer'))).not.toContain('handoverFiles');
   });
 
   it('a plan without files, or a job that is not a change, gives no files', async () => {
