@@ -89,7 +89,7 @@ export const VERB_HANDLERS = {
   [VERBS.keepProvisioned]: { role: 'operator', run: keepProvisionedAction, refusedAs: async (action) => siteNamed(action.data, 'provision-site') },
   [VERBS.removeSite]: { role: 'operator', run: removeSiteAction, refusedAs: async (action) => siteNamed(action.data, 'remove-site') },
   [VERBS.expiryPage]: { role: 'reader', run: expiryPageAction },
-  [VERBS.handoverFiles]: { role: 'operator', run: handoverFilesAction, refusedAs: (action, deps) => changePressedAs('handover-files', action, deps) },
+  [VERBS.handoverFiles]: { role: 'operator', run: handoverFilesAction, refusedAs: (action, deps) => changePressedAs('handover-file', action, deps) },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /** A press whose data names a valid site is audited against that site. */
