@@ -49,6 +49,6 @@ export function provisionFormCard(values: ProvisionFormValues = {}, problems: re
   input('chain', "Device's CA certificates: root and intermediates, PEM (a device certificate may come along)", '-----BEGIN CERTIFICATE-----', { required: true, multiline: true });
   input('gateway', 'VPN gateway (when the scope has several)', 'vpngw-hub');
   input('policy', 'IPsec/IKE policy', '', { choices: [['default', "Azure's default proposals"], ['strong', 'Strong custom policy (GCMAES256/SHA384/ECP384)']] });
-  input('outbound', "Azure's certificate: ca, or existing:<Key Vault certificate name>", 'ca');
+  input('outbound', "Azure's certificate: ca, external (a CSR for your own CA), or existing:<Key Vault certificate name>", 'ca');
   return card(body, [executeAction('Check and plan', VERBS.provisionSite, {}, { style: 'positive' })]);
 }

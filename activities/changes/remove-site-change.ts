@@ -7,7 +7,7 @@ import type { ChangePlan, PlannedChange } from '../../core/change/change-plan';
 import { UserError } from '../../core/errors/user-error';
 import type { ActivityPorts } from '../activity-ports';
 import type { ChangeKindHandler } from './change-kind-handler';
-import { PROVISION_TAGS } from './provision-site-change';
+import { PROVISION_TAGS, provisioningRecord } from './provision-site-change';
 import { GRANT_TAG, grantLeft, grantToRemove, removeVaultGrant } from './provision-vault-access';
 
 /**
@@ -52,12 +52,25 @@ export const removeSiteChange: ChangeKindHandler<RemoveSiteRequest> = {
       certName = ref.name;
       versions = (await ports.keyVault.listCertificateVersions(ref.vaultUrl, ref.name)).filter((v) => v.tags[PROVISION_TAGS.provisionedBy] === provisionId && v.enabled);
     }
+    // No connection yet (a provisioning that stopped before it, or part 1 of --outbound external waiting for the
+    // signed certificate): its record names the certificate it issues or requests, and what it left there goes too.
+    let cancelPending = false;
+    if (!connection && lngOurs) {
+      const stored = await provisioningRecord(ports, connectionId, provisionId);
+      if (stored && stored.details.outbound !== 'existing' && stored.details.vaultUrl && stored.details.certName) {
+        vaultUrl = stored.details.vaultUrl;
+        certName = stored.details.certName;
+        versions = (await ports.keyVault.listCertificateVersions(vaultUrl, certName).catch(() => [])).filter((v) => v.tags[PROVISION_TAGS.provisionedBy] === provisionId && v.enabled && v.thumbprint !== undefined);
+        cancelPending = (await ports.keyVault.getPendingRequest(vaultUrl, certName)) !== undefined;
+      }
+    }
     // The Key Vault access the provisioning granted the gateway's identity (remembered on its local network gateway).
     const grant = await grantToRemove(ports, lng && lng.tags[PROVISION_TAGS.provisionedBy] === provisionId ? lng.tags[GRANT_TAG] : undefined, provisionId);
     const rows: PlannedChange[] = [
       ...(connection ? [{ resource: connection.name, field: 'connection', before: 'exists', after: 'deleted' }] : []),
       ...(lngOurs ? [{ resource: lng.name, field: 'local network gateway', before: `exists (${lng.gatewayIpAddress ?? lng.fqdn ?? ''}, ${lng.addressPrefixes.join(', ')})`, after: 'deleted' }] : []),
       ...versions.map((v) => ({ resource: certName, field: `version ${v.version}`, before: 'enabled', after: 'disabled (Key Vault keeps versions)' })),
+      ...(cancelPending ? [{ resource: certName, field: 'pending request', before: 'a key and CSR waiting for a certificate', after: 'cancelled' }] : []),
       ...grant.rows,
     ];
     const kept = [lng && !lngOurs ? `${lng.name} (not created by this provisioning)` : '', connection ? '' : ''].filter(Boolean);
@@ -69,7 +82,7 @@ export const removeSiteChange: ChangeKindHandler<RemoveSiteRequest> = {
       changes: rows,
       risk: `Deletes only what provisioning ${provisionId} created${kept.length > 0 ? `; kept: ${kept.join(', ')}` : ''}; the gateway and its identity stay. The device's tunnels, if any, go down.`,
       verify: 'None of it exists any more (the certificate versions are disabled).',
-      details: { provisionId, connectionId, lngId: lngOurs ? lng.id : '', vaultUrl, certName, versions: versions.map((v) => v.version).join(','), hadConnection: connection ? 'yes' : 'no', ...(grant.encoded ? { vaultGrant: grant.encoded } : {}) },
+      details: { provisionId, connectionId, lngId: lngOurs ? lng.id : '', vaultUrl, certName, versions: versions.map((v) => v.version).join(','), hadConnection: connection ? 'yes' : 'no', ...(cancelPending ? { cancelPending: 'yes' } : {}), ...(grant.encoded ? { vaultGrant: grant.encoded } : {}) },
     };
   },
 
@@ -92,6 +105,10 @@ export const removeSiteChange: ChangeKindHandler<RemoveSiteRequest> = {
     for (const version of (d.versions ?? '').split(',').filter(Boolean)) {
       await ports.keyVault.setEnabled({ vaultUrl: d.vaultUrl!, name: d.certName!, version }, false);
       done.push(`disabled ${d.certName} version ${version}`);
+    }
+    if (d.cancelPending === 'yes' && (await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!))) {
+      await ports.keyVault.cancelPendingRequest(d.vaultUrl!, d.certName!);
+      done.push(`cancelled the pending request for ${d.certName}`);
     }
     // Last: the gateway's access to the vault, once no connection of this provisioning reads through it.
     done.push(...(await removeVaultGrant(ports, d.vaultGrant, d.provisionId!)));
@@ -120,6 +137,7 @@ async function remaining(plan: ChangePlan, ports: ActivityPorts): Promise<string
     const listed = await ports.keyVault.listCertificateVersions(d.vaultUrl!, d.certName!);
     for (const v of listed.filter((x) => versions.includes(x.version) && x.enabled)) left.push(`${d.certName} version ${v.version} (enabled)`);
   }
+  if (d.cancelPending === 'yes' && (await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!))) left.push(`a pending request for ${d.certName}`);
   left.push(...(await grantLeft(ports, d.vaultGrant, d.provisionId!)));
   return left;
 }

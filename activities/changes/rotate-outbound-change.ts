@@ -6,13 +6,12 @@ import { UserError } from '../../core/errors/user-error';
 import { diagnose } from '../../core/ike/diagnose';
 import { parseAzureIkeMessage } from '../../core/ike/parse-azure-ike-message';
 import type { ConnectionDetails } from '../../adapters/azure/network';
-import { toBase64Der, toPem, EKU, type CertificateInfo } from '../../core/pki/certificate-info';
+import { toBase64Der, toPem, type CertificateInfo } from '../../core/pki/certificate-info';
 import { formatDay } from '../../core/pki/days-until-expiry';
-import { parseCertificateRequest } from '../../core/pki/issue-from-csr';
-import { checkMergeChain, describeOutbound, OutboundChainCodes, requireOutboundRules, sameIssuer, sameIssuerOfLeaves, type OutboundDescription } from '../../core/pki/outbound-rotation';
-import { parseCertificateChain } from '../../core/pki/parse-certificate-chain';
+import { describeOutbound, OutboundChainCodes, requireOutboundRules, sameIssuer, sameIssuerOfLeaves, type OutboundDescription } from '../../core/pki/outbound-rotation';
 import { parseDer } from '../../core/pki/parse-certificate';
 import type { ActivityPorts } from '../activity-ports';
+import { checkSignedForPending, mergeSignedCertificate, requestExternalCertificate } from '../external-certificate';
 import { findSite } from '../site-directory';
 import { issueFromVaultCa, readVaultCa } from '../vault-ca-issuance';
 import type { ChangeKindHandler } from './change-kind-handler';
@@ -238,10 +237,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
     if (!pending) {
       throw new UserError('NoPendingCertificateRequest', `There is no pending certificate request for ${ref.name} in Key Vault ${vaultName} to merge into.`, `Start one with rotate ${c.site} outbound --source external, have your CA sign its CSR, then paste the certificate and chain under rotate ${c.site} outbound --merge.`);
     }
-    const text = (request.merge ?? '').trim();
-    if (text === '') throw new UserError('NothingToMerge', 'Paste the signed certificate and its chain (PEM, base64 or PKCS#7) under the command, each certificate in full.', `rotate ${c.site} outbound --merge, then the certificates on the next lines.`);
-    const csr = parseCertificateRequest(pending.csrDer);
-    const chain = await checkMergeChain(parseCertificateChain(text), csr, now);
+    const chain = await checkSignedForPending(pending, request.merge, now, `rotate ${c.site} outbound --merge`);
     const same = sameIssuerOfLeaves(current.certificate, chain.leaf);
     return {
       kind: 'rotate-certificate',
@@ -269,12 +265,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
     const source = d.source as Source;
     const vaultName = ports.keyVault.vaultName(d.vaultUrl!);
     if (source === 'external') {
-      const pending = (await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!)) ?? (await ports.keyVault.beginCsrCertificate(
-        d.vaultUrl!,
-        d.certName!,
-        { subject: d.subject!, issuer: 'Unknown', keySize: 2048, exportable: true, enhancedKeyUsages: [EKU.serverAuth, EKU.clientAuth], contentType: 'pem', ...(d.dnsNames ? { dnsNames: d.dnsNames.split(',') } : {}) },
-        { tags: { [ROTATION_TAGS.rotation]: d.rotationId! } },
-      ));
+      const pending = await requestExternalCertificate(ports, { vaultUrl: d.vaultUrl!, name: d.certName!, subject: d.subject!, dnsNames: d.dnsNames ? d.dnsNames.split(',') : [], tags: { [ROTATION_TAGS.rotation]: d.rotationId! } });
       return `Key Vault ${vaultName} made a new key and a certificate request for ${d.certName}. Have your CA sign this CSR (serverAuth + clientAuth), then send rotate ${plan.site} outbound --merge with the signed certificate and its chain up to the root pasted below it:\n${pending.csrPem}`;
     }
 
@@ -297,13 +288,7 @@ export const rotateOutboundChange: ChangeKindHandler<RotateOutboundRequest> = {
           tags: stamp,
         });
       } else if (source === 'merge') {
-        const pending = await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!);
-        if (pending) {
-          target = await ports.keyVault.mergeCertificate(d.vaultUrl!, d.certName!, d.mergeChain!.split(',').map((b64) => new Uint8Array(Buffer.from(b64, 'base64'))));
-        } else {
-          target = (await versionsOf(ports, d.vaultUrl!, d.certName!)).find((v) => v.thumbprint === d.newThumbprint);
-          if (!target) throw new UserError('NoPendingCertificateRequest', `The pending request of ${d.certName} is gone and no version carries the signed certificate: someone completed or cancelled it meanwhile.`, `Start again with rotate ${plan.site} outbound --source external.`);
-        }
+        target = await mergeSignedCertificate(ports, d.vaultUrl!, d.certName!, d.mergeChain!.split(','), d.newThumbprint!, `Start again with rotate ${plan.site} outbound --source external.`);
         await ports.keyVault.setTags({ vaultUrl: d.vaultUrl!, name: d.certName!, version: target.version }, { ...target.tags, ...stamp });
       } else {
         target = (await versionsOf(ports, d.vaultUrl!, d.certName!)).find((v) => v.version === d.newVersion);

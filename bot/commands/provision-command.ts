@@ -7,7 +7,9 @@ import type { FieldProblem, ProvisionFields } from '../../core/provision/provisi
 import { parseProvisionFields, provisionCommandLine } from '../../core/provision/provision-request';
 import type { FileAttachment } from '../../core/ports/chat';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
+import type { ProvisionMergeRequest } from '../../core/change/change-kind';
 import type { CommandHandler } from '../command-handler';
+import { readMergeInput } from './rotate-command';
 
 /** The problems of a request, one line per field, for the inline command's error card. */
 export function problemsCard(site: string | undefined, problems: readonly FieldProblem[]): AdaptiveCard {
@@ -15,7 +17,7 @@ export function problemsCard(site: string | undefined, problems: readonly FieldP
     title: `provision${site ? ` ${site}` : ''}: ${problems.length === 1 ? 'one thing to fix' : `${problems.length} things to fix`}`,
     problem: `Nothing was requested.\n${problems.map((p) => `--${p.field}: ${p.message} (${p.code})`).join('\n')}`,
     fix: 'Correct each field and send it again, or send provision alone for the form.',
-    usage: 'provision <site> --ip <IPv4> --prefixes <CIDR,...> --subject <device subject> [--gateway NAME] [--policy default|strong] [--outbound ca|existing:NAME], the CA chain pasted below or attached',
+    usage: 'provision <site> --ip <IPv4> --prefixes <CIDR,...> --subject <device subject> [--gateway NAME] [--policy default|strong] [--outbound ca|external|existing:NAME], the CA chain pasted below or attached; provision <site> --merge with the signed certificate for --outbound external',
     code: problems[0]!.code,
   });
 }
@@ -42,6 +44,17 @@ export const provisionCommand: CommandHandler<'provision'> = {
   async prepare({ command, message }) {
     const { site } = command.args;
     const flags = command.flags;
+    if (flags.merge) {
+      // Part 2 of --outbound external: the signed certificate alone; the rest comes from the provisioning's record.
+      const others = Object.entries(flags).filter(([name, value]) => name !== 'merge' && value !== undefined).map(([name]) => `--${name}`);
+      if (site === undefined || others.length > 0) {
+        return { rejected: errorCard({ title: 'provision: --merge stands alone', problem: site === undefined ? '--merge completes the provisioning of one site: name it.' : `--merge takes the signed certificate only; ${others.join(', ')} ${others.length === 1 ? 'comes' : 'come'} from the provisioning that waits for it.`, fix: `Send provision ${site ?? '<site>'} --merge with the signed certificate and its chain pasted below.`, code: 'InvalidOptions' }) };
+      }
+      const read = await readMergeInput(command.pastedText, message.files);
+      if ('rejected' in read) return read;
+      const payload: ProvisionMergeRequest = { kind: 'provision-site', site, merge: read.pem };
+      return { orchestration: ORCHESTRATIONS.changeRequest, target: site.toLowerCase(), commandLine: `provision ${site} --merge (+ certificates)`, payload };
+    }
     const anyFlag = Object.values(flags).some((v) => v !== undefined);
     const given = await chainInput(command.pastedText, message.files);
     if (site === undefined && !anyFlag && !('chain' in given && given.chain !== undefined)) return { rejected: provisionFormCard() };

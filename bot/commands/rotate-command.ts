@@ -40,7 +40,8 @@ export const rotateCommand: CommandHandler<'rotate'> = {
   },
 };
 
-async function readMergeInput(pastedText: string | undefined, files: readonly FileAttachment[]): Promise<{ readonly pem: string } | { readonly rejected: ReturnType<typeof errorCard> }> {
+/** The signed certificate and its chain for a `--merge` (rotate and provision), pasted or attached, as PEM. */
+export async function readMergeInput(pastedText: string | undefined, files: readonly FileAttachment[]): Promise<{ readonly pem: string } | { readonly rejected: ReturnType<typeof errorCard> }> {
   const rejected = (problem: string, fix: string, code: string) => ({ rejected: errorCard({ title: 'Could not read the signed certificate', problem, fix, code }) });
   let input: Uint8Array | string | undefined = pastedText && pastedText.trim() !== '' ? pastedText : undefined;
   if (input === undefined) {

@@ -23,7 +23,7 @@ export function isChangeKind(value: string): value is ChangeKind {
 }
 
 /** What a person asks for; each kind names its own target and options (the kinds whose commands exist so far). */
-export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string } | RotateOutboundRequest | RotateInboundRequest | SetIpsecPolicyRequest | ProvisionSiteRequest | RemoveSiteRequest;
+export type ChangeRequest = { readonly kind: 'enable-diagnostics'; readonly site: string } | RotateOutboundRequest | RotateInboundRequest | SetIpsecPolicyRequest | ProvisionSiteRequest | ProvisionMergeRequest | RemoveSiteRequest;
 
 /** Where a new outbound certificate comes from (`rotate <site> outbound --source`). */
 export const OUTBOUND_SOURCES = ['ca', 'external', 'vault'] as const;
@@ -73,8 +73,11 @@ export interface SetIpsecPolicyRequest {
   readonly proposal: { readonly encryption: string; readonly integrity: string; readonly dhGroup: string };
 }
 
-/** Where a provisioned site's outbound certificate comes from: issued by the vault CA, or one Key Vault already holds. */
-export type ProvisionOutbound = { readonly kind: 'ca' } | { readonly kind: 'existing'; readonly name: string };
+/**
+ * Where a provisioned site's outbound certificate comes from: issued by the vault CA, one Key Vault already holds, or
+ * the customer's own CA (`external`: Key Vault makes the key and a CSR; `provision <site> --merge` completes it).
+ */
+export type ProvisionOutbound = { readonly kind: 'ca' } | { readonly kind: 'existing'; readonly name: string } | { readonly kind: 'external' };
 
 /** The IPsec/IKE policy of a provisioned connection: Azure's default proposals, or one strong custom policy. */
 export const PROVISION_POLICIES = ['default', 'strong'] as const;
@@ -102,6 +105,17 @@ export interface ProvisionSiteRequest {
   readonly gateway?: string;
   readonly policy: ProvisionPolicy;
   readonly outbound: ProvisionOutbound;
+}
+
+/**
+ * `provision <site> --merge`: the signed certificate and its issuers (PEM, as read from what was pasted or attached)
+ * for a provisioning that waits for them (`--outbound external`). Everything else comes from that provisioning's
+ * record: nothing is typed again.
+ */
+export interface ProvisionMergeRequest {
+  readonly kind: 'provision-site';
+  readonly site: string;
+  readonly merge: string;
 }
 
 /** Remove what a provisioning created (the Remove button after a provisioning that did not connect). */

@@ -116,7 +116,8 @@ export const COMMAND_SPECS = [
     summary: 'Provision a new certificate-authenticated site: preflight, plan, approval, apply, device hand-over, verified connection.',
     details:
       'Without arguments: a form. Inline: provision <site> --ip <device public IPv4> (or --fqdn) --prefixes <CIDR,...> --subject <device certificate subject>, with the device\'s CA chain (root and intermediates; a device certificate may come along) pasted on the lines below or attached (PEM, base64, DER or PKCS#7 .p7b). ' +
-      '--gateway when the scope has several; --policy strong pins a custom IPsec/IKE policy (GCMAES256/SHA384/ECP384); --outbound ca (default: a new certificate from the vault CA) or existing:<Key Vault certificate name>. ' +
+      '--gateway when the scope has several; --policy strong pins a custom IPsec/IKE policy (GCMAES256/SHA384/ECP384); --outbound ca (default: a new certificate from the vault CA), existing:<Key Vault certificate name>, or external (your own CA: after approval Key Vault makes the key and a CSR, the card shows it and the connection waits; ' +
+      'have your CA sign it, then send provision <site> --merge with the signed certificate and its chain pasted below (any order, PEM, base64 or PKCS#7): checked against the CSR\'s key, Azure\'s outbound rules and a chain to a root, then the merge and the connection are planned and approved). ' +
       "The preflight checks everything Azure would reject (gateway SKU and type, the name, the device address, overlaps with the gateway's network, peered networks and every other site, the chain and subject, the gateway's identity and vault access, the outbound certificate) before approval is asked. " +
       'After approval the resources are created in order; the plan carries the device hand-over (addresses, parameters, selectors, root to trust, swanctl.conf) and the bot waits for the device (PROVISION_DEVICE_WAIT_MINUTES, default 30). If it does not connect: diagnosis, and Keep or Remove.',
     args: [{ name: 'site', type: 'site', required: false, description: 'The new site\'s name, such as site-rome; leave everything out for the form.' }],
@@ -127,9 +128,10 @@ export const COMMAND_SPECS = [
       { name: 'subject', type: 'text', valueName: 'NAME', maxLength: 256, description: "The subject of the device's certificate (e.g. CN=rome-vpn.contoso.example; quote it when it has spaces)." },
       { name: 'gateway', type: 'text', valueName: 'NAME', maxLength: 80, description: 'The VPN gateway (when the scope has several).' },
       { name: 'policy', type: 'choice', choices: ['default', 'strong'], description: "default: Azure's default proposals; strong: a custom IPsec/IKE policy (GCMAES256/SHA384/ECP384)." },
-      { name: 'outbound', type: 'text', valueName: 'ca|existing:NAME', maxLength: 140, description: "Azure's certificate: ca (new, from the vault CA; the default) or existing:<Key Vault certificate name>." },
+      { name: 'outbound', type: 'text', valueName: 'ca|external|existing:NAME', maxLength: 140, description: "Azure's certificate: ca (new, from the vault CA; the default), external (a CSR for your own CA, completed with --merge) or existing:<Key Vault certificate name>." },
+      { name: 'merge', type: 'boolean', description: 'Complete a provisioning with --outbound external: the signed certificate and its chain pasted below (everything else comes from that provisioning).' },
     ],
-    examples: ['provision', 'provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject CN=rome-vpn.contoso.example', 'provision site-rome --fqdn vpn.rome.contoso.example --prefixes 10.50.0.0/16,10.51.0.0/16 --subject CN=rome-vpn.contoso.example --policy strong --gateway vpngw-hub'],
+    examples: ['provision', 'provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject CN=rome-vpn.contoso.example', 'provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject CN=rome-vpn.contoso.example --outbound external', 'provision site-rome --merge', 'provision site-rome --fqdn vpn.rome.contoso.example --prefixes 10.50.0.0/16,10.51.0.0/16 --subject CN=rome-vpn.contoso.example --policy strong --gateway vpngw-hub'],
     role: 'operator',
     effect: 'change',
     execution: 'orchestration',

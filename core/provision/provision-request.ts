@@ -141,9 +141,8 @@ export function parseProvisionFields(fields: ProvisionFields): ProvisionParse {
     const name = outboundText.slice('existing:'.length).trim();
     if (VAULT_CERTIFICATE.test(name)) outbound = { kind: 'existing', name };
     else problem('outbound', 'InvalidCertificateName', `${name || '(empty)'} is not a Key Vault certificate name (letters, digits and '-').`);
-  } else if (outboundText.toLowerCase() === 'external') {
-    problem('outbound', 'OutboundExternalNotAvailable', 'Provisioning with a certificate from an outside CA is not available yet: provision with --outbound ca, or import the certificate into Key Vault and use --outbound existing:<name>.');
-  } else problem('outbound', 'InvalidOutbound', `--outbound is ca (a new certificate from the vault CA) or existing:<Key Vault certificate name>, not ${outboundText}.`);
+  } else if (outboundText.toLowerCase() === 'external') outbound = { kind: 'external' };
+  else problem('outbound', 'InvalidOutbound', `--outbound is ca (a new certificate from the vault CA), external (a CSR for your own CA, completed with provision <site> --merge) or existing:<Key Vault certificate name>, not ${outboundText}.`);
 
   if (problems.length > 0 || !site || !subject || !policy || !outbound) return { ok: false, problems };
   return {
@@ -173,7 +172,7 @@ export function provisionCommandLine(request: ProvisionSiteRequest): string {
     `--subject "${request.subject}"`,
     ...(request.gateway ? [`--gateway ${request.gateway}`] : []),
     ...(request.policy !== 'default' ? [`--policy ${request.policy}`] : []),
-    ...(request.outbound.kind === 'existing' ? [`--outbound existing:${request.outbound.name}`] : []),
+    ...(request.outbound.kind === 'existing' ? [`--outbound existing:${request.outbound.name}`] : request.outbound.kind === 'external' ? ['--outbound external'] : []),
     `(+ ${request.chain.length} CA certificate${request.chain.length === 1 ? '' : 's'}${request.device ? ' and the device certificate' : ''})`,
   ];
   return parts.join(' ');

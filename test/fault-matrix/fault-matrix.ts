@@ -50,6 +50,13 @@ export interface MatrixChangeKind {
    * "needs attention" with what exists named on the card (asking again continues from it).
    */
   readonly keepOrRemove?: true;
+  /**
+   * `vault/certificate` of a Key Vault request the kind leaves pending by design once applied (part 1 of a
+   * provisioning with `--outbound external` waits there for the signed certificate): not counted as left behind.
+   */
+  readonly pendingWhenApplied?: string;
+  /** A keep-or-remove kind whose site has no connection yet when it does not verify: there is nothing to diagnose. */
+  readonly nothingToDiagnose?: true;
 }
 
 export type MatrixFault =
@@ -307,6 +314,34 @@ export const provisionSite: MatrixChangeKind = {
 };
 
 /**
+ * Provision site-rome with `--outbound external`, part 1: the local network gateway and a Key Vault CSR for the
+ * customer's CA; it ends waiting for the signed certificate (the request pending, no connection).
+ */
+export const provisionSiteExternal: MatrixChangeKind = {
+  ...provisionSite,
+  name: 'provision-site --outbound external (part 1: up to the CSR)',
+  pendingWhenApplied: `${sandboxNames.keyVault}/outbound-site-rome`,
+  nothingToDiagnose: true,
+  get request() {
+    return { ...provisionSite.request, outbound: { kind: 'external' } } as const;
+  },
+  // Key Vault answers that no request is pending (someone cancelled it) when the bot reads it back.
+  breakVerification: (sim) => {
+    sim.faults.add({ match: { service: 'keyvault', method: 'GET', pathEndsWith: '/certificates/outbound-site-rome/pending' }, respond: { status: 404, code: 'NotFound' } });
+  },
+  steps: [
+    { step: 'plan: list the connections', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/connections' } },
+    { step: 'plan: list the local network gateways', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/localNetworkGateways' } },
+    { step: 'plan: read the gateway', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/virtualNetworkGateways/vpngw-hub' } },
+    { step: 'plan: read the outbound certificate and any pending request', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathContains: '/certificates/outbound-site-rome' } },
+    { step: 'apply: PUT the local network gateway', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/localNetworkGateways/lng-site-rome' }, lro: true },
+    { step: 'apply: create the pending version (CSR)', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/certificates/outbound-site-rome/create' } },
+    { step: 'verify: read the pending request', activity: 'verifyChange', call: { service: 'keyvault', method: 'GET', pathEndsWith: '/certificates/outbound-site-rome/pending' } },
+    { step: 'when it does not verify: look for the site to diagnose', activity: 'diagnoseSite', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/connections' }, afterVerificationFails: true },
+  ],
+};
+
+/**
  * Provision site-rome on vpngw-noaccess, whose identity may not read kv-vpn-certs, with the bot allowed to write that
  * vault's access policies (ALLOW_VAULT_ACCESS_GRANTS): the plan grants the access policy before the connection.
  */
@@ -339,7 +374,7 @@ export const provisionSiteWithGrant: MatrixChangeKind = {
 };
 
 /** Every change kind under the matrix. */
-export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy, provisionSite, provisionSiteWithGrant];
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy, provisionSite, provisionSiteExternal, provisionSiteWithGrant];
 
 /** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
 export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {

@@ -31,6 +31,16 @@ describe('the provision request, inline or from the form', () => {
     expect(provisionCommandLine(parsed.request)).toBe('provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject "CN=rome-vpn.contoso.example" (+ 2 CA certificates)');
   });
 
+  it('reads --outbound external (a CSR for the customer\'s CA, completed with --merge) and shows it on the command line', () => {
+    const parsed = parseProvisionFields(rome({ outbound: ' External ' }));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.request.outbound).toEqual({ kind: 'external' });
+    expect(provisionCommandLine(parsed.request)).toBe('provision site-rome --ip 203.0.113.50 --prefixes 10.50.0.0/16 --subject "CN=rome-vpn.contoso.example" --outbound external (+ 2 CA certificates)');
+    const wrong = parseProvisionFields(rome({ outbound: 'extern' }));
+    expect(!wrong.ok && wrong.problems[0]!.message).toMatch(/--outbound is ca .*, external \(a CSR for your own CA, completed with provision <site> --merge\) or existing:/);
+  });
+
   it('keeps a pasted device certificate apart from the chain', () => {
     const parsed = parseProvisionFields(rome({ chain: chainPem + device.pem }));
     expect(parsed.ok && parsed.request.device).toBeTruthy();
@@ -48,7 +58,7 @@ describe('the provision request, inline or from the form', () => {
     expect(problems(rome({ prefixes: '10.50.0.0/16, 10.50.128.0/17' }))).toEqual(['prefixes: PrefixesOverlapEachOther']);
     expect(problems(rome({ policy: 'weak' }))).toEqual(['policy: InvalidPolicy']);
     expect(problems(rome({ outbound: 'existing:' }))).toEqual(['outbound: InvalidCertificateName']);
-    expect(problems(rome({ outbound: 'external' }))).toEqual(['outbound: OutboundExternalNotAvailable']);
+    expect(problems(rome({ outbound: 'outside' }))).toEqual(['outbound: InvalidOutbound']);
     expect(problems(rome({ site: 'rome site' }))).toEqual(['site: InvalidSiteName']);
     expect(problems(rome({ chain: 'hello' }))).toEqual(['chain: InvalidCertificate']);
   });
