@@ -21,6 +21,7 @@ import { recordRefusal } from './own-job';
 import { enableDiagnosticsAction, expiryPageAction, fleetPageAction, rotateOutboundAction } from './status-actions';
 import { applyIpsecPolicyAction, setInboundSubjectAction, updateInboundChainAction } from './inbound-actions';
 import { keepProvisionedAction, provisionFormAction, provisionSiteAction, removeSiteAction } from './provision-actions';
+import { handoverFilesAction } from './handover-files';
 
 export interface VerbHandler {
   /** Role checked against the verified invoke identity before the handler runs. */
@@ -88,6 +89,7 @@ export const VERB_HANDLERS = {
   [VERBS.keepProvisioned]: { role: 'operator', run: keepProvisionedAction, refusedAs: async (action) => siteNamed(action.data, 'provision-site') },
   [VERBS.removeSite]: { role: 'operator', run: removeSiteAction, refusedAs: async (action) => siteNamed(action.data, 'remove-site') },
   [VERBS.expiryPage]: { role: 'reader', run: expiryPageAction },
+  [VERBS.handoverFiles]: { role: 'operator', run: handoverFilesAction, refusedAs: (action, deps) => changePressedAs('handover-file', action, deps) },
 } as const satisfies Record<Verb, VerbHandler>;
 
 /** A press whose data names a valid site is audited against that site. */

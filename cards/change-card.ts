@@ -1,4 +1,5 @@
 import type { ChangePlan } from '../core/change/change-plan';
+import { planFiles } from '../core/change/plan-files';
 import type { ChangeState } from '../core/change/change-state';
 import type { ChangePayload } from '../core/jobs/job-catalog';
 import type { JobEnvelope } from '../core/jobs/job-envelope';
@@ -101,6 +102,8 @@ function stateLine(model: ChangeCardModel): string {
   }
 }
 
+const NEVER_APPLIED: ReadonlySet<ChangeState['phase']> = new Set(['rejected', 'expired', 'withdrawn']);
+
 export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience): AdaptiveCard {
   const { plan, state } = model;
   const pending = state.phase === 'awaiting-approval';
@@ -139,6 +142,10 @@ export function changeCard(model: ChangeCardModel, audience: ChangeCardAudience)
     actions.push(executeAction('Approve', VERBS.approveChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'positive' }));
     actions.push(executeAction('Reject', VERBS.rejectChange, { jobId: model.jobId, requestId: model.requestId, fingerprint: model.fingerprint }, { style: 'destructive' }));
   }
+  // The hand-over as files, sent personally to whoever presses (Teams sends files only in personal chats); not for a
+  // plan that will never be applied.
+  const files = NEVER_APPLIED.has(state.phase) ? [] : planFiles(plan);
+  if (files.length > 0) actions.push(executeAction('Get files', VERBS.handoverFiles, { jobId: model.jobId }));
   const built = card(body, actions);
   if (!pending || audience === 'requester') return built;
   // Approvers' clients ask the bot for their own view (Approve / Reject); everyone else keeps this one.

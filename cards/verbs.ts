@@ -39,6 +39,8 @@ export const VERBS = {
   provisionForm: 'provisionForm',
   /** Page through an expiry report (`expiry`, or a scheduled report in a channel). */
   expiryPage: 'expiryPage',
+  /** A plan's hand-over as files: a file consent card per file, in the presser's personal chat with the bot. */
+  handoverFiles: 'handoverFiles',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
@@ -67,6 +69,7 @@ export interface VerbData {
   provisionForm: { readonly site?: string; readonly ip?: string; readonly prefixes?: string; readonly subject?: string };
   /** `days`: a scheduled report's threshold (its run read the fleet for the largest one). */
   expiryPage: { readonly jobId: string; readonly page: number; readonly days?: number; readonly group?: number };
+  handoverFiles: { readonly jobId: string };
 }
 
 export function executeAction<V extends Verb>(title: string, verb: V, data: VerbData[V], options: { style?: 'positive' | 'destructive' } = {}): Record<string, unknown> & { type: 'Action.Execute' } {

@@ -4,6 +4,7 @@ import * as df from 'durable-functions';
 import { createDurableJobService } from '../adapters/durable/durable-job-service';
 import { createTurnLogic } from '../adapters/teams/teams-turn';
 import { handleCardAction } from '../bot/handle-card-action';
+import { handleFileConsent } from '../bot/handover-files';
 import { handleMessage } from '../bot/handle-message';
 import { welcome } from '../bot/welcome';
 import { describeError } from '../bot/present-error';
@@ -80,6 +81,7 @@ export async function messages(request: HttpRequest, context: InvocationContext)
         return handleMessage(message, deps);
       },
       onAction: (action) => handleCardAction(action, deps),
+      onFileConsent: (answer) => handleFileConsent(answer, deps),
       onInstalled: (caller, reply) => welcome(caller, reply, deps),
       onAddedToTeam: async (conversationKey) => {
         await services.subscriptions.rememberTeamConversation(conversationKey);

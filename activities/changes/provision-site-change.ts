@@ -553,10 +553,11 @@ function handoverNotes(site: string, d: Details, gateway: GatewayInfo, vnet: Vir
     azureRootSubject: root.subject,
     inboundSubject: d.subject,
   };
+  // Also handed over as files (Get files): the swanctl.conf as it is, and the table with the root in one text.
   return [
-    { label: `Device hand-over (for ${site}'s owner):`, text: parameterTable(handover) },
-    { label: `strongSwan swanctl.conf for the device (Linux reference):`, text: swanctlConf(handover), mono: true },
-    ...(root.pem ? [{ label: `Root to trust on the device for Azure's certificate (${root.subject}):`, text: root.pem, mono: true }] : []),
+    { label: `Device hand-over (for ${site}'s owner):`, text: parameterTable(handover), file: `${site}-handover.txt` },
+    { label: `strongSwan swanctl.conf for the device (Linux reference):`, text: swanctlConf(handover), mono: true, file: `${site}.swanctl.conf` },
+    ...(root.pem ? [{ label: `Root to trust on the device for Azure's certificate (${root.subject}):`, text: root.pem, mono: true, file: `${site}-handover.txt` }] : []),
   ];
 }
 

@@ -87,7 +87,7 @@ function hostMatches(hostname: string, pattern: string): boolean {
 const isLoopbackName = (hostname: string): boolean => hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 
 /** Whether a URL may be fetched at all, from its text only (no name resolution yet). */
-function urlAllowed(url: URL, policy: DownloadPolicy): boolean {
+export function urlAllowed(url: URL, policy: DownloadPolicy): boolean {
   if (url.username !== '' || url.password !== '') return false;
   const loopback = policy.allowLoopback && isLoopbackName(url.hostname);
   if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:')) return false;
@@ -151,7 +151,7 @@ export async function downloadLimited(url: string, maxBytes: number, policy: Dow
 }
 
 /** The address to connect to: every address the name has must be allowed (a mixed answer is refused whole). */
-async function checkedAddress(url: URL, policy: DownloadPolicy): Promise<{ address: string; family: number }> {
+export async function checkedAddress(url: URL, policy: DownloadPolicy): Promise<{ address: string; family: number }> {
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: readonly { address: string; family: number }[];
   if (isIP(hostname) !== 0) addresses = [{ address: hostname, family: isIP(hostname) }];
@@ -167,14 +167,19 @@ async function checkedAddress(url: URL, policy: DownloadPolicy): Promise<{ addre
 }
 
 /** One GET, without following redirects, connected to the checked address only. */
-function get(url: URL, target: { address: string; family: number }, signal: AbortSignal): Promise<IncomingMessage> {
+/** A resolver that answers only the checked address (so the connection goes where the check said). */
+export function pinnedLookup(target: { address: string; family: number }): LookupFunction {
   // Answered asynchronously, as a resolver does (the socket is not ready for a synchronous answer).
-  const pinned: LookupFunction = (_hostname, options, callback) => {
+  return (_hostname, options, callback) => {
     process.nextTick(() => {
       if ((options as { all?: boolean }).all) (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [target]);
       else callback(null, target.address, target.family);
     });
   };
+}
+
+function get(url: URL, target: { address: string; family: number }, signal: AbortSignal): Promise<IncomingMessage> {
+  const pinned = pinnedLookup(target);
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: 'GET', lookup: pinned, signal, headers: { accept: '*/*' } }, resolve);

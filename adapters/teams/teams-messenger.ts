@@ -1,10 +1,11 @@
-import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import type { CardMessenger, ConversationStore } from '../../core/ports/messaging';
 import { CONVERSATION_GONE, PERSON_NOT_REACHABLE } from '../../core/ports/messaging';
 import { UserError } from '../../core/errors/user-error';
 import type { TeamsBotAdapter } from './teams-bot-adapter';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
+import { fileConsentActivity } from './file-consent';
 
 /** Teams answers these when a bot sends too fast (7 per second per thread) or is briefly unavailable. */
 const RETRYABLE = new Set([412, 429, 502, 503, 504]);
@@ -23,6 +24,41 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
     const reference = await conversations.get(key);
     if (!reference) throw new UserError('ConversationUnknown', 'The conversation this job should answer in is not known any more.');
     return reference as Partial<ConversationReference>;
+  };
+  /** Posts into a person's personal chat with the bot, opening it when the bot has none yet. */
+  const toPerson = async (base: Partial<ConversationReference>, personAadObjectId: string, activity: Partial<Activity>): Promise<{ conversationKey: string; activityId: string }> => {
+    // A person: in their personal chat with the bot, known from their own messages (or installing the bot). Teams
+    // opens (or returns) that chat for the person's Teams user id, never for an Entra object id.
+    const person = await conversations.person(personAadObjectId);
+    if (!person) {
+      throw new UserError(
+        PERSON_NOT_REACHABLE,
+        `Approver ${personAadObjectId} has never talked to the bot, so it cannot open a personal chat with them.`,
+        'Ask them to open a chat with the bot in Teams (or install it for themselves), or set APPROVALS_CHANNEL_ID to post approval requests in a channel.',
+      );
+    }
+    const known = person.personalConversationKey ? await conversations.get(person.personalConversationKey) : undefined;
+    if (person.personalConversationKey && known) {
+      const reference: Partial<ConversationReference> = { ...(known as Partial<ConversationReference>) };
+      delete reference.activityId;
+      let activityId = '';
+      await withRetry(retry, async () => {
+        activityId = await adapter.postNew(reference, activity);
+      });
+      return { conversationKey: person.personalConversationKey, activityId };
+    }
+    let conversationKey = '';
+    let activityId = '';
+    await withRetry(retry, () =>
+      adapter.inPersonalChat(base, person.userId, async (context: TurnContext) => {
+        const reference = conversationReferenceOf(context);
+        delete reference.activityId;
+        // The chat is theirs from now on: the next card goes straight into it.
+        conversationKey = (await conversations.savePerson(personAadObjectId, person.userId, { conversationId: context.activity.conversation.id, reference: reference as Record<string, unknown> })) ?? '';
+        activityId = await adapter.postNew(reference, activity);
+      }),
+    );
+    return { conversationKey, activityId };
   };
   return {
     async post(conversationKey: string, card: AdaptiveCard): Promise<string> {
@@ -56,38 +92,10 @@ export function createTeamsMessenger(adapter: TeamsBotAdapter, conversations: Co
         });
         return { conversationKey, activityId };
       }
-      // A person: in their personal chat with the bot, known from their own messages (or installing the bot). Teams
-      // opens (or returns) that chat for the person's Teams user id, never for an Entra object id.
-      const person = await conversations.person(to.personAadObjectId);
-      if (!person) {
-        throw new UserError(
-          PERSON_NOT_REACHABLE,
-          `Approver ${to.personAadObjectId} has never talked to the bot, so it cannot open a personal chat with them.`,
-          'Ask them to open a chat with the bot in Teams (or install it for themselves), or set APPROVALS_CHANNEL_ID to post approval requests in a channel.',
-        );
-      }
-      const known = person.personalConversationKey ? await conversations.get(person.personalConversationKey) : undefined;
-      if (person.personalConversationKey && known) {
-        const reference: Partial<ConversationReference> = { ...(known as Partial<ConversationReference>) };
-        delete reference.activityId;
-        let activityId = '';
-        await withRetry(retry, async () => {
-          activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
-        });
-        return { conversationKey: person.personalConversationKey, activityId };
-      }
-      let conversationKey = '';
-      let activityId = '';
-      await withRetry(retry, () =>
-        adapter.inPersonalChat(base, person.userId, async (context: TurnContext) => {
-          const reference = conversationReferenceOf(context);
-          delete reference.activityId;
-          // The chat is theirs from now on: the next card goes straight into it.
-          conversationKey = (await conversations.savePerson(to.personAadObjectId, person.userId, { conversationId: context.activity.conversation.id, reference: reference as Record<string, unknown> })) ?? '';
-          activityId = await adapter.postNew(reference, adaptiveCardActivity(card));
-        }),
-      );
-      return { conversationKey, activityId };
+      return toPerson(base, to.personAadObjectId, adaptiveCardActivity(card));
+    },
+    async offerFile(via, to, offer) {
+      return toPerson(await referenceFor(via), to.personAadObjectId, fileConsentActivity(offer));
     },
     async update(conversationKey: string, activityId: string, card: AdaptiveCard): Promise<void> {
       const reference = await referenceFor(conversationKey);

@@ -1,17 +1,18 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
-import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, FileAttachment } from '../../core/ports/chat';
+import type { ActionOutcome, CardAction, ChatMessage, ConversationInfo, FileAttachment, FileConsentAnswer } from '../../core/ports/chat';
 import type { ConversationStore } from '../../core/ports/messaging';
 import { adaptiveCardActivity, conversationReferenceOf } from './teams-bot-adapter';
 import { downloadLimited } from './download-limited';
 import type { DownloadPolicy } from './download-limited';
+import { FILE_CONSENT_INVOKE, fileInfoActivity, parseConsentInvoke, uploadToSession } from './file-consent';
 
 /** The only channel whose identity the bot trusts. */
 const TEAMS_CHANNEL = 'msteams';
 
 export interface TurnOptions {
-  /** Where attachments may be downloaded from (see download-limited.ts). */
+  /** Where attachments may be downloaded from (see download-limited.ts); files the bot sends go to the same hosts only. */
   readonly downloads: DownloadPolicy;
   /** Told (for the log) why an activity was not handled: another channel. */
   readonly onRefused?: (why: string) => void;
@@ -27,6 +28,8 @@ export interface TurnHandlers {
    * is stored first, so channels of the team can be posted to without a message from anyone there.
    */
   onAddedToTeam?(conversationKey: string, conversationId: string): Promise<void>;
+  /** Allow or Decline on a file consent card the bot sent (see file-consent.ts); absent: the answer is ignored. */
+  onFileConsent?(answer: FileConsentAnswer): Promise<void>;
 }
 
 /**
@@ -99,6 +102,35 @@ function answerLogic(handlers: TurnHandlers, conversations: ConversationStore, o
           ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: outcome.card }
           : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: outcome.text };
       await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+      return;
+    }
+    if (activity.type === ActivityTypes.Invoke && activity.name === FILE_CONSENT_INVOKE) {
+      const consent = parseConsentInvoke(activity.value);
+      if (consent && handlers.onFileConsent) {
+        const info = consent.uploadInfo;
+        const consentCardId = activity.replyToId;
+        await handlers.onFileConsent({
+          action: consent.action,
+          context: consent.context,
+          caller,
+          conversation,
+          ...(consent.action === 'accept' && info
+            ? {
+                deliver: async (bytes: Uint8Array) => {
+                  await uploadToSession(info.uploadUrl, bytes, options.downloads);
+                  await context.sendActivity(fileInfoActivity(info));
+                },
+              }
+            : {}),
+          replaceConsentCard: async (card: AdaptiveCard) => {
+            // Without the consent card's id (a client that does not say what it answers) the outcome is a new message.
+            if (consentCardId) await update(consentCardId, card);
+            else await reply(card);
+          },
+        });
+      }
+      // Teams expects 200 whatever the outcome (the outcome is on the card); anything else shows the person an error.
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
       return;
     }
     if (isBotInstalled(activity)) {

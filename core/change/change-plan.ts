@@ -38,8 +38,11 @@ export interface ChangePlan {
    * exists, with the same offer; asking for the change again continues from there.
    */
   readonly whenNotVerified?: 'keep-or-remove';
-  /** What people must see besides the changes, e.g. the CA certificate a device must trust first (shown in full). */
-  readonly notes?: readonly { readonly label: string; readonly text: string; readonly mono?: boolean }[];
+  /**
+   * What people must see besides the changes, e.g. the CA certificate a device must trust first (shown in full). A note
+   * with `file` is also handed over as that file where the chat allows (a personal chat: see bot/handover-files.ts).
+   */
+  readonly notes?: readonly { readonly label: string; readonly text: string; readonly mono?: boolean; readonly file?: string }[];
   /**
    * A maintenance window (ISO UTC): once approved, the change waits until then before applying; it can be withdrawn
    * or cancelled until then. Absent: applied as soon as it is approved.

@@ -53,3 +53,21 @@ export interface CardAction {
 
 /** What an Action.Execute returns: a card that replaces the pressed one, or a short message with the card unchanged. */
 export type ActionOutcome = { readonly kind: 'card'; readonly card: AdaptiveCard } | { readonly kind: 'message'; readonly text: string };
+
+/**
+ * A person's answer on a file consent card the bot sent them (Teams: the `fileConsent/invoke` invoke): Allow or
+ * Decline. The context is what the card carried, as the client sent it back: untrusted, validated by the handler.
+ */
+export interface FileConsentAnswer {
+  readonly action: 'accept' | 'decline';
+  readonly context: unknown;
+  readonly caller: Caller & { readonly displayName: string };
+  readonly conversation: ConversationInfo;
+  /**
+   * Accept only: puts the bytes where Teams said (the person's OneDrive upload session), bounded in size and time, then
+   * posts the file's card in the chat. Throws a UserError (`FileUploadFailed`, `FileTooLarge`) saying what went wrong.
+   */
+  deliver?(bytes: Uint8Array): Promise<void>;
+  /** Replaces the consent card with this card (the outcome: sent, declined, or why not). */
+  replaceConsentCard(card: AdaptiveCard): Promise<void>;
+}

@@ -12,6 +12,31 @@ export interface CardMessenger {
    * (`via`); resolves to that conversation's key and the new card's id, for later updates.
    */
   postTo(via: string, to: Destination, card: AdaptiveCard): Promise<{ readonly conversationKey: string; readonly activityId: string }>;
+  /**
+   * Offers a file to a person in their personal chat with the bot (Teams lets a bot send files there only): they see
+   * the file's name, description and size and choose Allow or Decline; their answer comes back as a FileConsentAnswer
+   * (core/ports/chat.ts) carrying `offer.context`. Throws PERSON_NOT_REACHABLE as postTo does.
+   */
+  offerFile(via: string, to: { readonly personAadObjectId: string }, offer: FileOffer): Promise<{ readonly conversationKey: string; readonly activityId: string }>;
+}
+
+/**
+ * A file offered for consent. The context is echoed back by the person's client, so it is untrusted when it returns
+ * and must carry no secret and no content: only what names the file (which job, which file, for whom); the bytes are
+ * made again on the server when the person accepts.
+ */
+export interface FileOffer {
+  readonly name: string;
+  readonly description: string;
+  readonly sizeInBytes: number;
+  readonly context: FileOfferContext;
+}
+
+export interface FileOfferContext {
+  readonly jobId: string;
+  readonly file: string;
+  /** The Entra object id of the person it was offered to: an answer from anyone else is refused. */
+  readonly for: string;
 }
 
 /** The code of the error `post` throws when Teams answers 403 or 404: the bot was removed from the conversation (or it is gone). */

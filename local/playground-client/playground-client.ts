@@ -12,10 +12,21 @@ export interface BotMessage {
   readonly postConversationId?: string;
   readonly text?: string;
   readonly cards: Record<string, unknown>[];
+  /** Its other attachments (a file consent card, a file info card), as sent. */
+  readonly attachments?: readonly OtherAttachment[];
   /** How many times the bot updated it in place. */
   readonly updates: number;
   readonly receivedAt: number;
 }
+
+export interface OtherAttachment {
+  readonly contentType: string;
+  readonly name?: string;
+  readonly contentUrl?: string;
+  readonly content?: unknown;
+}
+
+export const FILE_CONSENT_CARD = 'application/vnd.microsoft.teams.card.file.consent';
 
 export interface PlaygroundEvent {
   readonly action: 'createMessage' | 'updateMessage';
@@ -179,7 +190,7 @@ interface LoggedActivity {
   readonly from?: { readonly id?: string };
   readonly recipient?: { readonly id?: string };
   readonly conversation?: { readonly id?: string };
-  readonly attachments?: readonly { readonly contentType?: string; readonly content?: unknown }[];
+  readonly attachments?: readonly { readonly contentType?: string; readonly content?: unknown; readonly name?: string; readonly contentUrl?: string }[];
   /** Creating a conversation (POST /v3/conversations) carries its first message here. */
   readonly activity?: LoggedActivity;
   readonly bot?: { readonly id?: string };
@@ -390,6 +401,47 @@ export class PlaygroundClient {
   }
 
   /**
+   * Plays Teams' side of a file consent card the bot posted in the current user's personal chat, which the Playground
+   * does not implement: Allow opens an upload session in the person's OneDrive (the sandbox's stand-in at
+   * `oneDriveUrl`, local/sandbox/onedrive-standin.ts) and sends the bot the `fileConsent/invoke` Teams sends, with the
+   * card's accept context and the session's uploadInfo; Decline sends it with the decline context. The invoke goes to
+   * the bot endpoint as the Playground would deliver it (its connector as the service URL), so the bot's answers (the
+   * file info card, the consent card replaced) show in the Playground's chat. Resolves to the bot's HTTP status.
+   */
+  async answerFileConsent(message: BotMessage, action: 'accept' | 'decline', options: { oneDriveUrl: string }): Promise<number> {
+    if (!this.botEndpoint) throw new Error('Answering a file consent card needs the bot endpoint (PlaygroundClient botEndpoint).');
+    const consent = (message.attachments ?? []).find((a) => a.contentType === FILE_CONSENT_CARD);
+    if (!consent) throw new Error(`Message ${message.id} has no file consent card.`);
+    const config = await this.config();
+    if (message.conversationId !== config.personalChat.id) throw new Error('Teams shows file consent cards only in a personal chat; this one is elsewhere.');
+    const content = (consent.content ?? {}) as { acceptContext?: unknown; declineContext?: unknown };
+    let uploadInfo: unknown;
+    if (action === 'accept') {
+      const response = await fetch(`${options.oneDriveUrl}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: consent.name ?? 'file' }) });
+      if (!response.ok) throw new Error(`The OneDrive stand-in refused an upload session: HTTP ${response.status}.`);
+      uploadInfo = await response.json();
+    }
+    const user = config.currentUser;
+    const activity = {
+      type: 'invoke',
+      name: 'fileConsent/invoke',
+      id: `${Date.now()}${randomInt(1_000_000).toString().padStart(6, '0')}`,
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: `${this.baseUrl.replace('127.0.0.1', 'localhost')}/_connector`,
+      from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+      recipient: { id: config.bot.id, name: config.bot.name },
+      conversation: { id: config.personalChat.id, conversationType: 'personal', isGroup: false, tenantId: config.tenantId },
+      replyToId: message.id,
+      channelData: { tenant: { id: config.tenantId } },
+      value: { type: 'fileUpload', action, context: action === 'accept' ? content.acceptContext : content.declineContext, ...(uploadInfo ? { uploadInfo } : {}) },
+    };
+    const response = await fetch(this.botEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    await response.text();
+    return response.status;
+  }
+
+  /**
    * The bot's answer to what this client sent (`send`'s or `invoke`'s result): the first new message the bot posted
    * in reply to the activity the Playground delivered for it, as posted (`get` has it as it is now). Anything else the bot posts meanwhile (answers to
    * other clients or people, cards of running jobs) never counts, however the arrivals interleave.
@@ -523,6 +575,9 @@ export class PlaygroundClient {
       ...(postConversationId ? { postConversationId } : {}),
       ...(activity.text ? { text: activity.text } : {}),
       cards: (activity.attachments ?? []).filter((a) => a.contentType === ADAPTIVE_CARD).map((a) => a.content as Record<string, unknown>),
+      attachments: (activity.attachments ?? [])
+        .filter((a) => typeof a.contentType === 'string' && a.contentType !== ADAPTIVE_CARD)
+        .map((a) => ({ contentType: a.contentType!, ...(typeof a.name === 'string' ? { name: a.name } : {}), ...(typeof a.contentUrl === 'string' ? { contentUrl: a.contentUrl } : {}), ...(a.content !== undefined ? { content: a.content } : {}) })),
       updates: previous ? previous.updates + 1 : 0,
       receivedAt: previous?.receivedAt ?? Date.now(),
     };

@@ -8,6 +8,8 @@ import { startAzurite } from './azurite';
 import { writeDeviceLogs } from './device-logs';
 import type { RunningPlayground } from './playground';
 import { startPlayground } from './playground';
+import type { OneDriveStandIn } from './onedrive-standin';
+import { startOneDriveStandIn } from './onedrive-standin';
 import { projectRoot } from './project-root';
 import { SANDBOX_APPROVALS_CHANNEL_ID, sandboxAccessSettings } from './sandbox-identities';
 import { sandboxNames } from '../estate/sandbox-estate';
@@ -43,6 +45,11 @@ export interface Sandbox {
   readonly simulator: AzureSimulator;
   readonly azurite: RunningAzurite;
   readonly playground?: RunningPlayground;
+  /**
+   * Stands in for people's OneDrive when the bot sends a file (Teams' file consent flow, which the Playground does not
+   * implement): upload sessions the bot PUTs to, files kept in `<stateDir>/files/onedrive/` (onedrive-standin.ts).
+   */
+  readonly oneDrive: OneDriveStandIn;
   /** Each site device's charon log (`<stateDir>/files/device-logs/<site>.log`), to paste under `diagnose` (seeded estate only). */
   readonly deviceLogs: readonly { readonly site: string; readonly path: string }[];
   /** The app settings the function app runs with (no secrets: the sandbox has none). */
@@ -75,6 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       (options.simulator?.estate ?? 'sandbox') === 'sandbox'
         ? await writeDeviceLogs(simulator, join(stateDir, 'files', 'device-logs'), { retryIntervalMs: options.simulator?.ikeRetryIntervalMs ?? 120_000 })
         : [];
+    const oneDrive = await startOneDriveStandIn(join(stateDir, 'files', 'onedrive'));
+    stops.push(() => oneDrive.close());
     const info = simulator.estateInfo;
     const bot = info.principals.bot;
     if (!bot) throw new Error('The sandbox estate has no "bot" principal.');
@@ -128,7 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
       stops.push(() => playground!.stop());
     }
-    return { host, simulator, azurite, ...(playground ? { playground } : {}), deviceLogs, settings, messagesUrl, close };
+    return { host, simulator, azurite, ...(playground ? { playground } : {}), oneDrive, deviceLogs, settings, messagesUrl, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,6 +1,7 @@
 import { provisionSiteChange } from '../../activities/changes/provision-site-change';
 import type { ProvisionSiteRequest } from '../../core/change/change-kind';
 import type { ChangePlan } from '../../core/change/change-plan';
+import { planFiles } from '../../core/change/plan-files';
 import { toBase64Der, toPem } from '../../core/pki/certificate-info';
 import { HANDOVER_FILES, handoverConnectionName } from '../../core/provision/device-handover';
 import { buildSandboxEstate, sandboxNames } from '../estate/sandbox-estate';
@@ -44,7 +45,8 @@ export async function runProvisionBetweenPeers(): Promise<ProvisionPeersRun> {
     const plan = await provisionSiteChange.plan(request, ports);
     if (plan.kind !== 'provision-site') throw new Error(`provision site-rome planned nothing: ${JSON.stringify(plan)}`);
     for (let step = 0; step < (plan.steps ?? []).length; step++) await provisionSiteChange.apply(plan, ports, step);
-    const swanctlConf = plan.notes?.find((n) => n.label.startsWith('strongSwan swanctl.conf'))?.text;
+    // The file the device owner gets with Get files (the same text as on the card).
+    const swanctlConf = planFiles(plan).find((f) => f.name === `${request.site}.swanctl.conf`)?.text;
     const rootPem = plan.notes?.find((n) => n.label.startsWith('Root to trust'))?.text;
     if (!swanctlConf || !rootPem) throw new Error('The plan hands over no swanctl.conf or no root.');
     const device: SwanctlPeer = {

@@ -9,7 +9,7 @@ import type { AccessPolicy } from '../../core/auth/access-policy';
 import type { ChangeDecision } from '../../core/change/change-state';
 import type { ApprovalStore, PendingApproval } from '../../core/ports/approvals';
 import type { StoredAuditRecord } from '../../core/ports/audit';
-import type { Destination } from '../../core/ports/messaging';
+import type { Destination, FileOffer } from '../../core/ports/messaging';
 import type { JobEnvelope } from '../../core/jobs/job-envelope';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -171,6 +171,17 @@ export class FakeMessenger implements CardMessenger {
     const activityId = `elsewhere-${this.elsewhere.length + 1}`;
     this.elsewhere.push({ via, to, card, conversationKey, activityId });
     return { conversationKey, activityId };
+  }
+
+  /** Files offered for consent, with whom to. */
+  readonly offers: { via: string; to: { personAadObjectId: string }; offer: FileOffer }[] = [];
+  offerError?: Error;
+
+  async offerFile(via: string, to: { personAadObjectId: string }, offer: FileOffer): Promise<{ conversationKey: string; activityId: string }> {
+    this.timeline.push('messenger.offerFile');
+    if (this.offerError) throw this.offerError;
+    this.offers.push({ via, to, offer });
+    return { conversationKey: `person:${to.personAadObjectId}`, activityId: `offer-${this.offers.length}` };
   }
 }
 

@@ -200,7 +200,8 @@ describe('when it does not connect, or Azure fails part-way', () => {
     expect(text).toMatch(/applied, not verified/);
     expect(text).toMatch(/waiting for the device/);
     expect(text).toMatch(/Diagnosis:/);
-    expect(cardActions(ended).map((a) => a.title)).toEqual(['Keep', 'Remove']);
+    // The hand-over stays at hand for the device owner (Get files).
+    expect(cardActions(ended).map((a) => a.title)).toEqual(['Keep', 'Remove', 'Get files']);
     // Keep: left for the device owner, and the audit says who kept it.
     const kept = await press(ended, 'Keep');
     expect(String(kept.body.value)).toMatch(/Kept: site-rome stays in Azure for the device owner/);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTurnLogic } from '../../adapters/teams/teams-turn';
 import { handleCardAction } from '../../bot/handle-card-action';
+import { handleFileConsent } from '../../bot/handover-files';
 import type { AdaptiveCard } from '../../cards/adaptive-card';
 import { cardSizeBytes, MAX_CARD_BYTES } from '../../cards/adaptive-card';
 import { VERBS } from '../../cards/verbs';
@@ -131,6 +132,64 @@ describe('fuzz: card action data and invoke payloads', () => {
         expect(bot.jobs.raised).toEqual([]);
         expect(bot.jobs.started).toEqual([]);
       }
+    });
+  });
+});
+
+/** Answers on a file consent card (Teams' `fileConsent/invoke`): the context comes back from the client, anything at all. */
+const ROME_JOB = 'change-cn-site-rome';
+const consentContext = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ jobId: fc.oneof({ weight: 3, arbitrary: fc.constant(ROME_JOB) }, { weight: 2, arbitrary: jobId }), file: fc.oneof(fc.constantFrom('site-rome.swanctl.conf', 'site-rome-handover.txt', '../x', '.hidden', 'a'.repeat(101)), messyText(30)), for: fc.oneof(fc.constantFrom(PEOPLE.alex.aadObjectId, PEOPLE.megan.aadObjectId), messyText(40)) }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.anything({ withObjectString: true, withNullPrototype: true, maxDepth: 3 }) },
+);
+const uploadInfo = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ name: messyText(40), uploadUrl: fc.oneof(fc.constantFrom('https://contoso-my.sharepoint.com/upload/1', 'http://169.254.169.254/latest', 'http://127.0.0.1:1/x', 'file:///etc/passwd', 'not a url'), messyText(60)), contentUrl: messyText(60), uniqueId: messyText(20), fileType: messyText(5) }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
+);
+const consent = fc.record({
+  who: fc.constantFrom(...people),
+  conversationType: fc.constantFrom('personal', 'channel', 'groupChat'),
+  value: fc.oneof(
+    { weight: 8, arbitrary: fc.record({ type: fc.oneof({ weight: 9, arbitrary: fc.constant('fileUpload') }, { weight: 1, arbitrary: messyText(10) }), action: fc.constantFrom('accept', 'decline', 'Accept', ''), context: consentContext, uploadInfo }, { requiredKeys: ['type', 'action'] }) },
+    { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) },
+  ),
+});
+
+describe('fuzz: file consent answers', () => {
+  it('every answer ends in one 200, connects nowhere, and shows no exception text', async () => {
+    await fuzzAsync(consent, async (c) => {
+      const bot = setUp();
+      // A provisioning waiting for approval, whose plan hands over two files.
+      const plan = { kind: 'provision-site', title: 'Provision site-rome on vpngw-hub', site: 'site-rome', target: { connectionId: 'cn', connectionName: 'cn-site-rome' }, changes: [], risk: 'r', verify: 'v', details: {}, notes: [{ label: 'Device hand-over:', text: 'table', file: 'site-rome-handover.txt' }, { label: 'strongSwan swanctl.conf', text: 'connections {\n}\n', file: 'site-rome.swanctl.conf' }] };
+      bot.jobs.add({ jobId: ROME_JOB, orchestration: 'changeJob', status: 'Running', envelope: envelope({ jobId: ROME_JOB, payload: { requestId: 'req-rome', plan, fingerprint: FINGERPRINT, approval: { required: true, approverIds: [] } } }), customStatus: { change: { kind: 'provision-site', title: plan.title, site: 'site-rome', phase: 'awaiting-approval', fingerprint: FINGERPRINT, requestId: 'req-rome' } } });
+      const logic = createTurnLogic(
+        { onMessage: async () => undefined, onAction: async () => ({ kind: 'message', text: 'ok' }), onInstalled: async () => undefined, onFileConsent: (answer) => handleFileConsent(answer, bot.deps) },
+        new RecordingStore(),
+        // No host is where files go: whatever gets past the checks must still not connect anywhere.
+        { downloads: { allowedHosts: [], allowLoopback: false } },
+      );
+      const activity = {
+        type: 'invoke',
+        name: 'fileConsent/invoke',
+        id: 'f:invoke-2',
+        replyToId: 'consent-1',
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.trafficmanager.net/emea/',
+        from: { id: '29:x', name: c.who.displayName, ...(c.who.aadObjectId ? { aadObjectId: c.who.aadObjectId } : {}) },
+        recipient: { id: '28:bot', name: 'VPN Bot' },
+        conversation: { id: 'a:1conversation', conversationType: c.conversationType, isGroup: c.conversationType !== 'personal', name: '', ...(c.who.tenantId ? { tenantId: c.who.tenantId } : {}) },
+        value: c.value,
+      };
+      const adapter = await runRecordedTurn(logic, activity);
+      expect(adapter.sent.filter((a) => a.type === 'invokeResponse').map((a) => a.value)).toEqual([{ status: 200 }]);
+      // No file card: nothing was uploaded anywhere.
+      expect(adapter.sent.filter((a) => a.type === 'message')).toEqual([]);
+      for (const card of [...cardsIn(adapter.sent), ...cardsIn(adapter.updated)]) {
+        expect(cardSizeBytes(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+        expect(visibleText(card)).not.toMatch(RAW_EXCEPTION);
+      }
+      expect(bot.log.entries.filter((e) => e.level === 'error')).toEqual([]);
+      expect(bot.audit.records.filter((r) => r.action === 'handover-file')).toEqual([]);
     });
   });
 });

@@ -204,4 +204,29 @@ describe('createTeamsMessenger', () => {
       expect(teams.created).toEqual([]);
     });
   });
+
+  describe('a file offered for consent (Teams sends files only in personal chats)', () => {
+    const offer = { name: 'site-rome.swanctl.conf', description: 'Provision site-rome: site-rome.swanctl.conf', sizeInBytes: 1234, context: { jobId: 'change-1', file: 'site-rome.swanctl.conf', for: MEGAN } };
+
+    it("posts Teams' file consent card into the person's personal chat, opening it when needed", async () => {
+      const teams = new ScriptedTeams();
+      const { people } = peopleStore({ userId: '29:megan' });
+      const posted = await createTeamsMessenger(teams, people, retry()).offerFile('known', { personAadObjectId: MEGAN }, offer);
+      expect(teams.created).toEqual([{ members: [{ id: '29:megan', name: '' }], tenantId: 'tenant-1', isGroup: false }]);
+      expect(posted).toEqual({ conversationKey: 'key-a:1megan-personal', activityId: 'posted-1' });
+      expect(teams.transport.sent).toEqual([
+        {
+          type: 'message',
+          attachments: [{ contentType: 'application/vnd.microsoft.teams.card.file.consent', name: 'site-rome.swanctl.conf', content: { description: offer.description, sizeInBytes: 1234, acceptContext: offer.context, declineContext: offer.context } }],
+        },
+      ]);
+    });
+
+    it('refuses a person it cannot reach personally, and posts nothing', async () => {
+      const teams = new ScriptedTeams();
+      const { people } = peopleStore(undefined);
+      await expect(createTeamsMessenger(teams, people, retry()).offerFile('known', { personAadObjectId: MEGAN }, offer)).rejects.toMatchObject({ code: 'PersonNotReachable' });
+      expect(teams.transport.sent).toEqual([]);
+    });
+  });
 });
