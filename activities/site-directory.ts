@@ -214,8 +214,8 @@ async function findProvisioningUnderWay(ports: ActivityPorts, typed: string, con
     try {
       return await ports.network.listLocalNetworkGateways(scope);
     } catch (error) {
-      if (!isUserError(error) && !isAzureError(error)) throw error;
-      ports.log.warn('could not list local network gateways while looking for a provisioning under way', { subscription: scope.subscriptionId });
+      // Only a hint on a "not found" answer: whatever stops it, the answer stays "not found".
+      ports.log.warn('could not list local network gateways while looking for a provisioning under way', { subscription: scope.subscriptionId, error: isUserError(error) ? error.safeMessage : error instanceof Error ? error.name : 'unknown' });
       return [];
     }
   });
