@@ -2,11 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ORCHESTRATIONS } from '../core/jobs/job-catalog';
 import type { ExpiryDeliveryOutput, ExpiryReportOutput } from '../core/jobs/job-catalog';
-import { buildSyntheticEstate } from '../local/estate/synthetic-estate';
 import { armThrottleLimits } from '../local/simulator/sim-throttle';
 import { SANDBOX_BOT, SANDBOX_TENANT_ID, SANDBOX_USERS } from '../local/sandbox/sandbox-identities';
 import type { BenchSandbox } from './bench-sandbox';
 import { startBenchSandbox } from './bench-sandbox';
+import type { SimulatorThread } from './simulator-thread';
+import { startSimulatorThread } from './simulator-thread';
 import type { ThrottlingBound } from './bench-stats';
 import { throttlingBound } from './bench-stats';
 
@@ -50,14 +51,16 @@ const KEY_VAULT_CONCURRENCY = 64;
  */
 export async function runExpiryBench(options: ExpiryBenchOptions): Promise<ExpiryBenchResult> {
   const pageSize = options.pageSize ?? 50;
-  const bench = await startBenchSandbox({ estate: () => buildSyntheticEstate({ sites: options.sites, resourceGroups: options.resourceGroups, distinctOutbound: true }), latencyMs: options.latencyMs, throttling: true, pageSize });
+  // The simulator (Azure's servers) answers from its own thread: the app's event loop, where the report's reads are
+  // made and parsed, is the app's alone, as in production.
+  const bench = await startBenchSandbox(() => startSimulatorThread({ synthetic: { sites: options.sites, resourceGroups: options.resourceGroups, distinctOutbound: true }, latencyMs: options.latencyMs, throttling: true, pageSize }));
   try {
     const { host, simulator } = bench.sandbox;
     const info = simulator.estateInfo;
     const perGroup = info.resourceGroups.map((rg) => info.sites.filter((s) => s.resourceGroup === rg && s.connectionId !== undefined).length);
     const armListCalls = perGroup.reduce((sum, n) => sum + Math.max(1, Math.ceil(n / pageSize)), 0);
     // One version listing per distinct outbound certificate (here one per site), and the vault CA when one is configured.
-    const distinct = new Set(info.sites.filter((s) => s.connectionId !== undefined).map((s) => simulator.resources.connections.get(s.connectionId!)!.config.certificateAuthentication!.outboundAuthCertificate!.replace(/\/[0-9a-f]{32}$/, '')));
+    const distinct = new Set(info.sites.filter((s) => s.connectionId !== undefined).map((s) => simulator.outboundCertificates[s.name]!.replace(/\/[0-9a-f]{32}$/, '')));
     const keyVaultReads = distinct.size + (bench.sandbox.settings.OUTBOUND_CA_CERTIFICATE_ID ? 1 : 0);
     // The groups are listed at once and the list pages of the largest group follow each other; then the Key Vault
     // reads (every distinct certificate's versions and the vault CA: none needs another) go KEY_VAULT_CONCURRENCY
@@ -70,9 +73,9 @@ export async function runExpiryBench(options: ExpiryBenchOptions): Promise<Expir
     await bench.send('help');
     // Warm: one report (module loading, SDK clients, TLS), then the measured one.
     await measureReport(bench);
-    simulator.stats.reset();
+    await simulator.stats.reset();
     const report = await measureReport(bench);
-    const calls = simulator.stats.calls();
+    const calls = await simulator.stats.calls();
     const armReads = calls.filter((c) => c.service === 'arm' && c.method === 'GET').length;
     const kvReads = calls.filter((c) => c.service !== 'arm' && c.method === 'GET').length;
 
@@ -86,7 +89,7 @@ export async function runExpiryBench(options: ExpiryBenchOptions): Promise<Expir
       required: { armListCalls, keyVaultReads, sequentialCalls },
       bound,
       wallMs: report.wallMs,
-      azureCalls: { armReads, keyVaultReads: kvReads, throttled429: simulator.stats.snapshot().throttled },
+      azureCalls: { armReads, keyVaultReads: kvReads, throttled429: calls.filter((c) => c.status === 429).length },
       maxCardBytes: Math.max(report.cardBytes, delivery.maxCardBytes),
       rowsReported: report.rows,
       postingMs: delivery.postingMs,
@@ -98,7 +101,7 @@ export async function runExpiryBench(options: ExpiryBenchOptions): Promise<Expir
   }
 }
 
-async function measureReport(bench: BenchSandbox): Promise<{ wallMs: number; cardBytes: number; rows: number }> {
+async function measureReport(bench: BenchSandbox<SimulatorThread>): Promise<{ wallMs: number; cardBytes: number; rows: number }> {
   const { host } = bench.sandbox;
   const before = new Set(host.durable.list().map((i) => i.instanceId));
   const sent = await bench.send('expiry', 120_000);
@@ -112,7 +115,7 @@ async function measureReport(bench: BenchSandbox): Promise<{ wallMs: number; car
 }
 
 /** `subscribe expiry` said by an operator in a channel of the bench team (its reference points at the mock connector). */
-async function subscribeChannel(bench: BenchSandbox, channelId: string): Promise<void> {
+async function subscribeChannel(bench: BenchSandbox<SimulatorThread>, channelId: string): Promise<void> {
   const operator = SANDBOX_USERS.find((u) => u.roles.includes('operator'))!;
   const id = `bench-subscribe-${channelId}`;
   const activity = {
@@ -138,7 +141,7 @@ async function subscribeChannel(bench: BenchSandbox, channelId: string): Promise
 }
 
 /** The daily run started as the timer would; the posting phase timed from the run's "posting" status to the last card. */
-async function measureDelivery(bench: BenchSandbox, conversations: number): Promise<{ postingMs: number; posted: number; wallMs: number; maxCardBytes: number }> {
+async function measureDelivery(bench: BenchSandbox<SimulatorThread>, conversations: number): Promise<{ postingMs: number; posted: number; wallMs: number; maxCardBytes: number }> {
   const { host } = bench.sandbox;
   const day = new Date().toISOString().slice(0, 10);
   const jobId = `expiry-daily-bench-${day}`;
