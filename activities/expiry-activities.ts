@@ -9,7 +9,11 @@ import type { ReadExpiryReportInput, ReadExpiryReportOutput } from './activity-n
 import type { ActivityPorts } from './activity-ports';
 import { listScopeConnections } from './site-directory';
 
-/** Key Vault reads in flight: 64 at ~50 ms (about 1,300 a second) stay below a vault's 4,000 reads per 10 s (ARM is not involved). */
+/**
+ * Key Vault reads in flight (ARM is not involved). A vault takes 4,000 reads per 10 s: 64 at ~50 ms is about 1,300 a
+ * second, so a scope of up to about 4,000 distinct certificates in one vault is read without throttling; beyond
+ * that the vault's 429s are waited out (Retry-After). The cap is the app's own, to keep a few dozen connections open.
+ */
 const CERTIFICATE_READS = 64;
 
 /**
