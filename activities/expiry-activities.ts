@@ -1,4 +1,5 @@
 import { parseKeyVaultCertificateId } from '../adapters/azure/key-vault';
+import type { ConnectionSummary } from '../adapters/azure/network';
 import { createLimiter } from '../core/async/map-concurrent';
 import { isUserError, PASSING_FAILURE_CODES } from '../core/errors/user-error';
 import type { CertificateFacts, ChainCertificateFacts, ConnectionFacts, ExpiryFacts, VaultCaFacts } from '../core/expiry/expiry-report';
@@ -73,7 +74,7 @@ export async function readExpiryReport(input: ReadExpiryReportInput, ports: Acti
     indexRefreshInBackground: true,
     ...(input.site === undefined
       ? {
-          onListed: (listed: readonly { authenticationType?: string; certificate?: { outboundCertificateUrl?: string } }[]) => {
+          onListed: (listed: readonly ConnectionSummary[]) => {
             for (const c of listed) {
               const certificate = c.authenticationType === 'Certificate' ? certificateOf(c.certificate?.outboundCertificateUrl) : undefined;
               if (certificate) void readCertificate(certificate.key, certificate.ref);

@@ -8,7 +8,7 @@ import type { AzureSettings } from './azure-settings';
 const API_VERSION = '2025-07-01';
 
 /** Key Vault's hosts in Azure's clouds: `<vault>.vault.azure.net`, `.vault.azure.cn`, `.vault.usgovcloudapi.net`. */
-const KEY_VAULT_HOST = /^[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)$/i;
+const KEY_VAULT_HOST = /^[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)$/i;
 
 /** A token is renewed this long before it expires (and when the credential says to refresh it). */
 const TOKEN_MARGIN_MS = 5 * 60_000;
