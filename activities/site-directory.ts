@@ -42,7 +42,12 @@ const SCOPE_LISTS_IN_FLIGHT = 16;
  */
 export async function listScopeConnections(
   ports: ActivityPorts,
-  options: { readonly certificateOnly?: boolean; readonly indexRefreshInBackground?: boolean } = {},
+  options: {
+    readonly certificateOnly?: boolean;
+    readonly indexRefreshInBackground?: boolean;
+    /** Each resource group's (or subscription's) connections as soon as they are listed, before the others are. */
+    readonly onListed?: (connections: readonly ConnectionSummary[]) => void;
+  } = {},
 ): Promise<{ connections: ListedConnection[]; gaps: string[]; passingGap?: UserError; indexRefreshed?: Promise<void> }> {
   const certificateOnly = options.certificateOnly ?? true;
   const units: { subscriptionId: string; resourceGroups?: string[]; label: string }[] = ports.scopes.flatMap((scope) =>
@@ -55,7 +60,9 @@ export async function listScopeConnections(
   const lists = await mapConcurrent(units, SCOPE_LISTS_IN_FLIGHT, async (unit) => {
     try {
       const scope = unit.resourceGroups ? { subscriptionId: unit.subscriptionId, resourceGroups: unit.resourceGroups } : { subscriptionId: unit.subscriptionId };
-      return await ports.network.listSiteToSiteConnections(scope);
+      const listed = await ports.network.listSiteToSiteConnections(scope);
+      options.onListed?.(listed);
+      return listed;
     } catch (error) {
       if (!isUserError(error)) throw error;
       gaps.push(`Could not list connections in ${unit.label}: ${error.safeMessage}`);
