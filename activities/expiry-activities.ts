@@ -1,5 +1,6 @@
 import { parseKeyVaultCertificateId } from '../adapters/azure/key-vault';
-import { mapConcurrent } from '../core/async/map-concurrent';
+import type { ConnectionSummary } from '../adapters/azure/network';
+import { createLimiter } from '../core/async/map-concurrent';
 import { isUserError, PASSING_FAILURE_CODES } from '../core/errors/user-error';
 import type { CertificateFacts, ChainCertificateFacts, ConnectionFacts, ExpiryFacts, VaultCaFacts } from '../core/expiry/expiry-report';
 import { buildExpiryReport } from '../core/expiry/expiry-report';
@@ -9,7 +10,11 @@ import type { ReadExpiryReportInput, ReadExpiryReportOutput } from './activity-n
 import type { ActivityPorts } from './activity-ports';
 import { listScopeConnections } from './site-directory';
 
-/** Key Vault reads in flight: 64 at ~50 ms (about 1,300 a second) stay below a vault's 4,000 reads per 10 s (ARM is not involved). */
+/**
+ * Key Vault reads in flight (ARM is not involved). A vault takes 4,000 reads per 10 s: 64 at ~50 ms is about 1,300 a
+ * second, so a scope of up to about 4,000 distinct certificates in one vault is read without throttling; beyond
+ * that the vault's 429s are waited out (Retry-After). The cap is the app's own, to keep a few dozen connections open.
+ */
 const CERTIFICATE_READS = 64;
 
 /**
@@ -22,8 +27,62 @@ const CERTIFICATE_READS = 64;
  */
 export async function readExpiryReport(input: ReadExpiryReportInput, ports: ActivityPorts): Promise<ReadExpiryReportOutput> {
   const now = ports.now();
-  // The site index is written while Key Vault is read (awaited before returning), not before.
-  const { connections, gaps, passingGap, indexRefreshed } = await listScopeConnections(ports, { indexRefreshInBackground: true });
+
+  // Each distinct outbound certificate's versions, read once, CERTIFICATE_READS at a time.
+  let throttled: unknown;
+  const limit = createLimiter(CERTIFICATE_READS);
+  const certificateReads = new Map<string, Promise<CertificateFacts>>();
+  const readCertificate = (key: string, ref: { vaultUrl: string; name: string }): Promise<CertificateFacts> => {
+    let read = certificateReads.get(key);
+    if (!read) {
+      read = limit(async (): Promise<CertificateFacts> => {
+        try {
+          const versions = await ports.keyVault.listCertificateVersions(ref.vaultUrl, ref.name);
+          return {
+            versions: versions.map((v) => ({
+              version: v.version,
+              enabled: v.enabled,
+              ...(v.expiresOn ? { expiresOn: v.expiresOn.toISOString() } : {}),
+              ...(v.createdOn ? { createdOn: v.createdOn.toISOString() } : {}),
+            })),
+          };
+        } catch (error) {
+          if (!isUserError(error)) throw error;
+          if (PASSING_FAILURE_CODES.has(error.code)) throttled ??= error;
+          return { problem: error.safeMessage };
+        }
+      });
+      // Settled below, or dropped when the report ends early: never an unhandled rejection.
+      read.catch(() => undefined);
+      certificateReads.set(key, read);
+    }
+    return read;
+  };
+  const certificateOf = (url: string | undefined): { key: string; ref: { vaultUrl: string; name: string; version?: string } } | undefined => {
+    if (!url) return undefined;
+    try {
+      const ref = parseKeyVaultCertificateId(url);
+      return { key: `${ref.vaultUrl.toLowerCase()}/${ref.name.toLowerCase()}`, ref };
+    } catch {
+      return undefined;
+    }
+  };
+
+  // The site index is written while Key Vault is read (awaited before returning), not before. For the whole scope,
+  // each resource group's certificates are read as soon as its list arrives, not after the last group's.
+  const { connections, gaps, passingGap, indexRefreshed } = await listScopeConnections(ports, {
+    indexRefreshInBackground: true,
+    ...(input.site === undefined
+      ? {
+          onListed: (listed: readonly ConnectionSummary[]) => {
+            for (const c of listed) {
+              const certificate = c.authenticationType === 'Certificate' ? certificateOf(c.certificate?.outboundCertificateUrl) : undefined;
+              if (certificate) void readCertificate(certificate.key, certificate.ref);
+            }
+          },
+        }
+      : {}),
+  });
   if (passingGap && connections.length === 0) {
     await indexRefreshed;
     throw passingGap;
@@ -62,6 +121,8 @@ export async function readExpiryReport(input: ReadExpiryReportInput, ports: Acti
       const ref = parseKeyVaultCertificateId(url);
       const certificateKey = `${ref.vaultUrl.toLowerCase()}/${ref.name.toLowerCase()}`;
       certificateRefs.set(certificateKey, { vaultUrl: ref.vaultUrl, name: ref.name });
+      // Already under way when its list arrived (the whole scope); started now otherwise (one site).
+      void readCertificate(certificateKey, { vaultUrl: ref.vaultUrl, name: ref.name });
       return {
         site: c.site,
         connectionName: c.connectionName,
@@ -88,30 +149,8 @@ export async function readExpiryReport(input: ReadExpiryReportInput, ports: Acti
     }
   };
 
-  let throttled: unknown;
   const readCertificates = async (): Promise<Record<string, CertificateFacts>> =>
-    Object.fromEntries(
-      await mapConcurrent([...certificateRefs], CERTIFICATE_READS, async ([key, ref]): Promise<[string, CertificateFacts]> => {
-        try {
-          const versions = await ports.keyVault.listCertificateVersions(ref.vaultUrl, ref.name);
-          return [
-            key,
-            {
-              versions: versions.map((v) => ({
-                version: v.version,
-                enabled: v.enabled,
-                ...(v.expiresOn ? { expiresOn: v.expiresOn.toISOString() } : {}),
-                ...(v.createdOn ? { createdOn: v.createdOn.toISOString() } : {}),
-              })),
-            },
-          ];
-        } catch (error) {
-          if (!isUserError(error)) throw error;
-          if (PASSING_FAILURE_CODES.has(error.code)) throttled ??= error;
-          return [key, { problem: error.safeMessage }];
-        }
-      }),
-    );
+    Object.fromEntries(await Promise.all([...certificateRefs].map(async ([key, ref]): Promise<[string, CertificateFacts]> => [key, await readCertificate(key, ref)])));
   const [certificates, caRead] = await Promise.all([readCertificates(), readVaultCa(), indexRefreshed]);
   // Key Vault still throttling after the SDK's retries: read again later rather than report certificates as unreadable.
   if (throttled) throw throttled;

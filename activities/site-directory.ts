@@ -7,7 +7,8 @@ import type { SiteIndexEntry } from '../core/ports/site-index';
 import type { RefreshSiteIndexInput, SiteNotFound } from './activity-names';
 import type { PendingSite } from '../core/status/pending-site';
 import { findPendingSite } from '../core/status/pending-site';
-import { resolveSite, siteNameOf } from '../core/status/site-name';
+import { resolveSite, shortNamesOf, siteNameOf } from '../core/status/site-name';
+import { PROVISION_TAGS } from '../core/provision/provision-tags';
 import type { ActivityPorts } from './activity-ports';
 import { mapConcurrent } from '../core/async/map-concurrent';
 
@@ -41,7 +42,12 @@ const SCOPE_LISTS_IN_FLIGHT = 16;
  */
 export async function listScopeConnections(
   ports: ActivityPorts,
-  options: { readonly certificateOnly?: boolean; readonly indexRefreshInBackground?: boolean } = {},
+  options: {
+    readonly certificateOnly?: boolean;
+    readonly indexRefreshInBackground?: boolean;
+    /** Each resource group's (or subscription's) connections as soon as they are listed, before the others are. */
+    readonly onListed?: (connections: readonly ConnectionSummary[]) => void;
+  } = {},
 ): Promise<{ connections: ListedConnection[]; gaps: string[]; passingGap?: UserError; indexRefreshed?: Promise<void> }> {
   const certificateOnly = options.certificateOnly ?? true;
   const units: { subscriptionId: string; resourceGroups?: string[]; label: string }[] = ports.scopes.flatMap((scope) =>
@@ -54,7 +60,9 @@ export async function listScopeConnections(
   const lists = await mapConcurrent(units, SCOPE_LISTS_IN_FLIGHT, async (unit) => {
     try {
       const scope = unit.resourceGroups ? { subscriptionId: unit.subscriptionId, resourceGroups: unit.resourceGroups } : { subscriptionId: unit.subscriptionId };
-      return await ports.network.listSiteToSiteConnections(scope);
+      const listed = await ports.network.listSiteToSiteConnections(scope);
+      options.onListed?.(listed);
+      return listed;
     } catch (error) {
       if (!isUserError(error)) throw error;
       gaps.push(`Could not list connections in ${unit.label}: ${error.safeMessage}`);
@@ -111,7 +119,7 @@ export async function findSite(ports: ActivityPorts, typed: string): Promise<Fou
   // tried again); one it refused: the scope is unreadable.
   if (passingGap) throw passingGap;
   if (gaps.length > 0) throw new UserError('ScopeUnreadable', `I could not find ${typed}, and part of the scope could not be read: ${gaps[0]}`);
-  const pending = await findPendingInKeyVault(ports, typed, connections);
+  const pending = (await findProvisioningUnderWay(ports, typed, connections)) ?? (await findPendingInKeyVault(ports, typed, connections));
   return { kind: 'site-not-found', typed, suggestions: resolution.suggestions, ...(pending ? { pending } : {}) };
 }
 
@@ -183,11 +191,8 @@ async function refreshIndex(ports: ActivityPorts, connections: readonly ListedCo
 /** Vaults searched for a waiting site's certificate at most (those the fleet's connections use). */
 const MAX_VAULTS_SEARCHED = 5;
 
-/**
- * A site not in Azure yet whose outbound certificate already waits in a vault the fleet uses (see findPendingSite).
- * Only asked when nothing else matched; a vault that can't be listed only means this hint is missing.
- */
-async function findPendingInKeyVault(ports: ActivityPorts, typed: string, connections: readonly ListedConnection[]): Promise<PendingSite | undefined> {
+/** The vaults the fleet's connections read their outbound certificates from, and each connection's certificate name. */
+function fleetVaults(connections: readonly ListedConnection[]): { fleet: { site: string; certificateName?: string }[]; vaultUrls: string[] } {
   const fleet: { site: string; certificateName?: string }[] = [];
   const vaultUrls = new Map<string, string>();
   for (const c of connections) {
@@ -201,7 +206,57 @@ async function findPendingInKeyVault(ports: ActivityPorts, typed: string, connec
     fleet.push({ site: c.site, ...(ref ? { certificateName: ref.name } : {}) });
     if (ref) vaultUrls.set(ref.vaultUrl.toLowerCase(), ref.vaultUrl);
   }
-  const vaults = await mapConcurrent([...vaultUrls.values()].slice(0, MAX_VAULTS_SEARCHED), 5, async (vaultUrl) => {
+  return { fleet, vaultUrls: [...vaultUrls.values()].slice(0, MAX_VAULTS_SEARCHED) };
+}
+
+/**
+ * A provisioning of the typed site that began but made no connection yet: its local network gateway carries the
+ * provisioning's tags. It waits for the customer's CA when Key Vault holds the pending CSR of its outbound certificate
+ * (`provision --outbound external`, part 1), else it stopped part-way. Only asked when nothing else matched; a scope or
+ * vault that can't be read only means this hint is missing.
+ */
+async function findProvisioningUnderWay(ports: ActivityPorts, typed: string, connections: readonly ListedConnection[]): Promise<PendingSite | undefined> {
+  const wanted = typed.toLowerCase();
+  const lists = await mapConcurrent(ports.scopes, SCOPE_LISTS_IN_FLIGHT, async (scope) => {
+    try {
+      return await ports.network.listLocalNetworkGateways(scope);
+    } catch (error) {
+      // Only a hint on a "not found" answer: whatever stops it, the answer stays "not found".
+      ports.log.warn('could not list local network gateways while looking for a provisioning under way', { subscription: scope.subscriptionId, error: isUserError(error) ? error.safeMessage : error instanceof Error ? error.name : 'unknown' });
+      return [];
+    }
+  });
+  const underWay = lists.flat().filter((l) => {
+    const site = l.tags[PROVISION_TAGS.site];
+    return site !== undefined && l.tags[PROVISION_TAGS.provisionedBy] !== undefined && l.name.toLowerCase() === `lng-${site}`.toLowerCase() && (site.toLowerCase() === wanted || shortNamesOf(site).includes(wanted));
+  });
+  if (underWay.length !== 1) return undefined;
+  const lng = underWay[0]!;
+  const site = lng.tags[PROVISION_TAGS.site]!;
+  const id = lng.tags[PROVISION_TAGS.provisionedBy]!;
+  const certificateName = `outbound-${site}`;
+  const { vaultUrls } = fleetVaults(connections);
+  for (const vaultUrl of vaultUrls) {
+    try {
+      if (await ports.keyVault.getPendingRequest(vaultUrl, certificateName)) {
+        return { site, vaultName: ports.keyVault.vaultName(vaultUrl), certificateName, provisioning: { id, awaiting: 'signed-certificate' } };
+      }
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      ports.log.warn('could not read a pending certificate request while looking for a provisioning under way', { vault: ports.keyVault.vaultName(vaultUrl), error: error.safeMessage });
+    }
+  }
+  const vaultName = vaultUrls[0] ? ports.keyVault.vaultName(vaultUrls[0]) : '';
+  return { site, vaultName, certificateName, provisioning: { id, awaiting: 'continue' } };
+}
+
+/**
+ * A site not in Azure yet whose outbound certificate already waits in a vault the fleet uses (see findPendingSite).
+ * Only asked when nothing else matched; a vault that can't be listed only means this hint is missing.
+ */
+async function findPendingInKeyVault(ports: ActivityPorts, typed: string, connections: readonly ListedConnection[]): Promise<PendingSite | undefined> {
+  const { fleet, vaultUrls } = fleetVaults(connections);
+  const vaults = await mapConcurrent(vaultUrls, 5, async (vaultUrl) => {
     try {
       const listed = await ports.keyVault.listCertificates(vaultUrl);
       return { vaultName: ports.keyVault.vaultName(vaultUrl), certificateNames: listed.filter((c) => c.enabled).map((c) => c.name) };

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AzureSimulatorOptions } from '../local/simulator/azure-simulator';
-import type { Sandbox } from '../local/sandbox/sandbox';
+import type { AzureSimulator } from '../local/simulator/azure-simulator';
+import type { Sandbox, SandboxSimulator } from '../local/sandbox/sandbox';
 import { startSandbox } from '../local/sandbox/sandbox';
 import { SANDBOX_BOT, SANDBOX_TENANT_ID, SANDBOX_USERS } from '../local/sandbox/sandbox-identities';
 import type { ConnectorEvent, MockConnector } from './mock-connector';
@@ -20,8 +21,8 @@ export interface SentMessage {
   readonly ack: ConnectorEvent;
 }
 
-export interface BenchSandbox {
-  readonly sandbox: Sandbox;
+export interface BenchSandbox<S extends SandboxSimulator = AzureSimulator> {
+  readonly sandbox: Sandbox<S>;
   readonly connector: MockConnector;
   /** Posts a personal-chat message from the sandbox's default reader and waits for the bot's reply to arrive. */
   send(text: string, timeoutMs?: number): Promise<SentMessage>;
@@ -36,12 +37,15 @@ const CONVERSATION_ID = 'bench-personal-chat';
  * a serviceUrl pointing at a loopback mock connector, so the time to a card is measured where Teams would receive it
  * (the Agents Playground would add its own WebSocket hop and rendering to every number).
  */
-export async function startBenchSandbox(simulator: Partial<AzureSimulatorOptions>): Promise<BenchSandbox> {
+export async function startBenchSandbox(simulator: Partial<AzureSimulatorOptions>): Promise<BenchSandbox>;
+/** The same with the simulator started elsewhere (a worker thread), so the app's event loop is the app's alone. */
+export async function startBenchSandbox<S extends SandboxSimulator>(simulator: () => Promise<S>): Promise<BenchSandbox<S>>;
+export async function startBenchSandbox<S extends SandboxSimulator>(simulator: Partial<AzureSimulatorOptions> | (() => Promise<S>)): Promise<BenchSandbox<S>> {
   const stateDir = await mkdtemp(join(tmpdir(), 'vpn-bench-'));
   const connector = await startMockConnector();
-  let sandbox: Sandbox;
+  let sandbox: Sandbox<S>;
   try {
-    sandbox = await startSandbox({ withPlayground: false, log: 'quiet', stateDir, simulator });
+    sandbox = await startSandbox<S>({ withPlayground: false, log: 'quiet', stateDir, ...(typeof simulator === 'function' ? { startSimulator: simulator } : { simulator }) });
   } catch (error) {
     await connector.close();
     await rm(stateDir, { recursive: true, force: true });

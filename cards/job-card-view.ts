@@ -79,6 +79,25 @@ const MAX_SITE_BUTTONS = 5;
 
 function siteNotFoundCard(view: SiteNotFound, command: string): AdaptiveCard {
   const rerun = (sites: readonly string[]) => sites.slice(0, MAX_SITE_BUTTONS).map((s) => executeAction(`${command} ${s}`, VERBS.runCommand, { command: `${command} ${s}` }));
+  if (view.pending?.provisioning?.awaiting === 'signed-certificate') {
+    const p = view.pending;
+    return errorCard({
+      title: `${p.site} waits for its signed certificate`,
+      problem: `Provisioning ${p.provisioning!.id} of ${p.site} made its local network gateway, and Key Vault ${p.vaultName} holds the key and CSR of its outbound certificate ${p.certificateName}; the connection is created once the certificate your CA signs is merged.`,
+      fix: `Have your CA sign the CSR (it is on the provisioning's card; az keyvault certificate pending show --vault-name ${p.vaultName} --name ${p.certificateName} prints it too), then send provision ${p.site} --merge with the signed certificate and its chain up to the root pasted below it.`,
+      code: 'SiteAwaitingSignedCertificate',
+    });
+  }
+  if (view.pending?.provisioning) {
+    const p = view.pending;
+    return errorCard({
+      title: `${p.site} is partly provisioned`,
+      problem: `Provisioning ${p.provisioning!.id} of ${p.site} made its local network gateway but no connection yet: it stopped part-way.`,
+      fix: `Send the same provision command again: it continues from what exists under the same provisioning. Press Provision for the form with the site filled in.`,
+      code: 'SiteProvisioningIncomplete',
+      actions: [executeAction('Provision', VERBS.provisionForm, { site: p.site }, { style: 'positive' })],
+    });
+  }
   if (view.pending) {
     const p = view.pending;
     return errorCard({

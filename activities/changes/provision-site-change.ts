@@ -19,6 +19,7 @@ import { parseDer } from '../../core/pki/parse-certificate';
 import { parameterTable, strongPolicy, swanctlConf, type HandoverInput } from '../../core/provision/device-handover';
 import { preflight, preflightLines, type PreflightCheck } from '../../core/provision/preflight';
 import { encodeGrant, grantTag, grantTitle, type VaultGrant } from '../../core/provision/vault-access';
+import { PROVISION_TAGS } from '../../core/provision/provision-tags';
 import { siteNameOf } from '../../core/status/site-name';
 import type { ActivityPorts } from '../activity-ports';
 import { listScopeConnections } from '../site-directory';
@@ -40,14 +41,7 @@ import { applyVaultGrant, GRANT_TAG, grantLeft, planVaultAccess, waitingForGrant
  * provisioning's tag.
  */
 
-/** Tags a provisioning leaves on what it created (Remove deletes only what carries them). */
-export const PROVISION_TAGS = {
-  /** The provisioning's id, on the local network gateway, the connection and the certificate version it issued. */
-  provisionedBy: 'provisioned-by',
-  /** On the connection: the local network gateway was created by the same provisioning. */
-  createdLng: 'provisioned-lng',
-  site: 'site',
-} as const;
+export { PROVISION_TAGS };
 
 /** Azure's expected times (Microsoft's published figures, also the simulator's model). */
 export const EXPECTED_MS = { localNetworkGateway: 60_000, gatewayIdentity: 360_000, vaultGrant: 5_000, certificate: 10_000, connection: 90_000 } as const;

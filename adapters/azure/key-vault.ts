@@ -6,6 +6,7 @@ import { parseCertificateChain } from '../../core/pki/parse-certificate-chain';
 import { azureCaller } from './azure-call';
 import { defaultLongRunningTimeoutMs, sdkClientOptions, type AzureSettings } from './azure-settings';
 import { AzureError } from './azure-error';
+import { createDirectVersionReader } from './key-vault-direct-read';
 import { toKeyVaultError, type KeyVaultErrorContext } from './key-vault-error';
 
 /** A certificate in Key Vault, addressed the way `outboundAuthCertificate` addresses it. */
@@ -263,6 +264,7 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
   };
 
   const call = caller.call;
+  const direct = createDirectVersionReader(settings);
 
   const withCertificate = (cert: SdkCertificate, vaultUrl: string): KeyVaultCertificate => {
     const version = versionOf(cert.properties, vaultUrl);
@@ -283,8 +285,12 @@ export function createKeyVaultAdapter(settings: AzureSettings, options: KeyVault
   const listCertificateVersions = async (vaultUrl: string, name: string): Promise<KeyVaultCertificateVersion[]> => {
     checkName(name);
     const versions = await call({ action: `list the versions of certificate '${name}'`, vaultUrl, name }, async () => {
+      const signal = deadline();
+      // One plain GET when Key Vault answers it plainly; the SDK for everything else (challenge, paging, retries, errors).
+      const page = await direct.listVersions(vaultUrl, name, signal.abortSignal);
+      if (page) return page.map((properties) => versionOf(properties, vaultUrl));
       const found: KeyVaultCertificateVersion[] = [];
-      for await (const properties of client(vaultUrl).listPropertiesOfCertificateVersions(name, deadline())) found.push(versionOf(properties, vaultUrl));
+      for await (const properties of client(vaultUrl).listPropertiesOfCertificateVersions(name, signal)) found.push(versionOf(properties, vaultUrl));
       return found;
     });
     const created = (v: KeyVaultCertificateVersion): number => v.createdOn?.getTime() ?? 0;

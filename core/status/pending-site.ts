@@ -5,6 +5,11 @@ export interface PendingSite {
   readonly site: string;
   readonly vaultName: string;
   readonly certificateName: string;
+  /**
+   * A provisioning of this site already began (its local network gateway carries the provisioning's tags) but made no
+   * connection yet: it waits for the customer's CA to sign its CSR (`--outbound external`), or it stopped part-way.
+   */
+  readonly provisioning?: { readonly id: string; readonly awaiting: 'signed-certificate' | 'continue' };
 }
 
 /**

@@ -14,7 +14,16 @@ import { projectRoot } from './project-root';
 import { SANDBOX_APPROVALS_CHANNEL_ID, sandboxAccessSettings } from './sandbox-identities';
 import { sandboxNames } from '../estate/sandbox-estate';
 
-export interface SandboxOptions {
+/** What the sandbox needs of the stand-in for Azure: where it listens, its CA, its estate, and its Event Grid. */
+export interface SandboxSimulator {
+  readonly url: string;
+  readonly caPem: string;
+  readonly estateInfo: AzureSimulator['estateInfo'];
+  readonly eventGrid: { subscribe(subscription: Parameters<AzureSimulator['eventGrid']['subscribe']>[0]): Promise<void>; watch(): void };
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions<S extends SandboxSimulator = AzureSimulator> {
   /** Port of the local Functions host (3978, the Bot Framework default, when free). */
   readonly hostPort?: number;
   /** Port of the Agents Playground (56150, its default, when free). Ignored without the Playground. */
@@ -26,6 +35,11 @@ export interface SandboxOptions {
   /** Where the sandbox writes its files (public certificate chains and device logs, the Playground's folder). */
   readonly stateDir?: string;
   readonly simulator?: Partial<AzureSimulatorOptions>;
+  /**
+   * Starts the stand-in for Azure somewhere else (a benchmark's worker thread) instead of in this process; `simulator`
+   * is then ignored, and so are the seeded estate's device logs.
+   */
+  readonly startSimulator?: () => Promise<S>;
   readonly hostClock?: Clock;
   /**
    * Where approval requests go: the team's "VPN alerts" channel (the default, as a deployment with APPROVALS_CHANNEL_ID
@@ -40,9 +54,9 @@ export interface SandboxOptions {
   readonly onLog?: (entry: HostLogEntry) => void;
 }
 
-export interface Sandbox {
+export interface Sandbox<S extends SandboxSimulator = AzureSimulator> {
   readonly host: LocalHost;
-  readonly simulator: AzureSimulator;
+  readonly simulator: S;
   readonly azurite: RunningAzurite;
   readonly playground?: RunningPlayground;
   /**
@@ -63,7 +77,7 @@ export interface Sandbox {
  * function app's real registrations in the local host, and the Agents Playground as the Teams client. The app gets
  * its configuration through the same settings production uses; only their values differ.
  */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+export async function startSandbox<S extends SandboxSimulator = AzureSimulator>(options: SandboxOptions<S> = {}): Promise<Sandbox<S>> {
   const root = projectRoot();
   const stateDir = options.stateDir ?? join(root, '.sandbox');
   const stops: (() => Promise<void>)[] = [];
@@ -73,14 +87,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const azurite = await startAzurite();
     stops.push(() => azurite.stop());
-    const simulator = await startAzureSimulator({ estate: 'sandbox', stateDir: join(stateDir, 'files'), ...options.simulator });
+    const inProcess = options.startSimulator ? undefined : await startAzureSimulator({ estate: 'sandbox', stateDir: join(stateDir, 'files'), ...options.simulator });
+    // Without startSimulator, S is AzureSimulator (its default): the simulator started here.
+    const simulator = inProcess ? (inProcess as unknown as S) : await options.startSimulator!();
     stops.push(() => simulator.close());
     // The seeded estate's devices get their logs (benchmarks' synthetic estates do not: hundreds of reads at start
     // would spend the throttling budget they measure). The simulator retries a failing negotiation every 2 minutes
     // unless told otherwise; the device logs follow it.
     const deviceLogs =
-      (options.simulator?.estate ?? 'sandbox') === 'sandbox'
-        ? await writeDeviceLogs(simulator, join(stateDir, 'files', 'device-logs'), { retryIntervalMs: options.simulator?.ikeRetryIntervalMs ?? 120_000 })
+      inProcess && (options.simulator?.estate ?? 'sandbox') === 'sandbox'
+        ? await writeDeviceLogs(inProcess, join(stateDir, 'files', 'device-logs'), { retryIntervalMs: options.simulator?.ikeRetryIntervalMs ?? 120_000 })
         : [];
     const oneDrive = await startOneDriveStandIn(join(stateDir, 'files', 'onedrive'));
     stops.push(() => oneDrive.close());

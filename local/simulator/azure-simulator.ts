@@ -23,7 +23,7 @@ import { SimResources } from './sim-resources';
 import { SimRouter } from './sim-route';
 import { SimServer } from './sim-server';
 import { SimStats } from './sim-stats';
-import { armThrottleLimits, SimThrottle, type ThrottleKind } from './sim-throttle';
+import { armThrottleLimits, keyVaultReadLimits, SimThrottle, type ThrottleKind } from './sim-throttle';
 import { createSimTlsMaterial } from './sim-tls';
 import type { SimIkeProposal } from './ike/ike-proposals';
 import { SimDevices, toSimDevice, type SimDevice, type SimDeviceInput } from './tunnels/sim-device';
@@ -40,10 +40,15 @@ export interface AzureSimulatorOptions {
   readonly tunnelSettleMs?: number;
   /** Added to every answer (benchmarks). */
   readonly latencyMs?: number;
-  /** ARM per-principal token buckets (Azure's: reads 250 @ 25/s, writes 200 @ 10/s); or custom limits. Default off. */
+  /**
+   * ARM per-principal token buckets (Azure's: reads 250 @ 25/s, writes 200 @ 10/s), or custom limits; and with them
+   * Key Vault's read limit per vault (4,000 GETs per 10 s, `keyVaultReadLimits`). Default off.
+   */
   readonly throttling?: boolean | Partial<Record<ThrottleKind, { capacity: number; refillPerSecond: number }>>;
   /** The seeded sandbox estate's variants: `vaultAccessGrants` lets the bot write kv-vpn-certs' access policies. */
   readonly sandboxEstate?: { readonly vaultAccessGrants?: boolean };
+  /** With `throttling`: Key Vault's read limit per vault (every caller together). Default Azure's, `keyVaultReadLimits`. */
+  readonly keyVaultReadLimits?: { capacity: number; refillPerSecond: number };
   /** Where the sandbox writes files for the user (public certificate chains). */
   readonly stateDir?: string;
   /**
@@ -191,6 +196,8 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
     faults,
     stats,
     ...(options.throttling ? { throttle: new SimThrottle(clock, { ...armThrottleLimits, ...(typeof options.throttling === 'object' ? options.throttling : {}) }) } : {}),
+    // Only Key Vault's reads are limited (its bucket's `writes` is never taken).
+    ...(options.throttling ? { keyVaultThrottle: new SimThrottle(clock, { reads: options.keyVaultReadLimits ?? keyVaultReadLimits, writes: keyVaultReadLimits }) } : {}),
     latencyMs: options.latencyMs ?? 0,
     checkTokenLifetime: !manual,
     subscriptionId: estate.subscriptionId,

@@ -24,6 +24,8 @@ export interface SimServerDeps {
   readonly faults: SimFaults;
   readonly stats: SimStats;
   readonly throttle?: SimThrottle;
+  /** Key Vault's per-vault read limit (its `reads` bucket, keyed by vault name): absent, Key Vault never throttles. */
+  readonly keyVaultThrottle?: SimThrottle;
   readonly latencyMs: number;
   readonly checkTokenLifetime: boolean;
   readonly subscriptionId: string;
@@ -219,6 +221,19 @@ export class SimServer {
         }
       }
       if (this.deps.latencyMs > 0) await sleep(this.deps.latencyMs);
+      if (method === 'GET' && this.deps.keyVaultThrottle) {
+        const decision = this.deps.keyVaultThrottle.take(vaultName, '*', 'reads');
+        if (!decision.allowed) {
+          await readBody(req).catch(() => Buffer.alloc(0));
+          record(429);
+          return writeJson(
+            res,
+            429,
+            { error: { code: 'Throttled', message: `Request was not processed because too many requests were received. Reason: A single client has exceeded the maximum allowed rate. Retry after ${decision.retryAfterSeconds} seconds.` } },
+            { 'retry-after': String(decision.retryAfterSeconds) },
+          );
+        }
+      }
       res.on('finish', () => record(res.statusCode));
       await handler(req, res, { vaultName, path: url.pathname + url.search, principal, ...(body ? { body } : {}) });
     } catch (error) {

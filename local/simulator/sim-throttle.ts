@@ -8,6 +8,12 @@ export const armThrottleLimits: Record<ThrottleKind, { capacity: number; refillP
   writes: { capacity: 200, refillPerSecond: 10 },
 };
 
+/**
+ * Key Vault's service limit for reads: 4,000 GET transactions per 10 s per vault (every caller together), modelled as a
+ * bucket of 4,000 refilled at 400 a second.
+ */
+export const keyVaultReadLimits = { capacity: 4_000, refillPerSecond: 400 } as const;
+
 interface Bucket {
   tokens: number;
   updatedAt: number;

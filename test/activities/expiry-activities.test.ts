@@ -37,6 +37,30 @@ describe('readExpiryReport', () => {
     expect(out.reads).toEqual({ connectionsListed: 4, certificateVersionLists: 2, vaultCa: 0 });
   });
 
+  it("reads a resource group's certificates as soon as its list arrives, not after the slowest group's", async () => {
+    const t = testPorts({ scopes: [{ subscriptionId: SUBSCRIPTION, resourceGroups: [RG, 'rg-slow'] }] });
+    t.keyVault.put('vpn-fast', 'f1', pki.outbound.good.info);
+    t.keyVault.put('vpn-slow', 's1', pki.outbound.expiring.info);
+    t.network.add({ name: 'cn-site-fast', outboundCertificateUrl: outbound('vpn-fast', 'f1'), inboundChain: [pki.deviceRoot.info] });
+    t.network.add({ name: 'cn-site-slow', resourceGroup: 'rg-slow', outboundCertificateUrl: outbound('vpn-slow', 's1'), inboundChain: [pki.deviceRoot.info] });
+    // rg-slow's list answers only when released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const list = t.network.listSiteToSiteConnections.bind(t.network);
+    t.network.listSiteToSiteConnections = async (scope) => {
+      if (scope.resourceGroups?.includes('rg-slow')) await held;
+      return list(scope);
+    };
+    const report = readExpiryReport({ thresholdDays: 30 }, t.ports);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(t.calls.filter((c) => c.startsWith('listCertificateVersions'))).toEqual(['listCertificateVersions vpn-fast']);
+    release();
+    const out = await report;
+    if (out.kind !== 'report') throw new Error(out.kind);
+    expect(out.report.rows.map((r) => r.site)).toEqual(['site-slow']);
+    expect(t.calls.filter((c) => c.startsWith('listCertificateVersions'))).toEqual(['listCertificateVersions vpn-fast', 'listCertificateVersions vpn-slow']);
+  });
+
   it('names drift: a newer enabled version the connection does not reference', async () => {
     const t = testPorts();
     t.keyVault.put('vpn-oslo', 'old', pki.outbound.good.info);
@@ -130,8 +154,9 @@ describe('readExpiryReport: how long the reads take', () => {
     expect(out.kind).toBe('report');
     // One round trip for the fleet, however many groups the scope names (up to 16).
     expect(most).toBe(12);
-    // The Key Vault read does not wait for the index, and the activity does not end before the index is written.
-    expect(events).toEqual(['index write started', 'read vpn-paris', 'index written']);
+    // The Key Vault read does not wait for the index (it starts when its group's list arrives, before the last group's
+    // list and so before the index write), and the activity does not end before the index is written.
+    expect(events).toEqual(['read vpn-paris', 'index write started', 'index written']);
     expect(t.siteIndex.snapshot?.entries.map((e) => e.site)).toEqual(['site-paris']);
   });
 });

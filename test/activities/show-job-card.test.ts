@@ -90,6 +90,19 @@ describe('renderJobCard', () => {
     expect(cardProblems(card)).toEqual([]);
   });
 
+  it('a provisioning stopped part-way: says so and that sending it again continues, with the form', () => {
+    const card = render({ kind: 'site-not-found', typed: 'rome', suggestions: [], pending: { site: 'site-rome', vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-rome', provisioning: { id: 'prov-1', awaiting: 'continue' } } }, 'status rome');
+    expect(visibleText(card)).toMatch(/^site-rome is partly provisioned\nProvisioning prov-1 of site-rome made its local network gateway but no connection yet: it stopped part-way\.\nSend the same provision command again: it continues from what exists/);
+    expect(executeActions(card).map((a) => [a.title, a.verb, a.data])).toEqual([['Provision', 'provisionForm', { site: 'site-rome' }]]);
+    expect(cardProblems(card)).toEqual([]);
+  });
+
+  it('a provisioning waiting for the signed certificate: what to send, and no Provision button (it would start over)', () => {
+    const card = render({ kind: 'site-not-found', typed: 'rome', suggestions: [], pending: { site: 'site-rome', vaultName: 'kv-vpn-certs', certificateName: 'outbound-site-rome', provisioning: { id: 'prov-1', awaiting: 'signed-certificate' } } }, 'status rome');
+    expect(visibleText(card)).toMatch(/^site-rome waits for its signed certificate\n[\s\S]*az keyvault certificate pending show --vault-name kv-vpn-certs --name outbound-site-rome[\s\S]*send provision site-rome --merge[\s\S]*Code: SiteAwaitingSignedCertificate/);
+    expect(executeActions(card)).toEqual([]);
+  });
+
   it('site not found: every suggestion button runs a command that exists, whichever job asked', () => {
     for (const commandLine of ['status site-pari', 'diagnose site-pari --hours 24 (+ device log)', 'enable diagnostics for site-pari']) {
       const card = render({ kind: 'site-not-found', typed: 'site-pari', suggestions: ['site-paris'] }, commandLine);

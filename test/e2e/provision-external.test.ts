@@ -86,6 +86,17 @@ describe('provision site-rome --outbound external, then --merge', () => {
     expect(romeConnection()).toBeUndefined();
   });
 
+  it('status site-rome between the parts says it waits for the signed certificate and what to send, without offering Provision', async () => {
+    const ack = await chat.say('status rome');
+    const shown = await chat.until(ack.id, /site-rome/, 30_000);
+    const text = cardText(shown);
+    expect(text).toMatch(/site-rome waits for its signed certificate/);
+    expect(text).toMatch(/Key Vault \S+ holds the key and CSR of its outbound certificate outbound-site-rome/);
+    expect(text).toMatch(/send provision site-rome --merge with the signed certificate/);
+    expect(text).toMatch(/SiteAwaitingSignedCertificate/);
+    expect(cardActions(shown).map((a) => a.title)).not.toContain('Provision');
+  });
+
   it('part 2: the signed certificate merged after megan approves; the connection created; the device connects; audit tells both parts', { timeout: 200_000 }, async () => {
     // The customer's CA signs the CSR: here the sandbox's root CA, which rome's device trusts.
     const ca = sim().vaults.certificateRecord(sandboxNames.caVault, sandboxNames.caCertificate).versions.at(-1)!;

@@ -202,6 +202,25 @@ describe('ARM throttling', () => {
     expect(sim.stats.snapshot().throttled).toBe(1);
   });
 
+  it("limits Key Vault's reads per vault, every caller together, and says when to come back", async () => {
+    const kv = await startTestSimulator({ throttling: true, keyVaultReadLimits: { capacity: 3, refillPerSecond: 1 } });
+    try {
+      const [first, second] = kv.estateInfo.vaults;
+      const list = (vault: typeof first, principal: string) => rawRequest(kv, 'GET', '/certificates?api-version=7.6', { principal, baseUrl: vault!.url, audience: 'https://vault.azure.net/.default' });
+      expect((await list(first, 'bot')).status).toBe(200);
+      expect((await list(first, 'reader')).status).not.toBe(429);
+      expect((await list(first, 'bot')).status).toBe(200);
+      const throttled = await list(first, 'bot');
+      expect([throttled.status, errorCode(throttled.body), throttled.headers['retry-after']]).toEqual([429, 'Throttled', '1']);
+      // Another principal shares the vault's limit; another vault has its own.
+      expect((await list(first, 'reader')).status).toBe(429);
+      expect((await list(second, 'bot')).status).toBe(200);
+      await kv.advance(1000);
+      expect((await list(first, 'bot')).status).toBe(200);
+    } finally {
+      await kv.close();
+    }
+  });
 });
 
 describe('a Basic SKU gateway', () => {
