@@ -6,6 +6,7 @@ import type { SubscriptionStore } from '../core/ports/subscriptions';
 import type { LogsAdapter } from '../adapters/azure/logs';
 import type { MonitorAdapter } from '../adapters/azure/monitor';
 import type { NetworkAdapter } from '../adapters/azure/network';
+import type { VaultAccessAdapter } from '../adapters/azure/vault-access';
 import type { ApprovalPolicy } from '../core/change/approval-policy';
 import type { VpnScope } from '../core/config/app-config';
 import type { ApprovalStore } from '../core/ports/approvals';
@@ -39,6 +40,8 @@ export interface ActivityPorts {
   now(): Date;
   /** The CA in Key Vault that signs outbound certificates (reads its certificate, signs digests; never its key). */
   readonly vaultCa: KeyVaultCaAdapter;
+  /** Who may read a vault (role assignments, access policies, the bot's own permissions) and the grant a provisioning makes. */
+  readonly vaultAccess: VaultAccessAdapter;
   /** `rotate <site> outbound` settings: the CA's identifier, validity, grace period, verification time. */
   readonly outboundRotation: OutboundRotationConfig;
   /** Expiry reports: tier bounds and whether a day with nothing to report stays silent (defaults when absent). */

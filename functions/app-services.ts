@@ -6,6 +6,7 @@ import { createKeyVaultCaAdapter } from '../adapters/azure/key-vault-ca';
 import { createLogsAdapter } from '../adapters/azure/logs';
 import { createMonitorAdapter } from '../adapters/azure/monitor';
 import { createNetworkAdapter } from '../adapters/azure/network';
+import { createVaultAccessAdapter } from '../adapters/azure/vault-access';
 import { createConsoleLogger } from '../adapters/logging/console-logger';
 import { createDurableJobService } from '../adapters/durable/durable-job-service';
 import { createTableApprovalStore } from '../adapters/storage/table-approval-store';
@@ -76,6 +77,7 @@ export function createAppServices(config: AppConfig): AppServices {
     log,
     now,
     vaultCa: createKeyVaultCaAdapter(azure),
+    vaultAccess: createVaultAccessAdapter(azure),
     outboundRotation: config.outboundRotation,
     ...(config.expiry ? { expiry: config.expiry } : {}),
     subscriptions,

@@ -78,6 +78,9 @@ param allowVpnChanges bool = false
 @description('Assign the gateway diagnostics writer role on the VPN scopes and the diagnostics destination role on DIAGNOSTICS_WORKSPACE_ID, so the diagnose card\'s "Enable diagnostics" button can add a diagnostic setting to a gateway.')
 param allowEnableDiagnostics bool = false
 
+@description('Assign the vault access granter role on the certificate vaults: provision may then give a new gateway\'s identity read access to its outbound certificate (an access policy, or Key Vault Certificate User + Secrets User), and Remove take it away. It lets the app change who reads those vaults; off, the preflight names the exact grant for an administrator instead.')
+param allowVaultAccessGrants bool = false
+
 @description('KEY_VAULT_EVENTS: deliver Key Vault\'s CertificateNearExpiry and CertificateExpired events from each certificate vault to the function keyVaultCertificateEvents (an Event Grid system topic on each vault and an event subscription on it). Azure accepts the subscription only once the function exists: turn it on after the first deployment of the code.')
 param keyVaultEvents bool = false
 
@@ -181,6 +184,7 @@ var switches = {
   allowVpnChanges: allowVpnChanges
   allowEnableDiagnostics: allowEnableDiagnostics
   manageCertificates: certificateVaultAccess == 'manage'
+  allowVaultAccessGrants: allowVaultAccessGrants
 }
 // The resource groups (or subscriptions) under each kind of scope: a custom role may only be assigned there.
 var assignableScopes = {

@@ -18,6 +18,7 @@ import { parseCertificateChain } from '../../core/pki/parse-certificate-chain';
 import { parseDer } from '../../core/pki/parse-certificate';
 import { parameterTable, strongPolicy, swanctlConf, type HandoverInput } from '../../core/provision/device-handover';
 import { preflight, preflightLines, type PreflightCheck } from '../../core/provision/preflight';
+import { encodeGrant, grantTag, grantTitle, type VaultGrant } from '../../core/provision/vault-access';
 import { PROVISION_TAGS } from '../../core/provision/provision-tags';
 import { siteNameOf } from '../../core/status/site-name';
 import type { ActivityPorts } from '../activity-ports';
@@ -26,6 +27,7 @@ import { checkSignedForPending, mergeSignedCertificate, requestExternalCertifica
 import { issueFromVaultCa, readVaultCa } from '../vault-ca-issuance';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { comeBackTargetOf, deviceCameBack } from './device-came-back';
+import { applyVaultGrant, GRANT_TAG, grantLeft, planVaultAccess, waitingForGrant } from './provision-vault-access';
 
 /**
  * `provision <site> ...`: a new certificate-authenticated site on a VPN gateway. Plan runs the preflight (everything
@@ -42,7 +44,7 @@ import { comeBackTargetOf, deviceCameBack } from './device-came-back';
 export { PROVISION_TAGS };
 
 /** Azure's expected times (Microsoft's published figures, also the simulator's model). */
-export const EXPECTED_MS = { localNetworkGateway: 60_000, gatewayIdentity: 360_000, certificate: 10_000, connection: 90_000 } as const;
+export const EXPECTED_MS = { localNetworkGateway: 60_000, gatewayIdentity: 360_000, vaultGrant: 5_000, certificate: 10_000, connection: 90_000 } as const;
 
 const minutes = (ms: number) => (ms >= 60_000 ? `about ${Math.round(ms / 60_000)} min` : `about ${Math.round(ms / 1000)} s`);
 const lastSegment = (id: string) => id.split('/').filter(Boolean).pop() ?? id;
@@ -181,32 +183,20 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest | Provi
     const vaultName = ports.keyVault.vaultName(vaultUrl);
 
     // The gateway's identity; when it has none, the one the scope's other gateways use (if they agree on one).
-    let identityToAttach: { id: string; name: string } | undefined;
+    let identityToAttach: { id: string; name: string; principalId?: string } | undefined;
     if (!gateway.identity || gateway.identity.userAssignedIdentities.length === 0) {
       const others = [...new Set(connections.map((c) => c.gatewayId.toLowerCase()).filter((id) => id !== gateway.id.toLowerCase()))];
       const otherGateways = await Promise.all(others.map((id) => readOrUndefined(() => ports.network.getGateway(connections.find((c) => c.gatewayId.toLowerCase() === id)!.gatewayId))));
       const ids = [...new Set(otherGateways.flatMap((g) => (g?.identity?.userAssignedIdentities.length === 1 ? [g.identity.userAssignedIdentities[0]!.id] : [])))];
-      if (ids.length === 1) identityToAttach = { id: ids[0]!, name: lastSegment(ids[0]!) };
+      const principalId = otherGateways.flatMap((g) => g?.identity?.userAssignedIdentities ?? []).find((i) => i.id.toLowerCase() === ids[0]?.toLowerCase())?.principalId;
+      if (ids.length === 1) identityToAttach = { id: ids[0]!, name: lastSegment(ids[0]!), ...(principalId ? { principalId } : {}) };
     }
-    const identity = gateway.identity?.userAssignedIdentities.length === 1 ? gateway.identity.userAssignedIdentities[0]!.id : identityToAttach?.id;
-    const connectedHere = connections.filter((c) => c.authenticationType === 'Certificate' && vaults.some((v) => v.c.id === c.id && v.ref.vaultUrl.toLowerCase() === vaultUrl.toLowerCase()));
-    const identityReads = identity
-      ? connectedHere.some((c) => {
-          const gw = c.gatewayId.toLowerCase();
-          return gw === gateway.id.toLowerCase() ? !!gateway.identity : identityToAttach !== undefined;
-        })
-      : false;
-    const vaultAccess: PreflightCheck = !identity
-      ? { check: 'vault access', status: 'blocking', detail: `${gateway.name} has no identity to read Key Vault ${vaultName} with.`, code: 'ManagedIdentityMissingAtGatewayLevel', fix: `Attach a user-assigned identity with Key Vault Certificate User on ${vaultName} to ${gateway.name}.` }
-      : identityReads
-        ? { check: 'vault access', status: 'passed', detail: `${lastSegment(identity)} already reads outbound certificates from ${vaultName} for other sites` }
-        : {
-            check: 'vault access',
-            status: 'blocking',
-            detail: `nothing shows that ${lastSegment(identity)} (${gateway.name}'s identity) may read certificates in Key Vault ${vaultName}: Azure would answer VpnGatewayKeyVaultInaccessibleKeyvault and the gateway could not present its certificate.`,
-            code: 'VpnGatewayKeyVaultInaccessibleKeyvault',
-            fix: `An administrator grants ${lastSegment(identity)} the Key Vault Certificate User role on ${vaultName} (RBAC vault), or get on certificates and secrets (access-policy vault); the bot may not grant data-plane access. Then send provision again.`,
-          };
+    const attached = gateway.identity?.userAssignedIdentities.length === 1 ? gateway.identity.userAssignedIdentities[0]! : undefined;
+    const identity = attached ?? identityToAttach;
+    // Whether that identity reads the vault, as Azure's role assignments or access policies say (and if not, whether
+    // the bot may grant it): provision-vault-access.ts.
+    const { check: vaultAccessCheck, grant: vaultGrant } = await planVaultAccess(ports, { gateway, identity, vaultUrl, vaultName });
+    const vaultAccess: PreflightCheck = { check: 'vault access', ...vaultAccessCheck };
 
     // The outbound certificate.
     const outboundChecks: PreflightCheck[] = [];
@@ -304,9 +294,10 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest | Provi
         after: `device ${request.ip ?? request.fqdn}, prefixes ${request.prefixes.join(', ')}`,
       },
       ...(identityToAttach ? [{ resource: gateway.name, field: `user-assigned identity (2, ${minutes(EXPECTED_MS.gatewayIdentity)}: a gateway update)`, before: 'none', after: identityToAttach.name }] : []),
+      ...(vaultGrant ? [vaultGrantRow(vaultGrant, identityToAttach ? 3 : 2)] : []),
       {
         resource: certName,
-        field: `outbound certificate (${identityToAttach ? 3 : 2}, ${minutes(EXPECTED_MS.certificate)})`,
+        field: `outbound certificate (${(identityToAttach ? 3 : 2) + (vaultGrant ? 1 : 0)}, ${minutes(EXPECTED_MS.certificate)})`,
         before: request.outbound.kind === 'existing' ? 'in Key Vault' : 'none for this site',
         after:
           request.outbound.kind === 'existing'
@@ -317,7 +308,7 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest | Provi
       },
       {
         resource: connectionName,
-        field: `connection (${identityToAttach ? 4 : 3}, ${minutes(EXPECTED_MS.connection)})`,
+        field: `connection (${(identityToAttach ? 4 : 3) + (vaultGrant ? 1 : 0)}, ${minutes(EXPECTED_MS.connection)})`,
         before: ownConnection && priorId ? 'exists (an earlier run): checked and completed' : 'none',
         after: `${external ? `after provision ${request.site} --merge (it needs the signed certificate): ` : ''}IKEv2 on ${gateway.name} to ${lngName}, certificate authentication: inbound subject ${request.subject}, inbound chain ${chainSubjects(chain)}, outbound ${certName}; ${request.policy === 'strong' ? 'custom IPsec/IKE policy GCMAES256/SHA384/ECP384, IPsec GCMAES256, PFS ECP384' : "Azure's default IPsec/IKE proposals"}`,
       },
@@ -354,12 +345,13 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest | Provi
         site: request.site,
         target: { connectionId, connectionName },
         changes: rows,
-        risk: `New resources only: nothing existing is changed${identityToAttach ? ` except ${gateway.name}'s identity (a gateway update of about 6 min; its tunnels stay up)` : ''}. Azure's side takes ${minutes(totalMs)}; then it waits for your CA: the connection is created by provision ${request.site} --merge with the signed certificate (asked for approval again, with the certificate's issuer and root shown).`,
+        risk: `New resources only: nothing existing is changed${identityToAttach ? ` except ${gateway.name}'s identity (a gateway update of about 6 min; its tunnels stay up)` : ''}${vaultGrant ? `${identityToAttach ? ' and' : ' except'} ${vaultGrant.identityName}'s access to ${vaultGrant.vaultName} (${vaultGrant.model === 'rbac' ? 'role assignments' : 'its access policy'}: Remove takes it away again)` : ''}. Azure's side takes ${minutes(totalMs)}; then it waits for your CA: the connection is created by provision ${request.site} --merge with the signed certificate (asked for approval again, with the certificate's issuer and root shown).`,
         verify: `Key Vault holds the pending request for ${certName} and its CSR (shown on this card once done).`,
         whenNotVerified: 'keep-or-remove',
         steps: [
           { title: `create local network gateway ${lngName}`, expectedMs: EXPECTED_MS.localNetworkGateway },
           ...(identityToAttach ? [{ title: `attach identity ${identityToAttach.name} to ${gateway.name}`, expectedMs: EXPECTED_MS.gatewayIdentity }] : []),
+          ...(vaultGrant ? [{ title: grantTitle(vaultGrant), expectedMs: EXPECTED_MS.vaultGrant }] : []),
           { title: `make the key and CSR for ${certName} in Key Vault`, expectedMs: EXPECTED_MS.certificate },
         ],
         notes: [
@@ -367,7 +359,8 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest | Provi
           { label: 'Then:', text: `Once done, this card shows the CSR. Have your CA sign it (serverAuth + clientAuth), then send provision ${request.site} --merge with the signed certificate and its issuers up to the root pasted below it (PEM, base64 or PKCS#7, any order) or attached. The bot checks it against the CSR's key and Azure's rules, then plans the rest (merge, connection, device hand-over with your root) for approval.` },
           ...handoverNotes(request.site, d, gateway, vnet, { subject: rootSubject }),
         ],
-        details: { ...(d as unknown as Record<string, string>), steps: ['lng', ...(identityToAttach ? ['identity'] : []), 'csr'].join(',') },
+        // A grant runs in part 1, so Key Vault honours it long before --merge creates the connection.
+        details: { ...(d as unknown as Record<string, string>), ...(vaultGrant ? { vaultGrant: encodeGrant(vaultGrant), grantTag: grantTag(vaultGrant) } : {}), steps: ['lng', ...(identityToAttach ? ['identity'] : []), ...(vaultGrant ? ['grant'] : []), 'csr'].join(',') },
       };
     }
     return {
@@ -376,13 +369,14 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest | Provi
       site: request.site,
       target: { connectionId, connectionName },
       changes: rows,
-      risk: `New resources only: nothing existing is changed${identityToAttach ? ` except ${gateway.name}'s identity (a gateway update of about 6 min; its tunnels stay up)` : ''}. Azure's side takes ${minutes(totalMs)}; then the device must be configured (hand-over below).`,
+      risk: `New resources only: nothing existing is changed${identityToAttach ? ` except ${gateway.name}'s identity (a gateway update of about 6 min; its tunnels stay up)` : ''}${vaultGrant ? `${identityToAttach ? ' and' : ' except'} ${vaultGrant.identityName}'s access to ${vaultGrant.vaultName} (${vaultGrant.model === 'rbac' ? 'role assignments' : 'its access policy'}: Remove takes it away again)` : ''}. Azure's side takes ${minutes(totalMs)}; then the device must be configured (hand-over below).`,
       verify: `Both tunnels Connected${d.ikeWorkspace || d.tunnelWorkspace ? ' and a successful negotiation with the device in the gateway logs' : ' (the gateway sends no IKE logs: tunnel status only)'}, waiting for the device up to ${waitMinutes} min.`,
       verifyWithinMs: waitMinutes * 60_000,
       whenNotVerified: 'keep-or-remove',
       steps: [
         { title: `create local network gateway ${lngName}`, expectedMs: EXPECTED_MS.localNetworkGateway },
         ...(identityToAttach ? [{ title: `attach identity ${identityToAttach.name} to ${gateway.name}`, expectedMs: EXPECTED_MS.gatewayIdentity }] : []),
+        ...(vaultGrant ? [{ title: grantTitle(vaultGrant), expectedMs: EXPECTED_MS.vaultGrant }] : []),
         { title: request.outbound.kind === 'ca' ? `issue ${certName} from the vault CA` : `use ${certName} from Key Vault`, expectedMs: EXPECTED_MS.certificate },
         { title: `create connection ${connectionName}`, expectedMs: EXPECTED_MS.connection },
       ],
@@ -390,7 +384,7 @@ export const provisionSiteChange: ChangeKindHandler<ProvisionSiteRequest | Provi
         { label: 'Preflight (nothing changed yet):', text: preflightLines(checks) },
         ...handoverNotes(request.site, d, gateway, vnet, { subject: rootSubject, ...(rootPem ? { pem: rootPem } : {}) }),
       ],
-      details: { ...(d as unknown as Record<string, string>), ...(caId ? { caId } : {}), steps: ['lng', ...(identityToAttach ? ['identity'] : []), 'certificate', 'connection'].join(',') },
+      details: { ...(d as unknown as Record<string, string>), ...(caId ? { caId } : {}), ...(vaultGrant ? { vaultGrant: encodeGrant(vaultGrant), grantTag: grantTag(vaultGrant) } : {}), steps: ['lng', ...(identityToAttach ? ['identity'] : []), ...(vaultGrant ? ['grant'] : []), 'certificate', 'connection'].join(',') },
     };
   },
 
@@ -561,7 +555,7 @@ function handoverNotes(site: string, d: Details, gateway: GatewayInfo, vnet: Vir
   ];
 }
 
-type StepKind = 'lng' | 'identity' | 'certificate' | 'csr' | 'merge' | 'connection';
+type StepKind = 'lng' | 'identity' | 'grant' | 'certificate' | 'csr' | 'merge' | 'connection';
 
 function stepKindsOf(plan: ChangePlan): StepKind[] {
   return (plan.details.steps ?? 'lng,certificate,connection').split(',').filter(Boolean) as StepKind[];
@@ -585,7 +579,7 @@ const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPo
     const prefixes = d.prefixes.split(',').filter(Boolean);
     const lng = await readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId));
     if (lng && lng.tags[PROVISION_TAGS.provisionedBy] !== d.provisionId) throw new UserError('SiteNameTaken', `Local network gateway ${lastSegment(d.lngId)} appeared meanwhile and was not made by this provisioning; nothing of it was touched.`, 'Plan again (send provision again).');
-    const matches = lng && sameSet(lng.addressPrefixes, prefixes) && (d.fqdn ? lng.fqdn === d.fqdn : lng.gatewayIpAddress === d.deviceIp) && lng.provisioningState === 'Succeeded';
+    const matches = lng && sameSet(lng.addressPrefixes, prefixes) && (d.fqdn ? lng.fqdn === d.fqdn : lng.gatewayIpAddress === d.deviceIp) && lng.provisioningState === 'Succeeded' && lng.tags[GRANT_TAG] === plan.details.grantTag;
     if (matches) return `local network gateway ${lng.name} already there`;
     const made: LocalNetworkGatewayInfo = await ports.network.upsertLocalNetworkGateway({
       id: d.lngId,
@@ -593,7 +587,7 @@ const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPo
       gatewayIpAddress: d.deviceIp,
       ...(d.fqdn ? { fqdn: d.fqdn } : {}),
       addressPrefixes: prefixes,
-      tags: { [PROVISION_TAGS.site]: plan.site, [PROVISION_TAGS.provisionedBy]: d.provisionId },
+      tags: { [PROVISION_TAGS.site]: plan.site, [PROVISION_TAGS.provisionedBy]: d.provisionId, ...(plan.details.grantTag ? { [GRANT_TAG]: plan.details.grantTag } : {}) },
     });
     return `${lng ? 'completed' : 'created'} local network gateway ${made.name} (${d.deviceIp || d.fqdn}, ${prefixes.join(', ')})`;
   },
@@ -606,6 +600,8 @@ const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPo
     await ports.network.setGatewayIdentity(d.gatewayId, d.identityToAttach);
     return `attached identity ${lastSegment(d.identityToAttach)} to ${d.gatewayName}`;
   },
+
+  grant: (plan, ports) => applyVaultGrant(ports, plan.details, plan.site),
 
   async certificate(plan, ports) {
     const d = detailsOf(plan);
@@ -659,7 +655,8 @@ const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPo
     const wanted = { outboundCertificateUrl: outboundId, inboundSubjectName: d.subject, inboundChain: d.chain.split(',').filter(Boolean) };
     if (existing && sameCertificate(existing, wanted) && existing.provisioningState === 'Succeeded') return `connection ${plan.target.connectionName} already there`;
     const lng = await readOrUndefined(() => ports.network.getLocalNetworkGateway(d.lngId));
-    await ports.network.upsertCertificateConnection({
+    // After a grant, Azure may refuse until Key Vault honours it (up to about 10 min): tried again meanwhile.
+    await waitingForGrant(ports, plan.details, () => ports.network.upsertCertificateConnection({
       id: plan.target.connectionId,
       location: d.location,
       gatewayId: d.gatewayId,
@@ -667,7 +664,7 @@ const STEP_APPLY: Readonly<Record<StepKind, (plan: ChangePlan, ports: ActivityPo
       certificate: wanted,
       ...(d.policy === 'strong' ? { ipsecPolicy: strongPolicy() } : {}),
       tags: { [PROVISION_TAGS.site]: plan.site, [PROVISION_TAGS.provisionedBy]: d.provisionId, [PROVISION_TAGS.createdLng]: lng?.tags[PROVISION_TAGS.provisionedBy] === d.provisionId ? 'yes' : 'no' },
-    });
+    }));
     return `created connection ${plan.target.connectionName} (certificate authentication, outbound ${d.certName}); Azure's side is ready: the device can connect now`;
   },
 };
@@ -688,6 +685,8 @@ async function whatThisMade(plan: ChangePlan, ports: ActivityPorts): Promise<str
   if (issued.length > 0) left.push(`${d.certName} version ${issued.map((v) => v.version).join(', ')}`);
   // Issuing stopped after Key Vault took the request: asking again cancels it and issues anew.
   else if (pending) left.push(`a pending certificate request for ${d.certName} (a key without a certificate${d.outbound === 'external' ? ', waiting for your CA' : ''})`);
+  // The Key Vault access the plan granted.
+  left.push(...(await grantLeft(ports, plan.details.vaultGrant, d.provisionId)));
   return left;
 }
 
@@ -700,4 +699,13 @@ function sameCertificate(connection: ConnectionDetails, wanted: { outboundCertif
   const c = connection.certificate;
   if (!c) return false;
   return c.outboundCertificateUrl.toLowerCase() === wanted.outboundCertificateUrl.toLowerCase() && c.inboundSubjectName === wanted.inboundSubjectName && c.inboundChain.join(',') === wanted.inboundChain.join(',');
+}
+
+function vaultGrantRow(grant: VaultGrant, step: number): PlannedChange {
+  return {
+    resource: grant.vaultName,
+    field: `Key Vault access for ${grant.identityName} (${step}, ${minutes(EXPECTED_MS.vaultGrant)}; Key Vault honours it within about 10 min, the connection waits for it)`,
+    before: 'none (the gateway could not read its certificate)',
+    after: grant.model === 'rbac' ? `${grant.roles.map((r) => r.name).join(' + ')} on ${grant.vaultName}` : `access policy: ${[grant.certificates.length ? `certificates ${grant.certificates.join(', ')}` : '', grant.secrets.length ? `secrets ${grant.secrets.join(', ')}` : ''].filter(Boolean).join('; ')}`,
+  };
 }

@@ -8,12 +8,15 @@ import { UserError } from '../../core/errors/user-error';
 import type { ActivityPorts } from '../activity-ports';
 import type { ChangeKindHandler } from './change-kind-handler';
 import { PROVISION_TAGS, provisioningRecord } from './provision-site-change';
+import { GRANT_TAG, grantLeft, grantToRemove, removeVaultGrant } from './provision-vault-access';
 
 /**
  * Remove (offered when a provisioning did not connect, or failed part-way): deletes exactly what that provisioning
  * created, found by its tag (`provisioned-by`): the connection, the local network gateway when the same provisioning
- * made it, and the outbound certificate versions it issued (disabled: Key Vault keeps versions). Anything without the
- * tag (a gateway identity attached, resources made by hand) stays. No rollback: what is deleted is gone.
+ * made it, the outbound certificate versions it issued (disabled: Key Vault keeps versions), and the Key Vault access
+ * it granted the gateway's identity (its role assignments, found by the names derived from the provisioning id, or
+ * the access-policy permissions it added, remembered on its local network gateway). Anything without the tag (a
+ * gateway identity attached, access granted by hand, resources made by hand) stays. No rollback: what is deleted is gone.
  */
 
 async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -61,11 +64,14 @@ export const removeSiteChange: ChangeKindHandler<RemoveSiteRequest> = {
         cancelPending = (await ports.keyVault.getPendingRequest(vaultUrl, certName)) !== undefined;
       }
     }
+    // The Key Vault access the provisioning granted the gateway's identity (remembered on its local network gateway).
+    const grant = await grantToRemove(ports, lng && lng.tags[PROVISION_TAGS.provisionedBy] === provisionId ? lng.tags[GRANT_TAG] : undefined, provisionId);
     const rows: PlannedChange[] = [
       ...(connection ? [{ resource: connection.name, field: 'connection', before: 'exists', after: 'deleted' }] : []),
       ...(lngOurs ? [{ resource: lng.name, field: 'local network gateway', before: `exists (${lng.gatewayIpAddress ?? lng.fqdn ?? ''}, ${lng.addressPrefixes.join(', ')})`, after: 'deleted' }] : []),
       ...versions.map((v) => ({ resource: certName, field: `version ${v.version}`, before: 'enabled', after: 'disabled (Key Vault keeps versions)' })),
       ...(cancelPending ? [{ resource: certName, field: 'pending request', before: 'a key and CSR waiting for a certificate', after: 'cancelled' }] : []),
+      ...grant.rows,
     ];
     const kept = [lng && !lngOurs ? `${lng.name} (not created by this provisioning)` : '', connection ? '' : ''].filter(Boolean);
     return {
@@ -76,7 +82,7 @@ export const removeSiteChange: ChangeKindHandler<RemoveSiteRequest> = {
       changes: rows,
       risk: `Deletes only what provisioning ${provisionId} created${kept.length > 0 ? `; kept: ${kept.join(', ')}` : ''}; the gateway and its identity stay. The device's tunnels, if any, go down.`,
       verify: 'None of it exists any more (the certificate versions are disabled).',
-      details: { provisionId, connectionId, lngId: lngOurs ? lng.id : '', vaultUrl, certName, versions: versions.map((v) => v.version).join(','), hadConnection: connection ? 'yes' : 'no', ...(cancelPending ? { cancelPending: 'yes' } : {}) },
+      details: { provisionId, connectionId, lngId: lngOurs ? lng.id : '', vaultUrl, certName, versions: versions.map((v) => v.version).join(','), hadConnection: connection ? 'yes' : 'no', ...(cancelPending ? { cancelPending: 'yes' } : {}), ...(grant.encoded ? { vaultGrant: grant.encoded } : {}) },
     };
   },
 
@@ -104,6 +110,8 @@ export const removeSiteChange: ChangeKindHandler<RemoveSiteRequest> = {
       await ports.keyVault.cancelPendingRequest(d.vaultUrl!, d.certName!);
       done.push(`cancelled the pending request for ${d.certName}`);
     }
+    // Last: the gateway's access to the vault, once no connection of this provisioning reads through it.
+    done.push(...(await removeVaultGrant(ports, d.vaultGrant, d.provisionId!)));
     return done.length > 0 ? done.join('; ') : 'nothing was left to remove';
   },
 
@@ -130,5 +138,6 @@ async function remaining(plan: ChangePlan, ports: ActivityPorts): Promise<string
     for (const v of listed.filter((x) => versions.includes(x.version) && x.enabled)) left.push(`${d.certName} version ${v.version} (enabled)`);
   }
   if (d.cancelPending === 'yes' && (await ports.keyVault.getPendingRequest(d.vaultUrl!, d.certName!))) left.push(`a pending request for ${d.certName}`);
+  left.push(...(await grantLeft(ports, d.vaultGrant, d.provisionId!)));
   return left;
 }

@@ -2,8 +2,9 @@ import { createDefaultHttpClient, createPipelineRequest, RestError, type HttpCli
 import { checkedNextLink, pageCounter } from './arm-paging';
 
 /**
- * A plain ARM GET through an SDK client's own pipeline (same credential, retries, user agent and trusted CA), for
- * the few read-only ARM resources no installed SDK package covers: resource groups, user-assigned identities and
+ * A plain ARM request through an SDK client's own pipeline (same credential, retries, user agent and trusted CA), for
+ * the few ARM resources no installed SDK package covers: resource groups, user-assigned identities, Key Vault vaults
+ * and their access policies, role assignments and the caller's permissions (Microsoft.Authorization), and
  * Log Analytics workspaces. Errors surface as RestError, exactly like the SDK's own calls.
  */
 export class ArmRequester {
@@ -16,9 +17,18 @@ export class ArmRequester {
 
   /** GET of a path on the ARM endpoint (or a `nextLink` of it). */
   async get<T>(path: string, apiVersion: string, abortSignal?: AbortSignal): Promise<T> {
+    return this.send<T>('GET', path, apiVersion, undefined, abortSignal);
+  }
+
+  /** PUT, POST or DELETE of a path on the ARM endpoint (synchronous ARM operations: role assignments, access policies). */
+  async send<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, apiVersion: string, payload?: unknown, abortSignal?: AbortSignal): Promise<T> {
     const url = /^[a-z][a-z0-9+.-]*:/i.test(path) ? checkedNextLink(path, this.endpoint) : `${this.endpoint.replace(/\/$/, '')}${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
-    const request = createPipelineRequest({ url, method: 'GET', headers: undefined, ...(abortSignal ? { abortSignal } : {}) });
+    const request = createPipelineRequest({ url, method, headers: undefined, ...(abortSignal ? { abortSignal } : {}) });
     request.headers.set('accept', 'application/json');
+    if (payload !== undefined) {
+      request.headers.set('content-type', 'application/json');
+      request.body = JSON.stringify(payload);
+    }
     const response = await this.pipeline.sendRequest(this.httpClient, request);
     let body: unknown;
     try {

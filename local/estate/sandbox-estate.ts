@@ -106,8 +106,12 @@ const hourMs = 3600 * 1000;
  *   trusts: rotating it to a vault-CA certificate fails verification and is rolled back. Its device's issuing CA (in
  *   the inbound chain) expires in 20 days, and Key Vault holds a newer enabled version of its outbound certificate the
  *   connection does not reference yet (drift): both for the expiry report.
+ * - vpngw-noaccess: its identity id-vpngw-noaccess has no access to kv-vpn-certs, and the bot may not change that
+ *   vault's access policies: provisioning on it is blocked with the exact grant an administrator makes. With
+ *   `vaultAccessGrants` (a deployment's ALLOW_VAULT_ACCESS_GRANTS) the bot may write them (Key Vault Contributor on
+ *   kv-vpn-certs): the plan grants the access policy itself.
  */
-export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
+export async function buildSandboxEstate(opts: { now: Date; readonly vaultAccessGrants?: boolean }): Promise<Estate> {
   const now = opts.now.getTime();
   const at = (ms: number) => new Date(now + ms);
   const n = sandboxNames;
@@ -249,6 +253,8 @@ export async function buildSandboxEstate(opts: { now: Date }): Promise<Estate> {
           { role: 'Monitoring Contributor', scope: rgScope },
           { role: 'Log Analytics Reader', scope: rgScope },
           { role: 'Managed Identity Operator', scope: `${rgScope}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n.identity}` },
+          // ALLOW_VAULT_ACCESS_GRANTS: may write kv-vpn-certs' access policies (the deployed role grants accessPolicies/write there).
+          ...(opts.vaultAccessGrants ? [{ role: 'Key Vault Contributor' as const, scope: `${rgScope}/providers/Microsoft.KeyVault/vaults/${n.keyVault}` }] : []),
         ],
       },
       { key: 'reader', ...n.principals.reader, roles: [{ role: 'Reader', scope: `/subscriptions/${sub}` }] },

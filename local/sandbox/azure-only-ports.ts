@@ -3,6 +3,7 @@ import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
 import { createLogsAdapter } from '../../adapters/azure/logs';
 import { createMonitorAdapter } from '../../adapters/azure/monitor';
 import { createNetworkAdapter } from '../../adapters/azure/network';
+import { createVaultAccessAdapter } from '../../adapters/azure/vault-access';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import type { AzureSimulator } from '../simulator/azure-simulator';
 
@@ -27,6 +28,7 @@ export function azureOnlyPorts(sim: AzureSimulator, purpose: string, outboundRot
     monitor: createMonitorAdapter(bot),
     logs: createLogsAdapter(bot),
     vaultCa: createKeyVaultCaAdapter(bot),
+    vaultAccess: createVaultAccessAdapter(bot),
     outboundRotation,
     scopes: sim.estateInfo.resourceGroups.map((rg) => ({ subscriptionId: sim.estateInfo.subscriptionId, resourceGroups: [rg] })),
     siteIndex: { read: async () => undefined, replace: async () => undefined, put: async () => undefined, remove: async () => undefined },

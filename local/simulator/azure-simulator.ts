@@ -5,6 +5,7 @@ import { createAzureSettings, type AzureSettings } from '../../adapters/azure/az
 import type { LocalPrincipal } from '../../adapters/azure/local-token-credential';
 import type { Estate } from '../estate/estate';
 import { buildSandboxEstate, sandboxNames } from '../estate/sandbox-estate';
+import { createAuthorizationRoutes } from './arm/authorization-routes';
 import { createInsightsRoutes } from './arm/insights-routes';
 import { createNetworkRoutes } from './arm/network-routes';
 import { createResourceRoutes } from './arm/resource-routes';
@@ -44,6 +45,8 @@ export interface AzureSimulatorOptions {
    * Key Vault's read limit per vault (4,000 GETs per 10 s, `keyVaultReadLimits`). Default off.
    */
   readonly throttling?: boolean | Partial<Record<ThrottleKind, { capacity: number; refillPerSecond: number }>>;
+  /** The seeded sandbox estate's variants: `vaultAccessGrants` lets the bot write kv-vpn-certs' access policies. */
+  readonly sandboxEstate?: { readonly vaultAccessGrants?: boolean };
   /** With `throttling`: Key Vault's read limit per vault (every caller together). Default Azure's, `keyVaultReadLimits`. */
   readonly keyVaultReadLimits?: { capacity: number; refillPerSecond: number };
   /** Where the sandbox writes files for the user (public certificate chains). */
@@ -140,7 +143,7 @@ export interface AzureSimulator {
 export async function startAzureSimulator(options: AzureSimulatorOptions): Promise<AzureSimulator> {
   const clock = options.clock ?? realClock;
   const manual = isManualClock(clock);
-  const estate = options.estate === 'sandbox' ? await buildSandboxEstate({ now: clock.now() }) : typeof options.estate === 'function' ? await options.estate() : options.estate;
+  const estate = options.estate === 'sandbox' ? await buildSandboxEstate({ now: clock.now(), ...(options.sandboxEstate ?? {}) }) : typeof options.estate === 'function' ? await options.estate() : options.estate;
 
   const tls = createSimTlsMaterial(clock.now());
   const resources = new SimResources(estate.subscriptionId, estate.tenantId);
@@ -173,6 +176,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   router.add(
     ...createNetworkRoutes({ resources, lro, runtime: engine, rbac, faults, pageSize: () => pageSize, failedUpdateKeeps: () => options.failedUpdateKeeps ?? 'requested' }),
     ...createResourceRoutes({ resources, pageSize: () => pageSize }),
+    ...createAuthorizationRoutes({ resources, rbac, vaults, location: () => estate.location, pageSize: () => pageSize }),
     ...createInsightsRoutes({ resources, metrics: engine }),
     ...createLogAnalyticsRoutes({ resources, logs: engine, ingestionDelayMs: () => options.logIngestionDelayMs ?? 180_000 }),
   );

@@ -415,6 +415,11 @@ export function testPorts(options: { scopes?: VpnScope[]; diagnosticsWorkspaceId
       },
     },
     outboundRotation: { defaultDays: 365, graceHours: 168, verifyMinutes: 15 },
+    vaultAccess: new Proxy({} as ActivityPorts['vaultAccess'], {
+      get: () => async () => {
+        throw new Error('no vault access in the fake ports: tests of the vault-access check run against the simulator');
+      },
+    }),
   };
   return { ports, calls, network, keyVault, monitor, logs, messenger, audit, approvals, jobs, jobIndex, siteIndex };
 }

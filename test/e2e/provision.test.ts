@@ -117,7 +117,40 @@ describe('preflight: what Azure would reject is named with its fix, and nothing 
 
   it('a Basic-SKU gateway; a gateway whose identity has no vault access', async () => {
     await blocked(`${ROME} --gateway vpngw-basic\n${romeChain()}`, /vpngw-basic is Basic[\s\S]*VpnGatewayManagedIdentity/, /Resize vpngw-basic to VpnGw1AZ or higher/);
-    await blocked(`${ROME} --gateway vpngw-noaccess\n${romeChain()}`, /id-vpngw-noaccess[\s\S]*VpnGatewayKeyVaultInaccessibleKeyvault/, /grants id-vpngw-noaccess the Key Vault Certificate User role on kv-vpn-certs/);
+    // The check asks Azure (kv-vpn-certs' access policies, the bot's own permissions there) and names the exact grant.
+    await blocked(
+      `${ROME} --gateway vpngw-noaccess\n${romeChain()}`,
+      /id-vpngw-noaccess \(object id 7c1e3a5f-9b2d-4e6a-8c0f-2d4b6f8a0c1e\) has no access policy in kv-vpn-certs[\s\S]*VpnGatewayKeyVaultInaccessibleKeyvault/,
+      /az keyvault set-policy --name kv-vpn-certs --object-id 7c1e3a5f-9b2d-4e6a-8c0f-2d4b6f8a0c1e --certificate-permissions get list --secret-permissions get list/,
+    );
+  });
+});
+
+describe('preflight: access the bot may grant is fixed by the plan', () => {
+  it('when the bot may write kv-vpn-certs\' access policies (ALLOW_VAULT_ACCESS_GRANTS), the plan grants the access itself, before the connection', async () => {
+    const bot = sim().estateInfo.principals.bot!.objectId;
+    const vaultId = sim().estateInfo.vaults.find((v) => v.name === sandboxNames.keyVault)!.id;
+    sim().grantRole(bot, 'Key Vault Contributor', vaultId);
+    try {
+      const { job, approval } = await ask(`${ROME} --gateway vpngw-noaccess\n${romeChain()}`);
+      const plan = cardText(job);
+      expect(plan).toMatch(/Waiting for approval/);
+      expect(plan).toMatch(/↻ fixed by the plan: vault access: id-vpngw-noaccess [^\n]*the plan adds an access policy for id-vpngw-noaccess in kv-vpn-certs: get and list on certificates, get and list on secrets/);
+      expect(plan).toMatch(/lng-site-rome local network gateway \(1, about 1 min\)[\s\S]*kv-vpn-certs Key Vault access for id-vpngw-noaccess \(2, about 5 s[\s\S]*outbound-site-rome outbound certificate \(3, about 10 s\)[\s\S]*cn-site-rome connection \(4, about 2 min\)/);
+      // Rejected here (the site is provisioned on vpngw-hub below): nothing was granted.
+      const card = await approval;
+      const asMegan = { replyToId: card.id, conversationId: card.postConversationId ?? card.conversationId, fromId: USERS.megan };
+      const refresh = card.cards[0]!.refresh as { action: { verb: string; data: unknown } };
+      const view = await chat.client.invoke({ verb: refresh.action.verb, data: refresh.action.data, ...asMegan });
+      const reject = cardActions({ ...card, cards: [view.body.value as Record<string, unknown>] }).find((a) => a.title === 'Reject');
+      expect(reject).toBeDefined();
+      await chat.client.invoke({ verb: reject!.verb, data: { ...(reject!.data as object), reason: 'provisioned on vpngw-hub instead' }, ...asMegan });
+      expect(cardText(await chat.until(job.id, /Rejected/, 45_000))).toMatch(/provisioned on vpngw-hub instead/);
+      expect(sim().vaults.isAllowed(sandboxNames.keyVault, sandboxNames.noAccessIdentityPrincipalId, 'secrets/get', new Date(Date.now() + 3_600_000))).toBe(false);
+      expect(romeLng()).toBeUndefined();
+    } finally {
+      sim().rbac.revoke(bot, 'Key Vault Contributor');
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { sandboxNames } from '../../local/estate/sandbox-estate';
 import { createLogsAdapter } from '../../adapters/azure/logs';
 import { createMonitorAdapter } from '../../adapters/azure/monitor';
 import { createNetworkAdapter } from '../../adapters/azure/network';
+import { createVaultAccessAdapter } from '../../adapters/azure/vault-access';
 import { createDurableJobService } from '../../adapters/durable/durable-job-service';
 import type { ChangeEndState } from '../../core/change/change-state';
 import { DECISION_EVENT, END_STATE_WORDS } from '../../core/change/change-state';
@@ -36,7 +37,7 @@ import { matrixApp } from './matrix-app';
 const clock = new VirtualClock(new Date('2026-11-23T12:00:00.000Z'));
 let host: LocalHost;
 let sim: AzureSimulator;
-type AzurePorts = Pick<ActivityPorts, 'network' | 'keyVault' | 'monitor' | 'logs' | 'vaultCa'>;
+type AzurePorts = Pick<ActivityPorts, 'network' | 'keyVault' | 'monitor' | 'logs' | 'vaultCa' | 'vaultAccess'>;
 /** The adapters as deployed (a call's deadline well above Azure's Retry-After), and with a short deadline for the timeout column. */
 let azure: AzurePorts;
 let impatient: AzurePorts;
@@ -66,7 +67,7 @@ beforeAll(async () => {
   sim = await startTestSimulator({ logIngestionDelayMs: 0 });
   const adapters = (operationTimeoutMs: number): AzurePorts => {
     const settings = sim.settingsFor('bot', { operationTimeoutMs, longRunningPollIntervalMs: 10 });
-    return { network: createNetworkAdapter(settings), keyVault: createKeyVaultAdapter(settings, { pollIntervalMs: 10 }), monitor: createMonitorAdapter(settings), logs: createLogsAdapter(settings), vaultCa: createKeyVaultCaAdapter(settings) };
+    return { network: createNetworkAdapter(settings), keyVault: createKeyVaultAdapter(settings, { pollIntervalMs: 10 }), monitor: createMonitorAdapter(settings), logs: createLogsAdapter(settings), vaultCa: createKeyVaultCaAdapter(settings), vaultAccess: createVaultAccessAdapter(settings) };
   };
   azure = adapters(10_000);
   impatient = adapters(MATRIX_CALL_TIMEOUT_MS);

@@ -295,6 +295,8 @@ export const provisionSite: MatrixChangeKind = {
     { step: 'plan: list the local network gateways', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/localNetworkGateways' } },
     { step: 'plan: read the gateway', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/virtualNetworkGateways/vpngw-hub' } },
     { step: 'plan: read the virtual network', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/virtualNetworks/vnet-hub' } },
+    { step: 'plan: find the Key Vault (list the vaults)', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.KeyVault/vaults' } },
+    { step: "plan: read the bot's own permissions on the vault", activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Authorization/permissions' } },
     { step: 'plan: read the outbound certificate', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathContains: '/certificates/outbound-site-rome' } },
     { step: 'plan: read the CA certificate', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathContains: `/certificates/${sandboxNames.caCertificate}` } },
     { step: "plan: read the gateway's diagnostic settings", activity: 'planChange', call: diagnosticSettings },
@@ -339,8 +341,40 @@ export const provisionSiteExternal: MatrixChangeKind = {
   ],
 };
 
+/**
+ * Provision site-rome on vpngw-noaccess, whose identity may not read kv-vpn-certs, with the bot allowed to write that
+ * vault's access policies (ALLOW_VAULT_ACCESS_GRANTS): the plan grants the access policy before the connection.
+ */
+export const provisionSiteWithGrant: MatrixChangeKind = {
+  kind: 'provision-site',
+  name: 'provision-site with a vault access grant',
+  keepOrRemove: true,
+  get request() {
+    return { ...provisionSite.request, gateway: sandboxNames.noAccessGateway } as const;
+  },
+  observe: (sim) => {
+    const policy = sim.vaults.listVaults().find((v) => v.name === sandboxNames.keyVault)!.accessPolicies.find((p) => p.objectId === sandboxNames.noAccessIdentityPrincipalId);
+    return { ...(provisionSite.observe(sim) as object), identityAccessPolicy: policy ? { certificates: policy.certificates, secrets: policy.secrets } : 'none' };
+  },
+  reset: (sim) => {
+    provisionSite.reset(sim);
+    sim.vaults.removeAccessPolicy(sandboxNames.keyVault, sandboxNames.noAccessIdentityPrincipalId);
+    const bot = sim.estateInfo.principals.bot!.objectId;
+    const vaultId = sim.vaults.resourceIdOf(sandboxNames.keyVault);
+    if (!sim.rbac.list(bot).some((a) => a.role === 'Key Vault Contributor')) sim.grantRole(bot, 'Key Vault Contributor', vaultId);
+  },
+  breakVerification: (sim) => sim.setDeviceReachable('site-rome', false),
+  steps: [
+    { step: 'plan: find the Key Vault (list the vaults)', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.KeyVault/vaults' } },
+    { step: "plan: read the bot's own permissions on the vault", activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Authorization/permissions' } },
+    { step: "apply: add the identity's access policy", activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/accessPolicies/add' } },
+    { step: 'apply: PUT the connection', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-rome' }, lro: true },
+    { step: 'diagnose when it does not connect: read the connection', activity: 'diagnoseSite', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' }, afterVerificationFails: true },
+  ],
+};
+
 /** Every change kind under the matrix. */
-export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy, provisionSite, provisionSiteExternal];
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy, provisionSite, provisionSiteExternal, provisionSiteWithGrant];
 
 /** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
 export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {

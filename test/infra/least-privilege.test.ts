@@ -53,6 +53,7 @@ describeWithBicep('least privilege: the custom roles grant exactly the Azure cal
       caKeyId: id('rg-certs', 'Microsoft.KeyVault/vaults', 'kv-vpn-ca') + '/keys/ca',
       gatewayIdentityPrincipalIds: '9a9a9a9a-1b2c-4d3e-8f4a-5b6c7d8e9f0a',
       allowEnableDiagnostics: true,
+      allowVaultAccessGrants: true,
       allowVpnChanges: true,
       certificateVaultAccess: 'manage',
     });

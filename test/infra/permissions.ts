@@ -7,7 +7,7 @@ export interface PermissionRole {
   readonly roleName: string;
   readonly principal: 'app' | 'gateways';
   readonly scope: 'vpnScopes' | 'logWorkspaces' | 'diagnosticsWorkspace' | 'certificateVaults' | 'caKey';
-  readonly grantedWhen: 'always' | 'allowVpnChanges' | 'allowEnableDiagnostics' | 'manageCertificates';
+  readonly grantedWhen: 'always' | 'allowVpnChanges' | 'allowEnableDiagnostics' | 'manageCertificates' | 'allowVaultAccessGrants';
   readonly for: string;
 }
 
@@ -83,6 +83,7 @@ const SWITCH_TEXT: Record<PermissionRole['grantedWhen'], string> = {
   allowVpnChanges: '`ALLOW_VPN_CHANGES=true`',
   allowEnableDiagnostics: '`ALLOW_ENABLE_DIAGNOSTICS=true`',
   manageCertificates: '`CERTIFICATE_VAULT_ACCESS=manage`',
+  allowVaultAccessGrants: '`ALLOW_VAULT_ACCESS_GRANTS=true`',
 };
 
 /** The role table of infra/README.md, from the same file main.bicep builds the roles from. */

@@ -76,6 +76,36 @@ export class AccessPolicyTable {
     this.grants.delete(objectId.toLowerCase());
   }
 
+  /** ARM's `accessPolicies/add`: the permissions are merged into the principal's policy (new ones granted `at`). */
+  add(policy: AccessPolicy, at: Date): void {
+    const key = policy.objectId.toLowerCase();
+    const grants = this.grants.get(key) ?? new Map<string, Date>();
+    for (const kind of ['certificates', 'secrets', 'keys'] as const) {
+      for (const permission of policy[kind]) {
+        const name = `${kind}/${permission.toLowerCase()}`;
+        if (!grants.has(name)) grants.set(name, at);
+      }
+    }
+    this.grants.set(key, grants);
+  }
+
+  /** ARM's `accessPolicies/remove`: the permissions are taken away (at once); a policy left empty is deleted. */
+  subtract(policy: AccessPolicy): void {
+    const key = policy.objectId.toLowerCase();
+    const grants = this.grants.get(key);
+    if (!grants) return;
+    for (const kind of ['certificates', 'secrets', 'keys'] as const) for (const permission of policy[kind]) grants.delete(`${kind}/${permission.toLowerCase()}`);
+    if (grants.size === 0) this.grants.delete(key);
+  }
+
+  /** Every policy, as ARM shows it (permission names as granted, lower case). */
+  list(): AccessPolicy[] {
+    return [...this.grants.entries()].map(([objectId, grants]) => {
+      const of = (kind: PermissionKind) => [...grants.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => k.slice(kind.length + 1));
+      return { objectId, certificates: of('certificates'), secrets: of('secrets'), keys: of('keys') };
+    });
+  }
+
   allows(objectId: string, operation: KeyVaultOperation, at: Date, propagationMs: number): boolean {
     const granted = this.grants.get(objectId.toLowerCase());
     const since = granted?.get(`${operation.kind}/${operation.permission}`) ?? granted?.get(`${operation.kind}/all`);

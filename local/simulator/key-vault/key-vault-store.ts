@@ -206,6 +206,18 @@ export class KeyVaultStore {
     this.vault(vaultName).policies.remove(objectId);
   }
 
+  /** ARM's `accessPolicies/add` (merge) and `accessPolicies/remove` (take these permissions away). */
+  changeAccessPolicy(vaultName: string, kind: 'add' | 'remove', policy: AccessPolicy): void {
+    const vault = this.vault(vaultName);
+    if (kind === 'add') vault.policies.add(policy, this.now());
+    else vault.policies.subtract(policy);
+  }
+
+  /** Every vault as ARM describes it (Microsoft.KeyVault/vaults). */
+  listVaults(): { name: string; tenantId: string; permissionModel: PermissionModel; resourceId: string; vaultUri: string; accessPolicies: AccessPolicy[] }[] {
+    return [...this.vaults.values()].map((v) => ({ name: v.name, tenantId: v.tenantId, permissionModel: v.permissionModel, resourceId: v.resourceId, vaultUri: `${this.vaultUrl(v.name)}/`, accessPolicies: v.policies.list() }));
+  }
+
   /** Where the vault is served. Public form (`https://<name>.vault.azure.net`) until a listener registers its URL. */
   vaultUrl(vaultName: string): string {
     const key = vaultName.toLowerCase();
