@@ -4,6 +4,7 @@ import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
 import { createLogsAdapter } from '../../adapters/azure/logs';
 import { createMonitorAdapter } from '../../adapters/azure/monitor';
 import { createNetworkAdapter } from '../../adapters/azure/network';
+import { createVaultAccessAdapter } from '../../adapters/azure/vault-access';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import { PROVISION_TAGS, provisionSiteChange } from '../../activities/changes/provision-site-change';
 import { removeSiteChange } from '../../activities/changes/remove-site-change';
@@ -48,6 +49,7 @@ beforeAll(async () => {
     monitor: createMonitorAdapter(settings),
     logs: createLogsAdapter(settings),
     vaultCa: createKeyVaultCaAdapter(settings),
+    vaultAccess: createVaultAccessAdapter(settings),
     outboundRotation: { caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}`, defaultDays: 365, graceHours: 168, verifyMinutes: 15, provisionWaitMinutes: 5 },
     now: () => sim.clock.now(),
   };
