@@ -1,10 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
-import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
-import { createLogsAdapter } from '../../adapters/azure/logs';
-import { createMonitorAdapter } from '../../adapters/azure/monitor';
-import { createNetworkAdapter } from '../../adapters/azure/network';
-import { createVaultAccessAdapter } from '../../adapters/azure/vault-access';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import { PROVISION_TAGS, provisionSiteChange } from '../../activities/changes/provision-site-change';
 import { removeSiteChange } from '../../activities/changes/remove-site-change';
@@ -20,7 +14,8 @@ import { signCsr } from '../../local/pki/csr';
 import { createRootCa, issueCertificate, type IssuedCertificate } from '../../local/pki/cert-factory';
 import type { AzureSimulator } from '../../local/simulator/azure-simulator';
 import { startTestSimulator, testNow } from '../local/simulator/simulator-fixture';
-import { testPorts, type TestPorts } from './fake-adapters';
+import type { TestPorts } from './fake-adapters';
+import { simulatorPorts } from './simulator-ports';
 
 /**
  * `provision <site> --outbound external` against the simulator: part 1 (plan, apply: the local network gateway and a
@@ -39,20 +34,7 @@ const vaultUrl = () => sim.estateInfo.vaults.find((v) => v.name === sandboxNames
 beforeAll(async () => {
   const estate = await buildSandboxEstate({ now: testNow });
   sim = await startTestSimulator({ estate, logIngestionDelayMs: 0 });
-  const settings = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
-  const info = sim.estateInfo;
-  fakes = testPorts({ scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })) });
-  ports = {
-    ...fakes.ports,
-    network: createNetworkAdapter(settings),
-    keyVault: createKeyVaultAdapter(settings, { pollIntervalMs: 10 }),
-    monitor: createMonitorAdapter(settings),
-    logs: createLogsAdapter(settings),
-    vaultCa: createKeyVaultCaAdapter(settings),
-    vaultAccess: createVaultAccessAdapter(settings),
-    outboundRotation: { caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}`, defaultDays: 365, graceHours: 168, verifyMinutes: 15, provisionWaitMinutes: 5 },
-    now: () => sim.clock.now(),
-  };
+  ({ ports, fakes } = simulatorPorts(sim));
   const rome = estate.sites.find((s) => s.name === 'site-rome')!.device;
   request = {
     kind: 'provision-site',

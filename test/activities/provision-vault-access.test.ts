@@ -1,10 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
-import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
-import { createLogsAdapter } from '../../adapters/azure/logs';
-import { createMonitorAdapter } from '../../adapters/azure/monitor';
-import { createNetworkAdapter } from '../../adapters/azure/network';
-import { createVaultAccessAdapter } from '../../adapters/azure/vault-access';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import { provisionSiteChange } from '../../activities/changes/provision-site-change';
 import { applyVaultGrant, grantToRemove, planVaultAccess, removeVaultGrant, waitingForGrant } from '../../activities/changes/provision-vault-access';
@@ -17,7 +11,7 @@ import { sandboxNames } from '../../local/estate/sandbox-estate';
 import type { AzureSimulator } from '../../local/simulator/azure-simulator';
 import { startTestSimulator } from '../local/simulator/simulator-fixture';
 import { recordAppAzureCalls } from '../support/azure-call-log';
-import { testPorts } from './fake-adapters';
+import { simulatorPorts } from './simulator-ports';
 
 /**
  * The provisioning's Key Vault access check, grant and removal against the simulator (the real adapters, ARM's
@@ -30,19 +24,7 @@ let ports: ActivityPorts;
 const noAccessPid = sandboxNames.noAccessIdentityPrincipalId;
 
 function makePorts(s: AzureSimulator): ActivityPorts {
-  const settings = s.settingsFor('bot', { longRunningPollIntervalMs: 10 });
-  const info = s.estateInfo;
-  return {
-    ...testPorts({ scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })) }).ports,
-    network: createNetworkAdapter(settings),
-    keyVault: createKeyVaultAdapter(settings, { pollIntervalMs: 10 }),
-    monitor: createMonitorAdapter(settings),
-    logs: createLogsAdapter(settings),
-    vaultCa: createKeyVaultCaAdapter(settings),
-    vaultAccess: createVaultAccessAdapter(settings),
-    outboundRotation: { caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}`, defaultDays: 365, graceHours: 168, verifyMinutes: 15, provisionWaitMinutes: 5 },
-    now: () => s.clock.now(),
-  };
+  return simulatorPorts(s).ports;
 }
 
 beforeAll(async () => {

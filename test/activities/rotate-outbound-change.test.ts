@@ -1,9 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKeyVaultAdapter } from '../../adapters/azure/key-vault';
-import { createKeyVaultCaAdapter } from '../../adapters/azure/key-vault-ca';
-import { createLogsAdapter } from '../../adapters/azure/logs';
-import { createMonitorAdapter } from '../../adapters/azure/monitor';
-import { createNetworkAdapter } from '../../adapters/azure/network';
 import type { ActivityPorts } from '../../activities/activity-ports';
 import { rotateCertificateChange } from '../../activities/changes/rotate-certificate-change';
 import type { RotateOutboundRequest } from '../../core/change/change-kind';
@@ -15,7 +10,7 @@ import { signCsr } from '../../local/pki/csr';
 import { createRootCa } from '../../local/pki/cert-factory';
 import type { AzureSimulator } from '../../local/simulator/azure-simulator';
 import { startTestSimulator } from '../local/simulator/simulator-fixture';
-import { testPorts } from './fake-adapters';
+import { simulatorPorts } from './simulator-ports';
 
 /**
  * The rotate outbound handler's steps (plan, apply, verify, verifyUnchanged, rollback) against the simulator, one
@@ -27,18 +22,7 @@ const handler = rotateCertificateChange;
 
 beforeAll(async () => {
   sim = await startTestSimulator({ logIngestionDelayMs: 0 });
-  const settings = sim.settingsFor('bot', { longRunningPollIntervalMs: 10 });
-  const info = sim.estateInfo;
-  ports = {
-    ...testPorts({ scopes: info.resourceGroups.map((rg) => ({ subscriptionId: info.subscriptionId, resourceGroups: [rg] })) }).ports,
-    network: createNetworkAdapter(settings),
-    keyVault: createKeyVaultAdapter(settings, { pollIntervalMs: 10 }),
-    monitor: createMonitorAdapter(settings),
-    logs: createLogsAdapter(settings),
-    vaultCa: createKeyVaultCaAdapter(settings),
-    outboundRotation: { caCertificateId: `${info.vaults.find((v) => v.name === sandboxNames.caVault)!.url}/certificates/${sandboxNames.caCertificate}`, defaultDays: 365, graceHours: 168, verifyMinutes: 15 },
-    now: () => sim.clock.now(),
-  };
+  ports = simulatorPorts(sim).ports;
 });
 afterAll(async () => {
   await sim.close();
