@@ -1,6 +1,6 @@
 /**
- * `npm start [-- --azure-latency <duration>]`: the bot on the sandbox estate, with the Agents Playground as the Teams
- * client. Ctrl-C stops everything it started.
+ * `npm start [-- [--azure-latency <duration>] [--vault-access-grants]]`: the bot on the sandbox estate, with the Agents
+ * Playground as the Teams client. Ctrl-C stops everything it started.
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { withImpliedRoles } from '../../core/auth/access-policy';
@@ -13,20 +13,30 @@ import { clearSandboxState, writeSandboxState } from './sandbox-state';
 import type { Sandbox } from './sandbox';
 import { startSandbox } from './sandbox';
 
-const USAGE = 'Usage: npm start [-- --azure-latency <duration, e.g. 5s or 800ms>]';
+const USAGE = 'Usage: npm start [-- [--azure-latency <duration, e.g. 5s or 800ms>] [--vault-access-grants]]';
 /** Longest added latency: a minute per call already makes every job take minutes. */
 const MAX_LATENCY_MS = 60_000;
 
 export interface StartOptions {
   /** Added to every answer of the simulated Azure, so jobs take long enough to watch and cancel. */
   readonly azureLatencyMs: number;
+  /**
+   * The bot may write kv-vpn-certs' access policies (Key Vault Contributor there), as a deployment with
+   * ALLOW_VAULT_ACCESS_GRANTS: provisioning on vpngw-noaccess grants its identity's access in the plan instead of blocking.
+   */
+  readonly vaultAccessGrants?: true;
 }
 
 export function parseStartArgs(argv: readonly string[]): StartOptions {
   let azureLatencyMs = 0;
+  let vaultAccessGrants = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    if (arg === '--vault-access-grants') {
+      vaultAccessGrants = true;
+      continue;
+    }
     if (flag !== '--azure-latency') throw new Error(`Unknown option ${arg}. ${USAGE}`);
     const value = inline ?? argv[++i];
     const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(value ?? '');
@@ -34,7 +44,7 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
     azureLatencyMs = Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
     if (azureLatencyMs > MAX_LATENCY_MS) throw new Error(`--azure-latency is at most 60s (every Azure call waits that long). ${USAGE}`);
   }
-  return { azureLatencyMs };
+  return { azureLatencyMs, ...(vaultAccessGrants ? { vaultAccessGrants: true as const } : {}) };
 }
 
 const rolesOf = (u: SandboxUser): string => withImpliedRoles(u.roles).join(', ') || 'no role';
@@ -56,7 +66,10 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
       hostPort: await freePort(3978),
       playgroundPort: 56150,
       log: 'info',
-      ...(options.azureLatencyMs > 0 ? { simulator: { latencyMs: options.azureLatencyMs } } : {}),
+      simulator: {
+        ...(options.azureLatencyMs > 0 ? { latencyMs: options.azureLatencyMs } : {}),
+        ...(options.vaultAccessGrants ? { sandboxEstate: { vaultAccessGrants: true } } : {}),
+      },
     });
   } catch (error) {
     console.error(`The sandbox did not start: ${error instanceof Error ? error.message : String(error)}`);
@@ -88,6 +101,7 @@ export async function main(argv: readonly string[] = [], launch: Launch = direct
     }),
     ...(sandbox.deviceLogs[0] ? [`Each site device's charon log, to paste under diagnose: ${shown(dirname(sandbox.deviceLogs[0].path))}${sep}<site>.log`] : []),
     ...(options.azureLatencyMs > 0 ? ['', `Every Azure call answers after ${options.azureLatencyMs / 1000} s (--azure-latency): jobs run long enough to watch in \`jobs\` and to \`cancel\`.`] : []),
+    ...(options.vaultAccessGrants ? ['', 'The bot may grant vault access (--vault-access-grants, as ALLOW_VAULT_ACCESS_GRANTS): provisioning on vpngw-noaccess grants id-vpngw-noaccess read on kv-vpn-certs in its plan.'] : []),
     '',
     'Try: help · whoami · status · status paris · diagnose site-berlin · jobs',
     'Press Ctrl-C to stop.',

@@ -495,7 +495,9 @@ function putConnection(deps: NetworkRouteDeps, ctx: SimHandlerContext): SimRespo
     provisioningState: 'Updating',
     createdAt: ctx.now,
   };
-  const affected = !previous || tunnelsAffected(previous.config, config);
+  // A PUT on a connection whose last operation failed is provisioned again (Azure re-reads the outbound certificate
+  // then, e.g. once a fresh Key Vault grant is honoured), even with the same configuration.
+  const affected = !previous || existing?.provisioningState === 'Failed' || tunnelsAffected(previous.config, config);
   connection.config = config;
   connection.tags = stringRecord(body.tags);
   connection.provisioningState = 'Updating';

@@ -18,7 +18,9 @@ describe('npm start -- --azure-latency <duration>', () => {
     expect(() => parseStartArgs(['--azure-latency'])).toThrow(/such as 5s or 800ms\. Usage/);
     expect(() => parseStartArgs(['--azure-latency', '2m'])).toThrow(/not 2m/);
     expect(() => parseStartArgs(['--azure-latency', '90s'])).toThrow(/at most 60s/);
-    expect(() => parseStartArgs(['--latency', '5s'])).toThrow(/Unknown option --latency\. Usage: npm start \[-- --azure-latency <duration, e\.g\. 5s or 800ms>\]/);
+    expect(() => parseStartArgs(['--latency', '5s'])).toThrow(/Unknown option --latency\. Usage: npm start \[-- \[--azure-latency <duration, e\.g\. 5s or 800ms>\] \[--vault-access-grants\]\]/);
+    expect(parseStartArgs(['--vault-access-grants', '--azure-latency', '1s'])).toEqual({ azureLatencyMs: 1000, vaultAccessGrants: true });
+    expect(parseStartArgs([])).toStrictEqual({ azureLatencyMs: 0 });
   });
 });
 

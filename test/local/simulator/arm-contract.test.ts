@@ -303,6 +303,8 @@ describe('an Azure RBAC vault: the gateway identity reads the certificate and it
       expect(await apply()).toBe('VpnGatewayKeyVaultInaccessibleKeyvault');
       await lab.sim.advance(10 * 60_000);
       expect(await apply()).toBe('accepted');
+      // The same PUT on the Failed connection provisioned it again: the gateway read its certificate, the tunnels negotiate.
+      expect(lab.sim.inspectTunnels(lab.connectionId).map((t) => t.outcome?.kind)).toEqual(['connected', 'connected']);
     } finally {
       await lab.close();
     }
