@@ -66,6 +66,11 @@ export interface MatrixChangeKind {
    * then resets the cell's kind (`reset` then works on what that run left).
    */
   readonly continues?: MatrixChangeKind;
+  /**
+   * A write Azure takes only once (Key Vault merges into a pending request once): whether it has landed. Sent again
+   * after a cell, the kind must not make it again once it landed.
+   */
+  readonly landsOnce?: { readonly call: SimFaultMatch; landed(sim: AzureSimulator): boolean };
 }
 
 export type MatrixFault =
@@ -352,6 +357,8 @@ export const provisionSiteExternal: MatrixChangeKind = {
 
 /** The signed certificate and chain site-rome's owner pastes under --merge (signed at each reset). */
 let romeMergeText = '';
+/** The signed certificate in it (DER). */
+let romeSignedDer: Uint8Array | undefined;
 
 /**
  * `provision site-rome --merge`, part 2 of the provisioning above: the customer's CA (here the sandbox root, which
@@ -378,6 +385,11 @@ export const provisionSiteMerge: MatrixChangeKind = {
     // Dated a day back: the bot's clock may be behind Azure's here, and a CA signs for "now" by its own clock.
     const signed = signCsr({ der: caInfo.der, pem: toPem(caInfo), privateKeyPem: ca.privateKeyPem!, info: caInfo }, csr, { notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 200 * 86_400_000) });
     romeMergeText = `${signed.pem}${toPem(caInfo)}`;
+    romeSignedDer = signed.der;
+  },
+  landsOnce: {
+    call: { service: 'keyvault', method: 'POST', pathEndsWith: '/certificates/outbound-site-rome/pending/merge' },
+    landed: (sim) => sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome').versions.some((v) => v.der !== undefined && romeSignedDer !== undefined && Buffer.from(v.der).equals(Buffer.from(romeSignedDer))),
   },
   // The device never answers: the tunnels stay down past the wait for the device.
   breakVerification: (sim) => sim.setDeviceReachable('site-rome', false),
