@@ -347,6 +347,7 @@ describe('fault matrix: every change kind × every Azure step × every fault end
               // Only a keep-or-remove kind, part-way: the card names what exists, and asking again continues from it.
               expect(kind.keepOrRemove).toBe(true);
               expect(result.card).toMatch(/What exists now: .+\. Ask for it again to continue/);
+              for (const thing of kind.existing?.(sim) ?? []) expect(result.card).toMatch(new RegExp(`What exists now: [^.]*\\b${thing}\\b`));
             } else expect(azureState).toBe(output.endState === 'applied' || output.endState === 'applied-unverified' ? 'applied' : 'unchanged');
             // The card and the audit say which.
             expect(result.card).toContain(`${END_STATE_WORDS[output.endState]}.`);

@@ -71,6 +71,8 @@ export interface MatrixChangeKind {
    * after a cell, the kind must not make it again once it landed.
    */
   readonly landsOnce?: { readonly call: SimFaultMatch; landed(sim: AzureSimulator): boolean };
+  /** What of the change exists in Azure, as the card of a change that stopped part-way must name it ("What exists now"). */
+  existing?(sim: AzureSimulator): string[];
 }
 
 export type MatrixFault =
@@ -386,6 +388,11 @@ export const provisionSiteMerge: MatrixChangeKind = {
     const signed = signCsr({ der: caInfo.der, pem: toPem(caInfo), privateKeyPem: ca.privateKeyPem!, info: caInfo }, csr, { notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 200 * 86_400_000) });
     romeMergeText = `${signed.pem}${toPem(caInfo)}`;
     romeSignedDer = signed.der;
+  },
+  existing: (sim) => {
+    const ids = romeIds(sim);
+    const merged = sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome').versions.find((v) => v.der !== undefined && romeSignedDer !== undefined && Buffer.from(v.der).equals(Buffer.from(romeSignedDer)));
+    return [...(sim.resources.connections.get(ids.connection) ? ['connection cn-site-rome'] : []), 'local network gateway lng-site-rome', ...(merged ? [`outbound-site-rome version ${merged.version}`] : [])];
   },
   landsOnce: {
     call: { service: 'keyvault', method: 'POST', pathEndsWith: '/certificates/outbound-site-rome/pending/merge' },
