@@ -1,5 +1,8 @@
 import type { ActivityName } from '../../activities/activity-names';
 import type { ChangeRequest } from '../../core/change/change-kind';
+import { toPem } from '../../core/pki/certificate-info';
+import { parseDer } from '../../core/pki/parse-certificate';
+import { signCsr } from '../../local/pki/csr';
 import { sandboxNames } from '../../local/estate/sandbox-estate';
 import type { AzureSimulator } from '../../local/simulator/azure-simulator';
 import type { SimFaultMatch, SimFaultResponse } from '../../local/simulator/sim-faults';
@@ -57,6 +60,19 @@ export interface MatrixChangeKind {
   readonly pendingWhenApplied?: string;
   /** A keep-or-remove kind whose site has no connection yet when it does not verify: there is nothing to diagnose. */
   readonly nothingToDiagnose?: true;
+  /**
+   * A kind that continues another one (`provision <site> --merge` continues part 1 of `--outbound external`): each
+   * cell first runs this kind without a fault through the pipeline (its change record is what the cell continues),
+   * then resets the cell's kind (`reset` then works on what that run left).
+   */
+  readonly continues?: MatrixChangeKind;
+  /**
+   * A write Azure takes only once (Key Vault merges into a pending request once): whether it has landed. Sent again
+   * after a cell, the kind must not make it again once it landed.
+   */
+  readonly landsOnce?: { readonly call: SimFaultMatch; landed(sim: AzureSimulator): boolean };
+  /** What of the change exists in Azure, as the card of a change that stopped part-way must name it ("What exists now"). */
+  existing?(sim: AzureSimulator): string[];
 }
 
 export type MatrixFault =
@@ -341,6 +357,71 @@ export const provisionSiteExternal: MatrixChangeKind = {
   ],
 };
 
+/** The signed certificate and chain site-rome's owner pastes under --merge (signed at each reset). */
+let romeMergeText = '';
+/** The signed certificate in it (DER). */
+let romeSignedDer: Uint8Array | undefined;
+
+/**
+ * `provision site-rome --merge`, part 2 of the provisioning above: the customer's CA (here the sandbox root, which
+ * site-rome's device trusts) signs the CSR part 1 left in Key Vault; the plan reads the approved part 1 from its
+ * change record, then the merge, the connection and the device connecting.
+ */
+export const provisionSiteMerge: MatrixChangeKind = {
+  kind: 'provision-site',
+  name: 'provision-site --merge (part 2: merge, connection, verify)',
+  keepOrRemove: true,
+  continues: provisionSiteExternal,
+  get request() {
+    return { kind: 'provision-site', site: 'site-rome', merge: romeMergeText } as const;
+  },
+  observe: provisionSite.observe,
+  // Part 1 ran just before: sign its pending CSR with the customer's CA.
+  reset: (sim) => {
+    sim.setDeviceReachable('site-rome', true);
+    const csr = sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome').pending?.csr;
+    if (!csr) throw new Error('part 1 left no pending request for outbound-site-rome');
+    const ca = sim.vaults.certificateRecord(sandboxNames.caVault, sandboxNames.caCertificate).versions.at(-1)!;
+    const caInfo = parseDer(ca.der!);
+    const now = sim.clock.now();
+    // Dated a day back: the bot's clock may be behind Azure's here, and a CA signs for "now" by its own clock.
+    const signed = signCsr({ der: caInfo.der, pem: toPem(caInfo), privateKeyPem: ca.privateKeyPem!, info: caInfo }, csr, { notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 200 * 86_400_000) });
+    romeMergeText = `${signed.pem}${toPem(caInfo)}`;
+    romeSignedDer = signed.der;
+  },
+  existing: (sim) => {
+    const ids = romeIds(sim);
+    const merged = sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome').versions.find((v) => v.der !== undefined && romeSignedDer !== undefined && Buffer.from(v.der).equals(Buffer.from(romeSignedDer)));
+    return [...(sim.resources.connections.get(ids.connection) ? ['connection cn-site-rome'] : []), 'local network gateway lng-site-rome', ...(merged ? [`outbound-site-rome version ${merged.version}`] : [])];
+  },
+  landsOnce: {
+    call: { service: 'keyvault', method: 'POST', pathEndsWith: '/certificates/outbound-site-rome/pending/merge' },
+    landed: (sim) => sim.vaults.certificateRecord(sandboxNames.keyVault, 'outbound-site-rome').versions.some((v) => v.der !== undefined && romeSignedDer !== undefined && Buffer.from(v.der).equals(Buffer.from(romeSignedDer))),
+  },
+  // The device never answers: the tunnels stay down past the wait for the device.
+  breakVerification: (sim) => sim.setDeviceReachable('site-rome', false),
+  steps: [
+    { step: 'plan: find part 1 (list the local network gateways)', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/providers/Microsoft.Network/localNetworkGateways' } },
+    { step: 'plan: read the connection (none yet)', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' } },
+    { step: 'plan: read the outbound certificate', activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathEndsWith: '/certificates/outbound-site-rome' } },
+    { step: "plan: read Key Vault's pending request", activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathEndsWith: '/certificates/outbound-site-rome/pending' } },
+    { step: "plan: list the certificate's versions (one merged earlier?)", activity: 'planChange', call: { service: 'keyvault', method: 'GET', pathEndsWith: '/certificates/outbound-site-rome/versions' } },
+    { step: 'plan: read the gateway', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/virtualNetworkGateways/vpngw-hub' } },
+    { step: 'plan: read the virtual network', activity: 'planChange', call: { method: 'GET', pathEndsWith: '/virtualNetworks/vnet-hub' } },
+    { step: "apply: read Key Vault's pending request", activity: 'applyChange', call: { service: 'keyvault', method: 'GET', pathEndsWith: '/certificates/outbound-site-rome/pending' } },
+    { step: 'apply: merge the signed certificate and chain', activity: 'applyChange', call: { service: 'keyvault', method: 'POST', pathEndsWith: '/certificates/outbound-site-rome/pending/merge' }, keyVault: 'merge' },
+    { step: 'apply: tag the merged version with the provisioning', activity: 'applyChange', call: { service: 'keyvault', method: 'PATCH', pathContains: '/certificates/outbound-site-rome/' } },
+    { step: "apply: list the certificate's versions", activity: 'applyChange', call: { service: 'keyvault', method: 'GET', pathEndsWith: '/certificates/outbound-site-rome/versions' } },
+    { step: 'apply: read the local network gateway', activity: 'applyChange', call: { method: 'GET', pathEndsWith: '/localNetworkGateways/lng-site-rome' } },
+    { step: 'apply: read the connection', activity: 'applyChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' } },
+    { step: 'apply: PUT the connection', activity: 'applyChange', call: { method: 'PUT', pathEndsWith: '/connections/cn-site-rome' }, lro: true },
+    { step: 'verify: read the connection', activity: 'verifyChange', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' } },
+    { step: "verify: query the gateway's logs", activity: 'verifyChange', call: { service: 'logs' } },
+    { step: 'site index: read the connection after the change', activity: 'refreshSiteIndex', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' } },
+    { step: 'diagnose when it does not connect: read the connection', activity: 'diagnoseSite', call: { method: 'GET', pathEndsWith: '/connections/cn-site-rome' }, afterVerificationFails: true },
+  ],
+};
+
 /**
  * Provision site-rome on vpngw-noaccess, whose identity may not read kv-vpn-certs, with the bot allowed to write that
  * vault's access policies (ALLOW_VAULT_ACCESS_GRANTS): the plan grants the access policy before the connection.
@@ -374,7 +455,7 @@ export const provisionSiteWithGrant: MatrixChangeKind = {
 };
 
 /** Every change kind under the matrix. */
-export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy, provisionSite, provisionSiteExternal, provisionSiteWithGrant];
+export const FAULT_MATRIX: readonly MatrixChangeKind[] = [enableDiagnostics, rotateOutbound, rotateInbound, setIpsecPolicy, provisionSite, provisionSiteExternal, provisionSiteMerge, provisionSiteWithGrant];
 
 /** Whether the product waits the fault out at this step (then the cell ends as the fault-free run of its row). */
 export function waitedOut(fault: MatrixFault, step: MatrixStep): boolean {
