@@ -35,10 +35,13 @@ async function applyWith(lines: typeof gatewayReads): Promise<{ state: string; c
   const body = current.body as { location: string; properties: Record<string, unknown> };
   const put = await rawRequest(sim, 'PUT', `${connectionPath}?api-version=${apiVersion}`, { body: { location: body.location, properties: body.properties } });
   expect(put.status, put.text).toBeLessThan(300);
-  await sim.advance(60_000);
-  const after = await rawRequest(sim, 'GET', `${connectionPath}?api-version=${apiVersion}`);
-  const text = JSON.stringify(after.body);
-  return { state: String((after.body as { properties: { provisioningState: string } }).properties.provisioningState), code: /VpnGatewayKeyVault\w+/.exec(text)?.[0] };
+  // Until Azure's operation ends (a re-apply of a connection whose last one failed provisions it again: minutes).
+  for (let waited = 0; ; waited += 30_000) {
+    await sim.advance(30_000);
+    const after = await rawRequest(sim, 'GET', `${connectionPath}?api-version=${apiVersion}`);
+    const state = String((after.body as { properties: { provisioningState: string } }).properties.provisioningState);
+    if (state !== 'Updating' || waited >= 15 * 60_000) return { state, code: /VpnGatewayKeyVault\w+/.exec(JSON.stringify(after.body))?.[0] };
+  }
 }
 
 describe('the gateway identity role', () => {
